@@ -1,0 +1,259 @@
+package dev.tokensmith.keys;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The versioned AES-256 master keys that encrypt stored secrets, and the HMAC pepper that turns a
+ * secret into its lookup digest (spec 2.3). The highest key version is current; older versions
+ * stay to open values sealed before a rotation.
+ */
+public final class Keyring {
+
+  /** Length of a master key and of a generated pepper, in bytes. */
+  public static final int KEY_BYTES = 32;
+
+  private static final int IV_BYTES = 12;
+  private static final int TAG_BITS = 128;
+  private static final String HMAC = "HmacSHA256";
+
+  private final SortedMap<Integer, SecretKeySpec> keys;
+  private final int currentVersion;
+  private final SecureRandom random = new SecureRandom();
+  // Mac is not thread-safe; one per thread avoids both locking and a clone per digest.
+  private final ThreadLocal<Mac> mac;
+
+  /**
+   * A keyring over {@code masterKeys} (version to 32-byte key) and {@code pepper} (at least 32 bytes).
+   * The arrays are copied.
+   *
+   * @throws IllegalArgumentException if there is no key, a version is below 1, a key is not
+   *     32 bytes, or the pepper is shorter than 32 bytes
+   */
+  public Keyring(SortedMap<Integer, byte[]> masterKeys, byte[] pepper) {
+    Objects.requireNonNull(masterKeys, "masterKeys");
+    if (masterKeys.isEmpty()) {
+      throw new IllegalArgumentException("no master key given");
+    }
+    SortedMap<Integer, SecretKeySpec> copy = new TreeMap<>();
+    for (Map.Entry<Integer, byte[]> entry : masterKeys.entrySet()) {
+      Integer version = entry.getKey();
+      if (version == null || version < 1) {
+        throw new IllegalArgumentException("master key version must be 1 or more");
+      }
+      byte[] key = entry.getValue();
+      if (key == null || key.length != KEY_BYTES) {
+        throw new IllegalArgumentException("master key v" + version + " must be 32 bytes");
+      }
+      copy.put(version, new SecretKeySpec(key, "AES"));
+    }
+    if (pepper == null || pepper.length < KEY_BYTES) {
+      throw new IllegalArgumentException("pepper must be at least 32 bytes");
+    }
+    this.keys = copy;
+    this.currentVersion = copy.lastKey();
+    SecretKeySpec pepperKey = new SecretKeySpec(pepper, HMAC);
+    this.mac = ThreadLocal.withInitial(() -> newMac(pepperKey));
+  }
+
+  /** The version that {@link #seal} uses. */
+  public int currentVersion() {
+    return currentVersion;
+  }
+
+  /** HMAC-SHA-256 of the UTF-8 secret under the pepper: the 32-byte lookup digest. */
+  public byte[] digest(String secret) {
+    Objects.requireNonNull(secret, "secret");
+    return mac.get().doFinal(secret.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The secret encrypted with AES-256-GCM under the current key, as
+   * {@code v<version>:<base64(iv || ciphertext || tag)>}. {@code associatedData} (may be null) is
+   * authenticated, not stored: the same bytes must be given to {@link #open}.
+   */
+  public String seal(String secret, byte[] associatedData) {
+    Objects.requireNonNull(secret, "secret");
+    byte[] iv = new byte[IV_BYTES];
+    random.nextBytes(iv);
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentVersion), new GCMParameterSpec(TAG_BITS, iv));
+      if (associatedData != null) {
+        cipher.updateAAD(associatedData);
+      }
+      byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+      byte[] out = ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array();
+      return "v" + currentVersion + ":" + Base64.getEncoder().encodeToString(out);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM encryption failed", e);
+    }
+  }
+
+  /**
+   * The secret in a value made by {@link #seal}, with whichever key version it names.
+   *
+   * @throws IllegalStateException if the value is malformed, names an unknown key version, or fails
+   *     authentication (wrong key, wrong associated data, or tampered)
+   */
+  public String open(String sealed, byte[] associatedData) {
+    Objects.requireNonNull(sealed, "sealed");
+    int colon = sealed.indexOf(':');
+    if (!sealed.startsWith("v") || colon < 2 || colon > 11) {
+      throw new IllegalStateException("sealed secret is malformed");
+    }
+    int version;
+    byte[] data;
+    try {
+      version = Integer.parseInt(sealed, 1, colon, 10);
+      data = Base64.getDecoder().decode(sealed.substring(colon + 1));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("sealed secret is malformed");
+    }
+    SecretKeySpec key = keys.get(version);
+    if (key == null) {
+      throw new IllegalStateException("sealed secret uses unknown master key version " + version);
+    }
+    if (data.length < IV_BYTES + TAG_BITS / 8) {
+      throw new IllegalStateException("sealed secret is malformed");
+    }
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, 0, IV_BYTES));
+      if (associatedData != null) {
+        cipher.updateAAD(associatedData);
+      }
+      byte[] plain = cipher.doFinal(data, IV_BYTES, data.length - IV_BYTES);
+      return new String(plain, StandardCharsets.UTF_8);
+    } catch (AEADBadTagException e) {
+      throw new IllegalStateException("sealed secret failed authentication");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM decryption failed", e);
+    }
+  }
+
+  /** Whether the arrays are equal, in time independent of where they differ; false if either is null. */
+  public static boolean constantTimeEquals(byte[] a, byte[] b) {
+    if (a == null || b == null) {
+      return false;
+    }
+    return MessageDigest.isEqual(a, b);
+  }
+
+  /**
+   * The keyring in {@code masterKeyFile} and {@code pepperFile}; a missing file is first generated
+   * with fresh random bytes and owner-only permissions (rw-------), creating parent directories.
+   *
+   * @throws IllegalArgumentException if a file exists but is malformed (the message names the file)
+   * @throws UncheckedIOException if a file cannot be read or written
+   */
+  public static Keyring loadOrCreate(Path masterKeyFile, Path pepperFile, SecureRandom random) {
+    Objects.requireNonNull(random, "random");
+    createIfMissing(masterKeyFile, "v1:" + randomBase64(random) + "\n");
+    createIfMissing(pepperFile, randomBase64(random) + "\n");
+    String keysText = read(masterKeyFile);
+    String pepperText = read(pepperFile);
+    return new Keyring(
+        KeyringFormat.masterKeys(keysText, "master key file " + masterKeyFile),
+        KeyringFormat.pepper(pepperText, "pepper file " + pepperFile));
+  }
+
+  /**
+   * A keyring from text: master keys as {@code v<n>:<base64>} entries, one per line or
+   * comma-separated (so they fit one environment variable), {@code #} comments and blank lines
+   * ignored; the pepper as one line of base64.
+   *
+   * @throws IllegalArgumentException if either text is malformed
+   */
+  public static Keyring parse(String masterKeysText, String pepperText) {
+    return new Keyring(
+        KeyringFormat.masterKeys(masterKeysText, "master keys setting"),
+        KeyringFormat.pepper(pepperText, "pepper setting"));
+  }
+
+  @Override
+  public String toString() {
+    return "Keyring[versions=" + keys.keySet() + ", current=" + currentVersion + "]";
+  }
+
+  private static Mac newMac(SecretKeySpec pepperKey) {
+    try {
+      Mac m = Mac.getInstance(HMAC);
+      m.init(pepperKey);
+      return m;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA-256 unavailable", e);
+    }
+  }
+
+  private static String randomBase64(SecureRandom random) {
+    byte[] bytes = new byte[KEY_BYTES];
+    random.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  private static void createIfMissing(Path file, String content) {
+    Objects.requireNonNull(file, "file");
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      if (Files.exists(file)) {
+        return;
+      }
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createFile(file);
+        ownerOnly(file);
+      }
+      // Created exclusively above, so an existing key file is never overwritten.
+      Files.writeString(file, content, StandardCharsets.US_ASCII);
+    } catch (FileAlreadyExistsException raced) {
+      // Another process created it between the check and the create: use theirs.
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create key file " + file, e);
+    }
+  }
+
+  /** Best effort on file systems without POSIX permissions. */
+  private static void ownerOnly(Path file) {
+    // The results are not checked: where these calls fail the file system cannot restrict access.
+    java.io.File f = file.toFile();
+    f.setReadable(false, false);
+    f.setReadable(true, true);
+    f.setWritable(false, false);
+    f.setWritable(true, true);
+    f.setExecutable(false, false);
+  }
+
+  private static String read(Path file) {
+    try {
+      // Decoded leniently: a stray non-ASCII byte becomes a parse error naming the file.
+      return new String(Files.readAllBytes(file), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read key file " + file, e);
+    }
+  }
+}
