@@ -1,6 +1,39 @@
 package dev.tokensmith;
 
-public final class Main {
+import dev.tokensmith.config.Settings;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Reads the configuration, builds the {@link App} and runs the command; nothing else. */
+@Command(name = "tokensmith", mixinStandardHelpOptions = true, subcommands = {Main.Migrate.class},
+    description = "Self-hosted API token service. Without a command: start the server.")
+public final class Main implements Callable<Integer> {
+
   public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Settings settings = Settings.fromEnvironment();
+    App app = new App(settings, Clock.systemUTC()).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "tokensmith-shutdown"));
+    System.out.println("Tokensmith is running: http://localhost:" + app.port() + "/");
+    Thread.currentThread().join();
+    return 0;
+  }
+
+  /** Brings the database schema up to date and exits. */
+  @Command(name = "migrate", description = "Apply database migrations and exit.")
+  static final class Migrate implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      try (App app = new App(Settings.fromEnvironment(), Clock.systemUTC())) {
+        System.out.println("Database is up to date.");
+      }
+      return 0;
+    }
   }
 }

@@ -86,28 +86,6 @@ class PasswordHasherTest {
   }
 
   @Test
-  void verifyDummyWhenCalledThenTakesAboutAsLongAsVerify() {
-    PasswordHasher slow = new PasswordHasher(20_000, random);
-    String encoded = slow.hash("pw");
-    for (int i = 0; i < 3; i++) {
-      slow.verify("wrong", encoded);
-      slow.verifyDummy("wrong");
-    }
-    long verifyNanos = Long.MAX_VALUE;
-    long dummyNanos = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      long start = System.nanoTime();
-      slow.verify("wrong", encoded);
-      verifyNanos = Math.min(verifyNanos, System.nanoTime() - start);
-      start = System.nanoTime();
-      slow.verifyDummy("wrong");
-      dummyNanos = Math.min(dummyNanos, System.nanoTime() - start);
-    }
-    // Loose bounds: the point is that a dummy is a full derivation, not a shortcut.
-    assertThat((double) dummyNanos).isBetween(verifyNanos * 0.5, verifyNanos * 2.0);
-  }
-
-  @Test
   void verifyDummyWhenNullPasswordThenNoException() {
     hasher.verifyDummy(null);
   }

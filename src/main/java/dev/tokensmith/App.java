@@ -1,0 +1,197 @@
+package dev.tokensmith;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokensmith.activity.ActivityApi;
+import dev.tokensmith.activity.ActivityLog;
+import dev.tokensmith.activity.JdbcActivityStore;
+import dev.tokensmith.activity.Origin;
+import dev.tokensmith.auth.Access;
+import dev.tokensmith.auth.Authenticator;
+import dev.tokensmith.auth.FailedAuthLimiter;
+import dev.tokensmith.auth.SessionApi;
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.clients.ClientApi;
+import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.clients.JdbcClientStore;
+import dev.tokensmith.config.Settings;
+import dev.tokensmith.jobs.Scheduler;
+import dev.tokensmith.keys.Keyring;
+import dev.tokensmith.ops.OpsApi;
+import dev.tokensmith.permissions.Role;
+import dev.tokensmith.storage.Database;
+import dev.tokensmith.tokens.JdbcTokenStore;
+import dev.tokensmith.tokens.TokenApi;
+import dev.tokensmith.tokens.TokenLifecycle;
+import dev.tokensmith.tokens.TokenService;
+import dev.tokensmith.tokens.TokenVerifier;
+import dev.tokensmith.tokens.TokenWriter;
+import dev.tokensmith.users.JdbcSessionStore;
+import dev.tokensmith.users.JdbcUserStore;
+import dev.tokensmith.users.PasswordHasher;
+import dev.tokensmith.users.SessionService;
+import dev.tokensmith.users.UserApi;
+import dev.tokensmith.users.UserDirectory;
+import dev.tokensmith.users.UserService;
+import dev.tokensmith.web.Json;
+import dev.tokensmith.web.WebServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that builds Tokensmith: stores, services, routes, the server and the scheduler,
+ * by constructor injection. Nothing else constructs a service.
+ */
+public final class App implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+  private final Settings settings;
+  private final Database db;
+  private final Vertx vertx;
+  private final WebServer server;
+  private final Scheduler scheduler;
+  private final ClientService clients;
+  private final UserService users;
+  private final UserDirectory directory;
+  private int port;
+
+  /** Builds everything (and migrates the database) without starting to listen. */
+  public App(Settings settings, Clock clock) {
+    this.settings = settings;
+    SecureRandom random = new SecureRandom();
+    ObjectMapper json = Json.mapper();
+    Keyring keyring = keyring(settings, random);
+    this.db = new Database(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 16);
+    db.migrate();
+
+    ActivityLog activity = new ActivityLog(new JdbcActivityStore(db, json), clock);
+    this.clients = new ClientService(db, new JdbcClientStore(db), activity, clock, random);
+    Access access = new Access(clients);
+    JdbcUserStore userStore = new JdbcUserStore(db);
+    this.directory = new UserDirectory(userStore);
+    PasswordHasher hasher = new PasswordHasher(settings.passwordIterations(), random);
+    Duration sessionLifetime = Duration.ofHours(settings.sessionHours());
+    SessionService sessions = new SessionService(db, userStore, new JdbcSessionStore(db), hasher, keyring, activity,
+        clock, random, sessionLifetime);
+
+    JdbcTokenStore tokenStore = new JdbcTokenStore(db);
+    TokenVerifier verifier = new TokenVerifier(tokenStore, directory, clients, keyring, clock);
+    TokenWriter writer = new TokenWriter(tokenStore, verifier, directory, clients, access, keyring, activity, clock,
+        random, settings.secretPrefix());
+    TokenLifecycle lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
+    TokenService tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock,
+        settings.maxTokensPerClient());
+    this.users = new UserService(db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock);
+
+    Authenticator authenticator = new Authenticator(verifier, sessions, directory, clients,
+        new FailedAuthLimiter(settings.authFailuresPerMinute(), clock));
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
+    this.server = new WebServer(vertx, authenticator, json, List.of(
+        new OpsApi(db, metrics),
+        new SessionApi(sessions, authenticator, clients, access, sessionLifetime),
+        new UserApi(users),
+        new TokenApi(tokens),
+        new ClientApi(clients, access),
+        new ActivityApi(activity, access, json)),
+        settings.host(), settings.trustedProxies(), settings.eventLoops());
+    this.scheduler = new Scheduler(db, clock, List.of(
+        job("tokens.expire", lifecycle::expireDue),
+        job("tokens.purge", lifecycle::purge),
+        job("sessions.purge", sessions::purgeExpired)));
+  }
+
+  private static Scheduler.Job job(String name, java.util.function.IntSupplier work) {
+    return new Scheduler.Job() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public int run() {
+        return work.getAsInt();
+      }
+    };
+  }
+
+  private static Keyring keyring(Settings settings, SecureRandom random) {
+    if (settings.masterKeys().isPresent() != settings.pepper().isPresent()) {
+      throw new IllegalArgumentException("TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER must be set together");
+    }
+    if (settings.masterKeys().isPresent()) {
+      return Keyring.parse(settings.masterKeys().get(), settings.pepper().get());
+    }
+    return Keyring.loadOrCreate(settings.masterKeyFile(), settings.pepperFile(), random);
+  }
+
+  /** Creates the first partner and Global Administrator on an empty database; listens; starts the scheduler. */
+  public App start() throws Exception {
+    bootstrap();
+    port = server.start(settings.port());
+    scheduler.start(settings.jobIntervalSeconds());
+    LOG.info("Tokensmith listening on port {}", port);
+    return this;
+  }
+
+  private void bootstrap() {
+    if (clients.initialized()) {
+      return;
+    }
+    Client technical = clients.createPartner("Tokensmith", Origin.SYSTEM);
+    Optional<String> configured = settings.adminPassword();
+    String password = configured.orElseGet(App::generatedPassword);
+    users.createInitial(technical.id(), settings.adminEmail(), "Global Administrator", password, Role.PARTNER_ADMIN);
+    if (configured.isEmpty()) {
+      // Printed once, to the console only (never to the log file), so the operator can log in.
+      System.out.println("Created the Global Administrator " + settings.adminEmail() + " with password: " + password);
+    }
+  }
+
+  private static String generatedPassword() {
+    byte[] bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** Runs one round of background jobs now (the command line and tests). */
+  public boolean runJobs() {
+    return scheduler.runOnce();
+  }
+
+  /** The client service, for administrative commands and test fixtures. */
+  public ClientService clients() {
+    return clients;
+  }
+
+  /** The user service, for administrative commands and test fixtures. */
+  public UserService users() {
+    return users;
+  }
+
+  @Override
+  public void close() {
+    scheduler.close();
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("server did not stop cleanly", e);
+    }
+    db.close();
+  }
+}

@@ -1,0 +1,71 @@
+package dev.tokensmith.activity;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes and reads the audit trail. A record is written inside the transaction of the change it
+ * describes, so there is never a change without its record or a record without its change.
+ */
+public final class ActivityLog {
+  private final ActivityStore store;
+  private final Clock clock;
+
+  public ActivityLog(ActivityStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Records a successful action. */
+  public void record(Origin origin, Long clientId, String objectType, Long objectId, String objectName, String action,
+      Map<String, List<Object>> changes) {
+    write(origin, clientId, objectType, objectId, objectName, action, "success", changes);
+  }
+
+  /** Records an action that was refused (a failed login). */
+  public void recordFailure(Origin origin, Long clientId, String objectType, Long objectId, String objectName,
+      String action) {
+    write(origin, clientId, objectType, objectId, objectName, action, "failure", Map.of());
+  }
+
+  private void write(Origin origin, Long clientId, String objectType, Long objectId, String objectName, String action,
+      String outcome, Map<String, List<Object>> changes) {
+    store.insert(new Activity(0, clock.instant(), clientId, objectType, objectId, objectName, action, outcome,
+        origin.actor(), origin.source(), origin.ip(), changes));
+  }
+
+  /** Records of one client matching the filter, ordered by id. */
+  public List<Activity> find(ActivityFilter filter) {
+    return store.find(filter);
+  }
+
+  /** A change set builder: only fields whose value really changed are kept. */
+  public static Changes changes() {
+    return new Changes();
+  }
+
+  /** Field → [old, new], in the order added. */
+  public static final class Changes {
+    private final Map<String, List<Object>> fields = new LinkedHashMap<>();
+
+    public Changes put(String field, Object before, Object after) {
+      if (!Objects.equals(before, after)) {
+        fields.put(field, new ArrayList<>(Arrays.asList(before, after)));
+      }
+      return this;
+    }
+
+    public boolean isEmpty() {
+      return fields.isEmpty();
+    }
+
+    public Map<String, List<Object>> map() {
+      return fields;
+    }
+  }
+}

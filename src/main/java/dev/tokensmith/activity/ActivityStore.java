@@ -1,0 +1,12 @@
+package dev.tokensmith.activity;
+
+import java.util.List;
+
+/** Storage of activity records: append and query, never update. */
+public interface ActivityStore {
+
+  void insert(Activity activity);
+
+  /** Records matching the filter, ordered by id. */
+  List<Activity> find(ActivityFilter filter);
+}

@@ -1,0 +1,98 @@
+package dev.tokensmith.activity;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokensmith.storage.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** {@link ActivityStore} on the JDBC database; changes are kept as a JSON text. */
+public final class JdbcActivityStore implements ActivityStore {
+  private static final TypeReference<Map<String, List<Object>>> CHANGES = new TypeReference<>() { };
+
+  private final Database db;
+  private final ObjectMapper json;
+
+  public JdbcActivityStore(Database db, ObjectMapper json) {
+    this.db = db;
+    this.json = json;
+  }
+
+  @Override
+  public void insert(Activity a) {
+    String changes = write(a.changes());
+    db.withHandle(h -> h.createUpdate("INSERT INTO activity (occurred_at, client_id, object_type, object_id, object_name, "
+            + "action, outcome, actor_type, actor_id, actor_name, source, ip, changes) VALUES (:at, :client, :type, "
+            + ":objectId, :objectName, :action, :outcome, :actorType, :actorId, :actorName, :source, :ip, :changes)")
+        .bind("at", a.time().toEpochMilli()).bind("client", a.clientId()).bind("type", a.objectType())
+        .bind("objectId", a.objectId()).bind("objectName", cut(a.objectName(), 255)).bind("action", a.action())
+        .bind("outcome", a.outcome()).bind("actorType", a.actor().type()).bind("actorId", a.actor().id())
+        .bind("actorName", cut(a.actor().name(), 320)).bind("source", a.source()).bind("ip", a.ip())
+        .bind("changes", changes).execute());
+  }
+
+  @Override
+  public List<Activity> find(ActivityFilter f) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM activity WHERE client_id = :client");
+    if (f.objectType() != null) {
+      sql.append(" AND object_type = :type");
+    }
+    if (f.action() != null) {
+      sql.append(" AND action = :action");
+    }
+    if (f.actorId() != null) {
+      sql.append(" AND actor_id = :actor");
+    }
+    if (f.from() != null) {
+      sql.append(" AND occurred_at >= :from");
+    }
+    if (f.to() != null) {
+      sql.append(" AND occurred_at <= :to");
+    }
+    sql.append(" ORDER BY id LIMIT :limit OFFSET :offset");
+    return db.withHandle(h -> h.createQuery(sql.toString())
+        .bind("client", f.clientId()).bind("type", f.objectType()).bind("action", f.action())
+        .bind("actor", f.actorId())
+        .bind("from", f.from() == null ? null : f.from().toEpochMilli())
+        .bind("to", f.to() == null ? null : f.to().toEpochMilli())
+        .bind("limit", f.limit()).bind("offset", f.offset())
+        .map(this::activity).list());
+  }
+
+  private Activity activity(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Activity(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("occurred_at")), nullableLong(rs, "client_id"),
+        rs.getString("object_type"), nullableLong(rs, "object_id"), rs.getString("object_name"), rs.getString("action"),
+        rs.getString("outcome"), new Actor(rs.getString("actor_type"), nullableLong(rs, "actor_id"), rs.getString("actor_name")),
+        rs.getString("source"), rs.getString("ip"), read(rs.getString("changes")));
+  }
+
+  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  private static String cut(String value, int max) {
+    return value == null || value.length() <= max ? value : value.substring(0, max);
+  }
+
+  private String write(Map<String, List<Object>> changes) {
+    try {
+      return json.writeValueAsString(changes);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("activity changes are not serialisable", e);
+    }
+  }
+
+  private Map<String, List<Object>> read(String text) {
+    try {
+      return text == null ? Map.of() : json.readValue(text, CHANGES);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored activity changes are not JSON", e);
+    }
+  }
+}

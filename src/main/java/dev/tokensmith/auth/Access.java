@@ -1,0 +1,91 @@
+package dev.tokensmith.auth;
+
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.errors.ServiceException;
+import dev.tokensmith.permissions.PermissionSet;
+import dev.tokensmith.permissions.Role;
+import dev.tokensmith.tokens.ApiToken;
+import dev.tokensmith.users.User;
+
+/**
+ * What a caller may do in a client. The one place that answers "which permissions hold here":
+ * a user's role (global roles across their partner's clients), a token's permissions capped by
+ * its owner's current ones, and a shared token capped by the client's admin bundle.
+ */
+public final class Access {
+  private final ClientService clients;
+
+  public Access(ClientService clients) {
+    this.clients = clients;
+  }
+
+  /** A user's permissions in {@code target}; empty when the user cannot reach it or anything is disabled. */
+  public PermissionSet userPermissionsIn(User user, Client userClient, Client target) {
+    if (!user.enabled() || !userClient.enabled() || !target.enabled()) {
+      return PermissionSet.EMPTY;
+    }
+    return rolePermissionsIn(user, userClient, target);
+  }
+
+  /** What the user's role grants in {@code target}, whatever the enabled state of the user and clients. */
+  public PermissionSet rolePermissionsIn(User user, Client userClient, Client target) {
+    if (user.clientId() == target.id()) {
+      return user.permissions();
+    }
+    if (user.role().global() && userClient.technical() && userClient.samePartner(target)) {
+      return user.role().bundle();
+    }
+    return PermissionSet.EMPTY;
+  }
+
+  /** The caller's effective permissions in {@code target}. */
+  public PermissionSet permissionsIn(Caller caller, Client target) {
+    ApiToken token = caller.token();
+    if (token == null) {
+      return userPermissionsIn(caller.user(), caller.userClient(), target);
+    }
+    if (!target.enabled()) {
+      return PermissionSet.EMPTY;
+    }
+    PermissionSet granted = token.permissionSet();
+    if (token.shared()) {
+      return target.id() == token.clientId() ? granted.intersect(sharedCap(caller.tokenClient())) : PermissionSet.EMPTY;
+    }
+    boolean reaches = target.id() == token.clientId()
+        || caller.user().role().global() && caller.tokenClient().technical() && caller.tokenClient().samePartner(target);
+    return reaches ? granted.intersect(userPermissionsIn(caller.user(), caller.userClient(), target)) : PermissionSet.EMPTY;
+  }
+
+  /** The most a shared token of this client can hold. */
+  public static PermissionSet sharedCap(Client client) {
+    return client.technical() ? Role.PARTNER_ADMIN.bundle() : Role.ADMIN.bundle();
+  }
+
+  /** True when the caller acts as an administrator of {@code target} (sees every token of it). */
+  public boolean administers(Caller caller, Client target) {
+    if (caller.sharedToken()) {
+      return caller.token().clientId() == target.id() && target.enabled();
+    }
+    return caller.user().role().administers() && !permissionsIn(caller, target).isEmpty();
+  }
+
+  /** The client a request acts on: the named one if the caller reaches it, else 403. */
+  public Client target(Caller caller, Long clientId) {
+    if (clientId == null || clientId == caller.homeClient().id()) {
+      return caller.homeClient();
+    }
+    Client target = clients.find(clientId).orElseThrow(ServiceException::forbidden);
+    if (permissionsIn(caller, target).isEmpty()) {
+      throw ServiceException.forbidden();
+    }
+    return target;
+  }
+
+  /** Throws 403 unless the caller holds {@code permission} in {@code target}. */
+  public void require(Caller caller, Client target, String permission) {
+    if (!permissionsIn(caller, target).has(permission)) {
+      throw ServiceException.forbidden();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.tokensmith.auth;
+
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.errors.ServiceException;
+import dev.tokensmith.errors.TooManyRequestsException;
+import dev.tokensmith.tokens.TokenVerifier;
+import dev.tokensmith.tokens.Verification;
+import dev.tokensmith.users.Session;
+import dev.tokensmith.users.SessionService;
+import dev.tokensmith.users.User;
+import dev.tokensmith.users.UserDirectory;
+import java.util.Optional;
+
+/**
+ * Turns a request's credentials into a {@link Caller} (section 3): a token header first, then the
+ * Console session (with its CSRF header on changes). Failed attempts count against the source
+ * address; once over the limit they answer 429 instead of 401. A valid token still passes from a
+ * limited address: a 320-bit secret cannot be guessed, and a gateway's shared address must not
+ * lock out its good callers.
+ */
+public final class Authenticator {
+  private final TokenVerifier verifier;
+  private final SessionService sessions;
+  private final UserDirectory users;
+  private final ClientService clients;
+  private final FailedAuthLimiter limiter;
+
+  public Authenticator(TokenVerifier verifier, SessionService sessions, UserDirectory users, ClientService clients,
+      FailedAuthLimiter limiter) {
+    this.verifier = verifier;
+    this.sessions = sessions;
+    this.users = users;
+    this.clients = clients;
+    this.limiter = limiter;
+  }
+
+  /** The caller, or 401 / 403 (CSRF) / 429. */
+  public Caller authenticate(Credentials credentials) {
+    if (credentials.token() != null) {
+      Verification result = verifier.verify(credentials.token(), credentials.ip(), false);
+      if (result instanceof Verification.Verified v) {
+        return new Caller(v.owner(), v.ownerClient(), v.token(), v.tokenClient(), credentials.ip());
+      }
+      throw failed(credentials.ip());
+    }
+    if (credentials.sessionCookie() != null) {
+      return session(credentials).orElseThrow(() -> failed(credentials.ip()));
+    }
+    throw ServiceException.unauthorized();
+  }
+
+  private Optional<Caller> session(Credentials credentials) {
+    Optional<Session> session = sessions.resolve(credentials.sessionCookie());
+    if (session.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<User> user = users.find(session.get().userId()).filter(User::enabled);
+    Optional<Client> client = user.flatMap(u -> clients.find(u.clientId())).filter(Client::enabled);
+    if (client.isEmpty()) {
+      return Optional.empty();
+    }
+    if (credentials.stateChanging() && !sessions.csrfMatches(session.get(), credentials.csrfHeader())) {
+      throw ServiceException.forbidden();
+    }
+    return Optional.of(new Caller(user.get(), client.get(), null, null, credentials.ip()));
+  }
+
+  /** The session behind a cookie, for logout; empty when there is none. */
+  public Optional<Session> session(String cookie) {
+    return sessions.resolve(cookie);
+  }
+
+  /** Throws 429 when the address is over its failure limit (checked before a password is tried). */
+  public void requireNotLimited(String ip) {
+    long retryAfter = limiter.retryAfterSeconds(ip);
+    if (retryAfter > 0) {
+      throw new TooManyRequestsException(retryAfter);
+    }
+  }
+
+  /** Counts a failure and returns the error to answer with: 401, or 429 once the limit was already reached. */
+  public ServiceException failed(String ip) {
+    long retryAfter = limiter.retryAfterSeconds(ip);
+    limiter.recordFailure(ip);
+    return retryAfter > 0 ? new TooManyRequestsException(retryAfter) : ServiceException.unauthorized();
+  }
+}

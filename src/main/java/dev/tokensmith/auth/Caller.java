@@ -1,0 +1,48 @@
+package dev.tokensmith.auth;
+
+import dev.tokensmith.activity.Actor;
+import dev.tokensmith.activity.Origin;
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.tokens.ApiToken;
+import dev.tokensmith.users.User;
+import java.util.Optional;
+
+/**
+ * Who is making a request, as established by one credential.
+ *
+ * @param user the session's user, the token's owner, or a shared token's creator; null only for
+ *     a shared token whose creator has since been deleted
+ * @param userClient the user's client (for such a shared token: the token's client)
+ * @param token the token used, or null for a Console session
+ * @param tokenClient the token's client, or null for a Console session
+ * @param ip the caller's address
+ */
+public record Caller(User user, Client userClient, ApiToken token, Client tokenClient, String ip) {
+
+  public Optional<ApiToken> apiToken() {
+    return Optional.ofNullable(token);
+  }
+
+  public boolean sharedToken() {
+    return token != null && token.shared();
+  }
+
+  /** The client a request acts on when it names none: the token's, or the session user's. */
+  public Client homeClient() {
+    return token != null ? tokenClient : userClient;
+  }
+
+  /** The user's id, or the shared token's creator id. */
+  public long actingUserId() {
+    return user != null ? user.id() : token.createdBy();
+  }
+
+  /** How the activity log names this caller. */
+  public Origin origin() {
+    if (token != null) {
+      return new Origin(new Actor("api_token", token.id(), token.realname() + " (" + token.secretHint() + ")"),
+          "api_token", ip);
+    }
+    return new Origin(new Actor("user", user.id(), user.email()), "ui", ip);
+  }
+}

@@ -1,0 +1,113 @@
+package dev.tokensmith.auth;
+
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.clients.Partner;
+import dev.tokensmith.errors.ServiceException;
+import dev.tokensmith.users.Session;
+import dev.tokensmith.users.SessionService;
+import dev.tokensmith.users.User;
+import dev.tokensmith.users.UserView;
+import dev.tokensmith.web.Api;
+import dev.tokensmith.web.JsonBody;
+import dev.tokensmith.web.Reply;
+import dev.tokensmith.web.Request;
+import dev.tokensmith.web.Routes;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Login, logout and "who am I" (section 4.1). */
+public final class SessionApi implements Api {
+  private final SessionService sessions;
+  private final Authenticator authenticator;
+  private final ClientService clients;
+  private final Access access;
+  private final Duration sessionLifetime;
+
+  public SessionApi(SessionService sessions, Authenticator authenticator, ClientService clients, Access access,
+      Duration sessionLifetime) {
+    this.sessions = sessions;
+    this.authenticator = authenticator;
+    this.clients = clients;
+    this.access = access;
+    this.sessionLifetime = sessionLifetime;
+  }
+
+  @Override
+  public void routes(Routes routes) {
+    routes.publicPost("/v1/login", this::login);
+    routes.post("/v1/logout", this::logout);
+    routes.post("/v1/user", this::identity);
+    routes.get("/v1/user", this::identity);
+  }
+
+  private Object login(Request request) {
+    authenticator.requireNotLimited(request.ip());
+    JsonBody body = request.body();
+    String email = body.requiredText("email", 320);
+    // The password is never echoed back, not even in a validation error.
+    String password = body.text("password", 1024).orElse("");
+    SessionService.Login login = sessions.login(email, password, request.ip(),
+            clientId -> clients.find(clientId).map(Client::enabled).orElse(false))
+        .orElseThrow(() -> authenticator.failed(request.ip()));
+    Map<String, Object> view = identity(login.user(), null);
+    view.put("csrf_token", login.csrfToken());
+    return Reply.of(200, view).header("Set-Cookie", Request.SESSION_COOKIE + "=" + login.cookie()
+        + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + sessionLifetime.toSeconds());
+  }
+
+  private Object logout(Request request) {
+    Caller caller = request.caller();
+    if (caller.token() != null) {
+      throw ServiceException.unauthorized();
+    }
+    Session session = request.sessionCookie().flatMap(authenticator::session).orElseThrow(ServiceException::unauthorized);
+    sessions.logout(session, caller.origin(), caller.userClient().id());
+    return Reply.of(200, "Logged out")
+        .header("Set-Cookie", Request.SESSION_COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  }
+
+  private Object identity(Request request) {
+    Caller caller = request.caller();
+    return identity(caller.user(), caller);
+  }
+
+  private Map<String, Object> identity(User user, Caller caller) {
+    Client client = caller != null ? caller.homeClient() : clients.find(user.clientId()).orElseThrow();
+    Map<String, Object> view = new LinkedHashMap<>();
+    if (user != null) {
+      Map<String, Object> u = UserView.of(user);
+      view.put("id", u.get("id"));
+      view.put("uuid", u.get("uuid"));
+      view.put("client_id", client.id());
+      view.put("client_name", client.name());
+      for (String key : new String[] {"email", "realname", "role", "permissions"}) {
+        view.put(key, u.get(key));
+      }
+    } else {
+      view.put("id", caller.token().createdBy());
+      view.put("client_id", client.id());
+      view.put("client_name", client.name());
+    }
+    view.put("actual_permissions", caller != null ? access.permissionsIn(caller, client).ids() : user.permissions().ids());
+    if (user != null) {
+      view.put("enabled", user.enabled());
+      view.put("sso", user.sso().id());
+      view.put("api_access", user.apiAccess());
+    }
+    if (client.technical() && client.partnerId() != null) {
+      Partner partner = clients.findPartner(client.partnerId()).orElseThrow();
+      view.put("partnerid", partner.id());
+      view.put("partner_uuid", partner.uuid());
+    }
+    if (caller != null && caller.token() != null) {
+      Map<String, Object> token = new LinkedHashMap<>();
+      token.put("id", caller.token().id());
+      token.put("shared", caller.token().shared());
+      token.put("usage", caller.token().usage().id());
+      view.put("api_token", token);
+    }
+    return view;
+  }
+}

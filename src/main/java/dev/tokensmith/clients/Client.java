@@ -1,0 +1,27 @@
+package dev.tokensmith.clients;
+
+import java.time.Instant;
+
+/**
+ * A company account. {@code partnerId} is null for a stand-alone company; {@code technical} is
+ * true for the client where a partner's global users live.
+ *
+ * @param maxTokens the most tokens this client may hold; null = the server's default
+ */
+public record Client(
+    long id,
+    String uuid,
+    String name,
+    String vulnPrefix,
+    boolean enabled,
+    Long partnerId,
+    boolean technical,
+    boolean showOnce,
+    Integer maxTokens,
+    Instant createAt) {
+
+  /** True when both clients belong to the same partner. */
+  public boolean samePartner(Client other) {
+    return partnerId != null && partnerId.equals(other.partnerId);
+  }
+}

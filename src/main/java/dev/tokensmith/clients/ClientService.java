@@ -1,0 +1,104 @@
+package dev.tokensmith.clients;
+
+import dev.tokensmith.activity.ActivityLog;
+import dev.tokensmith.activity.Origin;
+import dev.tokensmith.storage.Database;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Clients, partners and tenants. Authorization lives in {@code ClientApi} (through {@code Access});
+ * this service keeps the data rules: unique {@code vuln_prefix}, a partner's technical tenant.
+ */
+public final class ClientService {
+  private static final String PREFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+  private final Database db;
+  private final ClientStore store;
+  private final ActivityLog activity;
+  private final Clock clock;
+  private final SecureRandom random;
+
+  public ClientService(Database db, ClientStore store, ActivityLog activity, Clock clock, SecureRandom random) {
+    this.db = db;
+    this.store = store;
+    this.activity = activity;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /** The client, or empty. */
+  public Optional<Client> find(long id) {
+    return store.find(id);
+  }
+
+  public Optional<Partner> findPartner(long id) {
+    return store.findPartner(id);
+  }
+
+  public Optional<Partner> findPartnerByUuid(String uuid) {
+    return store.findPartnerByUuid(uuid);
+  }
+
+  /** True once the first partner exists (the server has been set up). */
+  public boolean initialized() {
+    return store.anyPartner();
+  }
+
+  /** Creates a partner with its technical tenant (named like the partner); returns the tenant. */
+  public Client createPartner(String name, Origin origin) {
+    return db.inTransaction(() -> {
+      long partnerId = store.insertPartner(UUID.randomUUID().toString(), name);
+      Client technical = insertClient(name, freePrefix(), partnerId, origin);
+      store.setTechnicalClient(partnerId, technical.id());
+      return store.find(technical.id()).orElseThrow();
+    });
+  }
+
+  /** Creates a tenant of a partner; the prefix must be free (else a conflict). */
+  public Client createTenant(long partnerId, String name, String vulnPrefix, Origin origin) {
+    return db.inTransaction(() -> insertClient(name, vulnPrefix, partnerId, origin));
+  }
+
+  private Client insertClient(String name, String vulnPrefix, Long partnerId, Origin origin) {
+    long id = store.insert(UUID.randomUUID().toString(), name, vulnPrefix, true, partnerId, clock.millis());
+    Client client = store.find(id).orElseThrow();
+    activity.record(origin, id, "client", id, name, "create",
+        ActivityLog.changes().put("name", null, name).put("vuln_prefix", null, vulnPrefix).map());
+    return client;
+  }
+
+  /** Clients of a partner, ordered by id; all of them when {@code ids} is empty. */
+  public List<Client> listByPartner(long partnerId, Collection<Long> ids, int limit, int offset) {
+    return store.listByPartner(partnerId, ids, limit, offset);
+  }
+
+  /** Writes the new values of a client and records what changed. */
+  public Client update(Client before, Client after, Origin origin) {
+    return db.inTransaction(() -> {
+      store.update(before.id(), after.name(), after.enabled(), after.showOnce(), after.maxTokens());
+      ActivityLog.Changes changes = ActivityLog.changes()
+          .put("name", before.name(), after.name())
+          .put("enabled", before.enabled(), after.enabled())
+          .put("show_once", before.showOnce(), after.showOnce())
+          .put("max_tokens", before.maxTokens(), after.maxTokens());
+      if (!changes.isEmpty()) {
+        String action = before.enabled() == after.enabled() ? "update" : after.enabled() ? "enable" : "disable";
+        activity.record(origin, before.id(), "client", before.id(), after.name(), action, changes.map());
+      }
+      return store.find(before.id()).orElseThrow();
+    });
+  }
+
+  private String freePrefix() {
+    StringBuilder prefix = new StringBuilder(4);
+    for (int i = 0; i < 4; i++) {
+      prefix.append(PREFIX_ALPHABET.charAt(random.nextInt(PREFIX_ALPHABET.length())));
+    }
+    return prefix.toString();
+  }
+}

@@ -1,0 +1,28 @@
+package dev.tokensmith.clients;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Storage of clients and partners. */
+public interface ClientStore {
+
+  Optional<Client> find(long id);
+
+  /** Clients of a partner (its technical tenant included), ordered by id; all of them when ids is empty. */
+  List<Client> listByPartner(long partnerId, Collection<Long> ids, int limit, int offset);
+
+  long insert(String uuid, String name, String vulnPrefix, boolean enabled, Long partnerId, long createAtMillis);
+
+  void update(long id, String name, boolean enabled, boolean showOnce, Integer maxTokens);
+
+  long insertPartner(String uuid, String name);
+
+  void setTechnicalClient(long partnerId, long clientId);
+
+  Optional<Partner> findPartner(long id);
+
+  Optional<Partner> findPartnerByUuid(String uuid);
+
+  boolean anyPartner();
+}

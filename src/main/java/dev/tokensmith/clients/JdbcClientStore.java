@@ -1,0 +1,103 @@
+package dev.tokensmith.clients;
+
+import dev.tokensmith.storage.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** {@link ClientStore} on the JDBC database. */
+public final class JdbcClientStore implements ClientStore {
+  private static final String SELECT = "SELECT c.*, (p.technical_client_id = c.id) AS technical "
+      + "FROM clients c LEFT JOIN partners p ON p.id = c.partner_id ";
+
+  private final Database db;
+
+  public JdbcClientStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Optional<Client> find(long id) {
+    return db.withHandle(h -> h.createQuery(SELECT + "WHERE c.id = :id").bind("id", id)
+        .map(JdbcClientStore::client).findOne());
+  }
+
+  @Override
+  public List<Client> listByPartner(long partnerId, Collection<Long> ids, int limit, int offset) {
+    String where = ids.isEmpty() ? "" : "AND c.id IN (<ids>) ";
+    return db.withHandle(h -> {
+      var query = h.createQuery(SELECT + "WHERE c.partner_id = :partner " + where
+              + "ORDER BY c.id LIMIT :limit OFFSET :offset")
+          .bind("partner", partnerId).bind("limit", limit).bind("offset", offset);
+      if (!ids.isEmpty()) {
+        query.bindList("ids", List.copyOf(ids));
+      }
+      return query.map(JdbcClientStore::client).list();
+    });
+  }
+
+  @Override
+  public long insert(String uuid, String name, String vulnPrefix, boolean enabled, Long partnerId, long createAtMillis) {
+    return db.withHandle(h -> h.createUpdate("INSERT INTO clients (uuid, name, vuln_prefix, enabled, partner_id, create_at) "
+            + "VALUES (:uuid, :name, :prefix, :enabled, :partner, :at)")
+        .bind("uuid", uuid).bind("name", name).bind("prefix", vulnPrefix).bind("enabled", enabled)
+        .bind("partner", partnerId).bind("at", createAtMillis)
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+  }
+
+  @Override
+  public void update(long id, String name, boolean enabled, boolean showOnce, Integer maxTokens) {
+    db.withHandle(h -> h.createUpdate("UPDATE clients SET name = :name, enabled = :enabled, show_once = :showOnce, "
+            + "max_tokens = :max WHERE id = :id")
+        .bind("id", id).bind("name", name).bind("enabled", enabled).bind("showOnce", showOnce)
+        .bind("max", maxTokens).execute());
+  }
+
+  @Override
+  public long insertPartner(String uuid, String name) {
+    return db.withHandle(h -> h.createUpdate("INSERT INTO partners (uuid, name) VALUES (:uuid, :name)")
+        .bind("uuid", uuid).bind("name", name)
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+  }
+
+  @Override
+  public void setTechnicalClient(long partnerId, long clientId) {
+    db.withHandle(h -> h.createUpdate("UPDATE partners SET technical_client_id = :client WHERE id = :id")
+        .bind("id", partnerId).bind("client", clientId).execute());
+  }
+
+  @Override
+  public Optional<Partner> findPartner(long id) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM partners WHERE id = :id").bind("id", id)
+        .map(JdbcClientStore::partner).findOne());
+  }
+
+  @Override
+  public Optional<Partner> findPartnerByUuid(String uuid) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM partners WHERE uuid = :uuid").bind("uuid", uuid)
+        .map(JdbcClientStore::partner).findOne());
+  }
+
+  @Override
+  public boolean anyPartner() {
+    return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM partners").mapTo(Long.class).one() > 0);
+  }
+
+  private static Client client(ResultSet rs, StatementContext ctx) throws SQLException {
+    long partner = rs.getLong("partner_id");
+    Long partnerId = rs.wasNull() ? null : partner;
+    int max = rs.getInt("max_tokens");
+    Integer maxTokens = rs.wasNull() ? null : max;
+    return new Client(rs.getLong("id"), rs.getString("uuid"), rs.getString("name"), rs.getString("vuln_prefix"),
+        rs.getBoolean("enabled"), partnerId, rs.getBoolean("technical"), rs.getBoolean("show_once"), maxTokens,
+        Instant.ofEpochMilli(rs.getLong("create_at")));
+  }
+
+  private static Partner partner(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Partner(rs.getLong("id"), rs.getString("uuid"), rs.getString("name"), rs.getLong("technical_client_id"));
+  }
+}

@@ -1,0 +1,191 @@
+package dev.tokensmith.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import dev.tokensmith.net.IpRange;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Every setting of a running server, read once from environment variables (and an optional
+ * properties file named by {@code TOKENSMITH_CONFIG_FILE}; the environment wins), validated at
+ * start and never changed after. The README's configuration table lists the same names.
+ *
+ * @param masterKeys versioned AES-256 master keys inline ({@code v1:<base64>,v2:…}); empty = the file
+ * @param pepper the HMAC pepper inline (base64); empty = the file
+ */
+public record Settings(
+    int port,
+    Path dataDir,
+    String dbUrl,
+    String dbUser,
+    String dbPassword,
+    String adminEmail,
+    Optional<String> adminPassword,
+    String secretPrefix,
+    int authFailuresPerMinute,
+    Path masterKeyFile,
+    Path pepperFile,
+    Optional<String> masterKeys,
+    Optional<String> pepper,
+    int passwordIterations,
+    int sessionHours,
+    int maxTokensPerClient,
+    int jobIntervalSeconds,
+    int eventLoops,
+    String host,
+    List<String> trustedProxies) {
+
+  /** Reads the process environment. */
+  public static Settings fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  /** Reads the given variables (tests pass their own map); fails naming the first bad setting. */
+  public static Settings from(Map<String, String> environment) {
+    Map<String, String> values = new HashMap<>();
+    String file = environment.get("TOKENSMITH_CONFIG_FILE");
+    if (file != null && !file.isBlank()) {
+      values.putAll(readFile(Path.of(file)));
+    }
+    environment.forEach((key, value) -> {
+      if (key.startsWith("TOKENSMITH_")) {
+        values.put(key, value);
+      }
+    });
+    return new Reader_(values).settings();
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("TOKENSMITH_CONFIG_FILE: cannot read " + file + ": " + e.getMessage());
+    }
+    Map<String, String> map = new HashMap<>();
+    properties.forEach((k, v) -> map.put(String.valueOf(k).trim(), String.valueOf(v).trim()));
+    return map;
+  }
+
+  /** True when the database is PostgreSQL rather than the embedded H2. */
+  public boolean postgresql() {
+    return dbUrl.startsWith("jdbc:postgresql:");
+  }
+
+  /** Settings with another value for one field; for tests and the CLI. */
+  public Settings withPort(int newPort) {
+    return new Settings(newPort, dataDir, dbUrl, dbUser, dbPassword, adminEmail, adminPassword, secretPrefix,
+        authFailuresPerMinute, masterKeyFile, pepperFile, masterKeys, pepper, passwordIterations, sessionHours,
+        maxTokensPerClient, jobIntervalSeconds, eventLoops, host, trustedProxies);
+  }
+
+  @Override
+  public String toString() {
+    // Never print the admin password, master keys, pepper or database password.
+    return "Settings[port=" + port + ", dataDir=" + dataDir + ", db=" + (postgresql() ? "postgresql" : "h2")
+        + ", prefix=" + secretPrefix + ", eventLoops=" + eventLoops + "]";
+  }
+
+  private static final class Reader_ {
+    private final Map<String, String> values;
+
+    Reader_(Map<String, String> values) {
+      this.values = values;
+    }
+
+    Settings settings() {
+      Path dataDir = Path.of(text("TOKENSMITH_DATA_DIR", "./data"));
+      String defaultUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("tokensmith")
+          + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+      String dbUrl = text("TOKENSMITH_DB_URL", defaultUrl);
+      if (!dbUrl.startsWith("jdbc:postgresql:") && !dbUrl.startsWith("jdbc:h2:")) {
+        throw bad("TOKENSMITH_DB_URL", "must start with jdbc:postgresql: or jdbc:h2:");
+      }
+      String prefix = text("TOKENSMITH_SECRET_PREFIX", "tks1");
+      if (!prefix.matches("[A-Za-z0-9]{4}")) {
+        throw bad("TOKENSMITH_SECRET_PREFIX", "must be exactly 4 characters of A-Z, a-z, 0-9");
+      }
+      String email = text("TOKENSMITH_ADMIN_EMAIL", "admin@localhost");
+      if (!email.contains("@") || email.length() > 320) {
+        throw bad("TOKENSMITH_ADMIN_EMAIL", "must be an e-mail address");
+      }
+      Optional<String> password = optional("TOKENSMITH_ADMIN_PASSWORD");
+      if (password.isPresent() && password.get().length() < 8) {
+        throw bad("TOKENSMITH_ADMIN_PASSWORD", "must have at least 8 characters");
+      }
+      return new Settings(
+          integer("TOKENSMITH_PORT", 8080, 0, 65535),
+          dataDir,
+          dbUrl,
+          text("TOKENSMITH_DB_USER", ""),
+          text("TOKENSMITH_DB_PASSWORD", ""),
+          email,
+          password,
+          prefix,
+          integer("TOKENSMITH_AUTH_FAILURES_PER_MINUTE", 30, 1, 1_000_000),
+          Path.of(text("TOKENSMITH_MASTER_KEY_FILE", dataDir.resolve("master.key").toString())),
+          Path.of(text("TOKENSMITH_PEPPER_FILE", dataDir.resolve("pepper.key").toString())),
+          optional("TOKENSMITH_MASTER_KEYS"),
+          optional("TOKENSMITH_PEPPER"),
+          integer("TOKENSMITH_PASSWORD_ITERATIONS", 600_000, 1_000, 10_000_000),
+          integer("TOKENSMITH_SESSION_HOURS", 8, 1, 24 * 30),
+          integer("TOKENSMITH_MAX_TOKENS_PER_CLIENT", 0, 0, Integer.MAX_VALUE),
+          integer("TOKENSMITH_JOB_INTERVAL_SECONDS", 30, 1, 3600),
+          integer("TOKENSMITH_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
+          text("TOKENSMITH_HOST", "0.0.0.0"),
+          proxies());
+    }
+
+    private List<String> proxies() {
+      List<String> ranges = new ArrayList<>();
+      for (String part : text("TOKENSMITH_TRUSTED_PROXIES", "").split(",")) {
+        if (!part.isBlank()) {
+          ranges.add(IpRange.parse(part.trim()).map(IpRange::toString)
+              .orElseThrow(() -> bad("TOKENSMITH_TRUSTED_PROXIES", "must be a comma-separated list of CIDRs")));
+        }
+      }
+      return List.copyOf(ranges);
+    }
+
+    private String text(String name, String fallback) {
+      String value = values.get(name);
+      return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private Optional<String> optional(String name) {
+      String value = values.get(name);
+      return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    private int integer(String name, int fallback, int min, int max) {
+      return optional(name).map(parse(name, min, max)).orElse(fallback);
+    }
+
+    private static Function<String, Integer> parse(String name, int min, int max) {
+      return raw -> {
+        int value;
+        try {
+          value = Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+          throw bad(name, "must be a whole number");
+        }
+        if (value < min || value > max) {
+          throw bad(name, "must be between " + min + " and " + max);
+        }
+        return value;
+      };
+    }
+
+    private static IllegalArgumentException bad(String name, String why) {
+      return new IllegalArgumentException(name + " " + why);
+    }
+  }
+}

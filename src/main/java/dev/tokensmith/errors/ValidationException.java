@@ -1,0 +1,51 @@
+package dev.tokensmith.errors;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * 400 with one entry per bad field: {@code {"<field>": {"error": "<code>", "value": <what was sent>}}}.
+ * The value echoed back is what the caller sent, so it must never be a secret (callers pass
+ * {@code null} for such fields).
+ */
+public final class ValidationException extends ServiceException {
+
+  /** The spec's field error codes. */
+  public enum Code {
+    REQUIRED("required"), INVALID("invalid"), TOO_LONG("too_long"), NOT_ALLOWED("not_allowed"), IN_PAST("in_past");
+
+    private final String wire;
+
+    Code(String wire) {
+      this.wire = wire;
+    }
+
+    public String wire() {
+      return wire;
+    }
+  }
+
+  private ValidationException(Map<String, Object> fields) {
+    super(400, fields);
+  }
+
+  public static ValidationException of(String field, Code code, Object value) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("error", code.wire());
+    error.put("value", shorten(value));
+    return new ValidationException(Map.of(field, error));
+  }
+
+  /** A body that is not a JSON object where one is expected. */
+  public static ValidationException badBody() {
+    return of("body", Code.INVALID, null);
+  }
+
+  // Echoing a 10 000-character name back in full helps nobody; the code already says what is wrong.
+  private static Object shorten(Object value) {
+    if (value instanceof String s && s.length() > 300) {
+      return s.substring(0, 300) + "…";
+    }
+    return value;
+  }
+}

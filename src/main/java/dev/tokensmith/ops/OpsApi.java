@@ -1,0 +1,25 @@
+package dev.tokensmith.ops;
+
+import dev.tokensmith.storage.Database;
+import dev.tokensmith.web.Api;
+import dev.tokensmith.web.Reply;
+import dev.tokensmith.web.Routes;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/** Liveness, readiness and metrics (section 4.11). */
+public final class OpsApi implements Api {
+  private final Database db;
+  private final PrometheusMeterRegistry metrics;
+
+  public OpsApi(Database db, PrometheusMeterRegistry metrics) {
+    this.db = db;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void routes(Routes routes) {
+    routes.publicGet("/healthz", r -> "ok");
+    routes.publicGet("/readyz", r -> db.reachable() ? "ready" : Reply.of(503, "Database unreachable"));
+    routes.publicGet("/metrics", r -> Reply.raw("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+  }
+}

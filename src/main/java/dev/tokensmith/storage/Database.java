@@ -1,0 +1,106 @@
+package dev.tokensmith.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * The connection pool, the schema migrations and the transactions. A service opens a transaction
+ * with {@link #inTransaction}; every store call made on that thread until it ends joins it, so a
+ * change that touches several features (a user disabled and their tokens) commits or rolls back
+ * as one.
+ */
+public final class Database implements AutoCloseable {
+
+  /** Which SQL dialect the migrations and the few dialect-specific statements use. */
+  public enum Dialect { H2, POSTGRESQL }
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final Dialect dialect;
+  private final ThreadLocal<Handle> current = new ThreadLocal<>();
+
+  public Database(String url, String user, String password, int poolSize) {
+    this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRESQL : Dialect.H2;
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(poolSize);
+    config.setPoolName("tokensmith");
+    // Fail fast when the database is gone instead of holding a request for 30 s.
+    config.setConnectionTimeout(5_000);
+    config.setValidationTimeout(2_000);
+    config.setInitializationFailTimeout(-1);
+    this.dataSource = new HikariDataSource(config);
+    this.jdbi = Jdbi.create(dataSource);
+  }
+
+  /** Brings the schema up to date; safe to run from several instances at once. */
+  public void migrate() {
+    Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration/" + (dialect == Dialect.POSTGRESQL ? "postgresql" : "h2"))
+        .load()
+        .migrate();
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** Runs {@code work} in one transaction (joining the caller's if there is one). */
+  public <T> T inTransaction(Supplier<T> work) {
+    if (current.get() != null) {
+      return work.get();
+    }
+    try (Handle handle = jdbi.open()) {
+      current.set(handle);
+      try {
+        return handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> work.get());
+      } finally {
+        current.remove();
+      }
+    }
+  }
+
+  /** Runs {@code work} in one transaction, for changes that return nothing. */
+  public void inTransaction(Runnable work) {
+    inTransaction(() -> {
+      work.run();
+      return null;
+    });
+  }
+
+  /** For stores: runs on the thread's transaction, or on a short-lived handle of its own. */
+  public <T> T withHandle(Function<Handle, T> work) {
+    Handle handle = current.get();
+    if (handle != null) {
+      return work.apply(handle);
+    }
+    try (Handle own = jdbi.open()) {
+      return work.apply(own);
+    }
+  }
+
+  /** True when a connection can be had and answers within two seconds. */
+  public boolean reachable() {
+    try (Connection connection = dataSource.getConnection()) {
+      return connection.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

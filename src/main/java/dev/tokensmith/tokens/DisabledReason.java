@@ -1,0 +1,23 @@
+package dev.tokensmith.tokens;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** Why a token is disabled. */
+public enum DisabledReason {
+  MANUAL("manual"), EXPIRED("expired"), OWNER_DISABLED("owner_disabled"), API_ACCESS_REVOKED("api_access_revoked");
+
+  private final String id;
+
+  DisabledReason(String id) {
+    this.id = id;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public static Optional<DisabledReason> fromId(String id) {
+    return Arrays.stream(values()).filter(r -> r.id.equals(id)).findFirst();
+  }
+}

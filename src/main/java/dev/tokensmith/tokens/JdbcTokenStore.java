@@ -1,0 +1,170 @@
+package dev.tokensmith.tokens;
+
+import dev.tokensmith.storage.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
+
+/** {@link TokenStore} on the JDBC database. */
+public final class JdbcTokenStore implements TokenStore {
+  private final Database db;
+
+  public JdbcTokenStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Optional<ApiToken> find(long id) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE id = :id").bind("id", id)
+        .map(JdbcTokenStore::token).findOne());
+  }
+
+  @Override
+  public Optional<ApiToken> findBySecretDigest(String digest, long nowMillis) {
+    return db.withHandle(h -> h.createQuery("SELECT t.* FROM api_token_secrets s JOIN api_tokens t ON t.id = s.token_id "
+            + "WHERE s.digest = :digest AND (s.valid_until IS NULL OR s.valid_until > :now)")
+        .bind("digest", digest).bind("now", nowMillis).map(JdbcTokenStore::token).findOne());
+  }
+
+  @Override
+  public List<ApiToken> list(TokenQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM api_tokens WHERE client_id = :client");
+    if (q.visibleTo() != null) {
+      sql.append(" AND user_id = :visibleTo");
+    }
+    if (q.userId() != null) {
+      sql.append(" AND user_id = :userId");
+    }
+    if (q.enabled() != null) {
+      sql.append(" AND enabled = :enabled");
+    }
+    if (q.shared() != null) {
+      sql.append(" AND shared = :shared");
+    }
+    if (q.realname() != null) {
+      sql.append(" AND LOWER(realname) LIKE :realname ESCAPE '!'");
+    }
+    sql.append(" ORDER BY id LIMIT :limit OFFSET :offset");
+    String like = q.realname() == null ? null
+        : "%" + q.realname().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+    return db.withHandle(h -> h.createQuery(sql.toString()).bind("client", q.clientId()).bind("visibleTo", q.visibleTo())
+        .bind("userId", q.userId()).bind("enabled", q.enabled()).bind("shared", q.shared()).bind("realname", like)
+        .bind("limit", q.limit()).bind("offset", q.offset()).map(JdbcTokenStore::token).list());
+  }
+
+  @Override
+  public List<ApiToken> listByUser(long userId) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE user_id = :user ORDER BY id")
+        .bind("user", userId).map(JdbcTokenStore::token).list());
+  }
+
+  @Override
+  public long countByClient(long clientId) {
+    return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM api_tokens WHERE client_id = :client")
+        .bind("client", clientId).mapTo(Long.class).one());
+  }
+
+  @Override
+  public long insert(ApiToken t) {
+    return db.withHandle(h -> bindMutable(h.createUpdate("INSERT INTO api_tokens (client_id, user_id, created_by, realname, "
+            + "shared, token_usage, source_role, permissions, enabled, disabled_reason, disabled_at, expire_at, create_at, "
+            + "token_generated_at, legacy, allowed_ips, secret_hint, secret_sealed) VALUES (:client, :user, :createdBy, "
+            + ":realname, :shared, :usage, :sourceRole, :permissions, :enabled, :reason, :disabledAt, :expireAt, "
+            + ":createAt, :generatedAt, :legacy, :allowedIps, :hint, :sealed)"), t)
+        .bind("client", t.clientId()).bind("user", t.userId()).bind("createdBy", t.createdBy())
+        .bind("shared", t.shared()).bind("usage", t.usage().id()).bind("createAt", t.createAt().toEpochMilli())
+        .bind("legacy", t.legacy())
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+  }
+
+  @Override
+  public void update(ApiToken t) {
+    db.withHandle(h -> bindMutable(h.createUpdate("UPDATE api_tokens SET realname = :realname, source_role = :sourceRole, "
+            + "permissions = :permissions, enabled = :enabled, disabled_reason = :reason, disabled_at = :disabledAt, "
+            + "expire_at = :expireAt, token_generated_at = :generatedAt, allowed_ips = :allowedIps, secret_hint = :hint, "
+            + "secret_sealed = :sealed WHERE id = :id"), t)
+        .bind("id", t.id()).execute());
+  }
+
+  @Override
+  public void delete(long id) {
+    db.withHandle(h -> h.createUpdate("DELETE FROM api_tokens WHERE id = :id").bind("id", id).execute());
+  }
+
+  @Override
+  public void replaceSecret(long tokenId, String digest, Long graceUntilMillis) {
+    db.withHandle(h -> {
+      if (graceUntilMillis == null) {
+        h.createUpdate("DELETE FROM api_token_secrets WHERE token_id = :token").bind("token", tokenId).execute();
+      } else {
+        // Only the value being replaced gets a grace period; one still in an earlier grace period ends now.
+        h.createUpdate("DELETE FROM api_token_secrets WHERE token_id = :token AND valid_until IS NOT NULL")
+            .bind("token", tokenId).execute();
+        h.createUpdate("UPDATE api_token_secrets SET valid_until = :until WHERE token_id = :token")
+            .bind("token", tokenId).bind("until", graceUntilMillis).execute();
+      }
+      return h.createUpdate("INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)")
+          .bind("digest", digest).bind("token", tokenId).execute();
+    });
+  }
+
+  @Override
+  public List<ApiToken> findExpiredEnabled(long nowMillis, int limit) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE enabled = TRUE AND expire_at IS NOT NULL "
+            + "AND expire_at <= :now ORDER BY id LIMIT :limit")
+        .bind("now", nowMillis).bind("limit", limit).map(JdbcTokenStore::token).list());
+  }
+
+  @Override
+  public List<ApiToken> findDisabledBefore(long cutoffMillis, int limit) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE enabled = FALSE AND disabled_at IS NOT NULL "
+            + "AND disabled_at <= :cutoff ORDER BY id LIMIT :limit")
+        .bind("cutoff", cutoffMillis).bind("limit", limit).map(JdbcTokenStore::token).list());
+  }
+
+  @Override
+  public int deleteEndedGraceSecrets(long nowMillis) {
+    return db.withHandle(h -> h.createUpdate("DELETE FROM api_token_secrets WHERE valid_until IS NOT NULL "
+        + "AND valid_until <= :now").bind("now", nowMillis).execute());
+  }
+
+  private static Update bindMutable(Update update, ApiToken t) {
+    return update.bind("realname", t.realname()).bind("sourceRole", t.sourceRole())
+        .bind("permissions", String.join(",", t.permissions())).bind("enabled", t.enabled())
+        .bind("reason", t.disabledReason() == null ? null : t.disabledReason().id())
+        .bind("disabledAt", millis(t.disabledAt())).bind("expireAt", millis(t.expireAt()))
+        .bind("generatedAt", t.tokenGeneratedAt().toEpochMilli()).bind("allowedIps", String.join(",", t.allowedIps()))
+        .bind("hint", t.secretHint()).bind("sealed", t.secretSealed());
+  }
+
+  private static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(value);
+  }
+
+  private static List<String> list(String joined) {
+    return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
+  }
+
+  private static ApiToken token(ResultSet rs, StatementContext ctx) throws SQLException {
+    long user = rs.getLong("user_id");
+    Long userId = rs.wasNull() ? null : user;
+    String reason = rs.getString("disabled_reason");
+    return new ApiToken(rs.getLong("id"), rs.getLong("client_id"), userId, rs.getLong("created_by"),
+        rs.getString("realname"), rs.getBoolean("shared"), Usage.fromId(rs.getString("token_usage")).orElseThrow(),
+        rs.getString("source_role"), list(rs.getString("permissions")), rs.getBoolean("enabled"),
+        reason == null ? null : DisabledReason.fromId(reason).orElseThrow(), instant(rs, "disabled_at"),
+        instant(rs, "expire_at"), instant(rs, "create_at"), instant(rs, "token_generated_at"),
+        instant(rs, "last_used_at"), rs.getString("last_used_ip"), rs.getBoolean("legacy"),
+        list(rs.getString("allowed_ips")), rs.getString("secret_hint"), rs.getString("secret_sealed"));
+  }
+}

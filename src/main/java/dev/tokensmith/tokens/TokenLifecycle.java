@@ -1,0 +1,91 @@
+package dev.tokensmith.tokens;
+
+import dev.tokensmith.activity.Origin;
+import dev.tokensmith.auth.Access;
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.storage.Database;
+import dev.tokensmith.users.User;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Token changes that follow from something else: the owner disabled (T8), narrowed (T9),
+ * deleted, or losing API access; expiry (T5) and purge (T10) for the scheduler. The owner
+ * cascades run inside the caller's transaction, so the user change and its token changes commit
+ * together.
+ */
+public final class TokenLifecycle {
+  /** How long a disabled token is kept before the purge deletes it (T10). */
+  public static final Duration PURGE_AFTER = Duration.ofDays(7);
+  private static final int BATCH = 500;
+
+  private final Database db;
+  private final TokenStore store;
+  private final TokenWriter writer;
+  private final ClientService clients;
+  private final Access access;
+  private final Clock clock;
+
+  public TokenLifecycle(Database db, TokenStore store, TokenWriter writer, ClientService clients, Access access,
+      Clock clock) {
+    this.db = db;
+    this.store = store;
+    this.writer = writer;
+    this.clients = clients;
+    this.access = access;
+    this.clock = clock;
+  }
+
+  /** Disables every enabled personal token of the user with {@code reason}. */
+  public void ownerLostAccess(User owner, DisabledReason reason, Origin origin) {
+    Instant now = clock.instant();
+    for (ApiToken token : writer.personalTokens(owner.id())) {
+      if (token.enabled()) {
+        writer.update(origin, token, token.draft().enabled(false).disabledReason(reason).disabledAt(now).build());
+      }
+    }
+  }
+
+  /** Intersects every personal token with the owner's new permissions, for good (T9). */
+  public void ownerPermissionsChanged(User owner, Client ownerClient, Origin origin) {
+    for (ApiToken token : writer.personalTokens(owner.id())) {
+      Client tokenClient = token.clientId() == ownerClient.id() ? ownerClient
+          : clients.find(token.clientId()).orElse(ownerClient);
+      // Judge the role itself: a disabled user or client must not wipe the tokens' permissions.
+      ApiToken narrowed = TokenWriter.narrowed(token, access.rolePermissionsIn(owner, ownerClient, tokenClient));
+      if (narrowed != token) {
+        writer.update(origin, token, narrowed);
+      }
+    }
+  }
+
+  /** Deletes every personal token of the user (the user is being deleted). */
+  public void ownerDeleted(User owner, Origin origin) {
+    for (ApiToken token : writer.personalTokens(owner.id())) {
+      writer.delete(origin, token);
+    }
+  }
+
+  /** Disables tokens whose expiry has come (T5); returns how many. */
+  public int expireDue() {
+    List<ApiToken> due = store.findExpiredEnabled(clock.millis(), BATCH);
+    for (ApiToken token : due) {
+      db.inTransaction(() -> writer.update(Origin.SYSTEM, token, token.draft().enabled(false)
+          .disabledReason(DisabledReason.EXPIRED).disabledAt(token.expireAt()).build()));
+    }
+    return due.size();
+  }
+
+  /** Deletes tokens disabled for longer than {@link #PURGE_AFTER} (T10); returns how many. */
+  public int purge() {
+    List<ApiToken> old = store.findDisabledBefore(clock.instant().minus(PURGE_AFTER).toEpochMilli(), BATCH);
+    for (ApiToken token : old) {
+      db.inTransaction(() -> writer.delete(Origin.SYSTEM, token));
+    }
+    store.deleteEndedGraceSecrets(clock.millis());
+    return old.size();
+  }
+}

@@ -1,0 +1,231 @@
+package dev.tokensmith.tokens;
+
+import static dev.tokensmith.errors.ValidationException.Code.IN_PAST;
+import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
+import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
+
+import dev.tokensmith.activity.ActivityLog;
+import dev.tokensmith.auth.Access;
+import dev.tokensmith.auth.Caller;
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.permissions.Grant;
+import dev.tokensmith.errors.ServiceException;
+import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.permissions.PermissionSet;
+import dev.tokensmith.storage.Database;
+import dev.tokensmith.tokens.TokenCommands.Create;
+import dev.tokensmith.tokens.TokenCommands.Issued;
+import dev.tokensmith.tokens.TokenCommands.Update;
+import dev.tokensmith.users.User;
+import dev.tokensmith.users.UserDirectory;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The token lifecycle as callers drive it: list, read, create, update, enable/disable, renew,
+ * delete (rules T1–T7, T11, T12, T16). Every change is one transaction with its activity record.
+ */
+public final class TokenService {
+  private final Database db;
+  private final TokenStore store;
+  private final Access access;
+  private final ClientService clients;
+  private final TokenWriter writer;
+  private final UserDirectory users;
+  private final Clock clock;
+  private final int defaultMaxTokens;
+
+  public TokenService(Database db, TokenStore store, Access access, ClientService clients, TokenWriter writer,
+      UserDirectory users, Clock clock, int defaultMaxTokens) {
+    this.db = db;
+    this.store = store;
+    this.access = access;
+    this.clients = clients;
+    this.writer = writer;
+    this.users = users;
+    this.clock = clock;
+    this.defaultMaxTokens = defaultMaxTokens;
+  }
+
+  /** The tokens of a client the caller may see, ordered by id (T2, T4). */
+  public List<ApiToken> list(Caller caller, Long clientId, Long userId, Boolean enabled, String realname, Boolean shared,
+      int limit, int offset) {
+    Client target = access.target(caller, clientId);
+    requireSection(caller, target);
+    boolean admin = access.administers(caller, target);
+    if (!admin && Boolean.TRUE.equals(shared)) {
+      return List.of();
+    }
+    Long visibleTo = admin ? null : caller.user().id();
+    Instant now = clock.instant();
+    return store.list(new TokenQuery(target.id(), visibleTo, userId, enabled, realname, shared, limit, offset))
+        .stream().map(t -> t.asSeenAt(now)).toList();
+  }
+
+  /** One token the caller may see; 404 otherwise. */
+  public ApiToken get(Caller caller, long id) {
+    return visible(caller, id).token().asSeenAt(clock.instant());
+  }
+
+  /** Creates a token; its secret is in the result and nowhere else in plain text. */
+  public Issued create(Caller caller, Create cmd) {
+    Client target = access.target(caller, cmd.clientId());
+    requireSection(caller, target);
+    access.require(caller, target, "api_tokens:create");
+    if (cmd.userId() != null && (caller.sharedToken() || cmd.userId() != caller.user().id() || cmd.shared())) {
+      throw ValidationException.of("user_id", NOT_ALLOWED, cmd.userId());
+    }
+    if (cmd.shared() && !access.administers(caller, target)) {
+      throw ServiceException.forbidden();
+    }
+    if (!cmd.shared() && caller.sharedToken()) {
+      throw ValidationException.of("shared", REQUIRED, false);
+    }
+    PermissionSet cap = access.permissionsIn(caller, target);
+    checkGrant(caller, cmd.grant(), cmd.shared() ? cap.intersect(Access.sharedCap(target)) : cap);
+    checkFuture(cmd.expireAt());
+    return db.inTransaction(() -> {
+      int max = target.maxTokens() != null ? target.maxTokens() : defaultMaxTokens;
+      if (max > 0 && store.countByClient(target.id()) >= max) {
+        throw ServiceException.conflict("Token limit reached");
+      }
+      return writer.insert(caller, target, cmd);
+    });
+  }
+
+  /** Applies a {@code PUT}: name, permissions, allowed addresses, expiry, enable/disable (T3, T6, T7). */
+  public ApiToken update(Caller caller, long id, Update cmd) {
+    Visible v = visible(caller, id);
+    requireManage(caller, v, "api_tokens:update");
+    ApiToken before = v.token().asSeenAt(clock.instant());
+    ApiToken.Draft next = before.draft();
+    if (cmd.realname() != null) {
+      next.realname(cmd.realname());
+    }
+    if (cmd.grant() != null) {
+      if (before.legacy()) {
+        throw ValidationException.of("permissions", NOT_ALLOWED, cmd.grant().custom());
+      }
+      checkGrant(caller, cmd.grant(), writer.ownerCap(before, v.client()).intersect(access.permissionsIn(caller, v.client())));
+      next.permissions(cmd.grant().sourceRole(), cmd.grant().custom());
+    }
+    if (cmd.allowedIps() != null) {
+      next.allowedIps(cmd.allowedIps());
+    }
+    if (cmd.expireAtGiven()) {
+      checkFuture(cmd.expireAt());
+      next.expireAt(cmd.expireAt());
+    }
+    if (cmd.enabled() != null && cmd.enabled() != before.enabled()) {
+      if (cmd.enabled()) {
+        if (!cmd.expireAtGiven()) {
+          throw ValidationException.of("expire_at", REQUIRED, null);
+        }
+        writer.requireOwnerAllowsEnable(before);
+        next.enabled(true).disabledReason(null).disabledAt(null);
+      } else {
+        next.enabled(false).disabledReason(DisabledReason.MANUAL).disabledAt(clock.instant());
+      }
+    }
+    return db.inTransaction(() -> writer.update(caller.origin(), before, next.build()));
+  }
+
+  /** Deletes a token now; its value fails at once (T12). Returns it as it was. */
+  public ApiToken delete(Caller caller, long id) {
+    Visible v = visible(caller, id);
+    requireManage(caller, v, "api_tokens:delete");
+    return db.inTransaction(() -> writer.delete(caller.origin(), v.token().asSeenAt(clock.instant())));
+  }
+
+  /** The secret again: the owner of a personal token, any admin for a shared one (T2, T4); 410 under show_once. */
+  public String secret(Caller caller, long id) {
+    Visible v = visible(caller, id);
+    requireSecretHolder(caller, v);
+    return writer.open(v.token()).orElseThrow(() -> ServiceException.gone("The secret is shown only once"));
+  }
+
+  /** Replaces the secret; the old one ends now or after {@code graceSeconds} (T11). */
+  public Issued renew(Caller caller, long id, int graceSeconds) {
+    Visible v = visible(caller, id);
+    requireSecretHolder(caller, v);
+    access.require(caller, v.client(), "api_tokens:update");
+    return db.inTransaction(() -> writer.renew(caller.origin(), v.token(), v.client(), graceSeconds));
+  }
+
+  /** A token with what the wire shows beside it: its owner's name and its effective permissions now. */
+  public record Described(ApiToken token, String ownerName, PermissionSet actual) {
+  }
+
+  /** Describes tokens for display, looking each owner up once. */
+  public List<Described> describe(List<ApiToken> tokens) {
+    Map<Long, Optional<User>> owners = new HashMap<>();
+    Map<Long, Optional<Client>> clientsById = new HashMap<>();
+    List<Described> described = new ArrayList<>(tokens.size());
+    for (ApiToken token : tokens) {
+      Optional<Client> client = clientsById.computeIfAbsent(token.clientId(), clients::find);
+      Optional<User> owner = token.shared() ? Optional.empty() : owners.computeIfAbsent(token.userId(), users::find);
+      PermissionSet cap = client.map(c -> writer.ownerCap(token, c)).orElse(PermissionSet.EMPTY);
+      described.add(new Described(token, owner.map(User::realname).orElse(null), token.permissionSet().intersect(cap)));
+    }
+    return described;
+  }
+
+  private record Visible(ApiToken token, Client client, boolean admin) {
+  }
+
+  private Visible visible(Caller caller, long id) {
+    ApiToken token = store.find(id).orElseThrow(ServiceException::notFound);
+    Client client = clients.find(token.clientId()).orElseThrow(ServiceException::notFound);
+    PermissionSet permissions = access.permissionsIn(caller, client);
+    if (!permissions.has("api_tokens:view")) {
+      // Not reaching the client at all is "not found"; reaching it without the section is 403 (T1).
+      if (permissions.isEmpty()) {
+        throw ServiceException.notFound();
+      }
+      throw ServiceException.forbidden();
+    }
+    boolean admin = access.administers(caller, client);
+    boolean own = !token.shared() && !caller.sharedToken() && token.userId() == caller.user().id();
+    if (!admin && !own) {
+      throw ServiceException.notFound();
+    }
+    return new Visible(token, client, admin);
+  }
+
+  private void requireSection(Caller caller, Client target) {
+    access.require(caller, target, "api_tokens:view");
+  }
+
+  private void requireManage(Caller caller, Visible v, String permission) {
+    access.require(caller, v.client(), permission);
+  }
+
+  private static void requireSecretHolder(Caller caller, Visible v) {
+    boolean holder = v.token().shared() ? v.admin()
+        : !caller.sharedToken() && v.token().userId() == caller.user().id();
+    if (!holder) {
+      throw ServiceException.forbidden();
+    }
+  }
+
+  private static void checkGrant(Caller caller, Grant grant, PermissionSet cap) {
+    boolean globalPreset = grant.preset() != null && grant.preset().global();
+    boolean globalCaller = caller.user() != null && caller.user().role().global();
+    if (globalPreset && !globalCaller || !cap.containsAll(grant.requested())) {
+      throw ValidationException.of("permissions", NOT_ALLOWED,
+          grant.preset() != null ? List.of(grant.preset().id()) : grant.custom());
+    }
+  }
+
+  private void checkFuture(Instant expireAt) {
+    if (expireAt != null && !expireAt.isAfter(clock.instant())) {
+      throw ValidationException.of("expire_at", IN_PAST, expireAt.toString());
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package dev.tokensmith.tokens;
+
+import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
+
+import dev.tokensmith.activity.ActivityLog;
+import dev.tokensmith.activity.Origin;
+import dev.tokensmith.auth.Access;
+import dev.tokensmith.auth.Caller;
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.keys.Keyring;
+import dev.tokensmith.permissions.PermissionSet;
+import dev.tokensmith.permissions.Role;
+import dev.tokensmith.tokens.TokenCommands.Create;
+import dev.tokensmith.tokens.TokenCommands.Issued;
+import dev.tokensmith.users.Sso;
+import dev.tokensmith.users.User;
+import dev.tokensmith.users.UserDirectory;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The writes every token change is made of, each with its activity record: the caller-driven
+ * ones ({@link TokenService}) and the system-driven ones ({@link TokenLifecycle}) share them.
+ * Callers open the transaction.
+ */
+public final class TokenWriter {
+  private final TokenStore store;
+  private final TokenVerifier verifier;
+  private final UserDirectory users;
+  private final ClientService clients;
+  private final Access access;
+  private final Keyring keyring;
+  private final ActivityLog activity;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final String secretPrefix;
+
+  public TokenWriter(TokenStore store, TokenVerifier verifier, UserDirectory users, ClientService clients, Access access,
+      Keyring keyring, ActivityLog activity, Clock clock, SecureRandom random, String secretPrefix) {
+    this.store = store;
+    this.verifier = verifier;
+    this.users = users;
+    this.clients = clients;
+    this.access = access;
+    this.keyring = keyring;
+    this.activity = activity;
+    this.clock = clock;
+    this.random = random;
+    this.secretPrefix = secretPrefix;
+  }
+
+  Issued insert(Caller caller, Client target, Create cmd) {
+    Instant now = clock.instant();
+    String secret = TokenSecret.generate(secretPrefix, random);
+    ApiToken draft = new ApiToken(0, target.id(), cmd.shared() ? null : caller.user().id(), caller.actingUserId(),
+        cmd.realname(), cmd.shared(), cmd.usage(), cmd.grant().sourceRole(), cmd.grant().custom(), cmd.enabled(),
+        cmd.enabled() ? null : DisabledReason.MANUAL, cmd.enabled() ? null : now, cmd.expireAt(), now, now, null, null,
+        false, cmd.allowedIps(), TokenSecret.hint(secret), null);
+    long id = store.insert(draft);
+    ApiToken token = store.find(id).orElseThrow();
+    ApiToken sealed = token.draft().secret(token.secretHint(), seal(target, id, secret), now).build();
+    store.update(sealed);
+    store.replaceSecret(id, verifier.digest(secret), null);
+    activity.record(caller.origin(), target.id(), "api_token", id, token.realname(), "create", ActivityLog.changes()
+        .put("realname", null, token.realname()).put("shared", null, token.shared())
+        .put("usage", null, token.usage().id()).put("permissions", null, token.permissionsAsWritten())
+        .put("enabled", null, token.enabled()).put("expire_at", null, text(token.expireAt()))
+        .put("allowed_ips", null, token.allowedIps()).put("secret_hint", null, token.secretHint()).map());
+    return new Issued(sealed, secret);
+  }
+
+  ApiToken update(Origin origin, ApiToken before, ApiToken after) {
+    store.update(after);
+    ActivityLog.Changes changes = ActivityLog.changes()
+        .put("realname", before.realname(), after.realname())
+        .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
+        .put("allowed_ips", before.allowedIps(), after.allowedIps())
+        .put("expire_at", text(before.expireAt()), text(after.expireAt()))
+        .put("enabled", before.enabled(), after.enabled())
+        .put("disabled_reason", reason(before), reason(after));
+    if (!changes.isEmpty()) {
+      String action = before.enabled() == after.enabled() ? "update" : after.enabled() ? "enable" : "disable";
+      activity.record(origin, after.clientId(), "api_token", after.id(), after.realname(), action, changes.map());
+    }
+    return after;
+  }
+
+  ApiToken delete(Origin origin, ApiToken token) {
+    store.delete(token.id());
+    activity.record(origin, token.clientId(), "api_token", token.id(), token.realname(), "delete",
+        ActivityLog.changes().put("secret_hint", token.secretHint(), null).map());
+    return token;
+  }
+
+  Issued renew(Origin origin, ApiToken token, Client client, int graceSeconds) {
+    Instant now = clock.instant();
+    String secret = TokenSecret.generate(secretPrefix, random);
+    ApiToken renewed = token.draft().secret(TokenSecret.hint(secret), seal(client, token.id(), secret), now).build();
+    store.update(renewed);
+    store.replaceSecret(token.id(), verifier.digest(secret), graceSeconds > 0 ? now.plusSeconds(graceSeconds).toEpochMilli() : null);
+    activity.record(origin, token.clientId(), "api_token", token.id(), token.realname(), "renew", ActivityLog.changes()
+        .put("secret_hint", token.secretHint(), renewed.secretHint())
+        .put("token_generated_at", text(token.tokenGeneratedAt()), text(now))
+        .put("grace_seconds", null, graceSeconds).map());
+    return new Issued(renewed, secret);
+  }
+
+  /** The stored secret in plain text, or empty when the client keeps none (show_once). */
+  Optional<String> open(ApiToken token) {
+    return Optional.ofNullable(token.secretSealed()).map(sealed -> keyring.open(sealed, associatedData(token.id())));
+  }
+
+  /** The most a token may hold now: its owner's permissions in its client (shared: the admin bundle). */
+  PermissionSet ownerCap(ApiToken token, Client client) {
+    if (token.shared()) {
+      return Access.sharedCap(client);
+    }
+    return users.find(token.userId()).flatMap(owner -> clients.find(owner.clientId())
+            .map(home -> access.userPermissionsIn(owner, home, client)))
+        .orElse(PermissionSet.EMPTY);
+  }
+
+  /** A token disabled with its owner cannot come back while the owner stays disabled (T7). */
+  void requireOwnerAllowsEnable(ApiToken token) {
+    if (token.shared()) {
+      return;
+    }
+    Optional<User> owner = users.find(token.userId());
+    boolean ownerBlocks = owner.isEmpty() || !owner.get().enabled()
+        || token.disabledReason() == DisabledReason.API_ACCESS_REVOKED && owner.get().sso() != Sso.NONE
+            && !owner.get().apiAccess();
+    if (ownerBlocks) {
+      throw ValidationException.of("enabled", NOT_ALLOWED, true);
+    }
+  }
+
+  private String seal(Client client, long tokenId, String secret) {
+    return client.showOnce() ? null : keyring.seal(secret, associatedData(tokenId));
+  }
+
+  // Binds a ciphertext to its row: a sealed value copied onto another token does not open.
+  private static byte[] associatedData(long tokenId) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(tokenId).array();
+  }
+
+  static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+
+  private static String reason(ApiToken token) {
+    return token.disabledReason() == null ? null : token.disabledReason().id();
+  }
+
+  /** Narrows a token to what its owner may still do (T9); unchanged when it still fits. */
+  static ApiToken narrowed(ApiToken token, PermissionSet ownerPermissions) {
+    PermissionSet written = token.preset().map(Role::bundle).orElseGet(() -> PermissionSet.of(token.permissions()));
+    if (ownerPermissions.containsAll(written)) {
+      return token;
+    }
+    return token.draft().permissions(ApiToken.CUSTOM, written.intersect(ownerPermissions).ids()).build();
+  }
+
+  List<ApiToken> personalTokens(long userId) {
+    return store.listByUser(userId);
+  }
+}

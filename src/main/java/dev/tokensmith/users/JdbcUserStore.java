@@ -1,0 +1,102 @@
+package dev.tokensmith.users;
+
+import dev.tokensmith.permissions.Role;
+import dev.tokensmith.storage.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
+
+/** {@link UserStore} on the JDBC database; the e-mail's lower case backs its uniqueness. */
+public final class JdbcUserStore implements UserStore {
+  private final Database db;
+
+  public JdbcUserStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Optional<User> find(long id) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id)
+        .map(JdbcUserStore::user).findOne());
+  }
+
+  @Override
+  public Optional<User> findByEmail(String email) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE email_key = :key")
+        .bind("key", email.toLowerCase(Locale.ROOT)).map(JdbcUserStore::user).findOne());
+  }
+
+  @Override
+  public List<User> list(long clientId, Long id, String email, Boolean enabled, int limit, int offset) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM users WHERE client_id = :client");
+    if (id != null) {
+      sql.append(" AND id = :id");
+    }
+    if (email != null) {
+      sql.append(" AND email_key = :key");
+    }
+    if (enabled != null) {
+      sql.append(" AND enabled = :enabled");
+    }
+    sql.append(" ORDER BY id LIMIT :limit OFFSET :offset");
+    return db.withHandle(h -> h.createQuery(sql.toString()).bind("client", clientId).bind("id", id)
+        .bind("key", email == null ? null : email.toLowerCase(Locale.ROOT)).bind("enabled", enabled)
+        .bind("limit", limit).bind("offset", offset).map(JdbcUserStore::user).list());
+  }
+
+  @Override
+  public long insert(User u) {
+    return db.withHandle(h -> bindAll(h.createUpdate("INSERT INTO users (uuid, client_id, email, email_key, realname, role, "
+            + "permissions, enabled, sso, api_access, password_hash, create_at) VALUES (:uuid, :client, :email, :key, "
+            + ":realname, :role, :permissions, :enabled, :sso, :apiAccess, :password, :createAt)"), u)
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+  }
+
+  @Override
+  public void update(User u) {
+    db.withHandle(h -> bindAll(h.createUpdate("UPDATE users SET email = :email, email_key = :key, realname = :realname, "
+        + "role = :role, permissions = :permissions, enabled = :enabled, sso = :sso, api_access = :apiAccess, "
+        + "password_hash = :password WHERE id = :id"), u).bind("id", u.id()).execute());
+  }
+
+  @Override
+  public void recordLogin(long id, long atMillis) {
+    db.withHandle(h -> h.createUpdate("UPDATE users SET last_login_at = :at WHERE id = :id")
+        .bind("id", id).bind("at", atMillis).execute());
+  }
+
+  @Override
+  public void delete(long id) {
+    db.withHandle(h -> h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute());
+  }
+
+  @Override
+  public long countEnabledWithRole(long clientId, String role) {
+    return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users WHERE client_id = :client AND role = :role "
+        + "AND enabled = TRUE").bind("client", clientId).bind("role", role).mapTo(Long.class).one());
+  }
+
+  private static Update bindAll(Update update, User u) {
+    return update.bind("uuid", u.uuid()).bind("client", u.clientId()).bind("email", u.email())
+        .bind("key", u.email().toLowerCase(Locale.ROOT)).bind("realname", u.realname()).bind("role", u.role().id())
+        .bind("permissions", String.join(",", u.customPermissions())).bind("enabled", u.enabled())
+        .bind("sso", u.sso().id()).bind("apiAccess", u.apiAccess()).bind("password", u.passwordHash())
+        .bind("createAt", u.createAt().toEpochMilli());
+  }
+
+  private static User user(ResultSet rs, StatementContext ctx) throws SQLException {
+    String permissions = rs.getString("permissions");
+    long lastLogin = rs.getLong("last_login_at");
+    Instant lastLoginAt = rs.wasNull() ? null : Instant.ofEpochMilli(lastLogin);
+    return new User(rs.getLong("id"), rs.getString("uuid"), rs.getLong("client_id"), rs.getString("email"),
+        rs.getString("realname"), Role.fromId(rs.getString("role")).orElseThrow(), permissions.isEmpty()
+            ? List.of() : List.of(permissions.split(",")),
+        rs.getBoolean("enabled"), Sso.fromId(rs.getString("sso")).orElseThrow(), rs.getBoolean("api_access"),
+        rs.getString("password_hash"), Instant.ofEpochMilli(rs.getLong("create_at")), lastLoginAt);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.tokensmith.users;
+
+import dev.tokensmith.activity.ActivityLog;
+import dev.tokensmith.activity.Actor;
+import dev.tokensmith.activity.Origin;
+import dev.tokensmith.keys.Keyring;
+import dev.tokensmith.storage.Database;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Console logins. The cookie value and the CSRF token are random 256-bit values shown to the
+ * browser once; the database holds only their keyed digests.
+ */
+public final class SessionService {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final Database db;
+  private final UserStore users;
+  private final SessionStore sessions;
+  private final PasswordHasher hasher;
+  private final Keyring keyring;
+  private final ActivityLog activity;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final Duration lifetime;
+
+  public SessionService(Database db, UserStore users, SessionStore sessions, PasswordHasher hasher, Keyring keyring,
+      ActivityLog activity, Clock clock, SecureRandom random, Duration lifetime) {
+    this.db = db;
+    this.users = users;
+    this.sessions = sessions;
+    this.hasher = hasher;
+    this.keyring = keyring;
+    this.activity = activity;
+    this.clock = clock;
+    this.random = random;
+    this.lifetime = lifetime;
+  }
+
+  /** A new login: the user, the cookie value and the CSRF token (both to hand to the browser once). */
+  public record Login(User user, String cookie, String csrfToken) {
+    @Override
+    public String toString() {
+      return "Login[user=" + user.id() + "]";
+    }
+  }
+
+  /**
+   * Checks the password and opens a session; empty when the e-mail is unknown, the password wrong,
+   * the user or the login disabled. Both cases take about the same time.
+   *
+   * @param clientEnabled tells whether a client is enabled (its users cannot log in otherwise)
+   */
+  public Optional<Login> login(String email, String password, String ip, java.util.function.LongPredicate clientEnabled) {
+    Optional<User> found = users.findByEmail(email);
+    boolean ok;
+    if (found.isEmpty() || found.get().passwordHash() == null) {
+      hasher.verifyDummy(password);
+      ok = false;
+    } else {
+      ok = hasher.verify(password, found.get().passwordHash());
+    }
+    User user = found.orElse(null);
+    boolean allowed = ok && user.enabled() && user.sso() != Sso.STRICT && clientEnabled.test(user.clientId());
+    Origin origin = new Origin(user == null ? new Actor("user", null, email) : new Actor("user", user.id(), user.email()),
+        "ui", ip);
+    return db.inTransaction(() -> {
+      if (!allowed) {
+        activity.recordFailure(origin, user == null ? null : user.clientId(), "session", user == null ? null : user.id(),
+            email, "login_failed");
+        return Optional.empty();
+      }
+      String cookie = randomValue();
+      String csrf = randomValue();
+      Instant now = clock.instant();
+      sessions.insert(new Session(digest(cookie), user.id(), digest(csrf), now, now.plus(lifetime)));
+      users.recordLogin(user.id(), now.toEpochMilli());
+      activity.record(origin, user.clientId(), "session", user.id(), user.email(), "login",
+          ActivityLog.changes().map());
+      return Optional.of(new Login(users.find(user.id()).orElseThrow(), cookie, csrf));
+    });
+  }
+
+  /** The live session of a cookie value, or empty when unknown or expired. */
+  public Optional<Session> resolve(String cookie) {
+    if (cookie == null || cookie.length() > 100) {
+      return Optional.empty();
+    }
+    return sessions.find(digest(cookie)).filter(s -> clock.instant().isBefore(s.expireAt()));
+  }
+
+  /** True when the CSRF header matches the session's token (constant-time). */
+  public boolean csrfMatches(Session session, String header) {
+    return header != null && header.length() <= 100
+        && Keyring.constantTimeEquals(HEX.parseHex(session.csrfDigest()), keyring.digest(header));
+  }
+
+  /** Ends a session. */
+  public void logout(Session session, Origin origin, long clientId) {
+    db.inTransaction(() -> {
+      sessions.delete(session.digest());
+      activity.record(origin, clientId, "session", session.userId(), null, "logout", ActivityLog.changes().map());
+    });
+  }
+
+  /** Ends every session of a user (they are disabled or deleted). */
+  public void endAll(long userId) {
+    sessions.deleteByUser(userId);
+  }
+
+  /** Forgets expired sessions; for the scheduler. */
+  public int purgeExpired() {
+    return sessions.deleteExpired(clock.millis());
+  }
+
+  private String digest(String value) {
+    return HEX.formatHex(keyring.digest(value));
+  }
+
+  private String randomValue() {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

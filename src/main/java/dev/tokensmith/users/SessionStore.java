@@ -1,0 +1,17 @@
+package dev.tokensmith.users;
+
+import java.util.Optional;
+
+/** Storage of Console sessions. */
+public interface SessionStore {
+
+  void insert(Session session);
+
+  Optional<Session> find(String digest);
+
+  void delete(String digest);
+
+  void deleteByUser(long userId);
+
+  int deleteExpired(long nowMillis);
+}

@@ -1,0 +1,219 @@
+package dev.tokensmith.users;
+
+import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
+
+import dev.tokensmith.activity.ActivityLog;
+import dev.tokensmith.activity.Origin;
+import dev.tokensmith.auth.Access;
+import dev.tokensmith.auth.Caller;
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.errors.ServiceException;
+import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.permissions.Grant;
+import dev.tokensmith.permissions.PermissionSet;
+import dev.tokensmith.permissions.Role;
+import dev.tokensmith.storage.Database;
+import dev.tokensmith.tokens.DisabledReason;
+import dev.tokensmith.tokens.TokenLifecycle;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Creating, changing and deleting users (section 4.2), with the cascades onto their tokens and
+ * sessions in the same transaction (T8, T9).
+ */
+public final class UserService {
+  private final Database db;
+  private final UserStore store;
+  private final Access access;
+  private final ClientService clients;
+  private final TokenLifecycle tokens;
+  private final SessionService sessions;
+  private final PasswordHasher hasher;
+  private final ActivityLog activity;
+  private final Clock clock;
+
+  public UserService(Database db, UserStore store, Access access, ClientService clients, TokenLifecycle tokens,
+      SessionService sessions, PasswordHasher hasher, ActivityLog activity, Clock clock) {
+    this.db = db;
+    this.store = store;
+    this.access = access;
+    this.clients = clients;
+    this.tokens = tokens;
+    this.sessions = sessions;
+    this.hasher = hasher;
+    this.activity = activity;
+    this.clock = clock;
+  }
+
+  /** {@code POST /v1/objects/user/create}; null password = cannot log in with a password. */
+  public record Create(Long clientId, String email, String realname, String password, Grant grant, boolean enabled) {
+    @Override
+    public String toString() {
+      return "Create[email=" + email + "]";
+    }
+  }
+
+  /** {@code POST /v1/objects/user/update}: null fields stay as they are. */
+  public record Update(String realname, Grant grant, Boolean enabled, Sso sso, Boolean apiAccess) {
+  }
+
+  /** Users of a client the caller may see (users:view), ordered by id. */
+  public List<User> list(Caller caller, Long clientId, Long id, String email, Boolean enabled, int limit, int offset) {
+    Client target = access.target(caller, clientId);
+    access.require(caller, target, "users:view");
+    return store.list(target.id(), id, email, enabled, limit, offset);
+  }
+
+  /** Creates a user; 409 when the e-mail exists, 400 when granting more than the caller holds. */
+  public User create(Caller caller, Create cmd) {
+    Client target = access.target(caller, cmd.clientId());
+    access.require(caller, target, "users:create");
+    checkGrant(caller, target, cmd.grant());
+    return db.inTransaction(() -> {
+      if (store.findByEmail(cmd.email()).isPresent()) {
+        throw ServiceException.conflict("User with this email already exists");
+      }
+      Role role = cmd.grant().preset() != null ? cmd.grant().preset() : Role.CUSTOM;
+      User draft = new User(0, UUID.randomUUID().toString(), target.id(), cmd.email(), cmd.realname(), role,
+          cmd.grant().custom(), cmd.enabled(), Sso.NONE, false,
+          cmd.password() == null ? null : hasher.hash(cmd.password()), clock.instant(), null);
+      User user = store.find(store.insert(draft)).orElseThrow();
+      activity.record(caller.origin(), target.id(), "user", user.id(), user.email(), "create", ActivityLog.changes()
+          .put("email", null, user.email()).put("realname", null, user.realname())
+          .put("permissions", null, user.permissionsAsWritten()).put("enabled", null, user.enabled()).map());
+      return user;
+    });
+  }
+
+  /** Creates a user without a caller (first start, the command line); recorded as the system's doing. */
+  public User createInitial(long clientId, String email, String realname, String password, Role role) {
+    return db.inTransaction(() -> {
+      User draft = new User(0, UUID.randomUUID().toString(), clientId, email, realname, role, List.of(), true, Sso.NONE,
+          false, hasher.hash(password), clock.instant(), null);
+      User user = store.find(store.insert(draft)).orElseThrow();
+      activity.record(Origin.SYSTEM, clientId, "user", user.id(), user.email(), "create", ActivityLog.changes()
+          .put("email", null, user.email()).put("permissions", null, user.permissionsAsWritten()).map());
+      return user;
+    });
+  }
+
+  /** Applies an update, cascading onto the user's tokens and sessions. */
+  public User update(Caller caller, long id, Update cmd) {
+    Managed m = managed(caller, id, "users:update");
+    User before = m.user();
+    Role role = before.role();
+    List<String> custom = before.customPermissions();
+    if (cmd.grant() != null) {
+      boolean changes = !cmd.grant().sourceRole().equals(before.role().id())
+          || cmd.grant().preset() == null && !cmd.grant().custom().equals(before.customPermissions());
+      if (changes && before.id() == caller.actingUserId()) {
+        throw ValidationException.of("permissions", NOT_ALLOWED, written(cmd.grant()));
+      }
+      checkGrant(caller, m.client(), cmd.grant());
+      role = cmd.grant().preset() != null ? cmd.grant().preset() : Role.CUSTOM;
+      custom = cmd.grant().custom();
+    }
+    boolean apiAccess = cmd.apiAccess() != null ? cmd.apiAccess() : before.apiAccess();
+    if (apiAccess && !role.administers()) {
+      throw ValidationException.of("api_access", NOT_ALLOWED, true);
+    }
+    boolean enabled = cmd.enabled() != null ? cmd.enabled() : before.enabled();
+    if (!enabled && before.enabled() && before.id() == caller.actingUserId()) {
+      throw ValidationException.of("enabled", NOT_ALLOWED, false);
+    }
+    User after = new User(before.id(), before.uuid(), before.clientId(), before.email(),
+        cmd.realname() != null ? cmd.realname() : before.realname(), role, custom, enabled,
+        cmd.sso() != null ? cmd.sso() : before.sso(), apiAccess, before.passwordHash(), before.createAt(),
+        before.lastLoginAt());
+    Origin origin = caller.origin();
+    return db.inTransaction(() -> {
+      store.update(after);
+      requireAnotherAdmin(before, after);
+      if (before.enabled() && !after.enabled()) {
+        sessions.endAll(after.id());
+        tokens.ownerLostAccess(after, DisabledReason.OWNER_DISABLED, origin);
+      }
+      if (!after.permissions().equals(before.permissions()) || after.role() != before.role()) {
+        tokens.ownerPermissionsChanged(after, m.client(), origin);
+      }
+      if (before.apiAccess() && !after.apiAccess()) {
+        tokens.ownerLostAccess(after, DisabledReason.API_ACCESS_REVOKED, origin);
+      }
+      ActivityLog.Changes changes = ActivityLog.changes()
+          .put("realname", before.realname(), after.realname())
+          .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
+          .put("enabled", before.enabled(), after.enabled())
+          .put("sso", before.sso().id(), after.sso().id())
+          .put("api_access", before.apiAccess(), after.apiAccess());
+      if (!changes.isEmpty()) {
+        String action = before.enabled() == after.enabled() ? "update" : after.enabled() ? "enable" : "disable";
+        activity.record(origin, after.clientId(), "user", after.id(), after.email(), action, changes.map());
+      }
+      return store.find(id).orElseThrow();
+    });
+  }
+
+  /** Deletes a user and their personal tokens; returns the user as they were. */
+  public User delete(Caller caller, long id) {
+    Managed m = managed(caller, id, "users:delete");
+    User user = m.user();
+    if (user.id() == caller.actingUserId()) {
+      throw ValidationException.of("id", NOT_ALLOWED, id);
+    }
+    return db.inTransaction(() -> {
+      tokens.ownerDeleted(user, caller.origin());
+      store.delete(user.id());
+      requireAnotherAdmin(user, null);
+      activity.record(caller.origin(), user.clientId(), "user", user.id(), user.email(), "delete",
+          ActivityLog.changes().put("email", user.email(), null).map());
+      return user;
+    });
+  }
+
+  private record Managed(User user, Client client) {
+  }
+
+  // A user of a client the caller does not reach reads as "not found", like any invisible object.
+  private Managed managed(Caller caller, long id, String permission) {
+    User user = store.find(id).orElseThrow(ServiceException::notFound);
+    Client client = clients.find(user.clientId()).orElseThrow(ServiceException::notFound);
+    PermissionSet permissions = access.permissionsIn(caller, client);
+    if (permissions.isEmpty()) {
+      throw ServiceException.notFound();
+    }
+    if (!permissions.has(permission)) {
+      throw ServiceException.forbidden();
+    }
+    return new Managed(user, client);
+  }
+
+  /** Nobody grants a role or permission they do not hold; global roles live only in a technical tenant. */
+  private void checkGrant(Caller caller, Client target, Grant grant) {
+    PermissionSet held = access.permissionsIn(caller, target);
+    Role preset = grant.preset();
+    boolean globalOk = preset == null || !preset.global()
+        || target.technical() && caller.user() != null && caller.user().role().global();
+    if (!globalOk || !held.containsAll(grant.requested())) {
+      throw ValidationException.of("permissions", NOT_ALLOWED, written(grant));
+    }
+  }
+
+  // The last enabled administrator of a client stays: checked after the write, inside the transaction.
+  private void requireAnotherAdmin(User before, User after) {
+    if (!before.enabled() || !before.role().administers()) {
+      return;
+    }
+    boolean stillAdmin = after != null && after.enabled() && after.role() == before.role();
+    if (!stillAdmin && store.countEnabledWithRole(before.clientId(), before.role().id()) == 0) {
+      throw ValidationException.of(after == null ? "id" : after.enabled() ? "permissions" : "enabled", NOT_ALLOWED,
+          after == null ? before.id() : after.enabled() ? after.permissionsAsWritten() : false);
+    }
+  }
+
+  private static List<String> written(Grant grant) {
+    return grant.preset() != null ? List.of(grant.preset().id()) : grant.custom();
+  }
+}

@@ -1,0 +1,27 @@
+package dev.tokensmith.users;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Storage of users. */
+public interface UserStore {
+
+  Optional<User> find(long id);
+
+  /** By e-mail, ignoring case. */
+  Optional<User> findByEmail(String email);
+
+  /** Users of one client matching the optional filters, ordered by id. */
+  List<User> list(long clientId, Long id, String email, Boolean enabled, int limit, int offset);
+
+  long insert(User user);
+
+  void update(User user);
+
+  void recordLogin(long id, long atMillis);
+
+  void delete(long id);
+
+  /** Enabled users of a client holding the given role. */
+  long countEnabledWithRole(long clientId, String role);
+}

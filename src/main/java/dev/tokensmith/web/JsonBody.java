@@ -1,0 +1,172 @@
+package dev.tokensmith.web;
+
+import static dev.tokensmith.errors.ValidationException.Code.INVALID;
+import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
+import static dev.tokensmith.errors.ValidationException.Code.TOO_LONG;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.permissions.Grant;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A request's JSON object with typed, validating getters: a wrong type is 400 {@code invalid},
+ * a missing required field 400 {@code required}, an over-long text 400 {@code too_long}, each
+ * naming the field (a nested object's fields by their own name). Unknown fields are ignored.
+ */
+public final class JsonBody {
+  private final ObjectNode node;
+
+  private JsonBody(ObjectNode node) {
+    this.node = node;
+  }
+
+  /** Parses a body; empty text is an empty object, anything but a JSON object is 400. */
+  public static JsonBody parse(ObjectMapper json, String text) {
+    if (text == null || text.isBlank()) {
+      return empty();
+    }
+    try {
+      JsonNode parsed = json.readTree(text);
+      if (parsed instanceof ObjectNode object) {
+        return new JsonBody(object);
+      }
+    } catch (JacksonException e) {
+      // falls through: not JSON
+    }
+    throw ValidationException.badBody();
+  }
+
+  public static JsonBody empty() {
+    return new JsonBody(JsonNodeFactory.instance.objectNode());
+  }
+
+  /** True when the field is present, even as null. */
+  public boolean has(String field) {
+    return node.has(field);
+  }
+
+  private Optional<JsonNode> value(String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? Optional.empty() : Optional.of(value);
+  }
+
+  /** A nested object; an empty one when absent. */
+  public JsonBody object(String field) {
+    Optional<JsonNode> value = value(field);
+    if (value.isEmpty()) {
+      return empty();
+    }
+    if (!(value.get() instanceof ObjectNode object)) {
+      throw ValidationException.of(field, INVALID, null);
+    }
+    return new JsonBody(object);
+  }
+
+  /** A text of at most {@code max} characters; empty when absent or null. */
+  public Optional<String> text(String field, int max) {
+    Optional<JsonNode> value = value(field);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!value.get().isTextual()) {
+      throw ValidationException.of(field, INVALID, value.get().toString());
+    }
+    String text = value.get().asText();
+    if (text.length() > max) {
+      throw ValidationException.of(field, TOO_LONG, text);
+    }
+    return Optional.of(text);
+  }
+
+  /** A text that must be present and not blank. */
+  public String requiredText(String field, int max) {
+    String text = text(field, max).orElseThrow(() -> ValidationException.of(field, REQUIRED, null));
+    if (text.isBlank()) {
+      throw ValidationException.of(field, REQUIRED, text);
+    }
+    return text;
+  }
+
+  /** A boolean; empty when absent or null. */
+  public Optional<Boolean> bool(String field) {
+    Optional<JsonNode> value = value(field);
+    if (value.isPresent() && !value.get().isBoolean()) {
+      throw ValidationException.of(field, INVALID, value.get().toString());
+    }
+    return value.map(JsonNode::asBoolean);
+  }
+
+  /** A whole number within [min, max]; empty when absent or null. */
+  public Optional<Long> number(String field, long min, long max) {
+    Optional<JsonNode> value = value(field);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode n = value.get();
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
+      throw ValidationException.of(field, INVALID, n.toString());
+    }
+    return Optional.of(n.asLong());
+  }
+
+  /** An object id: a whole number from 1 to 2^53; empty when absent or null. */
+  public Optional<Long> id(String field) {
+    return number(field, 1, 1L << 53);
+  }
+
+  /** A time in ISO-8601 with an offset; empty when absent or null. */
+  public Optional<Instant> time(String field) {
+    return text(field, 40).map(text -> IsoTime.parse(text)
+        .orElseThrow(() -> ValidationException.of(field, INVALID, text)));
+  }
+
+  /** A list of texts (each at most {@code maxLength}), at most {@code maxItems}; empty when absent or null. */
+  public Optional<List<String>> texts(String field, int maxItems, int maxLength) {
+    Optional<JsonNode> value = value(field);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!value.get().isArray() || value.get().size() > maxItems) {
+      throw ValidationException.of(field, INVALID, null);
+    }
+    List<String> items = new ArrayList<>();
+    for (JsonNode item : value.get()) {
+      if (!item.isTextual() || item.asText().length() > maxLength) {
+        throw ValidationException.of(field, INVALID, item.isTextual() ? null : item.toString());
+      }
+      items.add(item.asText());
+    }
+    return Optional.of(items);
+  }
+
+  /** One id or a list of ids, as the filters of section 4.4 take them; empty list when absent. */
+  public List<Long> ids(String field, int maxItems) {
+    Optional<JsonNode> value = value(field);
+    if (value.isEmpty()) {
+      return List.of();
+    }
+    List<Long> ids = new ArrayList<>();
+    Iterable<JsonNode> items = value.get().isArray() ? value.get() : List.of(value.get());
+    for (JsonNode item : items) {
+      if (!item.isIntegralNumber() || !item.canConvertToLong() || item.asLong() < 1 || ids.size() >= maxItems) {
+        throw ValidationException.of(field, INVALID, item.toString());
+      }
+      ids.add(item.asLong());
+    }
+    return ids;
+  }
+
+  /** The {@code permissions} field as a role preset or custom list; empty when absent, 400 when malformed. */
+  public Optional<Grant> grant(String field) {
+    return texts(field, 200, 64).map(written -> Grant.parse(written)
+        .orElseThrow(() -> ValidationException.of(field, INVALID, written)));
+  }
+}

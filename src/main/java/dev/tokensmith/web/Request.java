@@ -1,0 +1,141 @@
+package dev.tokensmith.web;
+
+import static dev.tokensmith.errors.ValidationException.Code.INVALID;
+import static dev.tokensmith.errors.ValidationException.Code.TOO_LONG;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokensmith.auth.Authenticator;
+import dev.tokensmith.auth.Caller;
+import dev.tokensmith.auth.Credentials;
+import dev.tokensmith.errors.ServiceException;
+import dev.tokensmith.errors.ValidationException;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * What an {@code *Api} handler sees of a request, on a worker thread: the authenticated caller
+ * (established on first use), the JSON body, path and query parameters.
+ */
+public final class Request {
+  /** The Console session cookie's name. */
+  public static final String SESSION_COOKIE = "tks_session";
+
+  private final RoutingContext ctx;
+  private final Authenticator authenticator;
+  private final ObjectMapper json;
+  private final String ip;
+  private Caller caller;
+  private JsonBody body;
+
+  Request(RoutingContext ctx, Authenticator authenticator, ObjectMapper json, String ip) {
+    this.ctx = ctx;
+    this.authenticator = authenticator;
+    this.json = json;
+    this.ip = ip;
+  }
+
+  /** The caller; 401 (or 429) when the request carries no valid credential. */
+  public Caller caller() {
+    if (caller == null) {
+      caller = authenticator.authenticate(credentials());
+    }
+    return caller;
+  }
+
+  /** The credentials as found in the headers and cookie (never in the query string). */
+  public Credentials credentials() {
+    String token = ctx.request().getHeader("X-WallarmApi-Token");
+    if (token == null) {
+      String authorization = ctx.request().getHeader("Authorization");
+      if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        token = authorization.substring(7).trim();
+      }
+    }
+    HttpMethod method = ctx.request().method();
+    boolean changing = method != HttpMethod.GET && method != HttpMethod.HEAD;
+    return new Credentials(token, ctx.request().getHeader("X-WallarmAPI-UUID"),
+        ctx.request().getHeader("X-WallarmAPI-Secret"), sessionCookie().orElse(null),
+        ctx.request().getHeader("X-CSRF-Token"), changing, ip);
+  }
+
+  public Optional<String> sessionCookie() {
+    return Optional.ofNullable(ctx.request().getCookie(SESSION_COOKIE)).map(Cookie::getValue);
+  }
+
+  /** The JSON object body; 400 when it is not one. */
+  public JsonBody body() {
+    if (body == null) {
+      body = JsonBody.parse(json, ctx.body().asString());
+    }
+    return body;
+  }
+
+  /** A path parameter that must be an id; 404 when it is not a positive number. */
+  public long pathId(String name) {
+    String raw = ctx.pathParam(name);
+    if (raw == null || raw.isEmpty() || raw.length() > 16 || !raw.chars().allMatch(Character::isDigit)) {
+      throw ServiceException.notFound();
+    }
+    long id = Long.parseLong(raw);
+    if (id < 1) {
+      throw ServiceException.notFound();
+    }
+    return id;
+  }
+
+  /** A query parameter, or null. */
+  public String query(String name) {
+    return ctx.request().getParam(name);
+  }
+
+  /** The caller's address (the peer, or the forwarded client address behind a trusted proxy). */
+  public String ip() {
+    return ip;
+  }
+
+  /** A query parameter that must be an id; empty when absent, 400 when not a positive number. */
+  public Optional<Long> queryId(String name) {
+    return Optional.ofNullable(query(name)).map(raw -> parseNumber(name, raw, 1, 1L << 53));
+  }
+
+  /** A query parameter that must be true or false; empty when absent. */
+  public Optional<Boolean> queryBool(String name) {
+    return Optional.ofNullable(query(name)).map(raw -> switch (raw) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw ValidationException.of(name, INVALID, raw);
+    });
+  }
+
+  /** A query text of at most {@code max} characters; empty when absent. */
+  public Optional<String> queryText(String name, int max) {
+    String raw = query(name);
+    if (raw != null && raw.length() > max) {
+      throw ValidationException.of(name, TOO_LONG, raw);
+    }
+    return Optional.ofNullable(raw);
+  }
+
+  /** A query number within [min, max]; empty when absent. */
+  public Optional<Long> queryNumber(String name, long min, long max) {
+    return Optional.ofNullable(query(name)).map(raw -> parseNumber(name, raw, min, max));
+  }
+
+  private static long parseNumber(String name, String raw, long min, long max) {
+    try {
+      long value = Long.parseLong(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // falls through
+    }
+    throw ValidationException.of(name, INVALID, raw);
+  }
+
+  Authenticator authenticator() {
+    return authenticator;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.tokensmith.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokensmith.auth.Authenticator;
+import dev.tokensmith.net.IpRange;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP server: one verticle per event loop, all on the same port, each with its own router
+ * holding every feature's routes behind the body limit and the security headers.
+ */
+public final class WebServer {
+  /** Largest accepted request body; above it the answer is 413. */
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final Vertx vertx;
+  private final Authenticator authenticator;
+  private final ObjectMapper json;
+  private final List<Api> apis;
+  private final ClientAddress clientAddress;
+  private final String host;
+  private final int instances;
+  private volatile int port;
+
+  public WebServer(Vertx vertx, Authenticator authenticator, ObjectMapper json, List<Api> apis, String host,
+      List<String> trustedProxies, int instances) {
+    this.vertx = vertx;
+    this.authenticator = authenticator;
+    this.json = json;
+    this.apis = List.copyOf(apis);
+    this.host = host;
+    this.instances = instances;
+    this.clientAddress = new ClientAddress(trustedProxies.stream().map(IpRange::parse).flatMap(Optional::stream).toList());
+  }
+
+  /** Starts listening and returns the port (a random free one when {@code port} is 0). */
+  public int start(int requestedPort) throws Exception {
+    // A negative port makes every instance share one random port (Vert.x), so port 0 works with N loops.
+    int listenPort = requestedPort == 0 ? -1 : requestedPort;
+    vertx.deployVerticle(() -> new ServerVerticle(listenPort), new DeploymentOptions().setInstances(instances))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return port;
+  }
+
+  private final class ServerVerticle extends VerticleBase {
+    private final int listenPort;
+
+    ServerVerticle(int listenPort) {
+      this.listenPort = listenPort;
+    }
+
+    @Override
+    public Future<?> start() {
+      Router router = Router.router(vertx);
+      Routes routes = new Routes(vertx, router, authenticator, json, clientAddress);
+      router.route().handler(SecurityHeaders::apply);
+      router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+      apis.forEach(api -> api.routes(routes));
+      router.errorHandler(404, ctx -> routes.write(ctx, Reply.of(404, "Not found")));
+      router.errorHandler(405, ctx -> routes.write(ctx, Reply.of(405, "Method not allowed")));
+      router.errorHandler(413, ctx -> routes.write(ctx, Reply.of(413, "Request body too large")));
+      router.errorHandler(400, ctx -> routes.write(ctx, Reply.of(400, "Bad request")));
+      router.errorHandler(500, ctx -> routes.write(ctx, ErrorMapper.toReply(failure(ctx))));
+      HttpServerOptions options = new HttpServerOptions().setHost(host).setCompressionSupported(false)
+          .setMaxHeaderSize(16 * 1024);
+      return vertx.createHttpServer(options).requestHandler(router).listen(listenPort)
+          .onSuccess(server -> port = server.actualPort());
+    }
+  }
+
+  private static Throwable failure(RoutingContext ctx) {
+    return ctx.failure() != null ? ctx.failure() : new IllegalStateException("request failed with " + ctx.statusCode());
+  }
+
+  /** The listening port once started. */
+  public int port() {
+    return port;
+  }
+}
