@@ -1,0 +1,71 @@
+package dev.tokensmith.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * A fresh, empty database for one test server: an in-memory H2 database, or — when the system
+ * property {@code tokensmith.test.db} is {@code postgresql} — a new schema on the machine's
+ * PostgreSQL (127.0.0.1:5432, user postgres, database test). Without PostgreSQL those tests are
+ * skipped with a message, except under {@code CI=true}, where they fail.
+ */
+public final class TestDatabase implements AutoCloseable {
+  public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+  public static final String PG_USER = "postgres";
+
+  private final String url;
+  private final String schema;
+
+  private TestDatabase(String url, String schema) {
+    this.url = url;
+    this.schema = schema;
+  }
+
+  public static boolean postgresqlSelected() {
+    return "postgresql".equals(System.getProperty("tokensmith.test.db"));
+  }
+
+  public static TestDatabase create() {
+    if (!postgresqlSelected()) {
+      return new TestDatabase("jdbc:h2:mem:ts" + UUID.randomUUID().toString().replace("-", "")
+          + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", null);
+    }
+    String schema = "ts_" + UUID.randomUUID().toString().replace("-", "");
+    try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + schema);
+    } catch (SQLException e) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw new IllegalStateException("PostgreSQL is required under CI=true but is unreachable at " + PG_URL, e);
+      }
+      assumeTrue(false, "PostgreSQL unreachable at " + PG_URL + " (" + e.getMessage() + "); skipping the PostgreSQL run");
+    }
+    return new TestDatabase(PG_URL + "?currentSchema=" + schema, schema);
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public String user() {
+    return schema == null ? "" : PG_USER;
+  }
+
+  public boolean postgresql() {
+    return schema != null;
+  }
+
+  @Override
+  public void close() {
+    String dropUrl = schema == null ? url : PG_URL;
+    try (Connection c = DriverManager.getConnection(dropUrl, user(), ""); Statement s = c.createStatement()) {
+      s.execute(schema == null ? "SHUTDOWN" : "DROP SCHEMA " + schema + " CASCADE");
+    } catch (SQLException e) {
+      // best effort: an in-memory database vanishes with the JVM anyway
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.tokensmith.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokensmith.App;
+import dev.tokensmith.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Tokensmith server on a random port over a fresh database (H2, or PostgreSQL in the
+ * PostgreSQL run), with a clock the test moves. Closing it checks that no secret handed out so
+ * far appears in any table of its database or in the log.
+ */
+public final class TestServer implements AutoCloseable {
+  public static final String ADMIN_EMAIL = "admin@example.com";
+  public static final String ADMIN_PASSWORD = "admin-password-1";
+  public static final Path LOG_FILE = Path.of("target/test-logs/tokensmith.log");
+
+  public final MutableClock clock = new MutableClock();
+  public final TestDatabase database;
+  public final App app;
+  public final Http http;
+  public final Path dataDir;
+  private Auth.Session admin;
+
+  private TestServer(Map<String, String> extra) {
+    this.database = TestDatabase.create();
+    try {
+      this.dataDir = Files.createTempDirectory("tokensmith-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("TOKENSMITH_PORT", "0");
+    env.put("TOKENSMITH_HOST", "127.0.0.1");
+    env.put("TOKENSMITH_DATA_DIR", dataDir.toString());
+    env.put("TOKENSMITH_DB_URL", database.url());
+    env.put("TOKENSMITH_DB_USER", database.user());
+    env.put("TOKENSMITH_ADMIN_EMAIL", ADMIN_EMAIL);
+    env.put("TOKENSMITH_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.put("TOKENSMITH_PASSWORD_ITERATIONS", "1000");
+    env.put("TOKENSMITH_EVENT_LOOPS", "1");
+    env.put("TOKENSMITH_JOB_INTERVAL_SECONDS", "3600");
+    env.put("TOKENSMITH_AUTH_FAILURES_PER_MINUTE", "1000000");
+    env.putAll(extra);
+    try {
+      this.app = new App(Settings.from(env), clock).start();
+    } catch (Exception e) {
+      database.close();
+      throw new IllegalStateException("test server did not start", e);
+    }
+    this.http = new Http("http://127.0.0.1:" + app.port());
+  }
+
+  public static TestServer start() {
+    return new TestServer(Map.of());
+  }
+
+  public static TestServer start(Map<String, String> settings) {
+    return new TestServer(settings);
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + app.port();
+  }
+
+  /** Logs in and returns the session (fails the test when the login fails). */
+  public Auth.Session login(String email, String password) {
+    Response response = http.post("/v1/login", Auth.NONE, Map.of("email", email, "password", password));
+    assertThat(response.status()).as("login of %s: %s", email, response).isEqualTo(200);
+    String cookie = response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("tks_session="))
+        .findFirst().orElseThrow();
+    String value = cookie.substring("tks_session=".length(), cookie.indexOf(';'));
+    return new Auth.Session(value, response.body().path("csrf_token").asText(), response.body().path("id").asLong(),
+        response.body().path("client_id").asLong());
+  }
+
+  /** The first Global Administrator's session. */
+  public Auth.Session admin() {
+    if (admin == null) {
+      admin = login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    }
+    return admin;
+  }
+
+  /** Every text stored in the database, table by table (for leak checks). */
+  public String databaseText() {
+    StringBuilder text = new StringBuilder();
+    try (Connection c = DriverManager.getConnection(database.url(), database.user(), "");
+         Statement s = c.createStatement()) {
+      for (String table : List.of("partners", "clients", "users", "sessions", "api_tokens", "api_token_secrets",
+          "activity", "job_leases")) {
+        try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+          int columns = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            for (int i = 1; i <= columns; i++) {
+              text.append(rs.getString(i)).append('\t');
+            }
+            text.append('\n');
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return text.toString();
+  }
+
+  /** Fails when any secret handed out so far appears in this database or the log file. */
+  public void assertNoSecretLeaked() {
+    assertThat(SecretLedger.findIn(databaseText())).as("a secret stored in plain text").isNull();
+    try {
+      String log = Files.exists(LOG_FILE) ? Files.readString(LOG_FILE) : "";
+      assertThat(SecretLedger.findIn(log)).as("a secret in the log").isNull();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      assertNoSecretLeaked();
+    } finally {
+      app.close();
+      database.close();
+    }
+  }
+}
