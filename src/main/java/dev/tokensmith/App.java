@@ -25,6 +25,7 @@ import dev.tokensmith.tokens.TokenLifecycle;
 import dev.tokensmith.tokens.TokenService;
 import dev.tokensmith.tokens.TokenVerifier;
 import dev.tokensmith.tokens.TokenWriter;
+import dev.tokensmith.tokens.UsageRecorder;
 import dev.tokensmith.users.JdbcSessionStore;
 import dev.tokensmith.users.JdbcUserStore;
 import dev.tokensmith.users.PasswordHasher;
@@ -44,6 +45,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +66,12 @@ public final class App implements AutoCloseable {
   private final ClientService clients;
   private final UserService users;
   private final UserDirectory directory;
+  private final UsageRecorder usage;
+  private final ScheduledExecutorService local = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "tokensmith-usage");
+    thread.setDaemon(true);
+    return thread;
+  });
   private int port;
 
   /** Builds everything (and migrates the database) without starting to listen. */
@@ -93,8 +102,9 @@ public final class App implements AutoCloseable {
         settings.maxTokensPerClient());
     this.users = new UserService(db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock);
 
+    this.usage = new UsageRecorder(tokenStore, clock);
     Authenticator authenticator = new Authenticator(verifier, sessions, directory, clients,
-        new FailedAuthLimiter(settings.authFailuresPerMinute(), clock));
+        new FailedAuthLimiter(settings.authFailuresPerMinute(), clock), usage);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
     this.server = new WebServer(vertx, authenticator, json, List.of(
@@ -140,6 +150,8 @@ public final class App implements AutoCloseable {
     bootstrap();
     port = server.start(settings.port());
     scheduler.start(settings.jobIntervalSeconds());
+    // Usage is collected per instance, so every instance flushes its own (not the leased scheduler).
+    local.scheduleWithFixedDelay(this::flushUsage, 10, 10, TimeUnit.SECONDS);
     LOG.info("Tokensmith listening on port {}", port);
     return this;
   }
@@ -184,14 +196,26 @@ public final class App implements AutoCloseable {
     return users;
   }
 
+  /** Writes collected last-used times now (tests, shutdown). */
+  public int flushUsage() {
+    try {
+      return usage.flush();
+    } catch (RuntimeException e) {
+      LOG.warn("could not record token usage; will retry", e);
+      return 0;
+    }
+  }
+
   @Override
   public void close() {
     scheduler.close();
+    local.shutdownNow();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("server did not stop cleanly", e);
     }
+    flushUsage();
     db.close();
   }
 }

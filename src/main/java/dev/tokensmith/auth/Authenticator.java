@@ -5,6 +5,7 @@ import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.TooManyRequestsException;
 import dev.tokensmith.tokens.TokenVerifier;
+import dev.tokensmith.tokens.UsageRecorder;
 import dev.tokensmith.tokens.Verification;
 import dev.tokensmith.users.Session;
 import dev.tokensmith.users.SessionService;
@@ -25,14 +26,16 @@ public final class Authenticator {
   private final UserDirectory users;
   private final ClientService clients;
   private final FailedAuthLimiter limiter;
+  private final UsageRecorder usage;
 
   public Authenticator(TokenVerifier verifier, SessionService sessions, UserDirectory users, ClientService clients,
-      FailedAuthLimiter limiter) {
+      FailedAuthLimiter limiter, UsageRecorder usage) {
     this.verifier = verifier;
     this.sessions = sessions;
     this.users = users;
     this.clients = clients;
     this.limiter = limiter;
+    this.usage = usage;
   }
 
   /** The caller, or 401 / 403 (CSRF) / 429. */
@@ -40,6 +43,7 @@ public final class Authenticator {
     if (credentials.token() != null) {
       Verification result = verifier.verify(credentials.token(), credentials.ip(), false);
       if (result instanceof Verification.Verified v) {
+        usage.used(v.token().id(), credentials.ip());
         return new Caller(v.owner(), v.ownerClient(), v.token(), v.tokenClient(), credentials.ip());
       }
       throw failed(credentials.ip());

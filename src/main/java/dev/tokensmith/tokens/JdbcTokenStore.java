@@ -133,6 +133,17 @@ public final class JdbcTokenStore implements TokenStore {
         + "AND valid_until <= :now").bind("now", nowMillis).execute());
   }
 
+  @Override
+  public void recordUses(List<UsageRecorder.Use> uses) {
+    db.withHandle(h -> {
+      var batch = h.prepareBatch("UPDATE api_tokens SET last_used_at = :at, last_used_ip = :ip WHERE id = :id");
+      for (UsageRecorder.Use use : uses) {
+        batch.bind("at", use.atMillis()).bind("ip", use.ip()).bind("id", use.tokenId()).add();
+      }
+      return batch.execute();
+    });
+  }
+
   private static Update bindMutable(Update update, ApiToken t) {
     return update.bind("realname", t.realname()).bind("sourceRole", t.sourceRole())
         .bind("permissions", String.join(",", t.permissions())).bind("enabled", t.enabled())

@@ -36,4 +36,7 @@ public interface TokenStore {
 
   /** Forgets digests of old values whose grace period has ended. */
   int deleteEndedGraceSecrets(long nowMillis);
+
+  /** Writes last-used times and addresses in one batch. */
+  void recordUses(List<UsageRecorder.Use> uses);
 }

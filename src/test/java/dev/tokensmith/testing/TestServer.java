@@ -13,6 +13,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ public final class TestServer implements AutoCloseable {
   public final Http http;
   public final Path dataDir;
   private Auth.Session admin;
+  private Instant adminLoginAt;
 
   private TestServer(Map<String, String> extra) {
     this.database = TestDatabase.create();
@@ -86,10 +89,11 @@ public final class TestServer implements AutoCloseable {
         response.body().path("client_id").asLong());
   }
 
-  /** The first Global Administrator's session. */
+  /** The first Global Administrator's session (a new one once the test clock has moved past an hour). */
   public Auth.Session admin() {
-    if (admin == null) {
+    if (admin == null || clock.instant().isAfter(adminLoginAt.plus(Duration.ofHours(1)))) {
       admin = login(ADMIN_EMAIL, ADMIN_PASSWORD);
+      adminLoginAt = clock.instant();
     }
     return admin;
   }
