@@ -1,0 +1,62 @@
+package dev.tokensmith.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+  @Test
+  void fromWhenNothingSetThenDocumentedDefaults() {
+    Settings s = Settings.from(Map.of());
+    assertThat(s.port()).isEqualTo(8080);
+    assertThat(s.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(s.dbUrl()).startsWith("jdbc:h2:file:").contains("data");
+    assertThat(s.postgresql()).isFalse();
+    assertThat(s.adminEmail()).isEqualTo("admin@localhost");
+    assertThat(s.adminPassword()).isEmpty();
+    assertThat(s.secretPrefix()).isEqualTo("tks1");
+    assertThat(s.authFailuresPerMinute()).isEqualTo(30);
+    assertThat(s.masterKeyFile()).isEqualTo(Path.of("./data").resolve("master.key"));
+  }
+
+  @Test
+  void fromWhenPostgresqlUrlThenPostgresql() {
+    assertThat(Settings.from(Map.of("TOKENSMITH_DB_URL", "jdbc:postgresql://db/tokensmith")).postgresql()).isTrue();
+  }
+
+  @Test
+  void fromWhenBadValueThenFailsNamingTheSetting() {
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_PORT", "http"))).hasMessageContaining("TOKENSMITH_PORT");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_PORT", "70000"))).hasMessageContaining("TOKENSMITH_PORT");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_SECRET_PREFIX", "tk-1")))
+        .hasMessageContaining("TOKENSMITH_SECRET_PREFIX");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_DB_URL", "jdbc:mysql://x")))
+        .hasMessageContaining("TOKENSMITH_DB_URL");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_AUTH_FAILURES_PER_MINUTE", "0")))
+        .hasMessageContaining("TOKENSMITH_AUTH_FAILURES_PER_MINUTE");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_TRUSTED_PROXIES", "10.0.0.0/8,nope")))
+        .hasMessageContaining("TOKENSMITH_TRUSTED_PROXIES");
+  }
+
+  @Test
+  void fromWhenAdminPasswordGivenThenNeverInToString() {
+    Settings s = Settings.from(Map.of("TOKENSMITH_ADMIN_PASSWORD", "very-secret-password",
+        "TOKENSMITH_DB_PASSWORD", "db-secret-password"));
+    assertThat(s.toString()).doesNotContain("very-secret-password").doesNotContain("db-secret-password");
+  }
+
+  @Test
+  void fromWhenConfigFileThenReadAndEnvironmentWins(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("tokensmith.properties");
+    Files.writeString(file, "TOKENSMITH_PORT=9090\nTOKENSMITH_SECRET_PREFIX=abcd\n");
+    Settings s = Settings.from(Map.of("TOKENSMITH_CONFIG_FILE", file.toString(), "TOKENSMITH_PORT", "9191"));
+    assertThat(s.port()).isEqualTo(9191);
+    assertThat(s.secretPrefix()).isEqualTo("abcd");
+  }
+}
