@@ -1,5 +1,6 @@
 package dev.tokensmith.activity;
 
+import dev.tokensmith.tokens.TokenSecret;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,8 +36,18 @@ public final class ActivityLog {
 
   private void write(Origin origin, Long clientId, String objectType, Long objectId, String objectName, String action,
       String outcome, Map<String, List<Object>> changes) {
-    store.insert(new Activity(0, clock.instant(), clientId, objectType, objectId, objectName, action, outcome,
-        origin.actor(), origin.source(), origin.ip(), changes));
+    Actor actor = new Actor(origin.actor().type(), origin.actor().id(), scrub(origin.actor().name()));
+    Map<String, List<Object>> scrubbed = new LinkedHashMap<>();
+    changes.forEach((field, values) -> scrubbed.put(field, values.stream().map(ActivityLog::scrub).toList()));
+    store.insert(new Activity(0, clock.instant(), clientId, objectType, objectId, scrub(objectName), action, outcome,
+        actor, origin.source(), origin.ip(), scrubbed));
+  }
+
+  // Names come from callers (a failed login records the e-mail as typed): a secret pasted there is not kept.
+  private static <T> T scrub(T value) {
+    @SuppressWarnings("unchecked")
+    T masked = (T) "[secret removed]";
+    return value instanceof String text && TokenSecret.containsSecret(text) ? masked : value;
   }
 
   /** Records of one client matching the filter, ordered by id. */

@@ -1,6 +1,8 @@
 package dev.tokensmith.errors;
 
+import dev.tokensmith.tokens.TokenSecret;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,9 +44,16 @@ public final class ValidationException extends ServiceException {
   }
 
   // Echoing a 10 000-character name back in full helps nobody; the code already says what is wrong.
+  // A secret pasted into the wrong field is never echoed: errors carry no secret, whoever sent it.
   private static Object shorten(Object value) {
-    if (value instanceof String s && s.length() > 300) {
-      return s.substring(0, 300) + "…";
+    if (value instanceof String s) {
+      if (TokenSecret.containsSecret(s)) {
+        return "[secret removed]";
+      }
+      return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(ValidationException::shorten).toList();
     }
     return value;
   }

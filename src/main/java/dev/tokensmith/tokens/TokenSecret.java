@@ -99,6 +99,18 @@ public final class TokenSecret {
     return actual == expected;
   }
 
+  /** True when some 64-character run of [A-Za-z0-9] inside {@code text} is a well-formed secret. */
+  public static boolean containsSecret(String text) {
+    int run = 0;
+    for (int i = 0; i < text.length(); i++) {
+      run = digit(text.charAt(i)) >= 0 ? run + 1 : 0;
+      if (run >= LENGTH && isWellFormed(text.subSequence(i - LENGTH + 1, i + 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * The displayable hint of a secret: first 4 + "..." + last 4 characters (field {@code secret_hint}).
    *

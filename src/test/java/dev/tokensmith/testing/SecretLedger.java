@@ -20,6 +20,11 @@ public final class SecretLedger {
     }
   }
 
+  /** Forgets a value (only for a test that plants a leak on purpose to prove the check works). */
+  public static void forget(String secret) {
+    SECRETS.remove(secret);
+  }
+
   public static int size() {
     return SECRETS.size();
   }
