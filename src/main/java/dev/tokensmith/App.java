@@ -9,6 +9,7 @@ import dev.tokensmith.auth.Access;
 import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.auth.FailedAuthLimiter;
 import dev.tokensmith.auth.SessionApi;
+import dev.tokensmith.auth.VerificationMetrics;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientApi;
 import dev.tokensmith.clients.ClientService;
@@ -35,6 +36,9 @@ import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.users.UserService;
 import dev.tokensmith.web.Json;
 import dev.tokensmith.web.WebServer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -103,9 +107,12 @@ public final class App implements AutoCloseable {
     this.users = new UserService(db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock);
 
     this.usage = new UsageRecorder(tokenStore, clock);
-    Authenticator authenticator = new Authenticator(verifier, sessions, directory, clients,
-        new FailedAuthLimiter(settings.authFailuresPerMinute(), clock), usage);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    Authenticator authenticator = new Authenticator(verifier, sessions, directory, clients,
+        new FailedAuthLimiter(settings.authFailuresPerMinute(), clock), usage, new VerificationMetrics(metrics));
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
     this.server = new WebServer(vertx, authenticator, json, List.of(
         new OpsApi(db, metrics),

@@ -27,21 +27,24 @@ public final class Authenticator {
   private final ClientService clients;
   private final FailedAuthLimiter limiter;
   private final UsageRecorder usage;
+  private final VerificationMetrics outcomes;
 
   public Authenticator(TokenVerifier verifier, SessionService sessions, UserDirectory users, ClientService clients,
-      FailedAuthLimiter limiter, UsageRecorder usage) {
+      FailedAuthLimiter limiter, UsageRecorder usage, VerificationMetrics outcomes) {
     this.verifier = verifier;
     this.sessions = sessions;
     this.users = users;
     this.clients = clients;
     this.limiter = limiter;
     this.usage = usage;
+    this.outcomes = outcomes;
   }
 
   /** The caller, or 401 / 403 (CSRF) / 429. */
   public Caller authenticate(Credentials credentials) {
     if (credentials.token() != null) {
       Verification result = verifier.verify(credentials.token(), credentials.ip(), false);
+      outcomes.count(result);
       if (result instanceof Verification.Verified v) {
         usage.used(v.token().id(), credentials.ip());
         return new Caller(v.owner(), v.ownerClient(), v.token(), v.tokenClient(), credentials.ip());
