@@ -180,6 +180,9 @@ public final class TokenService {
   }
 
   private Visible visible(Caller caller, long id) {
+    // T1: without the section, 403 on every token endpoint whatever the id, so a 404 never tells
+    // such a caller which ids exist (T2). The section is the same in every client a caller reaches.
+    requireSection(caller, caller.homeClient());
     ApiToken token = store.find(id).orElseThrow(ServiceException::notFound);
     Client client = clients.find(token.clientId()).orElseThrow(ServiceException::notFound);
     PermissionSet permissions = access.permissionsIn(caller, client);
