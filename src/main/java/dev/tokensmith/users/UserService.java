@@ -176,8 +176,10 @@ public final class UserService {
   private record Managed(User user, Client client) {
   }
 
-  // A user of a client the caller does not reach reads as "not found", like any invisible object.
+  // Without the permission at all: 403 whatever the id, so a 404 never tells such a caller which ids
+  // exist. With it, a user of a client the caller does not reach reads as "not found".
   private Managed managed(Caller caller, long id, String permission) {
+    access.require(caller, caller.homeClient(), permission);
     User user = store.find(id).orElseThrow(ServiceException::notFound);
     Client client = clients.find(user.clientId()).orElseThrow(ServiceException::notFound);
     PermissionSet permissions = access.permissionsIn(caller, client);

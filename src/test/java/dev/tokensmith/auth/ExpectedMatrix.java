@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  *   <li>Tenant T holds the regular users; the global users live in the partner's technical tenant
  *       and name T by {@code clientid}/{@code client_id}. Every request about T names it.</li>
  *   <li>Naming another client by {@code clientid}/{@code client_id}/{@code partnerid}/{@code partner_uuid}
- *       → 403 (section 3); an object id of another client → 404, as for any invisible object.</li>
+ *       → 403 (section 3); an object id of another client → 404, as for any invisible object, but only
+ *       to a caller who holds the permission at all: without it, 403 whatever the id, so a 404
+ *       never tells such a caller which ids exist.</li>
  *   <li>T1: auditor, api_developer, deploy, partner_auditor (no {@code api_tokens:view}) get 403 on
  *       every token endpoint, whatever the id — also another client's token.</li>
  *   <li>T2/T4: a non-admin never sees another user's or a shared token (404); an admin sees and
@@ -53,11 +55,11 @@ final class ExpectedMatrix {
       row(CREATE_USER,    OTHER_CLIENT, 403,  403,     403,    403,    403,    403,    403,     403,    403,    401),
       row(UPDATE_USER,    SELF,         200,  403,     403,    403,    403,    200,    403,     403,    403,    NA),
       row(UPDATE_USER,    OTHER_USER,   200,  403,     403,    403,    403,    200,    403,     403,    403,    401),
-      row(UPDATE_USER,    OTHER_CLIENT, 404,  404,     404,    404,    404,    404,    404,     404,    404,    401),
+      row(UPDATE_USER,    OTHER_CLIENT, 404,  403,     403,    403,    403,    404,    403,     403,    403,    401),
       // Nobody deletes themselves (400 id not_allowed); without users:delete it is 403 first.
       row(DELETE_USER,    SELF,         400,  403,     403,    403,    403,    400,    403,     403,    403,    NA),
       row(DELETE_USER,    OTHER_USER,   200,  403,     403,    403,    403,    200,    403,     403,    403,    401),
-      row(DELETE_USER,    OTHER_CLIENT, 404,  404,     404,    404,    404,    404,    404,     404,    404,    401),
+      row(DELETE_USER,    OTHER_CLIENT, 404,  403,     403,    403,    403,    404,    403,     403,    403,    401),
 
       // 4.3 API tokens: T1 (the section), T2 (shared tokens), T4 (visibility and secrets).
       row(LIST_TOKENS,    OWN,          LISTED, LISTED, NA,    NA,     NA,     LISTED, LISTED,  NA,     LISTED, NA),
