@@ -123,23 +123,9 @@ public final class App implements AutoCloseable {
         new ActivityApi(activity, access, json)),
         settings.host(), settings.trustedProxies(), settings.eventLoops());
     this.scheduler = new Scheduler(db, clock, List.of(
-        job("tokens.expire", lifecycle::expireDue),
-        job("tokens.purge", lifecycle::purge),
-        job("sessions.purge", sessions::purgeExpired)));
-  }
-
-  private static Scheduler.Job job(String name, java.util.function.IntSupplier work) {
-    return new Scheduler.Job() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public int run() {
-        return work.getAsInt();
-      }
-    };
+        Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
+        Scheduler.Job.of("tokens.purge", lifecycle::purge),
+        Scheduler.Job.of("sessions.purge", sessions::purgeExpired)));
   }
 
   private static Keyring keyring(Settings settings, SecureRandom random) {

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,21 @@ public final class Scheduler implements AutoCloseable {
 
     /** Does the work due now; returns how many items it handled. */
     int run();
+
+    /** A job from a name and its work. */
+    static Job of(String name, IntSupplier work) {
+      return new Job() {
+        @Override
+        public String name() {
+          return name;
+        }
+
+        @Override
+        public int run() {
+          return work.getAsInt();
+        }
+      };
+    }
   }
 
   private final Database db;

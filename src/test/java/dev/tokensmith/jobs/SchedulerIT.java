@@ -14,18 +14,10 @@ import org.junit.jupiter.api.Test;
 class SchedulerIT {
 
   private static Scheduler.Job job(String name, Runnable work) {
-    return new Scheduler.Job() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public int run() {
-        work.run();
-        return 1;
-      }
-    };
+    return Scheduler.Job.of(name, () -> {
+      work.run();
+      return 1;
+    });
   }
 
   @Test
