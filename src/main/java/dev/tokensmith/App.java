@@ -19,6 +19,7 @@ import dev.tokensmith.jobs.Scheduler;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.ops.OpsApi;
 import dev.tokensmith.permissions.Role;
+import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.JdbcTokenStore;
 import dev.tokensmith.tokens.TokenApi;
@@ -71,6 +72,8 @@ public final class App implements AutoCloseable {
   private final UserService users;
   private final UserDirectory directory;
   private final UsageRecorder usage;
+  private final ChangeFeed changes;
+  private final TokenVerifier verifier;
   private final ScheduledExecutorService local = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "tokensmith-usage");
     thread.setDaemon(true);
@@ -87,8 +90,10 @@ public final class App implements AutoCloseable {
     this.db = new Database(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 16);
     db.migrate();
 
+    this.changes = new ChangeFeed(db, settings.dbUrl(), settings.dbUser(), settings.dbPassword());
+    Duration cacheLifetime = Duration.ofSeconds(settings.cacheSeconds());
     ActivityLog activity = new ActivityLog(new JdbcActivityStore(db, json), clock);
-    this.clients = new ClientService(db, new JdbcClientStore(db), activity, clock, random);
+    this.clients = new ClientService(db, new JdbcClientStore(db), activity, clock, random, changes, cacheLifetime);
     Access access = new Access(clients);
     JdbcUserStore userStore = new JdbcUserStore(db);
     this.directory = new UserDirectory(userStore);
@@ -98,13 +103,16 @@ public final class App implements AutoCloseable {
         clock, random, sessionLifetime);
 
     JdbcTokenStore tokenStore = new JdbcTokenStore(db);
-    TokenVerifier verifier = new TokenVerifier(tokenStore, directory, clients, keyring, clock);
+    this.verifier = new TokenVerifier(tokenStore, directory, clients, keyring, clock, cacheLifetime,
+        settings.cacheSize());
+    changes.subscribe(clients::onChange);
+    changes.subscribe(verifier::onChange);
     TokenWriter writer = new TokenWriter(tokenStore, verifier, directory, clients, access, keyring, activity, clock,
-        random, settings.secretPrefix());
+        random, settings.secretPrefix(), changes);
     TokenLifecycle lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
     TokenService tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock,
         settings.maxTokensPerClient());
-    this.users = new UserService(db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock);
+    this.users = new UserService(db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock, changes);
 
     this.usage = new UsageRecorder(tokenStore, clock);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -141,6 +149,7 @@ public final class App implements AutoCloseable {
   /** Creates the first partner and Global Administrator on an empty database; listens; starts the scheduler. */
   public App start() throws Exception {
     bootstrap();
+    changes.start();
     port = server.start(settings.port());
     scheduler.start(settings.jobIntervalSeconds());
     // Usage is collected per instance, so every instance flushes its own (not the leased scheduler).
@@ -199,9 +208,15 @@ public final class App implements AutoCloseable {
     }
   }
 
+  /** The verifier, for benchmarks and the seeding command. */
+  public TokenVerifier verifier() {
+    return verifier;
+  }
+
   @Override
   public void close() {
     scheduler.close();
+    changes.close();
     local.shutdownNow();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
@@ -26,6 +28,7 @@ public final class Database implements AutoCloseable {
   private final Jdbi jdbi;
   private final Dialect dialect;
   private final ThreadLocal<Handle> current = new ThreadLocal<>();
+  private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
 
   public Database(String url, String user, String password, int poolSize) {
     this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRESQL : Dialect.H2;
@@ -61,13 +64,32 @@ public final class Database implements AutoCloseable {
     if (current.get() != null) {
       return work.get();
     }
+    List<Runnable> actions = new ArrayList<>();
+    T result;
     try (Handle handle = jdbi.open()) {
       current.set(handle);
+      afterCommit.set(actions);
       try {
-        return handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> work.get());
+        result = handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> work.get());
       } finally {
         current.remove();
+        afterCommit.remove();
       }
+    }
+    actions.forEach(Runnable::run);
+    return result;
+  }
+
+  /**
+   * Runs {@code action} once the thread's transaction has committed (at once when there is none);
+   * never when it rolls back.
+   */
+  public void afterCommit(Runnable action) {
+    List<Runnable> actions = afterCommit.get();
+    if (actions == null) {
+      action.run();
+    } else {
+      actions.add(action);
     }
   }
 

@@ -25,10 +25,14 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
-  public Optional<ApiToken> findBySecretDigest(String digest, long nowMillis) {
-    return db.withHandle(h -> h.createQuery("SELECT t.* FROM api_token_secrets s JOIN api_tokens t ON t.id = s.token_id "
-            + "WHERE s.digest = :digest AND (s.valid_until IS NULL OR s.valid_until > :now)")
-        .bind("digest", digest).bind("now", nowMillis).map(JdbcTokenStore::token).findOne());
+  public Optional<SecretMatch> findBySecretDigest(String digest) {
+    return db.withHandle(h -> h.createQuery("SELECT t.*, s.valid_until AS secret_valid_until FROM api_token_secrets s "
+            + "JOIN api_tokens t ON t.id = s.token_id WHERE s.digest = :digest")
+        .bind("digest", digest).map((rs, ctx) -> {
+          long until = rs.getLong("secret_valid_until");
+          Long validUntil = rs.wasNull() ? null : until;
+          return new SecretMatch(token(rs, ctx), validUntil);
+        }).findOne());
   }
 
   @Override

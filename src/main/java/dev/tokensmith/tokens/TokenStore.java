@@ -8,8 +8,16 @@ public interface TokenStore {
 
   Optional<ApiToken> find(long id);
 
-  /** The token whose current value, or value still inside a grace period at {@code nowMillis}, has this digest. */
-  Optional<ApiToken> findBySecretDigest(String digest, long nowMillis);
+  /** The token one of whose values has this digest, with that value's end (null = current value); or empty. */
+  Optional<SecretMatch> findBySecretDigest(String digest);
+
+  /**
+   * A digest's token.
+   *
+   * @param validUntil epoch millis when this (previous) value stops working; null for the current value
+   */
+  record SecretMatch(ApiToken token, Long validUntil) {
+  }
 
   List<ApiToken> list(TokenQuery query);
 

@@ -13,6 +13,7 @@ import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
+import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.DisabledReason;
 import dev.tokensmith.tokens.TokenLifecycle;
@@ -34,9 +35,10 @@ public final class UserService {
   private final PasswordHasher hasher;
   private final ActivityLog activity;
   private final Clock clock;
+  private final ChangeFeed changes;
 
   public UserService(Database db, UserStore store, Access access, ClientService clients, TokenLifecycle tokens,
-      SessionService sessions, PasswordHasher hasher, ActivityLog activity, Clock clock) {
+      SessionService sessions, PasswordHasher hasher, ActivityLog activity, Clock clock, ChangeFeed changes) {
     this.db = db;
     this.store = store;
     this.access = access;
@@ -46,6 +48,7 @@ public final class UserService {
     this.hasher = hasher;
     this.activity = activity;
     this.clock = clock;
+    this.changes = changes;
   }
 
   /** {@code POST /v1/objects/user/create}; null password = cannot log in with a password. */
@@ -132,6 +135,7 @@ public final class UserService {
     return db.inTransaction(() -> {
       store.update(after);
       requireAnotherAdmin(before, after);
+      changes.publish(ChangeFeed.Kind.USER, after.id());
       if (before.enabled() && !after.enabled()) {
         sessions.endAll(after.id());
         tokens.ownerLostAccess(after, DisabledReason.OWNER_DISABLED, origin);
@@ -166,6 +170,7 @@ public final class UserService {
     return db.inTransaction(() -> {
       tokens.ownerDeleted(user, caller.origin());
       store.delete(user.id());
+      changes.publish(ChangeFeed.Kind.USER, user.id());
       requireAnotherAdmin(user, null);
       activity.record(caller.origin(), user.clientId(), "user", user.id(), user.email(), "delete",
           ActivityLog.changes().put("email", user.email(), null).map());
