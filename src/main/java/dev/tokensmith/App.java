@@ -8,7 +8,9 @@ import dev.tokensmith.activity.Origin;
 import dev.tokensmith.auth.Access;
 import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.auth.FailedAuthLimiter;
+import dev.tokensmith.auth.RouteTable;
 import dev.tokensmith.auth.SessionApi;
+import dev.tokensmith.auth.VerifierApi;
 import dev.tokensmith.auth.VerificationMetrics;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientApi;
@@ -37,11 +39,14 @@ import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.users.UserService;
 import dev.tokensmith.web.Json;
 import dev.tokensmith.web.WebServer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
@@ -89,6 +94,8 @@ public final class App implements AutoCloseable {
     Keyring keyring = keyring(settings, random);
     this.db = new Database(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 16);
     db.migrate();
+    // From here on, an event loop that reaches for the database is stopped, never blocked.
+    db.refuseBlockingWhen(Context::isOnEventLoopThread);
 
     this.changes = new ChangeFeed(db, settings.dbUrl(), settings.dbUser(), settings.dbPassword());
     Duration cacheLifetime = Duration.ofSeconds(settings.cacheSeconds());
@@ -119,6 +126,13 @@ public final class App implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
+    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().hits()).tag("result", "hit")
+        .register(metrics);
+    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().unknownHits())
+        .tag("result", "unknown_hit").register(metrics);
+    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().loads()).tag("result", "load")
+        .register(metrics);
+    Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens).register(metrics);
     Authenticator authenticator = new Authenticator(verifier, sessions, directory, clients,
         new FailedAuthLimiter(settings.authFailuresPerMinute(), clock), usage, new VerificationMetrics(metrics));
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
@@ -128,6 +142,8 @@ public final class App implements AutoCloseable {
         new UserApi(users),
         new TokenApi(tokens),
         new ClientApi(clients, access),
+        new VerifierApi(access, settings.forwardRoutesFile().map(RouteTable::load)
+            .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table"))),
         new ActivityApi(activity, access, json)),
         settings.host(), settings.trustedProxies(), settings.eventLoops());
     this.scheduler = new Scheduler(db, clock, List.of(

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
@@ -29,6 +30,7 @@ public final class Database implements AutoCloseable {
   private final Dialect dialect;
   private final ThreadLocal<Handle> current = new ThreadLocal<>();
   private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
+  private volatile BooleanSupplier nonBlockingThread = () -> false;
 
   public Database(String url, String user, String password, int poolSize) {
     this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRESQL : Dialect.H2;
@@ -44,6 +46,20 @@ public final class Database implements AutoCloseable {
     config.setInitializationFailTimeout(-1);
     this.dataSource = new HikariDataSource(config);
     this.jdbi = Jdbi.create(dataSource);
+  }
+
+  /**
+   * Tells the database which threads must never block (the event loops): from those, every access
+   * throws {@link BlockingNotAllowed} at once instead of waiting for a connection or a query.
+   */
+  public void refuseBlockingWhen(BooleanSupplier nonBlocking) {
+    this.nonBlockingThread = nonBlocking;
+  }
+
+  private void requireBlockingAllowed() {
+    if (nonBlockingThread.getAsBoolean()) {
+      throw new BlockingNotAllowed();
+    }
   }
 
   /** Brings the schema up to date; safe to run from several instances at once. */
@@ -64,6 +80,7 @@ public final class Database implements AutoCloseable {
     if (current.get() != null) {
       return work.get();
     }
+    requireBlockingAllowed();
     List<Runnable> actions = new ArrayList<>();
     T result;
     try (Handle handle = jdbi.open()) {
@@ -107,6 +124,7 @@ public final class Database implements AutoCloseable {
     if (handle != null) {
       return work.apply(handle);
     }
+    requireBlockingAllowed();
     try (Handle own = jdbi.open()) {
       return work.apply(own);
     }
@@ -114,6 +132,7 @@ public final class Database implements AutoCloseable {
 
   /** True when a connection can be had and answers within two seconds. */
   public boolean reachable() {
+    requireBlockingAllowed();
     try (Connection connection = dataSource.getConnection()) {
       return connection.isValid(2);
     } catch (SQLException e) {

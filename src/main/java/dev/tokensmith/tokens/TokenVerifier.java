@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Decides whether a secret authenticates (SPEC 3): checksum, digest, enabled, expiry, client,
@@ -44,6 +45,9 @@ public final class TokenVerifier {
   private final Cache<Digest, Boolean> unknown;
   // Bumped by every eviction: a load that started before one does not put its (maybe stale) result.
   private final AtomicLong epoch = new AtomicLong();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder unknownHits = new LongAdder();
+  private final LongAdder loads = new LongAdder();
 
   public TokenVerifier(TokenStore store, UserDirectory users, ClientService clients, Keyring keyring, Clock clock,
       Duration cacheLifetime, long cacheSize) {
@@ -76,12 +80,15 @@ public final class TokenVerifier {
     Snapshot snapshot = known.getIfPresent(digest);
     if (snapshot == null) {
       if (unknown.getIfPresent(digest) != null) {
+        unknownHits.increment();
         return new Rejected(Reason.UNKNOWN);
       }
       snapshot = load(digest);
       if (snapshot == null) {
         return new Rejected(Reason.UNKNOWN);
       }
+    } else {
+      hits.increment();
     }
     return snapshot.check(clock.instant(), ip, nodeRegistration);
   }
@@ -97,12 +104,18 @@ public final class TokenVerifier {
     Digest digest = new Digest(keyring.digest(secret));
     Snapshot snapshot = known.getIfPresent(digest);
     if (snapshot != null) {
+      hits.increment();
       return Optional.of(snapshot.check(clock.instant(), ip, nodeRegistration));
     }
-    return unknown.getIfPresent(digest) != null ? Optional.of(new Rejected(Reason.UNKNOWN)) : Optional.empty();
+    if (unknown.getIfPresent(digest) != null) {
+      unknownHits.increment();
+      return Optional.of(new Rejected(Reason.UNKNOWN));
+    }
+    return Optional.empty();
   }
 
   private Snapshot load(Digest digest) {
+    loads.increment();
     long before = epoch.get();
     Optional<SecretMatch> match = store.findBySecretDigest(HEX.formatHex(digest.bytes));
     if (match.isEmpty()) {
@@ -149,6 +162,14 @@ public final class TokenVerifier {
           || s.ownerClient() != null && s.ownerClient().id() == change.id());
       default -> throw new IllegalStateException("unknown change " + change);
     }
+  }
+
+  /** Cache counters since start: answers from the token cache, from the unknown cache, database loads. */
+  public record CacheStats(long hits, long unknownHits, long loads) {
+  }
+
+  public CacheStats cacheStats() {
+    return new CacheStats(hits.sum(), unknownHits.sum(), loads.sum());
   }
 
   /** How many verified tokens are held in memory (for metrics and the heap benchmark). */
