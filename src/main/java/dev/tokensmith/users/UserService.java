@@ -119,7 +119,9 @@ public final class UserService {
       role = cmd.grant().preset() != null ? cmd.grant().preset() : Role.CUSTOM;
       custom = cmd.grant().custom();
     }
-    boolean apiAccess = cmd.apiAccess() != null ? cmd.apiAccess() : before.apiAccess();
+    // API access belongs to administrators only: a user who stops being one loses it with the same
+    // request, unless the request itself insists on keeping it (then it is refused).
+    boolean apiAccess = cmd.apiAccess() != null ? cmd.apiAccess() : before.apiAccess() && role.administers();
     if (apiAccess && !role.administers()) {
       throw ValidationException.of("api_access", NOT_ALLOWED, true);
     }
@@ -209,12 +211,14 @@ public final class UserService {
   }
 
   // The last enabled administrator of a client stays: checked after the write, inside the transaction.
+  // Two admins disabling each other at once would both see "one left": the client row lock makes
+  // such changes of one client take turns.
   private void requireAnotherAdmin(User before, User after) {
     if (!before.enabled() || !before.role().administers()) {
       return;
     }
     boolean stillAdmin = after != null && after.enabled() && after.role() == before.role();
-    if (!stillAdmin && store.countEnabledWithRole(before.clientId(), before.role().id()) == 0) {
+    if (!stillAdmin && store.lockClientAndCountEnabledWithRole(before.clientId(), before.role().id()) == 0) {
       throw ValidationException.of(after == null ? "id" : after.enabled() ? "permissions" : "enabled", NOT_ALLOWED,
           after == null ? before.id() : after.enabled() ? after.permissionsAsWritten() : false);
     }

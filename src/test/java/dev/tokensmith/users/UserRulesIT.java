@@ -308,6 +308,20 @@ class UserRulesIT {
   }
 
   @Test
+  void updateWhenAdministratorWithApiAccessDemotedThenApiAccessEndsWithTheRole() {
+    long tenant = fixtures.tenant("API access demotion");
+    TestUser admin = fixtures.user(tenant, "admin");
+    TestUser sso = fixtures.user(admin.session(), tenant, List.of("admin"));
+    update(admin.session(), sso.id(), Map.of("sso", "sso", "api_access", true));
+
+    Response demoted = update(admin.session(), sso.id(), Map.of("permissions", List.of("analytic")));
+    assertThat(demoted.status()).as("%s", demoted).isEqualTo(200);
+    assertThat(demoted.body().path("api_access").asBoolean()).isFalse();
+    assertNotAllowed(update(admin.session(), sso.id(), Map.of("permissions", List.of("analytic"), "api_access", true)),
+        "api_access");
+  }
+
+  @Test
   void updateWhenUserOfUnreachedClientThenNotFoundAndReachedWithoutPermissionThenForbidden() {
     long tenant = fixtures.tenant("Reach");
     TestUser admin = fixtures.user(tenant, "admin");
