@@ -92,7 +92,8 @@ public final class App implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     ObjectMapper json = Json.mapper();
     Keyring keyring = keyring(settings, random);
-    this.db = new Database(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 16);
+    this.db = new Database(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 16,
+        settings.dbTimeoutMillis());
     db.migrate();
     // From here on, an event loop that reaches for the database is stopped, never blocked.
     db.refuseBlockingWhen(Context::isOnEventLoopThread);

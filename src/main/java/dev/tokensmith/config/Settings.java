@@ -44,7 +44,8 @@ public record Settings(
     List<String> trustedProxies,
     int cacheSeconds,
     int cacheSize,
-    Optional<Path> forwardRoutesFile) {
+    Optional<Path> forwardRoutesFile,
+    int dbTimeoutMillis) {
 
   /** Reads the process environment. */
   public static Settings fromEnvironment() {
@@ -88,7 +89,7 @@ public record Settings(
     return new Settings(newPort, dataDir, dbUrl, dbUser, dbPassword, adminEmail, adminPassword, secretPrefix,
         authFailuresPerMinute, masterKeyFile, pepperFile, masterKeys, pepper, passwordIterations, sessionHours,
         maxTokensPerClient, jobIntervalSeconds, eventLoops, host, trustedProxies, cacheSeconds, cacheSize,
-        forwardRoutesFile);
+        forwardRoutesFile, dbTimeoutMillis);
   }
 
   @Override
@@ -148,7 +149,8 @@ public record Settings(
           proxies(),
           integer("TOKENSMITH_CACHE_SECONDS", 15, 1, 3600),
           integer("TOKENSMITH_CACHE_SIZE", 2_000_000, 1000, 100_000_000),
-          optional("TOKENSMITH_FORWARD_ROUTES_FILE").map(Path::of));
+          optional("TOKENSMITH_FORWARD_ROUTES_FILE").map(Path::of),
+          integer("TOKENSMITH_DB_TIMEOUT_MS", 5000, 250, 60_000));
     }
 
     private List<String> proxies() {

@@ -33,6 +33,11 @@ public final class Database implements AutoCloseable {
   private volatile BooleanSupplier nonBlockingThread = () -> false;
 
   public Database(String url, String user, String password, int poolSize) {
+    this(url, user, password, poolSize, 5_000);
+  }
+
+  /** @param timeoutMillis how long a request waits for a connection before giving up (then 503) */
+  public Database(String url, String user, String password, int poolSize, long timeoutMillis) {
     this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRESQL : Dialect.H2;
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
@@ -41,8 +46,8 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(poolSize);
     config.setPoolName("tokensmith");
     // Fail fast when the database is gone instead of holding a request for 30 s.
-    config.setConnectionTimeout(5_000);
-    config.setValidationTimeout(2_000);
+    config.setConnectionTimeout(timeoutMillis);
+    config.setValidationTimeout(Math.min(2_000, Math.max(250, timeoutMillis / 2)));
     config.setInitializationFailTimeout(-1);
     this.dataSource = new HikariDataSource(config);
     this.jdbi = Jdbi.create(dataSource);
