@@ -26,6 +26,7 @@ import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.JdbcTokenStore;
 import dev.tokensmith.tokens.TokenApi;
 import dev.tokensmith.tokens.TokenLifecycle;
+import dev.tokensmith.tokens.TokenSeeder;
 import dev.tokensmith.tokens.TokenService;
 import dev.tokensmith.tokens.TokenVerifier;
 import dev.tokensmith.tokens.TokenWriter;
@@ -34,6 +35,7 @@ import dev.tokensmith.users.JdbcSessionStore;
 import dev.tokensmith.users.JdbcUserStore;
 import dev.tokensmith.users.PasswordHasher;
 import dev.tokensmith.users.SessionService;
+import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserApi;
 import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.users.UserService;
@@ -51,6 +53,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -79,6 +82,7 @@ public final class App implements AutoCloseable {
   private final UsageRecorder usage;
   private final ChangeFeed changes;
   private final TokenVerifier verifier;
+  private final TokenSeeder seeder;
   private final ScheduledExecutorService local = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "tokensmith-usage");
     thread.setDaemon(true);
@@ -120,6 +124,7 @@ public final class App implements AutoCloseable {
     TokenLifecycle lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
     TokenService tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock,
         settings.maxTokensPerClient());
+    this.seeder = new TokenSeeder(db, tokenStore, verifier, clock, random, settings.secretPrefix());
     this.users = new UserService(db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock, changes);
 
     this.usage = new UsageRecorder(tokenStore, clock);
@@ -173,6 +178,14 @@ public final class App implements AutoCloseable {
     local.scheduleWithFixedDelay(this::flushUsage, 10, 10, TimeUnit.SECONDS);
     LOG.info("Tokensmith listening on port {}", port);
     return this;
+  }
+
+  /** Seeds {@code count} tokens of the first Global Administrator (benchmarks); see {@link TokenSeeder}. */
+  public void seed(int count, Path pool, int poolSize) {
+    bootstrap();
+    User admin = directory.findByEmail(settings.adminEmail()).orElseThrow(
+        () -> new IllegalStateException("no user " + settings.adminEmail() + " to own the seeded tokens"));
+    seeder.seed(admin.clientId(), admin.id(), admin.role().id(), count, pool, poolSize);
   }
 
   private void bootstrap() {

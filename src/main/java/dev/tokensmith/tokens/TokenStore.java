@@ -28,6 +28,9 @@ public interface TokenStore {
 
   long insert(ApiToken token);
 
+  /** Inserts many tokens with their current secrets' digests in one batch (the seeding command). */
+  void insertSeeded(List<ApiToken> tokens, List<String> digests);
+
   /** Writes every mutable field of the token. */
   void update(ApiToken token);
 
