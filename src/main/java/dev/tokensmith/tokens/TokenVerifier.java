@@ -13,6 +13,7 @@ import dev.tokensmith.tokens.Verification.Rejected;
 import dev.tokensmith.users.Sso;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserDirectory;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,8 @@ public final class TokenVerifier {
   private final Clock clock;
   private final Cache<Digest, Snapshot> known;
   private final Cache<Digest, Boolean> unknown;
+  // Owners shared by every cached token of theirs: one object per user, not one per token.
+  private final Cache<Long, User> owners;
   // Bumped by every eviction: a load that started before one does not put its (maybe stale) result.
   private final AtomicLong epoch = new AtomicLong();
   private final LongAdder hits = new LongAdder();
@@ -60,6 +63,8 @@ public final class TokenVerifier {
         .expireAfterWrite(cacheLifetime).maximumSize(cacheSize).build();
     this.unknown = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L)
         .expireAfterWrite(UNKNOWN_LIFETIME).maximumSize(Math.max(1000, cacheSize / 10)).build();
+    this.owners = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L)
+        .expireAfterWrite(cacheLifetime).maximumSize(Math.max(1000, cacheSize / 10)).build();
   }
 
   /** The lookup digest of a secret, as stored (hex). */
@@ -73,10 +78,10 @@ public final class TokenVerifier {
    * @param nodeRegistration true only on the node registration endpoint (rule T13)
    */
   public Verification verify(String secret, String ip, boolean nodeRegistration) {
-    if (!TokenSecret.isWellFormed(secret)) {
+    Digest digest = digestOfWellFormed(secret);
+    if (digest == null) {
       return new Rejected(Reason.MALFORMED);
     }
-    Digest digest = new Digest(keyring.digest(secret));
     Snapshot snapshot = known.getIfPresent(digest);
     if (snapshot == null) {
       if (unknown.getIfPresent(digest) != null) {
@@ -98,10 +103,10 @@ public final class TokenVerifier {
    * digest); empty when only {@link #verify} can tell. Never blocks: safe on an event loop.
    */
   public Optional<Verification> verifyCached(String secret, String ip, boolean nodeRegistration) {
-    if (!TokenSecret.isWellFormed(secret)) {
+    Digest digest = digestOfWellFormed(secret);
+    if (digest == null) {
       return Optional.of(new Rejected(Reason.MALFORMED));
     }
-    Digest digest = new Digest(keyring.digest(secret));
     Snapshot snapshot = known.getIfPresent(digest);
     if (snapshot != null) {
       hits.increment();
@@ -112,6 +117,15 @@ public final class TokenVerifier {
       return Optional.of(new Rejected(Reason.UNKNOWN));
     }
     return Optional.empty();
+  }
+
+  // One encoding of the secret serves both the checksum and the HMAC; null when malformed.
+  private Digest digestOfWellFormed(String secret) {
+    if (secret == null || secret.length() != TokenSecret.LENGTH) {
+      return null;
+    }
+    byte[] ascii = secret.getBytes(StandardCharsets.ISO_8859_1);
+    return TokenSecret.isWellFormedAscii(ascii) ? new Digest(keyring.digest(ascii)) : null;
   }
 
   private Snapshot load(Digest digest) {
@@ -133,7 +147,14 @@ public final class TokenVerifier {
     ApiToken token = match.token();
     Client tokenClient = clients.find(token.clientId()).orElse(null);
     long ownerId = token.shared() ? token.createdBy() : token.userId();
-    User owner = users.find(ownerId).orElse(null);
+    User owner = owners.getIfPresent(ownerId);
+    if (owner == null) {
+      long before = epoch.get();
+      owner = users.find(ownerId).orElse(null);
+      if (owner != null && epoch.get() == before) {
+        owners.put(ownerId, owner);
+      }
+    }
     Client ownerClient = owner == null || owner.clientId() == token.clientId() ? tokenClient
         : clients.find(owner.clientId()).orElse(null);
     Reason refused = null;
@@ -155,9 +176,15 @@ public final class TokenVerifier {
   public void onChange(Change change) {
     epoch.incrementAndGet();
     switch (change.kind()) {
-      case ALL -> known.invalidateAll();
+      case ALL -> {
+        known.invalidateAll();
+        owners.invalidateAll();
+      }
       case TOKEN -> known.asMap().values().removeIf(s -> s.token().id() == change.id());
-      case USER -> known.asMap().values().removeIf(s -> s.owner() != null && s.owner().id() == change.id());
+      case USER -> {
+        owners.invalidate(change.id());
+        known.asMap().values().removeIf(s -> s.owner() != null && s.owner().id() == change.id());
+      }
       case CLIENT -> known.asMap().values().removeIf(s -> s.tokenClient() != null && s.tokenClient().id() == change.id()
           || s.ownerClient() != null && s.ownerClient().id() == change.id());
       default -> throw new IllegalStateException("unknown change " + change);
