@@ -143,13 +143,14 @@ public final class App implements AutoCloseable {
         new FailedAuthLimiter(settings.authFailuresPerMinute(), clock), usage, new VerificationMetrics(metrics));
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
     this.server = new WebServer(vertx, authenticator, json, List.of(
+        // The hot endpoints first: the router tries routes in this order.
+        new VerifierApi(access, settings.forwardRoutesFile().map(RouteTable::load)
+            .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table"))),
         new OpsApi(db, metrics),
         new SessionApi(sessions, authenticator, clients, access, sessionLifetime),
         new UserApi(users),
         new TokenApi(tokens),
         new ClientApi(clients, access),
-        new VerifierApi(access, settings.forwardRoutesFile().map(RouteTable::load)
-            .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table"))),
         new ActivityApi(activity, access, json)),
         settings.host(), settings.trustedProxies(), settings.eventLoops());
     this.scheduler = new Scheduler(db, clock, List.of(
