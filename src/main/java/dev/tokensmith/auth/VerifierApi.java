@@ -2,6 +2,7 @@ package dev.tokensmith.auth;
 
 import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
@@ -17,6 +18,7 @@ import io.vertx.core.http.HttpMethod;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The verifier (SPEC 4.9), the hot path: "is this credential valid, and may it do X?" A token
@@ -26,6 +28,7 @@ import java.util.Optional;
 public final class VerifierApi implements Api {
   private final Access access;
   private final RouteTable routes;
+  private final Map<PermissionSet, RawValue> permissionsJson = new ConcurrentHashMap<>();
 
   public VerifierApi(Access access, RouteTable routes) {
     this.access = access;
@@ -56,7 +59,7 @@ public final class VerifierApi implements Api {
     view.put("client_id", target.id());
     view.put("token_id", token == null ? null : token.id());
     view.put("shared", token != null && token.shared());
-    view.put("permissions", held.ids());
+    view.put("permissions", permissionsJson(held));
     view.put("expire_at", token == null ? null : IsoTime.format(token.expireAt()));
     return view;
   }
@@ -80,6 +83,23 @@ public final class VerifierApi implements Api {
     }
     // A shared token belongs to the client, not a person: no user id, as in /v2/auth/check.
     return caller.sharedToken() ? reply : reply.header("X-Auth-User-Id", Long.toString(caller.user().id()));
+  }
+
+  // Few distinct permission sets exist; their JSON is written once, not on every verification.
+  private RawValue permissionsJson(PermissionSet permissions) {
+    RawValue json = permissionsJson.get(permissions);
+    if (json == null) {
+      if (permissionsJson.size() > 10_000) {
+        permissionsJson.clear();
+      }
+      StringBuilder array = new StringBuilder("[");
+      for (String id : permissions.ids()) {
+        array.append(array.length() == 1 ? "\"" : ",\"").append(id).append('"');
+      }
+      json = new RawValue(array.append(']').toString());
+      permissionsJson.put(permissions, json);
+    }
+    return json;
   }
 
   private static String first(Request request, String name, String fallback) {
