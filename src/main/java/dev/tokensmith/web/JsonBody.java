@@ -83,6 +83,10 @@ public final class JsonBody {
     if (text.length() > max) {
       throw ValidationException.of(field, TOO_LONG, text);
     }
+    // PostgreSQL cannot store U+0000 in a text column; no name or e-mail needs one.
+    if (text.indexOf('\0') >= 0) {
+      throw ValidationException.of(field, INVALID, text);
+    }
     return Optional.of(text);
   }
 

@@ -132,6 +132,9 @@ public final class Request {
     if (raw != null && raw.length() > max) {
       throw ValidationException.of(name, TOO_LONG, raw);
     }
+    if (raw != null && raw.indexOf('\0') >= 0) {
+      throw ValidationException.of(name, INVALID, raw);
+    }
     return Optional.ofNullable(raw);
   }
 
