@@ -3,11 +3,14 @@ package dev.tokensmith.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.net.IpRange;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -73,9 +76,24 @@ public final class WebServer {
       router.errorHandler(500, ctx -> routes.write(ctx, ErrorMapper.toReply(failure(ctx))));
       HttpServerOptions options = new HttpServerOptions().setHost(host).setCompressionSupported(false)
           .setMaxHeaderSize(16 * 1024);
-      return vertx.createHttpServer(options).requestHandler(router).listen(listenPort)
+      return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(WebServer::invalidRequest)
+          .listen(listenPort)
           .onSuccess(server -> port = server.actualPort());
     }
+  }
+
+  // Netty refuses an over-long request line or header block before any route runs; the answer
+  // still comes in the envelope. Anything else that is not HTTP just loses the connection.
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 0;
+    if (status == 0) {
+      request.connection().close();
+      return;
+    }
+    String body = status == 414 ? "Request line too long" : "Request headers too large";
+    request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close").end("{\"status\":" + status + ",\"body\":\"" + body + "\"}");
   }
 
   private static Throwable failure(RoutingContext ctx) {
