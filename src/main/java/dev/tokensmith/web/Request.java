@@ -102,9 +102,13 @@ public final class Request {
     return ctx.request().getHeader(name);
   }
 
-  /** A query parameter, or null. */
+  /** A query parameter, or null; 400 {@code query invalid} when the query string has a broken %-escape. */
   public String query(String name) {
-    return ctx.request().getParam(name);
+    try {
+      return ctx.request().getParam(name);
+    } catch (IllegalArgumentException e) {
+      throw ValidationException.of("query", INVALID, null);
+    }
   }
 
   /** The caller's address (the peer, or the forwarded client address behind a trusted proxy). */
