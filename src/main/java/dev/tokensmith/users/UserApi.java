@@ -2,6 +2,7 @@ package dev.tokensmith.users;
 
 import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
+import static dev.tokensmith.errors.ValidationException.Code.TOO_LONG;
 
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.permissions.Grant;
@@ -10,6 +11,7 @@ import dev.tokensmith.web.JsonBody;
 import dev.tokensmith.web.Page;
 import dev.tokensmith.web.Request;
 import dev.tokensmith.web.Routes;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -17,6 +19,7 @@ import java.util.regex.Pattern;
 public final class UserApi implements Api {
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
   private static final int MAX_NAME = 255;
+  private static final int MAX_EMAIL = 320;
 
   private final UserService users;
 
@@ -45,9 +48,13 @@ public final class UserApi implements Api {
 
   private Object create(Request request) {
     JsonBody body = request.body();
-    String email = body.requiredText("email", 320);
+    String email = body.requiredText("email", MAX_EMAIL);
     if (!EMAIL.matcher(email).matches()) {
       throw ValidationException.of("email", INVALID, email);
+    }
+    // The unique key is the lower-case form, which can be longer ("İ" becomes two characters) and has the same room.
+    if (email.toLowerCase(Locale.ROOT).length() > MAX_EMAIL) {
+      throw ValidationException.of("email", TOO_LONG, email);
     }
     String realname = body.requiredText("realname", MAX_NAME);
     Optional<String> password = body.secretText("password", 1024);
