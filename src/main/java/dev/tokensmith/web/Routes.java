@@ -8,7 +8,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +25,7 @@ public final class Routes {
   private final Authenticator authenticator;
   private final ObjectMapper json;
   private final ClientAddress clientAddress;
+  private final List<String> registered = new ArrayList<>();
 
   Routes(Vertx vertx, Router router, Authenticator authenticator, ObjectMapper json, ClientAddress clientAddress) {
     this.vertx = vertx;
@@ -57,8 +61,25 @@ public final class Routes {
     route(HttpMethod.POST, path, handler, false);
   }
 
+  /**
+   * Files under the classpath folder {@code classpathRoot}, served as they are below {@code mountPath}
+   * (which ends with {@code /}) to anyone: the Console's assets. Nothing is cached by the browser, so
+   * an upgrade is seen at once.
+   */
+  public void staticFiles(String mountPath, String classpathRoot) {
+    registered.add("GET " + mountPath + "*");
+    router.route(HttpMethod.GET, mountPath + "*").handler(StaticHandler.create(classpathRoot)
+        .setCachingEnabled(false).setDirectoryListing(false).setIncludeHidden(false));
+  }
+
   private void route(HttpMethod method, String path, Handler handler, boolean authenticated) {
+    registered.add(method.name() + " " + path);
     router.route(method, path).handler(ctx -> run(ctx, handler, authenticated));
+  }
+
+  /** Every route registered so far, as {@code "METHOD /path"} in Vert.x syntax ({@code :id}, {@code *}). */
+  List<String> registered() {
+    return List.copyOf(registered);
   }
 
   private void run(RoutingContext ctx, Handler handler, boolean authenticated) {
