@@ -53,6 +53,8 @@ export async function apiConsoleView(main) {
       docExpansion: 'list',
       tryItOutEnabled: false,
       persistAuthorization: false,
+      // Keeps the CSRF token off the screen: the generated curl shows the request as written.
+      showMutatedRequest: false,
       requestInterceptor: (request) => {
         if (sameOrigin(request.url)) {
           request.credentials = 'same-origin';

@@ -50,7 +50,9 @@ class ApiConsoleBrowserTest {
     block.findElement(By.cssSelector("button.execute")).click();
     WebElement status = browser.visible(By.cssSelector(".opblock.is-open .live-responses-table tbody .response-col_status"));
     browser.until(d -> !status.getText().isBlank());
-    String body = block.findElement(By.cssSelector(".live-responses-table .response-col_description pre")).getText();
+    WebElement response = block.findElement(By.cssSelector(".live-responses-table .response-col_description pre"));
+    browser.script("arguments[0].scrollIntoView({block: 'center'})", response);
+    String body = response.getText();
     return status.getText().trim() + "\n" + body;
   }
 
@@ -64,6 +66,7 @@ class ApiConsoleBrowserTest {
     String answer = execute(block);
 
     assertThat(answer).startsWith("200").contains(analyst.email());
+    assertThat(browser.script("return localStorage.length + sessionStorage.length")).isEqualTo(0L);
     browser.screenshot("api-console-post-user");
     browser.assertNoPolicyViolations();
   }

@@ -39,6 +39,7 @@ class LoginBrowserTest {
     assertThat(browser.visible(By.id("login-error")).getText()).isEqualTo("Wrong email or password.");
     assertThat(browser.driver().findElement(By.id("login-password")).getAttribute("aria-invalid")).isEqualTo("true");
     assertThat(browser.driver().manage().getCookieNamed("tks_session")).isNull();
+    browser.screenshot("login-wrong-password");
   }
 
   @Test

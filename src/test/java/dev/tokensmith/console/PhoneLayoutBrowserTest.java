@@ -76,7 +76,8 @@ class PhoneLayoutBrowserTest {
 
     browser.click(By.cssSelector("[data-testid='create-token']"));
     org.openqa.selenium.WebElement drawer = browser.dialog("token-drawer");
-    assertThat(drawer.getSize().getWidth()).isEqualTo(((Long) browser.script("return window.innerWidth")).intValue());
+    assertThat(drawer.getSize().getWidth()).as("drawer width")
+        .isEqualTo(((Long) browser.script("return document.documentElement.clientWidth")).intValue());
     drawer.findElement(By.cssSelector("input[data-mode='custom']")).click();
     browser.screenshot("phone-token-drawer");
     drawer.sendKeys(Keys.ESCAPE);

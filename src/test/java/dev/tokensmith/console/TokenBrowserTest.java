@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -208,5 +209,50 @@ class TokenBrowserTest {
 
     browser.until(d -> token.secret().equals(value.getAttribute("value")));
     assertThat(drawer.findElement(By.cssSelector("[data-secret='copy']")).isDisplayed()).isTrue();
+  }
+
+  @Test
+  void editWhenAllowedAddressInvalidThenInlineErrorAndSavedOnceFixed() {
+    fixtures.token(analyst.session(), Map.of("realname", "Office only", "permissions", List.of("analytic")));
+    browser.driver().navigate().refresh();
+    browser.loginHere(analyst.email(), Fixtures.PASSWORD);
+
+    browser.rowAction(browser.row("token-row", "Office only"), "edit");
+    WebElement drawer = browser.dialog("token-drawer");
+    WebElement ips = drawer.findElement(By.name("allowed_ips"));
+    ips.sendKeys("203.0.113.0/24\nnot-an-address");
+    browser.submit(drawer);
+    assertThat(browser.visible(By.cssSelector("dialog[open] [data-field='allowed_ips'] .field-error")).getText())
+        .isEqualTo("“not-an-address” is not an IP address or CIDR range.");
+
+    ips.sendKeys(Keys.BACK_SPACE.toString().repeat("not-an-address".length()));
+    drawer.findElement(By.name("realname")).sendKeys(" (HQ)");
+    browser.submit(drawer);
+
+    browser.row("token-row", "Office only (HQ)");
+    Response token = server.http.get("/v2/api_tokens?realname=HQ", analyst.session());
+    assertThat(token.body().get(0).path("allowed_ips")).extracting(n -> n.asText()).containsExactly("203.0.113.0/24");
+  }
+
+  @Test
+  void rowMenuWhenUsedWithTheKeyboardThenOpensMovesAndCloses() {
+    fixtures.token(analyst.session(), Map.of("realname", "Keyboard", "permissions", List.of("analytic")));
+    browser.driver().navigate().refresh();
+    browser.loginHere(analyst.email(), Fixtures.PASSWORD);
+    WebElement button = browser.row("token-row", "Keyboard").findElement(By.cssSelector("button[aria-haspopup='menu']"));
+
+    button.sendKeys(Keys.ENTER);
+    browser.until(d -> "edit".equals(d.switchTo().activeElement().getAttribute("data-action")));
+    browser.driver().switchTo().activeElement().sendKeys(Keys.ARROW_UP);
+    assertThat(browser.driver().switchTo().activeElement().getAttribute("data-action")).isEqualTo("delete");
+    browser.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
+    assertThat(browser.driver().findElements(By.cssSelector(".menu"))).isEmpty();
+    assertThat(button.getAttribute("aria-expanded")).isEqualTo("false");
+
+    button.sendKeys(Keys.ARROW_DOWN);
+    browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+    browser.dialog("token-drawer");
+    browser.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
+    browser.gone(By.cssSelector("dialog[data-testid='token-drawer']"));
   }
 }
