@@ -4,9 +4,10 @@ import { h, clear, time, menuButton, plural, uid, toast } from './dom.js';
 import { icon } from './icons.js';
 import { state, isAdmin, can } from './session.js';
 import {
-  REASONS, USAGES, canReadSecret, permissionsSummary, openTokenDrawer, openRenew, openEnable, disableToken,
+  REASONS, USAGES, canReadSecret, permissionsSummary, openRenew, openEnable, disableToken,
   openDelete, copySecret, showSecret,
-} from './token-dialogs.js';
+} from './token-actions.js';
+import { openTokenDrawer } from './token-drawer.js';
 
 const PAGE = 1000;
 

@@ -43,7 +43,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * browser console under {@code target/screenshots/}. Without chromedriver the class is skipped
  * with a message, except under CI=true, where that fails.
  */
-public final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher {
+final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher {
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path SCREENSHOTS = Path.of("target/screenshots");

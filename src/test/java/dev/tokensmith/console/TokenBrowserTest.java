@@ -42,12 +42,16 @@ class TokenBrowserTest {
   }
 
   @BeforeEach
-  void loginAsNewAnalyst() {
+  void newAnalyst() {
     analyst = fixtures.user(fixtures.tenant("Acme"), "analytic");
+  }
+
+  private void openTokens() {
     browser.login(analyst.email(), Fixtures.PASSWORD);
   }
 
   private WebElement openCreateDrawer() {
+    openTokens();
     browser.click(By.cssSelector("[data-testid='create-token']"));
     return browser.dialog("token-drawer");
   }
@@ -118,8 +122,7 @@ class TokenBrowserTest {
   void renewWhenGracePeriodChosenThenNewValueShownAndBothWork() {
     Fixtures.Issued token = fixtures.token(analyst.session(), Map.of("realname", "Deploy bot", "permissions",
         List.of("analytic")));
-    browser.driver().navigate().refresh();
-    browser.loginHere(analyst.email(), Fixtures.PASSWORD);
+    openTokens();
 
     browser.rowAction(browser.row("token-row", "Deploy bot"), "renew");
     WebElement renew = browser.dialog("renew-dialog");
@@ -137,8 +140,7 @@ class TokenBrowserTest {
   @Test
   void disableWhenChosenThenRowGreyedAndEnableAsksForANewDate() {
     fixtures.token(analyst.session(), Map.of("realname", "Nightly", "permissions", List.of("analytic")));
-    browser.driver().navigate().refresh();
-    browser.loginHere(analyst.email(), Fixtures.PASSWORD);
+    openTokens();
 
     browser.rowAction(browser.row("token-row", "Nightly"), "disable");
     browser.until(d -> browser.row("token-row", "Nightly").getAttribute("class").contains("is-disabled"));
@@ -166,8 +168,7 @@ class TokenBrowserTest {
   void enableWhenNeverChosenThenEnabledWithoutExpiry() {
     fixtures.token(analyst.session(), Map.of("realname", "Forever", "permissions", List.of("analytic"),
         "enabled", false));
-    browser.driver().navigate().refresh();
-    browser.loginHere(analyst.email(), Fixtures.PASSWORD);
+    openTokens();
 
     browser.rowAction(browser.row("token-row", "Forever"), "enable");
     WebElement enable = browser.dialog("enable-dialog");
@@ -182,8 +183,7 @@ class TokenBrowserTest {
   void deleteWhenConfirmedThenGoneAndValueFails() {
     Fixtures.Issued token = fixtures.token(analyst.session(), Map.of("realname", "Old script", "permissions",
         List.of("analytic")));
-    browser.driver().navigate().refresh();
-    browser.loginHere(analyst.email(), Fixtures.PASSWORD);
+    openTokens();
 
     browser.rowAction(browser.row("token-row", "Old script"), "delete");
     WebElement confirm = browser.dialog("delete-dialog");
@@ -198,8 +198,7 @@ class TokenBrowserTest {
   void showSecretWhenOwnerThenRevealedOnRequest() {
     Fixtures.Issued token = fixtures.token(analyst.session(), Map.of("realname", "Reader", "permissions",
         List.of("analytic")));
-    browser.driver().navigate().refresh();
-    browser.loginHere(analyst.email(), Fixtures.PASSWORD);
+    openTokens();
 
     browser.rowAction(browser.row("token-row", "Reader"), "edit");
     WebElement drawer = browser.dialog("token-drawer");
@@ -214,8 +213,7 @@ class TokenBrowserTest {
   @Test
   void editWhenAllowedAddressInvalidThenInlineErrorAndSavedOnceFixed() {
     fixtures.token(analyst.session(), Map.of("realname", "Office only", "permissions", List.of("analytic")));
-    browser.driver().navigate().refresh();
-    browser.loginHere(analyst.email(), Fixtures.PASSWORD);
+    openTokens();
 
     browser.rowAction(browser.row("token-row", "Office only"), "edit");
     WebElement drawer = browser.dialog("token-drawer");
@@ -237,8 +235,7 @@ class TokenBrowserTest {
   @Test
   void rowMenuWhenUsedWithTheKeyboardThenOpensMovesAndCloses() {
     fixtures.token(analyst.session(), Map.of("realname", "Keyboard", "permissions", List.of("analytic")));
-    browser.driver().navigate().refresh();
-    browser.loginHere(analyst.email(), Fixtures.PASSWORD);
+    openTokens();
     WebElement button = browser.row("token-row", "Keyboard").findElement(By.cssSelector("button[aria-haspopup='menu']"));
 
     button.sendKeys(Keys.ENTER);
