@@ -8,7 +8,9 @@ import dev.tokensmith.activity.Origin;
 import dev.tokensmith.auth.Access;
 import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.auth.FailedAuthLimiter;
+import dev.tokensmith.auth.RouteTable;
 import dev.tokensmith.auth.SessionApi;
+import dev.tokensmith.auth.VerifierApi;
 import dev.tokensmith.auth.VerificationMetrics;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientApi;
@@ -20,10 +22,12 @@ import dev.tokensmith.jobs.Scheduler;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.ops.OpsApi;
 import dev.tokensmith.permissions.Role;
+import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.JdbcTokenStore;
 import dev.tokensmith.tokens.TokenApi;
 import dev.tokensmith.tokens.TokenLifecycle;
+import dev.tokensmith.tokens.TokenSeeder;
 import dev.tokensmith.tokens.TokenService;
 import dev.tokensmith.tokens.TokenVerifier;
 import dev.tokensmith.tokens.TokenWriter;
@@ -32,20 +36,25 @@ import dev.tokensmith.users.JdbcSessionStore;
 import dev.tokensmith.users.JdbcUserStore;
 import dev.tokensmith.users.PasswordHasher;
 import dev.tokensmith.users.SessionService;
+import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserApi;
 import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.users.UserService;
 import dev.tokensmith.web.Json;
 import dev.tokensmith.web.WebServer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -72,6 +81,9 @@ public final class App implements AutoCloseable {
   private final UserService users;
   private final UserDirectory directory;
   private final UsageRecorder usage;
+  private final ChangeFeed changes;
+  private final TokenVerifier verifier;
+  private final TokenSeeder seeder;
   private final ScheduledExecutorService local = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "tokensmith-usage");
     thread.setDaemon(true);
@@ -85,11 +97,16 @@ public final class App implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     ObjectMapper json = Json.mapper();
     Keyring keyring = keyring(settings, random);
-    this.db = new Database(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 16);
+    this.db = new Database(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 16,
+        settings.dbTimeoutMillis());
     db.migrate();
+    // From here on, an event loop that reaches for the database is stopped, never blocked.
+    db.refuseBlockingWhen(Context::isOnEventLoopThread);
 
+    this.changes = new ChangeFeed(db, settings.dbUrl(), settings.dbUser(), settings.dbPassword());
+    Duration cacheLifetime = Duration.ofSeconds(settings.cacheSeconds());
     ActivityLog activity = new ActivityLog(new JdbcActivityStore(db, json), clock);
-    this.clients = new ClientService(db, new JdbcClientStore(db), activity, clock, random);
+    this.clients = new ClientService(db, new JdbcClientStore(db), activity, clock, random, changes, cacheLifetime);
     Access access = new Access(clients);
     JdbcUserStore userStore = new JdbcUserStore(db);
     this.directory = new UserDirectory(userStore);
@@ -99,23 +116,37 @@ public final class App implements AutoCloseable {
         clock, random, sessionLifetime);
 
     JdbcTokenStore tokenStore = new JdbcTokenStore(db);
-    TokenVerifier verifier = new TokenVerifier(tokenStore, directory, clients, keyring, clock);
+    this.verifier = new TokenVerifier(tokenStore, directory, clients, keyring, clock, cacheLifetime,
+        settings.cacheSize());
+    changes.subscribe(clients::onChange);
+    changes.subscribe(verifier::onChange);
     TokenWriter writer = new TokenWriter(tokenStore, verifier, directory, clients, access, keyring, activity, clock,
-        random, settings.secretPrefix());
+        random, settings.secretPrefix(), changes);
     TokenLifecycle lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
     TokenService tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock,
         settings.maxTokensPerClient());
-    this.users = new UserService(db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock);
+    this.seeder = new TokenSeeder(db, tokenStore, verifier, clock, random, settings.secretPrefix());
+    this.users = new UserService(db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock, changes);
 
     this.usage = new UsageRecorder(tokenStore, clock);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
+    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().hits()).tag("result", "hit")
+        .register(metrics);
+    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().unknownHits())
+        .tag("result", "unknown_hit").register(metrics);
+    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().loads()).tag("result", "load")
+        .register(metrics);
+    Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens).register(metrics);
     Authenticator authenticator = new Authenticator(verifier, sessions, directory, clients,
         new FailedAuthLimiter(settings.authFailuresPerMinute(), clock), usage, new VerificationMetrics(metrics));
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
     this.server = new WebServer(vertx, authenticator, json, List.of(
+        // The hot endpoints first: the router tries routes in this order.
+        new VerifierApi(access, settings.forwardRoutesFile().map(RouteTable::load)
+            .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table"))),
         new OpsApi(db, metrics),
         new SessionApi(sessions, authenticator, clients, access, sessionLifetime),
         new UserApi(users),
@@ -143,12 +174,21 @@ public final class App implements AutoCloseable {
   /** Creates the first partner and Global Administrator on an empty database; listens; starts the scheduler. */
   public App start() throws Exception {
     bootstrap();
+    changes.start();
     port = server.start(settings.port());
     scheduler.start(settings.jobIntervalSeconds());
     // Usage is collected per instance, so every instance flushes its own (not the leased scheduler).
     local.scheduleWithFixedDelay(this::flushUsage, 10, 10, TimeUnit.SECONDS);
     LOG.info("Tokensmith listening on port {}", port);
     return this;
+  }
+
+  /** Seeds {@code count} tokens of the first Global Administrator (benchmarks); see {@link TokenSeeder}. */
+  public void seed(int count, Path pool, int poolSize) {
+    bootstrap();
+    User admin = directory.findByEmail(settings.adminEmail()).orElseThrow(
+        () -> new IllegalStateException("no user " + settings.adminEmail() + " to own the seeded tokens"));
+    seeder.seed(admin.clientId(), admin.id(), admin.role().id(), count, pool, poolSize);
   }
 
   private void bootstrap() {
@@ -206,9 +246,15 @@ public final class App implements AutoCloseable {
     }
   }
 
+  /** The verifier, for benchmarks and the seeding command. */
+  public TokenVerifier verifier() {
+    return verifier;
+  }
+
   @Override
   public void close() {
     scheduler.close();
+    changes.close();
     local.shutdownNow();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Reads the configuration, builds the {@link App} and runs the command; nothing else. */
-@Command(name = "tokensmith", mixinStandardHelpOptions = true, subcommands = {Main.Migrate.class},
+@Command(name = "tokensmith", mixinStandardHelpOptions = true, subcommands = {Main.Migrate.class, Main.Seed.class},
     description = "Self-hosted API token service. Without a command: start the server.")
 public final class Main implements Callable<Integer> {
 
@@ -32,6 +32,30 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
       try (App app = new App(Settings.fromEnvironment(), Clock.systemUTC())) {
         System.out.println("Database is up to date.");
+      }
+      return 0;
+    }
+  }
+
+  /** Fills the database with many tokens for benchmarks and writes a pool of their secrets. */
+  @Command(name = "seed", description = "Create many API tokens straight through the store (benchmarks).")
+  static final class Seed implements Callable<Integer> {
+    @CommandLine.Option(names = "--tokens", defaultValue = "1000", description = "how many tokens (default 1000)")
+    int tokens;
+
+    @CommandLine.Option(names = "--pool", defaultValue = "1000", description = "how many secrets to write (default 1000)")
+    int poolSize;
+
+    @CommandLine.Option(names = "--out", defaultValue = "pool.txt", description = "the pool file (default pool.txt)")
+    java.nio.file.Path out;
+
+    @Override
+    public Integer call() {
+      try (App app = new App(Settings.fromEnvironment(), Clock.systemUTC())) {
+        long start = System.nanoTime();
+        app.seed(tokens, out, poolSize);
+        System.out.printf("Seeded %d tokens in %.1f s; %d secrets in %s%n", tokens,
+            (System.nanoTime() - start) / 1e9, Math.min(tokens, poolSize), out);
       }
       return 0;
     }

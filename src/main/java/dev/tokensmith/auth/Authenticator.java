@@ -43,18 +43,40 @@ public final class Authenticator {
   /** The caller, or 401 / 403 (CSRF) / 429. */
   public Caller authenticate(Credentials credentials) {
     if (credentials.token() != null) {
-      Verification result = verifier.verify(credentials.token(), credentials.ip(), false);
-      outcomes.count(result);
-      if (result instanceof Verification.Verified v) {
-        usage.used(v.token().id(), credentials.ip());
-        return new Caller(v.owner(), v.ownerClient(), v.token(), v.tokenClient(), credentials.ip());
-      }
-      throw failed(credentials.ip());
+      return caller(verifier.verify(credentials.token(), credentials.ip(), false), credentials);
     }
     if (credentials.sessionCookie() != null) {
       return session(credentials).orElseThrow(() -> failed(credentials.ip()));
     }
     throw ServiceException.unauthorized();
+  }
+
+  /**
+   * The caller when memory alone can tell (a token in the verification cache), or empty when the
+   * database is needed (a cache miss, a session). A cached refusal throws like {@link #authenticate}.
+   * Never blocks.
+   */
+  public Optional<Caller> authenticateCached(Credentials credentials) {
+    if (credentials.token() == null) {
+      if (credentials.sessionCookie() == null) {
+        throw ServiceException.unauthorized();
+      }
+      return Optional.empty();
+    }
+    Optional<Verification> cached = verifier.verifyCached(credentials.token(), credentials.ip(), false);
+    if (cached.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(caller(cached.get(), credentials));
+  }
+
+  private Caller caller(Verification result, Credentials credentials) {
+    outcomes.count(result);
+    if (result instanceof Verification.Verified v) {
+      usage.used(v.token().id(), credentials.ip());
+      return new Caller(v.owner(), v.ownerClient(), v.token(), v.tokenClient(), credentials.ip());
+    }
+    throw failed(credentials.ip());
   }
 
   private Optional<Caller> session(Credentials credentials) {

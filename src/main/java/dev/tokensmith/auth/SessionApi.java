@@ -47,7 +47,7 @@ public final class SessionApi implements Api {
     JsonBody body = request.body();
     String email = body.requiredText("email", 320);
     // The password is never echoed back, not even in a validation error.
-    String password = body.text("password", 1024).orElse("");
+    String password = body.secretText("password", 1024).orElse("");
     SessionService.Login login = sessions.login(email, password, request.ip(),
             clientId -> clients.find(clientId).map(Client::enabled).orElse(false))
         .orElseThrow(() -> authenticator.failed(request.ip()));

@@ -2,13 +2,18 @@ package dev.tokensmith.clients;
 
 import dev.tokensmith.activity.ActivityLog;
 import dev.tokensmith.activity.Origin;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Clients, partners and tenants. Authorization lives in {@code ClientApi} (through {@code Access});
@@ -22,18 +27,47 @@ public final class ClientService {
   private final ActivityLog activity;
   private final Clock clock;
   private final SecureRandom random;
+  private final ChangeFeed changes;
+  // Clients are read on every verification; cached like tokens, evicted through the change feed.
+  private final Cache<Long, Client> cache;
+  private final AtomicLong epoch = new AtomicLong();
 
-  public ClientService(Database db, ClientStore store, ActivityLog activity, Clock clock, SecureRandom random) {
+  public ClientService(Database db, ClientStore store, ActivityLog activity, Clock clock, SecureRandom random,
+      ChangeFeed changes, Duration cacheLifetime) {
     this.db = db;
     this.store = store;
     this.activity = activity;
     this.clock = clock;
     this.random = random;
+    this.changes = changes;
+    this.cache = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L).expireAfterWrite(cacheLifetime)
+        .maximumSize(100_000).build();
   }
 
   /** The client, or empty. */
   public Optional<Client> find(long id) {
-    return store.find(id);
+    Client cached = cache.getIfPresent(id);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    long before = epoch.get();
+    Optional<Client> found = store.find(id);
+    if (found.isPresent() && epoch.get() == before) {
+      cache.put(id, found.get());
+    }
+    return found;
+  }
+
+  /** Drops cached clients a change makes stale. */
+  public void onChange(ChangeFeed.Change change) {
+    if (change.kind() == ChangeFeed.Kind.CLIENT || change.kind() == ChangeFeed.Kind.ALL) {
+      epoch.incrementAndGet();
+      if (change.kind() == ChangeFeed.Kind.ALL) {
+        cache.invalidateAll();
+      } else {
+        cache.invalidate(change.id());
+      }
+    }
   }
 
   public Optional<Partner> findPartner(long id) {
@@ -81,6 +115,7 @@ public final class ClientService {
   public Client update(Client before, Client after, Origin origin) {
     return db.inTransaction(() -> {
       store.update(before.id(), after.name(), after.enabled(), after.showOnce(), after.maxTokens());
+      changes.publish(ChangeFeed.Kind.CLIENT, before.id());
       ActivityLog.Changes changes = ActivityLog.changes()
           .put("name", before.name(), after.name())
           .put("enabled", before.enabled(), after.enabled())

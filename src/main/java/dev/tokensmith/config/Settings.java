@@ -41,7 +41,11 @@ public record Settings(
     int jobIntervalSeconds,
     int eventLoops,
     String host,
-    List<String> trustedProxies) {
+    List<String> trustedProxies,
+    int cacheSeconds,
+    int cacheSize,
+    Optional<Path> forwardRoutesFile,
+    int dbTimeoutMillis) {
 
   /** Reads the process environment. */
   public static Settings fromEnvironment() {
@@ -84,7 +88,8 @@ public record Settings(
   public Settings withPort(int newPort) {
     return new Settings(newPort, dataDir, dbUrl, dbUser, dbPassword, adminEmail, adminPassword, secretPrefix,
         authFailuresPerMinute, masterKeyFile, pepperFile, masterKeys, pepper, passwordIterations, sessionHours,
-        maxTokensPerClient, jobIntervalSeconds, eventLoops, host, trustedProxies);
+        maxTokensPerClient, jobIntervalSeconds, eventLoops, host, trustedProxies, cacheSeconds, cacheSize,
+        forwardRoutesFile, dbTimeoutMillis);
   }
 
   @Override
@@ -141,7 +146,11 @@ public record Settings(
           integer("TOKENSMITH_JOB_INTERVAL_SECONDS", 30, 1, 3600),
           integer("TOKENSMITH_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
           text("TOKENSMITH_HOST", "0.0.0.0"),
-          proxies());
+          proxies(),
+          integer("TOKENSMITH_CACHE_SECONDS", 15, 1, 3600),
+          integer("TOKENSMITH_CACHE_SIZE", 2_000_000, 1000, 100_000_000),
+          optional("TOKENSMITH_FORWARD_ROUTES_FILE").map(Path::of),
+          integer("TOKENSMITH_DB_TIMEOUT_MS", 5000, 250, 60_000));
     }
 
     private List<String> proxies() {

@@ -83,7 +83,12 @@ public final class Keyring {
   /** HMAC-SHA-256 of the UTF-8 secret under the pepper: the 32-byte lookup digest. */
   public byte[] digest(String secret) {
     Objects.requireNonNull(secret, "secret");
-    return mac.get().doFinal(secret.getBytes(StandardCharsets.UTF_8));
+    return digest(secret.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@link #digest(String)} of a secret already encoded (ASCII secrets: the same bytes as UTF-8). */
+  public byte[] digest(byte[] secret) {
+    return mac.get().doFinal(secret);
   }
 
   /**

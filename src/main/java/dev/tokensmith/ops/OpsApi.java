@@ -4,6 +4,7 @@ import dev.tokensmith.storage.Database;
 import dev.tokensmith.web.Api;
 import dev.tokensmith.web.Reply;
 import dev.tokensmith.web.Routes;
+import io.vertx.core.http.HttpMethod;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** Liveness, readiness and metrics (section 4.11). */
@@ -18,8 +19,8 @@ public final class OpsApi implements Api {
 
   @Override
   public void routes(Routes routes) {
-    routes.publicGet("/healthz", r -> "ok");
-    routes.publicGet("/readyz", r -> db.reachable() ? "ready" : Reply.of(503, "Database unreachable"));
+    routes.fast(HttpMethod.GET, "/healthz", r -> "ok");
+    routes.fast(HttpMethod.GET, "/readyz", r -> db.reachable() ? "ready" : Reply.of(503, "Database unreachable"));
     routes.publicGet("/metrics", r -> Reply.raw("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
   }
 }

@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
@@ -26,8 +29,15 @@ public final class Database implements AutoCloseable {
   private final Jdbi jdbi;
   private final Dialect dialect;
   private final ThreadLocal<Handle> current = new ThreadLocal<>();
+  private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
+  private volatile BooleanSupplier nonBlockingThread = () -> false;
 
   public Database(String url, String user, String password, int poolSize) {
+    this(url, user, password, poolSize, 5_000);
+  }
+
+  /** @param timeoutMillis how long a request waits for a connection before giving up (then 503) */
+  public Database(String url, String user, String password, int poolSize, long timeoutMillis) {
     this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRESQL : Dialect.H2;
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
@@ -36,11 +46,25 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(poolSize);
     config.setPoolName("tokensmith");
     // Fail fast when the database is gone instead of holding a request for 30 s.
-    config.setConnectionTimeout(5_000);
-    config.setValidationTimeout(2_000);
+    config.setConnectionTimeout(timeoutMillis);
+    config.setValidationTimeout(Math.min(2_000, Math.max(250, timeoutMillis / 2)));
     config.setInitializationFailTimeout(-1);
     this.dataSource = new HikariDataSource(config);
     this.jdbi = Jdbi.create(dataSource);
+  }
+
+  /**
+   * Tells the database which threads must never block (the event loops): from those, every access
+   * throws {@link BlockingNotAllowed} at once instead of waiting for a connection or a query.
+   */
+  public void refuseBlockingWhen(BooleanSupplier nonBlocking) {
+    this.nonBlockingThread = nonBlocking;
+  }
+
+  private void requireBlockingAllowed() {
+    if (nonBlockingThread.getAsBoolean()) {
+      throw new BlockingNotAllowed();
+    }
   }
 
   /** Brings the schema up to date; safe to run from several instances at once. */
@@ -61,13 +85,33 @@ public final class Database implements AutoCloseable {
     if (current.get() != null) {
       return work.get();
     }
+    requireBlockingAllowed();
+    List<Runnable> actions = new ArrayList<>();
+    T result;
     try (Handle handle = jdbi.open()) {
       current.set(handle);
+      afterCommit.set(actions);
       try {
-        return handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> work.get());
+        result = handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> work.get());
       } finally {
         current.remove();
+        afterCommit.remove();
       }
+    }
+    actions.forEach(Runnable::run);
+    return result;
+  }
+
+  /**
+   * Runs {@code action} once the thread's transaction has committed (at once when there is none);
+   * never when it rolls back.
+   */
+  public void afterCommit(Runnable action) {
+    List<Runnable> actions = afterCommit.get();
+    if (actions == null) {
+      action.run();
+    } else {
+      actions.add(action);
     }
   }
 
@@ -85,6 +129,7 @@ public final class Database implements AutoCloseable {
     if (handle != null) {
       return work.apply(handle);
     }
+    requireBlockingAllowed();
     try (Handle own = jdbi.open()) {
       return work.apply(own);
     }
@@ -92,6 +137,7 @@ public final class Database implements AutoCloseable {
 
   /** True when a connection can be had and answers within two seconds. */
   public boolean reachable() {
+    requireBlockingAllowed();
     try (Connection connection = dataSource.getConnection()) {
       return connection.isValid(2);
     } catch (SQLException e) {

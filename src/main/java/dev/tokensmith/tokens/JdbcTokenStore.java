@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /** {@link TokenStore} on the JDBC database. */
 public final class JdbcTokenStore implements TokenStore {
@@ -25,10 +26,14 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
-  public Optional<ApiToken> findBySecretDigest(String digest, long nowMillis) {
-    return db.withHandle(h -> h.createQuery("SELECT t.* FROM api_token_secrets s JOIN api_tokens t ON t.id = s.token_id "
-            + "WHERE s.digest = :digest AND (s.valid_until IS NULL OR s.valid_until > :now)")
-        .bind("digest", digest).bind("now", nowMillis).map(JdbcTokenStore::token).findOne());
+  public Optional<SecretMatch> findBySecretDigest(String digest) {
+    return db.withHandle(h -> h.createQuery("SELECT t.*, s.valid_until AS secret_valid_until FROM api_token_secrets s "
+            + "JOIN api_tokens t ON t.id = s.token_id WHERE s.digest = :digest")
+        .bind("digest", digest).map((rs, ctx) -> {
+          long until = rs.getLong("secret_valid_until");
+          Long validUntil = rs.wasNull() ? null : until;
+          return new SecretMatch(token(rs, ctx), validUntil);
+        }).findOne());
   }
 
   @Override
@@ -69,17 +74,38 @@ public final class JdbcTokenStore implements TokenStore {
         .bind("client", clientId).mapTo(Long.class).one());
   }
 
+  private static final String INSERT = "INSERT INTO api_tokens (client_id, user_id, created_by, realname, shared, "
+      + "token_usage, source_role, permissions, enabled, disabled_reason, disabled_at, expire_at, create_at, "
+      + "token_generated_at, legacy, allowed_ips, secret_hint, secret_sealed) VALUES (:client, :user, :createdBy, "
+      + ":realname, :shared, :usage, :sourceRole, :permissions, :enabled, :reason, :disabledAt, :expireAt, "
+      + ":createAt, :generatedAt, :legacy, :allowedIps, :hint, :sealed)";
+
   @Override
   public long insert(ApiToken t) {
-    return db.withHandle(h -> bindMutable(h.createUpdate("INSERT INTO api_tokens (client_id, user_id, created_by, realname, "
-            + "shared, token_usage, source_role, permissions, enabled, disabled_reason, disabled_at, expire_at, create_at, "
-            + "token_generated_at, legacy, allowed_ips, secret_hint, secret_sealed) VALUES (:client, :user, :createdBy, "
-            + ":realname, :shared, :usage, :sourceRole, :permissions, :enabled, :reason, :disabledAt, :expireAt, "
-            + ":createAt, :generatedAt, :legacy, :allowedIps, :hint, :sealed)"), t)
-        .bind("client", t.clientId()).bind("user", t.userId()).bind("createdBy", t.createdBy())
-        .bind("shared", t.shared()).bind("usage", t.usage().id()).bind("createAt", t.createAt().toEpochMilli())
-        .bind("legacy", t.legacy())
+    return db.withHandle(h -> bindAll(h.createUpdate(INSERT), t)
         .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+  }
+
+  @Override
+  public void insertSeeded(List<ApiToken> tokens, List<String> digests) {
+    db.withHandle(h -> {
+      PreparedBatch batch = h.prepareBatch(INSERT);
+      for (ApiToken t : tokens) {
+        bindAll(batch, t).add();
+      }
+      List<Long> ids = batch.executePreparedBatch("id").mapTo(Long.class).list();
+      PreparedBatch secrets = h.prepareBatch("INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)");
+      for (int i = 0; i < ids.size(); i++) {
+        secrets.bind("digest", digests.get(i)).bind("token", ids.get(i)).add();
+      }
+      return secrets.execute();
+    });
+  }
+
+  private static <T extends SqlStatement<T>> T bindAll(T statement, ApiToken t) {
+    return bindMutable(statement, t).bind("client", t.clientId()).bind("user", t.userId())
+        .bind("createdBy", t.createdBy()).bind("shared", t.shared()).bind("usage", t.usage().id())
+        .bind("createAt", t.createAt().toEpochMilli()).bind("legacy", t.legacy());
   }
 
   @Override
@@ -144,8 +170,8 @@ public final class JdbcTokenStore implements TokenStore {
     });
   }
 
-  private static Update bindMutable(Update update, ApiToken t) {
-    return update.bind("realname", t.realname()).bind("sourceRole", t.sourceRole())
+  private static <T extends SqlStatement<T>> T bindMutable(T statement, ApiToken t) {
+    return statement.bind("realname", t.realname()).bind("sourceRole", t.sourceRole())
         .bind("permissions", String.join(",", t.permissions())).bind("enabled", t.enabled())
         .bind("reason", t.disabledReason() == null ? null : t.disabledReason().id())
         .bind("disabledAt", millis(t.disabledAt())).bind("expireAt", millis(t.expireAt()))

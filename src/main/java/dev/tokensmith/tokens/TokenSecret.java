@@ -1,7 +1,9 @@
 package dev.tokensmith.tokens;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.zip.CRC32;
 
 /**
  * The format of a token secret (spec 2.3): 64 characters of {@code [A-Za-z0-9]}, made of a 4-char
@@ -27,6 +29,8 @@ public final class TokenSecret {
 
   /** CRC-32 (IEEE, reflected polynomial 0xEDB88320) lookup table, same result as java.util.zip.CRC32. */
   private static final int[] CRC_TABLE = new int[256];
+  // Base62 value of each ASCII character, -1 for anything outside [0-9A-Za-z].
+  private static final byte[] DIGITS = new byte[128];
 
   static {
     for (int n = 0; n < 256; n++) {
@@ -35,6 +39,10 @@ public final class TokenSecret {
         c = (c & 1) != 0 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
       }
       CRC_TABLE[n] = c;
+    }
+    Arrays.fill(DIGITS, (byte) -1);
+    for (int d = 0; d < ALPHABET.length; d++) {
+      DIGITS[ALPHABET[d]] = (byte) d;
     }
   }
 
@@ -109,6 +117,28 @@ public final class TokenSecret {
       }
     }
     return false;
+  }
+
+  /**
+   * {@link #isWellFormed(CharSequence)} for a secret already in bytes (one byte per character), the
+   * hot path's form: the same bytes then go to the HMAC. Uses the JDK's intrinsic CRC32.
+   */
+  public static boolean isWellFormedAscii(byte[] ascii) {
+    if (ascii == null || ascii.length != LENGTH) {
+      return false;
+    }
+    for (byte b : ascii) {
+      if (b < 0 || DIGITS[b] < 0) {
+        return false;
+      }
+    }
+    CRC32 crc = new CRC32();
+    crc.update(ascii, 0, BODY_LENGTH);
+    long actual = 0;
+    for (int i = BODY_LENGTH; i < LENGTH; i++) {
+      actual = actual * 62 + DIGITS[ascii[i]];
+    }
+    return actual == crc.getValue();
   }
 
   /**

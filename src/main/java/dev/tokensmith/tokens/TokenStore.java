@@ -8,8 +8,16 @@ public interface TokenStore {
 
   Optional<ApiToken> find(long id);
 
-  /** The token whose current value, or value still inside a grace period at {@code nowMillis}, has this digest. */
-  Optional<ApiToken> findBySecretDigest(String digest, long nowMillis);
+  /** The token one of whose values has this digest, with that value's end (null = current value); or empty. */
+  Optional<SecretMatch> findBySecretDigest(String digest);
+
+  /**
+   * A digest's token.
+   *
+   * @param validUntil epoch millis when this (previous) value stops working; null for the current value
+   */
+  record SecretMatch(ApiToken token, Long validUntil) {
+  }
 
   List<ApiToken> list(TokenQuery query);
 
@@ -19,6 +27,9 @@ public interface TokenStore {
   long countByClient(long clientId);
 
   long insert(ApiToken token);
+
+  /** Inserts many tokens with their current secrets' digests in one batch (the seeding command). */
+  void insertSeeded(List<ApiToken> tokens, List<String> digests);
 
   /** Writes every mutable field of the token. */
   void update(ApiToken token);

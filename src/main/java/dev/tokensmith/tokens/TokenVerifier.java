@@ -1,107 +1,269 @@
 package dev.tokensmith.tokens;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.net.IpRange;
+import dev.tokensmith.storage.ChangeFeed.Change;
+import dev.tokensmith.tokens.TokenStore.SecretMatch;
 import dev.tokensmith.tokens.Verification.Reason;
 import dev.tokensmith.tokens.Verification.Rejected;
-import dev.tokensmith.tokens.Verification.Verified;
 import dev.tokensmith.users.Sso;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserDirectory;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Decides whether a secret authenticates, in the order of the spec (section 3): checksum, digest,
- * enabled, expiry, client, owner, SSO, source address, usage. A bad checksum is refused before
- * anything is looked up. The digest lookup compares keyed HMACs, so the index comparison leaks
- * nothing usable about a secret.
+ * Decides whether a secret authenticates (SPEC 3): checksum, digest, enabled, expiry, client,
+ * owner, SSO, source address, usage. The hot path: a bad checksum is refused before anything is
+ * looked up; a digest seen recently is answered from memory with no database round trip (expiry,
+ * grace end and {@code allowed_ips} are still checked on every request); a digest recently found
+ * unknown is refused from a bounded negative cache, so a flood of random well-formed values cannot
+ * hammer the database. Changes evict entries through {@link #onChange}; the cache lifetime is
+ * the backstop. Lookups compare keyed HMACs, so an index comparison leaks nothing usable.
  */
 public final class TokenVerifier {
   private static final HexFormat HEX = HexFormat.of();
+  private static final Duration UNKNOWN_LIFETIME = Duration.ofSeconds(60);
 
   private final TokenStore store;
   private final UserDirectory users;
   private final ClientService clients;
   private final Keyring keyring;
   private final Clock clock;
+  private final Cache<Digest, Snapshot> known;
+  private final Cache<Digest, Boolean> unknown;
+  // Owners shared by every cached token of theirs: one object per user, not one per token.
+  private final Cache<Long, User> owners;
+  // Bumped by every eviction: a load that started before one does not put its (maybe stale) result.
+  private final AtomicLong epoch = new AtomicLong();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder unknownHits = new LongAdder();
+  private final LongAdder loads = new LongAdder();
 
-  public TokenVerifier(TokenStore store, UserDirectory users, ClientService clients, Keyring keyring, Clock clock) {
+  public TokenVerifier(TokenStore store, UserDirectory users, ClientService clients, Keyring keyring, Clock clock,
+      Duration cacheLifetime, long cacheSize) {
     this.store = store;
     this.users = users;
     this.clients = clients;
     this.keyring = keyring;
     this.clock = clock;
+    this.known = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L)
+        .expireAfterWrite(cacheLifetime).maximumSize(cacheSize).build();
+    this.unknown = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L)
+        .expireAfterWrite(UNKNOWN_LIFETIME).maximumSize(Math.max(1000, cacheSize / 10)).build();
+    this.owners = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L)
+        .expireAfterWrite(cacheLifetime).maximumSize(Math.max(1000, cacheSize / 10)).build();
   }
 
-  /** The lookup digest of a secret, as stored. */
+  /** The lookup digest of a secret, as stored (hex). */
   public String digest(String secret) {
     return HEX.formatHex(keyring.digest(secret));
   }
 
   /**
-   * Checks a secret presented from {@code ip}.
+   * Checks a secret presented from {@code ip}, from memory when it can, else from the database.
    *
    * @param nodeRegistration true only on the node registration endpoint (rule T13)
    */
   public Verification verify(String secret, String ip, boolean nodeRegistration) {
-    if (!TokenSecret.isWellFormed(secret)) {
+    Digest digest = digestOfWellFormed(secret);
+    if (digest == null) {
       return new Rejected(Reason.MALFORMED);
     }
-    Instant now = clock.instant();
-    Optional<ApiToken> found = store.findBySecretDigest(digest(secret), now.toEpochMilli());
-    if (found.isEmpty()) {
-      return new Rejected(Reason.UNKNOWN);
-    }
-    ApiToken token = found.get();
-    if (!token.enabled()) {
-      return new Rejected(Reason.DISABLED);
-    }
-    if (token.expiredAt(now)) {
-      return new Rejected(Reason.EXPIRED);
-    }
-    Optional<Client> tokenClient = clients.find(token.clientId()).filter(Client::enabled);
-    if (tokenClient.isEmpty()) {
-      return new Rejected(Reason.CLIENT_DISABLED);
-    }
-    long ownerId = token.shared() ? token.createdBy() : token.userId();
-    User owner = users.find(ownerId).orElse(null);
-    Client ownerClient = tokenClient.get();
-    if (!token.shared()) {
-      if (owner == null || !owner.enabled()) {
-        return new Rejected(Reason.OWNER_DISABLED);
+    Snapshot snapshot = known.getIfPresent(digest);
+    if (snapshot == null) {
+      if (unknown.getIfPresent(digest) != null) {
+        unknownHits.increment();
+        return new Rejected(Reason.UNKNOWN);
       }
-      Optional<Client> home = clients.find(owner.clientId()).filter(Client::enabled);
-      if (home.isEmpty()) {
-        return new Rejected(Reason.OWNER_DISABLED);
+      snapshot = load(digest);
+      if (snapshot == null) {
+        return new Rejected(Reason.UNKNOWN);
       }
-      ownerClient = home.get();
-      if (owner.sso() != Sso.NONE && !owner.apiAccess()) {
-        return new Rejected(Reason.SSO_WITHOUT_API_ACCESS);
-      }
-    } else if (owner != null && owner.clientId() != token.clientId()) {
-      ownerClient = clients.find(owner.clientId()).orElse(tokenClient.get());
+    } else {
+      hits.increment();
     }
-    if (!allowed(token, ip)) {
-      return new Rejected(Reason.IP_NOT_ALLOWED);
-    }
-    if ((token.usage() == Usage.NODE_DEPLOYMENT) != nodeRegistration
-        && !(nodeRegistration && token.permissionSet().has("nodes:create"))) {
-      return new Rejected(Reason.WRONG_USAGE);
-    }
-    return new Verified(token, owner, tokenClient.get(), ownerClient);
+    return snapshot.check(clock.instant(), ip, nodeRegistration);
   }
 
-  private static boolean allowed(ApiToken token, String ip) {
-    if (token.allowedIps().isEmpty()) {
-      return true;
+  /**
+   * The answer when it needs no database (a bad checksum, a cached token or a cached unknown
+   * digest); empty when only {@link #verify} can tell. Never blocks: safe on an event loop.
+   */
+  public Optional<Verification> verifyCached(String secret, String ip, boolean nodeRegistration) {
+    Digest digest = digestOfWellFormed(secret);
+    if (digest == null) {
+      return Optional.of(new Rejected(Reason.MALFORMED));
     }
-    Optional<byte[]> address = IpRange.address(ip);
-    return address.isPresent() && token.allowedIps().stream()
-        .map(IpRange::parse).flatMap(Optional::stream).anyMatch(range -> range.contains(address.get()));
+    Snapshot snapshot = known.getIfPresent(digest);
+    if (snapshot != null) {
+      hits.increment();
+      return Optional.of(snapshot.check(clock.instant(), ip, nodeRegistration));
+    }
+    if (unknown.getIfPresent(digest) != null) {
+      unknownHits.increment();
+      return Optional.of(new Rejected(Reason.UNKNOWN));
+    }
+    return Optional.empty();
+  }
+
+  // One encoding of the secret serves both the checksum and the HMAC; null when malformed.
+  private Digest digestOfWellFormed(String secret) {
+    if (secret == null || secret.length() != TokenSecret.LENGTH) {
+      return null;
+    }
+    byte[] ascii = secret.getBytes(StandardCharsets.ISO_8859_1);
+    return TokenSecret.isWellFormedAscii(ascii) ? new Digest(keyring.digest(ascii)) : null;
+  }
+
+  private Snapshot load(Digest digest) {
+    loads.increment();
+    long before = epoch.get();
+    Optional<SecretMatch> match = store.findBySecretDigest(HEX.formatHex(digest.bytes));
+    if (match.isEmpty()) {
+      unknown.put(digest, Boolean.TRUE);
+      return null;
+    }
+    Snapshot snapshot = snapshot(match.get());
+    if (epoch.get() == before) {
+      known.put(digest, snapshot);
+    }
+    return snapshot;
+  }
+
+  private Snapshot snapshot(SecretMatch match) {
+    ApiToken token = match.token();
+    Client tokenClient = clients.find(token.clientId()).orElse(null);
+    long ownerId = token.shared() ? token.createdBy() : token.userId();
+    User owner = owners.getIfPresent(ownerId);
+    if (owner == null) {
+      long before = epoch.get();
+      owner = users.find(ownerId).orElse(null);
+      if (owner != null && epoch.get() == before) {
+        owners.put(ownerId, owner);
+      }
+    }
+    Client ownerClient = owner == null || owner.clientId() == token.clientId() ? tokenClient
+        : clients.find(owner.clientId()).orElse(null);
+    Reason refused = null;
+    if (!token.enabled()) {
+      refused = Reason.DISABLED;
+    } else if (tokenClient == null || !tokenClient.enabled()) {
+      refused = Reason.CLIENT_DISABLED;
+    } else if (!token.shared() && (owner == null || !owner.enabled() || ownerClient == null || !ownerClient.enabled())) {
+      refused = Reason.OWNER_DISABLED;
+    } else if (!token.shared() && owner.sso() != Sso.NONE && !owner.apiAccess()) {
+      refused = Reason.SSO_WITHOUT_API_ACCESS;
+    }
+    List<IpRange> ranges = token.allowedIps().stream().map(IpRange::parse).flatMap(Optional::stream).toList();
+    return new Snapshot(token, match.validUntil(), owner, tokenClient, ownerClient == null ? tokenClient : ownerClient,
+        refused, ranges);
+  }
+
+  /** Drops what a change makes stale. */
+  public void onChange(Change change) {
+    epoch.incrementAndGet();
+    switch (change.kind()) {
+      case ALL -> {
+        known.invalidateAll();
+        owners.invalidateAll();
+      }
+      case TOKEN -> known.asMap().values().removeIf(s -> s.token().id() == change.id());
+      case USER -> {
+        owners.invalidate(change.id());
+        known.asMap().values().removeIf(s -> s.owner() != null && s.owner().id() == change.id());
+      }
+      case CLIENT -> known.asMap().values().removeIf(s -> s.tokenClient() != null && s.tokenClient().id() == change.id()
+          || s.ownerClient() != null && s.ownerClient().id() == change.id());
+      default -> throw new IllegalStateException("unknown change " + change);
+    }
+  }
+
+  /** Cache counters since start: answers from the token cache, from the unknown cache, database loads. */
+  public record CacheStats(long hits, long unknownHits, long loads) {
+  }
+
+  public CacheStats cacheStats() {
+    return new CacheStats(hits.sum(), unknownHits.sum(), loads.sum());
+  }
+
+  /** How many verified tokens are held in memory (for metrics and the heap benchmark). */
+  public long cachedTokens() {
+    known.cleanUp();
+    return known.estimatedSize();
+  }
+
+  /** An HMAC digest as a map key: its first bytes are uniformly random, so they are the hash. */
+  private static final class Digest {
+    private final byte[] bytes;
+    private final int hash;
+
+    Digest(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Digest d && Arrays.equals(bytes, d.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /**
+   * What the database said about a token, held for the cache lifetime. {@code refused} is a
+   * reason that holds until something changes (and an eviction); the rest is checked per request.
+   */
+  private record Snapshot(ApiToken token, Long validUntil, User owner, Client tokenClient, Client ownerClient,
+      Reason refused, List<IpRange> ranges) {
+
+    Verification check(Instant now, String ip, boolean nodeRegistration) {
+      if (refused != null) {
+        return new Rejected(refused);
+      }
+      if (validUntil != null && now.toEpochMilli() >= validUntil) {
+        return new Rejected(Reason.UNKNOWN);
+      }
+      if (token.expiredAt(now)) {
+        return new Rejected(Reason.EXPIRED);
+      }
+      if (!ranges.isEmpty() && !allowed(ip)) {
+        return new Rejected(Reason.IP_NOT_ALLOWED);
+      }
+      boolean nodeToken = token.usage() == Usage.NODE_DEPLOYMENT;
+      if (nodeToken != nodeRegistration && !(nodeRegistration && token.permissionSet().has("nodes:create"))) {
+        return new Rejected(Reason.WRONG_USAGE);
+      }
+      return new Verification.Verified(token, owner, tokenClient, ownerClient);
+    }
+
+    private boolean allowed(String ip) {
+      Optional<byte[]> address = IpRange.address(ip);
+      if (address.isEmpty()) {
+        return false;
+      }
+      for (IpRange range : ranges) {
+        if (range.contains(address.get())) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 }

@@ -12,6 +12,7 @@ import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
+import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.tokens.TokenCommands.Create;
 import dev.tokensmith.tokens.TokenCommands.Issued;
 import dev.tokensmith.users.Sso;
@@ -40,9 +41,10 @@ public final class TokenWriter {
   private final Clock clock;
   private final SecureRandom random;
   private final String secretPrefix;
+  private final ChangeFeed changes;
 
   public TokenWriter(TokenStore store, TokenVerifier verifier, UserDirectory users, ClientService clients, Access access,
-      Keyring keyring, ActivityLog activity, Clock clock, SecureRandom random, String secretPrefix) {
+      Keyring keyring, ActivityLog activity, Clock clock, SecureRandom random, String secretPrefix, ChangeFeed changes) {
     this.store = store;
     this.verifier = verifier;
     this.users = users;
@@ -53,6 +55,7 @@ public final class TokenWriter {
     this.clock = clock;
     this.random = random;
     this.secretPrefix = secretPrefix;
+    this.changes = changes;
   }
 
   Issued insert(Caller caller, Client target, Create cmd) {
@@ -77,6 +80,7 @@ public final class TokenWriter {
 
   ApiToken update(Origin origin, ApiToken before, ApiToken after) {
     store.update(after);
+    changes.publish(ChangeFeed.Kind.TOKEN, after.id());
     ActivityLog.Changes changes = ActivityLog.changes()
         .put("realname", before.realname(), after.realname())
         .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
@@ -93,6 +97,7 @@ public final class TokenWriter {
 
   ApiToken delete(Origin origin, ApiToken token) {
     store.delete(token.id());
+    changes.publish(ChangeFeed.Kind.TOKEN, token.id());
     activity.record(origin, token.clientId(), "api_token", token.id(), token.realname(), "delete",
         ActivityLog.changes().put("secret_hint", token.secretHint(), null).map());
     return token;
@@ -103,6 +108,7 @@ public final class TokenWriter {
     String secret = TokenSecret.generate(secretPrefix, random);
     ApiToken renewed = token.draft().secret(TokenSecret.hint(secret), seal(client, token.id(), secret), now).build();
     store.update(renewed);
+    changes.publish(ChangeFeed.Kind.TOKEN, token.id());
     store.replaceSecret(token.id(), verifier.digest(secret), graceSeconds > 0 ? now.plusSeconds(graceSeconds).toEpochMilli() : null);
     activity.record(origin, token.clientId(), "api_token", token.id(), token.realname(), "renew", ActivityLog.changes()
         .put("secret_hint", token.secretHint(), renewed.secretHint())

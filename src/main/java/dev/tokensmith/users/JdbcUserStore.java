@@ -76,9 +76,13 @@ public final class JdbcUserStore implements UserStore {
   }
 
   @Override
-  public long countEnabledWithRole(long clientId, String role) {
-    return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users WHERE client_id = :client AND role = :role "
-        + "AND enabled = TRUE").bind("client", clientId).bind("role", role).mapTo(Long.class).one());
+  public long lockClientAndCountEnabledWithRole(long clientId, String role) {
+    return db.withHandle(h -> {
+      h.createQuery("SELECT id FROM clients WHERE id = :client FOR UPDATE").bind("client", clientId)
+          .mapTo(Long.class).findOne();
+      return h.createQuery("SELECT COUNT(*) FROM users WHERE client_id = :client AND role = :role AND enabled = TRUE")
+          .bind("client", clientId).bind("role", role).mapTo(Long.class).one();
+    });
   }
 
   private static Update bindAll(Update update, User u) {

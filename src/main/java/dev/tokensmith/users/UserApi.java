@@ -50,7 +50,7 @@ public final class UserApi implements Api {
       throw ValidationException.of("email", INVALID, email);
     }
     String realname = body.requiredText("realname", MAX_NAME);
-    Optional<String> password = body.text("password", 1024);
+    Optional<String> password = body.secretText("password", 1024);
     if (password.isPresent() && password.get().length() < 8) {
       // The value is a password: never echoed back.
       throw ValidationException.of("password", INVALID, null);

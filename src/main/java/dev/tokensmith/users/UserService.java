@@ -13,6 +13,7 @@ import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
+import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.DisabledReason;
 import dev.tokensmith.tokens.TokenLifecycle;
@@ -34,9 +35,10 @@ public final class UserService {
   private final PasswordHasher hasher;
   private final ActivityLog activity;
   private final Clock clock;
+  private final ChangeFeed changes;
 
   public UserService(Database db, UserStore store, Access access, ClientService clients, TokenLifecycle tokens,
-      SessionService sessions, PasswordHasher hasher, ActivityLog activity, Clock clock) {
+      SessionService sessions, PasswordHasher hasher, ActivityLog activity, Clock clock, ChangeFeed changes) {
     this.db = db;
     this.store = store;
     this.access = access;
@@ -46,6 +48,7 @@ public final class UserService {
     this.hasher = hasher;
     this.activity = activity;
     this.clock = clock;
+    this.changes = changes;
   }
 
   /** {@code POST /v1/objects/user/create}; null password = cannot log in with a password. */
@@ -116,7 +119,9 @@ public final class UserService {
       role = cmd.grant().preset() != null ? cmd.grant().preset() : Role.CUSTOM;
       custom = cmd.grant().custom();
     }
-    boolean apiAccess = cmd.apiAccess() != null ? cmd.apiAccess() : before.apiAccess();
+    // API access belongs to administrators only: a user who stops being one loses it with the same
+    // request, unless the request itself insists on keeping it (then it is refused).
+    boolean apiAccess = cmd.apiAccess() != null ? cmd.apiAccess() : before.apiAccess() && role.administers();
     if (apiAccess && !role.administers()) {
       throw ValidationException.of("api_access", NOT_ALLOWED, true);
     }
@@ -132,6 +137,7 @@ public final class UserService {
     return db.inTransaction(() -> {
       store.update(after);
       requireAnotherAdmin(before, after);
+      changes.publish(ChangeFeed.Kind.USER, after.id());
       if (before.enabled() && !after.enabled()) {
         sessions.endAll(after.id());
         tokens.ownerLostAccess(after, DisabledReason.OWNER_DISABLED, origin);
@@ -166,6 +172,7 @@ public final class UserService {
     return db.inTransaction(() -> {
       tokens.ownerDeleted(user, caller.origin());
       store.delete(user.id());
+      changes.publish(ChangeFeed.Kind.USER, user.id());
       requireAnotherAdmin(user, null);
       activity.record(caller.origin(), user.clientId(), "user", user.id(), user.email(), "delete",
           ActivityLog.changes().put("email", user.email(), null).map());
@@ -204,12 +211,14 @@ public final class UserService {
   }
 
   // The last enabled administrator of a client stays: checked after the write, inside the transaction.
+  // Two admins disabling each other at once would both see "one left": the client row lock makes
+  // such changes of one client take turns.
   private void requireAnotherAdmin(User before, User after) {
     if (!before.enabled() || !before.role().administers()) {
       return;
     }
     boolean stillAdmin = after != null && after.enabled() && after.role() == before.role();
-    if (!stillAdmin && store.countEnabledWithRole(before.clientId(), before.role().id()) == 0) {
+    if (!stillAdmin && store.lockClientAndCountEnabledWithRole(before.clientId(), before.role().id()) == 0) {
       throw ValidationException.of(after == null ? "id" : after.enabled() ? "permissions" : "enabled", NOT_ALLOWED,
           after == null ? before.id() : after.enabled() ? after.permissionsAsWritten() : false);
     }

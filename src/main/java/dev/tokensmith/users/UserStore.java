@@ -22,6 +22,6 @@ public interface UserStore {
 
   void delete(long id);
 
-  /** Enabled users of a client holding the given role. */
-  long countEnabledWithRole(long clientId, String role);
+  /** Locks the client's row for the transaction, then counts its enabled users holding the role. */
+  long lockClientAndCountEnabledWithRole(long clientId, String role);
 }

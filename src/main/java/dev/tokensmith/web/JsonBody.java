@@ -86,6 +86,25 @@ public final class JsonBody {
     return Optional.of(text);
   }
 
+  /**
+   * A text that is a secret (a password): like {@link #text}, but its errors never echo the value
+   * back (null instead); empty when absent or null.
+   */
+  public Optional<String> secretText(String field, int max) {
+    Optional<JsonNode> value = value(field);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!value.get().isTextual()) {
+      throw ValidationException.of(field, INVALID, null);
+    }
+    String text = value.get().asText();
+    if (text.length() > max) {
+      throw ValidationException.of(field, TOO_LONG, null);
+    }
+    return Optional.of(text);
+  }
+
   /** A text that must be present and not blank. */
   public String requiredText(String field, int max) {
     String text = text(field, max).orElseThrow(() -> ValidationException.of(field, REQUIRED, null));

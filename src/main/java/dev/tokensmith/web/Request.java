@@ -9,6 +9,7 @@ import dev.tokensmith.auth.Caller;
 import dev.tokensmith.auth.Credentials;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.storage.BlockingNotAllowed;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -26,22 +27,33 @@ public final class Request {
   private final Authenticator authenticator;
   private final ObjectMapper json;
   private final String ip;
+  private boolean onEventLoop;
   private Caller caller;
   private JsonBody body;
 
-  Request(RoutingContext ctx, Authenticator authenticator, ObjectMapper json, String ip) {
+  Request(RoutingContext ctx, Authenticator authenticator, ObjectMapper json, String ip, boolean onEventLoop) {
     this.ctx = ctx;
     this.authenticator = authenticator;
     this.json = json;
     this.ip = ip;
+    this.onEventLoop = onEventLoop;
   }
 
-  /** The caller; 401 (or 429) when the request carries no valid credential. */
+  /**
+   * The caller; 401 (or 429) when the request carries no valid credential. On an event loop only
+   * memory is consulted: a caller that needs the database throws {@link BlockingNotAllowed}, and
+   * the request moves to the worker pool.
+   */
   public Caller caller() {
     if (caller == null) {
-      caller = authenticator.authenticate(credentials());
+      caller = onEventLoop ? authenticator.authenticateCached(credentials()).orElseThrow(BlockingNotAllowed::new)
+          : authenticator.authenticate(credentials());
     }
     return caller;
+  }
+
+  void leaveEventLoop() {
+    onEventLoop = false;
   }
 
   /** The credentials as found in the headers and cookie (never in the query string). */
@@ -83,6 +95,11 @@ public final class Request {
       throw ServiceException.notFound();
     }
     return id;
+  }
+
+  /** A request header, or null. */
+  public String header(String name) {
+    return ctx.request().getHeader(name);
   }
 
   /** A query parameter, or null. */

@@ -3,6 +3,7 @@ package dev.tokensmith.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensmith.auth.Authenticator;
+import dev.tokensmith.storage.BlockingNotAllowed;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -62,6 +63,30 @@ public final class Routes {
   }
 
   /**
+   * A hot endpoint: tried on the event loop first, answered there when memory suffices (a cached
+   * token, no database); otherwise — {@link BlockingNotAllowed} — run again on the worker pool.
+   * The handler authenticates itself through {@link Request#caller()} if it needs a caller.
+   */
+  public void fast(HttpMethod method, String path, Handler handler) {
+    registered.add(method.name() + " " + path);
+    router.route(method, path).handler(ctx -> {
+      Request request = new Request(ctx, authenticator, json, clientAddress.of(ctx.request()), true);
+      Object value;
+      try {
+        value = handler.handle(request);
+      } catch (BlockingNotAllowed e) {
+        request.leaveEventLoop();
+        runBlocking(ctx, request, handler, false);
+        return;
+      } catch (RuntimeException e) {
+        write(ctx, ErrorMapper.toReply(e));
+        return;
+      }
+      write(ctx, value instanceof Reply reply ? reply : Reply.of(200, value));
+    });
+  }
+
+  /**
    * Files under the classpath folder {@code classpathRoot}, served as they are below {@code mountPath}
    * (which ends with {@code /}) to anyone: the Console's assets. Nothing is cached by the browser, so
    * an upgrade is seen at once.
@@ -74,7 +99,8 @@ public final class Routes {
 
   private void route(HttpMethod method, String path, Handler handler, boolean authenticated) {
     registered.add(method.name() + " " + path);
-    router.route(method, path).handler(ctx -> run(ctx, handler, authenticated));
+    router.route(method, path).handler(ctx -> runBlocking(ctx,
+        new Request(ctx, authenticator, json, clientAddress.of(ctx.request()), false), handler, authenticated));
   }
 
   /** Every route registered so far, as {@code "METHOD /path"} in Vert.x syntax ({@code :id}, {@code *}). */
@@ -82,8 +108,7 @@ public final class Routes {
     return List.copyOf(registered);
   }
 
-  private void run(RoutingContext ctx, Handler handler, boolean authenticated) {
-    Request request = new Request(ctx, authenticator, json, clientAddress.of(ctx.request()));
+  private void runBlocking(RoutingContext ctx, Request request, Handler handler, boolean authenticated) {
     vertx.executeBlocking(() -> {
       if (authenticated) {
         request.caller();

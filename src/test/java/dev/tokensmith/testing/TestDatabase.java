@@ -30,11 +30,21 @@ public final class TestDatabase implements AutoCloseable {
     return "postgresql".equals(System.getProperty("tokensmith.test.db"));
   }
 
+  /** A fresh PostgreSQL schema whatever the run (for tests that only make sense on PostgreSQL). */
+  public static TestDatabase postgresqlOnly() {
+    return createPostgresql();
+  }
+
   public static TestDatabase create() {
-    if (!postgresqlSelected()) {
-      return new TestDatabase("jdbc:h2:mem:ts" + UUID.randomUUID().toString().replace("-", "")
-          + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", null);
-    }
+    return postgresqlSelected() ? createPostgresql() : h2();
+  }
+
+  private static TestDatabase h2() {
+    return new TestDatabase("jdbc:h2:mem:ts" + UUID.randomUUID().toString().replace("-", "")
+        + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", null);
+  }
+
+  private static TestDatabase createPostgresql() {
     String schema = "ts_" + UUID.randomUUID().toString().replace("-", "");
     try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
@@ -49,6 +59,11 @@ public final class TestDatabase implements AutoCloseable {
 
   public String url() {
     return url;
+  }
+
+  /** The schema's URL with another host and port (to reach it through a proxy). */
+  public String urlVia(int port) {
+    return url.replace("127.0.0.1:5432", "127.0.0.1:" + port);
   }
 
   public String user() {

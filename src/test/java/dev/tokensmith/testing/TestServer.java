@@ -37,8 +37,11 @@ public final class TestServer implements AutoCloseable {
   private Auth.Session admin;
   private Instant adminLoginAt;
 
-  private TestServer(Map<String, String> extra) {
-    this.database = TestDatabase.create();
+  private final boolean ownsDatabase;
+
+  private TestServer(Map<String, String> extra, TestDatabase database, boolean ownsDatabase) {
+    this.database = database;
+    this.ownsDatabase = ownsDatabase;
     try {
       this.dataDir = Files.createTempDirectory("tokensmith-test");
     } catch (IOException e) {
@@ -49,6 +52,7 @@ public final class TestServer implements AutoCloseable {
     env.put("TOKENSMITH_HOST", "127.0.0.1");
     env.put("TOKENSMITH_DATA_DIR", dataDir.toString());
     env.put("TOKENSMITH_DB_URL", database.url());
+    env.put("TOKENSMITH_DB_TIMEOUT_MS", "1000");
     env.put("TOKENSMITH_DB_USER", database.user());
     env.put("TOKENSMITH_ADMIN_EMAIL", ADMIN_EMAIL);
     env.put("TOKENSMITH_ADMIN_PASSWORD", ADMIN_PASSWORD);
@@ -60,18 +64,25 @@ public final class TestServer implements AutoCloseable {
     try {
       this.app = new App(Settings.from(env), clock).start();
     } catch (Exception e) {
-      database.close();
+      if (ownsDatabase) {
+        database.close();
+      }
       throw new IllegalStateException("test server did not start", e);
     }
     this.http = new Http("http://127.0.0.1:" + app.port());
   }
 
   public static TestServer start() {
-    return new TestServer(Map.of());
+    return new TestServer(Map.of(), TestDatabase.create(), true);
   }
 
   public static TestServer start(Map<String, String> settings) {
-    return new TestServer(settings);
+    return new TestServer(settings, TestDatabase.create(), true);
+  }
+
+  /** A server on a database the test owns (several instances on one database); closing it keeps the database. */
+  public static TestServer startOn(TestDatabase database, Map<String, String> settings) {
+    return new TestServer(settings, database, false);
   }
 
   public String baseUrl() {
@@ -138,7 +149,9 @@ public final class TestServer implements AutoCloseable {
       assertNoSecretLeaked();
     } finally {
       app.close();
-      database.close();
+      if (ownsDatabase) {
+        database.close();
+      }
     }
   }
 }

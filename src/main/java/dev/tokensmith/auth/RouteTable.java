@@ -1,0 +1,121 @@
+package dev.tokensmith.auth;
+
+import dev.tokensmith.permissions.PermissionSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Which permission a gateway's request needs ({@code GET /v2/auth/forward}): lines of
+ * {@code METHOD PATTERN PERMISSION}, first match wins. METHOD is a verb or {@code *}; in PATTERN a
+ * {@code *} segment matches one path segment and a final {@code **} the rest; PERMISSION is a
+ * permission id, or {@code -} for "any valid token". A request no line matches is refused (403).
+ */
+public final class RouteTable {
+  /** The table used when none is configured: Tokensmith's own Cloud API. */
+  public static final String DEFAULT = String.join("\n",
+      "GET    /v1/user                    -",
+      "POST   /v1/user                    -",
+      "POST   /v1/objects/user            users:view",
+      "POST   /v1/objects/user/create     users:create",
+      "POST   /v1/objects/user/update     users:update",
+      "POST   /v1/objects/user/delete     users:delete",
+      "GET    /v2/api_tokens              api_tokens:view",
+      "POST   /v2/api_tokens              api_tokens:create",
+      "GET    /v2/api_tokens/*            api_tokens:view",
+      "PUT    /v2/api_tokens/*            api_tokens:update",
+      "DELETE /v2/api_tokens/*            api_tokens:delete",
+      "GET    /v2/api_tokens/*/secret     api_tokens:view",
+      "POST   /v2/api_tokens/*/secret     api_tokens:update",
+      "POST   /v1/objects/client/create   clients:create",
+      "POST   /v1/objects/client/update   clients:update",
+      "POST   /v1/objects/client          clients:view",
+      "GET    /v2/partner_client          clients:view",
+      "GET    /v2/activity_log            activity_log:view",
+      "GET    /v2/activity_log.csv        activity_log:export");
+
+  /** One line: the permission is empty for "any valid token". */
+  record Route(String method, String[] segments, Optional<String> permission) {
+  }
+
+  private final List<Route> routes;
+
+  private RouteTable(List<Route> routes) {
+    this.routes = List.copyOf(routes);
+  }
+
+  /** Reads a table file; fails naming the file and line when one is malformed. */
+  public static RouteTable load(Path file) {
+    try {
+      return parse(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read TOKENSMITH_FORWARD_ROUTES_FILE " + file, e);
+    }
+  }
+
+  /** Parses a table; {@code source} names it in errors. */
+  public static RouteTable parse(String text, String source) {
+    List<Route> routes = new ArrayList<>();
+    String[] lines = text.split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] parts = line.split("\\s+");
+      String permission = parts.length == 3 ? parts[2] : "";
+      if (parts.length != 3 || !parts[1].startsWith("/")
+          || !permission.equals("-") && !PermissionSet.isKnown(permission)) {
+        throw new IllegalArgumentException(source + " line " + (i + 1) + ": expected METHOD /path permission");
+      }
+      routes.add(new Route(parts[0].toUpperCase(Locale.ROOT), segments(parts[1]),
+          permission.equals("-") ? Optional.empty() : Optional.of(permission)));
+    }
+    return new RouteTable(routes);
+  }
+
+  /** The permission the request needs: empty = none found (refuse); present-empty = any valid token. */
+  public Optional<Optional<String>> permissionFor(String method, String uri) {
+    int query = uri.indexOf('?');
+    String[] path = segments(query < 0 ? uri : uri.substring(0, query));
+    for (Route route : routes) {
+      if ((route.method().equals("*") || route.method().equalsIgnoreCase(method)) && matches(route.segments(), path)) {
+        return Optional.of(route.permission());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean matches(String[] pattern, String[] path) {
+    for (int i = 0; i < pattern.length; i++) {
+      if (pattern[i].equals("**") && i == pattern.length - 1) {
+        return true;
+      }
+      if (i >= path.length || !pattern[i].equals("*") && !pattern[i].equals(path[i])) {
+        return false;
+      }
+    }
+    return pattern.length == path.length;
+  }
+
+  // A path that walks (".", "..", or their encodings) could match one pattern here and reach
+  // another upstream after normalisation: it matches nothing, so it is refused.
+  private static final String[] UNMATCHABLE = {"\u0000"};
+
+  private static String[] segments(String path) {
+    String[] parts = path.replaceAll("^/+|/+$", "").split("/+");
+    for (String part : parts) {
+      String lower = part.toLowerCase(Locale.ROOT);
+      if (part.equals(".") || part.equals("..") || lower.contains("%2e") || lower.contains("%2f")
+          || lower.contains("%5c") || part.contains("\\")) {
+        return UNMATCHABLE;
+      }
+    }
+    return parts;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.tokensmith.auth;
+
+import static dev.tokensmith.errors.ValidationException.Code.INVALID;
+
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.errors.ServiceException;
+import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.permissions.PermissionSet;
+import dev.tokensmith.tokens.ApiToken;
+import dev.tokensmith.web.Api;
+import dev.tokensmith.web.IsoTime;
+import dev.tokensmith.web.JsonBody;
+import dev.tokensmith.web.Reply;
+import dev.tokensmith.web.Request;
+import dev.tokensmith.web.Routes;
+import io.vertx.core.http.HttpMethod;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The verifier (SPEC 4.9), the hot path: "is this credential valid, and may it do X?" A token
+ * in the verification cache is answered on the event loop with no database round trip; anything
+ * else moves to the worker pool by itself.
+ */
+public final class VerifierApi implements Api {
+  private final Access access;
+  private final RouteTable routes;
+  private final Map<PermissionSet, RawValue> permissionsJson = new ConcurrentHashMap<>();
+
+  public VerifierApi(Access access, RouteTable routes) {
+    this.access = access;
+    this.routes = routes;
+  }
+
+  @Override
+  public void routes(Routes r) {
+    r.fast(HttpMethod.POST, "/v2/auth/check", this::check);
+    r.fast(HttpMethod.GET, "/v2/auth/forward", this::forward);
+  }
+
+  private Object check(Request request) {
+    Caller caller = request.caller();
+    JsonBody body = request.body();
+    Optional<String> permission = body.text("permission", 64);
+    if (permission.isPresent() && !PermissionSet.isKnown(permission.get())) {
+      throw ValidationException.of("permission", INVALID, permission.get());
+    }
+    Client target = access.target(caller, body.id("client_id").orElse(null));
+    PermissionSet held = access.permissionsIn(caller, target);
+    if (permission.isPresent() && !held.has(permission.get())) {
+      throw ServiceException.forbidden();
+    }
+    ApiToken token = caller.token();
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("user_id", token != null ? token.userId() : Long.valueOf(caller.user().id()));
+    view.put("client_id", target.id());
+    view.put("token_id", token == null ? null : token.id());
+    view.put("shared", token != null && token.shared());
+    view.put("permissions", permissionsJson(held));
+    view.put("expire_at", token == null ? null : IsoTime.format(token.expireAt()));
+    return view;
+  }
+
+  private Object forward(Request request) {
+    String method = first(request, "X-Original-Method", "X-Forwarded-Method");
+    String uri = first(request, "X-Original-URI", "X-Forwarded-Uri");
+    Caller caller = request.caller();
+    if (method == null || uri == null) {
+      throw ServiceException.forbidden();
+    }
+    Optional<String> permission = routes.permissionFor(method, uri).orElseThrow(ServiceException::forbidden);
+    Client home = caller.homeClient();
+    if (permission.isPresent() && !access.permissionsIn(caller, home).has(permission.get())) {
+      throw ServiceException.forbidden();
+    }
+    ApiToken token = caller.token();
+    Reply reply = Reply.of(200, "OK").header("X-Auth-Client-Id", Long.toString(home.id()));
+    if (token != null) {
+      reply.header("X-Auth-Token-Id", Long.toString(token.id()));
+    }
+    // A shared token belongs to the client, not a person: no user id, as in /v2/auth/check.
+    return caller.sharedToken() ? reply : reply.header("X-Auth-User-Id", Long.toString(caller.user().id()));
+  }
+
+  // Few distinct permission sets exist; their JSON is written once, not on every verification.
+  private RawValue permissionsJson(PermissionSet permissions) {
+    RawValue json = permissionsJson.get(permissions);
+    if (json == null) {
+      if (permissionsJson.size() > 10_000) {
+        permissionsJson.clear();
+      }
+      StringBuilder array = new StringBuilder("[");
+      for (String id : permissions.ids()) {
+        array.append(array.length() == 1 ? "\"" : ",\"").append(id).append('"');
+      }
+      json = new RawValue(array.append(']').toString());
+      permissionsJson.put(permissions, json);
+    }
+    return json;
+  }
+
+  private static String first(Request request, String name, String fallback) {
+    String value = request.header(name);
+    return value != null ? value : request.header(fallback);
+  }
+}

@@ -1,0 +1,174 @@
+package dev.tokensmith.storage;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells every instance that something verification depends on has changed (a token, a user, a
+ * client), so caches drop it (SPEC 6). A change is announced inside the writing transaction: on
+ * this instance the listeners run right after commit; on PostgreSQL a {@code NOTIFY} in the same
+ * transaction reaches every other instance's {@code LISTEN} connection when it commits, and never
+ * when it rolls back. While the listening connection is lost, caches keep what they have (so
+ * cached tokens still verify during a database outage) and their short lifetime bounds how stale
+ * they can get; once it is back, listeners are told to forget everything ({@link Change#ALL}),
+ * since notifications may have been missed in between.
+ */
+public final class ChangeFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+  private static final String CHANNEL = "tokensmith_changes";
+
+  /** What changed. */
+  public enum Kind { TOKEN, USER, CLIENT, ALL }
+
+  /** A change of one object ({@code id} is 0 for {@link Kind#ALL}). */
+  public record Change(Kind kind, long id) {
+    public static final Change ALL = new Change(Kind.ALL, 0);
+
+    String payload() {
+      return kind.name().charAt(0) + ":" + id;
+    }
+
+    static Change parse(String payload) {
+      try {
+        long id = Long.parseLong(payload.substring(2));
+        return switch (payload.charAt(0)) {
+          case 'T' -> new Change(Kind.TOKEN, id);
+          case 'U' -> new Change(Kind.USER, id);
+          case 'C' -> new Change(Kind.CLIENT, id);
+          default -> ALL;
+        };
+      } catch (RuntimeException e) {
+        return ALL;
+      }
+    }
+  }
+
+  private final Database db;
+  private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+  private final String url;
+  private final String user;
+  private final String password;
+  private volatile boolean running = true;
+  private volatile Connection listening;
+  private Thread thread;
+
+  public ChangeFeed(Database db, String url, String user, String password) {
+    this.db = db;
+    this.url = url;
+    this.user = user;
+    this.password = password;
+  }
+
+  /** Registers a listener (for the wiring, before start). */
+  public void subscribe(Consumer<Change> listener) {
+    listeners.add(listener);
+  }
+
+  /** Starts listening for other instances' changes (PostgreSQL only). */
+  public void start() {
+    if (db.dialect() != Database.Dialect.POSTGRESQL) {
+      return;
+    }
+    thread = new Thread(this::listen, "tokensmith-change-feed");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Announces a change, from inside the writing transaction. */
+  public void publish(Kind kind, long id) {
+    Change change = new Change(kind, id);
+    if (db.dialect() == Database.Dialect.POSTGRESQL) {
+      db.withHandle(h -> h.createQuery("SELECT pg_notify(:channel, :payload)").bind("channel", CHANNEL)
+          .bind("payload", change.payload()).mapTo(String.class).findOne());
+    }
+    db.afterCommit(() -> dispatch(change));
+  }
+
+  private void dispatch(Change change) {
+    for (Consumer<Change> listener : listeners) {
+      listener.accept(change);
+    }
+  }
+
+  private void listen() {
+    boolean reportedLoss = false;
+    while (running) {
+      Properties properties = new Properties();
+      properties.setProperty("user", user);
+      properties.setProperty("password", password);
+      properties.setProperty("connectTimeout", "5");
+      properties.setProperty("socketTimeout", "10");
+      try (Connection connection = DriverManager.getConnection(url, properties)) {
+        listening = connection;
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("LISTEN " + CHANNEL);
+        }
+        // Whatever happened while we were not listening is unknown: start clean.
+        dispatch(Change.ALL);
+        if (reportedLoss) {
+          LOG.info("change feed connection is back");
+        }
+        reportedLoss = false;
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        while (running) {
+          PGNotification[] notifications = pg.getNotifications(500);
+          if (notifications != null) {
+            for (PGNotification n : notifications) {
+              dispatch(Change.parse(n.getParameter()));
+            }
+          }
+          // getNotifications does not notice a dead peer by itself; a tiny query does.
+          if (notifications == null || notifications.length == 0) {
+            try (Statement ping = connection.createStatement()) {
+              ping.execute("SELECT 1");
+            }
+          }
+        }
+      } catch (SQLException e) {
+        if (!running) {
+          return;
+        }
+        if (!reportedLoss) {
+          LOG.warn("change feed connection lost ({}); cache lifetime bounds staleness until it is back",
+              e.getClass().getSimpleName());
+          reportedLoss = true;
+        }
+        sleepQuietly(500);
+      }
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Connection connection = listening;
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        LOG.debug("closing the change feed connection", e);
+      }
+    }
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}

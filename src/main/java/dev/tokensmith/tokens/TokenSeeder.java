@@ -1,0 +1,70 @@
+package dev.tokensmith.tokens;
+
+import dev.tokensmith.storage.Database;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fills a database with many tokens quickly, straight through the store (no activity records,
+ * no stored ciphertext), for benchmarks. Writes a sample of the secrets to a pool file, one per
+ * line, for the load generator.
+ */
+public final class TokenSeeder {
+  private static final int BATCH = 5_000;
+
+  private final Database db;
+  private final TokenStore store;
+  private final TokenVerifier verifier;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final String prefix;
+
+  public TokenSeeder(Database db, TokenStore store, TokenVerifier verifier, Clock clock, SecureRandom random,
+      String prefix) {
+    this.db = db;
+    this.store = store;
+    this.verifier = verifier;
+    this.clock = clock;
+    this.random = random;
+    this.prefix = prefix;
+  }
+
+  /**
+   * Creates {@code count} personal tokens of {@code ownerId} (preset {@code permissions}) in
+   * {@code clientId}; writes {@code poolSize} of their secrets, spread evenly, to {@code pool}.
+   */
+  public void seed(long clientId, long ownerId, String preset, int count, Path pool, int poolSize) {
+    int step = Math.max(1, count / Math.max(1, poolSize));
+    try (BufferedWriter out = Files.newBufferedWriter(pool)) {
+      int written = 0;
+      for (int start = 0; start < count; start += BATCH) {
+        int size = Math.min(BATCH, count - start);
+        List<ApiToken> tokens = new ArrayList<>(size);
+        List<String> digests = new ArrayList<>(size);
+        Instant now = clock.instant();
+        for (int i = 0; i < size; i++) {
+          String secret = TokenSecret.generate(prefix, random);
+          tokens.add(new ApiToken(0, clientId, ownerId, ownerId, "seeded " + (start + i), false, Usage.API, preset,
+              List.of(), true, null, null, null, now, now, null, null, false, List.of(), TokenSecret.hint(secret), null));
+          digests.add(verifier.digest(secret));
+          if ((start + i) % step == 0 && written < poolSize) {
+            out.write(secret);
+            out.newLine();
+            written++;
+          }
+        }
+        db.inTransaction(() -> store.insertSeeded(tokens, digests));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package dev.tokensmith.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokensmith.testing.Auth;
+import dev.tokensmith.testing.Fixtures;
+import dev.tokensmith.testing.Fixtures.Issued;
+import dev.tokensmith.testing.Fixtures.TestUser;
+import dev.tokensmith.testing.Response;
+import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.tokens.TokenVerifier.CacheStats;
+import dev.tokensmith.web.IsoTime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The verifier endpoints (SPEC 4.9) and their cache: same credential rules, same answers. */
+class VerifierIT {
+  static TestServer server;
+  static Fixtures fixtures;
+  static long tenant;
+  static TestUser admin;
+  static TestUser analyst;
+
+  @BeforeAll
+  static void start() {
+    Path routes;
+    try {
+      routes = Files.createTempFile("routes", ".txt");
+      Files.writeString(routes, """
+          # the product behind the gateway
+          GET  /api/attacks/**   attacks:view
+          POST /api/attacks      attacks:create
+          *    /api/me           -
+          """);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server = TestServer.start(Map.of("TOKENSMITH_FORWARD_ROUTES_FILE", routes.toString()));
+    fixtures = new Fixtures(server);
+    tenant = fixtures.tenant("Verified");
+    admin = fixtures.user(tenant, "admin");
+    analyst = fixtures.user(tenant, "auditor");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static Response check(Auth auth, Object body) {
+    return server.http.post("/v2/auth/check", auth, body);
+  }
+
+  private static Response forward(Auth auth, String method, String uri) {
+    return server.http.send("GET", "/v2/auth/forward", auth, null, Map.of("X-Original-Method", method,
+        "X-Original-URI", uri));
+  }
+
+  private static CacheStats stats() {
+    return server.app.verifier().cacheStats();
+  }
+
+  @Test
+  void checkWhenValidTokenThenIdentityAndPermissions() {
+    Issued t = fixtures.token(admin.session(), Map.of("realname", "checked", "permissions", List.of("analytic"),
+        "expire_at", IsoTime.format(server.clock.instant().plus(Duration.ofDays(3)))));
+    Response r = check(t.auth(), Map.of());
+    assertThat(r.status()).as("%s", r).isEqualTo(200);
+    assertThat(r.body().path("user_id").asLong()).isEqualTo(admin.id());
+    assertThat(r.body().path("client_id").asLong()).isEqualTo(tenant);
+    assertThat(r.body().path("token_id").asLong()).isEqualTo(t.id());
+    assertThat(r.body().path("shared").asBoolean()).isFalse();
+    assertThat(r.body().path("permissions").toString()).contains("attacks:create").doesNotContain("users:");
+    assertThat(r.body().path("expire_at").asText()).endsWith("Z");
+  }
+
+  @Test
+  void checkWhenPermissionAskedThenGrantedOrForbidden() {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    assertThat(check(t.auth(), Map.of("permission", "attacks:view")).status()).isEqualTo(200);
+    assertThat(check(t.auth(), Map.of("permission", "users:view")).status()).isEqualTo(403);
+    Response unknown = check(t.auth(), Map.of("permission", "attacks:fly"));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body().path("permission").path("error").asText()).isEqualTo("invalid");
+  }
+
+  @Test
+  void checkWhenNoOrBadCredentialThenUnauthorized() {
+    assertThat(check(Auth.NONE, Map.of()).status()).isEqualTo(401);
+    assertThat(check(Auth.token("x".repeat(64)), Map.of()).status()).isEqualTo(401);
+    assertThat(check(Auth.bearer("tks1" + "A".repeat(60)), Map.of()).status()).isEqualTo(401);
+    assertThat(server.http.post("/v2/auth/check?token=" + "a".repeat(64), Auth.NONE, Map.of()).status()).isEqualTo(401);
+  }
+
+  @Test
+  void checkWhenGlobalTokenNamesTenantThenTenantPermissionsAndOtherClientForbidden() {
+    Issued global = fixtures.token(server.admin(), List.of("partner_admin"));
+    Response r = check(global.auth(), Map.of("client_id", tenant, "permission", "users:create"));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body().path("client_id").asLong()).isEqualTo(tenant);
+    TestUser stranger = fixtures.otherPartnerAdmin();
+    assertThat(check(global.auth(), Map.of("client_id", stranger.clientId())).status()).isEqualTo(403);
+  }
+
+  @Test
+  void checkWhenSeenBeforeThenAnsweredFromMemory() {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    check(t.auth(), Map.of());
+    CacheStats before = stats();
+    for (int i = 0; i < 5; i++) {
+      assertThat(check(t.auth(), Map.of("permission", "attacks:view")).status()).isEqualTo(200);
+    }
+    CacheStats after = stats();
+    assertThat(after.loads()).isEqualTo(before.loads());
+    assertThat(after.hits() - before.hits()).isEqualTo(5);
+  }
+
+  @Test
+  void checkWhenUnknownWellFormedTokenRepeatedThenDatabaseAskedOnce() {
+    String unknown = dev.tokensmith.tokens.TokenSecret.generate("tks1", new java.security.SecureRandom());
+    assertThat(check(Auth.token(unknown), Map.of()).status()).isEqualTo(401);
+    CacheStats before = stats();
+    for (int i = 0; i < 5; i++) {
+      assertThat(check(Auth.token(unknown), Map.of()).status()).isEqualTo(401);
+    }
+    assertThat(stats().loads()).isEqualTo(before.loads());
+    assertThat(stats().unknownHits() - before.unknownHits()).isEqualTo(5);
+  }
+
+  @Test
+  void checkWhenCachedTokenChangesThenRefusedAtOnce() {
+    Issued disabled = fixtures.token(admin.session(), List.of("analytic"));
+    Issued deleted = fixtures.token(admin.session(), List.of("analytic"));
+    Issued renewed = fixtures.token(admin.session(), List.of("analytic"));
+    for (Issued t : List.of(disabled, deleted, renewed)) {
+      assertThat(check(t.auth(), Map.of()).status()).isEqualTo(200);
+    }
+    server.http.put("/v2/api_tokens/" + disabled.id(), admin.session(), Map.of("enabled", false));
+    server.http.delete("/v2/api_tokens/" + deleted.id(), admin.session());
+    server.http.post("/v2/api_tokens/" + renewed.id() + "/secret", admin.session(), Map.of());
+    for (Issued t : List.of(disabled, deleted, renewed)) {
+      assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void checkWhenOwnerOrClientChangesThenCachedTokenFollows() {
+    TestUser user = fixtures.user(tenant, "admin");
+    Issued t = fixtures.token(user.session(), List.of("admin"));
+    assertThat(check(t.auth(), Map.of("permission", "users:create")).status()).isEqualTo(200);
+    server.http.post("/v1/objects/user/update", admin.session(),
+        Map.of("filter", Map.of("id", user.id()), "fields", Map.of("permissions", List.of("analytic"))));
+    assertThat(check(t.auth(), Map.of("permission", "users:create")).status()).isEqualTo(403);
+    assertThat(check(t.auth(), Map.of("permission", "attacks:view")).status()).isEqualTo(200);
+
+    server.http.post("/v1/objects/client/update", server.admin(),
+        Map.of("filter", Map.of("id", tenant), "fields", Map.of("enabled", false)));
+    assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
+    server.http.post("/v1/objects/client/update", server.admin(),
+        Map.of("filter", Map.of("id", tenant), "fields", Map.of("enabled", true)));
+    assertThat(check(t.auth(), Map.of()).status()).isEqualTo(200);
+
+    server.http.post("/v1/objects/user/update", admin.session(),
+        Map.of("filter", Map.of("id", user.id()), "fields", Map.of("enabled", false)));
+    assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
+  }
+
+  @Test
+  void checkWhenCachedTokenExpiresThenRefusedWithoutWaitingForEviction() {
+    Issued t = fixtures.token(admin.session(), Map.of("realname", "soon", "permissions", List.of("analytic"),
+        "expire_at", IsoTime.format(server.clock.instant().plus(Duration.ofSeconds(5)))));
+    assertThat(check(t.auth(), Map.of()).status()).isEqualTo(200);
+    server.clock.advance(Duration.ofSeconds(5));
+    assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
+  }
+
+  @Test
+  void checkWhenCachedTokenHasAllowedIpsThenCheckedEveryTime() {
+    Issued t = fixtures.token(admin.session(), Map.of("realname", "fenced", "permissions", List.of("analytic"),
+        "allowed_ips", List.of("10.0.0.0/8")));
+    assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
+    assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
+    Issued open = fixtures.token(admin.session(), Map.of("realname", "open", "permissions", List.of("analytic"),
+        "allowed_ips", List.of("127.0.0.1")));
+    assertThat(check(open.auth(), Map.of()).status()).isEqualTo(200);
+    assertThat(check(open.auth(), Map.of()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void checkWhenSessionThenSameRulesAsEverywhere() {
+    assertThat(check(admin.session(), Map.of("permission", "users:view")).status()).isEqualTo(200);
+    assertThat(check(admin.session().withoutCsrf(), Map.of()).status()).isEqualTo(403);
+  }
+
+  @Test
+  void forwardWhenRouteNeedsPermissionThenGrantedWithIdentityHeaders() {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    Response r = forward(t.auth(), "GET", "/api/attacks/42?x=1");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("X-Auth-User-Id")).isEqualTo(Long.toString(admin.id()));
+    assertThat(r.header("X-Auth-Client-Id")).isEqualTo(Long.toString(tenant));
+    assertThat(r.header("X-Auth-Token-Id")).isEqualTo(Long.toString(t.id()));
+    assertThat(forward(t.auth(), "POST", "/api/attacks").status()).isEqualTo(200);
+    assertThat(server.http.send("GET", "/v2/auth/forward", t.auth(), null,
+        Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/api/me")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void forwardWhenTokenLacksPermissionOrRouteUnknownThenForbidden() {
+    Issued reader = fixtures.token(admin.session(), List.of("attacks:view"));
+    assertThat(forward(reader.auth(), "GET", "/api/attacks").status()).isEqualTo(200);
+    assertThat(forward(reader.auth(), "POST", "/api/attacks").status()).isEqualTo(403);
+    assertThat(forward(reader.auth(), "GET", "/api/secret-admin").status()).isEqualTo(403);
+    assertThat(forward(reader.auth(), "GET", "/api/me/../attacks").status()).isEqualTo(403);
+    assertThat(forward(reader.auth(), "GET", "/api/attacks/%2e%2e/admin").status()).isEqualTo(403);
+    assertThat(server.http.get("/v2/auth/forward", reader.auth()).status()).isEqualTo(403);
+  }
+
+  @Test
+  void forwardWhenNoTokenThenUnauthorized() {
+    assertThat(forward(Auth.NONE, "GET", "/api/attacks").status()).isEqualTo(401);
+    assertThat(forward(Auth.token("junk"), "GET", "/api/attacks").status()).isEqualTo(401);
+  }
+
+  @Test
+  void forwardWhenSharedTokenThenNoUserIdHeader() {
+    Issued shared = fixtures.sharedToken(admin.session(), List.of("analytic"));
+    Response r = forward(shared.auth(), "GET", "/api/attacks");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("X-Auth-User-Id")).isNull();
+    assertThat(r.header("X-Auth-Token-Id")).isEqualTo(Long.toString(shared.id()));
+  }
+}

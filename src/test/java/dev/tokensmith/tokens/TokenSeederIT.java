@@ -1,0 +1,35 @@
+package dev.tokensmith.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokensmith.testing.Auth;
+import dev.tokensmith.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark seeding command writes tokens that verify like any other. */
+class TokenSeederIT {
+
+  @Test
+  void seedWhenRunThenPooledSecretsVerifyAndTokensAreListed(@TempDir Path dir) throws Exception {
+    try (TestServer server = TestServer.start()) {
+      Path pool = dir.resolve("pool.txt");
+      server.app.seed(6_000, pool, 50);
+      List<String> secrets = Files.readAllLines(pool);
+      assertThat(secrets).hasSize(50).doesNotHaveDuplicates();
+      for (String secret : secrets) {
+        assertThat(server.http.post("/v2/auth/check", Auth.token(secret), Map.of()).status()).isEqualTo(200);
+      }
+      assertThat(server.http.get("/v2/api_tokens?limit=1000&offset=5500", server.admin()).body().size())
+          .isEqualTo(500);
+      for (String secret : secrets) {
+        com.fasterxml.jackson.databind.JsonNode found = server.http.post("/v1/user", Auth.token(secret), null).body();
+        assertThat(found.path("api_token").path("usage").asText()).isEqualTo("api");
+      }
+    }
+  }
+}
