@@ -29,7 +29,7 @@ public final class ConsoleApi implements Api {
     routes.staticFiles(CONSOLE_PATH + "swagger-ui/", swaggerRoot);
     routes.staticFiles(CONSOLE_PATH, "console");
     // The API Console is a view of the Console itself, so it shares the Console's in-memory session.
-    routes.publicGet("/api-console", r -> Reply.raw("text/html; charset=utf-8", shell));
+    routes.page("/api-console", shell);
     routes.publicGet("/openapi.json", r -> Reply.raw("application/json", openApi));
   }
 

@@ -93,8 +93,15 @@ public final class Routes {
    */
   public void staticFiles(String mountPath, String classpathRoot) {
     registered.add("GET " + mountPath + "*");
-    router.route(HttpMethod.GET, mountPath + "*").handler(StaticHandler.create(classpathRoot)
-        .setCachingEnabled(false).setDirectoryListing(false).setIncludeHidden(false));
+    router.route(HttpMethod.GET, mountPath + "*").handler(SecurityHeaders::page).handler(StaticHandler
+        .create(classpathRoot).setCachingEnabled(false).setDirectoryListing(false).setIncludeHidden(false));
+  }
+
+  /** A fixed HTML page of the Console, open to anyone (it holds no data). */
+  public void page(String path, String html) {
+    registered.add("GET " + path);
+    router.route(HttpMethod.GET, path).handler(SecurityHeaders::page)
+        .handler(ctx -> write(ctx, Reply.raw("text/html; charset=utf-8", html)));
   }
 
   private void route(HttpMethod method, String path, Handler handler, boolean authenticated) {
