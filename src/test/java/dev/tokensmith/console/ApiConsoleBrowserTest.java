@@ -97,7 +97,8 @@ class ApiConsoleBrowserTest {
 
     browser.visible(By.cssSelector(".opblock-tag-section"));
     assertThat(browser.driver().findElements(By.cssSelector(".opblock-tag")).stream().map(e -> e.getAttribute("data-tag"))
-        .toList()).containsExactly("Session", "Users", "API tokens", "Clients", "Activity log", "Operations");
+        .toList()).containsExactly("Session", "Users", "API tokens", "Clients", "Activity log", "Verifier",
+        "Operations");
     browser.assertNoPolicyViolations();
   }
 }
