@@ -17,6 +17,7 @@ import dev.tokensmith.clients.ClientApi;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.clients.JdbcClientStore;
 import dev.tokensmith.config.Settings;
+import dev.tokensmith.console.ConsoleApi;
 import dev.tokensmith.jobs.Scheduler;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.ops.OpsApi;
@@ -151,7 +152,8 @@ public final class App implements AutoCloseable {
         new UserApi(users),
         new TokenApi(tokens),
         new ClientApi(clients, access),
-        new ActivityApi(activity, access, json)),
+        new ActivityApi(activity, access, json),
+        new ConsoleApi()),
         settings.host(), settings.trustedProxies(), settings.eventLoops());
     this.scheduler = new Scheduler(db, clock, List.of(
         Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
@@ -212,6 +214,11 @@ public final class App implements AutoCloseable {
   /** The port the server listens on. */
   public int port() {
     return port;
+  }
+
+  /** Every route the server answers, as {@code "METHOD /path"}. */
+  public List<String> routes() {
+    return server.routes();
   }
 
   /** Runs one round of background jobs now (the command line and tests). */

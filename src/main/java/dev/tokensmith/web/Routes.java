@@ -9,7 +9,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +26,7 @@ public final class Routes {
   private final Authenticator authenticator;
   private final ObjectMapper json;
   private final ClientAddress clientAddress;
+  private final List<String> registered = new ArrayList<>();
 
   Routes(Vertx vertx, Router router, Authenticator authenticator, ObjectMapper json, ClientAddress clientAddress) {
     this.vertx = vertx;
@@ -64,6 +68,7 @@ public final class Routes {
    * The handler authenticates itself through {@link Request#caller()} if it needs a caller.
    */
   public void fast(HttpMethod method, String path, Handler handler) {
+    registered.add(method.name() + " " + path);
     router.route(method, path).handler(ctx -> {
       Request request = new Request(ctx, authenticator, json, clientAddress.of(ctx.request()), true);
       Object value;
@@ -81,9 +86,33 @@ public final class Routes {
     });
   }
 
+  /**
+   * Files under the classpath folder {@code classpathRoot}, served as they are below {@code mountPath}
+   * (which ends with {@code /}) to anyone: the Console's assets. Nothing is cached by the browser, so
+   * an upgrade is seen at once.
+   */
+  public void staticFiles(String mountPath, String classpathRoot) {
+    registered.add("GET " + mountPath + "*");
+    router.route(HttpMethod.GET, mountPath + "*").handler(SecurityHeaders::page).handler(StaticHandler
+        .create(classpathRoot).setCachingEnabled(false).setDirectoryListing(false).setIncludeHidden(false));
+  }
+
+  /** A fixed HTML page of the Console, open to anyone (it holds no data). */
+  public void page(String path, String html) {
+    registered.add("GET " + path);
+    router.route(HttpMethod.GET, path).handler(SecurityHeaders::page)
+        .handler(ctx -> write(ctx, Reply.raw("text/html; charset=utf-8", html)));
+  }
+
   private void route(HttpMethod method, String path, Handler handler, boolean authenticated) {
+    registered.add(method.name() + " " + path);
     router.route(method, path).handler(ctx -> runBlocking(ctx,
         new Request(ctx, authenticator, json, clientAddress.of(ctx.request()), false), handler, authenticated));
+  }
+
+  /** Every route registered so far, as {@code "METHOD /path"} in Vert.x syntax ({@code :id}, {@code *}). */
+  List<String> registered() {
+    return List.copyOf(registered);
   }
 
   private void runBlocking(RoutingContext ctx, Request request, Handler handler, boolean authenticated) {

@@ -34,6 +34,7 @@ public final class WebServer {
   private final String host;
   private final int instances;
   private volatile int port;
+  private volatile List<String> routes = List.of();
 
   public WebServer(Vertx vertx, Authenticator authenticator, ObjectMapper json, List<Api> apis, String host,
       List<String> trustedProxies, int instances) {
@@ -69,6 +70,7 @@ public final class WebServer {
       router.route().handler(SecurityHeaders::apply);
       router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       apis.forEach(api -> api.routes(routes));
+      WebServer.this.routes = routes.registered();
       router.errorHandler(404, ctx -> routes.write(ctx, Reply.of(404, "Not found")));
       router.errorHandler(405, ctx -> routes.write(ctx, Reply.of(405, "Method not allowed")));
       router.errorHandler(413, ctx -> routes.write(ctx, Reply.of(413, "Request body too large")));
@@ -98,6 +100,11 @@ public final class WebServer {
 
   private static Throwable failure(RoutingContext ctx) {
     return ctx.failure() != null ? ctx.failure() : new IllegalStateException("request failed with " + ctx.statusCode());
+  }
+
+  /** Every route the server answers, as {@code "METHOD /path"} (for the OpenAPI document's test). */
+  public List<String> routes() {
+    return routes;
   }
 
   /** The listening port once started. */

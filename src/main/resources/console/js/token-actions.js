@@ -1,0 +1,153 @@
+// A token's state and its row actions: the secret shown once, renew, enable, disable, delete.
+import * as api from './api.js';
+import { h, dialog, field, toast, copyText, formatDate } from './dom.js';
+import { state, isAdmin } from './session.js';
+import { roleTitle } from './catalogue.js';
+import { expiryControl } from './token-form.js';
+
+export const REASONS = {
+  manual: 'Disabled manually',
+  expired: 'Expired',
+  owner_disabled: 'Owner disabled',
+  api_access_revoked: 'API access revoked',
+};
+
+export const USAGES = { api: 'API', node_deployment: 'Node deployment' };
+
+
+/** Whether the user may read (and renew) this token's secret: its owner, or any admin for a shared one (T2, T4). */
+export function canReadSecret(token) {
+  return token.shared ? isAdmin() : token.user_id === state.user.id;
+}
+
+export function permissionsSummary(token) {
+  if (token.legacy) return `${roleTitle(token.source_role)} (follows the owner)`;
+  if (token.source_role !== 'custom') return roleTitle(token.source_role);
+  const count = token.permissions.length;
+  return `Custom · ${count} permission${count === 1 ? '' : 's'}`;
+}
+
+const GRACE = [
+  [0, 'None: the old value stops working now'],
+  [3600, '1 hour'],
+  [86400, '1 day'],
+  [604800, '7 days'],
+];
+
+const SECRET_LEAD = {
+  created: ['Your new token ', ' is ready. Copy its value now and store it safely.'],
+  renewed: ['The new value of ', ' is ready. Update everything that uses the old one.'],
+  revealed: ['The value of ', '. Close this dialog when you are done.'],
+};
+
+/**
+ * Shows a secret (after create or renew, or revealed on request) with a copy button. The value
+ * lives only in this dialog and is wiped when it closes.
+ */
+export function showSecret({ title, token, secret, mode }) {
+  const input = h('input', { type: 'text', readonly: true, class: 'control mono', 'aria-label': 'Token value',
+    dataset: { secret: 'new' } });
+  input.value = secret;
+  const copy = h('button', { type: 'button', class: 'btn primary', dataset: { secret: 'copy-new' } }, 'Copy');
+  copy.addEventListener('click', async () => {
+    const ok = await copyText(input.value);
+    copy.textContent = ok ? 'Copied' : 'Copy failed';
+    toast(ok ? 'Token copied to the clipboard.' : 'Copy failed: select the value and copy it.', ok ? 'info' : 'error');
+  });
+  input.addEventListener('focus', () => input.select());
+  const [before, after] = SECRET_LEAD[mode];
+  const handle = dialog({
+    title,
+    testId: 'secret-dialog',
+    body: h('div', {},
+      h('p', {}, before, h('strong', {}, `“${token.realname}”`), after),
+      h('div', { class: 'secret' }, input, copy),
+      mode === 'revealed' ? null : h('div', { class: 'alert warn small spaced-top' },
+        'Treat it like a password. Later only its owner',
+        token.shared ? ' (any administrator, for a shared token)' : '',
+        ' can reveal it again, from the token’s menu.'),
+      h('div', { class: 'small muted spaced-top' }, 'Send it in the X-WallarmApi-Token header:'),
+      h('code', { class: 'code' }, `curl -H "X-WallarmApi-Token: $TOKEN" ${location.origin}/v1/user`)),
+    submitLabel: 'Done',
+    noCancel: true,
+    submit: async () => {},
+    onClose: () => { input.value = ''; },
+  });
+  input.focus();
+  return handle;
+}
+
+export function openRenew(token, onSaved) {
+  const grace = h('select', { name: 'grace_seconds' }, GRACE.map(([s, label]) => h('option', { value: s }, label)));
+  dialog({
+    title: `Renew “${token.realname}”`,
+    testId: 'renew-dialog',
+    body: h('div', {},
+      h('p', {}, 'A new value replaces the current one. Anything that uses the old value must be updated.'),
+      field({ label: 'Keep the old value working for', name: 'grace_seconds', control: grace,
+        hint: 'A grace period lets you roll the new value out before the old one stops.' })),
+    submitLabel: 'Renew secret',
+    submit: async () => {
+      const renewed = await api.post(`/v2/api_tokens/${token.id}/secret`, { grace_seconds: Number(grace.value) });
+      document.querySelectorAll('dialog[data-testid="token-drawer"]').forEach((d) => d.close());
+      onSaved({ ...token, token_generated_at: renewed.token_generated_at });
+      showSecret({ title: 'Secret renewed', token, secret: renewed.secret, mode: 'renewed' });
+    },
+  });
+}
+
+export function openEnable(token, onSaved) {
+  const expiry = expiryControl({ name: 'expire_at', legend: 'New expiry', initial: undefined, required: true });
+  dialog({
+    title: `Enable “${token.realname}”`,
+    testId: 'enable-dialog',
+    body: h('div', {},
+      h('p', {}, token.disabled_reason ? `This token is disabled (${(REASONS[token.disabled_reason] || token.disabled_reason).toLowerCase()}). `
+        : '', 'Choose when it should expire from now on.'),
+      expiry.element,
+      h('div', { class: 'field', dataset: { field: 'enabled' } }, h('div', { class: 'field-error', role: 'alert' }))),
+    submitLabel: 'Enable token',
+    submit: async () => {
+      const expireAt = expiry.value();
+      if (expireAt === '') throw new api.ApiError(400, { expire_at: { error: 'required', value: null } });
+      const saved = await api.put(`/v2/api_tokens/${token.id}`, { enabled: true, expire_at: expireAt });
+      toast(`Token “${saved.realname}” enabled${saved.expire_at ? ` until ${formatDate(saved.expire_at)}` : ''}.`);
+      onSaved(saved);
+    },
+  });
+}
+
+export async function disableToken(token, onSaved) {
+  try {
+    const saved = await api.put(`/v2/api_tokens/${token.id}`, { enabled: false });
+    toast(`Token “${saved.realname}” disabled.`);
+    onSaved(saved);
+  } catch (e) {
+    toast(e.message, 'error');
+  }
+}
+
+export function openDelete(token, onDeleted) {
+  dialog({
+    title: `Delete “${token.realname}”?`,
+    testId: 'delete-dialog',
+    body: h('p', {}, 'Anything using this token stops working at once. This cannot be undone.'),
+    submitLabel: 'Delete token',
+    danger: true,
+    submit: async () => {
+      await api.del(`/v2/api_tokens/${token.id}`);
+      toast(`Token “${token.realname}” deleted.`);
+      onDeleted(token);
+    },
+  });
+}
+
+/** Copies a token's secret straight from the row menu. */
+export async function copySecret(token) {
+  try {
+    const { secret } = await api.get(`/v2/api_tokens/${token.id}/secret`);
+    toast(await copyText(secret) ? `Secret of “${token.realname}” copied.` : 'Copy failed.');
+  } catch (e) {
+    toast(e.message, 'error');
+  }
+}

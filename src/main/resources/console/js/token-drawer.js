@@ -1,0 +1,142 @@
+// The create/edit drawer of a token.
+import * as api from './api.js';
+import { h, dialog, field, toast, copyText, busy, dateInputValue, formatDateTime } from './dom.js';
+import { state, isAdmin } from './session.js';
+import { expiryControl, permissionsControl } from './token-form.js';
+import { USAGES, canReadSecret, permissionsSummary, showSecret, openRenew } from './token-actions.js';
+
+function sameList(a, b) {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
+}
+
+function parseIps(text) {
+  return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+/** The secret of a token as its hint, with Show and Copy for those who may read it (4.3). */
+function secretControl(token) {
+  const input = h('input', { type: 'text', readonly: true, class: 'control mono', value: token.secret_hint || '',
+    'aria-label': 'Secret', dataset: { secret: 'value' } });
+  let revealed = null;
+  const fetchSecret = async () => {
+    if (!revealed) revealed = (await api.get(`/v2/api_tokens/${token.id}/secret`)).secret;
+    return revealed;
+  };
+  const show = h('button', { type: 'button', class: 'btn small', dataset: { secret: 'show' } }, 'Show');
+  show.addEventListener('click', () => busy(show, async () => {
+    try {
+      if (input.value === revealed) {
+        input.value = token.secret_hint;
+        show.textContent = 'Show';
+      } else {
+        input.value = await fetchSecret();
+        show.textContent = 'Hide';
+      }
+    } catch (e) { toast(e.message, 'error'); }
+  }));
+  const copy = h('button', { type: 'button', class: 'btn small', dataset: { secret: 'copy' } }, 'Copy');
+  copy.addEventListener('click', () => busy(copy, async () => {
+    try {
+      toast(await copyText(await fetchSecret()) ? 'Secret copied to the clipboard.' : 'Copy failed: select the value and copy it.',
+        'info');
+    } catch (e) { toast(e.message, 'error'); }
+  }));
+  const readable = canReadSecret(token);
+  return h('div', { class: 'field', dataset: { field: 'secret' } },
+    h('div', { class: 'label' }, 'Secret'),
+    h('div', { class: 'secret' }, input, readable ? show : null, readable ? copy : null),
+    h('div', { class: 'hint' }, readable
+      ? `Generated ${formatDateTime(token.token_generated_at)}. Treat it like a password.`
+      : 'Only the owner can read a personal token’s secret.'));
+}
+
+/** The create (token = null) or edit drawer. */
+export function openTokenDrawer({ token = null, onSaved }) {
+  const editing = Boolean(token);
+  const name = h('input', { type: 'text', name: 'realname', maxlength: 255, autocomplete: 'off', required: true,
+    placeholder: 'e.g. CI pipeline', value: token ? token.realname : '' });
+  const ownerSelect = h('select', { name: 'owner' },
+    h('option', { value: 'me' }, `Me — ${state.user.realname}`),
+    isAdmin() ? h('option', { value: 'shared' }, 'Shared — belongs to the client, not a person') : null);
+  const usage = h('select', { name: 'usage' },
+    Object.entries(USAGES).map(([id, title]) => h('option', { value: id }, title)));
+  const expiry = expiryControl({ name: 'expire_at', legend: 'Expires',
+    initial: editing ? token.expire_at : undefined });
+  const permissions = token && token.legacy ? null : permissionsControl({ token, shared: token ? token.shared : false });
+  const ips = h('textarea', { name: 'allowed_ips', rows: 3, placeholder: 'Any address',
+    spellcheck: 'false' });
+  ips.value = token ? token.allowed_ips.join('\n') : '';
+
+  if (!editing && isAdmin()) {
+    ownerSelect.addEventListener('change', () => permissions.setShared(ownerSelect.value === 'shared'));
+    // Other users are listed so an admin sees why they cannot be picked (4.3: nobody creates
+    // a personal token for someone else, since its value would pass through their hands).
+    api.post('/v1/objects/user', { filter: { clientid: state.clientId }, limit: 1000 }).then((users) => {
+      const others = users.filter((u) => u.id !== state.user.id);
+      if (others.length) {
+        ownerSelect.append(h('optgroup', { label: 'Other users create their own personal tokens' },
+          others.map((u) => h('option', { value: `user-${u.id}`, disabled: true }, u.realname))));
+      }
+    }).catch(() => {});
+  }
+
+  const body = h('div', {},
+    editing ? secretControl(token) : null,
+    field({ label: 'Name', name: 'realname', control: name, hint: 'What the token is for, so you recognise it later.' }),
+    editing
+      ? h('div', { class: 'field' }, h('div', { class: 'label' }, 'Owner'),
+        h('div', { class: 'static-value' }, token.shared ? 'Shared (the client)' : token.user_realname || '—'))
+      : field({ label: 'Owner', name: 'owner', field: 'user_id', control: ownerSelect,
+        hint: isAdmin() ? 'A shared token keeps working when people leave. Only administrators see it.'
+          : 'Personal tokens act as you and stop when your account is disabled.' }),
+    editing
+      ? h('div', { class: 'field' }, h('div', { class: 'label' }, 'Usage'),
+        h('div', { class: 'static-value' }, USAGES[token.usage] || token.usage))
+      : field({ label: 'Usage', name: 'usage', control: usage,
+        hint: 'A node deployment token is accepted only to register nodes.' }),
+    expiry.element,
+    permissions ? permissions.element
+      : h('div', { class: 'field' }, h('div', { class: 'label' }, 'Permissions'),
+        h('div', { class: 'static-value' }, permissionsSummary(token))),
+    field({ label: 'Allowed IP addresses', name: 'allowed_ips', control: ips,
+      hint: 'One IPv4 or IPv6 address or CIDR range per line, e.g. 203.0.113.0/24. Empty means any address.' }));
+
+  return dialog({
+    title: editing ? `Edit token “${token.realname}”` : 'Create API token',
+    drawer: true,
+    testId: 'token-drawer',
+    body,
+    submitLabel: editing ? 'Save changes' : 'Create token',
+    submit: async () => {
+      const expireAt = expiry.value();
+      if (expireAt === '') {
+        throw new api.ApiError(400, { expire_at: { error: 'required', value: null } });
+      }
+      if (!editing) {
+        const created = await api.post('/v2/api_tokens', {
+          client_id: state.clientId,
+          realname: name.value.trim(),
+          shared: ownerSelect.value === 'shared',
+          usage: usage.value,
+          expire_at: expireAt,
+          permissions: permissions.value(),
+          allowed_ips: parseIps(ips.value),
+          enabled: true,
+        });
+        onSaved(created);
+        showSecret({ title: 'Token created', token: created, secret: created.secret, mode: 'created' });
+        return;
+      }
+      const change = { realname: name.value.trim(), allowed_ips: parseIps(ips.value) };
+      if (permissions && !sameList(permissions.value(), token.permissions)) change.permissions = permissions.value();
+      const before = token.expire_at ? dateInputValue(new Date(token.expire_at)) : null;
+      if (expiry.dateValue() !== before) change.expire_at = expireAt;
+      const saved = await api.put(`/v2/api_tokens/${token.id}`, change);
+      toast(`Token “${saved.realname}” saved.`);
+      onSaved(saved);
+    },
+    extraFooter: editing && canReadSecret(token)
+      ? h('button', { type: 'button', class: 'btn ghost', onclick: () => openRenew(token, onSaved) }, 'Renew secret…')
+      : null,
+  });
+}

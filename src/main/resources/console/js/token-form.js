@@ -1,0 +1,87 @@
+// The parts of a token form: the expiry ("Never" or a date) and the permissions (a role preset or the
+// custom matrix), each capped by what the user may grant.
+import { h, fieldset, uid, dateInputValue, daysFromNow, endOfDay } from './dom.js';
+import { state, held, isGlobal, workingOnTechnicalTenant } from './session.js';
+import { tokenPresets, tokenCap } from './catalogue.js';
+import { permissionMatrix } from './matrix.js';
+
+/** "Never" or a date, as two radios and a date picker. */
+export function expiryControl({ name, legend, initial, required = false }) {
+  const radioName = uid('expiry');
+  const never = h('input', { type: 'radio', name: radioName, value: 'never', dataset: { expiry: 'never' } });
+  const onDate = h('input', { type: 'radio', name: radioName, value: 'date', dataset: { expiry: 'date' } });
+  const tomorrow = dateInputValue(daysFromNow(1));
+  const date = h('input', { type: 'date', class: 'control', min: tomorrow, 'aria-label': 'Expiry date',
+    dataset: { expiry: 'input' } });
+  date.value = initial === undefined ? dateInputValue(daysFromNow(90)) : initial ? dateInputValue(new Date(initial)) : '';
+  if (initial === null) never.checked = true; else onDate.checked = true;
+  const sync = () => { date.disabled = never.checked; };
+  never.addEventListener('change', sync);
+  onDate.addEventListener('change', () => { sync(); if (!date.value) date.value = dateInputValue(daysFromNow(90)); date.focus(); });
+  date.addEventListener('focus', () => { if (!onDate.checked) { onDate.checked = true; sync(); } });
+  sync();
+  const element = fieldset({ legend, name,
+    hint: required ? 'A disabled token needs a new expiry date, or Never.' : 'The token stops working at the end of this day.',
+    children: h('div', { class: 'choice-row' },
+      h('label', { class: 'choice' }, never, 'Never'),
+      h('label', { class: 'choice' }, onDate, 'On'), date) });
+  return {
+    element,
+    /** The ISO instant, or null for never. */
+    value: () => (never.checked ? null : date.value ? endOfDay(date.value) : ''),
+    dateValue: () => (never.checked ? null : date.value),
+  };
+}
+
+/** Preset role or custom matrix, capped by what the user may grant. */
+export function permissionsControl({ token, shared }) {
+  const radioName = uid('perm-mode');
+  const presetRadio = h('input', { type: 'radio', name: radioName, value: 'preset', dataset: { mode: 'preset' } });
+  const customRadio = h('input', { type: 'radio', name: radioName, value: 'custom', dataset: { mode: 'custom' } });
+  const select = h('select', { class: 'control', 'aria-label': 'Role preset', name: 'preset' });
+  const technical = workingOnTechnicalTenant();
+  const capFor = (isShared) => tokenCap({ held: held(), shared: isShared, technical });
+  const matrix = permissionMatrix({ cap: capFor(shared),
+    selected: token && token.source_role === 'custom' ? token.permissions : [] });
+  const presetBox = h('div', { class: 'preset-box' }, select);
+  const customBox = h('div', { class: 'custom-box' }, matrix.element);
+
+  function fillPresets(isShared) {
+    const previous = select.value;
+    select.replaceChildren();
+    const choices = tokenPresets({ held: held(), globalUser: isGlobal(), shared: isShared, technical });
+    for (const choice of choices) {
+      const label = choice.allowed ? choice.role.title : `${choice.role.title} — ${choice.reason}`;
+      select.append(h('option', { value: choice.role.id, disabled: !choice.allowed }, label));
+    }
+    const wanted = [previous, token && token.source_role, state.user.role, 'analytic']
+      .find((id) => id && choices.some((c) => c.allowed && c.role.id === id));
+    const fallback = choices.find((c) => c.allowed);
+    select.value = wanted || (fallback ? fallback.role.id : '');
+  }
+
+  const syncMode = () => {
+    presetBox.hidden = !presetRadio.checked;
+    customBox.hidden = !customRadio.checked;
+  };
+  presetRadio.addEventListener('change', syncMode);
+  customRadio.addEventListener('change', syncMode);
+  fillPresets(shared);
+  if (token && token.source_role === 'custom') customRadio.checked = true; else presetRadio.checked = true;
+  if (!select.value && !token) customRadio.checked = true;
+  syncMode();
+
+  const element = fieldset({ legend: 'Permissions', name: 'permissions',
+    children: [
+      h('div', { class: 'choice-row' },
+        h('label', { class: 'choice' }, presetRadio, 'Role preset'),
+        h('label', { class: 'choice' }, customRadio, 'Custom permissions')),
+      h('div', { class: 'hint' }, 'A token can never do more than its owner. Presets you cannot grant are shown but not selectable.'),
+      presetBox, customBox] });
+  presetBox.classList.add('spaced');
+  return {
+    element,
+    value: () => (presetRadio.checked ? (select.value ? [select.value] : []) : matrix.value()),
+    setShared: (isShared) => { fillPresets(isShared); matrix.setCap(capFor(isShared)); },
+  };
+}

@@ -1,0 +1,226 @@
+// Settings → Users (users:view): list, create, change role, enable/disable, delete.
+import * as api from './api.js';
+import { h, clear, time, menuButton, plural, dialog, field, fieldset, toast, uid, fieldMessage } from './dom.js';
+import { state, can, held, isGlobal, workingOnTechnicalTenant } from './session.js';
+import { roleTitle, userRoles } from './catalogue.js';
+import { permissionMatrix } from './matrix.js';
+import { icon } from './icons.js';
+
+export function usersView(main) {
+  const count = h('span', { class: 'count', 'data-testid': 'user-count' }, '…');
+  const list = h('div', {}, h('div', { class: 'loading' }, 'Loading users…'));
+  let users = [];
+  const filters = { status: 'any', search: '' };
+
+  const addButton = can('users:create')
+    ? h('button', { type: 'button', class: 'btn primary', 'data-testid': 'add-user', onclick: () => openCreate() }, icon('plus', 16), 'Add user')
+    : null;
+  const search = h('input', { type: 'search', placeholder: 'Search by name or email', 'aria-label': 'Search users' });
+  search.addEventListener('input', () => { filters.search = search.value.trim().toLowerCase(); render(); });
+  const status = h('select', { 'aria-label': 'Status' }, h('option', { value: 'any' }, 'Any status'),
+    h('option', { value: 'enabled' }, 'Enabled'), h('option', { value: 'disabled' }, 'Disabled'));
+  status.addEventListener('change', () => { filters.status = status.value; render(); });
+
+  main.append(
+    h('div', { class: 'page-head' }, h('h1', {}, 'Users'), count, h('div', { class: 'actions' }, addButton)),
+    h('p', { class: 'page-lead' },
+      'People who can log in to this client. Disabling a user logs them out at once and disables all their personal tokens.'),
+    h('div', { class: 'toolbar' }, status, h('div', { class: 'search' }, icon('search', 16), search)),
+    list);
+
+  const roleChoices = () => userRoles({ held: held(), globalUser: isGlobal(), technical: workingOnTechnicalTenant() });
+
+  async function load() {
+    try {
+      users = await api.post('/v1/objects/user', { filter: { clientid: state.clientId }, limit: 1000 });
+      render();
+    } catch (e) {
+      clear(list).append(h('div', { class: 'alert error', role: 'alert' }, e.message));
+    }
+  }
+
+  function visible() {
+    return users.filter((u) => (filters.status === 'any' || u.enabled === (filters.status === 'enabled'))
+      && (!filters.search || u.realname.toLowerCase().includes(filters.search)
+        || u.email.toLowerCase().includes(filters.search)));
+  }
+
+  function render() {
+    const shown = visible();
+    count.textContent = plural(users.length, 'user');
+    clear(list);
+    if (!shown.length) {
+      list.append(h('div', { class: 'empty' }, h('div', { class: 'empty-icon' }, icon('users', 24)),
+        h('h2', {}, users.length ? 'No users match these filters' : 'No users yet'),
+        h('p', {}, users.length ? 'Try another name or status.' : 'Add the people who should use this client.')));
+      return;
+    }
+    list.append(h('div', { class: 'table-wrap' }, h('table', { class: 'data responsive', 'data-testid': 'user-table' },
+      h('caption', { class: 'visually-hidden' }, 'Users'),
+      h('thead', {}, h('tr', {}, ['Name', 'Role', 'Status', 'Created', 'Last login'].map((t) => h('th', { scope: 'col' }, t)),
+        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+      h('tbody', {}, shown.map(row)))));
+  }
+
+  function roleCell(user) {
+    const self = user.id === state.user.id;
+    if (!can('users:update') || self) {
+      return h('span', { title: self ? 'You cannot change your own role' : null }, roleTitle(user.role));
+    }
+    const selectId = uid('role');
+    const select = h('select', { id: selectId, class: 'inline-select', 'aria-label': `Role of ${user.realname}`,
+      dataset: { role: 'select' } });
+    for (const choice of roleChoices()) {
+      if (choice.role.id === 'custom' && user.role !== 'custom') continue;
+      const label = choice.allowed || choice.role.id === user.role ? choice.role.title
+        : `${choice.role.title} — ${choice.reason}`;
+      select.append(h('option', { value: choice.role.id,
+        disabled: (!choice.allowed && choice.role.id !== user.role) || choice.role.id === 'custom' }, label));
+    }
+    select.value = user.role;
+    const error = h('div', { class: 'field-error', role: 'alert' });
+    select.addEventListener('change', async () => {
+      error.textContent = '';
+      select.removeAttribute('aria-invalid');
+      select.disabled = true;
+      try {
+        const saved = await api.post('/v1/objects/user/update', { filter: { id: user.id },
+          fields: { permissions: [select.value] } });
+        Object.assign(user, saved);
+        toast(`${user.realname} is now ${roleTitle(saved.role)}. Their tokens were narrowed to fit.`);
+      } catch (e) {
+        select.value = user.role;
+        select.setAttribute('aria-invalid', 'true');
+        error.textContent = e.fields ? fieldMessage(Object.keys(e.fields)[0], Object.values(e.fields)[0]) : e.message;
+      } finally {
+        select.disabled = false;
+      }
+    });
+    return h('div', { dataset: { field: 'permissions' } }, select, error);
+  }
+
+  function row(user) {
+    const self = user.id === state.user.id;
+    const actions = menuButton({
+      label: `Actions for ${user.realname}`, content: icon('more'), className: 'btn small ghost',
+      items: () => [
+        can('users:update') && !self && user.enabled
+          ? { id: 'disable', label: 'Disable…', run: () => openDisable(user) } : null,
+        can('users:update') && !self && !user.enabled
+          ? { id: 'enable', label: 'Enable', run: () => setEnabled(user, true) } : null,
+        can('users:delete') && !self ? { id: 'delete', label: 'Delete…', danger: true, run: () => openDelete(user) } : null,
+      ],
+    });
+    const hasActions = !self && (can('users:update') || can('users:delete'));
+    return h('tr', { class: user.enabled ? '' : 'is-disabled', dataset: { userId: user.id, testid: 'user-row' } },
+      h('td', { class: 'primary name', 'data-label': 'Name' },
+        h('div', {}, h('strong', {}, user.realname), self ? h('span', { class: 'badge' }, 'You') : null),
+        h('div', { class: 'sub' }, user.email)),
+      h('td', { 'data-label': 'Role' }, roleCell(user)),
+      h('td', { 'data-label': 'Status' }, user.enabled ? h('span', { class: 'pill ok' }, 'Enabled')
+        : h('span', { class: 'pill off' }, 'Disabled')),
+      h('td', { 'data-label': 'Created', class: 'nowrap' }, time(user.create_at)),
+      h('td', { 'data-label': 'Last login', class: 'nowrap' }, time(user.last_login_at, { withTime: true, empty: 'Never' })),
+      h('td', { class: 'actions' }, hasActions ? actions : null));
+  }
+
+  async function setEnabled(user, enabled) {
+    try {
+      const saved = await api.post('/v1/objects/user/update', { filter: { id: user.id }, fields: { enabled } });
+      Object.assign(user, saved);
+      toast(`${user.realname} ${enabled ? 'enabled. Their tokens stay disabled until enabled one by one.' : 'disabled.'}`);
+      render();
+    } catch (e) {
+      toast(e.fields ? fieldMessage(Object.keys(e.fields)[0], Object.values(e.fields)[0]) : e.message, 'error');
+    }
+  }
+
+  async function openDisable(user) {
+    const tokensNote = h('span', {}, 'all their personal tokens');
+    const handle = dialog({
+      title: `Disable ${user.realname}?`,
+      testId: 'disable-user-dialog',
+      body: h('div', {},
+        h('div', { class: 'alert warn', role: 'note' }, h('strong', {}, 'Their tokens will be disabled. '),
+          user.realname, ' is logged out at once and ', tokensNote,
+          ' are disabled with the reason “Owner disabled”. Enabling the user later does not re-enable those tokens.'),
+        h('div', { class: 'field', dataset: { field: 'enabled' } }, h('div', { class: 'field-error', role: 'alert' }))),
+      submitLabel: 'Disable user',
+      danger: true,
+      submit: async () => {
+        const saved = await api.post('/v1/objects/user/update', { filter: { id: user.id }, fields: { enabled: false } });
+        Object.assign(user, saved);
+        toast(`${user.realname} disabled, with their tokens.`);
+        render();
+      },
+    });
+    if (can('api_tokens:view')) {
+      try {
+        const tokens = await api.get('/v2/api_tokens', { client_id: state.clientId, user_id: user.id, enabled: true,
+          limit: 1000 });
+        tokensNote.textContent = tokens.length ? `their ${plural(tokens.length, 'enabled personal token')}` : 'their personal tokens (none enabled now)';
+      } catch (e) {
+        // the count is a courtesy; the warning stands without it
+      }
+    }
+    return handle;
+  }
+
+  function openDelete(user) {
+    dialog({
+      title: `Delete ${user.realname}?`,
+      testId: 'delete-user-dialog',
+      body: h('div', {}, h('p', {}, `${user.email} can no longer log in, and their personal tokens are deleted. This cannot be undone.`),
+        h('div', { class: 'field', dataset: { field: 'id' } }, h('div', { class: 'field-error', role: 'alert' }))),
+      submitLabel: 'Delete user',
+      danger: true,
+      submit: async () => {
+        await api.post('/v1/objects/user/delete', { filter: { id: user.id } });
+        toast(`${user.realname} deleted.`);
+        load();
+      },
+    });
+  }
+
+  function openCreate() {
+    const name = h('input', { type: 'text', name: 'realname', autocomplete: 'off', maxlength: 255 });
+    const email = h('input', { type: 'email', name: 'email', autocomplete: 'off', maxlength: 320 });
+    const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password' });
+    const role = h('select', { name: 'role' });
+    for (const choice of roleChoices()) {
+      role.append(h('option', { value: choice.role.id, disabled: !choice.allowed },
+        choice.allowed ? choice.role.title : `${choice.role.title} — ${choice.reason}`));
+    }
+    role.value = 'analytic';
+    const matrix = permissionMatrix({ cap: held(), label: 'Permissions of the new user' });
+    const custom = fieldset({ legend: 'Custom permissions', name: 'custom-permissions', children: matrix.element });
+    const sync = () => { custom.hidden = role.value !== 'custom'; };
+    role.addEventListener('change', sync);
+    sync();
+    dialog({
+      title: 'Add user',
+      drawer: true,
+      testId: 'user-drawer',
+      body: h('div', {},
+        field({ label: 'Name', name: 'realname', control: name }),
+        field({ label: 'Email', name: 'email', control: email, hint: 'They log in with this address.' }),
+        field({ label: 'Password', name: 'password', control: password,
+          hint: 'At least 8 characters. Share it safely; leave empty for users who log in with SSO.' }),
+        field({ label: 'Role', name: 'role', field: 'permissions', control: role,
+          hint: 'You can give a role up to your own, never above it.' }),
+        custom),
+      submitLabel: 'Add user',
+      submit: async () => {
+        const body = { realname: name.value.trim(), email: email.value.trim(), clientid: state.clientId,
+          permissions: role.value === 'custom' ? matrix.value() : [role.value] };
+        if (password.value) body.password = password.value;
+        await api.post('/v1/objects/user/create', body);
+        password.value = '';
+        toast(`${body.realname} added.`);
+        load();
+      },
+    });
+  }
+
+  load();
+}

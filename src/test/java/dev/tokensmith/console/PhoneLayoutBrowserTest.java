@@ -1,0 +1,108 @@
+package dev.tokensmith.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokensmith.testing.Fixtures;
+import dev.tokensmith.testing.TestServer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+
+/** Every page at phone width (390 px): nothing wider than the screen, tables as cards, drawers full width. */
+class PhoneLayoutBrowserTest {
+  @RegisterExtension
+  static Browser browser = new Browser();
+  static TestServer server;
+  static Fixtures.TestUser admin;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    Fixtures fixtures = new Fixtures(server);
+    browser.base(server.baseUrl());
+    admin = fixtures.user(fixtures.tenant("Cyberdyne Systems"), "admin");
+    Fixtures.TestUser analyst = fixtures.user(admin.clientId(), "analytic");
+    fixtures.token(admin.session(), Map.of("realname", "Skynet uplink", "permissions", List.of("admin")));
+    fixtures.token(analyst.session(), Map.of("realname", "T-800 field kit", "permissions", List.of("analytic"),
+        "enabled", false));
+    fixtures.sharedToken(admin.session(), List.of("analytic"));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void phone() {
+    browser.resize(Browser.PHONE);
+  }
+
+  @AfterEach
+  void desktop() {
+    browser.resize(Browser.DESKTOP);
+  }
+
+  private static void assertFitsTheScreen(String page) {
+    Long overflow = (Long) browser.script("const e = document.documentElement; return e.scrollWidth - e.clientWidth;");
+    assertThat(overflow).as("%s scrolls sideways", page).isLessThanOrEqualTo(0L);
+    List<?> scrolling = (List<?>) browser.script("return [...document.querySelectorAll('.table-wrap')]"
+        + ".filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.className);");
+    assertThat(scrolling).as("%s has a table wider than the screen", page).isEmpty();
+  }
+
+  @Test
+  void loginWhenPhoneWidthThenFits() {
+    browser.open("/console/");
+    browser.visible(By.id("login-email"));
+    assertFitsTheScreen("login");
+    browser.screenshot("phone-login");
+  }
+
+  @Test
+  void tokensWhenPhoneWidthThenCardsAndFullWidthDrawer() {
+    browser.login(admin.email(), Fixtures.PASSWORD);
+    browser.visible(By.cssSelector("[data-testid='token-table']"));
+    assertThat(browser.driver().findElement(By.cssSelector("[data-testid='token-table'] thead")).isDisplayed()).isFalse();
+    assertFitsTheScreen("tokens");
+    browser.screenshot("phone-tokens");
+
+    browser.click(By.cssSelector("[data-testid='create-token']"));
+    org.openqa.selenium.WebElement drawer = browser.dialog("token-drawer");
+    assertThat(drawer.getSize().getWidth()).as("drawer width")
+        .isEqualTo(((Long) browser.script("return document.documentElement.clientWidth")).intValue());
+    drawer.findElement(By.cssSelector("input[data-mode='custom']")).click();
+    browser.screenshot("phone-token-drawer");
+    drawer.sendKeys(Keys.ESCAPE);
+  }
+
+  @Test
+  void usersAndActivityWhenPhoneWidthThenFit() {
+    browser.login(admin.email(), Fixtures.PASSWORD);
+    browser.click(By.cssSelector(".sidebar a[data-nav='users']"));
+    browser.visible(By.cssSelector("[data-testid='user-table']"));
+    assertFitsTheScreen("users");
+    browser.screenshot("phone-users");
+
+    browser.click(By.cssSelector(".sidebar a[data-nav='activity']"));
+    browser.visible(By.cssSelector("[data-testid='activity-table']"));
+    assertFitsTheScreen("activity");
+    browser.screenshot("phone-activity");
+  }
+
+  @Test
+  void apiConsoleWhenPhoneWidthThenFits() {
+    browser.login(admin.email(), Fixtures.PASSWORD);
+    browser.click(By.cssSelector(".sidebar a[data-nav='api-console']"));
+    browser.visible(By.cssSelector(".opblock-tag-section"));
+    assertFitsTheScreen("API Console");
+    browser.screenshot("phone-api-console");
+  }
+}
