@@ -18,7 +18,8 @@ final class ClientAddress {
   }
 
   String of(HttpServerRequest request) {
-    SocketAddress peer = request.remoteAddress();
+    // The connection's peer itself (the request's view would run vertx-web's Forwarded parser).
+    SocketAddress peer = request.connection().remoteAddress();
     String address = peer == null || peer.hostAddress() == null ? "0.0.0.0" : peer.hostAddress();
     if (trustedProxies.isEmpty() || !trusted(address)) {
       return address;

@@ -67,7 +67,11 @@ public final class Request {
     }
     HttpMethod method = ctx.request().method();
     boolean changing = method != HttpMethod.GET && method != HttpMethod.HEAD;
-    return new Credentials(token, ctx.request().getHeader("X-WallarmAPI-UUID"),
+    if (token != null) {
+      // First found wins: with a token, the legacy pair and the session cookie are never looked at.
+      return new Credentials(token, null, null, null, null, changing, ip);
+    }
+    return new Credentials(null, ctx.request().getHeader("X-WallarmAPI-UUID"),
         ctx.request().getHeader("X-WallarmAPI-Secret"), sessionCookie().orElse(null),
         ctx.request().getHeader("X-CSRF-Token"), changing, ip);
   }
