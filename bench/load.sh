@@ -45,7 +45,7 @@ run() { # method endpoint connections → one result line
 }
 
 # Warm up: JIT, and every pooled token into the verification cache.
-METHOD=POST wrk -t2 -c8 -d5s -s bench/pool.lua "http://127.0.0.1:$PORT/v2/auth/check" >/dev/null
+METHOD=POST wrk -t2 -c8 -d"${WARMUP:-5}s" -s bench/pool.lua "http://127.0.0.1:$PORT/v2/auth/check" >/dev/null
 METHOD=GET wrk -t2 -c8 -d3s -s bench/pool.lua "http://127.0.0.1:$PORT/healthz" >/dev/null
 
 echo "tokens in database: $TOKENS, pool: $POOL, ${SECONDS_PER_RUN}s per run, JDK: $(java -version 2>&1 | head -1)"
