@@ -20,7 +20,7 @@ public final class Main implements Callable<Integer> {
     Settings settings = Settings.fromEnvironment();
     App app = new App(settings, Clock.systemUTC()).start();
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "tokensmith-shutdown"));
-    System.out.println("Tokensmith is running: http://localhost:" + app.port() + "/");
+    System.out.println("Tokensmith is running. Console: http://localhost:" + app.port() + "/console/");
     Thread.currentThread().join();
     return 0;
   }
