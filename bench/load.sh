@@ -4,6 +4,8 @@
 # p50, p99, their ratios, and the server's CPU time per request (from /proc/<pid>/stat).
 #
 #   bench/load.sh [tokens in the database=1000] [pool size=1000] [seconds per run=10]
+#   PRESET=deploy bench/load.sh …   tokens of another role preset (a smaller permission list in each answer)
+#   WARMUP=30 bench/load.sh …       a longer warm-up
 #
 # Needs wrk (apt-get install wrk). Runs are bounded (wrk -d) and only ever target 127.0.0.1.
 set -euo pipefail
@@ -20,7 +22,7 @@ export TOKENSMITH_DATA_DIR="$WORK/data" TOKENSMITH_PORT="$PORT" TOKENSMITH_HOST=
 export TOKENSMITH_ADMIN_PASSWORD=bench-password-1 TOKENSMITH_CACHE_SECONDS=${TOKENSMITH_CACHE_SECONDS:-3600}
 export POOL_FILE="$WORK/pool.txt"
 
-java -jar "$JAR" seed --tokens "$TOKENS" --pool "$POOL" --out "$POOL_FILE"
+java -jar "$JAR" seed --tokens "$TOKENS" --pool "$POOL" --out "$POOL_FILE" ${PRESET:+--preset "$PRESET"}
 java ${JAVA_OPTS:--Xms1g -Xmx4g} -jar "$JAR" > "$WORK/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
@@ -48,7 +50,7 @@ run() { # method endpoint connections → one result line
 METHOD=POST wrk -t2 -c8 -d"${WARMUP:-5}s" -s bench/pool.lua "http://127.0.0.1:$PORT/v2/auth/check" >/dev/null
 METHOD=GET wrk -t2 -c8 -d3s -s bench/pool.lua "http://127.0.0.1:$PORT/healthz" >/dev/null
 
-echo "tokens in database: $TOKENS, pool: $POOL, ${SECONDS_PER_RUN}s per run, JDK: $(java -version 2>&1 | head -1)"
+echo "tokens in database: $TOKENS (preset ${PRESET:-partner_admin}), pool: $POOL, ${SECONDS_PER_RUN}s per run, JDK: $(java -version 2>&1 | head -1)"
 for conns in 8 64; do
   h=$(run GET /healthz "$conns")
   c=$(run POST /v2/auth/check "$conns")

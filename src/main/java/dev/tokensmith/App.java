@@ -185,10 +185,19 @@ public final class App implements AutoCloseable {
 
   /** Seeds {@code count} tokens of the first Global Administrator (benchmarks); see {@link TokenSeeder}. */
   public void seed(int count, Path pool, int poolSize) {
+    seed(count, pool, poolSize, Optional.empty());
+  }
+
+  /** The same with a role preset of the tokens (default: the administrator's own role). */
+  public void seed(int count, Path pool, int poolSize, Optional<String> preset) {
     bootstrap();
     User admin = directory.findByEmail(settings.adminEmail()).orElseThrow(
         () -> new IllegalStateException("no user " + settings.adminEmail() + " to own the seeded tokens"));
-    seeder.seed(admin.clientId(), admin.id(), admin.role().id(), count, pool, poolSize);
+    String role = preset.orElse(admin.role().id());
+    if (Role.fromId(role).filter(r -> r != Role.CUSTOM && admin.role().bundle().containsAll(r.bundle())).isEmpty()) {
+      throw new IllegalArgumentException("--preset must be a role the administrator may grant: " + role);
+    }
+    seeder.seed(admin.clientId(), admin.id(), role, count, pool, poolSize);
   }
 
   private void bootstrap() {

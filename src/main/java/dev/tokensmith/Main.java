@@ -49,11 +49,14 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Option(names = "--out", defaultValue = "pool.txt", description = "the pool file (default pool.txt)")
     java.nio.file.Path out;
 
+    @CommandLine.Option(names = "--preset", description = "role preset of the tokens (default: the admin's own role)")
+    String preset;
+
     @Override
     public Integer call() {
       try (App app = new App(Settings.fromEnvironment(), Clock.systemUTC())) {
         long start = System.nanoTime();
-        app.seed(tokens, out, poolSize);
+        app.seed(tokens, out, poolSize, java.util.Optional.ofNullable(preset));
         System.out.printf("Seeded %d tokens in %.1f s; %d secrets in %s%n", tokens,
             (System.nanoTime() - start) / 1e9, Math.min(tokens, poolSize), out);
       }

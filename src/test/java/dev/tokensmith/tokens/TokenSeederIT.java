@@ -30,6 +30,15 @@ class TokenSeederIT {
         com.fasterxml.jackson.databind.JsonNode found = server.http.post("/v1/user", Auth.token(secret), null).body();
         assertThat(found.path("api_token").path("usage").asText()).isEqualTo("api");
       }
+      Path analysts = dir.resolve("analysts.txt");
+      server.app.seed(10, analysts, 10, java.util.Optional.of("analytic"));
+      String analyst = Files.readAllLines(analysts).get(0);
+      com.fasterxml.jackson.databind.JsonNode checked =
+          server.http.post("/v2/auth/check", Auth.token(analyst), Map.of()).body();
+      assertThat(checked.path("permissions").toString()).contains("attacks:create").doesNotContain("users:");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> server.app.seed(1, dir.resolve("x.txt"), 1, java.util.Optional.of("custom")))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 }
