@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -65,15 +66,10 @@ public final class JdbcActivityStore implements ActivityStore {
   }
 
   private Activity activity(ResultSet rs, StatementContext ctx) throws SQLException {
-    return new Activity(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("occurred_at")), nullableLong(rs, "client_id"),
-        rs.getString("object_type"), nullableLong(rs, "object_id"), rs.getString("object_name"), rs.getString("action"),
-        rs.getString("outcome"), new Actor(rs.getString("actor_type"), nullableLong(rs, "actor_id"), rs.getString("actor_name")),
+    return new Activity(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("occurred_at")), Rows.nullableLong(rs, "client_id"),
+        rs.getString("object_type"), Rows.nullableLong(rs, "object_id"), rs.getString("object_name"), rs.getString("action"),
+        rs.getString("outcome"), new Actor(rs.getString("actor_type"), Rows.nullableLong(rs, "actor_id"), rs.getString("actor_name")),
         rs.getString("source"), rs.getString("ip"), read(rs.getString("changes")));
-  }
-
-  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-    long value = rs.getLong(column);
-    return rs.wasNull() ? null : value;
   }
 
   private static String cut(String value, int max) {

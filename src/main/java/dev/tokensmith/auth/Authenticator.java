@@ -63,11 +63,7 @@ public final class Authenticator {
       }
       return Optional.empty();
     }
-    Optional<Verification> cached = verifier.verifyCached(credentials.token(), credentials.ip(), false);
-    if (cached.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(caller(cached.get(), credentials));
+    return verifier.verifyCached(credentials.token(), credentials.ip(), false).map(v -> caller(v, credentials));
   }
 
   private Caller caller(Verification result, Credentials credentials) {

@@ -5,7 +5,6 @@ import dev.tokensmith.activity.Origin;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.tokens.ApiToken;
 import dev.tokensmith.users.User;
-import java.util.Optional;
 
 /**
  * Who is making a request, as established by one credential.
@@ -18,10 +17,6 @@ import java.util.Optional;
  * @param ip the caller's address
  */
 public record Caller(User user, Client userClient, ApiToken token, Client tokenClient, String ip) {
-
-  public Optional<ApiToken> apiToken() {
-    return Optional.ofNullable(token);
-  }
 
   public boolean sharedToken() {
     return token != null && token.shared();

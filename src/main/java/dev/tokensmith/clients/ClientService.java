@@ -74,10 +74,6 @@ public final class ClientService {
     return store.findPartner(id);
   }
 
-  public Optional<Partner> findPartnerByUuid(String uuid) {
-    return store.findPartnerByUuid(uuid);
-  }
-
   /** True once the first partner exists (the server has been set up). */
   public boolean initialized() {
     return store.anyPartner();

@@ -22,7 +22,5 @@ public interface ClientStore {
 
   Optional<Partner> findPartner(long id);
 
-  Optional<Partner> findPartnerByUuid(String uuid);
-
   boolean anyPartner();
 }

@@ -1,6 +1,7 @@
 package dev.tokensmith.clients;
 
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -77,23 +78,13 @@ public final class JdbcClientStore implements ClientStore {
   }
 
   @Override
-  public Optional<Partner> findPartnerByUuid(String uuid) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM partners WHERE uuid = :uuid").bind("uuid", uuid)
-        .map(JdbcClientStore::partner).findOne());
-  }
-
-  @Override
   public boolean anyPartner() {
     return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM partners").mapTo(Long.class).one() > 0);
   }
 
   private static Client client(ResultSet rs, StatementContext ctx) throws SQLException {
-    long partner = rs.getLong("partner_id");
-    Long partnerId = rs.wasNull() ? null : partner;
-    int max = rs.getInt("max_tokens");
-    Integer maxTokens = rs.wasNull() ? null : max;
     return new Client(rs.getLong("id"), rs.getString("uuid"), rs.getString("name"), rs.getString("vuln_prefix"),
-        rs.getBoolean("enabled"), partnerId, rs.getBoolean("technical"), rs.getBoolean("show_once"), maxTokens,
+        rs.getBoolean("enabled"), Rows.nullableLong(rs, "partner_id"), rs.getBoolean("technical"), rs.getBoolean("show_once"), Rows.nullableInt(rs, "max_tokens"),
         Instant.ofEpochMilli(rs.getLong("create_at")));
   }
 

@@ -84,14 +84,6 @@ public record Settings(
     return dbUrl.startsWith("jdbc:postgresql:");
   }
 
-  /** Settings with another value for one field; for tests and the CLI. */
-  public Settings withPort(int newPort) {
-    return new Settings(newPort, dataDir, dbUrl, dbUser, dbPassword, adminEmail, adminPassword, secretPrefix,
-        authFailuresPerMinute, masterKeyFile, pepperFile, masterKeys, pepper, passwordIterations, sessionHours,
-        maxTokensPerClient, jobIntervalSeconds, eventLoops, host, trustedProxies, cacheSeconds, cacheSize,
-        forwardRoutesFile, dbTimeoutMillis);
-  }
-
   @Override
   public String toString() {
     // Never print the admin password, master keys, pepper or database password.

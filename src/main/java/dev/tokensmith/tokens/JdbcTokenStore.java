@@ -1,6 +1,7 @@
 package dev.tokensmith.tokens;
 
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -29,11 +30,8 @@ public final class JdbcTokenStore implements TokenStore {
   public Optional<SecretMatch> findBySecretDigest(String digest) {
     return db.withHandle(h -> h.createQuery("SELECT t.*, s.valid_until AS secret_valid_until FROM api_token_secrets s "
             + "JOIN api_tokens t ON t.id = s.token_id WHERE s.digest = :digest")
-        .bind("digest", digest).map((rs, ctx) -> {
-          long until = rs.getLong("secret_valid_until");
-          Long validUntil = rs.wasNull() ? null : until;
-          return new SecretMatch(token(rs, ctx), validUntil);
-        }).findOne());
+        .bind("digest", digest)
+        .map((rs, ctx) -> new SecretMatch(token(rs, ctx), Rows.nullableLong(rs, "secret_valid_until"))).findOne());
   }
 
   @Override
@@ -183,25 +181,15 @@ public final class JdbcTokenStore implements TokenStore {
     return instant == null ? null : instant.toEpochMilli();
   }
 
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    long value = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochMilli(value);
-  }
-
-  private static List<String> list(String joined) {
-    return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
-  }
-
   private static ApiToken token(ResultSet rs, StatementContext ctx) throws SQLException {
-    long user = rs.getLong("user_id");
-    Long userId = rs.wasNull() ? null : user;
     String reason = rs.getString("disabled_reason");
-    return new ApiToken(rs.getLong("id"), rs.getLong("client_id"), userId, rs.getLong("created_by"),
+    return new ApiToken(rs.getLong("id"), rs.getLong("client_id"), Rows.nullableLong(rs, "user_id"),
+        rs.getLong("created_by"),
         rs.getString("realname"), rs.getBoolean("shared"), Usage.fromId(rs.getString("token_usage")).orElseThrow(),
-        rs.getString("source_role"), list(rs.getString("permissions")), rs.getBoolean("enabled"),
-        reason == null ? null : DisabledReason.fromId(reason).orElseThrow(), instant(rs, "disabled_at"),
-        instant(rs, "expire_at"), instant(rs, "create_at"), instant(rs, "token_generated_at"),
-        instant(rs, "last_used_at"), rs.getString("last_used_ip"), rs.getBoolean("legacy"),
-        list(rs.getString("allowed_ips")), rs.getString("secret_hint"), rs.getString("secret_sealed"));
+        rs.getString("source_role"), Rows.list(rs, "permissions"), rs.getBoolean("enabled"),
+        reason == null ? null : DisabledReason.fromId(reason).orElseThrow(), Rows.instant(rs, "disabled_at"),
+        Rows.instant(rs, "expire_at"), Rows.instant(rs, "create_at"), Rows.instant(rs, "token_generated_at"),
+        Rows.instant(rs, "last_used_at"), rs.getString("last_used_ip"), rs.getBoolean("legacy"),
+        Rows.list(rs, "allowed_ips"), rs.getString("secret_hint"), rs.getString("secret_sealed"));
   }
 }

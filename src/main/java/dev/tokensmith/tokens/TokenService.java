@@ -170,7 +170,7 @@ public final class TokenService {
     for (ApiToken token : tokens) {
       Optional<Client> client = clientsById.computeIfAbsent(token.clientId(), clients::find);
       Optional<User> owner = token.shared() ? Optional.empty() : owners.computeIfAbsent(token.userId(), users::find);
-      PermissionSet cap = client.map(c -> writer.ownerCap(token, c)).orElse(PermissionSet.EMPTY);
+      PermissionSet cap = client.map(c -> writer.ownerCap(token, c, owner)).orElse(PermissionSet.EMPTY);
       described.add(new Described(token, owner.map(User::realname).orElse(null), token.permissionSet().intersect(cap)));
     }
     return described;

@@ -2,6 +2,7 @@ package dev.tokensmith.tokens;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.keys.Keyring;
@@ -59,11 +60,13 @@ public final class TokenVerifier {
     this.clients = clients;
     this.keyring = keyring;
     this.clock = clock;
-    this.known = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L)
+    // Entries age on the injected clock, so tests move time instead of waiting.
+    Ticker ticker = () -> clock.millis() * 1_000_000L;
+    this.known = Caffeine.newBuilder().ticker(ticker)
         .expireAfterWrite(cacheLifetime).maximumSize(cacheSize).build();
-    this.unknown = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L)
+    this.unknown = Caffeine.newBuilder().ticker(ticker)
         .expireAfterWrite(UNKNOWN_LIFETIME).maximumSize(Math.max(1000, cacheSize / 10)).build();
-    this.owners = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L)
+    this.owners = Caffeine.newBuilder().ticker(ticker)
         .expireAfterWrite(cacheLifetime).maximumSize(Math.max(1000, cacheSize / 10)).build();
   }
 
@@ -82,20 +85,12 @@ public final class TokenVerifier {
     if (digest == null) {
       return new Rejected(Reason.MALFORMED);
     }
-    Snapshot snapshot = known.getIfPresent(digest);
-    if (snapshot == null) {
-      if (unknown.getIfPresent(digest) != null) {
-        unknownHits.increment();
-        return new Rejected(Reason.UNKNOWN);
-      }
-      snapshot = load(digest);
-      if (snapshot == null) {
-        return new Rejected(Reason.UNKNOWN);
-      }
-    } else {
-      hits.increment();
+    Verification remembered = fromMemory(digest, ip, nodeRegistration);
+    if (remembered != null) {
+      return remembered;
     }
-    return snapshot.check(clock.instant(), ip, nodeRegistration);
+    Snapshot snapshot = load(digest);
+    return snapshot == null ? new Rejected(Reason.UNKNOWN) : snapshot.check(clock.instant(), ip, nodeRegistration);
   }
 
   /**
@@ -107,16 +102,21 @@ public final class TokenVerifier {
     if (digest == null) {
       return Optional.of(new Rejected(Reason.MALFORMED));
     }
+    return Optional.ofNullable(fromMemory(digest, ip, nodeRegistration));
+  }
+
+  // The cached answer for a digest, or null when neither cache knows it.
+  private Verification fromMemory(Digest digest, String ip, boolean nodeRegistration) {
     Snapshot snapshot = known.getIfPresent(digest);
     if (snapshot != null) {
       hits.increment();
-      return Optional.of(snapshot.check(clock.instant(), ip, nodeRegistration));
+      return snapshot.check(clock.instant(), ip, nodeRegistration);
     }
     if (unknown.getIfPresent(digest) != null) {
       unknownHits.increment();
-      return Optional.of(new Rejected(Reason.UNKNOWN));
+      return new Rejected(Reason.UNKNOWN);
     }
-    return Optional.empty();
+    return null;
   }
 
   // One encoding of the secret serves both the checksum and the HMAC; null when malformed.

@@ -124,11 +124,15 @@ public final class TokenWriter {
 
   /** The most a token may hold now: its owner's permissions in its client (shared: the admin bundle). */
   PermissionSet ownerCap(ApiToken token, Client client) {
+    return ownerCap(token, client, token.shared() ? Optional.empty() : users.find(token.userId()));
+  }
+
+  /** {@link #ownerCap(ApiToken, Client)} with the owner already at hand (empty for a shared token). */
+  PermissionSet ownerCap(ApiToken token, Client client, Optional<User> owner) {
     if (token.shared()) {
       return Access.sharedCap(client);
     }
-    return users.find(token.userId()).flatMap(owner -> clients.find(owner.clientId())
-            .map(home -> access.userPermissionsIn(owner, home, client)))
+    return owner.flatMap(o -> clients.find(o.clientId()).map(home -> access.userPermissionsIn(o, home, client)))
         .orElse(PermissionSet.EMPTY);
   }
 

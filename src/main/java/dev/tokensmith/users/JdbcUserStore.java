@@ -2,6 +2,7 @@ package dev.tokensmith.users;
 
 import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -94,13 +95,9 @@ public final class JdbcUserStore implements UserStore {
   }
 
   private static User user(ResultSet rs, StatementContext ctx) throws SQLException {
-    String permissions = rs.getString("permissions");
-    long lastLogin = rs.getLong("last_login_at");
-    Instant lastLoginAt = rs.wasNull() ? null : Instant.ofEpochMilli(lastLogin);
     return new User(rs.getLong("id"), rs.getString("uuid"), rs.getLong("client_id"), rs.getString("email"),
-        rs.getString("realname"), Role.fromId(rs.getString("role")).orElseThrow(), permissions.isEmpty()
-            ? List.of() : List.of(permissions.split(",")),
+        rs.getString("realname"), Role.fromId(rs.getString("role")).orElseThrow(), Rows.list(rs, "permissions"),
         rs.getBoolean("enabled"), Sso.fromId(rs.getString("sso")).orElseThrow(), rs.getBoolean("api_access"),
-        rs.getString("password_hash"), Instant.ofEpochMilli(rs.getLong("create_at")), lastLoginAt);
+        rs.getString("password_hash"), Instant.ofEpochMilli(rs.getLong("create_at")), Rows.instant(rs, "last_login_at"));
   }
 }

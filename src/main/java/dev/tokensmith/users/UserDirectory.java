@@ -1,6 +1,5 @@
 package dev.tokensmith.users;
 
-import java.util.List;
 import java.util.Optional;
 
 /** Read access to users for other features (tokens, verification); changes go through {@link UserService}. */
@@ -19,10 +18,5 @@ public final class UserDirectory {
   /** By e-mail, ignoring case; or empty. */
   public Optional<User> findByEmail(String email) {
     return store.findByEmail(email);
-  }
-
-  /** Users of one client matching the optional filters, ordered by id. */
-  public List<User> list(long clientId, Long id, String email, Boolean enabled, int limit, int offset) {
-    return store.list(clientId, id, email, enabled, limit, offset);
   }
 }
