@@ -5,7 +5,11 @@
 #
 #   bench/load.sh [tokens in the database=1000] [pool size=1000] [seconds per run=10]
 #   PRESET=deploy bench/load.sh …   tokens of another role preset (a smaller permission list in each answer)
-#   WARMUP=30 bench/load.sh …       a longer warm-up
+#   WARMUP=30 bench/load.sh …       a longer warm-up (default 30 s: the JIT is still compiling before that)
+#   ROUNDS=5 bench/load.sh …        runs per figure (default 3); each figure is the median of its runs,
+#                                   the two endpoints alternating so that both see the same machine
+#   BARE=1 bench/load.sh …          the same load against a bare Vert.x server (the floor of this machine:
+#                                   a constant /healthz, and one HMAC plus a map lookup for the check)
 #
 # Needs wrk (apt-get install wrk). Runs are bounded (wrk -d) and only ever target 127.0.0.1.
 set -euo pipefail
@@ -13,6 +17,7 @@ cd "$(dirname "$0")/.."
 TOKENS=${1:-1000}
 POOL=${2:-1000}
 SECONDS_PER_RUN=${3:-10}
+ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-18181}
 JAR=target/tokensmith.jar
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
@@ -23,10 +28,25 @@ export TOKENSMITH_ADMIN_PASSWORD=bench-password-1 TOKENSMITH_CACHE_SECONDS=${TOK
 export POOL_FILE="$WORK/pool.txt"
 
 java -jar "$JAR" seed --tokens "$TOKENS" --pool "$POOL" --out "$POOL_FILE" ${PRESET:+--preset "$PRESET"}
-java ${JAVA_OPTS:--Xms1g -Xmx4g} -jar "$JAR" > "$WORK/server.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
+if [ -n "${BARE:-}" ]; then
+  mvn -q -B test-compile
+  setsid mvn -q -B exec:exec@bare-server -Dbare.port="$PORT" -Dbare.pool="$POOL_FILE" > "$WORK/server.log" 2>&1 &
+  LAUNCHER=$!
+  PID=
+  for _ in $(seq 1 300); do
+    PID=$(pgrep -f "dev.tokensmith.bench.BareServer $PORT" || true)
+    [ -n "$PID" ] && break
+    sleep 0.2
+  done
+  trap 'kill $PID 2>/dev/null || true; kill -- -$LAUNCHER 2>/dev/null || true' EXIT
+  SERVER="bare Vert.x server"
+else
+  java ${JAVA_OPTS:--Xms1g -Xmx4g} -jar "$JAR" > "$WORK/server.log" 2>&1 &
+  PID=$!
+  trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
+  SERVER="Tokensmith"
+fi
+for _ in $(seq 1 150); do
   curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
   sleep 0.2
 done
@@ -35,33 +55,42 @@ TICKS=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 
 run() { # method endpoint connections → one result line
-  local method=$1 path=$2 conns=$3 before after
+  local method=$1 path=$2 conns=$3 before after out requests cpu_us
   before=$(cpu_ticks)
   out=$(METHOD=$method wrk -t2 -c"$conns" -d"${SECONDS_PER_RUN}s" -s bench/pool.lua "http://127.0.0.1:$PORT$path" | grep RESULT)
   after=$(cpu_ticks)
-  local requests
   requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$out")
-  local cpu_us
   cpu_us=$(awk -v d=$((after - before)) -v t="$TICKS" -v n="$requests" 'BEGIN { printf "%.1f", d * 1e6 / t / n }')
-  echo "$method $path c=$conns $out cpu_us_per_request=$cpu_us"
+  echo "$out cpu_us_per_request=$cpu_us"
 }
 
-# Warm up: JIT, and every pooled token into the verification cache.
-METHOD=POST wrk -t2 -c8 -d"${WARMUP:-5}s" -s bench/pool.lua "http://127.0.0.1:$PORT/v2/auth/check" >/dev/null
-METHOD=GET wrk -t2 -c8 -d3s -s bench/pool.lua "http://127.0.0.1:$PORT/healthz" >/dev/null
+field() { sed -E "s/.*$1=([0-9.]+).*/\\1/"; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "tokens in database: $TOKENS (preset ${PRESET:-partner_admin}), pool: $POOL, ${SECONDS_PER_RUN}s per run, JDK: $(java -version 2>&1 | head -1)"
+# Warm up: JIT, and every pooled token into the verification cache.
+METHOD=POST wrk -t2 -c64 -d"${WARMUP:-30}s" -s bench/pool.lua "http://127.0.0.1:$PORT/v2/auth/check" >/dev/null
+METHOD=GET wrk -t2 -c64 -d10s -s bench/pool.lua "http://127.0.0.1:$PORT/healthz" >/dev/null
+
+echo "$SERVER; tokens in database: $TOKENS (preset ${PRESET:-partner_admin}), pool: $POOL, ${SECONDS_PER_RUN}s per run," \
+  "median of $ROUNDS; JDK: $(java -version 2>&1 | head -1)"
 for conns in 8 64; do
-  h=$(run GET /healthz "$conns")
-  c=$(run POST /v2/auth/check "$conns")
-  echo "$h"
-  echo "$c"
-  awk -v h="$h" -v c="$c" 'BEGIN {
-    match(h, /rps=[0-9]+/); hr = substr(h, RSTART + 4, RLENGTH - 4);
-    match(c, /rps=[0-9]+/); cr = substr(c, RSTART + 4, RLENGTH - 4);
-    match(h, /p99_us=[0-9]+/); hp = substr(h, RSTART + 7, RLENGTH - 7);
-    match(c, /p99_us=[0-9]+/); cp = substr(c, RSTART + 7, RLENGTH - 7);
-    printf "ratio c=%s: check/healthz requests/s = %.2f, p99 = %.2f\n", "'"$conns"'", cr / hr, cp / hp }'
+  : > "$WORK/healthz" && : > "$WORK/check"
+  for round in $(seq 1 "$ROUNDS"); do
+    run GET /healthz "$conns" >> "$WORK/healthz"
+    run POST /v2/auth/check "$conns" >> "$WORK/check"
+  done
+  for name in healthz check; do
+    file="$WORK/$name"
+    printf '%-8s c=%-3s rps=%s p50_us=%s p99_us=%s cpu_us_per_request=%s  non2xx=%s errors=%s  (runs: rps %s)\n' \
+      "$name" "$conns" "$(field rps < "$file" | median)" "$(field p50_us < "$file" | median)" \
+      "$(field p99_us < "$file" | median)" "$(field cpu_us_per_request < "$file" | median)" \
+      "$(field non2xx < "$file" | paste -sd+ | bc)" "$(field errors < "$file" | paste -sd+ | bc)" \
+      "$(field rps < "$file" | paste -sd' ')"
+  done
+  awk -v hr="$(field rps < "$WORK/healthz" | median)" -v cr="$(field rps < "$WORK/check" | median)" \
+      -v hp="$(field p99_us < "$WORK/healthz" | median)" -v cp="$(field p99_us < "$WORK/check" | median)" \
+      -v c="$conns" 'BEGIN { printf "ratio c=%s: check/healthz requests/s = %.2f, p99 = %.2f\n", c, cr / hr, cp / hp }'
 done
-grep -c "" "$WORK/server.log" >/dev/null
-echo "metrics: $(curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^tokensmith_token_cache_total' | tr '\n' ' ')"
+if [ -z "${BARE:-}" ]; then
+  echo "metrics: $(curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^tokensmith_token_cache_total' | tr '\n' ' ')"
+fi

@@ -10,10 +10,13 @@ import dev.tokensmith.auth.Credentials;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.storage.BlockingNotAllowed;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * What an {@code *Api} handler sees of a request, on a worker thread: the authenticated caller
@@ -23,7 +26,9 @@ public final class Request {
   /** The Console session cookie's name. */
   public static final String SESSION_COOKIE = "tks_session";
 
-  private final RoutingContext ctx;
+  private final HttpServerRequest http;
+  private final Buffer rawBody;
+  private final UnaryOperator<String> pathParams;
   private final Authenticator authenticator;
   private final ObjectMapper json;
   private final String ip;
@@ -31,8 +36,15 @@ public final class Request {
   private Caller caller;
   private JsonBody body;
 
-  Request(RoutingContext ctx, Authenticator authenticator, ObjectMapper json, String ip, boolean onEventLoop) {
-    this.ctx = ctx;
+  /**
+   * @param rawBody the body as received (null when there is none)
+   * @param pathParams a path parameter's value by name, or null
+   */
+  Request(HttpServerRequest http, Buffer rawBody, UnaryOperator<String> pathParams, Authenticator authenticator,
+      ObjectMapper json, String ip, boolean onEventLoop) {
+    this.http = http;
+    this.rawBody = rawBody;
+    this.pathParams = pathParams;
     this.authenticator = authenticator;
     this.json = json;
     this.ip = ip;
@@ -58,39 +70,39 @@ public final class Request {
 
   /** The credentials as found in the headers and cookie (never in the query string). */
   public Credentials credentials() {
-    String token = ctx.request().getHeader("X-WallarmApi-Token");
+    String token = http.getHeader("X-WallarmApi-Token");
     if (token == null) {
-      String authorization = ctx.request().getHeader("Authorization");
+      String authorization = http.getHeader("Authorization");
       if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
         token = authorization.substring(7).trim();
       }
     }
-    HttpMethod method = ctx.request().method();
+    HttpMethod method = http.method();
     boolean changing = method != HttpMethod.GET && method != HttpMethod.HEAD;
     if (token != null) {
       // First found wins: with a token, the legacy pair and the session cookie are never looked at.
       return new Credentials(token, null, null, null, null, changing, ip);
     }
-    return new Credentials(null, ctx.request().getHeader("X-WallarmAPI-UUID"),
-        ctx.request().getHeader("X-WallarmAPI-Secret"), sessionCookie().orElse(null),
-        ctx.request().getHeader("X-CSRF-Token"), changing, ip);
+    return new Credentials(null, http.getHeader("X-WallarmAPI-UUID"),
+        http.getHeader("X-WallarmAPI-Secret"), sessionCookie().orElse(null),
+        http.getHeader("X-CSRF-Token"), changing, ip);
   }
 
   public Optional<String> sessionCookie() {
-    return Optional.ofNullable(ctx.request().getCookie(SESSION_COOKIE)).map(Cookie::getValue);
+    return Optional.ofNullable(http.getCookie(SESSION_COOKIE)).map(Cookie::getValue);
   }
 
   /** The JSON object body; 400 when it is not one. */
   public JsonBody body() {
     if (body == null) {
-      body = JsonBody.parse(json, ctx.body().asString());
+      body = JsonBody.parse(json, rawBody == null ? null : rawBody.toString(StandardCharsets.UTF_8));
     }
     return body;
   }
 
   /** A path parameter that must be an id; 404 when it is not a positive number. */
   public long pathId(String name) {
-    String raw = ctx.pathParam(name);
+    String raw = pathParams.apply(name);
     if (raw == null || raw.isEmpty() || raw.length() > 16 || !raw.chars().allMatch(Character::isDigit)) {
       throw ServiceException.notFound();
     }
@@ -103,13 +115,13 @@ public final class Request {
 
   /** A request header, or null. */
   public String header(String name) {
-    return ctx.request().getHeader(name);
+    return http.getHeader(name);
   }
 
   /** A query parameter, or null; 400 {@code query invalid} when the query string has a broken %-escape. */
   public String query(String name) {
     try {
-      return ctx.request().getParam(name);
+      return http.getParam(name);
     } catch (IllegalArgumentException e) {
       throw ValidationException.of("query", INVALID, null);
     }

@@ -4,16 +4,22 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.storage.BlockingNotAllowed;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Registers endpoints and runs them: the handler goes to the worker pool (it may touch the
@@ -26,7 +32,10 @@ public final class Routes {
   private final Authenticator authenticator;
   private final ObjectMapper json;
   private final ClientAddress clientAddress;
+  private static final CharSequence JSON_TYPE = HttpHeaders.createOptimized("application/json");
+
   private final List<String> registered = new ArrayList<>();
+  private final Map<String, HotRoute> hot = new HashMap<>();
 
   Routes(Vertx vertx, Router router, Authenticator authenticator, ObjectMapper json, ClientAddress clientAddress) {
     this.vertx = vertx;
@@ -65,25 +74,107 @@ public final class Routes {
   /**
    * A hot endpoint: tried on the event loop first, answered there when memory suffices (a cached
    * token, no database); otherwise — {@link BlockingNotAllowed} — run again on the worker pool.
-   * The handler authenticates itself through {@link Request#caller()} if it needs a caller.
+   * The handler authenticates itself through {@link Request#caller()} if it needs a caller. A
+   * request for exactly {@code method path} skips the router (see {@link #serveHot}); any other
+   * spelling of the path still reaches the handler through it.
    */
   public void fast(HttpMethod method, String path, Handler handler) {
     registered.add(method.name() + " " + path);
-    router.route(method, path).handler(ctx -> {
-      Request request = new Request(ctx, authenticator, json, clientAddress.of(ctx.request()), true);
-      Object value;
-      try {
-        value = handler.handle(request);
-      } catch (BlockingNotAllowed e) {
-        request.leaveEventLoop();
-        runBlocking(ctx, request, handler, false);
-        return;
-      } catch (RuntimeException e) {
-        write(ctx, ErrorMapper.toReply(e));
+    if (hot.putIfAbsent(path, new HotRoute(method, handler)) != null) {
+      throw new IllegalStateException("two hot endpoints on " + path);
+    }
+    router.route(method, path).handler(ctx -> runFast(ctx.request(), ctx.body().buffer(), ctx::pathParam, handler));
+  }
+
+  /**
+   * Serves a request for a hot endpoint straight from the server's request handler, without the
+   * router and its per-request machinery: the security headers, a bounded body, the handler.
+   * Returns false, having done nothing, for every other request.
+   */
+  boolean serveHot(HttpServerRequest http) {
+    HotRoute route = hot.get(http.path());
+    if (route == null || route.method() != http.method()) {
+      return false;
+    }
+    SecurityHeaders.api(http.response());
+    new BodyReader(http, body -> runFast(http, body, name -> null, route.handler())).start();
+    return true;
+  }
+
+  private void runFast(HttpServerRequest http, Buffer body, UnaryOperator<String> pathParams, Handler handler) {
+    Request request = new Request(http, body, pathParams, authenticator, json, clientAddress.of(http), true);
+    Object value;
+    try {
+      value = handler.handle(request);
+    } catch (BlockingNotAllowed e) {
+      request.leaveEventLoop();
+      runBlocking(http.response(), request, handler, false);
+      return;
+    } catch (RuntimeException e) {
+      write(http.response(), ErrorMapper.toReply(e));
+      return;
+    }
+    write(http.response(), value instanceof Reply reply ? reply : Reply.of(200, value));
+  }
+
+  private record HotRoute(HttpMethod method, Handler handler) {
+  }
+
+  /**
+   * Collects a hot request's body up to {@link WebServer#MAX_BODY_BYTES}. Beyond it the answer is
+   * 413 at once; the rest of the body is read and dropped so that the client sees the answer, and
+   * the connection is closed when the body ends or after {@link #DRAIN_MILLIS}, whichever is first.
+   */
+  private final class BodyReader {
+    private static final long DRAIN_MILLIS = 5_000;
+
+    private final HttpServerRequest http;
+    private final Consumer<Buffer> then;
+    private Buffer body;
+    private boolean refused;
+
+    BodyReader(HttpServerRequest http, Consumer<Buffer> then) {
+      this.http = http;
+      this.then = then;
+    }
+
+    void start() {
+      String length = http.getHeader(HttpHeaders.CONTENT_LENGTH);
+      if (length != null && (length.length() > 9 || !length.chars().allMatch(Character::isDigit)
+          || Integer.parseInt(length) > WebServer.MAX_BODY_BYTES)) {
+        refuse();
+      } else if (HttpHeaders.CONTINUE.toString().equalsIgnoreCase(http.getHeader(HttpHeaders.EXPECT))) {
+        http.response().writeContinue();
+      }
+      http.handler(this::chunk);
+      http.endHandler(v -> {
+        if (refused) {
+          http.connection().close();
+        } else {
+          then.accept(body);
+        }
+      });
+    }
+
+    private void chunk(Buffer chunk) {
+      if (refused) {
         return;
       }
-      write(ctx, value instanceof Reply reply ? reply : Reply.of(200, value));
-    });
+      if ((body == null ? 0 : body.length()) + chunk.length() > WebServer.MAX_BODY_BYTES) {
+        refuse();
+      } else if (body == null) {
+        body = chunk;
+      } else {
+        body = Buffer.buffer(body.length() + chunk.length()).appendBuffer(body).appendBuffer(chunk);
+      }
+    }
+
+    private void refuse() {
+      refused = true;
+      body = null;
+      write(http.response(), Reply.of(413, "Request body too large").header("Connection", "close"));
+      vertx.setTimer(DRAIN_MILLIS, id -> http.connection().close());
+    }
   }
 
   /**
@@ -101,13 +192,13 @@ public final class Routes {
   public void page(String path, String html) {
     registered.add("GET " + path);
     router.route(HttpMethod.GET, path).handler(SecurityHeaders::page)
-        .handler(ctx -> write(ctx, Reply.raw("text/html; charset=utf-8", html)));
+        .handler(ctx -> write(ctx.response(), Reply.raw("text/html; charset=utf-8", html)));
   }
 
   private void route(HttpMethod method, String path, Handler handler, boolean authenticated) {
     registered.add(method.name() + " " + path);
-    router.route(method, path).handler(ctx -> runBlocking(ctx,
-        new Request(ctx, authenticator, json, clientAddress.of(ctx.request()), false), handler, authenticated));
+    router.route(method, path).handler(ctx -> runBlocking(ctx.response(), new Request(ctx.request(), ctx.body().buffer(),
+        ctx::pathParam, authenticator, json, clientAddress.of(ctx.request()), false), handler, authenticated));
   }
 
   /** Every route registered so far, as {@code "METHOD /path"} in Vert.x syntax ({@code :id}, {@code *}). */
@@ -115,7 +206,7 @@ public final class Routes {
     return List.copyOf(registered);
   }
 
-  private void runBlocking(RoutingContext ctx, Request request, Handler handler, boolean authenticated) {
+  private void runBlocking(HttpServerResponse response, Request request, Handler handler, boolean authenticated) {
     vertx.executeBlocking(() -> {
       if (authenticated) {
         request.caller();
@@ -124,35 +215,37 @@ public final class Routes {
     }, false).onComplete(result -> {
       if (result.succeeded()) {
         Object value = result.result();
-        write(ctx, value instanceof Reply reply ? reply : Reply.of(200, value));
+        write(response, value instanceof Reply reply ? reply : Reply.of(200, value));
       } else {
-        write(ctx, ErrorMapper.toReply(result.cause()));
+        write(response, ErrorMapper.toReply(result.cause()));
       }
     });
   }
 
   /** Writes a reply: the envelope, or a raw body. */
-  void write(RoutingContext ctx, Reply reply) {
-    HttpServerResponse response = ctx.response();
+  Future<Void> write(HttpServerResponse response, Reply reply) {
     if (response.ended()) {
-      return;
+      return Future.succeededFuture();
     }
     response.setStatusCode(reply.status);
     reply.headers.forEach(response::putHeader);
     if (reply.rawContentType != null) {
-      response.putHeader("Content-Type", reply.rawContentType).end((String) reply.body);
-      return;
+      return response.putHeader(HttpHeaders.CONTENT_TYPE, reply.rawContentType).end((String) reply.body);
     }
-    Map<String, Object> envelope = new LinkedHashMap<>();
-    envelope.put("status", reply.status);
-    envelope.put("body", reply.body);
     String text;
-    try {
-      text = json.writeValueAsString(envelope);
-    } catch (JsonProcessingException e) {
-      response.setStatusCode(500);
-      text = "{\"status\":500,\"body\":\"Internal server error\"}";
+    if (reply.body instanceof JsonText written) {
+      text = "{\"status\":" + reply.status + ",\"body\":" + written.text() + "}";
+    } else {
+      Map<String, Object> envelope = new LinkedHashMap<>();
+      envelope.put("status", reply.status);
+      envelope.put("body", reply.body);
+      try {
+        text = json.writeValueAsString(envelope);
+      } catch (JsonProcessingException e) {
+        response.setStatusCode(500);
+        text = "{\"status\":500,\"body\":\"Internal server error\"}";
+      }
     }
-    response.putHeader("Content-Type", "application/json").end(text);
+    return response.putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(text);
   }
 }

@@ -71,14 +71,24 @@ public final class WebServer {
       router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       apis.forEach(api -> api.routes(routes));
       WebServer.this.routes = routes.registered();
-      router.errorHandler(404, ctx -> routes.write(ctx, Reply.of(404, "Not found")));
-      router.errorHandler(405, ctx -> routes.write(ctx, Reply.of(405, "Method not allowed")));
-      router.errorHandler(413, ctx -> routes.write(ctx, Reply.of(413, "Request body too large")));
-      router.errorHandler(400, ctx -> routes.write(ctx, Reply.of(400, "Bad request")));
-      router.errorHandler(500, ctx -> routes.write(ctx, ErrorMapper.toReply(failure(ctx))));
+      router.errorHandler(404, ctx -> routes.write(ctx.response(), Reply.of(404, "Not found")));
+      router.errorHandler(405, ctx -> routes.write(ctx.response(), Reply.of(405, "Method not allowed")));
+      router.errorHandler(413, ctx -> routes.write(ctx.response(), Reply.of(413, "Request body too large")));
+      router.errorHandler(400, ctx -> routes.write(ctx.response(), Reply.of(400, "Bad request")));
+      router.errorHandler(500, ctx -> routes.write(ctx.response(), ErrorMapper.toReply(failure(ctx))));
+      // No WebSocket is ever served: without its compression extensions Netty's pipeline loses a
+      // handler that otherwise inspects every request and response.
       HttpServerOptions options = new HttpServerOptions().setHost(host).setCompressionSupported(false)
+          .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
           .setMaxHeaderSize(16 * 1024);
-      return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(WebServer::invalidRequest)
+      // The hot endpoints are answered before the router; everything else goes through it.
+      return vertx.createHttpServer(options)
+          .requestHandler(request -> {
+            if (!routes.serveHot(request)) {
+              router.handle(request);
+            }
+          })
+          .invalidRequestHandler(WebServer::invalidRequest)
           .listen(listenPort)
           .onSuccess(server -> port = server.actualPort());
     }

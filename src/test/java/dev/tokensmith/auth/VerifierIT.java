@@ -10,7 +10,13 @@ import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.tokens.TokenVerifier.CacheStats;
 import dev.tokensmith.web.IsoTime;
+import dev.tokensmith.web.WebServer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,5 +243,105 @@ class VerifierIT {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("X-Auth-User-Id")).isNull();
     assertThat(r.header("X-Auth-Token-Id")).isEqualTo(Long.toString(shared.id()));
+  }
+
+  @Test
+  void checkWhenSharedTokenThenNoUserAndNoExpiry() {
+    Issued shared = fixtures.sharedToken(admin.session(), List.of("analytic"));
+    Response r = check(shared.auth(), Map.of());
+    assertThat(r.status()).as("%s", r).isEqualTo(200);
+    assertThat(r.body().path("user_id").isNull()).isTrue();
+    assertThat(r.body().path("shared").asBoolean()).isTrue();
+    assertThat(r.body().path("token_id").asLong()).isEqualTo(shared.id());
+    assertThat(r.body().path("expire_at").isNull()).isTrue();
+  }
+
+  @Test
+  void hotEndpointsWhenAnsweredThenSecurityHeadersAsEverywhere() {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    for (Response r : List.of(check(t.auth(), Map.of()), check(Auth.NONE, Map.of()), server.http.get("/healthz", Auth.NONE),
+        forward(t.auth(), "GET", "/api/attacks"))) {
+      assertThat(r.header("X-Content-Type-Options")).as("%s", r).isEqualTo("nosniff");
+      assertThat(r.header("Cache-Control")).as("%s", r).isEqualTo("no-store");
+      assertThat(r.header("Content-Security-Policy")).as("%s", r).startsWith("default-src 'none'");
+    }
+  }
+
+  @Test
+  void checkWhenBodyArrivesInChunksThenReadWhole() throws IOException {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    String granted = chunked(t.secret(), "{\"permission\":", "\"attacks:view\"}");
+    String refused = chunked(t.secret(), "{\"permission\":", "\"users:view\"}");
+
+    assertThat(granted).startsWith("HTTP/1.1 200");
+    assertThat(refused).startsWith("HTTP/1.1 403");
+  }
+
+  @Test
+  void checkWhenBodyOver64KibThenPayloadTooLargeWhetherDeclaredOrNot() throws IOException {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    String padding = "{\"pad\":\"" + "x".repeat(WebServer.MAX_BODY_BYTES) + "\"}";
+
+    Response declared = server.http.post("/v2/auth/check", t.auth(), padding);
+    String undeclared = chunked(t.secret(), padding.substring(0, 40_000), padding.substring(40_000));
+
+    assertThat(declared.status()).isEqualTo(413);
+    assertThat(declared.body().asText()).isEqualTo("Request body too large");
+    assertThat(undeclared).startsWith("HTTP/1.1 413").contains("\"status\":413");
+  }
+
+  @Test
+  void checkWhenClientExpectsContinueThenContinuedAndAnswered() throws IOException {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    String body = "{\"permission\":\"attacks:view\"}";
+    try (Socket socket = new Socket("127.0.0.1", server.app.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v2/auth/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-WallarmApi-Token: " + t.secret()
+          + "\r\nExpect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      assertThat(readLine(in)).isEqualTo("HTTP/1.1 100 Continue");
+      assertThat(readLine(in)).isEmpty();
+      out.write(body.getBytes(StandardCharsets.US_ASCII));
+      assertThat(readLine(in)).isEqualTo("HTTP/1.1 200 OK");
+    }
+  }
+
+  @Test
+  void checkWhenOtherMethodOrSpellingThenAnsweredAsByTheRouter() {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    assertThat(server.http.get("/v2/auth/check", t.auth()).status()).isEqualTo(405);
+    assertThat(server.http.post("/healthz", Auth.NONE, Map.of()).status()).isEqualTo(405);
+    Response slash = server.http.post("/v2/auth/check/", t.auth(), Map.of("permission", "attacks:view"));
+    assertThat(slash.status()).as("%s", slash).isEqualTo(200);
+    assertThat(slash.body().path("token_id").asLong()).isEqualTo(t.id());
+  }
+
+  /** POST /v2/auth/check with the body sent in chunks of unannounced length: the raw answer. */
+  private static String chunked(String secret, String... chunks) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.app.port())) {
+      socket.setSoTimeout(10_000);
+      StringBuilder request = new StringBuilder("POST /v2/auth/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "X-WallarmApi-Token: " + secret + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+      for (String chunk : chunks) {
+        request.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+      }
+      socket.getOutputStream().write(request.append("0\r\n\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+      try {
+        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (SocketException e) {
+        return "";  // the server may close before reading everything; the tests then see no answer
+      }
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
   }
 }
