@@ -22,8 +22,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * Decides whether a secret authenticates (SPEC 3): checksum, digest, enabled, expiry, client,
@@ -47,7 +49,10 @@ public final class TokenVerifier {
   private final Cache<Digest, Boolean> unknown;
   // Owners shared by every cached token of theirs: one object per user, not one per token.
   private final Cache<Long, User> owners;
-  // Bumped by every eviction: a load that started before one does not put its (maybe stale) result.
+  // Token id → its cached digest(s): a Digest, or a Digest[] while a renewed token's previous value is
+  // in its grace period. A token's change evicts its entries without scanning the cache.
+  private final ConcurrentHashMap<Long, Object> digestsByToken = new ConcurrentHashMap<>();
+  // Bumped by every eviction: a load that started before one does not keep its (maybe stale) result.
   private final AtomicLong epoch = new AtomicLong();
   private final LongAdder hits = new LongAdder();
   private final LongAdder unknownHits = new LongAdder();
@@ -62,8 +67,9 @@ public final class TokenVerifier {
     this.clock = clock;
     // Entries age on the injected clock, so tests move time instead of waiting.
     Ticker ticker = () -> clock.millis() * 1_000_000L;
-    this.known = Caffeine.newBuilder().ticker(ticker)
-        .expireAfterWrite(cacheLifetime).maximumSize(cacheSize).build();
+    this.known = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(cacheLifetime).maximumSize(cacheSize)
+        .<Digest, Snapshot>evictionListener((digest, snapshot, cause) -> unindex(snapshot.token().id(), digest))
+        .build();
     this.unknown = Caffeine.newBuilder().ticker(ticker)
         .expireAfterWrite(UNKNOWN_LIFETIME).maximumSize(Math.max(1000, cacheSize / 10)).build();
     this.owners = Caffeine.newBuilder().ticker(ticker)
@@ -139,8 +145,40 @@ public final class TokenVerifier {
     Snapshot snapshot = snapshot(match.get());
     if (epoch.get() == before) {
       known.put(digest, snapshot);
+      digestsByToken.merge(snapshot.token().id(), digest, TokenVerifier::withDigest);
+      if (epoch.get() != before) {
+        // A change arrived between the check and the put: what was read may already be stale.
+        known.invalidate(digest);
+      }
     }
     return snapshot;
+  }
+
+  private static Object withDigest(Object held, Object added) {
+    for (Digest digest : digests(held)) {
+      if (digest.equals(added)) {
+        return held;
+      }
+    }
+    Digest[] before = digests(held);
+    Digest[] after = Arrays.copyOf(before, before.length + 1);
+    after[before.length] = (Digest) added;
+    return after;
+  }
+
+  private static Digest[] digests(Object held) {
+    return held instanceof Digest one ? new Digest[] {one} : (Digest[]) held;
+  }
+
+  // An entry left the cache by itself (size, lifetime). It may already be back (reloaded): then it stays indexed.
+  private void unindex(long tokenId, Digest gone) {
+    digestsByToken.computeIfPresent(tokenId, (id, held) -> {
+      if (known.asMap().containsKey(gone)) {
+        return held;
+      }
+      Digest[] rest = Arrays.stream(digests(held)).filter(d -> !d.equals(gone)).toArray(Digest[]::new);
+      return rest.length == 0 ? null : rest.length == 1 ? rest[0] : rest;
+    });
   }
 
   private Snapshot snapshot(SecretMatch match) {
@@ -178,17 +216,32 @@ public final class TokenVerifier {
     switch (change.kind()) {
       case ALL -> {
         known.invalidateAll();
+        digestsByToken.clear();
         owners.invalidateAll();
       }
-      case TOKEN -> known.asMap().values().removeIf(s -> s.token().id() == change.id());
+      case TOKEN -> {
+        Object held = digestsByToken.remove(change.id());
+        if (held != null) {
+          known.invalidateAll(Arrays.asList(digests(held)));
+        }
+      }
       case USER -> {
         owners.invalidate(change.id());
-        known.asMap().values().removeIf(s -> s.owner() != null && s.owner().id() == change.id());
+        evictWhere(s -> s.owner() != null && s.owner().id() == change.id());
       }
-      case CLIENT -> known.asMap().values().removeIf(s -> s.tokenClient() != null && s.tokenClient().id() == change.id()
+      case CLIENT -> evictWhere(s -> s.tokenClient() != null && s.tokenClient().id() == change.id()
           || s.ownerClient() != null && s.ownerClient().id() == change.id());
       default -> throw new IllegalStateException("unknown change " + change);
     }
+  }
+
+  // A user's or a client's change: rare, and it may touch any number of tokens, so the cache is scanned.
+  private void evictWhere(Predicate<Snapshot> stale) {
+    known.asMap().forEach((digest, snapshot) -> {
+      if (stale.test(snapshot) && known.asMap().remove(digest, snapshot)) {
+        unindex(snapshot.token().id(), digest);
+      }
+    });
   }
 
   /** Cache counters since start: answers from the token cache, from the unknown cache, database loads. */

@@ -14,14 +14,19 @@ import dev.tokensmith.web.WebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,6 +160,29 @@ class VerifierIT {
     for (Issued t : List.of(disabled, deleted, renewed)) {
       assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
     }
+  }
+
+  @Test
+  void checkWhenRenewedTwiceWhileBothValuesCachedThenEveryOldValueRefusedAndOtherTokensStayCached() {
+    Issued bystander = fixtures.token(admin.session(), List.of("analytic"));
+    Issued first = fixtures.token(admin.session(), List.of("analytic"));
+    assertThat(check(bystander.auth(), Map.of()).status()).isEqualTo(200);
+    assertThat(check(first.auth(), Map.of()).status()).isEqualTo(200);
+    String renew = "/v2/api_tokens/" + first.id() + "/secret";
+    Issued second = new Issued(first.id(),
+        server.http.post(renew, admin.session(), Map.of("grace_seconds", 60)).body().path("secret").asText());
+    assertThat(check(first.auth(), Map.of()).status()).isEqualTo(200);
+    assertThat(check(second.auth(), Map.of()).status()).isEqualTo(200);
+
+    Issued third = new Issued(first.id(), server.http.post(renew, admin.session(), Map.of()).body().path("secret").asText());
+    CacheStats before = stats();
+
+    assertThat(check(first.auth(), Map.of()).status()).isEqualTo(401);
+    assertThat(check(second.auth(), Map.of()).status()).isEqualTo(401);
+    assertThat(check(third.auth(), Map.of()).status()).isEqualTo(200);
+    assertThat(check(bystander.auth(), Map.of()).status()).isEqualTo(200);
+    // The two old values and the new one were looked up again; the bystander was answered from memory.
+    assertThat(stats().loads() - before.loads()).isEqualTo(3);
   }
 
   @Test
@@ -315,6 +343,45 @@ class VerifierIT {
     Response slash = server.http.post("/v2/auth/check/", t.auth(), Map.of("permission", "attacks:view"));
     assertThat(slash.status()).as("%s", slash).isEqualTo(200);
     assertThat(slash.body().path("token_id").asLong()).isEqualTo(t.id());
+  }
+
+  @Test
+  void checkWhenCallerKeepsConnectionOpenThenEveryRequestAnsweredOnIt() throws IOException {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    String request = "POST /v2/auth/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-WallarmApi-Token: " + t.secret()
+        + "\r\nContent-Length: 2\r\n\r\n{}";
+    try (Socket socket = new Socket("127.0.0.1", server.app.port())) {
+      socket.setSoTimeout(10_000);
+      InputStream in = socket.getInputStream();
+      for (int i = 0; i < 3; i++) {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        assertThat(readLine(in)).isEqualTo("HTTP/1.1 200 OK");
+        int length = -1;
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+          assertThat(line.toLowerCase(Locale.ROOT)).doesNotStartWith("connection: close");
+          if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+            length = Integer.parseInt(line.substring(15).trim());
+          }
+        }
+        assertThat(new String(in.readNBytes(length), StandardCharsets.UTF_8)).contains("\"token_id\":" + t.id());
+      }
+    }
+  }
+
+  @Test
+  void checkWhenHttp2CleartextThenServedOverIt() throws Exception {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.app.port() + "/v2/auth/check"))
+        .header("X-WallarmApi-Token", t.secret()).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+
+    // The first request upgrades the connection (h2c); the second one travels on HTTP/2 itself.
+    client.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> answer = client.send(request, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).contains("\"token_id\":" + t.id());
   }
 
   /** POST /v2/auth/check with the body sent in chunks of unannounced length: the raw answer. */
