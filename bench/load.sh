@@ -5,7 +5,7 @@
 #
 #   bench/load.sh [tokens in the database=1000] [pool size=1000] [seconds per run=10]
 #   PRESET=deploy bench/load.sh …   tokens of another role preset (a smaller permission list in each answer)
-#   WARMUP=30 bench/load.sh …       a longer warm-up (default 30 s: the JIT is still compiling before that)
+#   WARMUP=120 bench/load.sh …      a longer warm-up (default 60 s: on 2 cores C2 is still recompiling the hot path before that)
 #   ROUNDS=5 bench/load.sh …        runs per figure (default 3); each figure is the median of its runs,
 #                                   the two endpoints alternating so that both see the same machine
 #   BARE=1 bench/load.sh …          the same load against a bare Vert.x server (the floor of this machine:
@@ -68,8 +68,8 @@ field() { sed -E "s/.*$1=([0-9.]+).*/\\1/"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Warm up: JIT, and every pooled token into the verification cache.
-METHOD=POST wrk -t2 -c64 -d"${WARMUP:-30}s" -s bench/pool.lua "http://127.0.0.1:$PORT/v2/auth/check" >/dev/null
-METHOD=GET wrk -t2 -c64 -d10s -s bench/pool.lua "http://127.0.0.1:$PORT/healthz" >/dev/null
+METHOD=POST wrk -t2 -c64 -d"${WARMUP:-60}s" -s bench/pool.lua "http://127.0.0.1:$PORT/v2/auth/check" >/dev/null
+METHOD=GET wrk -t2 -c64 -d20s -s bench/pool.lua "http://127.0.0.1:$PORT/healthz" >/dev/null
 
 echo "$SERVER; tokens in database: $TOKENS (preset ${PRESET:-partner_admin}), pool: $POOL, ${SECONDS_PER_RUN}s per run," \
   "median of $ROUNDS; JDK: $(java -version 2>&1 | head -1)"
