@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.ArrayList;
@@ -131,6 +132,7 @@ public final class Routes {
     private final HttpServerRequest http;
     private final Consumer<Buffer> then;
     private Buffer body;
+    private boolean growable;
     private boolean refused;
 
     BodyReader(HttpServerRequest http, Consumer<Buffer> then) {
@@ -139,9 +141,7 @@ public final class Routes {
     }
 
     void start() {
-      String length = http.getHeader(HttpHeaders.CONTENT_LENGTH);
-      if (length != null && (length.length() > 9 || !length.chars().allMatch(Character::isDigit)
-          || Integer.parseInt(length) > WebServer.MAX_BODY_BYTES)) {
+      if (declaredTooLarge(http.getHeader(HttpHeaders.CONTENT_LENGTH))) {
         refuse();
       } else if (HttpHeaders.CONTINUE.toString().equalsIgnoreCase(http.getHeader(HttpHeaders.EXPECT))) {
         http.response().writeContinue();
@@ -149,7 +149,7 @@ public final class Routes {
       http.handler(this::chunk);
       http.endHandler(v -> {
         if (refused) {
-          http.connection().close();
+          close();
         } else {
           then.accept(body);
         }
@@ -165,15 +165,39 @@ public final class Routes {
       } else if (body == null) {
         body = chunk;
       } else {
-        body = Buffer.buffer(body.length() + chunk.length()).appendBuffer(body).appendBuffer(chunk);
+        if (!growable) {
+          // A body in several chunks goes into one buffer that grows by doubling, never copied per chunk.
+          body = Buffer.buffer(2 * (body.length() + chunk.length())).appendBuffer(body);
+          growable = true;
+        }
+        body.appendBuffer(chunk);
       }
+    }
+
+    // Netty has already refused a Content-Length that is not a number; anything odd here is refused too.
+    private static boolean declaredTooLarge(String length) {
+      if (length == null) {
+        return false;
+      }
+      if (length.isEmpty() || length.length() > 9 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return true;
+      }
+      return Integer.parseInt(length) > WebServer.MAX_BODY_BYTES;
     }
 
     private void refuse() {
       refused = true;
       body = null;
-      write(http.response(), Reply.of(413, "Request body too large").header("Connection", "close"));
-      vertx.setTimer(DRAIN_MILLIS, id -> http.connection().close());
+      Reply tooLarge = Reply.of(413, "Request body too large");
+      write(http.response(), http.version() == HttpVersion.HTTP_2 ? tooLarge : tooLarge.header("Connection", "close"));
+      vertx.setTimer(DRAIN_MILLIS, id -> close());
+    }
+
+    // On HTTP/2 the answer has ended the stream; the connection carries other streams and stays.
+    private void close() {
+      if (http.version() != HttpVersion.HTTP_2) {
+        http.connection().close();
+      }
     }
   }
 

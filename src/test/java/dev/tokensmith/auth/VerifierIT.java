@@ -384,6 +384,37 @@ class VerifierIT {
     assertThat(answer.body()).contains("\"token_id\":" + t.id());
   }
 
+  @Test
+  void checkWhenBodyArrivesInManyTinyChunksThenReadWhole() throws IOException {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    String body = "{\"permission\":\"attacks:view\",\"pad\":\"" + "x".repeat(20_000) + "\"}";
+
+    String answer = chunked(t.secret(), body.split(""));
+
+    assertThat(answer).startsWith("HTTP/1.1 200").contains("\"token_id\":" + t.id());
+  }
+
+  @Test
+  void checkWhenBodyTooLargeOverHttp2ThenRefusedAndConnectionKeepsServing() throws Exception {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+    String base = "http://127.0.0.1:" + server.app.port();
+    client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    String padding = "{\"pad\":\"" + "x".repeat(WebServer.MAX_BODY_BYTES) + "\"}";
+
+    HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/auth/check"))
+        .header("X-WallarmApi-Token", t.secret()).POST(HttpRequest.BodyPublishers.ofString(padding)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> after = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/auth/check"))
+        .header("X-WallarmApi-Token", t.secret()).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(refused.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(refused.statusCode()).isEqualTo(413);
+    assertThat(after.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(after.statusCode()).isEqualTo(200);
+  }
+
   /** POST /v2/auth/check with the body sent in chunks of unannounced length: the raw answer. */
   private static String chunked(String secret, String... chunks) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.app.port())) {
