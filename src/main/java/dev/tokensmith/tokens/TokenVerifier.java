@@ -155,12 +155,10 @@ public final class TokenVerifier {
   }
 
   private static Object withDigest(Object held, Object added) {
-    for (Digest digest : digests(held)) {
-      if (digest.equals(added)) {
-        return held;
-      }
-    }
     Digest[] before = digests(held);
+    if (Arrays.asList(before).contains(added)) {
+      return held;
+    }
     Digest[] after = Arrays.copyOf(before, before.length + 1);
     after[before.length] = (Digest) added;
     return after;

@@ -24,6 +24,16 @@ public final class Reply {
     return new Reply(status, body, null);
   }
 
+  /** What a handler returned, as the reply to send: a {@link Reply} as it is, anything else as a 200 body. */
+  static Reply from(Object value) {
+    return value instanceof Reply reply ? reply : of(200, value);
+  }
+
+  /** The answer to a body over {@link WebServer#MAX_BODY_BYTES}, from the router or the hot lane. */
+  static Reply bodyTooLarge() {
+    return of(413, "Request body too large");
+  }
+
   /** A raw text body (not enveloped) with its content type. */
   public static Reply raw(String contentType, String text) {
     return new Reply(200, text, contentType);

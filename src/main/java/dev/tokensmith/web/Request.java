@@ -31,7 +31,8 @@ public final class Request {
   private final UnaryOperator<String> pathParams;
   private final Authenticator authenticator;
   private final ObjectMapper json;
-  private final String ip;
+  private final ClientAddress clientAddress;
+  private String ip;
   private boolean onEventLoop;
   private Caller caller;
   private JsonBody body;
@@ -41,13 +42,13 @@ public final class Request {
    * @param pathParams a path parameter's value by name, or null
    */
   Request(HttpServerRequest http, Buffer rawBody, UnaryOperator<String> pathParams, Authenticator authenticator,
-      ObjectMapper json, String ip, boolean onEventLoop) {
+      ObjectMapper json, ClientAddress clientAddress, boolean onEventLoop) {
     this.http = http;
     this.rawBody = rawBody;
     this.pathParams = pathParams;
     this.authenticator = authenticator;
     this.json = json;
-    this.ip = ip;
+    this.clientAddress = clientAddress;
     this.onEventLoop = onEventLoop;
   }
 
@@ -81,11 +82,11 @@ public final class Request {
     boolean changing = method != HttpMethod.GET && method != HttpMethod.HEAD;
     if (token != null) {
       // First found wins: with a token, the legacy pair and the session cookie are never looked at.
-      return new Credentials(token, null, null, null, null, changing, ip);
+      return new Credentials(token, null, null, null, null, changing, ip());
     }
     return new Credentials(null, http.getHeader("X-WallarmAPI-UUID"),
         http.getHeader("X-WallarmAPI-Secret"), sessionCookie().orElse(null),
-        http.getHeader("X-CSRF-Token"), changing, ip);
+        http.getHeader("X-CSRF-Token"), changing, ip());
   }
 
   public Optional<String> sessionCookie() {
@@ -129,6 +130,9 @@ public final class Request {
 
   /** The caller's address (the peer, or the forwarded client address behind a trusted proxy). */
   public String ip() {
+    if (ip == null) {
+      ip = clientAddress.of(http);
+    }
     return ip;
   }
 

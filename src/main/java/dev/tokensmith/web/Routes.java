@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.storage.BlockingNotAllowed;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -28,13 +27,13 @@ import java.util.function.UnaryOperator;
  * place where blocking work leaves the event loop.
  */
 public final class Routes {
+  private static final CharSequence JSON_TYPE = HttpHeaders.createOptimized("application/json");
+
   private final Vertx vertx;
   private final Router router;
   private final Authenticator authenticator;
   private final ObjectMapper json;
   private final ClientAddress clientAddress;
-  private static final CharSequence JSON_TYPE = HttpHeaders.createOptimized("application/json");
-
   private final List<String> registered = new ArrayList<>();
   private final Map<String, HotRoute> hot = new HashMap<>();
 
@@ -103,7 +102,7 @@ public final class Routes {
   }
 
   private void runFast(HttpServerRequest http, Buffer body, UnaryOperator<String> pathParams, Handler handler) {
-    Request request = new Request(http, body, pathParams, authenticator, json, clientAddress.of(http), true);
+    Request request = new Request(http, body, pathParams, authenticator, json, clientAddress, true);
     Object value;
     try {
       value = handler.handle(request);
@@ -115,7 +114,7 @@ public final class Routes {
       write(http.response(), ErrorMapper.toReply(e));
       return;
     }
-    write(http.response(), value instanceof Reply reply ? reply : Reply.of(200, value));
+    write(http.response(), Reply.from(value));
   }
 
   private record HotRoute(HttpMethod method, Handler handler) {
@@ -188,7 +187,7 @@ public final class Routes {
     private void refuse() {
       refused = true;
       body = null;
-      Reply tooLarge = Reply.of(413, "Request body too large");
+      Reply tooLarge = Reply.bodyTooLarge();
       write(http.response(), http.version() == HttpVersion.HTTP_2 ? tooLarge : tooLarge.header("Connection", "close"));
       vertx.setTimer(DRAIN_MILLIS, id -> close());
     }
@@ -222,7 +221,7 @@ public final class Routes {
   private void route(HttpMethod method, String path, Handler handler, boolean authenticated) {
     registered.add(method.name() + " " + path);
     router.route(method, path).handler(ctx -> runBlocking(ctx.response(), new Request(ctx.request(), ctx.body().buffer(),
-        ctx::pathParam, authenticator, json, clientAddress.of(ctx.request()), false), handler, authenticated));
+        ctx::pathParam, authenticator, json, clientAddress, false), handler, authenticated));
   }
 
   /** Every route registered so far, as {@code "METHOD /path"} in Vert.x syntax ({@code :id}, {@code *}). */
@@ -238,8 +237,7 @@ public final class Routes {
       return handler.handle(request);
     }, false).onComplete(result -> {
       if (result.succeeded()) {
-        Object value = result.result();
-        write(response, value instanceof Reply reply ? reply : Reply.of(200, value));
+        write(response, Reply.from(result.result()));
       } else {
         write(response, ErrorMapper.toReply(result.cause()));
       }
@@ -247,14 +245,15 @@ public final class Routes {
   }
 
   /** Writes a reply: the envelope, or a raw body. */
-  Future<Void> write(HttpServerResponse response, Reply reply) {
+  void write(HttpServerResponse response, Reply reply) {
     if (response.ended()) {
-      return Future.succeededFuture();
+      return;
     }
     response.setStatusCode(reply.status);
     reply.headers.forEach(response::putHeader);
     if (reply.rawContentType != null) {
-      return response.putHeader(HttpHeaders.CONTENT_TYPE, reply.rawContentType).end((String) reply.body);
+      response.putHeader(HttpHeaders.CONTENT_TYPE, reply.rawContentType).end((String) reply.body);
+      return;
     }
     String text;
     if (reply.body instanceof JsonText written) {
@@ -270,6 +269,6 @@ public final class Routes {
         text = "{\"status\":500,\"body\":\"Internal server error\"}";
       }
     }
-    return response.putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(text);
+    response.putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(text);
   }
 }

@@ -73,7 +73,7 @@ public final class WebServer {
       WebServer.this.routes = routes.registered();
       router.errorHandler(404, ctx -> routes.write(ctx.response(), Reply.of(404, "Not found")));
       router.errorHandler(405, ctx -> routes.write(ctx.response(), Reply.of(405, "Method not allowed")));
-      router.errorHandler(413, ctx -> routes.write(ctx.response(), Reply.of(413, "Request body too large")));
+      router.errorHandler(413, ctx -> routes.write(ctx.response(), Reply.bodyTooLarge()));
       router.errorHandler(400, ctx -> routes.write(ctx.response(), Reply.of(400, "Bad request")));
       router.errorHandler(500, ctx -> routes.write(ctx.response(), ErrorMapper.toReply(failure(ctx))));
       // No WebSocket is ever served: without its compression extensions Netty's pipeline loses a
