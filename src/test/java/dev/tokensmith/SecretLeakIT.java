@@ -11,7 +11,7 @@ import dev.tokensmith.testing.SecretLedger;
 import dev.tokensmith.testing.TestServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * check itself can fail.
  */
 class SecretLeakIT {
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
 
@@ -30,11 +31,6 @@ class SecretLeakIT {
   static void start() {
     server = TestServer.start();
     fixtures = new Fixtures(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

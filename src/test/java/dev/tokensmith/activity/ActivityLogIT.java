@@ -19,7 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class ActivityLogIT {
   private static final String LOCAL = "127.0.0.1";
 
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
 
@@ -37,11 +38,6 @@ class ActivityLogIT {
   static void start() {
     server = TestServer.start();
     fixtures = new Fixtures(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  * case, against the expectations written by hand in {@link ExpectedMatrix}.
  */
 class AuthorizationMatrixIT {
+  @AutoClose
   static TestServer server;
   static MatrixWorld world;
   static MatrixRequests requests;
@@ -32,13 +33,6 @@ class AuthorizationMatrixIT {
     server = TestServer.start();
     world = new MatrixWorld(server);
     requests = new MatrixRequests(world);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test

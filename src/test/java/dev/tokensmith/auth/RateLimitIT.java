@@ -15,7 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +29,7 @@ class RateLimitIT {
   private static final int LIMIT = 3;
   private static final AtomicInteger ADDRESS = new AtomicInteger(10);
 
+  @AutoClose
   static TestServer server;
   static TestUser user;
   static Issued token;
@@ -43,11 +44,6 @@ class RateLimitIT {
     token = fixtures.token(user.session(), List.of("admin"));
     deleted = fixtures.token(user.session(), List.of("admin"));
     assertThat(server.http.delete("/v2/api_tokens/" + deleted.id(), user.session()).status()).isEqualTo(200);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @BeforeEach

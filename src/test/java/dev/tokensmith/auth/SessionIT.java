@@ -10,7 +10,7 @@ import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * client ends access at once (spec 1.1, 1.2) — sessions and tokens alike.
  */
 class SessionIT {
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
 
@@ -26,11 +27,6 @@ class SessionIT {
   static void start() {
     server = TestServer.start();
     fixtures = new Fixtures(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

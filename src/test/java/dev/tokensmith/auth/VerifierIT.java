@@ -28,12 +28,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The verifier endpoints (SPEC 4.9) and their cache: same credential rules, same answers. */
 class VerifierIT {
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static long tenant;
@@ -59,11 +60,6 @@ class VerifierIT {
     tenant = fixtures.tenant("Verified");
     admin = fixtures.user(tenant, "admin");
     analyst = fixtures.user(tenant, "auditor");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static Response check(Auth auth, Object body) {

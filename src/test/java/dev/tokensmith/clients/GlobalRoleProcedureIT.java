@@ -9,12 +9,13 @@ import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The documented procedure for a token with a global role, replayed to the letter over HTTP. */
 class GlobalRoleProcedureIT {
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
 
@@ -22,11 +23,6 @@ class GlobalRoleProcedureIT {
   static void start() {
     server = TestServer.start();
     fixtures = new Fixtures(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   /** Steps 1–4: log in, read id and client_id, create the token, read its secret. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.TestServer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,6 +18,7 @@ import org.openqa.selenium.support.ui.Select;
 class ActivityBrowserTest {
   @RegisterExtension
   static Browser browser = new Browser();
+  @AutoClose
   static TestServer server;
   static Fixtures.TestUser admin;
 
@@ -37,11 +38,6 @@ class ActivityBrowserTest {
     browser.submit(browser.dialog("secret-dialog"));
     browser.rowAction(browser.row("token-row", "Audit me"), "disable");
     browser.until(d -> browser.row("token-row", "Audit me").getAttribute("class").contains("is-disabled"));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static void openActivity() {

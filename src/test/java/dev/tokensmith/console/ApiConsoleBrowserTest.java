@@ -7,7 +7,7 @@ import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,6 +20,7 @@ class ApiConsoleBrowserTest {
 
   @RegisterExtension
   static Browser browser = new Browser();
+  @AutoClose
   static TestServer server;
   static Fixtures.TestUser analyst;
 
@@ -29,11 +30,6 @@ class ApiConsoleBrowserTest {
     Fixtures fixtures = new Fixtures(server);
     browser.base(server.baseUrl());
     analyst = fixtures.user(fixtures.tenant("Hooli"), "analytic");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   /** The operation block of one method and path, expanded and switched to "Try it out". */

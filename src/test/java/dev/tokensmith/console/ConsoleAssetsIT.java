@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,16 +18,12 @@ import org.junit.jupiter.api.Test;
 class ConsoleAssetsIT {
   private static final Path ASSETS = Path.of("src/main/resources/console");
 
+  @AutoClose
   static TestServer server;
 
   @BeforeAll
   static void start() {
     server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,6 +14,7 @@ import org.openqa.selenium.By;
 class LoginBrowserTest {
   @RegisterExtension
   static Browser browser = new Browser();
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
 
@@ -22,11 +23,6 @@ class LoginBrowserTest {
     server = TestServer.start();
     fixtures = new Fixtures(server);
     browser.base(server.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +22,7 @@ class OpenApiIT {
   private static final Set<String> CONSOLE_ASSETS = Set.of("GET /", "GET /console/*", "GET /console/swagger-ui/*");
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
+  @AutoClose
   static TestServer server;
   static JsonNode doc;
 
@@ -32,11 +33,6 @@ class OpenApiIT {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Content-Type")).startsWith("application/json");
     doc = r.json();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -6,8 +6,8 @@ import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.TestServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +19,7 @@ import org.openqa.selenium.Keys;
 class PhoneLayoutBrowserTest {
   @RegisterExtension
   static Browser browser = new Browser();
+  @AutoClose
   static TestServer server;
   static Fixtures.TestUser admin;
 
@@ -33,11 +34,6 @@ class PhoneLayoutBrowserTest {
     fixtures.token(analyst.session(), Map.of("realname", "T-800 field kit", "permissions", List.of("analytic"),
         "enabled", false));
     fixtures.sharedToken(admin.session(), List.of("analytic"));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @BeforeEach

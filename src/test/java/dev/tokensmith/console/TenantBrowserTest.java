@@ -6,7 +6,7 @@ import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,6 +18,7 @@ import org.openqa.selenium.support.ui.Select;
 class TenantBrowserTest {
   @RegisterExtension
   static Browser browser = new Browser();
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
 
@@ -26,11 +27,6 @@ class TenantBrowserTest {
     server = TestServer.start();
     fixtures = new Fixtures(server);
     browser.base(server.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -11,7 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +25,7 @@ import org.openqa.selenium.support.ui.Select;
 class TokenBrowserTest {
   @RegisterExtension
   static Browser browser = new Browser();
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   Fixtures.TestUser analyst;
@@ -34,11 +35,6 @@ class TokenBrowserTest {
     server = TestServer.start();
     fixtures = new Fixtures(server);
     browser.base(server.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @BeforeEach

@@ -7,7 +7,7 @@ import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,6 +19,7 @@ import org.openqa.selenium.support.ui.Select;
 class TokenVisibilityBrowserTest {
   @RegisterExtension
   static Browser browser = new Browser();
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static Fixtures.TestUser admin;
@@ -36,11 +37,6 @@ class TokenVisibilityBrowserTest {
     fixtures.token(analyst.session(), Map.of("realname", "Analyst own", "permissions", List.of("analytic")));
     fixtures.token(admin.session(), Map.of("realname", "Shared billing", "permissions", List.of("analytic"),
         "shared", true));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static List<String> names() {

@@ -7,7 +7,7 @@ import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +20,7 @@ import org.openqa.selenium.support.ui.Select;
 class UserBrowserTest {
   @RegisterExtension
   static Browser browser = new Browser();
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   long client;
@@ -30,11 +31,6 @@ class UserBrowserTest {
     server = TestServer.start();
     fixtures = new Fixtures(server);
     browser.base(server.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @BeforeEach

@@ -5,22 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Health, readiness, metrics and the headers every answer carries (SPEC 4.11). */
 class OpsIT {
+  @AutoClose
   static TestServer server;
 
   @BeforeAll
   static void start() {
     server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -11,12 +11,13 @@ import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Who may see and do what with tokens: rules T1–T4. */
 class TokenAccessIT {
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static long tenant;
@@ -32,11 +33,6 @@ class TokenAccessIT {
     admin = fixtures.user(tenant, "admin");
     analyst = fixtures.user(tenant, "analytic");
     otherAnalyst = fixtures.user(tenant, "analytic");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

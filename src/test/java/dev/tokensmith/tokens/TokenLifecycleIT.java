@@ -12,13 +12,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A token's life: expiry, disable/enable, cascades from its owner, purge, renew, delete (T5–T12). */
 class TokenLifecycleIT {
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static long tenant;
@@ -36,11 +37,6 @@ class TokenLifecycleIT {
   @BeforeEach
   void login() {
     admin = new TestUser(admin.id(), tenant, admin.email(), server.login(admin.email(), Fixtures.PASSWORD));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static String inFuture(Duration duration) {

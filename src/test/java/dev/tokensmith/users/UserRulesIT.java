@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class UserRulesIT {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
+  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
 
@@ -29,11 +30,6 @@ class UserRulesIT {
   static void start() {
     server = TestServer.start();
     fixtures = new Fixtures(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   // ---- create -------------------------------------------------------------------------------
