@@ -292,6 +292,17 @@ class VerifierIT {
   }
 
   @Test
+  void checkWhenBodyIsNotAJsonObjectThenBadRequestEnvelope() {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    for (String text : List.of("{", "[]", "42", "\"x\"", "{\"permission\":7}", "{\"client_id\":\"x\"}")) {
+      Response r = check(t.auth(), text);
+
+      assertThat(r.status()).as("%s: %s", text, r).isEqualTo(400);
+      assertThat(r.body().isObject()).as("%s: %s", text, r).isTrue();
+    }
+  }
+
+  @Test
   void checkWhenBodyArrivesInChunksThenReadWhole() throws IOException {
     Issued t = fixtures.token(admin.session(), List.of("analytic"));
     String granted = chunked(t.secret(), "{\"permission\":", "\"attacks:view\"}");
