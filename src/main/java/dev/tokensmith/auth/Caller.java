@@ -27,6 +27,11 @@ public record Caller(User user, Client userClient, ApiToken token, Client tokenC
     return token != null ? tokenClient : userClient;
   }
 
+  /** The same caller with the user as read again (under their row lock, inside a change). */
+  public Caller withUser(User current) {
+    return new Caller(current, userClient, token, tokenClient, ip);
+  }
+
   /** The user's id, or the shared token's creator id. */
   public long actingUserId() {
     return user != null ? user.id() : token.createdBy();

@@ -75,16 +75,18 @@ public final class ClientApi implements Api {
     Integer max = fields.number("max_tokens", 0, Integer.MAX_VALUE).map(Long::intValue).orElse(null);
     Caller caller = request.caller();
     Partner partner = partnerOf(caller, "clients:update");
-    Client before = clients.find(id).filter(c -> c.partnerId() != null && c.partnerId() == partner.id())
-        .orElseThrow(ServiceException::notFound);
-    if (Boolean.FALSE.equals(enabled) && before.technical()) {
-      // Disabling the technical tenant would lock out every global user, the caller first.
-      throw ValidationException.of("enabled", NOT_ALLOWED, false);
-    }
-    Client after = new Client(before.id(), before.uuid(), name != null ? name : before.name(), before.vulnPrefix(),
-        enabled != null ? enabled : before.enabled(), before.partnerId(), before.technical(),
-        showOnce != null ? showOnce : before.showOnce(), maxGiven ? max : before.maxTokens(), before.createAt());
-    return view(clients.update(before, after, caller.origin()));
+    return view(clients.update(id, before -> {
+      if (before.partnerId() == null || before.partnerId() != partner.id()) {
+        throw ServiceException.notFound();
+      }
+      if (Boolean.FALSE.equals(enabled) && before.technical()) {
+        // Disabling the technical tenant would lock out every global user, the caller first.
+        throw ValidationException.of("enabled", NOT_ALLOWED, false);
+      }
+      return new Client(before.id(), before.uuid(), name != null ? name : before.name(), before.vulnPrefix(),
+          enabled != null ? enabled : before.enabled(), before.partnerId(), before.technical(),
+          showOnce != null ? showOnce : before.showOnce(), maxGiven ? max : before.maxTokens(), before.createAt());
+    }, caller.origin()));
   }
 
   private Object partnerClients(Request request) {

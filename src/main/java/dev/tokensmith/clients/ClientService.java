@@ -4,6 +4,7 @@ import dev.tokensmith.activity.ActivityLog;
 import dev.tokensmith.activity.Origin;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import java.security.SecureRandom;
@@ -13,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -107,9 +109,22 @@ public final class ClientService {
     return store.listByPartner(partnerId, ids, limit, offset);
   }
 
-  /** Writes the new values of a client and records what changed. */
-  public Client update(Client before, Client after, Origin origin) {
+  /**
+   * The client as it is now, its row locked until the caller's transaction ends (a change that counts
+   * or reads the client's rows to decide, such as a token limit, takes turns this way); or empty.
+   */
+  public Optional<Client> lock(long id) {
+    return store.lock(id);
+  }
+
+  /**
+   * Changes a client: {@code change} gets the client as read under its row lock and returns its new
+   * values (or throws to refuse); the new values are written and what changed is recorded.
+   */
+  public Client update(long id, UnaryOperator<Client> change, Origin origin) {
     return db.inTransaction(() -> {
+      Client before = store.lock(id).orElseThrow(ServiceException::notFound);
+      Client after = change.apply(before);
       store.update(before.id(), after.name(), after.enabled(), after.showOnce(), after.maxTokens());
       changes.publish(ChangeFeed.Kind.CLIENT, before.id());
       ActivityLog.Changes changes = ActivityLog.changes()

@@ -9,6 +9,9 @@ public interface ClientStore {
 
   Optional<Client> find(long id);
 
+  /** The client, its row locked until the transaction ends; or empty. */
+  Optional<Client> lock(long id);
+
   /** Clients of a partner (its technical tenant included), ordered by id; all of them when ids is empty. */
   List<Client> listByPartner(long partnerId, Collection<Long> ids, int limit, int offset);
 

@@ -28,6 +28,15 @@ public final class JdbcClientStore implements ClientStore {
   }
 
   @Override
+  public Optional<Client> lock(long id) {
+    // Locked apart from the read: the read joins partners, and only the client row is to be locked.
+    return db.withHandle(h -> {
+      h.createQuery("SELECT id FROM clients WHERE id = :id FOR UPDATE").bind("id", id).mapTo(Long.class).findOne();
+      return h.createQuery(SELECT + "WHERE c.id = :id").bind("id", id).map(JdbcClientStore::client).findOne();
+    });
+  }
+
+  @Override
   public List<Client> listByPartner(long partnerId, Collection<Long> ids, int limit, int offset) {
     String where = ids.isEmpty() ? "" : "AND c.id IN (<ids>) ";
     return db.withHandle(h -> {

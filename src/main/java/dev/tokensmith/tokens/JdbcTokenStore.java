@@ -1,11 +1,15 @@
 package dev.tokensmith.tokens;
 
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.RowUpdate;
 import dev.tokensmith.storage.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -23,6 +27,12 @@ public final class JdbcTokenStore implements TokenStore {
   @Override
   public Optional<ApiToken> find(long id) {
     return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE id = :id").bind("id", id)
+        .map(JdbcTokenStore::token).findOne());
+  }
+
+  @Override
+  public Optional<ApiToken> lock(long id) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE id = :id FOR UPDATE").bind("id", id)
         .map(JdbcTokenStore::token).findOne());
   }
 
@@ -61,8 +71,8 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
-  public List<ApiToken> listByUser(long userId) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE user_id = :user ORDER BY id")
+  public List<ApiToken> lockByUser(long userId) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE user_id = :user ORDER BY id FOR UPDATE")
         .bind("user", userId).map(JdbcTokenStore::token).list());
   }
 
@@ -75,8 +85,8 @@ public final class JdbcTokenStore implements TokenStore {
   private static final String INSERT = "INSERT INTO api_tokens (client_id, user_id, created_by, realname, shared, "
       + "token_usage, source_role, permissions, enabled, disabled_reason, disabled_at, expire_at, create_at, "
       + "token_generated_at, legacy, allowed_ips, secret_hint, secret_sealed) VALUES (:client, :user, :createdBy, "
-      + ":realname, :shared, :usage, :sourceRole, :permissions, :enabled, :reason, :disabledAt, :expireAt, "
-      + ":createAt, :generatedAt, :legacy, :allowedIps, :hint, :sealed)";
+      + ":realname, :shared, :usage, :source_role, :permissions, :enabled, :disabled_reason, :disabled_at, :expire_at, "
+      + ":createAt, :token_generated_at, :legacy, :allowed_ips, :secret_hint, :secret_sealed)";
 
   @Override
   public long insert(ApiToken t) {
@@ -107,12 +117,8 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
-  public void update(ApiToken t) {
-    db.withHandle(h -> bindMutable(h.createUpdate("UPDATE api_tokens SET realname = :realname, source_role = :sourceRole, "
-            + "permissions = :permissions, enabled = :enabled, disabled_reason = :reason, disabled_at = :disabledAt, "
-            + "expire_at = :expireAt, token_generated_at = :generatedAt, allowed_ips = :allowedIps, secret_hint = :hint, "
-            + "secret_sealed = :sealed WHERE id = :id"), t)
-        .bind("id", t.id()).execute());
+  public void update(ApiToken before, ApiToken after) {
+    db.withHandle(h -> RowUpdate.of("api_tokens", mutableColumns(before), mutableColumns(after)).execute(h, after.id()));
   }
 
   @Override
@@ -169,12 +175,31 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   private static <T extends SqlStatement<T>> T bindMutable(T statement, ApiToken t) {
-    return statement.bind("realname", t.realname()).bind("sourceRole", t.sourceRole())
-        .bind("permissions", String.join(",", t.permissions())).bind("enabled", t.enabled())
-        .bind("reason", t.disabledReason() == null ? null : t.disabledReason().id())
-        .bind("disabledAt", millis(t.disabledAt())).bind("expireAt", millis(t.expireAt()))
-        .bind("generatedAt", t.tokenGeneratedAt().toEpochMilli()).bind("allowedIps", String.join(",", t.allowedIps()))
-        .bind("hint", t.secretHint()).bind("sealed", t.secretSealed());
+    mutableColumns(t).forEach((column, value) -> {
+      if (value == null) {
+        statement.bindNull(column, column.endsWith("_at") ? Types.BIGINT : Types.VARCHAR);
+      } else {
+        statement.bind(column, value);
+      }
+    });
+    return statement;
+  }
+
+  // The columns a change may write, by name, as stored.
+  private static Map<String, Object> mutableColumns(ApiToken t) {
+    Map<String, Object> columns = new LinkedHashMap<>();
+    columns.put("realname", t.realname());
+    columns.put("source_role", t.sourceRole());
+    columns.put("permissions", String.join(",", t.permissions()));
+    columns.put("enabled", t.enabled());
+    columns.put("disabled_reason", t.disabledReason() == null ? null : t.disabledReason().id());
+    columns.put("disabled_at", millis(t.disabledAt()));
+    columns.put("expire_at", millis(t.expireAt()));
+    columns.put("token_generated_at", t.tokenGeneratedAt().toEpochMilli());
+    columns.put("allowed_ips", String.join(",", t.allowedIps()));
+    columns.put("secret_hint", t.secretHint());
+    columns.put("secret_sealed", t.secretSealed());
+    return columns;
   }
 
   private static Long millis(Instant instant) {

@@ -42,7 +42,7 @@ public final class TokenLifecycle {
   /** Disables every enabled personal token of the user with {@code reason}. */
   public void ownerLostAccess(User owner, DisabledReason reason, Origin origin) {
     Instant now = clock.instant();
-    for (ApiToken token : writer.personalTokens(owner.id())) {
+    for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
       if (token.enabled()) {
         writer.update(origin, token, token.draft().enabled(false).disabledReason(reason).disabledAt(now).build());
       }
@@ -51,7 +51,7 @@ public final class TokenLifecycle {
 
   /** Intersects every personal token with the owner's new permissions, for good (T9). */
   public void ownerPermissionsChanged(User owner, Client ownerClient, Origin origin) {
-    for (ApiToken token : writer.personalTokens(owner.id())) {
+    for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
       Client tokenClient = token.clientId() == ownerClient.id() ? ownerClient
           : clients.find(token.clientId()).orElse(ownerClient);
       // Judge the role itself: a disabled user or client must not wipe the tokens' permissions.
@@ -64,26 +64,33 @@ public final class TokenLifecycle {
 
   /** Deletes every personal token of the user (the user is being deleted). */
   public void ownerDeleted(User owner, Origin origin) {
-    for (ApiToken token : writer.personalTokens(owner.id())) {
+    for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
       writer.delete(origin, token);
     }
   }
 
   /** Disables tokens whose expiry has come (T5); returns how many. */
   public int expireDue() {
-    List<ApiToken> due = store.findExpiredEnabled(clock.millis(), BATCH);
-    for (ApiToken token : due) {
-      db.inTransaction(() -> writer.update(Origin.SYSTEM, token, token.draft().enabled(false)
-          .disabledReason(DisabledReason.EXPIRED).disabledAt(token.expireAt()).build()));
+    Instant now = clock.instant();
+    List<ApiToken> due = store.findExpiredEnabled(now.toEpochMilli(), BATCH);
+    for (ApiToken seen : due) {
+      // Read again under the lock: a request may have given it a new expiry or disabled it meanwhile.
+      db.inTransaction(() -> store.lock(seen.id()).filter(t -> t.enabled() && t.expiredAt(now)).ifPresent(token ->
+          writer.update(Origin.SYSTEM, token, token.draft().enabled(false)
+              .disabledReason(DisabledReason.EXPIRED).disabledAt(token.expireAt()).build())));
     }
     return due.size();
   }
 
   /** Deletes tokens disabled for longer than {@link #PURGE_AFTER} (T10); returns how many. */
   public int purge() {
-    List<ApiToken> old = store.findDisabledBefore(clock.instant().minus(PURGE_AFTER).toEpochMilli(), BATCH);
-    for (ApiToken token : old) {
-      db.inTransaction(() -> writer.delete(Origin.SYSTEM, token));
+    long cutoff = clock.instant().minus(PURGE_AFTER).toEpochMilli();
+    List<ApiToken> old = store.findDisabledBefore(cutoff, BATCH);
+    for (ApiToken seen : old) {
+      // Read again under the lock: a token enabled again meanwhile stays.
+      db.inTransaction(() -> store.lock(seen.id())
+          .filter(t -> !t.enabled() && t.disabledAt() != null && t.disabledAt().toEpochMilli() <= cutoff)
+          .ifPresent(token -> writer.delete(Origin.SYSTEM, token)));
     }
     store.deleteEndedGraceSecrets(clock.millis());
     return old.size();

@@ -73,7 +73,11 @@ public final class TokenService {
     return visible(caller, id).token().asSeenAt(clock.instant());
   }
 
-  /** Creates a token; its secret is in the result and nowhere else in plain text. */
+  /**
+   * Creates a token; its secret is in the result and nowhere else in plain text. The creator is read
+   * again under their row lock and the client under its own, so a concurrent narrowing or disabling of
+   * the creator, or a concurrent create against the client's token limit, takes its turn.
+   */
   public Issued create(Caller caller, Create cmd) {
     Client target = access.target(caller, cmd.clientId());
     requireSection(caller, target);
@@ -87,60 +91,67 @@ public final class TokenService {
     if (!cmd.shared() && caller.sharedToken()) {
       throw ValidationException.of("shared", REQUIRED, false);
     }
-    PermissionSet cap = access.permissionsIn(caller, target);
-    checkGrant(caller, cmd.grant(), cmd.shared() ? cap.intersect(Access.sharedCap(target)) : cap);
-    checkFuture(cmd.expireAt());
     return db.inTransaction(() -> {
-      int max = target.maxTokens() != null ? target.maxTokens() : defaultMaxTokens;
-      if (max > 0 && store.countByClient(target.id()) >= max) {
+      Caller current = lockCaller(caller);
+      Client client = clients.lock(target.id()).orElseThrow(ServiceException::notFound);
+      PermissionSet cap = access.permissionsIn(current, client);
+      checkGrant(current, cmd.grant(), cmd.shared() ? cap.intersect(Access.sharedCap(client)) : cap);
+      checkFuture(cmd.expireAt());
+      int max = client.maxTokens() != null ? client.maxTokens() : defaultMaxTokens;
+      if (max > 0 && store.countByClient(client.id()) >= max) {
         throw ServiceException.conflict("Token limit reached");
       }
-      return writer.insert(caller, target, cmd);
+      return writer.insert(current, client, cmd);
     });
   }
 
   /** Applies a {@code PUT}: name, permissions, allowed addresses, expiry, enable/disable (T3, T6, T7). */
   public ApiToken update(Caller caller, long id, Update cmd) {
-    Visible v = visible(caller, id);
-    requireManage(caller, v, "api_tokens:update");
-    ApiToken before = v.token().asSeenAt(clock.instant());
-    ApiToken.Draft next = before.draft();
-    if (cmd.realname() != null) {
-      next.realname(cmd.realname());
-    }
-    if (cmd.grant() != null) {
-      if (before.legacy()) {
-        throw ValidationException.of("permissions", NOT_ALLOWED, cmd.grant().custom());
+    return db.inTransaction(() -> {
+      Visible v = lockVisible(caller, id);
+      requireManage(caller, v, "api_tokens:update");
+      ApiToken before = v.token().asSeenAt(clock.instant());
+      ApiToken.Draft next = before.draft();
+      if (cmd.realname() != null) {
+        next.realname(cmd.realname());
       }
-      checkGrant(caller, cmd.grant(), writer.ownerCap(before, v.client()).intersect(access.permissionsIn(caller, v.client())));
-      next.permissions(cmd.grant().sourceRole(), cmd.grant().custom());
-    }
-    if (cmd.allowedIps() != null) {
-      next.allowedIps(cmd.allowedIps());
-    }
-    if (cmd.expireAtGiven()) {
-      checkFuture(cmd.expireAt());
-      next.expireAt(cmd.expireAt());
-    }
-    if (cmd.enabled() != null && cmd.enabled() != before.enabled()) {
-      if (cmd.enabled()) {
-        if (!cmd.expireAtGiven()) {
-          throw ValidationException.of("expire_at", REQUIRED, null);
+      if (cmd.grant() != null) {
+        if (before.legacy()) {
+          throw ValidationException.of("permissions", NOT_ALLOWED, cmd.grant().custom());
         }
-        writer.requireOwnerAllowsEnable(before);
-        next.enabled(true).disabledReason(null).disabledAt(null);
-      } else {
-        next.enabled(false).disabledReason(DisabledReason.MANUAL).disabledAt(clock.instant());
+        checkGrant(caller, cmd.grant(),
+            writer.ownerCap(before, v.client()).intersect(access.permissionsIn(caller, v.client())));
+        next.permissions(cmd.grant().sourceRole(), cmd.grant().custom());
       }
-    }
-    return db.inTransaction(() -> writer.update(caller.origin(), before, next.build()));
+      if (cmd.allowedIps() != null) {
+        next.allowedIps(cmd.allowedIps());
+      }
+      if (cmd.expireAtGiven()) {
+        checkFuture(cmd.expireAt());
+        next.expireAt(cmd.expireAt());
+      }
+      if (cmd.enabled() != null && cmd.enabled() != before.enabled()) {
+        if (cmd.enabled()) {
+          if (!cmd.expireAtGiven()) {
+            throw ValidationException.of("expire_at", REQUIRED, null);
+          }
+          writer.requireOwnerAllowsEnable(before);
+          next.enabled(true).disabledReason(null).disabledAt(null);
+        } else {
+          next.enabled(false).disabledReason(DisabledReason.MANUAL).disabledAt(clock.instant());
+        }
+      }
+      return writer.update(caller.origin(), before, next.build());
+    });
   }
 
   /** Deletes a token now; its value fails at once (T12). Returns it as it was. */
   public ApiToken delete(Caller caller, long id) {
-    Visible v = visible(caller, id);
-    requireManage(caller, v, "api_tokens:delete");
-    return db.inTransaction(() -> writer.delete(caller.origin(), v.token().asSeenAt(clock.instant())));
+    return db.inTransaction(() -> {
+      Visible v = lockVisible(caller, id);
+      requireManage(caller, v, "api_tokens:delete");
+      return writer.delete(caller.origin(), v.token().asSeenAt(clock.instant()));
+    });
   }
 
   /** The secret again: the owner of a personal token, any admin for a shared one (T2, T4); 410 under show_once. */
@@ -152,10 +163,12 @@ public final class TokenService {
 
   /** Replaces the secret; the old one ends now or after {@code graceSeconds} (T11). */
   public Issued renew(Caller caller, long id, int graceSeconds) {
-    Visible v = visible(caller, id);
-    requireSecretHolder(caller, v);
-    access.require(caller, v.client(), "api_tokens:update");
-    return db.inTransaction(() -> writer.renew(caller.origin(), v.token(), v.client(), graceSeconds));
+    return db.inTransaction(() -> {
+      Visible v = lockVisible(caller, id);
+      requireSecretHolder(caller, v);
+      access.require(caller, v.client(), "api_tokens:update");
+      return writer.renew(caller.origin(), v.token(), v.client(), graceSeconds);
+    });
   }
 
   /** A token with what the wire shows beside it: its owner's name and its effective permissions now. */
@@ -179,11 +192,27 @@ public final class TokenService {
   private record Visible(ApiToken token, Client client, boolean admin) {
   }
 
+  /**
+   * The token for a change, read under its row lock after its owner's (every change locks a user
+   * before their tokens, so two changes never wait for each other in a circle); 404 once deleted.
+   */
+  private Visible lockVisible(Caller caller, long id) {
+    requireSection(caller, caller.homeClient());
+    ApiToken seen = store.find(id).orElseThrow(ServiceException::notFound);
+    if (!seen.shared()) {
+      users.lock(seen.userId());
+    }
+    return visible(caller, store.lock(id).orElseThrow(ServiceException::notFound));
+  }
+
   private Visible visible(Caller caller, long id) {
     // T1: without the section, 403 on every token endpoint whatever the id, so a 404 never tells
     // such a caller which ids exist (T2). The section is the same in every client a caller reaches.
     requireSection(caller, caller.homeClient());
-    ApiToken token = store.find(id).orElseThrow(ServiceException::notFound);
+    return visible(caller, store.find(id).orElseThrow(ServiceException::notFound));
+  }
+
+  private Visible visible(Caller caller, ApiToken token) {
     Client client = clients.find(token.clientId()).orElseThrow(ServiceException::notFound);
     PermissionSet permissions = access.permissionsIn(caller, client);
     if (!permissions.has("api_tokens:view")) {
@@ -201,6 +230,15 @@ public final class TokenService {
     return new Visible(token, client, admin);
   }
 
+  // The creator as they are now, their row locked for the change (a shared token acts for its client, not a person).
+  private Caller lockCaller(Caller caller) {
+    if (caller.sharedToken() || caller.user() == null) {
+      return caller;
+    }
+    return caller.withUser(users.lock(caller.user().id()).filter(User::enabled)
+        .orElseThrow(ServiceException::unauthorized));
+  }
+
   private void requireSection(Caller caller, Client target) {
     access.require(caller, target, "api_tokens:view");
   }
@@ -209,7 +247,7 @@ public final class TokenService {
     access.require(caller, v.client(), permission);
   }
 
-  private static void requireSecretHolder(Caller caller, Visible v) {
+  private void requireSecretHolder(Caller caller, Visible v) {
     boolean holder = v.token().shared() ? v.admin()
         : !caller.sharedToken() && v.token().userId() == caller.user().id();
     if (!holder) {

@@ -8,6 +8,9 @@ public interface TokenStore {
 
   Optional<ApiToken> find(long id);
 
+  /** The token, its row locked until the transaction ends (every change of a token reads it so); or empty. */
+  Optional<ApiToken> lock(long id);
+
   /** The token one of whose values has this digest, with that value's end (null = current value); or empty. */
   Optional<SecretMatch> findBySecretDigest(String digest);
 
@@ -21,8 +24,8 @@ public interface TokenStore {
 
   List<ApiToken> list(TokenQuery query);
 
-  /** Personal tokens of one user, ordered by id. */
-  List<ApiToken> listByUser(long userId);
+  /** Personal tokens of one user, ordered by id, their rows locked until the transaction ends. */
+  List<ApiToken> lockByUser(long userId);
 
   long countByClient(long clientId);
 
@@ -31,8 +34,8 @@ public interface TokenStore {
   /** Inserts many tokens with their current secrets' digests in one batch (the seeding command). */
   void insertSeeded(List<ApiToken> tokens, List<String> digests);
 
-  /** Writes every mutable field of the token. */
-  void update(ApiToken token);
+  /** Writes the fields in which {@code after} differs from {@code before} (the token as read under its lock). */
+  void update(ApiToken before, ApiToken after);
 
   void delete(long id);
 

@@ -68,7 +68,7 @@ public final class TokenWriter {
     long id = store.insert(draft);
     ApiToken token = store.find(id).orElseThrow();
     ApiToken sealed = token.draft().secret(token.secretHint(), seal(target, id, secret), now).build();
-    store.update(sealed);
+    store.update(token, sealed);
     store.replaceSecret(id, verifier.digest(secret), null);
     activity.record(caller.origin(), target.id(), "api_token", id, token.realname(), "create", ActivityLog.changes()
         .put("realname", null, token.realname()).put("shared", null, token.shared())
@@ -79,7 +79,7 @@ public final class TokenWriter {
   }
 
   ApiToken update(Origin origin, ApiToken before, ApiToken after) {
-    store.update(after);
+    store.update(before, after);
     changes.publish(ChangeFeed.Kind.TOKEN, after.id());
     ActivityLog.Changes changes = ActivityLog.changes()
         .put("realname", before.realname(), after.realname())
@@ -107,7 +107,7 @@ public final class TokenWriter {
     Instant now = clock.instant();
     String secret = TokenSecret.generate(secretPrefix, random);
     ApiToken renewed = token.draft().secret(TokenSecret.hint(secret), seal(client, token.id(), secret), now).build();
-    store.update(renewed);
+    store.update(token, renewed);
     changes.publish(ChangeFeed.Kind.TOKEN, token.id());
     store.replaceSecret(token.id(), verifier.digest(secret), graceSeconds > 0 ? now.plusSeconds(graceSeconds).toEpochMilli() : null);
     activity.record(origin, token.clientId(), "api_token", token.id(), token.realname(), "renew", ActivityLog.changes()
@@ -176,7 +176,8 @@ public final class TokenWriter {
     return token.draft().permissions(ApiToken.CUSTOM, written.intersect(ownerPermissions).ids()).build();
   }
 
-  List<ApiToken> personalTokens(long userId) {
-    return store.listByUser(userId);
+  /** The user's personal tokens, locked for the caller's transaction (the user's row is locked first). */
+  List<ApiToken> lockPersonalTokens(long userId) {
+    return store.lockByUser(userId);
   }
 }

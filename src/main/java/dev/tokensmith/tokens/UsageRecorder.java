@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,8 @@ public final class UsageRecorder {
       }
     }
     if (!batch.isEmpty()) {
+      // In id order, the order in which changes lock several tokens: the batch never waits in a circle with one.
+      batch.sort(Comparator.comparingLong(Use::tokenId));
       store.recordUses(batch);
     }
     return batch.size();

@@ -2,12 +2,15 @@ package dev.tokensmith.users;
 
 import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.RowUpdate;
 import dev.tokensmith.storage.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
@@ -23,6 +26,12 @@ public final class JdbcUserStore implements UserStore {
   @Override
   public Optional<User> find(long id) {
     return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id)
+        .map(JdbcUserStore::user).findOne());
+  }
+
+  @Override
+  public Optional<User> lock(long id) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE id = :id FOR UPDATE").bind("id", id)
         .map(JdbcUserStore::user).findOne());
   }
 
@@ -59,10 +68,23 @@ public final class JdbcUserStore implements UserStore {
   }
 
   @Override
-  public void update(User u) {
-    db.withHandle(h -> bindAll(h.createUpdate("UPDATE users SET email = :email, email_key = :key, realname = :realname, "
-        + "role = :role, permissions = :permissions, enabled = :enabled, sso = :sso, api_access = :apiAccess, "
-        + "password_hash = :password WHERE id = :id"), u).bind("id", u.id()).execute());
+  public void update(User before, User after) {
+    db.withHandle(h -> RowUpdate.of("users", mutableColumns(before), mutableColumns(after)).execute(h, after.id()));
+  }
+
+  // The columns a change may write, by name, as stored.
+  private static Map<String, Object> mutableColumns(User u) {
+    Map<String, Object> columns = new LinkedHashMap<>();
+    columns.put("email", u.email());
+    columns.put("email_key", u.email().toLowerCase(Locale.ROOT));
+    columns.put("realname", u.realname());
+    columns.put("role", u.role().id());
+    columns.put("permissions", String.join(",", u.customPermissions()));
+    columns.put("enabled", u.enabled());
+    columns.put("sso", u.sso().id());
+    columns.put("api_access", u.apiAccess());
+    columns.put("password_hash", u.passwordHash());
+    return columns;
   }
 
   @Override
@@ -77,13 +99,10 @@ public final class JdbcUserStore implements UserStore {
   }
 
   @Override
-  public long lockClientAndCountEnabledWithRole(long clientId, String role) {
-    return db.withHandle(h -> {
-      h.createQuery("SELECT id FROM clients WHERE id = :client FOR UPDATE").bind("client", clientId)
-          .mapTo(Long.class).findOne();
-      return h.createQuery("SELECT COUNT(*) FROM users WHERE client_id = :client AND role = :role AND enabled = TRUE")
-          .bind("client", clientId).bind("role", role).mapTo(Long.class).one();
-    });
+  public long countEnabledWithRole(long clientId, String role) {
+    return db.withHandle(h -> h.createQuery(
+            "SELECT COUNT(*) FROM users WHERE client_id = :client AND role = :role AND enabled = TRUE")
+        .bind("client", clientId).bind("role", role).mapTo(Long.class).one());
   }
 
   private static Update bindAll(Update update, User u) {

@@ -15,6 +15,14 @@ public final class UserDirectory {
     return store.find(id);
   }
 
+  /**
+   * The user, their row locked until the caller's transaction ends; or empty. A change that depends on a
+   * user's state (enabled, role) takes this lock before any token lock, the order every change keeps.
+   */
+  public Optional<User> lock(long id) {
+    return store.lock(id);
+  }
+
   /** By e-mail, ignoring case; or empty. */
   public Optional<User> findByEmail(String email) {
     return store.findByEmail(email);

@@ -103,39 +103,17 @@ public final class UserService {
     });
   }
 
-  /** Applies an update, cascading onto the user's tokens and sessions. */
+  /**
+   * Applies an update, cascading onto the user's tokens and sessions. The user is read under their row
+   * lock, so concurrent changes of one user take turns and none undoes another.
+   */
   public User update(Caller caller, long id, Update cmd) {
-    Managed m = managed(caller, id, "users:update");
-    User before = m.user();
-    Role role = before.role();
-    List<String> custom = before.customPermissions();
-    if (cmd.grant() != null) {
-      boolean changes = !cmd.grant().sourceRole().equals(before.role().id())
-          || cmd.grant().preset() == null && !cmd.grant().custom().equals(before.customPermissions());
-      if (changes && before.id() == caller.actingUserId()) {
-        throw ValidationException.of("permissions", NOT_ALLOWED, written(cmd.grant()));
-      }
-      checkGrant(caller, m.client(), cmd.grant());
-      role = cmd.grant().preset() != null ? cmd.grant().preset() : Role.CUSTOM;
-      custom = cmd.grant().custom();
-    }
-    // API access belongs to administrators only: a user who stops being one loses it with the same
-    // request, unless the request itself insists on keeping it (then it is refused).
-    boolean apiAccess = cmd.apiAccess() != null ? cmd.apiAccess() : before.apiAccess() && role.administers();
-    if (apiAccess && !role.administers()) {
-      throw ValidationException.of("api_access", NOT_ALLOWED, true);
-    }
-    boolean enabled = cmd.enabled() != null ? cmd.enabled() : before.enabled();
-    if (!enabled && before.enabled() && before.id() == caller.actingUserId()) {
-      throw ValidationException.of("enabled", NOT_ALLOWED, false);
-    }
-    User after = new User(before.id(), before.uuid(), before.clientId(), before.email(),
-        cmd.realname() != null ? cmd.realname() : before.realname(), role, custom, enabled,
-        cmd.sso() != null ? cmd.sso() : before.sso(), apiAccess, before.passwordHash(), before.createAt(),
-        before.lastLoginAt());
     Origin origin = caller.origin();
     return db.inTransaction(() -> {
-      store.update(after);
+      Managed m = managed(caller, id, "users:update");
+      User before = m.user();
+      User after = updated(caller, m, cmd);
+      store.update(before, after);
       requireAnotherAdmin(before, after);
       changes.publish(ChangeFeed.Kind.USER, after.id());
       if (before.enabled() && !after.enabled()) {
@@ -162,14 +140,44 @@ public final class UserService {
     });
   }
 
+  // The user as the update makes them, or 400 when it asks for what the caller may not do.
+  private User updated(Caller caller, Managed m, Update cmd) {
+    User before = m.user();
+    Role role = before.role();
+    List<String> custom = before.customPermissions();
+    if (cmd.grant() != null) {
+      boolean changes = !cmd.grant().sourceRole().equals(before.role().id())
+          || cmd.grant().preset() == null && !cmd.grant().custom().equals(before.customPermissions());
+      if (changes && before.id() == caller.actingUserId()) {
+        throw ValidationException.of("permissions", NOT_ALLOWED, written(cmd.grant()));
+      }
+      checkGrant(caller, m.client(), cmd.grant());
+      role = cmd.grant().preset() != null ? cmd.grant().preset() : Role.CUSTOM;
+      custom = cmd.grant().custom();
+    }
+    // API access belongs to administrators only: a user who stops being one loses it with the same
+    // request, unless the request itself insists on keeping it (then it is refused).
+    boolean apiAccess = cmd.apiAccess() != null ? cmd.apiAccess() : before.apiAccess() && role.administers();
+    if (apiAccess && !role.administers()) {
+      throw ValidationException.of("api_access", NOT_ALLOWED, true);
+    }
+    boolean enabled = cmd.enabled() != null ? cmd.enabled() : before.enabled();
+    if (!enabled && before.enabled() && before.id() == caller.actingUserId()) {
+      throw ValidationException.of("enabled", NOT_ALLOWED, false);
+    }
+    return new User(before.id(), before.uuid(), before.clientId(), before.email(),
+        cmd.realname() != null ? cmd.realname() : before.realname(), role, custom, enabled,
+        cmd.sso() != null ? cmd.sso() : before.sso(), apiAccess, before.passwordHash(), before.createAt(),
+        before.lastLoginAt());
+  }
+
   /** Deletes a user and their personal tokens; returns the user as they were. */
   public User delete(Caller caller, long id) {
-    Managed m = managed(caller, id, "users:delete");
-    User user = m.user();
-    if (user.id() == caller.actingUserId()) {
-      throw ValidationException.of("id", NOT_ALLOWED, id);
-    }
     return db.inTransaction(() -> {
+      User user = managed(caller, id, "users:delete").user();
+      if (user.id() == caller.actingUserId()) {
+        throw ValidationException.of("id", NOT_ALLOWED, id);
+      }
       tokens.ownerDeleted(user, caller.origin());
       store.delete(user.id());
       changes.publish(ChangeFeed.Kind.USER, user.id());
@@ -184,10 +192,11 @@ public final class UserService {
   }
 
   // Without the permission at all: 403 whatever the id, so a 404 never tells such a caller which ids
-  // exist. With it, a user of a client the caller does not reach reads as "not found".
+  // exist. With it, a user of a client the caller does not reach reads as "not found". The user is
+  // read under their row lock: only call it inside the change's transaction.
   private Managed managed(Caller caller, long id, String permission) {
     access.require(caller, caller.homeClient(), permission);
-    User user = store.find(id).orElseThrow(ServiceException::notFound);
+    User user = store.lock(id).orElseThrow(ServiceException::notFound);
     Client client = clients.find(user.clientId()).orElseThrow(ServiceException::notFound);
     PermissionSet permissions = access.permissionsIn(caller, client);
     if (permissions.isEmpty()) {
@@ -218,10 +227,15 @@ public final class UserService {
       return;
     }
     boolean stillAdmin = after != null && after.enabled() && after.role() == before.role();
-    if (!stillAdmin && store.lockClientAndCountEnabledWithRole(before.clientId(), before.role().id()) == 0) {
+    if (!stillAdmin && countUnderClientLock(before.clientId(), before.role()) == 0) {
       throw ValidationException.of(after == null ? "id" : after.enabled() ? "permissions" : "enabled", NOT_ALLOWED,
           after == null ? before.id() : after.enabled() ? after.permissionsAsWritten() : false);
     }
+  }
+
+  private long countUnderClientLock(long clientId, Role role) {
+    clients.lock(clientId);
+    return store.countEnabledWithRole(clientId, role.id());
   }
 
   private static List<String> written(Grant grant) {

@@ -8,6 +8,9 @@ public interface UserStore {
 
   Optional<User> find(long id);
 
+  /** The user, their row locked until the transaction ends (every change of a user reads them so); or empty. */
+  Optional<User> lock(long id);
+
   /** By e-mail, ignoring case. */
   Optional<User> findByEmail(String email);
 
@@ -16,12 +19,13 @@ public interface UserStore {
 
   long insert(User user);
 
-  void update(User user);
+  /** Writes the fields in which {@code after} differs from {@code before} (the user as read under their lock). */
+  void update(User before, User after);
 
   void recordLogin(long id, long atMillis);
 
   void delete(long id);
 
-  /** Locks the client's row for the transaction, then counts its enabled users holding the role. */
-  long lockClientAndCountEnabledWithRole(long clientId, String role);
+  /** How many enabled users of the client hold the role. */
+  long countEnabledWithRole(long clientId, String role);
 }
