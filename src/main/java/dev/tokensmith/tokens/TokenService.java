@@ -247,10 +247,17 @@ public final class TokenService {
     access.require(caller, v.client(), permission);
   }
 
+  /**
+   * Only the owner of a personal token, or an admin for a shared one, gets its secret (T2, T4). A
+   * request made with a token gets only the secret of a token no stronger than itself: a reduced
+   * token must not obtain a stronger one. A person (a Console session) is not limited so.
+   */
   private void requireSecretHolder(Caller caller, Visible v) {
     boolean holder = v.token().shared() ? v.admin()
         : !caller.sharedToken() && v.token().userId() == caller.user().id();
-    if (!holder) {
+    boolean withinCallerToken = caller.token() == null
+        || access.permissionsIn(caller, v.client()).containsAll(v.token().permissionSet());
+    if (!holder || !withinCallerToken) {
       throw ServiceException.forbidden();
     }
   }

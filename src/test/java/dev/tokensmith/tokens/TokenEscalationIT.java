@@ -1,0 +1,119 @@
+package dev.tokensmith.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokensmith.testing.Auth;
+import dev.tokensmith.testing.Fixtures;
+import dev.tokensmith.testing.Fixtures.Issued;
+import dev.tokensmith.testing.Fixtures.TestUser;
+import dev.tokensmith.testing.Response;
+import dev.tokensmith.testing.TestServer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A reduced token never obtains a stronger one: a request made with a token reads or renews the
+ * secret of, creates, or widens only tokens within that token's own permissions. Every path that
+ * hands out a secret is tried. A person (a Console session) is not limited this way.
+ */
+class TokenEscalationIT {
+  @AutoClose
+  static TestServer server;
+  static Fixtures fixtures;
+  static TestUser admin;
+  static Issued full;
+  static Issued shared;
+  static Issued viewOnly;
+  static Issued updater;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    fixtures = new Fixtures(server);
+    long tenant = fixtures.tenant("Escalation");
+    admin = fixtures.user(tenant, "admin");
+    full = fixtures.token(admin.session(), List.of("admin"));
+    shared = fixtures.sharedToken(admin.session(), List.of("admin"));
+    viewOnly = fixtures.token(admin.session(), List.of("api_tokens:view"));
+    updater = fixtures.token(admin.session(), List.of("api_tokens:view", "api_tokens:update"));
+  }
+
+  private static Response readSecret(Auth caller, Issued token) {
+    return server.http.get("/v2/api_tokens/" + token.id() + "/secret", caller);
+  }
+
+  private static Response renew(Auth caller, Issued token) {
+    return server.http.post("/v2/api_tokens/" + token.id() + "/secret", caller, Map.of());
+  }
+
+  private static boolean verifies(String secret) {
+    return server.http.post("/v2/auth/check", Auth.token(secret), Map.of()).status() == 200;
+  }
+
+  @Test
+  void readSecretWhenTargetIsStrongerThanTheCallingTokenThenForbidden() {
+    assertThat(readSecret(viewOnly.auth(), full).status()).isEqualTo(403);
+    assertThat(readSecret(viewOnly.auth(), shared).status()).isEqualTo(403);
+    assertThat(readSecret(updater.auth(), full).status()).isEqualTo(403);
+    assertThat(readSecret(updater.auth(), shared).status()).isEqualTo(403);
+  }
+
+  @Test
+  void readSecretWhenTargetIsWithinTheCallingTokenThenAllowed() {
+    assertThat(readSecret(viewOnly.auth(), viewOnly).body().path("secret").asText()).isEqualTo(viewOnly.secret());
+    assertThat(readSecret(updater.auth(), viewOnly).body().path("secret").asText()).isEqualTo(viewOnly.secret());
+    assertThat(readSecret(full.auth(), shared).body().path("secret").asText()).isEqualTo(shared.secret());
+  }
+
+  @Test
+  void renewWhenTargetIsStrongerThanTheCallingTokenThenForbiddenAndTheSecretStays() {
+    Response renewed = renew(updater.auth(), full);
+    assertThat(renewed.status()).isEqualTo(403);
+    assertThat(renewed.body().has("secret")).isFalse();
+    assertThat(renew(updater.auth(), shared).status()).isEqualTo(403);
+    assertThat(verifies(full.secret())).isTrue();
+    assertThat(verifies(shared.secret())).isTrue();
+  }
+
+  @Test
+  void renewWhenTargetIsWithinTheCallingTokenThenAllowed() {
+    Issued weak = fixtures.token(admin.session(), List.of("api_tokens:view"));
+    Response renewed = renew(updater.auth(), weak);
+    assertThat(renewed.status()).isEqualTo(200);
+    assertThat(verifies(renewed.body().path("secret").asText())).isTrue();
+  }
+
+  @Test
+  void createWhenAskingMoreThanTheCallingTokenThenNotAllowed() {
+    Issued creator = fixtures.token(admin.session(), List.of("api_tokens:view", "api_tokens:create", "attacks:view"));
+    for (List<String> wider : List.of(List.of("admin"), List.of("attacks:view", "attacks:delete"),
+        List.of("api_tokens:view", "api_tokens:update"))) {
+      Response r = server.http.post("/v2/api_tokens", creator.auth(), Map.of("realname", "wider",
+          "permissions", wider));
+      assertThat(r.status()).as("%s", wider).isEqualTo(400);
+      assertThat(r.body().path("permissions").path("error").asText()).isEqualTo("not_allowed");
+    }
+    Response within = server.http.post("/v2/api_tokens", creator.auth(), Map.of("realname", "within",
+        "permissions", List.of("attacks:view")));
+    assertThat(within.status()).isEqualTo(200);
+  }
+
+  @Test
+  void widenWhenBeyondTheCallingTokenThenNotAllowed() {
+    Issued weak = fixtures.token(admin.session(), List.of("api_tokens:view"));
+    Response r = server.http.put("/v2/api_tokens/" + weak.id(), updater.auth(), Map.of("permissions", List.of("admin")));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body().path("permissions").path("error").asText()).isEqualTo("not_allowed");
+    assertThat(server.http.get("/v2/api_tokens/" + weak.id(), admin.session()).body().path("permissions"))
+        .hasSize(1);
+  }
+
+  @Test
+  void secretWhenAskedByThePersonThenNotLimitedByAnyToken() {
+    assertThat(readSecret(admin.session(), full).body().path("secret").asText()).isEqualTo(full.secret());
+    assertThat(readSecret(admin.session(), shared).body().path("secret").asText()).isEqualTo(shared.secret());
+  }
+}
