@@ -5,6 +5,7 @@ import dev.tokensmith.activity.ActivityApi;
 import dev.tokensmith.activity.ActivityLog;
 import dev.tokensmith.activity.JdbcActivityStore;
 import dev.tokensmith.activity.Origin;
+import dev.tokensmith.auth.AccountLoginLimiter;
 import dev.tokensmith.auth.Access;
 import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.auth.FailedAuthLimiter;
@@ -141,7 +142,9 @@ public final class App implements AutoCloseable {
         .register(metrics);
     Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens).register(metrics);
     Authenticator authenticator = new Authenticator(verifier, sessions, directory, clients,
-        new FailedAuthLimiter(settings.authFailuresPerMinute(), clock), usage, new VerificationMetrics(metrics));
+        new FailedAuthLimiter(settings.authFailuresPerMinute(), clock),
+        new AccountLoginLimiter(settings.loginFailuresPerAccountPerMinute(), clock, random), usage,
+        new VerificationMetrics(metrics));
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
     this.server = new WebServer(vertx, authenticator, json, List.of(
         // The hot endpoints first: the router tries routes in this order.

@@ -43,14 +43,15 @@ public final class SessionApi implements Api {
   }
 
   private Object login(Request request) {
-    authenticator.requireNotLimited(request.ip());
     JsonBody body = request.body();
     String email = body.requiredText("email", 320);
     // The password is never echoed back, not even in a validation error.
     String password = body.secretText("password", 1024).orElse("");
+    Authenticator.LoginAttempt attempt = authenticator.beginLogin(request.ip(), email);
     SessionService.Login login = sessions.login(email, password, request.ip(),
             clientId -> clients.find(clientId).map(Client::enabled).orElse(false))
-        .orElseThrow(() -> authenticator.failed(request.ip()));
+        .orElseThrow(ServiceException::unauthorized);
+    authenticator.loginSucceeded(attempt);
     Map<String, Object> view = identity(login.user(), null);
     view.put("csrf_token", login.csrfToken());
     return Reply.of(200, view).header("Set-Cookie", Request.SESSION_COOKIE + "=" + login.cookie()

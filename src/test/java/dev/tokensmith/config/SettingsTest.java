@@ -22,6 +22,7 @@ class SettingsTest {
     assertThat(s.adminPassword()).isEmpty();
     assertThat(s.secretPrefix()).isEqualTo("tks1");
     assertThat(s.authFailuresPerMinute()).isEqualTo(30);
+    assertThat(s.loginFailuresPerAccountPerMinute()).isEqualTo(10);
     assertThat(s.masterKeyFile()).isEqualTo(Path.of("./data").resolve("master.key"));
   }
 
@@ -42,6 +43,14 @@ class SettingsTest {
         .hasMessageContaining("TOKENSMITH_AUTH_FAILURES_PER_MINUTE");
     assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_TRUSTED_PROXIES", "10.0.0.0/8,nope")))
         .hasMessageContaining("TOKENSMITH_TRUSTED_PROXIES");
+  }
+
+  @Test
+  void fromWhenAccountLimitBadThenFailsNamingTheSetting() {
+    assertThat(Settings.from(Map.of("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", "5"))
+        .loginFailuresPerAccountPerMinute()).isEqualTo(5);
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", "0")))
+        .hasMessageContaining("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE");
   }
 
   @Test
