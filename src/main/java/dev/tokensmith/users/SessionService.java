@@ -53,21 +53,25 @@ public final class SessionService {
 
   /**
    * Checks the password and opens a session; empty when the e-mail is unknown, the password wrong,
-   * the user or the login disabled. Both cases take about the same time.
+   * the user or the login disabled. All cases cost the same password work. A password hash made
+   * with fewer iterations than configured is replaced at a successful login.
    *
    * @param clientEnabled tells whether a client is enabled (its users cannot log in otherwise)
    */
   public Optional<Login> login(String email, String password, String ip, java.util.function.LongPredicate clientEnabled) {
     Optional<User> found = users.findByEmail(email);
+    String stored = found.map(User::passwordHash).orElse(null);
     boolean ok;
-    if (found.isEmpty() || found.get().passwordHash() == null) {
+    if (stored == null) {
       hasher.verifyDummy(password);
       ok = false;
     } else {
-      ok = hasher.verify(password, found.get().passwordHash());
+      ok = hasher.verify(password, stored);
     }
     User user = found.orElse(null);
     boolean allowed = ok && user.enabled() && user.sso() != Sso.STRICT && clientEnabled.test(user.clientId());
+    // Hashed before the transaction: the slow part holds no connection.
+    String rehashed = allowed && hasher.needsRehash(stored) ? hasher.hash(password) : null;
     Origin origin = new Origin(user == null ? new Actor("user", null, email) : new Actor("user", user.id(), user.email()),
         "ui", ip);
     return db.inTransaction(() -> {
@@ -75,6 +79,9 @@ public final class SessionService {
         activity.recordFailure(origin, user == null ? null : user.clientId(), "session", user == null ? null : user.id(),
             email, "login_failed");
         return Optional.empty();
+      }
+      if (rehashed != null) {
+        users.replacePasswordHash(user.id(), stored, rehashed);
       }
       String cookie = randomValue();
       String csrf = randomValue();
