@@ -151,13 +151,13 @@ public final class App implements AutoCloseable {
         new VerifierApi(access, settings.forwardRoutesFile().map(RouteTable::load)
             .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table"))),
         new OpsApi(db, metrics),
-        new SessionApi(sessions, authenticator, clients, access, sessionLifetime),
+        new SessionApi(sessions, authenticator, clients, access, sessionLifetime, settings.behindTls()),
         new UserApi(users),
         new TokenApi(tokens),
         new ClientApi(clients, access),
         new ActivityApi(activity, access, json),
         new ConsoleApi()),
-        settings.host(), settings.trustedProxies(), settings.eventLoops());
+        settings.host(), settings.trustedProxies(), settings.eventLoops(), settings.behindTls());
     this.scheduler = new Scheduler(db, clock, List.of(
         Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
         Scheduler.Job.of("tokens.purge", lifecycle::purge),
