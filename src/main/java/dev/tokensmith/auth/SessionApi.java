@@ -48,6 +48,10 @@ public final class SessionApi implements Api {
   }
 
   private Object login(Request request) {
+    // Only JSON: an HTML form (which any site may post cross-site) cannot send it.
+    if (!isJson(request.header("Content-Type"))) {
+      throw ServiceException.unsupportedMediaType();
+    }
     JsonBody body = request.body();
     String email = body.requiredText("email", 320);
     // The password is never echoed back, not even in a validation error.
@@ -61,6 +65,16 @@ public final class SessionApi implements Api {
     view.put("csrf_token", login.csrfToken());
     return Reply.of(200, view)
         .header("Set-Cookie", Request.SESSION_COOKIE + "=" + login.cookie() + sessionCookieAttributes);
+  }
+
+  /** {@code application/json}, in any case, with or without parameters such as {@code ; charset=utf-8}. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int parameters = contentType.indexOf(';');
+    String type = parameters < 0 ? contentType : contentType.substring(0, parameters);
+    return type.trim().equalsIgnoreCase("application/json");
   }
 
   private Object logout(Request request) {

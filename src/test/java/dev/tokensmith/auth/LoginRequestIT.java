@@ -6,6 +6,11 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.tokens.TokenSecret;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,16 +25,52 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a failed login leaves in the activity log (spec 4.8): the e-mail only when it is one, never
- * a secret pasted into the field.
+ * What a login takes (spec 4.1): only a JSON body, so that a cross-site HTML form cannot log a
+ * browser in; and what a failed one leaves in the activity log (spec 4.8): the e-mail only when
+ * it is one, never a secret pasted into the field.
  */
 class LoginRequestIT {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final String RIGHT = "{\"email\":\"" + TestServer.ADMIN_EMAIL + "\",\"password\":\""
+      + TestServer.ADMIN_PASSWORD + "\"}";
+
   @AutoClose
   static TestServer server;
 
   @BeforeAll
   static void start() {
     server = TestServer.start();
+  }
+
+  @Test
+  void loginWhenBodyIsNotDeclaredJsonThen415AndNothingChanges() throws Exception {
+    String form = "email=" + TestServer.ADMIN_EMAIL.replace("@", "%40") + "&password=" + TestServer.ADMIN_PASSWORD;
+    Map<String, String> refused = Map.of(
+        "application/x-www-form-urlencoded", form,
+        "text/plain", RIGHT,
+        "multipart/form-data; boundary=x", RIGHT,
+        "application/jsonp", RIGHT,
+        "", RIGHT);
+    String before = server.databaseText();
+
+    for (Map.Entry<String, String> sent : refused.entrySet()) {
+      HttpResponse<String> answer = post(sent.getKey(), sent.getValue());
+
+      assertThat(answer.statusCode()).as("Content-Type '%s': %s", sent.getKey(), answer.body()).isEqualTo(415);
+      assertThat(answer.body()).isEqualTo("{\"status\":415,\"body\":\"Unsupported Media Type\"}");
+      assertThat(answer.headers().allValues("Set-Cookie")).isEmpty();
+    }
+    assertThat(server.databaseText()).as("no session, no activity record").isEqualTo(before);
+  }
+
+  @Test
+  void loginWhenJsonWithParametersOrOtherCaseThenLoggedIn() throws Exception {
+    for (String type : List.of("application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8")) {
+      HttpResponse<String> answer = post(type, RIGHT);
+
+      assertThat(answer.statusCode()).as("Content-Type '%s': %s", type, answer.body()).isEqualTo(200);
+      assertThat(answer.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("tks_session="));
+    }
   }
 
   @Test
@@ -57,6 +98,15 @@ class LoginRequestIT {
         .isEqualTo(401);
 
     assertThat(lastFailedLogin()).containsExactly(email, email);
+  }
+
+  private static HttpResponse<String> post(String contentType, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/login"))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (!contentType.isEmpty()) {
+      request.header("Content-Type", contentType);
+    }
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** The object name and actor name of the newest failed login. */
