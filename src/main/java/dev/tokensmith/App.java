@@ -5,6 +5,7 @@ import dev.tokensmith.activity.ActivityApi;
 import dev.tokensmith.activity.ActivityLog;
 import dev.tokensmith.activity.JdbcActivityStore;
 import dev.tokensmith.activity.Origin;
+import dev.tokensmith.auth.AccountLoginLimiter;
 import dev.tokensmith.auth.Access;
 import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.auth.FailedAuthLimiter;
@@ -141,20 +142,22 @@ public final class App implements AutoCloseable {
         .register(metrics);
     Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens).register(metrics);
     Authenticator authenticator = new Authenticator(verifier, sessions, directory, clients,
-        new FailedAuthLimiter(settings.authFailuresPerMinute(), clock), usage, new VerificationMetrics(metrics));
+        new FailedAuthLimiter(settings.authFailuresPerMinute(), clock),
+        new AccountLoginLimiter(settings.loginFailuresPerAccountPerMinute(), clock, random), usage,
+        new VerificationMetrics(metrics));
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
     this.server = new WebServer(vertx, authenticator, json, List.of(
         // The hot endpoints first: the router tries routes in this order.
         new VerifierApi(access, settings.forwardRoutesFile().map(RouteTable::load)
             .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table"))),
         new OpsApi(db, metrics),
-        new SessionApi(sessions, authenticator, clients, access, sessionLifetime),
+        new SessionApi(sessions, authenticator, clients, access, sessionLifetime, settings.behindTls()),
         new UserApi(users),
         new TokenApi(tokens),
         new ClientApi(clients, access),
         new ActivityApi(activity, access, json),
         new ConsoleApi()),
-        settings.host(), settings.trustedProxies(), settings.eventLoops());
+        settings.host(), settings.trustedProxies(), settings.eventLoops(), settings.behindTls());
     this.scheduler = new Scheduler(db, clock, List.of(
         Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
         Scheduler.Job.of("tokens.purge", lifecycle::purge),

@@ -18,7 +18,9 @@ import java.util.Optional;
  * Console session (with its CSRF header on changes). Failed attempts count against the source
  * address; once over the limit they answer 429 instead of 401. A valid token still passes from a
  * limited address: a 320-bit secret cannot be guessed, and a gateway's shared address must not
- * lock out its good callers.
+ * lock out its good callers. A login also counts against its account, and takes its places before
+ * the password is checked, so that neither concurrency nor many addresses get more checks than
+ * the limits allow.
  */
 public final class Authenticator {
   private final TokenVerifier verifier;
@@ -26,16 +28,18 @@ public final class Authenticator {
   private final UserDirectory users;
   private final ClientService clients;
   private final FailedAuthLimiter limiter;
+  private final AccountLoginLimiter accounts;
   private final UsageRecorder usage;
   private final VerificationMetrics outcomes;
 
   public Authenticator(TokenVerifier verifier, SessionService sessions, UserDirectory users, ClientService clients,
-      FailedAuthLimiter limiter, UsageRecorder usage, VerificationMetrics outcomes) {
+      FailedAuthLimiter limiter, AccountLoginLimiter accounts, UsageRecorder usage, VerificationMetrics outcomes) {
     this.verifier = verifier;
     this.sessions = sessions;
     this.users = users;
     this.clients = clients;
     this.limiter = limiter;
+    this.accounts = accounts;
     this.usage = usage;
     this.outcomes = outcomes;
   }
@@ -96,18 +100,41 @@ public final class Authenticator {
     return sessions.resolve(cookie);
   }
 
-  /** Throws 429 when the address is over its failure limit (checked before a password is tried). */
-  public void requireNotLimited(String ip) {
-    long retryAfter = limiter.retryAfterSeconds(ip);
-    if (retryAfter > 0) {
-      throw new TooManyRequestsException(retryAfter);
-    }
+  /** A login allowed to check its password: it holds a place of its address and of its account. */
+  public record LoginAttempt(FailedAuthLimiter.Attempt address, AccountLoginLimiter.Attempt account) {
   }
 
-  /** Counts a failure and returns the error to answer with: 401, or 429 once the limit was already reached. */
+  /**
+   * Takes the places of one login before its password is checked: 429 when the address or the
+   * account (the e-mail in any case, known or not: both answer alike) has no place left this minute.
+   * The places count as failures unless {@link #loginSucceeded} gives them back.
+   */
+  public LoginAttempt beginLogin(String ip, String email) {
+    FailedAuthLimiter.Attempt address = limiter.reserve(ip);
+    if (!address.allowed()) {
+      throw new TooManyRequestsException(address.retryAfterSeconds());
+    }
+    AccountLoginLimiter.Attempt account = accounts.reserve(email);
+    if (!account.allowed()) {
+      // No password is checked: the address gets its place back.
+      limiter.release(address);
+      throw new TooManyRequestsException(account.retryAfterSeconds());
+    }
+    return new LoginAttempt(address, account);
+  }
+
+  /** A login succeeded: it was not a failure, and its places go back. */
+  public void loginSucceeded(LoginAttempt attempt) {
+    limiter.release(attempt.address());
+    accounts.release(attempt.account());
+  }
+
+  /**
+   * Counts a failed token or cookie and returns the error to answer with: 401, or 429 once the
+   * limit was already reached.
+   */
   public ServiceException failed(String ip) {
-    long retryAfter = limiter.retryAfterSeconds(ip);
-    limiter.recordFailure(ip);
+    long retryAfter = limiter.recordFailure(ip);
     return retryAfter > 0 ? new TooManyRequestsException(retryAfter) : ServiceException.unauthorized();
   }
 }

@@ -17,21 +17,26 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Login, logout and "who am I" (section 4.1). */
+/**
+ * Login, logout and "who am I" (section 4.1). Behind TLS ({@code secureCookie}) the session
+ * cookie is {@code Secure}, so a browser never sends it over plain HTTP.
+ */
 public final class SessionApi implements Api {
   private final SessionService sessions;
   private final Authenticator authenticator;
   private final ClientService clients;
   private final Access access;
-  private final Duration sessionLifetime;
+  private final String cookieAttributes;
+  private final String sessionCookieAttributes;
 
   public SessionApi(SessionService sessions, Authenticator authenticator, ClientService clients, Access access,
-      Duration sessionLifetime) {
+      Duration sessionLifetime, boolean secureCookie) {
     this.sessions = sessions;
     this.authenticator = authenticator;
     this.clients = clients;
     this.access = access;
-    this.sessionLifetime = sessionLifetime;
+    this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Strict" + (secureCookie ? "; Secure" : "");
+    this.sessionCookieAttributes = cookieAttributes + "; Max-Age=" + sessionLifetime.toSeconds();
   }
 
   @Override
@@ -43,18 +48,33 @@ public final class SessionApi implements Api {
   }
 
   private Object login(Request request) {
-    authenticator.requireNotLimited(request.ip());
+    // Only JSON: an HTML form (which any site may post cross-site) cannot send it.
+    if (!isJson(request.header("Content-Type"))) {
+      throw ServiceException.unsupportedMediaType();
+    }
     JsonBody body = request.body();
     String email = body.requiredText("email", 320);
     // The password is never echoed back, not even in a validation error.
     String password = body.secretText("password", 1024).orElse("");
+    Authenticator.LoginAttempt attempt = authenticator.beginLogin(request.ip(), email);
     SessionService.Login login = sessions.login(email, password, request.ip(),
             clientId -> clients.find(clientId).map(Client::enabled).orElse(false))
-        .orElseThrow(() -> authenticator.failed(request.ip()));
+        .orElseThrow(ServiceException::unauthorized);
+    authenticator.loginSucceeded(attempt);
     Map<String, Object> view = identity(login.user(), null);
     view.put("csrf_token", login.csrfToken());
-    return Reply.of(200, view).header("Set-Cookie", Request.SESSION_COOKIE + "=" + login.cookie()
-        + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + sessionLifetime.toSeconds());
+    return Reply.of(200, view)
+        .header("Set-Cookie", Request.SESSION_COOKIE + "=" + login.cookie() + sessionCookieAttributes);
+  }
+
+  /** {@code application/json}, in any case, with or without parameters such as {@code ; charset=utf-8}. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int parameters = contentType.indexOf(';');
+    String type = parameters < 0 ? contentType : contentType.substring(0, parameters);
+    return type.trim().equalsIgnoreCase("application/json");
   }
 
   private Object logout(Request request) {
@@ -65,7 +85,7 @@ public final class SessionApi implements Api {
     Session session = request.sessionCookie().flatMap(authenticator::session).orElseThrow(ServiceException::unauthorized);
     sessions.logout(session, caller.origin(), caller.userClient().id());
     return Reply.of(200, "Logged out")
-        .header("Set-Cookie", Request.SESSION_COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        .header("Set-Cookie", Request.SESSION_COOKIE + "=" + cookieAttributes + "; Max-Age=0");
   }
 
   private Object identity(Request request) {

@@ -2,6 +2,8 @@ package dev.tokensmith.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.tokensmith.net.IpRange;
@@ -20,6 +22,7 @@ import java.util.function.Function;
  *
  * @param masterKeys versioned AES-256 master keys inline ({@code v1:<base64>,v2:…}); empty = the file
  * @param pepper the HMAC pepper inline (base64); empty = the file
+ * @param publicUrl the address users reach the server at, when it is set (an absolute http(s) URL)
  */
 public record Settings(
     int port,
@@ -31,6 +34,7 @@ public record Settings(
     Optional<String> adminPassword,
     String secretPrefix,
     int authFailuresPerMinute,
+    int loginFailuresPerAccountPerMinute,
     Path masterKeyFile,
     Path pepperFile,
     Optional<String> masterKeys,
@@ -41,6 +45,7 @@ public record Settings(
     int jobIntervalSeconds,
     int eventLoops,
     String host,
+    Optional<URI> publicUrl,
     List<String> trustedProxies,
     int cacheSeconds,
     int cacheSize,
@@ -77,6 +82,11 @@ public record Settings(
     Map<String, String> map = new HashMap<>();
     properties.forEach((k, v) -> map.put(String.valueOf(k).trim(), String.valueOf(v).trim()));
     return map;
+  }
+
+  /** True when users reach the server over TLS ({@code TOKENSMITH_PUBLIC_URL} is {@code https://…}). */
+  public boolean behindTls() {
+    return publicUrl.map(url -> "https".equalsIgnoreCase(url.getScheme())).orElse(false);
   }
 
   /** True when the database is PostgreSQL rather than the embedded H2. */
@@ -128,6 +138,7 @@ public record Settings(
           password,
           prefix,
           integer("TOKENSMITH_AUTH_FAILURES_PER_MINUTE", 30, 1, 1_000_000),
+          integer("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", 10, 1, 1_000_000),
           Path.of(text("TOKENSMITH_MASTER_KEY_FILE", dataDir.resolve("master.key").toString())),
           Path.of(text("TOKENSMITH_PEPPER_FILE", dataDir.resolve("pepper.key").toString())),
           optional("TOKENSMITH_MASTER_KEYS"),
@@ -138,11 +149,33 @@ public record Settings(
           integer("TOKENSMITH_JOB_INTERVAL_SECONDS", 30, 1, 3600),
           integer("TOKENSMITH_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
           text("TOKENSMITH_HOST", "0.0.0.0"),
+          publicUrl(),
           proxies(),
           integer("TOKENSMITH_CACHE_SECONDS", 15, 1, 3600),
           integer("TOKENSMITH_CACHE_SIZE", 2_000_000, 1000, 100_000_000),
           optional("TOKENSMITH_FORWARD_ROUTES_FILE").map(Path::of),
           integer("TOKENSMITH_DB_TIMEOUT_MS", 5000, 250, 60_000));
+    }
+
+    private Optional<URI> publicUrl() {
+      Optional<String> raw = optional("TOKENSMITH_PUBLIC_URL");
+      if (raw.isEmpty()) {
+        return Optional.empty();
+      }
+      URI url;
+      try {
+        url = new URI(raw.get());
+      } catch (URISyntaxException e) {
+        url = null;
+      }
+      boolean web = url != null && url.getScheme() != null
+          && (url.getScheme().equalsIgnoreCase("https") || url.getScheme().equalsIgnoreCase("http"));
+      if (!web || url.getHost() == null || url.getRawUserInfo() != null || url.getRawQuery() != null
+          || url.getRawFragment() != null) {
+        throw bad("TOKENSMITH_PUBLIC_URL",
+            "must be an absolute http:// or https:// URL such as https://tokens.example.com");
+      }
+      return Optional.of(url);
     }
 
     private List<String> proxies() {

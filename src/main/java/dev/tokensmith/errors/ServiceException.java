@@ -44,6 +44,11 @@ public class ServiceException extends RuntimeException {
     return new ServiceException(410, what);
   }
 
+  /** 415: a body sent in a format the endpoint does not take. */
+  public static ServiceException unsupportedMediaType() {
+    return new ServiceException(415, "Unsupported Media Type");
+  }
+
   public static ServiceException unavailable() {
     return new ServiceException(503, "Service unavailable");
   }

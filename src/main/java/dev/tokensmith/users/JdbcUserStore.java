@@ -94,6 +94,13 @@ public final class JdbcUserStore implements UserStore {
   }
 
   @Override
+  public void replacePasswordHash(long id, String expected, String replacement) {
+    db.withHandle(h -> h.createUpdate("UPDATE users SET password_hash = :replacement WHERE id = :id "
+        + "AND password_hash = :expected").bind("id", id).bind("expected", expected)
+        .bind("replacement", replacement).execute());
+  }
+
+  @Override
   public void delete(long id) {
     db.withHandle(h -> h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute());
   }

@@ -12,8 +12,17 @@ import javax.crypto.spec.PBEKeySpec;
 /**
  * Hashes and verifies user passwords with PBKDF2-HMAC-SHA256, stored as
  * {@code pbkdf2-sha256$<iterations>$<base64 salt>$<base64 hash>}.
+ *
+ * <p>Every verification spends at least the configured iterations, whatever is stored — an
+ * unknown e-mail, a user without a password, a hash from before the iterations were raised — so
+ * that how long a wrong password takes never tells whether the e-mail exists.
  */
 public final class PasswordHasher {
+
+  /** One PBKDF2-HMAC-SHA256 derivation; the JDK's, or a counting one in tests. */
+  interface Pbkdf2 {
+    byte[] derive(String password, byte[] salt, int iterations, int bytes);
+  }
 
   private static final String SCHEME = "pbkdf2-sha256";
   private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
@@ -25,6 +34,7 @@ public final class PasswordHasher {
 
   private final int iterations;
   private final SecureRandom random;
+  private final Pbkdf2 pbkdf2;
   private final byte[] dummySalt;
   private final byte[] dummyHash;
 
@@ -34,11 +44,16 @@ public final class PasswordHasher {
    * @throws IllegalArgumentException if iterations is below 1000
    */
   public PasswordHasher(int iterations, SecureRandom random) {
+    this(iterations, random, PasswordHasher::derive);
+  }
+
+  PasswordHasher(int iterations, SecureRandom random, Pbkdf2 pbkdf2) {
     if (iterations < MIN_ITERATIONS) {
       throw new IllegalArgumentException("password hash iterations must be at least " + MIN_ITERATIONS);
     }
     this.iterations = iterations;
     this.random = Objects.requireNonNull(random, "random");
+    this.pbkdf2 = Objects.requireNonNull(pbkdf2, "pbkdf2");
     this.dummySalt = new byte[SALT_BYTES];
     this.dummyHash = new byte[HASH_BYTES];
     random.nextBytes(dummySalt);
@@ -50,25 +65,28 @@ public final class PasswordHasher {
     Objects.requireNonNull(password, "password");
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
-    byte[] hash = derive(password, salt, iterations, HASH_BYTES);
+    byte[] hash = pbkdf2.derive(password, salt, iterations, HASH_BYTES);
     Base64.Encoder b64 = Base64.getEncoder();
     return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
   }
 
   /**
    * Whether {@code password} matches {@code encoded}, using the iterations stored in it. False, never
-   * an exception, for a null argument or a stored value that is not in this format.
+   * an exception, for a null argument or a stored value that is not in this format. Costs at least
+   * the configured iterations: a hash stored with fewer is topped up with the difference (until
+   * {@link #needsRehash} has it replaced at the next login).
    */
   public boolean verify(String password, String encoded) {
-    if (password == null) {
-      return false;
-    }
     Optional<Stored> stored = Stored.parse(encoded);
-    if (stored.isEmpty()) {
+    if (password == null || stored.isEmpty()) {
+      verifyDummy(password);
       return false;
     }
     Stored s = stored.get();
-    byte[] actual = derive(password, s.salt(), s.iterations(), HASH_BYTES);
+    byte[] actual = pbkdf2.derive(password, s.salt(), s.iterations(), HASH_BYTES);
+    if (s.iterations() < iterations) {
+      pbkdf2.derive(password, dummySalt, iterations - s.iterations(), HASH_BYTES);
+    }
     return MessageDigest.isEqual(actual, s.hash());
   }
 
@@ -77,7 +95,7 @@ public final class PasswordHasher {
    * called when no user matches, so that an unknown e-mail takes as long as a wrong password.
    */
   public void verifyDummy(String password) {
-    byte[] actual = derive(password == null ? "" : password, dummySalt, iterations, HASH_BYTES);
+    byte[] actual = pbkdf2.derive(password == null ? "" : password, dummySalt, iterations, HASH_BYTES);
     MessageDigest.isEqual(actual, dummyHash);
   }
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Console logins. The cookie value and the CSRF token are random 256-bit values shown to the
@@ -19,6 +20,13 @@ import java.util.Optional;
  */
 public final class SessionService {
   private static final HexFormat HEX = HexFormat.of();
+  static final String INVALID_EMAIL = "(invalid)";
+  // A local part (at most 64) of RFC 5322 "atext" in dot-separated runs; a domain (at most 255) of
+  // letter/digit/hyphen labels in any script.
+  private static final Pattern EMAIL = Pattern.compile("(?U)(?=[^@]{1,64}@)"
+      + "[\\w!#$%&'*+/=?^`{|}~-]+(\\.[\\w!#$%&'*+/=?^`{|}~-]+)*"
+      + "@(?=.{1,255}$)[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?"
+      + "(?:\\.[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?)*");
 
   private final Database db;
   private final UserStore users;
@@ -53,28 +61,37 @@ public final class SessionService {
 
   /**
    * Checks the password and opens a session; empty when the e-mail is unknown, the password wrong,
-   * the user or the login disabled. Both cases take about the same time.
+   * the user or the login disabled. All cases cost the same password work. A password hash made
+   * with fewer iterations than configured is replaced at a successful login. A failure is recorded
+   * under the user's e-mail, or the e-mail as typed only when it is a well-formed address: what
+   * else lands in the e-mail field (a pasted password or secret) is never stored.
    *
    * @param clientEnabled tells whether a client is enabled (its users cannot log in otherwise)
    */
   public Optional<Login> login(String email, String password, String ip, java.util.function.LongPredicate clientEnabled) {
     Optional<User> found = users.findByEmail(email);
+    String stored = found.map(User::passwordHash).orElse(null);
     boolean ok;
-    if (found.isEmpty() || found.get().passwordHash() == null) {
+    if (stored == null) {
       hasher.verifyDummy(password);
       ok = false;
     } else {
-      ok = hasher.verify(password, found.get().passwordHash());
+      ok = hasher.verify(password, stored);
     }
     User user = found.orElse(null);
     boolean allowed = ok && user.enabled() && user.sso() != Sso.STRICT && clientEnabled.test(user.clientId());
-    Origin origin = new Origin(user == null ? new Actor("user", null, email) : new Actor("user", user.id(), user.email()),
-        "ui", ip);
+    // Hashed before the transaction: the slow part holds no connection.
+    String rehashed = allowed && hasher.needsRehash(stored) ? hasher.hash(password) : null;
+    String name = user == null ? recordedEmail(email) : user.email();
+    Origin origin = new Origin(new Actor("user", user == null ? null : user.id(), name), "ui", ip);
     return db.inTransaction(() -> {
       if (!allowed) {
         activity.recordFailure(origin, user == null ? null : user.clientId(), "session", user == null ? null : user.id(),
-            email, "login_failed");
+            name, "login_failed");
         return Optional.empty();
+      }
+      if (rehashed != null) {
+        users.replacePasswordHash(user.id(), stored, rehashed);
       }
       String cookie = randomValue();
       String csrf = randomValue();
@@ -85,6 +102,11 @@ public final class SessionService {
           ActivityLog.changes().map());
       return Optional.of(new Login(users.find(user.id()).orElseThrow(), cookie, csrf));
     });
+  }
+
+  /** The typed e-mail when it is a well-formed address of at most 320 characters, else {@code "(invalid)"}. */
+  static String recordedEmail(String typed) {
+    return typed.length() <= 320 && EMAIL.matcher(typed).matches() ? typed : INVALID_EMAIL;
   }
 
   /** The live session of a cookie value, or empty when unknown or expired. */

@@ -24,6 +24,9 @@ public interface UserStore {
 
   void recordLogin(long id, long atMillis);
 
+  /** Replaces the password hash only while it is still {@code expected}: a re-hash never undoes a change meanwhile. */
+  void replacePasswordHash(long id, String expected, String replacement);
+
   void delete(long id);
 
   /** How many enabled users of the client hold the role. */

@@ -34,15 +34,18 @@ public final class Routes {
   private final Authenticator authenticator;
   private final ObjectMapper json;
   private final ClientAddress clientAddress;
+  private final SecurityHeaders securityHeaders;
   private final List<String> registered = new ArrayList<>();
   private final Map<String, HotRoute> hot = new HashMap<>();
 
-  Routes(Vertx vertx, Router router, Authenticator authenticator, ObjectMapper json, ClientAddress clientAddress) {
+  Routes(Vertx vertx, Router router, Authenticator authenticator, ObjectMapper json, ClientAddress clientAddress,
+      SecurityHeaders securityHeaders) {
     this.vertx = vertx;
     this.router = router;
     this.authenticator = authenticator;
     this.json = json;
     this.clientAddress = clientAddress;
+    this.securityHeaders = securityHeaders;
   }
 
   /** An endpoint that needs a credential: the caller is authenticated before the body is even read. */
@@ -96,7 +99,7 @@ public final class Routes {
     if (route == null || route.method() != http.method()) {
       return false;
     }
-    SecurityHeaders.api(http.response());
+    securityHeaders.api(http.response());
     new BodyReader(http, body -> runFast(http, body, name -> null, route.handler())).start();
     return true;
   }

@@ -4,44 +4,48 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Headers every answer carries: no framing, no sniffing, no referrer, no caching of API data. API
  * answers may load nothing at all; a Console page may load scripts, styles, images and data from its
- * own origin only, never inline script.
+ * own origin only, never inline script. Behind TLS every answer also tells the browser to use
+ * nothing but HTTPS for a year (Strict-Transport-Security).
  */
 final class SecurityHeaders {
   static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'";
   static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
       + "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-  private SecurityHeaders() {
-  }
+  static final String STRICT_TRANSPORT = "max-age=31536000";
 
-  // Encoded once: these go out with every answer.
-  private static final CharSequence[][] API_HEADERS = {
-      {"X-Content-Type-Options", "nosniff"},
-      {"X-Frame-Options", "DENY"},
-      {"Referrer-Policy", "no-referrer"},
-      {"Cache-Control", "no-store"},
-      {"Content-Security-Policy", API_POLICY}};
+  // Encoded once, with or without the TLS header, when the server starts: these go out with every answer.
+  private final CharSequence[][] apiHeaders;
 
-  static {
-    for (CharSequence[] header : API_HEADERS) {
-      header[0] = HttpHeaders.createOptimized(header[0].toString());
-      header[1] = HttpHeaders.createOptimized(header[1].toString());
+  SecurityHeaders(boolean behindTls) {
+    List<String[]> headers = new ArrayList<>(List.of(
+        new String[] {"X-Content-Type-Options", "nosniff"},
+        new String[] {"X-Frame-Options", "DENY"},
+        new String[] {"Referrer-Policy", "no-referrer"},
+        new String[] {"Cache-Control", "no-store"},
+        new String[] {"Content-Security-Policy", API_POLICY}));
+    if (behindTls) {
+      headers.add(new String[] {"Strict-Transport-Security", STRICT_TRANSPORT});
     }
+    this.apiHeaders = headers.stream().map(h -> new CharSequence[] {HttpHeaders.createOptimized(h[0]),
+        HttpHeaders.createOptimized(h[1])}).toArray(CharSequence[][]::new);
   }
 
-  static void apply(RoutingContext ctx) {
+  void apply(RoutingContext ctx) {
     api(ctx.response());
     ctx.next();
   }
 
   /** The API answer's headers, set on {@code response}. */
-  static void api(HttpServerResponse response) {
+  void api(HttpServerResponse response) {
     MultiMap headers = response.headers();
-    for (CharSequence[] header : API_HEADERS) {
+    for (CharSequence[] header : apiHeaders) {
       headers.set(header[0], header[1]);
     }
   }

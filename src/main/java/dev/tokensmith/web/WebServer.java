@@ -31,13 +31,15 @@ public final class WebServer {
   private final ObjectMapper json;
   private final List<Api> apis;
   private final ClientAddress clientAddress;
+  private final SecurityHeaders securityHeaders;
   private final String host;
   private final int instances;
   private volatile int port;
   private volatile List<String> routes = List.of();
 
+  /** @param behindTls users reach the server over HTTPS: every answer carries Strict-Transport-Security */
   public WebServer(Vertx vertx, Authenticator authenticator, ObjectMapper json, List<Api> apis, String host,
-      List<String> trustedProxies, int instances) {
+      List<String> trustedProxies, int instances, boolean behindTls) {
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.json = json;
@@ -45,6 +47,7 @@ public final class WebServer {
     this.host = host;
     this.instances = instances;
     this.clientAddress = new ClientAddress(trustedProxies.stream().map(IpRange::parse).flatMap(Optional::stream).toList());
+    this.securityHeaders = new SecurityHeaders(behindTls);
   }
 
   /** Starts listening and returns the port (a random free one when {@code port} is 0). */
@@ -66,8 +69,8 @@ public final class WebServer {
     @Override
     public Future<?> start() {
       Router router = Router.router(vertx);
-      Routes routes = new Routes(vertx, router, authenticator, json, clientAddress);
-      router.route().handler(SecurityHeaders::apply);
+      Routes routes = new Routes(vertx, router, authenticator, json, clientAddress, securityHeaders);
+      router.route().handler(securityHeaders::apply);
       router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       apis.forEach(api -> api.routes(routes));
       WebServer.this.routes = routes.registered();
@@ -88,7 +91,7 @@ public final class WebServer {
               router.handle(request);
             }
           })
-          .invalidRequestHandler(WebServer::invalidRequest)
+          .invalidRequestHandler(WebServer.this::invalidRequest)
           .listen(listenPort)
           .onSuccess(server -> port = server.actualPort());
     }
@@ -96,7 +99,7 @@ public final class WebServer {
 
   // Netty refuses an over-long request line or header block before any route runs; the answer
   // still comes in the envelope. Anything else that is not HTTP just loses the connection.
-  private static void invalidRequest(HttpServerRequest request) {
+  private void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 0;
     if (status == 0) {
@@ -104,6 +107,7 @@ public final class WebServer {
       return;
     }
     String body = status == 414 ? "Request line too long" : "Request headers too large";
+    securityHeaders.api(request.response());
     request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .putHeader("Connection", "close").end("{\"status\":" + status + ",\"body\":\"" + body + "\"}");
   }

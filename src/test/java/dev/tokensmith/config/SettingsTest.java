@@ -22,6 +22,9 @@ class SettingsTest {
     assertThat(s.adminPassword()).isEmpty();
     assertThat(s.secretPrefix()).isEqualTo("tks1");
     assertThat(s.authFailuresPerMinute()).isEqualTo(30);
+    assertThat(s.loginFailuresPerAccountPerMinute()).isEqualTo(10);
+    assertThat(s.publicUrl()).isEmpty();
+    assertThat(s.behindTls()).isFalse();
     assertThat(s.masterKeyFile()).isEqualTo(Path.of("./data").resolve("master.key"));
   }
 
@@ -42,6 +45,37 @@ class SettingsTest {
         .hasMessageContaining("TOKENSMITH_AUTH_FAILURES_PER_MINUTE");
     assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_TRUSTED_PROXIES", "10.0.0.0/8,nope")))
         .hasMessageContaining("TOKENSMITH_TRUSTED_PROXIES");
+  }
+
+  @Test
+  void fromWhenPublicUrlHttpsOrHttpThenBehindTlsOnlyForHttps() {
+    Settings tls = Settings.from(Map.of("TOKENSMITH_PUBLIC_URL", "https://tokens.example.com/base/"));
+    Settings plain = Settings.from(Map.of("TOKENSMITH_PUBLIC_URL", "http://10.0.0.5:8080"));
+
+    assertThat(tls.publicUrl()).hasValueSatisfying(url -> assertThat(url).hasToString("https://tokens.example.com/base/"));
+    assertThat(tls.behindTls()).isTrue();
+    assertThat(Settings.from(Map.of("TOKENSMITH_PUBLIC_URL", "HTTPS://Tokens.example.com")).behindTls()).isTrue();
+    assertThat(plain.publicUrl()).isPresent();
+    assertThat(plain.behindTls()).isFalse();
+  }
+
+  @Test
+  void fromWhenPublicUrlNotAnAbsoluteHttpUrlThenOneLineNamingTheSetting() {
+    for (String bad : new String[] {"tokens.example.com", "/console", "ftp://tokens.example.com", "https://",
+        "https:tokens.example.com", "https://tokens example.com", "https://user:pw@tokens.example.com",
+        "https://tokens.example.com/?a=b", "https://tokens.example.com/#top"}) {
+      assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_PUBLIC_URL", bad))).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("TOKENSMITH_PUBLIC_URL ")
+          .hasMessageNotContaining("\n");
+    }
+  }
+
+  @Test
+  void fromWhenAccountLimitBadThenFailsNamingTheSetting() {
+    assertThat(Settings.from(Map.of("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", "5"))
+        .loginFailuresPerAccountPerMinute()).isEqualTo(5);
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", "0")))
+        .hasMessageContaining("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE");
   }
 
   @Test

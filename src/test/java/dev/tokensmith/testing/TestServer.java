@@ -60,6 +60,7 @@ public final class TestServer implements AutoCloseable {
     env.put("TOKENSMITH_EVENT_LOOPS", "1");
     env.put("TOKENSMITH_JOB_INTERVAL_SECONDS", "3600");
     env.put("TOKENSMITH_AUTH_FAILURES_PER_MINUTE", "1000000");
+    env.put("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", "1000000");
     env.putAll(extra);
     try {
       this.app = new App(Settings.from(env), clock).start();

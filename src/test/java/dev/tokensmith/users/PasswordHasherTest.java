@@ -3,6 +3,7 @@ package dev.tokensmith.users;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
@@ -10,6 +11,8 @@ import javax.crypto.spec.PBEKeySpec;
 import org.junit.jupiter.api.Test;
 
 class PasswordHasherTest {
+  /** The iterations of the hasher the work-counting tests check; {@link #hasher}'s hashes have fewer. */
+  private static final int CONFIGURED = 5000;
 
   private final SecureRandom random = new SecureRandom();
   private final PasswordHasher hasher = new PasswordHasher(1000, random);
@@ -101,8 +104,82 @@ class PasswordHasherTest {
   }
 
   @Test
+  void verifyDummyWhenUnknownEmailThenSpendsTheConfiguredIterations() {
+    Counting counting = new Counting();
+    PasswordHasher configured = new PasswordHasher(CONFIGURED, random, counting);
+
+    configured.verifyDummy("a-wrong-password");
+
+    assertThat(counting.iterations).isEqualTo(CONFIGURED);
+  }
+
+  @Test
+  void verifyWhenWrongPasswordAgainstHashWithFewerIterationsThenSpendsTheConfiguredIterations() {
+    String old = hasher.hash("the-right-password");
+    Counting counting = new Counting();
+    PasswordHasher configured = new PasswordHasher(CONFIGURED, random, counting);
+
+    assertThat(configured.verify("a-wrong-password", old)).isFalse();
+
+    assertThat(counting.iterations).as("as much as an unknown e-mail").isEqualTo(CONFIGURED);
+  }
+
+  @Test
+  void verifyWhenRightPasswordAgainstHashWithFewerIterationsThenTrueSameWorkAndNeedsRehash() {
+    String old = hasher.hash("the-right-password");
+    Counting counting = new Counting();
+    PasswordHasher configured = new PasswordHasher(CONFIGURED, random, counting);
+
+    assertThat(configured.verify("the-right-password", old)).isTrue();
+
+    assertThat(counting.iterations).isEqualTo(CONFIGURED);
+    assertThat(configured.needsRehash(old)).isTrue();
+  }
+
+  @Test
+  void verifyWhenHashWithConfiguredIterationsThenSpendsExactlyThem() {
+    Counting counting = new Counting();
+    PasswordHasher configured = new PasswordHasher(CONFIGURED, random, counting);
+    String current = configured.hash("the-right-password");
+    counting.iterations = 0;
+
+    assertThat(configured.verify("a-wrong-password", current)).isFalse();
+    assertThat(counting.iterations).isEqualTo(CONFIGURED);
+    counting.iterations = 0;
+    assertThat(configured.verify("the-right-password", current)).isTrue();
+    assertThat(counting.iterations).isEqualTo(CONFIGURED);
+  }
+
+  @Test
+  void verifyWhenStoredValueMalformedOrPasswordNullThenSpendsTheConfiguredIterations() {
+    Counting counting = new Counting();
+    PasswordHasher configured = new PasswordHasher(CONFIGURED, random, counting);
+
+    assertThat(configured.verify("pw", "not-a-hash")).isFalse();
+    assertThat(configured.verify(null, hasher.hash("pw"))).isFalse();
+
+    assertThat(counting.iterations).isEqualTo(2L * CONFIGURED);
+  }
+
+  @Test
   void needsRehashWhenNotThisFormatThenTrue() {
     assertThat(hasher.needsRehash(null)).isTrue();
     assertThat(hasher.needsRehash("$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA")).isTrue();
+  }
+
+  /** The JDK's PBKDF2, adding up the iterations it is asked for. */
+  private static final class Counting implements PasswordHasher.Pbkdf2 {
+    long iterations;
+
+    @Override
+    public byte[] derive(String password, byte[] salt, int iterations, int bytes) {
+      this.iterations += iterations;
+      try {
+        return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+            .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, bytes * 8)).getEncoded();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 }
