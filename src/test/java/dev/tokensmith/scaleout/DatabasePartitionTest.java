@@ -91,10 +91,9 @@ class DatabasePartitionTest {
 
       proxy.blackhole();
       long partitionedAt = System.nanoTime();
-      List<Future<Outcome>> answers;
-      List<Outcome> outcomes = new ArrayList<>();
+      List<Future<Outcome>> answers = new ArrayList<>();
       try {
-        answers = new ArrayList<>(submit(pool, calls));
+        answers.addAll(submit(pool, calls));
         answers.add(pool.submit(() -> timed("scheduler round", () -> {
           server.app.runJobs();
           return 0;
@@ -109,6 +108,7 @@ class DatabasePartitionTest {
       } finally {
         proxy.restore();
       }
+      List<Outcome> outcomes = new ArrayList<>();
       for (Future<Outcome> answer : answers) {
         outcomes.add(answer.get(40, TimeUnit.SECONDS));
       }
