@@ -104,7 +104,7 @@ public final class App implements AutoCloseable {
     // From here on, an event loop that reaches for the database is stopped, never blocked.
     db.refuseBlockingWhen(Context::isOnEventLoopThread);
 
-    this.changes = new ChangeFeed(db, settings.dbUrl(), settings.dbUser(), settings.dbPassword());
+    this.changes = new ChangeFeed(db);
     Duration cacheLifetime = Duration.ofSeconds(settings.cacheSeconds());
     ActivityLog activity = new ActivityLog(new JdbcActivityStore(db, json), clock);
     this.clients = new ClientService(db, new JdbcClientStore(db), activity, clock, random, changes, cacheLifetime);

@@ -1,11 +1,9 @@
 package dev.tokensmith.storage;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
@@ -21,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * when it rolls back. While the listening connection is lost, caches keep what they have (so
  * cached tokens still verify during a database outage) and their short lifetime bounds how stale
  * they can get; once it is back, listeners are told to forget everything ({@link Change#ALL}),
- * since notifications may have been missed in between.
+ * since notifications may have been missed in between. A database that goes silent (a partition
+ * that drops packets rather than resetting the connection) counts as lost once a tiny query on the
+ * listening connection has had no answer for a little over the database timeout (its read bound).
  */
 public final class ChangeFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
@@ -55,18 +55,12 @@ public final class ChangeFeed implements AutoCloseable {
 
   private final Database db;
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
-  private final String url;
-  private final String user;
-  private final String password;
   private volatile boolean running = true;
   private volatile Connection listening;
   private Thread thread;
 
-  public ChangeFeed(Database db, String url, String user, String password) {
+  public ChangeFeed(Database db) {
     this.db = db;
-    this.url = url;
-    this.user = user;
-    this.password = password;
   }
 
   /** Registers a listener (for the wiring, before start). */
@@ -103,12 +97,7 @@ public final class ChangeFeed implements AutoCloseable {
   private void listen() {
     boolean reportedLoss = false;
     while (running) {
-      Properties properties = new Properties();
-      properties.setProperty("user", user);
-      properties.setProperty("password", password);
-      properties.setProperty("connectTimeout", "5");
-      properties.setProperty("socketTimeout", "10");
-      try (Connection connection = DriverManager.getConnection(url, properties)) {
+      try (Connection connection = db.connect()) {
         listening = connection;
         try (Statement statement = connection.createStatement()) {
           statement.execute("LISTEN " + CHANNEL);
@@ -127,7 +116,7 @@ public final class ChangeFeed implements AutoCloseable {
               dispatch(Change.parse(n.getParameter()));
             }
           }
-          // getNotifications does not notice a dead peer by itself; a tiny query does.
+          // getNotifications does not notice a dead peer by itself; a tiny query does, within the read bound.
           if (notifications == null || notifications.length == 0) {
             try (Statement ping = connection.createStatement()) {
               ping.execute("SELECT 1");

@@ -3,13 +3,17 @@ package dev.tokensmith.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -19,6 +23,10 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * with {@link #inTransaction}; every store call made on that thread until it ends joins it, so a
  * change that touches several features (a user disabled and their tokens) commits or rolls back
  * as one.
+ *
+ * <p>Every wait for the database is bounded by one timeout (see {@link Timeouts}): a request
+ * that cannot get a connection, whose statement or lock wait runs too long, or whose database has
+ * gone silent, fails with an {@link SQLException} the web layer answers 503, instead of hanging.
  */
 public final class Database implements AutoCloseable {
 
@@ -28,6 +36,10 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final Dialect dialect;
+  private final String url;
+  private final String user;
+  private final String password;
+  private final Timeouts timeouts;
   private final ThreadLocal<Handle> current = new ThreadLocal<>();
   private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
   private volatile BooleanSupplier nonBlockingThread = () -> false;
@@ -36,18 +48,30 @@ public final class Database implements AutoCloseable {
     this(url, user, password, poolSize, 5_000);
   }
 
-  /** @param timeoutMillis how long a request waits for a connection before giving up (then 503) */
+  /**
+   * @param timeoutMillis how long a request waits for a connection, a statement or a lock, or for
+   *     a silent database (a little longer), before giving up (then 503)
+   */
   public Database(String url, String user, String password, int poolSize, long timeoutMillis) {
     this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRESQL : Dialect.H2;
+    this.url = url;
+    this.user = user;
+    this.password = password;
+    this.timeouts = new Timeouts(timeoutMillis);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setUsername(user);
     config.setPassword(password);
     config.setMaximumPoolSize(poolSize);
     config.setPoolName("tokensmith");
-    // Fail fast when the database is gone instead of holding a request for 30 s.
+    if (dialect == Dialect.POSTGRESQL) {
+      config.setDataSourceProperties(timeouts.connectProperties());
+    }
+    config.setConnectionInitSql(timeouts.sessionSql(dialect));
     config.setConnectionTimeout(timeoutMillis);
-    config.setValidationTimeout(Math.min(2_000, Math.max(250, timeoutMillis / 2)));
+    config.setValidationTimeout(timeouts.validationMillis());
+    // Idle connections are checked this often, so one that died in silence is rarely handed out.
+    config.setKeepaliveTime(30_000);
     config.setInitializationFailTimeout(-1);
     this.dataSource = new HikariDataSource(config);
     this.jdbi = Jdbi.create(dataSource);
@@ -67,10 +91,15 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Brings the schema up to date; safe to run from several instances at once. */
+  /**
+   * Brings the schema up to date; safe to run from several instances at once. Migrations use
+   * connections of their own, with no statement or read timeout: rebuilding an index on a large
+   * table may rightly take minutes.
+   */
   public void migrate() {
     Flyway.configure()
-        .dataSource(dataSource)
+        .jdbcProperties(dialect == Dialect.POSTGRESQL ? timeouts.openSettings() : Map.of())
+        .dataSource(url, user, password)
         .locations("classpath:db/migration/" + (dialect == Dialect.POSTGRESQL ? "postgresql" : "h2"))
         .load()
         .migrate();
@@ -88,7 +117,7 @@ public final class Database implements AutoCloseable {
     requireBlockingAllowed();
     List<Runnable> actions = new ArrayList<>();
     T result;
-    try (Handle handle = jdbi.open()) {
+    try (Handle handle = open()) {
       current.set(handle);
       afterCommit.set(actions);
       try {
@@ -130,9 +159,42 @@ public final class Database implements AutoCloseable {
       return work.apply(handle);
     }
     requireBlockingAllowed();
-    try (Handle own = jdbi.open()) {
+    try (Handle own = open()) {
       return work.apply(own);
     }
+  }
+
+  /**
+   * A handle on a pooled connection whose reads give up after {@link Timeouts#readMillis()}: the
+   * driver's own socket timeout counts whole seconds only. The pool restores it on return.
+   */
+  private Handle open() {
+    Handle handle = jdbi.open();
+    try {
+      handle.getConnection().setNetworkTimeout(Runnable::run, (int) timeouts.readMillis());
+    } catch (SQLException e) {
+      handle.close();
+      throw new ConnectionException(e);
+    }
+    return handle;
+  }
+
+  /**
+   * A connection of its own, outside the pool (the change feed's {@code LISTEN}), bounded like the
+   * pooled ones: a silent database makes a read fail after {@link Timeouts#readMillis()}.
+   */
+  Connection connect() throws SQLException {
+    Properties properties = timeouts.connectProperties();
+    properties.setProperty("user", user);
+    properties.setProperty("password", password);
+    Connection connection = DriverManager.getConnection(url, properties);
+    try {
+      connection.setNetworkTimeout(Runnable::run, (int) timeouts.readMillis());
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return connection;
   }
 
   /** True when a connection can be had and answers within two seconds. */

@@ -37,7 +37,7 @@ class DatabaseOutageTest {
     try (TestDatabase database = TestDatabase.postgresqlOnly(); TcpProxy proxy = new TcpProxy(5432)) {
       TestDatabase viaProxy = database;
       try (TestServer server = TestServer.startOn(viaProxy, Map.of("TOKENSMITH_DB_URL", database.urlVia(proxy.port()),
-          "TOKENSMITH_CACHE_SECONDS", "15"))) {
+          "TOKENSMITH_CACHE_SECONDS", "15", "TOKENSMITH_DB_TIMEOUT_MS", "1000"))) {
         Fixtures fixtures = new Fixtures(server);
         long tenant = fixtures.tenant("Outage");
         TestUser admin = fixtures.user(tenant, "admin");

@@ -52,7 +52,6 @@ public final class TestServer implements AutoCloseable {
     env.put("TOKENSMITH_HOST", "127.0.0.1");
     env.put("TOKENSMITH_DATA_DIR", dataDir.toString());
     env.put("TOKENSMITH_DB_URL", database.url());
-    env.put("TOKENSMITH_DB_TIMEOUT_MS", "1000");
     env.put("TOKENSMITH_DB_USER", database.user());
     env.put("TOKENSMITH_ADMIN_EMAIL", ADMIN_EMAIL);
     env.put("TOKENSMITH_ADMIN_PASSWORD", ADMIN_PASSWORD);
