@@ -59,7 +59,16 @@ public final class UsageRecorder {
     if (!batch.isEmpty()) {
       // In id order, the order in which changes lock several tokens: the batch never waits in a circle with one.
       batch.sort(Comparator.comparingLong(Use::tokenId));
-      store.recordUses(batch);
+      try {
+        store.recordUses(batch);
+      } catch (RuntimeException e) {
+        // Kept for the next flush (a newer use of the same token, noted meanwhile, wins).
+        for (Use use : batch) {
+          lastWritten.invalidate(use.tokenId());
+          pending.putIfAbsent(use.tokenId(), use);
+        }
+        throw e;
+      }
     }
     return batch.size();
   }
