@@ -40,7 +40,7 @@ public final class Database implements AutoCloseable {
   public Database(String url, String user, String password, int poolSize, long timeoutMillis) {
     this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRESQL : Dialect.H2;
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
+    config.setJdbcUrl(H2Url.complete(url));
     config.setUsername(user);
     config.setPassword(password);
     config.setMaximumPoolSize(poolSize);
