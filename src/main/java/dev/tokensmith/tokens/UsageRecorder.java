@@ -41,7 +41,10 @@ public final class UsageRecorder {
     }
   }
 
-  /** Writes what was collected; returns how many tokens were updated. */
+  /**
+   * Writes what was collected; returns how many tokens were updated. When the write fails the
+   * uses stay collected (a newer use of the same token wins) and the next flush writes them.
+   */
   public int flush() {
     if (pending.isEmpty()) {
       return 0;
@@ -52,12 +55,22 @@ public final class UsageRecorder {
       Long written = lastWritten.getIfPresent(id);
       if (use != null && (written == null || use.atMillis() - written >= MIN_INTERVAL_MILLIS)) {
         batch.add(use);
-        lastWritten.put(id, use.atMillis());
       }
     }
-    if (!batch.isEmpty()) {
-      store.recordUses(batch);
+    if (batch.isEmpty()) {
+      return 0;
     }
+    try {
+      store.recordUses(batch);
+    } catch (RuntimeException e) {
+      batch.forEach(use -> pending.merge(use.tokenId(), use, UsageRecorder::later));
+      throw e;
+    }
+    batch.forEach(use -> lastWritten.put(use.tokenId(), use.atMillis()));
     return batch.size();
+  }
+
+  private static Use later(Use a, Use b) {
+    return a.atMillis() >= b.atMillis() ? a : b;
   }
 }

@@ -4,24 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** A user's own H2 URL gets the settings an answered write needs, unless it names them itself. */
+/** A user's own H2 URL gets the settings the server needs, unless it names them itself. */
 class H2UrlTest {
 
   @Test
-  void completeWhenFileUrlWithoutWriteDelayThenCommitsAreWrittenAtOnce() {
+  void completeWhenFileUrlWithoutSettingsThenCommitsWrittenAtOnceAndServerClosesTheDatabase() {
     assertThat(H2Url.complete("jdbc:h2:file:/srv/ts/db;MODE=PostgreSQL"))
-        .isEqualTo("jdbc:h2:file:/srv/ts/db;MODE=PostgreSQL;WRITE_DELAY=0");
-    assertThat(H2Url.complete("jdbc:h2:./db")).isEqualTo("jdbc:h2:./db;WRITE_DELAY=0");
+        .isEqualTo("jdbc:h2:file:/srv/ts/db;MODE=PostgreSQL;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+    assertThat(H2Url.complete("jdbc:h2:./db")).isEqualTo("jdbc:h2:./db;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
   }
 
   @Test
-  void completeWhenUrlNamesWriteDelayThenItsOwnValueWins() {
-    assertThat(H2Url.complete("jdbc:h2:./db;write_delay=200")).isEqualTo("jdbc:h2:./db;write_delay=200");
+  void completeWhenUrlNamesASettingThenItsOwnValueWins() {
+    assertThat(H2Url.complete("jdbc:h2:./db;write_delay=200;DB_CLOSE_ON_EXIT=TRUE"))
+        .isEqualTo("jdbc:h2:./db;write_delay=200;DB_CLOSE_ON_EXIT=TRUE");
   }
 
   @Test
-  void completeWhenInMemoryRemoteOrPostgresqlThenUnchanged() {
-    assertThat(H2Url.complete("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1")).isEqualTo("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1");
+  void completeWhenInMemoryThenNoWriteDelay() {
+    assertThat(H2Url.complete("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1")).isEqualTo("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE");
+  }
+
+  @Test
+  void completeWhenRemoteOrPostgresqlThenUnchanged() {
     assertThat(H2Url.complete("jdbc:h2:tcp://db:9092/ts")).isEqualTo("jdbc:h2:tcp://db:9092/ts");
     assertThat(H2Url.complete("jdbc:postgresql://db/ts")).isEqualTo("jdbc:postgresql://db/ts");
   }
