@@ -40,9 +40,13 @@ public final class Database implements AutoCloseable {
 
   /** @param timeoutMillis how long a request waits for a connection before giving up (then 503) */
   public Database(String url, String user, String password, int poolSize, long timeoutMillis) {
+    // An embedded H2 database: the settings the server needs, and its files owner-only before it opens.
+    url = H2Url.complete(url);
+    H2Url.databasePath(url).ifPresent(path -> OwnerOnly.databaseFiles(path, H2Url.DATA_FILE));
+
     this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRESQL : Dialect.H2;
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(H2Url.complete(url));
+    config.setJdbcUrl(url);
     config.setUsername(user);
     config.setPassword(password);
     config.setMaximumPoolSize(poolSize);

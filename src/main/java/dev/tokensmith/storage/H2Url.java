@@ -1,11 +1,14 @@
 package dev.tokensmith.storage;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * The H2 settings every embedded Tokensmith database needs, added to an H2 URL that does not name
- * them itself (so a user's own {@code jdbc:h2:} URL gets them too, and an explicit value wins).
+ * What Tokensmith needs of an embedded H2 database, read from and added to its URL (so a user's
+ * own {@code jdbc:h2:} URL gets it too, and a setting the URL names itself wins).
  * {@code WRITE_DELAY=0}: H2 writes every commit to the file before the commit returns (by default
  * it writes commits up to 500 ms later, and a killed process loses them); a file database only.
  * {@code DB_CLOSE_ON_EXIT=FALSE}: the server closes the database itself when it stops, after its
@@ -13,6 +16,10 @@ import java.util.Locale;
  * Remote H2 URLs ({@code tcp:}, {@code ssl:}) are left alone: their server owns those settings.
  */
 final class H2Url {
+  /** The suffix of an H2 database's data file (MVStore). */
+  static final String DATA_FILE = ".mv.db";
+  private static final Pattern FILE_SYSTEM = Pattern.compile("^[A-Za-z][A-Za-z0-9]+:");
+
   private H2Url() {
   }
 
@@ -28,6 +35,28 @@ final class H2Url {
       completed.append(";DB_CLOSE_ON_EXIT=FALSE");
     }
     return completed.toString();
+  }
+
+  /**
+   * The path of an embedded file database without its suffix ({@code jdbc:h2:file:/srv/ts/db},
+   * {@code jdbc:h2:./db}, {@code jdbc:h2:~/db}); empty for in-memory and remote databases and for
+   * H2's other file systems ({@code nio:}, {@code split:}, …).
+   */
+  static Optional<Path> databasePath(String url) {
+    if (!embedded(url)) {
+      return Optional.empty();
+    }
+    String path = url.substring("jdbc:h2:".length()).split(";", 2)[0];
+    if (path.startsWith("file:")) {
+      path = path.substring("file:".length());
+    }
+    if (path.isEmpty() || FILE_SYSTEM.matcher(path).find()) {
+      return Optional.empty();
+    }
+    if (path.startsWith("~")) {
+      path = System.getProperty("user.home") + path.substring(1);
+    }
+    return Optional.of(Path.of(path).toAbsolutePath().normalize());
   }
 
   private static boolean embedded(String url) {

@@ -2,6 +2,7 @@ package dev.tokensmith.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** A user's own H2 URL gets the settings the server needs, unless it names them itself. */
@@ -29,5 +30,21 @@ class H2UrlTest {
   void completeWhenRemoteOrPostgresqlThenUnchanged() {
     assertThat(H2Url.complete("jdbc:h2:tcp://db:9092/ts")).isEqualTo("jdbc:h2:tcp://db:9092/ts");
     assertThat(H2Url.complete("jdbc:postgresql://db/ts")).isEqualTo("jdbc:postgresql://db/ts");
+  }
+
+  @Test
+  void databasePathWhenEmbeddedFileThenPathWithoutSuffix() {
+    assertThat(H2Url.databasePath("jdbc:h2:file:/srv/ts/db;MODE=PostgreSQL")).contains(Path.of("/srv/ts/db"));
+    assertThat(H2Url.databasePath("jdbc:h2:/srv/ts/db")).contains(Path.of("/srv/ts/db"));
+    assertThat(H2Url.databasePath("jdbc:h2:./db")).contains(Path.of("db").toAbsolutePath());
+    assertThat(H2Url.databasePath("jdbc:h2:~/db")).contains(Path.of(System.getProperty("user.home"), "db"));
+  }
+
+  @Test
+  void databasePathWhenInMemoryRemoteOrOtherFileSystemThenEmpty() {
+    assertThat(H2Url.databasePath("jdbc:h2:mem:x")).isEmpty();
+    assertThat(H2Url.databasePath("jdbc:h2:tcp://db:9092/ts")).isEmpty();
+    assertThat(H2Url.databasePath("jdbc:h2:split:/srv/ts/db")).isEmpty();
+    assertThat(H2Url.databasePath("jdbc:postgresql://db/ts")).isEmpty();
   }
 }
