@@ -51,6 +51,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
@@ -63,6 +64,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +74,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
+  /** The longest each step of a stop waits. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   private final Settings settings;
   private final Database db;
@@ -90,6 +94,7 @@ public final class App implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
+  private final AtomicBoolean closed = new AtomicBoolean();
   private int port;
 
   /** Builds everything (and migrates the database) without starting to listen. */
@@ -263,17 +268,45 @@ public final class App implements AutoCloseable {
     return verifier;
   }
 
+  /**
+   * Stops in this order: the HTTP server stops accepting (its verticles are undeployed); the
+   * database work of requests already running ends; background work stops; the usage collected so
+   * far is written; then Vert.x, and last the connection pool, with whose last connection the
+   * embedded database closes. Every wait is bounded. Safe to call more than once (the command's
+   * SIGTERM handling and the shutdown hook both call it).
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (String deployment : vertx.deploymentIDs()) {
+      await(vertx.undeploy(deployment), "the HTTP server did not stop cleanly");
+    }
+    if (!db.awaitIdle(STOP_WAIT)) {
+      LOG.warn("database work still running after {} s; stopping anyway", STOP_WAIT.toSeconds());
+    }
     scheduler.close();
     changes.close();
-    local.shutdownNow();
+    // No interrupt: a flush in progress completes (an interrupted H2 write closes the database file).
+    local.shutdown();
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("server did not stop cleanly", e);
+      local.awaitTermination(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     flushUsage();
+    await(vertx.close(), "Vert.x did not stop cleanly");
     db.close();
+  }
+
+  private static void await(Future<?> future, String problem) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn(problem, e);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.tokensmith;
 import dev.tokensmith.config.Settings;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,10 +20,27 @@ public final class Main implements Callable<Integer> {
   public Integer call() throws Exception {
     Settings settings = Settings.fromEnvironment();
     App app = new App(settings, Clock.systemUTC()).start();
+    CountDownLatch stop = new CountDownLatch(1);
+    onSigterm(stop::countDown);
+    // Any other end of the JVM (Ctrl-C) still closes the server in order, with the JVM's exit code.
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "tokensmith-shutdown"));
     System.out.println("Tokensmith is running. Console: http://localhost:" + app.port() + "/console/");
-    Thread.currentThread().join();
+    stop.await();
+    app.close();
     return 0;
+  }
+
+  /**
+   * SIGTERM ends the wait in {@link #call()}, which closes the server and exits 0, instead of the
+   * JVM's default (run the shutdown hooks, exit 143). Where the signal cannot be caught, the hook
+   * still closes the server.
+   */
+  private static void onSigterm(Runnable action) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> action.run());
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      System.err.println("SIGTERM cannot be handled here (" + e + "); a stop exits 143");
+    }
   }
 
   /** Brings the database schema up to date and exits. */

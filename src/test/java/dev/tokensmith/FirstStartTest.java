@@ -13,11 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.DriverManager;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +103,60 @@ class FirstStartTest {
     String log = Files.exists(Path.of("target/test-logs/tokensmith.log"))
         ? Files.readString(Path.of("target/test-logs/tokensmith.log")) : "";
     assertThat(log).doesNotContain(password).doesNotContain(secret);
+  }
+
+  @Test
+  void startWhenDataFolderMissingThenFolderAndEveryFileInItOwnerOnly() throws Exception {
+    Path data = dataDir.resolve("data");
+    App app = new App(settings(Map.of("TOKENSMITH_DATA_DIR", data.toString(),
+        "TOKENSMITH_ADMIN_PASSWORD", "configured-pass-1")), Clock.systemUTC()).start();
+    try {
+      List<String> files;
+      try (Stream<Path> listed = Files.list(data)) {
+        files = listed.map(f -> f.getFileName().toString()).toList();
+      }
+      assertThat(files).contains("master.key", "pepper.key", "tokensmith.mv.db");
+      assertOwnerOnly(data, files);
+    } finally {
+      app.close();
+    }
+    assertOwnerOnly(data, List.of("master.key", "pepper.key", "tokensmith.mv.db"));
+  }
+
+  @Test
+  void startWhenDatabaseFilesReadableByOthersThenOwnerOnly() throws Exception {
+    Settings settings = settings(Map.of("TOKENSMITH_ADMIN_PASSWORD", "configured-pass-1"));
+    // A database left by an earlier version, its files as the umask made them.
+    DriverManager.getConnection(settings.dbUrl(), "", "").close();
+    Files.writeString(dataDir.resolve("tokensmith.trace.db"), "an old trace\n");
+    for (String file : List.of("tokensmith.mv.db", "tokensmith.trace.db")) {
+      Files.setPosixFilePermissions(dataDir.resolve(file), PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
+    new App(settings, Clock.systemUTC()).start().close();
+
+    assertOwnerOnly(dataDir, List.of("tokensmith.mv.db", "tokensmith.trace.db"));
+  }
+
+  @Test
+  void startWhenOwnH2UrlInMissingFolderThenFolderAndDatabaseFileOwnerOnly() throws Exception {
+    Path folder = dataDir.resolve("elsewhere").resolve("db");
+    String url = "jdbc:h2:file:" + folder.resolve("custom") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+        + "DEFAULT_NULL_ORDERING=HIGH";
+
+    new App(settings(Map.of("TOKENSMITH_DB_URL", url, "TOKENSMITH_ADMIN_PASSWORD", "configured-pass-1")),
+        Clock.systemUTC()).start().close();
+
+    assertOwnerOnly(folder, List.of("custom.mv.db"));
+  }
+
+  private static void assertOwnerOnly(Path folder, List<String> files) throws Exception {
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).as("%s", folder)
+        .isEqualTo("rwx------");
+    for (String file : files) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve(file)))).as("%s", file)
+          .isEqualTo("rw-------");
+    }
   }
 
   @Test

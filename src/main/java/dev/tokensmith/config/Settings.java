@@ -110,8 +110,11 @@ public record Settings(
 
     Settings settings() {
       Path dataDir = Path.of(text("TOKENSMITH_DATA_DIR", "./data"));
+      // WRITE_DELAY=0: every commit is written to the file before it returns (H2 otherwise writes
+      // commits up to 500 ms later, and a killed process loses them). DB_CLOSE_ON_EXIT=FALSE: the
+      // server closes the database when it stops, after its last write, not H2's shutdown hook.
       String defaultUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("tokensmith")
-          + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+          + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
       String dbUrl = text("TOKENSMITH_DB_URL", defaultUrl);
       if (!dbUrl.startsWith("jdbc:postgresql:") && !dbUrl.startsWith("jdbc:h2:")) {
         throw bad("TOKENSMITH_DB_URL", "must start with jdbc:postgresql: or jdbc:h2:");

@@ -103,8 +103,20 @@ public final class Scheduler implements AutoCloseable {
         + "WHERE name = :name AND holder = :holder").bind("name", LEASE).bind("holder", holder).execute());
   }
 
+  /**
+   * Stops the schedule; a round already running may finish (up to 10 s) rather than be
+   * interrupted, since an interrupted H2 write closes the embedded database's file.
+   */
   @Override
   public void close() {
-    executor.shutdownNow();
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

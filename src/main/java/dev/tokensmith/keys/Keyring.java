@@ -1,5 +1,6 @@
 package dev.tokensmith.keys;
 
+import dev.tokensmith.storage.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -221,7 +222,7 @@ public final class Keyring {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
-        Files.createDirectories(parent);
+        OwnerOnly.folder(parent);
       }
       if (Files.exists(file)) {
         return;

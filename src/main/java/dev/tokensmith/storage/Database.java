@@ -2,9 +2,11 @@ package dev.tokensmith.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,10 @@ public final class Database implements AutoCloseable {
    *     a silent database (a little longer), before giving up (then 503)
    */
   public Database(String url, String user, String password, int poolSize, long timeoutMillis) {
+    // An embedded H2 database: the settings the server needs, and its files owner-only before it opens.
+    url = H2Url.complete(url);
+    H2Url.databasePath(url).ifPresent(path -> OwnerOnly.databaseFiles(path, H2Url.DATA_FILE));
+
     this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRESQL : Dialect.H2;
     this.url = url;
     this.user = user;
@@ -207,6 +213,32 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until no pooled connection is in use, that is until every transaction and statement in
+   * flight has ended, for at most {@code timeout}; true when that happened.
+   */
+  public boolean awaitIdle(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+    while (pool != null && pool.getActiveConnections() > 0) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Closes the pool. An embedded H2 database closes with the pool's last connection: its URL says
+   * {@code DB_CLOSE_ON_EXIT=FALSE}, so H2's own shutdown hook cannot close it before the server's
+   * last write.
+   */
   @Override
   public void close() {
     dataSource.close();

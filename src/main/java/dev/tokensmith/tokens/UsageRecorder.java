@@ -42,7 +42,10 @@ public final class UsageRecorder {
     }
   }
 
-  /** Writes what was collected; returns how many tokens were updated. */
+  /**
+   * Writes what was collected; returns how many tokens were updated. When the write fails the
+   * uses stay collected (a newer use of the same token wins) and the next flush writes them.
+   */
   public int flush() {
     if (pending.isEmpty()) {
       return 0;
@@ -53,23 +56,24 @@ public final class UsageRecorder {
       Long written = lastWritten.getIfPresent(id);
       if (use != null && (written == null || use.atMillis() - written >= MIN_INTERVAL_MILLIS)) {
         batch.add(use);
-        lastWritten.put(id, use.atMillis());
       }
     }
-    if (!batch.isEmpty()) {
-      // In id order, the order in which changes lock several tokens: the batch never waits in a circle with one.
-      batch.sort(Comparator.comparingLong(Use::tokenId));
-      try {
-        store.recordUses(batch);
-      } catch (RuntimeException e) {
-        // Kept for the next flush (a newer use of the same token, noted meanwhile, wins).
-        for (Use use : batch) {
-          lastWritten.invalidate(use.tokenId());
-          pending.putIfAbsent(use.tokenId(), use);
-        }
-        throw e;
-      }
+    if (batch.isEmpty()) {
+      return 0;
     }
+    // In id order, the order in which changes lock several tokens: the batch never waits in a circle with one.
+    batch.sort(Comparator.comparingLong(Use::tokenId));
+    try {
+      store.recordUses(batch);
+    } catch (RuntimeException e) {
+      batch.forEach(use -> pending.merge(use.tokenId(), use, UsageRecorder::later));
+      throw e;
+    }
+    batch.forEach(use -> lastWritten.put(use.tokenId(), use.atMillis()));
     return batch.size();
+  }
+
+  private static Use later(Use a, Use b) {
+    return a.atMillis() >= b.atMillis() ? a : b;
   }
 }
