@@ -15,6 +15,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -117,6 +118,11 @@ public final class Request {
   /** A request header, or null. */
   public String header(String name) {
     return http.getHeader(name);
+  }
+
+  /** Every value of a request header, in the order sent; empty when absent. */
+  public List<String> headers(String name) {
+    return http.headers().getAll(name);
   }
 
   /** A query parameter, or null; 400 {@code query invalid} when the query string has a broken %-escape. */
