@@ -14,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -113,7 +112,7 @@ public final class Request {
   /** The JSON object body; 400 when it is not one. */
   public JsonBody body() {
     if (body == null) {
-      body = JsonBody.parse(json, rawBody == null ? null : rawBody.toString(StandardCharsets.UTF_8));
+      body = JsonBody.parse(json, rawBody);
     }
     return body;
   }
