@@ -41,6 +41,7 @@ import dev.tokensmith.users.UserApi;
 import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.users.UserService;
 import dev.tokensmith.web.Json;
+import dev.tokensmith.web.TimedTransport;
 import dev.tokensmith.web.WebServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -52,6 +53,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.nio.file.Path;
@@ -142,7 +144,9 @@ public final class App implements AutoCloseable {
     Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens).register(metrics);
     Authenticator authenticator = new Authenticator(verifier, sessions, directory, clients,
         new FailedAuthLimiter(settings.authFailuresPerMinute(), clock), usage, new VerificationMetrics(metrics));
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
+    Duration requestTimeout = Duration.ofSeconds(settings.requestTimeoutSeconds());
+    this.vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()))
+        .withTransport(new TimedTransport(Transport.NIO, requestTimeout)).build();
     this.server = new WebServer(vertx, authenticator, json, List.of(
         // The hot endpoints first: the router tries routes in this order.
         new VerifierApi(access, settings.forwardRoutesFile().map(RouteTable::load)
@@ -154,7 +158,7 @@ public final class App implements AutoCloseable {
         new ClientApi(clients, access),
         new ActivityApi(activity, access, json),
         new ConsoleApi()),
-        settings.host(), settings.trustedProxies(), settings.eventLoops());
+        settings.host(), settings.trustedProxies(), settings.eventLoops(), requestTimeout);
     this.scheduler = new Scheduler(db, clock, List.of(
         Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
         Scheduler.Job.of("tokens.purge", lifecycle::purge),

@@ -19,7 +19,7 @@ final class SecurityHeaders {
   }
 
   // Encoded once: these go out with every answer.
-  private static final CharSequence[][] API_HEADERS = {
+  static final CharSequence[][] API_HEADERS = {
       {"X-Content-Type-Options", "nosniff"},
       {"X-Frame-Options", "DENY"},
       {"Referrer-Policy", "no-referrer"},
