@@ -42,6 +42,7 @@ import dev.tokensmith.users.UserApi;
 import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.users.UserService;
 import dev.tokensmith.web.Json;
+import dev.tokensmith.web.TimedTransport;
 import dev.tokensmith.web.WebServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -54,6 +55,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.nio.file.Path;
@@ -150,7 +152,9 @@ public final class App implements AutoCloseable {
         new FailedAuthLimiter(settings.authFailuresPerMinute(), clock),
         new AccountLoginLimiter(settings.loginFailuresPerAccountPerMinute(), clock, random), usage,
         new VerificationMetrics(metrics));
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
+    Duration requestTimeout = Duration.ofSeconds(settings.requestTimeoutSeconds());
+    this.vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()))
+        .withTransport(new TimedTransport(Transport.NIO, requestTimeout, settings.behindTls())).build();
     this.server = new WebServer(vertx, authenticator, json, List.of(
         // The hot endpoints first: the router tries routes in this order.
         new VerifierApi(access, settings.forwardRoutesFile().map(RouteTable::load)
@@ -162,7 +166,7 @@ public final class App implements AutoCloseable {
         new ClientApi(clients, access),
         new ActivityApi(activity, access, json),
         new ConsoleApi()),
-        settings.host(), settings.trustedProxies(), settings.eventLoops(), settings.behindTls());
+        settings.host(), settings.trustedProxies(), settings.eventLoops(), settings.behindTls(), requestTimeout);
     this.scheduler = new Scheduler(db, clock, List.of(
         Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
         Scheduler.Job.of("tokens.purge", lifecycle::purge),

@@ -14,7 +14,8 @@ import java.util.Optional;
  * Which permission a gateway's request needs ({@code GET /v2/auth/forward}): lines of
  * {@code METHOD PATTERN PERMISSION}, first match wins. METHOD is a verb or {@code *}; in PATTERN a
  * {@code *} segment matches one path segment and a final {@code **} the rest; PERMISSION is a
- * permission id, or {@code -} for "any valid token". A request no line matches is refused (403).
+ * permission id, or {@code -} for "any valid token". A request no line matches is refused (403),
+ * and so is one whose path servers behind the gateway could read differently ({@link ForwardedPath}).
  */
 public final class RouteTable {
   /** The table used when none is configured: Tokensmith's own Cloud API. */
@@ -69,11 +70,12 @@ public final class RouteTable {
       }
       String[] parts = line.split("\\s+");
       String permission = parts.length == 3 ? parts[2] : "";
-      if (parts.length != 3 || !parts[1].startsWith("/")
-          || !permission.equals("-") && !PermissionSet.isKnown(permission)) {
-        throw new IllegalArgumentException(source + " line " + (i + 1) + ": expected METHOD /path permission");
+      Optional<String[]> pattern = parts.length == 3 ? pattern(parts[1]) : Optional.empty();
+      if (pattern.isEmpty() || !permission.equals("-") && !PermissionSet.isKnown(permission)) {
+        throw new IllegalArgumentException(source + " line " + (i + 1) + ": expected METHOD /path permission"
+            + " (the path written decoded, without . or .. segments, %, ;, \\, ? or #)");
       }
-      routes.add(new Route(parts[0].toUpperCase(Locale.ROOT), segments(parts[1]),
+      routes.add(new Route(parts[0].toUpperCase(Locale.ROOT), pattern.get(),
           permission.equals("-") ? Optional.empty() : Optional.of(permission)));
     }
     return new RouteTable(routes);
@@ -81,8 +83,11 @@ public final class RouteTable {
 
   /** The permission the request needs: empty = none found (refuse); present-empty = any valid token. */
   public Optional<Optional<String>> permissionFor(String method, String uri) {
-    int query = uri.indexOf('?');
-    String[] path = segments(query < 0 ? uri : uri.substring(0, query));
+    Optional<String[]> segments = ForwardedPath.segments(uri);
+    if (segments.isEmpty()) {
+      return Optional.empty();
+    }
+    String[] path = segments.get();
     for (Route route : routes) {
       if ((route.method().equals("*") || route.method().equalsIgnoreCase(method)) && matches(route.segments(), path)) {
         return Optional.of(route.permission());
@@ -103,19 +108,20 @@ public final class RouteTable {
     return pattern.length == path.length;
   }
 
-  // A path that walks (".", "..", or their encodings) could match one pattern here and reach
-  // another upstream after normalisation: it matches nothing, so it is refused.
-  private static final String[] UNMATCHABLE = {"\u0000"};
-
-  private static String[] segments(String path) {
-    String[] parts = path.replaceAll("^/+|/+$", "").split("/+");
-    for (String part : parts) {
-      String lower = part.toLowerCase(Locale.ROOT);
-      if (part.equals(".") || part.equals("..") || lower.contains("%2e") || lower.contains("%2f")
-          || lower.contains("%5c") || part.contains("\\")) {
-        return UNMATCHABLE;
+  // A pattern is written as the decoded path it matches; anything a normalised path never holds is a mistake.
+  private static Optional<String[]> pattern(String written) {
+    if (!written.startsWith("/")) {
+      return Optional.empty();
+    }
+    String path = written.length() > 1 && written.endsWith("/") ? written.substring(0, written.length() - 1) : written;
+    String[] segments = path.equals("/") ? new String[0] : path.substring(1).split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      String segment = segments[i];
+      if (segment.isEmpty() || segment.endsWith(".") || segment.chars().anyMatch(c -> "%;\\?#".indexOf(c) >= 0)
+          || segment.equals("**") && i != segments.length - 1) {
+        return Optional.empty();
       }
     }
-    return parts;
+    return Optional.of(segments);
   }
 }

@@ -73,9 +73,9 @@ public final class VerifierApi implements Api {
   }
 
   private Object forward(Request request) {
-    String method = first(request, "X-Original-Method", "X-Forwarded-Method");
-    String uri = first(request, "X-Original-URI", "X-Forwarded-Uri");
     Caller caller = request.caller();
+    String method = original(request, "X-Original-Method", "X-Forwarded-Method");
+    String uri = original(request, "X-Original-URI", "X-Forwarded-Uri");
     if (method == null || uri == null) {
       throw ServiceException.forbidden();
     }
@@ -110,8 +110,22 @@ public final class VerifierApi implements Api {
     return json;
   }
 
-  private static String first(Request request, String name, String fallback) {
-    String value = request.header(name);
-    return value != null ? value : request.header(fallback);
+  /**
+   * The original request's method or URI; null when absent. A gateway sets one header of the pair,
+   * and some pass the caller's own headers on (Traefik sends all of them): two different values
+   * are refused (403), never settled by which header is read first.
+   */
+  private static String original(Request request, String name, String other) {
+    String value = null;
+    for (String header : new String[] {name, other}) {
+      for (String sent : request.headers(header)) {
+        if (value == null) {
+          value = sent;
+        } else if (!value.equals(sent)) {
+          throw ServiceException.forbidden();
+        }
+      }
+    }
+    return value;
   }
 }

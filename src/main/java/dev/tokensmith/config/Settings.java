@@ -23,6 +23,7 @@ import java.util.function.Function;
  * @param masterKeys versioned AES-256 master keys inline ({@code v1:<base64>,v2:…}); empty = the file
  * @param pepper the HMAC pepper inline (base64); empty = the file
  * @param publicUrl the address users reach the server at, when it is set (an absolute http(s) URL)
+ * @param requestTimeoutSeconds how long a client may take to send a whole request (head and body)
  */
 public record Settings(
     int port,
@@ -50,7 +51,8 @@ public record Settings(
     int cacheSeconds,
     int cacheSize,
     Optional<Path> forwardRoutesFile,
-    int dbTimeoutMillis) {
+    int dbTimeoutMillis,
+    int requestTimeoutSeconds) {
 
   /** Reads the process environment. */
   public static Settings fromEnvironment() {
@@ -157,7 +159,8 @@ public record Settings(
           integer("TOKENSMITH_CACHE_SECONDS", 15, 1, 3600),
           integer("TOKENSMITH_CACHE_SIZE", 2_000_000, 1000, 100_000_000),
           optional("TOKENSMITH_FORWARD_ROUTES_FILE").map(Path::of),
-          integer("TOKENSMITH_DB_TIMEOUT_MS", 5000, 250, 60_000));
+          integer("TOKENSMITH_DB_TIMEOUT_MS", 5000, 250, 60_000),
+          integer("TOKENSMITH_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600));
     }
 
     private Optional<URI> publicUrl() {

@@ -11,6 +11,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.permissions.Grant;
+import io.vertx.core.buffer.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,21 +33,45 @@ public final class JsonBody {
     this.node = node;
   }
 
-  /** Parses a body; empty text is an empty object, anything but a JSON object is 400. */
-  public static JsonBody parse(ObjectMapper json, String text) {
-    // The verifier's usual body is "{}": no parser needed for it.
-    if (text == null || text.isBlank() || text.equals("{}")) {
+  /**
+   * Parses a body as received (null = none); an empty or blank body is an empty object, anything
+   * but a JSON object in valid UTF-8 is 400 (bad bytes are refused, never replaced with U+FFFD).
+   */
+  public static JsonBody parse(ObjectMapper json, Buffer raw) {
+    // The verifier's usual body is "{}" or nothing: read from the bytes, no text or parser needed.
+    if (raw == null || isBlank(raw) || raw.length() == 2 && raw.getByte(0) == '{' && raw.getByte(1) == '}') {
       return empty();
     }
     try {
-      JsonNode parsed = json.readTree(text);
+      JsonNode parsed = json.readTree(text(raw));
       if (parsed instanceof ObjectNode object) {
         return new JsonBody(object);
       }
-    } catch (JacksonException e) {
+    } catch (JacksonException | CharacterCodingException e) {
       // falls through: not JSON
     }
     throw ValidationException.badBody();
+  }
+
+  private static boolean isBlank(Buffer raw) {
+    for (int i = 0; i < raw.length(); i++) {
+      byte b = raw.getByte(i);
+      if (b < 0 || !Character.isWhitespace(b)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ASCII (nearly every body) needs no checking; anything else must be well-formed UTF-8.
+  private static String text(Buffer raw) throws CharacterCodingException {
+    for (int i = 0; i < raw.length(); i++) {
+      if (raw.getByte(i) < 0) {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw.getBytes())).toString();
+      }
+    }
+    return raw.toString(StandardCharsets.US_ASCII);
   }
 
   public static JsonBody empty() {

@@ -14,7 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -25,6 +25,8 @@ import java.util.function.UnaryOperator;
 public final class Request {
   /** The Console session cookie's name. */
   public static final String SESSION_COOKIE = "tks_session";
+  private static final String TOKEN_HEADER = "X-WallarmApi-Token";
+  private static final String AUTHORIZATION = "Authorization";
 
   private final HttpServerRequest http;
   private final Buffer rawBody;
@@ -69,14 +71,28 @@ public final class Request {
     onEventLoop = false;
   }
 
-  /** The credentials as found in the headers and cookie (never in the query string). */
+  /**
+   * The credentials as found in the headers and cookie (never in the query string). A request with
+   * two tokens — the token header twice, two {@code Authorization} headers, or the token header and
+   * a bearer token, even equal — is 400: which one counts must not depend on which is read first
+   * (a proxy may have added one). A token with the session cookie is fine: the token wins, since
+   * browsers send cookies on their own.
+   */
   public Credentials credentials() {
-    String token = http.getHeader("X-WallarmApi-Token");
-    if (token == null) {
-      String authorization = http.getHeader("Authorization");
-      if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        token = authorization.substring(7).trim();
+    String token = http.getHeader(TOKEN_HEADER);
+    String authorization = http.getHeader(AUTHORIZATION);
+    // Only a request that carries the header pays for the list.
+    if (token != null && http.headers().getAll(TOKEN_HEADER).size() > 1) {
+      throw ValidationException.of(TOKEN_HEADER, INVALID, null);
+    }
+    if (authorization != null && http.headers().getAll(AUTHORIZATION).size() > 1) {
+      throw ValidationException.of(AUTHORIZATION, INVALID, null);
+    }
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      if (token != null) {
+        throw ValidationException.of(TOKEN_HEADER, INVALID, null);
       }
+      token = authorization.substring(7).trim();
     }
     HttpMethod method = http.method();
     boolean changing = method != HttpMethod.GET && method != HttpMethod.HEAD;
@@ -96,7 +112,7 @@ public final class Request {
   /** The JSON object body; 400 when it is not one. */
   public JsonBody body() {
     if (body == null) {
-      body = JsonBody.parse(json, rawBody == null ? null : rawBody.toString(StandardCharsets.UTF_8));
+      body = JsonBody.parse(json, rawBody);
     }
     return body;
   }
@@ -117,6 +133,11 @@ public final class Request {
   /** A request header, or null. */
   public String header(String name) {
     return http.getHeader(name);
+  }
+
+  /** Every value of a request header, in the order sent; empty when absent. */
+  public List<String> headers(String name) {
+    return http.headers().getAll(name);
   }
 
   /** A query parameter, or null; 400 {@code query invalid} when the query string has a broken %-escape. */

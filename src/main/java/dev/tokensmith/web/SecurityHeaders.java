@@ -42,6 +42,11 @@ final class SecurityHeaders {
     ctx.next();
   }
 
+  /** The API answer's headers, encoded (for answers written below Vert.x, such as a request timeout). */
+  CharSequence[][] apiHeaders() {
+    return apiHeaders;
+  }
+
   /** The API answer's headers, set on {@code response}. */
   void api(HttpServerResponse response) {
     MultiMap headers = response.headers();

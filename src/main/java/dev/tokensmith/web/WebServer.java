@@ -11,9 +11,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +37,19 @@ public final class WebServer {
   private final SecurityHeaders securityHeaders;
   private final String host;
   private final int instances;
+  private final long requestTimeoutMillis;
   private volatile int port;
   private volatile List<String> routes = List.of();
 
-  /** @param behindTls users reach the server over HTTPS: every answer carries Strict-Transport-Security */
+  /**
+   * @param behindTls users reach the server over HTTPS: every answer carries Strict-Transport-Security
+   * @param requestTimeout how long an HTTP/2 stream may take to send its body; HTTP/1 connections
+   *     are bounded by the same timeout in the transport ({@link TimedTransport})
+   */
   public WebServer(Vertx vertx, Authenticator authenticator, ObjectMapper json, List<Api> apis, String host,
-      List<String> trustedProxies, int instances, boolean behindTls) {
+      List<String> trustedProxies, int instances, boolean behindTls, Duration requestTimeout) {
     this.vertx = vertx;
+    this.requestTimeoutMillis = requestTimeout.toMillis();
     this.authenticator = authenticator;
     this.json = json;
     this.apis = List.copyOf(apis);
@@ -79,6 +88,13 @@ public final class WebServer {
       router.errorHandler(413, ctx -> routes.write(ctx.response(), Reply.bodyTooLarge()));
       router.errorHandler(400, ctx -> routes.write(ctx.response(), Reply.of(400, "Bad request")));
       router.errorHandler(500, ctx -> routes.write(ctx.response(), ErrorMapper.toReply(failure(ctx))));
+      // The body handler's code for a body that broke off (the client went away, or took too long
+      // and was cut off): usually nobody is left to answer, and it is no server error to log.
+      router.errorHandler(200, ctx -> {
+        if (!ctx.response().closed()) {
+          routes.write(ctx.response(), Reply.of(400, "Bad request"));
+        }
+      });
       // No WebSocket is ever served: without its compression extensions Netty's pipeline loses a
       // handler that otherwise inspects every request and response.
       HttpServerOptions options = new HttpServerOptions().setHost(host).setCompressionSupported(false)
@@ -87,6 +103,9 @@ public final class WebServer {
       // The hot endpoints are answered before the router; everything else goes through it.
       return vertx.createHttpServer(options)
           .requestHandler(request -> {
+            if (request.version() == HttpVersion.HTTP_2 && !request.isEnded()) {
+              timeStream(request, routes);
+            }
             if (!routes.serveHot(request)) {
               router.handle(request);
             }
@@ -95,6 +114,20 @@ public final class WebServer {
           .listen(listenPort)
           .onSuccess(server -> port = server.actualPort());
     }
+  }
+
+  // The streams of an HTTP/2 connection are timed one by one: each body must arrive within the
+  // timeout of its head, or the stream is answered 408 (and reset, so the client stops sending).
+  // The timer goes as soon as the body is in, so that a busy connection holds only its pending streams'.
+  private void timeStream(HttpServerRequest request, Routes routes) {
+    long timer = vertx.setTimer(requestTimeoutMillis, id -> {
+      HttpServerResponse response = request.response();
+      if (!request.isEnded() && !response.ended() && !response.closed()) {
+        routes.write(response, Reply.of(408, "Request timeout"));
+        response.reset();
+      }
+    });
+    request.end().onComplete(received -> vertx.cancelTimer(timer));
   }
 
   // Netty refuses an over-long request line or header block before any route runs; the answer

@@ -26,6 +26,7 @@ class SettingsTest {
     assertThat(s.publicUrl()).isEmpty();
     assertThat(s.behindTls()).isFalse();
     assertThat(s.masterKeyFile()).isEqualTo(Path.of("./data").resolve("master.key"));
+    assertThat(s.requestTimeoutSeconds()).isEqualTo(30);
   }
 
   @Test
@@ -45,6 +46,8 @@ class SettingsTest {
         .hasMessageContaining("TOKENSMITH_AUTH_FAILURES_PER_MINUTE");
     assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_TRUSTED_PROXIES", "10.0.0.0/8,nope")))
         .hasMessageContaining("TOKENSMITH_TRUSTED_PROXIES");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_REQUEST_TIMEOUT_SECONDS", "0")))
+        .hasMessageContaining("TOKENSMITH_REQUEST_TIMEOUT_SECONDS");
   }
 
   @Test

@@ -1,0 +1,79 @@
+package dev.tokensmith.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The forward route table: first match wins, and a path servers could read differently is refused. */
+class RouteTableTest {
+  private static final Optional<Optional<String>> ANY_TOKEN = Optional.of(Optional.empty());
+  private static final Optional<Optional<String>> ADMIN = Optional.of(Optional.of("users:delete"));
+  private static final Optional<Optional<String>> REFUSED = Optional.empty();
+
+  private final RouteTable table = RouteTable.parse(PathConfusion.ROUTES, "test");
+
+  @Test
+  void permissionForWhenPathWalksOutOfPublicThenRefusedOrTheAdminRouteNeverPublic() {
+    for (String uri : PathConfusion.WALKS) {
+      assertThat(table.permissionFor("GET", uri)).as(uri).isIn(REFUSED, ADMIN);
+    }
+  }
+
+  @Test
+  void permissionForWhenRawBytesOrControlCharactersThenReadAsTheStrictestServerWould() {
+    for (String uri : List.of("/public/..\u0000/admin/users", "/public/\u0000", "/public/..\r\n/admin/users",
+        "/public/\u00ef\u00bc\u008e\u00ef\u00bc\u008e/admin/users", "/public/\uff0e\uff0e/admin/users",
+        "/public/\u00c0\u00ae\u00c0\u00ae/admin/users", "/public/x\u007f", "/public/\u2025/admin/users")) {
+      assertThat(table.permissionFor("GET", uri)).as(uri).isEqualTo(REFUSED);
+    }
+    assertThat(table.permissionFor("GET", "/public/caf\u00c3\u00a9")).isEqualTo(ANY_TOKEN);
+  }
+
+  @Test
+  void permissionForWhenOrdinaryPathThenMatchedOnItsDecodedForm() {
+    for (String uri : PathConfusion.PUBLIC) {
+      assertThat(table.permissionFor("GET", uri)).as(uri).isEqualTo(ANY_TOKEN);
+    }
+    for (String uri : List.of("/admin/users", "/admin/users/", "/admin/users;jsessionid=1", "/admin;x/users",
+        "/admin/%75sers", "/%61dmin/users", "/admin/users?next=/public")) {
+      assertThat(table.permissionFor("GET", uri)).as(uri).isEqualTo(ADMIN);
+    }
+    assertThat(table.permissionFor("POST", "/public/x")).isEqualTo(REFUSED);
+    assertThat(table.permissionFor("GET", "/other")).isEqualTo(REFUSED);
+  }
+
+  @Test
+  void permissionForWhenPatternHasWildcardsThenOneSegmentOrTheRest() {
+    RouteTable wildcards = RouteTable.parse("""
+        GET /a/*/c  -
+        *   /b/**   users:view
+        GET /       users:create
+        """, "test");
+    assertThat(wildcards.permissionFor("GET", "/a/x/c")).isEqualTo(ANY_TOKEN);
+    assertThat(wildcards.permissionFor("GET", "/a/x/y/c")).isEqualTo(REFUSED);
+    assertThat(wildcards.permissionFor("DELETE", "/b")).isEqualTo(Optional.of(Optional.of("users:view")));
+    assertThat(wildcards.permissionFor("PUT", "/b/1/2")).isEqualTo(Optional.of(Optional.of("users:view")));
+    assertThat(wildcards.permissionFor("GET", "/")).isEqualTo(Optional.of(Optional.of("users:create")));
+    assertThat(wildcards.permissionFor("GET", "/?x=1")).isEqualTo(Optional.of(Optional.of("users:create")));
+  }
+
+  @Test
+  void parseWhenPatternCouldNeverMatchANormalisedPathThenFailsNamingTheLine() {
+    for (String line : List.of("GET /a/../b -", "GET /a/./b -", "GET /a/%2e -", "GET /a;x -", "GET /a\\b -",
+        "GET /a//b -", "GET /a/**/b -", "GET a -", "GET /a?x -", "GET /a -  extra", "GET /a nosuch:permission")) {
+      assertThatThrownBy(() -> RouteTable.parse("# comment\n" + line, "routes.txt")).as(line)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("routes.txt line 2:");
+    }
+  }
+
+  @Test
+  void parseWhenDefaultTableThenEveryLineAccepted() {
+    RouteTable defaults = RouteTable.parse(RouteTable.DEFAULT, "default");
+    assertThat(defaults.permissionFor("GET", "/v2/api_tokens/7/secret"))
+        .isEqualTo(Optional.of(Optional.of("api_tokens:view")));
+    assertThat(defaults.permissionFor("GET", "/v2/api_tokens/7/../../activity_log")).isEqualTo(REFUSED);
+  }
+}
