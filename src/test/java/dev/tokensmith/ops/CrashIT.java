@@ -64,8 +64,10 @@ class CrashIT {
       try (ChildServer server = ChildServer.start(config)) {
         assertAcknowledgedWritesPresent(server, server.admin(), writers, CYCLES);
       }
-      assertThat(writers.stream().mapToInt(w -> w.acknowledged).sum()).as("acknowledged writes")
-          .isGreaterThan(WRITERS * CYCLES);
+      int acknowledged = writers.stream().mapToInt(w -> w.acknowledged).sum();
+      assertThat(acknowledged).as("acknowledged writes").isGreaterThan(WRITERS * CYCLES);
+      System.out.printf("CrashIT (%s): %d acknowledged writes across %d kills, none lost%n",
+          database == null ? "h2" : "postgresql", acknowledged, CYCLES);
     } finally {
       if (database != null) {
         database.close();
