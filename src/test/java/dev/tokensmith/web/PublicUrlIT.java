@@ -31,7 +31,8 @@ class PublicUrlIT {
 
   @BeforeAll
   static void start() {
-    https = TestServer.start(Map.of("TOKENSMITH_PUBLIC_URL", "https://tokens.example.com"));
+    https = TestServer.start(Map.of("TOKENSMITH_PUBLIC_URL", "https://tokens.example.com",
+        "TOKENSMITH_REQUEST_TIMEOUT_SECONDS", "1"));
     http = TestServer.start(Map.of("TOKENSMITH_PUBLIC_URL", "http://tokens.example.com:8080"));
   }
 
@@ -66,6 +67,18 @@ class PublicUrlIT {
   void everyAnswerWhenPublicUrlHttpThenNoStrictTransportSecurity() throws Exception {
     for (HttpResponse<String> answer : answers(http)) {
       assertThat(answer.headers().firstValue(HSTS)).as("%s %s", answer.uri(), answer.statusCode()).isEmpty();
+    }
+  }
+
+  @Test
+  void requestTimeoutWhenPublicUrlHttpsThenItsAnswerHasStrictTransportSecurityToo() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", https.app.port())) {
+      socket.setSoTimeout(5_000);
+      // A head, then a body that never comes: answered 408 by the request timeout, below the router.
+      socket.getOutputStream().write(("POST /v2/api_tokens HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 408").containsIgnoringCase(HSTS + ": max-age=31536000");
     }
   }
 
