@@ -110,7 +110,8 @@ public final class TokenService {
     return db.inTransaction(() -> {
       Visible v = lockVisible(caller, id);
       requireManage(caller, v, "api_tokens:update");
-      ApiToken before = v.token().asSeenAt(clock.instant());
+      ApiToken stored = v.token();
+      ApiToken before = stored.asSeenAt(clock.instant());
       ApiToken.Draft next = before.draft();
       if (cmd.realname() != null) {
         next.realname(cmd.realname());
@@ -141,7 +142,7 @@ public final class TokenService {
           next.enabled(false).disabledReason(DisabledReason.MANUAL).disabledAt(clock.instant());
         }
       }
-      return writer.update(caller.origin(), before, next.build());
+      return writer.update(caller.origin(), stored, before, next.build());
     });
   }
 
