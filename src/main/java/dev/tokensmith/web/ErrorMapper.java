@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place an error becomes a response in the spec's envelope. A unique-constraint violation
- * (SQLState 23505) is a 409, a lost database a 503; anything else is a bug, logged (without
- * request data) and answered 500.
+ * (SQLState 23505) is a 409, a lost database a 503, a transaction the database rolled back over a
+ * lock (deadlock victim, lock wait timeout) a 503 the client may retry; anything else is a bug,
+ * logged (without request data) and answered 500.
  */
 final class ErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
@@ -29,6 +30,10 @@ final class ErrorMapper {
     if (sql != null && "23505".equals(sql.getSQLState())) {
       return Reply.of(409, "Conflict");
     }
+    if (sql != null && lockConflict(sql.getSQLState())) {
+      LOG.warn("transaction rolled back over a lock: SQLState {}", sql.getSQLState());
+      return Reply.of(503, "Service unavailable").header("Retry-After", "1");
+    }
     if (sql instanceof SQLTransientConnectionException || sql != null && sql.getSQLState() != null
         && sql.getSQLState().startsWith("08")) {
       LOG.warn("database unavailable: {}", sql.getClass().getSimpleName());
@@ -36,6 +41,12 @@ final class ErrorMapper {
     }
     LOG.error("request failed", error);
     return Reply.of(500, "Internal server error");
+  }
+
+  // 40xxx: rolled back (40P01 deadlock, 40001 serialization failure and H2's deadlock); lock wait
+  // timeouts: 55P03 (PostgreSQL lock_timeout), HYT00 (H2, two seconds by default).
+  private static boolean lockConflict(String state) {
+    return state != null && (state.startsWith("40") || state.equals("55P03") || state.equals("HYT00"));
   }
 
   private static SQLException sqlCause(Throwable error) {
