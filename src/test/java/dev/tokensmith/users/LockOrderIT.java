@@ -2,15 +2,14 @@ package dev.tokensmith.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokensmith.testing.DbLocks;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -46,20 +45,19 @@ class LockOrderIT {
     Issued higher = fixtures.token(deleted.session(), List.of("analytic"));
     assertThat(lower.id()).isLessThan(higher.id());
 
-    try (Connection flush = DriverManager.getConnection(server.database.url(), server.database.user(), "");
-         Connection probe = DriverManager.getConnection(server.database.url(), server.database.user(), "")) {
-      flush.setAutoCommit(false);
-      long flushSession = sessionId(flush);
+    try (DbLocks locks = new DbLocks(server)) {
+      Connection flush = locks.holder();
+      long flushSession = locks.holderSession();
       recordUse(flush, lower.id());
       // The demotion locks its user and the client (last-admin count), then waits for the lower token.
       CompletableFuture<Response> demotion = async(() -> server.http.post("/v1/objects/user/update",
           caller.session(), Map.of("filter", Map.of("id", demoted.id()), "fields", Map.of("permissions",
               List.of("analytic")))));
-      long demotionSession = awaitBlockedBy(probe, flushSession);
+      long demotionSession = locks.awaitBlockedBy(flushSession);
       // The deletion locks its user and tokens, and must not then wait for the client behind them.
       CompletableFuture<Response> deletion = async(() -> server.http.post("/v1/objects/user/delete",
           caller.session(), Map.of("filter", Map.of("id", deleted.id()))));
-      awaitBlockedBy(probe, demotionSession);
+      locks.awaitBlockedBy(demotionSession);
       SQLException flushError = null;
       try {
         recordUse(flush, higher.id());
@@ -87,32 +85,5 @@ class LockOrderIT {
 
   private static CompletableFuture<Response> async(Supplier<Response> request) {
     return CompletableFuture.supplyAsync(request);
-  }
-
-  private static long sessionId(Connection connection) throws SQLException {
-    String sql = server.database.postgresql() ? "SELECT pg_backend_pid()" : "SELECT SESSION_ID()";
-    try (ResultSet rs = connection.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  // The database session that waits for a lock {@code blocker} holds (polls until there is one).
-  private static long awaitBlockedBy(Connection probe, long blocker) throws Exception {
-    String sql = server.database.postgresql()
-        ? "SELECT pid FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))"
-        : "SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID = ?";
-    for (int i = 0; i < 500; i++) {
-      try (PreparedStatement s = probe.prepareStatement(sql)) {
-        s.setLong(1, blocker);
-        try (ResultSet rs = s.executeQuery()) {
-          if (rs.next()) {
-            return rs.getLong(1);
-          }
-        }
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("nothing waited for session " + blocker);
   }
 }
