@@ -32,6 +32,11 @@ public record Caller(User user, Client userClient, ApiToken token, Client tokenC
     return new Caller(current, userClient, token, tokenClient, ip);
   }
 
+  /** The same caller with the token as read again (inside a change). */
+  public Caller withToken(ApiToken current) {
+    return new Caller(user, userClient, current, tokenClient, ip);
+  }
+
   /** The user's id, or the shared token's creator id. */
   public long actingUserId() {
     return user != null ? user.id() : token.createdBy();

@@ -121,6 +121,21 @@ public final class Database implements AutoCloseable {
       return work.get();
     }
     requireBlockingAllowed();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return runTransaction(work);
+      } catch (RuntimeException e) {
+        // A deadlock victim (or a serialization failure) was rolled back whole: running it again is safe.
+        if (attempt == TRIES || !rolledBackOverLock(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static final int TRIES = 3;
+
+  private <T> T runTransaction(Supplier<T> work) {
     List<Runnable> actions = new ArrayList<>();
     T result;
     try (Handle handle = open()) {
@@ -136,6 +151,17 @@ public final class Database implements AutoCloseable {
     actions.forEach(Runnable::run);
     return result;
   }
+
+  // SQLState class 40: the database rolled the transaction back (PostgreSQL 40P01 deadlock, H2 40001).
+  private static boolean rolledBackOverLock(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("40")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
 
   /**
    * Runs {@code action} once the thread's transaction has committed (at once when there is none);

@@ -109,8 +109,10 @@ public final class TokenService {
   public ApiToken update(Caller caller, long id, Update cmd) {
     return db.inTransaction(() -> {
       Visible v = lockVisible(caller, id);
-      requireManage(caller, v, "api_tokens:update");
-      ApiToken before = v.token().asSeenAt(clock.instant());
+      Caller current = currentToken(caller);
+      requireManage(current, v, "api_tokens:update");
+      ApiToken stored = v.token();
+      ApiToken before = stored.asSeenAt(clock.instant());
       ApiToken.Draft next = before.draft();
       if (cmd.realname() != null) {
         next.realname(cmd.realname());
@@ -119,8 +121,8 @@ public final class TokenService {
         if (before.legacy()) {
           throw ValidationException.of("permissions", NOT_ALLOWED, cmd.grant().custom());
         }
-        checkGrant(caller, cmd.grant(),
-            writer.ownerCap(before, v.client()).intersect(access.permissionsIn(caller, v.client())));
+        checkGrant(current, cmd.grant(),
+            writer.ownerCap(before, v.client()).intersect(access.permissionsIn(current, v.client())));
         next.permissions(cmd.grant().sourceRole(), cmd.grant().custom());
       }
       if (cmd.allowedIps() != null) {
@@ -141,7 +143,7 @@ public final class TokenService {
           next.enabled(false).disabledReason(DisabledReason.MANUAL).disabledAt(clock.instant());
         }
       }
-      return writer.update(caller.origin(), before, next.build());
+      return writer.update(caller.origin(), stored, before, next.build());
     });
   }
 
@@ -149,7 +151,7 @@ public final class TokenService {
   public ApiToken delete(Caller caller, long id) {
     return db.inTransaction(() -> {
       Visible v = lockVisible(caller, id);
-      requireManage(caller, v, "api_tokens:delete");
+      requireManage(currentToken(caller), v, "api_tokens:delete");
       return writer.delete(caller.origin(), v.token().asSeenAt(clock.instant()));
     });
   }
@@ -165,8 +167,9 @@ public final class TokenService {
   public Issued renew(Caller caller, long id, int graceSeconds) {
     return db.inTransaction(() -> {
       Visible v = lockVisible(caller, id);
-      requireSecretHolder(caller, v);
-      access.require(caller, v.client(), "api_tokens:update");
+      Caller current = currentToken(caller);
+      requireSecretHolder(current, v);
+      access.require(current, v.client(), "api_tokens:update");
       return writer.renew(caller.origin(), v.token(), v.client(), graceSeconds);
     });
   }
@@ -233,10 +236,21 @@ public final class TokenService {
   // The creator as they are now, their row locked for the change (a shared token acts for its client, not a person).
   private Caller lockCaller(Caller caller) {
     if (caller.sharedToken() || caller.user() == null) {
+      return currentToken(caller);
+    }
+    return currentToken(caller.withUser(users.lock(caller.user().id()).filter(User::enabled)
+        .orElseThrow(ServiceException::unauthorized)));
+  }
+
+  // The calling token as it is now, read after the owner's row lock (which every change of the token
+  // takes first): one disabled or narrowed while the request waited for its turn acts as it is now.
+  private Caller currentToken(Caller caller) {
+    if (caller.token() == null) {
       return caller;
     }
-    return caller.withUser(users.lock(caller.user().id()).filter(User::enabled)
-        .orElseThrow(ServiceException::unauthorized));
+    ApiToken token = store.find(caller.token().id()).map(t -> t.asSeenAt(clock.instant())).filter(ApiToken::enabled)
+        .orElseThrow(ServiceException::unauthorized);
+    return caller.withToken(token);
   }
 
   private void requireSection(Caller caller, Client target) {

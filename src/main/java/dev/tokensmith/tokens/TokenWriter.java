@@ -79,7 +79,16 @@ public final class TokenWriter {
   }
 
   ApiToken update(Origin origin, ApiToken before, ApiToken after) {
-    store.update(before, after);
+    return update(origin, before, before, after);
+  }
+
+  /**
+   * The same, where the caller judged the change on the token as seen ({@code before}: an expired
+   * token reads as disabled) while the row still holds {@code stored}: the columns are compared with
+   * the row, so what the caller saw (disabled, expired) is written too, never lost.
+   */
+  ApiToken update(Origin origin, ApiToken stored, ApiToken before, ApiToken after) {
+    store.update(stored, after);
     changes.publish(ChangeFeed.Kind.TOKEN, after.id());
     ActivityLog.Changes changes = ActivityLog.changes()
         .put("realname", before.realname(), after.realname())

@@ -178,6 +178,10 @@ public final class UserService {
       if (user.id() == caller.actingUserId()) {
         throw ValidationException.of("id", NOT_ALLOWED, id);
       }
+      if (user.enabled() && user.role().administers()) {
+        // The client's row (the last-admin count) before the tokens', the order every change keeps.
+        clients.lock(user.clientId());
+      }
       tokens.ownerDeleted(user, caller.origin());
       store.delete(user.id());
       changes.publish(ChangeFeed.Kind.USER, user.id());

@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place an error becomes a response in the spec's envelope. A unique-constraint violation
- * (SQLState 23505) is a 409, a lost or too slow database a 503; anything else is a bug, logged
- * (without request data) and answered 500.
+ * (SQLState 23505) is a 409, a lost or too slow database a 503, a transaction the database rolled
+ * back over a lock (deadlock victim, lock wait timeout) a 503 the client may retry at once;
+ * anything else is a bug, logged (without request data) and answered 500.
  */
 final class ErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
@@ -29,6 +30,10 @@ final class ErrorMapper {
     SQLException sql = sqlCause(error);
     if (sql != null && "23505".equals(sql.getSQLState())) {
       return Reply.of(409, "Conflict");
+    }
+    if (sql != null && lockConflict(sql.getSQLState())) {
+      LOG.warn("transaction rolled back over a lock: SQLState {}", sql.getSQLState());
+      return Reply.of(503, "Service unavailable").header("Retry-After", "1");
     }
     if (sql != null && unavailable(sql)) {
       LOG.warn("database unavailable: {} (SQLState {})", sql.getClass().getSimpleName(), sql.getSQLState());
@@ -48,6 +53,11 @@ final class ErrorMapper {
     String state = sql.getSQLState() == null ? "" : sql.getSQLState();
     return sql instanceof SQLTransientConnectionException || sql instanceof SQLTimeoutException
         || state.startsWith("08") || state.startsWith("57") || state.equals("55P03") || state.startsWith("HYT");
+  }
+
+  // Class 40: rolled back (40P01 deadlock, 40001 serialization failure and H2's deadlock): a retry may pass.
+  private static boolean lockConflict(String state) {
+    return state != null && state.startsWith("40");
   }
 
   private static SQLException sqlCause(Throwable error) {
