@@ -113,6 +113,12 @@ public final class TokenService {
       requireManage(current, v, "api_tokens:update");
       ApiToken stored = v.token();
       ApiToken before = stored.asSeenAt(clock.instant());
+      boolean reaches = cmd.allowedIps() != null || cmd.expireAtGiven() || Boolean.TRUE.equals(cmd.enabled());
+      if (reaches && !withinCallingToken(current, v)) {
+        // A token may disable, rename or narrow a stronger token, never make it usable again or usable from
+        // more places or for longer: that would hand a reduced token's holder a stronger one's reach.
+        throw ServiceException.forbidden();
+      }
       ApiToken.Draft next = before.draft();
       if (cmd.realname() != null) {
         next.realname(cmd.realname());
@@ -269,12 +275,15 @@ public final class TokenService {
   private void requireSecretHolder(Caller caller, Visible v) {
     boolean holder = v.token().shared() ? v.admin()
         : !caller.sharedToken() && v.token().userId() == caller.user().id();
-    boolean withinCallerToken = caller.token() == null
-        || access.permissionsIn(caller, v.client()).containsAll(v.token().permissionSet());
-    if (!holder || !withinCallerToken) {
+    if (!holder || !withinCallingToken(caller, v)) {
       throw ServiceException.forbidden();
     }
   }
+  // True for a person (a Console session), or when the target is no stronger than the calling token.
+  private boolean withinCallingToken(Caller caller, Visible v) {
+    return caller.token() == null || access.permissionsIn(caller, v.client()).containsAll(v.token().permissionSet());
+  }
+
 
   private static void checkGrant(Caller caller, Grant grant, PermissionSet cap) {
     boolean globalPreset = grant.preset() != null && grant.preset().global();

@@ -112,6 +112,39 @@ class TokenEscalationIT {
   }
 
   @Test
+  void updateWhenItWouldWidenAStrongerTokensReachThenForbiddenAndNothingChanges() {
+    Issued strong = fixtures.token(admin.session(), Map.of("realname", "strong", "permissions", List.of("admin"),
+        "allowed_ips", List.of("10.1.0.0/16"), "expire_at", "2099-01-01T00:00:00.000Z"));
+    assertThat(server.http.put("/v2/api_tokens/" + strong.id(), admin.session(), Map.of("enabled", false)).status())
+        .isEqualTo(200);
+    Map<String, Object> enable = new java.util.HashMap<>();
+    enable.put("enabled", true);
+    enable.put("expire_at", null);
+    for (Map<String, Object> widening : List.<Map<String, Object>>of(enable, Map.of("allowed_ips", List.of()),
+        Map.<String, Object>of("expire_at", "2100-01-01T00:00:00.000Z"))) {
+      Response r = server.http.put("/v2/api_tokens/" + strong.id(), updater.auth(), widening);
+      assertThat(r.status()).as("%s", widening).isEqualTo(403);
+    }
+    Response seen = server.http.get("/v2/api_tokens/" + strong.id(), admin.session());
+    assertThat(seen.body().path("enabled").asBoolean()).isFalse();
+    assertThat(seen.body().path("allowed_ips")).hasSize(1);
+    assertThat(seen.body().path("expire_at").asText()).isEqualTo("2099-01-01T00:00:00.000Z");
+  }
+
+  @Test
+  void updateWhenItDisablesRenamesOrNarrowsAStrongerTokenThenAllowed() {
+    Issued strong = fixtures.token(admin.session(), List.of("admin"));
+    assertThat(server.http.put("/v2/api_tokens/" + strong.id(), updater.auth(), Map.of("realname", "renamed"))
+        .status()).isEqualTo(200);
+    assertThat(server.http.put("/v2/api_tokens/" + strong.id(), updater.auth(),
+        Map.of("permissions", List.of("api_tokens:view"))).status()).isEqualTo(200);
+    Issued other = fixtures.token(admin.session(), List.of("admin"));
+    assertThat(server.http.put("/v2/api_tokens/" + other.id(), updater.auth(), Map.of("enabled", false)).status())
+        .isEqualTo(200);
+    assertThat(verifies(other.secret())).isFalse();
+  }
+
+  @Test
   void secretWhenAskedByThePersonThenNotLimitedByAnyToken() {
     assertThat(readSecret(admin.session(), full).body().path("secret").asText()).isEqualTo(full.secret());
     assertThat(readSecret(admin.session(), shared).body().path("secret").asText()).isEqualTo(shared.secret());
