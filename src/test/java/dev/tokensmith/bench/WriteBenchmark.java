@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the URL exactly as a user gets it): token renames over HTTP from a few client threads, each one a
  * transaction with its activity record. Prints the median of the rounds.
  * Run: {@code mvn -q -B test-compile exec:exec@write-bench} (arguments: threads, seconds per round,
- * rounds; default 4 10 3), after a warm-up of twice a round.
+ * rounds; default 4 10 3), after a warm-up of twice a round. {@code -Dwrite.bench.url=";WRITE_DELAY=500"}
+ * appends settings to the embedded database's URL (H2's own default delay, to compare the cost).
  */
 public final class WriteBenchmark {
   private WriteBenchmark() {
@@ -30,9 +31,14 @@ public final class WriteBenchmark {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     Path dir = Files.createTempDirectory("tokensmith-write-bench");
-    Settings settings = Settings.from(Map.of("TOKENSMITH_PORT", "0", "TOKENSMITH_HOST", "127.0.0.1",
+    Map<String, String> env = new java.util.HashMap<>(Map.of("TOKENSMITH_PORT", "0", "TOKENSMITH_HOST", "127.0.0.1",
         "TOKENSMITH_DATA_DIR", dir.resolve("data").toString(), "TOKENSMITH_ADMIN_EMAIL", "bench@example.com",
         "TOKENSMITH_ADMIN_PASSWORD", "bench-password-1", "TOKENSMITH_PASSWORD_ITERATIONS", "1000"));
+    String extra = System.getProperty("write.bench.url", "");
+    if (!extra.isEmpty()) {
+      env.put("TOKENSMITH_DB_URL", Settings.from(env).dbUrl().replace(";WRITE_DELAY=0", "") + extra);
+    }
+    Settings settings = Settings.from(env);
     System.out.println("database: " + settings.dbUrl());
     App app = new App(settings, Clock.systemUTC()).start();
     try {
