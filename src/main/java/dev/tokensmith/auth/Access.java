@@ -3,8 +3,8 @@ package dev.tokensmith.auth;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ServiceException;
+import dev.tokensmith.permissions.Cap;
 import dev.tokensmith.permissions.PermissionSet;
-import dev.tokensmith.permissions.Role;
 import dev.tokensmith.tokens.ApiToken;
 import dev.tokensmith.users.User;
 
@@ -50,16 +50,18 @@ public final class Access {
     }
     PermissionSet granted = token.permissionSet();
     if (token.shared()) {
-      return target.id() == token.clientId() ? granted.intersect(sharedCap(caller.tokenClient())) : PermissionSet.EMPTY;
+      return target.id() == token.clientId() ? Cap.effective(granted, sharedCap(caller.tokenClient()))
+          : PermissionSet.EMPTY;
     }
     boolean reaches = target.id() == token.clientId()
         || caller.user().role().global() && caller.tokenClient().technical() && caller.tokenClient().samePartner(target);
-    return reaches ? granted.intersect(userPermissionsIn(caller.user(), caller.userClient(), target)) : PermissionSet.EMPTY;
+    return reaches ? Cap.effective(granted, userPermissionsIn(caller.user(), caller.userClient(), target))
+        : PermissionSet.EMPTY;
   }
 
   /** The most a shared token of this client can hold. */
   public static PermissionSet sharedCap(Client client) {
-    return client.technical() ? Role.PARTNER_ADMIN.bundle() : Role.ADMIN.bundle();
+    return Cap.shared(client.technical());
   }
 
   /** True when the caller acts as an administrator of {@code target} (sees every token of it). */

@@ -25,6 +25,11 @@ public record Grant(Role preset, List<String> custom) {
     return preset != null ? preset.bundle() : PermissionSet.of(custom);
   }
 
+  /** The grant as the wire writes it: {@code [role]} or the custom list. */
+  public List<String> written() {
+    return preset != null ? List.of(preset.id()) : custom;
+  }
+
   public String sourceRole() {
     return preset != null ? preset.id() : Role.CUSTOM.id();
   }

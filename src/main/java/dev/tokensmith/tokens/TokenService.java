@@ -4,12 +4,11 @@ import static dev.tokensmith.errors.ValidationException.Code.IN_PAST;
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
 
-import dev.tokensmith.activity.ActivityLog;
 import dev.tokensmith.auth.Access;
 import dev.tokensmith.auth.Caller;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
-import dev.tokensmith.permissions.Grant;
+import dev.tokensmith.permissions.Cap;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.permissions.PermissionSet;
@@ -95,7 +94,7 @@ public final class TokenService {
       Caller current = lockCaller(caller);
       Client client = clients.lock(target.id()).orElseThrow(ServiceException::notFound);
       PermissionSet cap = access.permissionsIn(current, client);
-      checkGrant(current, cmd.grant(), cmd.shared() ? cap.intersect(Access.sharedCap(client)) : cap);
+      Cap.requireFits(cmd.grant(), cmd.shared() ? cap.intersect(Access.sharedCap(client)) : cap, globalUser(current));
       checkFuture(cmd.expireAt());
       int max = client.maxTokens() != null ? client.maxTokens() : defaultMaxTokens;
       if (max > 0 && store.countByClient(client.id()) >= max) {
@@ -127,8 +126,8 @@ public final class TokenService {
         if (before.legacy()) {
           throw ValidationException.of("permissions", NOT_ALLOWED, cmd.grant().custom());
         }
-        checkGrant(current, cmd.grant(),
-            writer.ownerCap(before, v.client()).intersect(access.permissionsIn(current, v.client())));
+        Cap.requireFits(cmd.grant(),
+            writer.ownerCap(before, v.client()).intersect(access.permissionsIn(current, v.client())), globalUser(current));
         next.permissions(cmd.grant().sourceRole(), cmd.grant().custom());
       }
       if (cmd.allowedIps() != null) {
@@ -193,7 +192,8 @@ public final class TokenService {
       Optional<Client> client = clientsById.computeIfAbsent(token.clientId(), clients::find);
       Optional<User> owner = token.shared() ? Optional.empty() : owners.computeIfAbsent(token.userId(), users::find);
       PermissionSet cap = client.map(c -> writer.ownerCap(token, c, owner)).orElse(PermissionSet.EMPTY);
-      described.add(new Described(token, owner.map(User::realname).orElse(null), token.permissionSet().intersect(cap)));
+      described.add(new Described(token, owner.map(User::realname).orElse(null),
+          Cap.effective(token.permissionSet(), cap)));
     }
     return described;
   }
@@ -285,14 +285,11 @@ public final class TokenService {
   }
 
 
-  private static void checkGrant(Caller caller, Grant grant, PermissionSet cap) {
-    boolean globalPreset = grant.preset() != null && grant.preset().global();
-    boolean globalCaller = caller.user() != null && caller.user().role().global();
-    if (globalPreset && !globalCaller || !cap.containsAll(grant.requested())) {
-      throw ValidationException.of("permissions", NOT_ALLOWED,
-          grant.preset() != null ? List.of(grant.preset().id()) : grant.custom());
-    }
+  // Global role presets are granted only by global users.
+  private static boolean globalUser(Caller caller) {
+    return caller.user() != null && caller.user().role().global();
   }
+
 
   private void checkFuture(Instant expireAt) {
     if (expireAt != null && !expireAt.isAfter(clock.instant())) {

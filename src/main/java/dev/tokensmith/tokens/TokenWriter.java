@@ -10,8 +10,9 @@ import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.keys.Keyring;
+import dev.tokensmith.permissions.Cap;
+import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.PermissionSet;
-import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.tokens.TokenCommands.Create;
 import dev.tokensmith.tokens.TokenCommands.Issued;
@@ -178,12 +179,11 @@ public final class TokenWriter {
 
   /** Narrows a token to what its owner may still do (T9); unchanged when it still fits. */
   static ApiToken narrowed(ApiToken token, PermissionSet ownerPermissions) {
-    PermissionSet written = token.preset().map(Role::bundle).orElseGet(() -> PermissionSet.of(token.permissions()));
-    if (ownerPermissions.containsAll(written)) {
-      return token;
-    }
-    return token.draft().permissions(ApiToken.CUSTOM, written.intersect(ownerPermissions).ids()).build();
+    Grant written = token.preset().map(Grant::of).orElseGet(() -> Grant.custom(token.permissions()));
+    return Cap.narrowed(written, ownerPermissions)
+        .map(grant -> token.draft().permissions(grant.sourceRole(), grant.custom()).build()).orElse(token);
   }
+
 
   /** The user's personal tokens, locked for the caller's transaction (the user's row is locked first). */
   List<ApiToken> lockPersonalTokens(long userId) {

@@ -10,6 +10,7 @@ import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.permissions.Cap;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
@@ -214,14 +215,10 @@ public final class UserService {
 
   /** Nobody grants a role or permission they do not hold; global roles live only in a technical tenant. */
   private void checkGrant(Caller caller, Client target, Grant grant) {
-    PermissionSet held = access.permissionsIn(caller, target);
-    Role preset = grant.preset();
-    boolean globalOk = preset == null || !preset.global()
-        || target.technical() && caller.user() != null && caller.user().role().global();
-    if (!globalOk || !held.containsAll(grant.requested())) {
-      throw ValidationException.of("permissions", NOT_ALLOWED, written(grant));
-    }
+    boolean globalAllowed = target.technical() && caller.user() != null && caller.user().role().global();
+    Cap.requireFits(grant, access.permissionsIn(caller, target), globalAllowed);
   }
+
 
   // The last enabled administrator of a client stays: checked after the write, inside the transaction.
   // Two admins disabling each other at once would both see "one left": the client row lock makes
