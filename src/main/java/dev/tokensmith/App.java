@@ -2,9 +2,9 @@ package dev.tokensmith;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensmith.activity.ActivityApi;
-import dev.tokensmith.activity.ActivityLog;
-import dev.tokensmith.activity.JdbcActivityStore;
-import dev.tokensmith.activity.Origin;
+import dev.tokensmith.audit.ActivityLog;
+import dev.tokensmith.audit.JdbcActivityStore;
+import dev.tokensmith.audit.Origin;
 import dev.tokensmith.auth.AccountLoginLimiter;
 import dev.tokensmith.auth.Access;
 import dev.tokensmith.auth.Authenticator;

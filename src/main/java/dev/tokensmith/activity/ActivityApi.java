@@ -4,6 +4,9 @@ import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokensmith.audit.Activity;
+import dev.tokensmith.audit.ActivityFilter;
+import dev.tokensmith.audit.ActivityLog;
 import dev.tokensmith.auth.Access;
 import dev.tokensmith.auth.Caller;
 import dev.tokensmith.clients.Client;

@@ -1,7 +1,7 @@
 package dev.tokensmith.auth;
 
-import dev.tokensmith.activity.Actor;
-import dev.tokensmith.activity.Origin;
+import dev.tokensmith.audit.Actor;
+import dev.tokensmith.audit.Origin;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.tokens.ApiToken;
 import dev.tokensmith.users.User;

@@ -1,7 +1,7 @@
 package dev.tokensmith.clients;
 
-import dev.tokensmith.activity.ActivityLog;
-import dev.tokensmith.activity.Origin;
+import dev.tokensmith.audit.ActivityLog;
+import dev.tokensmith.audit.Origin;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokensmith.errors.ServiceException;

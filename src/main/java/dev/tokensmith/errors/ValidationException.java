@@ -1,6 +1,6 @@
 package dev.tokensmith.errors;
 
-import dev.tokensmith.tokens.TokenSecret;
+import dev.tokensmith.keys.TokenSecret;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

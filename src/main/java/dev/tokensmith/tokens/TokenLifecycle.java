@@ -1,11 +1,12 @@
 package dev.tokensmith.tokens;
 
-import dev.tokensmith.activity.Origin;
+import dev.tokensmith.audit.Origin;
 import dev.tokensmith.auth.Access;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.users.User;
+import dev.tokensmith.users.UserChanges;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,7 @@ import java.util.List;
  * cascades run inside the caller's transaction, so the user change and its token changes commit
  * together.
  */
-public final class TokenLifecycle {
+public final class TokenLifecycle implements UserChanges {
   /** How long a disabled token is kept before the purge deletes it (T10). */
   public static final Duration PURGE_AFTER = Duration.ofDays(7);
   private static final int BATCH = 500;
@@ -39,8 +40,18 @@ public final class TokenLifecycle {
     this.clock = clock;
   }
 
-  /** Disables every enabled personal token of the user with {@code reason}. */
-  public void ownerLostAccess(User owner, DisabledReason reason, Origin origin) {
+  @Override
+  public void disabled(User owner, Origin origin) {
+    disableAll(owner, DisabledReason.OWNER_DISABLED, origin);
+  }
+
+  @Override
+  public void apiAccessRevoked(User owner, Origin origin) {
+    disableAll(owner, DisabledReason.API_ACCESS_REVOKED, origin);
+  }
+
+  // Every enabled personal token of the user, disabled with the reason.
+  private void disableAll(User owner, DisabledReason reason, Origin origin) {
     Instant now = clock.instant();
     for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
       if (token.enabled()) {
@@ -50,7 +61,8 @@ public final class TokenLifecycle {
   }
 
   /** Intersects every personal token with the owner's new permissions, for good (T9). */
-  public void ownerPermissionsChanged(User owner, Client ownerClient, Origin origin) {
+  @Override
+  public void permissionsChanged(User owner, Client ownerClient, Origin origin) {
     for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
       Client tokenClient = token.clientId() == ownerClient.id() ? ownerClient
           : clients.find(token.clientId()).orElse(ownerClient);
@@ -63,7 +75,8 @@ public final class TokenLifecycle {
   }
 
   /** Deletes every personal token of the user (the user is being deleted). */
-  public void ownerDeleted(User owner, Origin origin) {
+  @Override
+  public void deleted(User owner, Origin origin) {
     for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
       writer.delete(origin, token);
     }

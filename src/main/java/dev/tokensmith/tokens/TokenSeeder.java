@@ -1,5 +1,6 @@
 package dev.tokensmith.tokens;
 
+import dev.tokensmith.keys.TokenSecret;
 import dev.tokensmith.storage.Database;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.tokensmith.tokens;
 
+import dev.tokensmith.keys.TokenSecret;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;

@@ -1,9 +1,10 @@
 package dev.tokensmith.tokens;
 
+import dev.tokensmith.keys.TokenSecret;
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 
-import dev.tokensmith.activity.ActivityLog;
-import dev.tokensmith.activity.Origin;
+import dev.tokensmith.audit.ActivityLog;
+import dev.tokensmith.audit.Origin;
 import dev.tokensmith.auth.Access;
 import dev.tokensmith.auth.Caller;
 import dev.tokensmith.clients.Client;

@@ -1,8 +1,8 @@
 package dev.tokensmith.users;
 
-import dev.tokensmith.activity.ActivityLog;
-import dev.tokensmith.activity.Actor;
-import dev.tokensmith.activity.Origin;
+import dev.tokensmith.audit.ActivityLog;
+import dev.tokensmith.audit.Actor;
+import dev.tokensmith.audit.Origin;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.storage.Database;
 import java.security.SecureRandom;

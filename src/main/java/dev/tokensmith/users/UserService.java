@@ -2,8 +2,8 @@ package dev.tokensmith.users;
 
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 
-import dev.tokensmith.activity.ActivityLog;
-import dev.tokensmith.activity.Origin;
+import dev.tokensmith.audit.ActivityLog;
+import dev.tokensmith.audit.Origin;
 import dev.tokensmith.auth.Access;
 import dev.tokensmith.auth.Caller;
 import dev.tokensmith.clients.Client;
@@ -16,8 +16,6 @@ import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
-import dev.tokensmith.tokens.DisabledReason;
-import dev.tokensmith.tokens.TokenLifecycle;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -31,20 +29,20 @@ public final class UserService {
   private final UserStore store;
   private final Access access;
   private final ClientService clients;
-  private final TokenLifecycle tokens;
+  private final UserChanges followers;
   private final SessionService sessions;
   private final PasswordHasher hasher;
   private final ActivityLog activity;
   private final Clock clock;
   private final ChangeFeed changes;
 
-  public UserService(Database db, UserStore store, Access access, ClientService clients, TokenLifecycle tokens,
+  public UserService(Database db, UserStore store, Access access, ClientService clients, UserChanges followers,
       SessionService sessions, PasswordHasher hasher, ActivityLog activity, Clock clock, ChangeFeed changes) {
     this.db = db;
     this.store = store;
     this.access = access;
     this.clients = clients;
-    this.tokens = tokens;
+    this.followers = followers;
     this.sessions = sessions;
     this.hasher = hasher;
     this.activity = activity;
@@ -119,13 +117,13 @@ public final class UserService {
       changes.publish(ChangeFeed.Kind.USER, after.id());
       if (before.enabled() && !after.enabled()) {
         sessions.endAll(after.id());
-        tokens.ownerLostAccess(after, DisabledReason.OWNER_DISABLED, origin);
+        followers.disabled(after, origin);
       }
       if (!after.permissions().equals(before.permissions()) || after.role() != before.role()) {
-        tokens.ownerPermissionsChanged(after, m.client(), origin);
+        followers.permissionsChanged(after, m.client(), origin);
       }
       if (before.apiAccess() && !after.apiAccess()) {
-        tokens.ownerLostAccess(after, DisabledReason.API_ACCESS_REVOKED, origin);
+        followers.apiAccessRevoked(after, origin);
       }
       ActivityLog.Changes changes = ActivityLog.changes()
           .put("realname", before.realname(), after.realname())
@@ -183,7 +181,7 @@ public final class UserService {
         // The client's row (the last-admin count) before the tokens', the order every change keeps.
         clients.lock(user.clientId());
       }
-      tokens.ownerDeleted(user, caller.origin());
+      followers.deleted(user, caller.origin());
       store.delete(user.id());
       changes.publish(ChangeFeed.Kind.USER, user.id());
       requireAnotherAdmin(user, null);

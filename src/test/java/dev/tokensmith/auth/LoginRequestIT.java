@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
-import dev.tokensmith.tokens.TokenSecret;
+import dev.tokensmith.keys.TokenSecret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -8,7 +8,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
-import dev.tokensmith.tokens.TokenSecret;
+import dev.tokensmith.keys.TokenSecret;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package dev.tokensmith.auth;
 
+import dev.tokensmith.keys.TokenSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.testing.Auth;
@@ -132,7 +133,7 @@ class VerifierIT {
 
   @Test
   void checkWhenUnknownWellFormedTokenRepeatedThenDatabaseAskedOnce() {
-    String unknown = dev.tokensmith.tokens.TokenSecret.generate("tks1", new java.security.SecureRandom());
+    String unknown = dev.tokensmith.keys.TokenSecret.generate("tks1", new java.security.SecureRandom());
     assertThat(check(Auth.token(unknown), Map.of()).status()).isEqualTo(401);
     CacheStats before = stats();
     for (int i = 0; i < 5; i++) {

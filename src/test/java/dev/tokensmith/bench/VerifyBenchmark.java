@@ -1,6 +1,6 @@
 package dev.tokensmith.bench;
 
-import dev.tokensmith.tokens.TokenSecret;
+import dev.tokensmith.keys.TokenSecret;
 import dev.tokensmith.tokens.TokenVerifier;
 import dev.tokensmith.tokens.Verification;
 import java.security.SecureRandom;

@@ -2,7 +2,7 @@ package dev.tokensmith.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokensmith.activity.Origin;
+import dev.tokensmith.audit.Origin;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.permissions.Role;
 import java.util.HashMap;

@@ -9,7 +9,7 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
-import dev.tokensmith.tokens.TokenSecret;
+import dev.tokensmith.keys.TokenSecret;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
-package dev.tokensmith.activity;
+package dev.tokensmith.audit;
 
-import dev.tokensmith.tokens.TokenSecret;
+import dev.tokensmith.keys.TokenSecret;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.tokensmith.tokens;
+package dev.tokensmith.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

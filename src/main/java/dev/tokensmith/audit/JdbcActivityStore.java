@@ -1,4 +1,4 @@
-package dev.tokensmith.activity;
+package dev.tokensmith.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,4 +1,4 @@
-package dev.tokensmith.activity;
+package dev.tokensmith.audit;
 
 import java.time.Instant;
 import java.util.List;

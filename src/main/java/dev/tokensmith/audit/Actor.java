@@ -1,4 +1,4 @@
-package dev.tokensmith.activity;
+package dev.tokensmith.audit;
 
 /** Who did something: {@code type} is user, api_token, node or system. */
 public record Actor(String type, Long id, String name) {

@@ -1,4 +1,4 @@
-package dev.tokensmith.tokens;
+package dev.tokensmith.keys;
 
 import java.security.SecureRandom;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.tokensmith.activity;
+package dev.tokensmith.audit;
 
 /**
  * Where a change came from, as the activity log records it.
