@@ -2,6 +2,7 @@ package dev.tokensmith.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -37,6 +38,12 @@ public final class TestDatabase implements AutoCloseable {
 
   public static TestDatabase create() {
     return postgresqlSelected() ? createPostgresql() : h2();
+  }
+
+  /** An embedded H2 file database in {@code folder}, with the settings of the default one. */
+  public static TestDatabase h2File(Path folder) {
+    return new TestDatabase("jdbc:h2:file:" + folder.toAbsolutePath().resolve("tokensmith")
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", null);
   }
 
   private static TestDatabase h2() {
