@@ -82,6 +82,8 @@ public final class JdbcTokenStore implements TokenStore {
         .bind("client", clientId).mapTo(Long.class).one());
   }
 
+  private static final String INSERT_SECRET = "INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)";
+
   private static final String INSERT = "INSERT INTO api_tokens (client_id, user_id, created_by, realname, shared, "
       + "token_usage, source_role, permissions, enabled, disabled_reason, disabled_at, expire_at, create_at, "
       + "token_generated_at, legacy, allowed_ips, secret_hint, secret_sealed) VALUES (:client, :user, :createdBy, "
@@ -102,7 +104,7 @@ public final class JdbcTokenStore implements TokenStore {
         bindAll(batch, t).add();
       }
       List<Long> ids = batch.executePreparedBatch("id").mapTo(Long.class).list();
-      PreparedBatch secrets = h.prepareBatch("INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)");
+      PreparedBatch secrets = h.prepareBatch(INSERT_SECRET);
       for (int i = 0; i < ids.size(); i++) {
         secrets.bind("digest", digests.get(i)).bind("token", ids.get(i)).add();
       }
@@ -127,6 +129,12 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
+  public void addSecret(long tokenId, String digest) {
+    db.withHandle(h -> h.createUpdate(INSERT_SECRET)
+        .bind("digest", digest).bind("token", tokenId).execute());
+  }
+
+  @Override
   public void replaceSecret(long tokenId, String digest, Long graceUntilMillis) {
     db.withHandle(h -> {
       if (graceUntilMillis == null) {
@@ -138,7 +146,7 @@ public final class JdbcTokenStore implements TokenStore {
         h.createUpdate("UPDATE api_token_secrets SET valid_until = :until WHERE token_id = :token")
             .bind("token", tokenId).bind("until", graceUntilMillis).execute();
       }
-      return h.createUpdate("INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)")
+      return h.createUpdate(INSERT_SECRET)
           .bind("digest", digest).bind("token", tokenId).execute();
     });
   }

@@ -39,6 +39,9 @@ public interface TokenStore {
 
   void delete(long id);
 
+  /** Records {@code digest} as the current value of a token that has none yet (a new token). */
+  void addSecret(long tokenId, String digest);
+
   /** Makes {@code digest} the token's current value; older values end now, or at {@code graceUntilMillis}. */
   void replaceSecret(long tokenId, String digest, Long graceUntilMillis);
 

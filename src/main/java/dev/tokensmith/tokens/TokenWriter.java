@@ -24,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,18 +61,20 @@ public final class TokenWriter {
     this.changes = changes;
   }
 
+  // Three writes: the row, its sealed secret (the ciphertext is bound to the row's id, known only
+  // once the row exists) and the lookup digest.
   Issued insert(Caller caller, Client target, Create cmd) {
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String secret = TokenSecret.generate(secretPrefix, random);
     ApiToken draft = new ApiToken(0, target.id(), cmd.shared() ? null : caller.user().id(), caller.actingUserId(),
         cmd.realname(), cmd.shared(), cmd.usage(), cmd.grant().sourceRole(), cmd.grant().custom(), cmd.enabled(),
         cmd.enabled() ? null : DisabledReason.MANUAL, cmd.enabled() ? null : now, cmd.expireAt(), now, now, null, null,
         false, cmd.allowedIps(), TokenSecret.hint(secret), null);
     long id = store.insert(draft);
-    ApiToken token = store.find(id).orElseThrow();
+    ApiToken token = draft.withId(id);
     ApiToken sealed = token.draft().secret(token.secretHint(), seal(target, id, secret), now).build();
     store.update(token, sealed);
-    store.replaceSecret(id, verifier.digest(secret), null);
+    store.addSecret(id, verifier.digest(secret));
     activity.record(caller.origin(), target.id(), "api_token", id, token.realname(), "create", ActivityLog.changes()
         .put("realname", null, token.realname()).put("shared", null, token.shared())
         .put("usage", null, token.usage().id()).put("permissions", null, token.permissionsAsWritten())
