@@ -15,7 +15,8 @@ import java.util.Optional;
  * {@code METHOD PATTERN PERMISSION}, first match wins. METHOD is a verb or {@code *}; in PATTERN a
  * {@code *} segment matches one path segment and a final {@code **} the rest; PERMISSION is a
  * permission id, or {@code -} for "any valid token". A request no line matches is refused (403),
- * and so is one whose path servers behind the gateway could read differently ({@link ForwardedPath}).
+ * and so is one whose path servers behind the gateway could read differently ({@link ForwardedPath}),
+ * with path parameters dropped (servlet containers) or kept (others) leading to different lines.
  */
 public final class RouteTable {
   /** The table used when none is configured: Tokensmith's own Cloud API. */
@@ -83,11 +84,16 @@ public final class RouteTable {
 
   /** The permission the request needs: empty = none found (refuse); present-empty = any valid token. */
   public Optional<Optional<String>> permissionFor(String method, String uri) {
-    Optional<String[]> segments = ForwardedPath.segments(uri);
-    if (segments.isEmpty()) {
+    Optional<Optional<String>> permission = ForwardedPath.segments(uri, true).flatMap(path -> lookup(method, path));
+    // Servlet containers drop ";params", other servers keep them in the name: both readings must agree.
+    if (permission.isPresent() && uri.indexOf(';') >= 0
+        && !permission.equals(ForwardedPath.segments(uri, false).flatMap(path -> lookup(method, path)))) {
       return Optional.empty();
     }
-    String[] path = segments.get();
+    return permission;
+  }
+
+  private Optional<Optional<String>> lookup(String method, String[] path) {
     for (Route route : routes) {
       if ((route.method().equals("*") || route.method().equalsIgnoreCase(method)) && matches(route.segments(), path)) {
         return Optional.of(route.permission());
