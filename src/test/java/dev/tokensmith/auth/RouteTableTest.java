@@ -68,6 +68,28 @@ class RouteTableTest {
   }
 
   @Test
+  void permissionForWhenCaseDiffersThenNeverALineThatCaseBlindServersWouldNotReach() {
+    // Express and ASP.NET route without regard to case: /ADMIN/users is /admin/users there, and
+    // /files/PUBLIC is the public file; a case-sensitive server reads both the other way.
+    RouteTable table = RouteTable.parse("""
+        GET /admin/**     users:delete
+        GET /files/public -
+        GET /files/*      users:delete
+        GET /**           -
+        """, "test");
+    Optional<Optional<String>> delete = Optional.of(Optional.of("users:delete"));
+    for (String uri : List.of("/ADMIN/users", "/Admin/users", "/aDmIn", "/%41dmin/users", "/admin/../ADMIN",
+        "/files/PUBLIC", "/adm%C4%B1n/users")) {
+      assertThat(table.permissionFor("GET", uri)).as(uri).isIn(REFUSED, delete);
+    }
+    assertThat(table.permissionFor("GET", "/ADMIN/users")).isEqualTo(REFUSED);
+    assertThat(table.permissionFor("GET", "/admin/USERS")).isEqualTo(delete);
+    assertThat(table.permissionFor("GET", "/files/Report")).isEqualTo(delete);
+    assertThat(table.permissionFor("GET", "/files/public")).isEqualTo(ANY_TOKEN);
+    assertThat(table.permissionFor("GET", "/Other/Page")).isEqualTo(ANY_TOKEN);
+  }
+
+  @Test
   void permissionForWhenPatternHasWildcardsThenOneSegmentOrTheRest() {
     RouteTable wildcards = RouteTable.parse("""
         GET /a/*/c  -
