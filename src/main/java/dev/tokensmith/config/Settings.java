@@ -24,6 +24,8 @@ import java.util.function.Function;
  * @param pepper the HMAC pepper inline (base64); empty = the file
  * @param publicUrl the address users reach the server at, when it is set (an absolute http(s) URL)
  * @param requestTimeoutSeconds how long a client may take to send a whole request (head and body)
+ * @param drainSeconds on a stop, how long the server keeps taking requests after {@code /readyz} turned 503
+ * @param shutdownSeconds on a stop, how long requests in flight may take to be answered
  */
 public record Settings(
     int port,
@@ -52,7 +54,9 @@ public record Settings(
     int cacheSize,
     Optional<Path> forwardRoutesFile,
     int dbTimeoutMillis,
-    int requestTimeoutSeconds) {
+    int requestTimeoutSeconds,
+    int drainSeconds,
+    int shutdownSeconds) {
 
   /** Reads the process environment. */
   public static Settings fromEnvironment() {
@@ -160,7 +164,9 @@ public record Settings(
           integer("TOKENSMITH_CACHE_SIZE", 2_000_000, 1000, 100_000_000),
           optional("TOKENSMITH_FORWARD_ROUTES_FILE").map(Path::of),
           integer("TOKENSMITH_DB_TIMEOUT_MS", 5000, 250, 60_000),
-          integer("TOKENSMITH_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600));
+          integer("TOKENSMITH_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600),
+          integer("TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", 5, 0, 3600),
+          integer("TOKENSMITH_SHUTDOWN_SECONDS", 20, 0, 3600));
     }
 
     private Optional<URI> publicUrl() {
