@@ -175,7 +175,7 @@ public final class App implements AutoCloseable {
 
   private static Keyring keyring(Settings settings, SecureRandom random) {
     if (settings.masterKeys().isPresent() != settings.pepper().isPresent()) {
-      throw new IllegalArgumentException("TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER must be set together");
+      throw new Settings.Invalid("TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER must be set together");
     }
     if (settings.masterKeys().isPresent()) {
       return Keyring.parse(settings.masterKeys().get(), settings.pepper().get());

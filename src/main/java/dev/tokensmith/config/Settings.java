@@ -58,6 +58,13 @@ public record Settings(
     int drainSeconds,
     int shutdownSeconds) {
 
+  /** A setting that cannot be used; the message names it and says why, fit to be shown alone. */
+  public static final class Invalid extends IllegalArgumentException {
+    public Invalid(String message) {
+      super(message);
+    }
+  }
+
   /** Reads the process environment. */
   public static Settings fromEnvironment() {
     return from(System.getenv());
@@ -83,7 +90,7 @@ public record Settings(
     try (Reader reader = Files.newBufferedReader(file)) {
       properties.load(reader);
     } catch (IOException e) {
-      throw new IllegalArgumentException("TOKENSMITH_CONFIG_FILE: cannot read " + file + ": " + e.getMessage());
+      throw new Invalid("TOKENSMITH_CONFIG_FILE cannot be read: " + file + ": " + e.getMessage());
     }
     Map<String, String> map = new HashMap<>();
     properties.forEach((k, v) -> map.put(String.valueOf(k).trim(), String.valueOf(v).trim()));
@@ -230,8 +237,8 @@ public record Settings(
       };
     }
 
-    private static IllegalArgumentException bad(String name, String why) {
-      return new IllegalArgumentException(name + " " + why);
+    private static Invalid bad(String name, String why) {
+      return new Invalid(name + " " + why);
     }
   }
 }
