@@ -96,8 +96,8 @@ public final class RouteTable {
     }
     // Servers read a path in more ways than one: servlet containers drop ";params" where others keep them
     // in the name, and some (Express, ASP.NET) match without regard to case. Every reading must agree.
-    String[] kept = uri.indexOf(';') < 0 ? servlet.get() : ForwardedPath.segments(uri, false).orElseThrow();
-    if (kept != servlet.get() && !permission.equals(lookup(method, kept, false))) {
+    String[] kept = uri.indexOf(';') < 0 ? servlet.get() : ForwardedPath.segments(uri, false).orElse(null);
+    if (kept == null || kept != servlet.get() && !permission.equals(lookup(method, kept, false))) {
       return Optional.empty();
     }
     List<String[]> readings = kept == servlet.get() ? List.<String[]>of(kept) : List.of(servlet.get(), kept);
