@@ -159,7 +159,7 @@ public final class App implements AutoCloseable {
         // The hot endpoints first: the router tries routes in this order.
         new VerifierApi(access, settings.forwardRoutesFile().map(RouteTable::load)
             .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table"))),
-        new OpsApi(db, metrics),
+        new OpsApi(db, metrics, closed::get),
         new SessionApi(sessions, authenticator, clients, access, sessionLifetime, settings.behindTls()),
         new UserApi(users),
         new TokenApi(tokens),
@@ -175,7 +175,7 @@ public final class App implements AutoCloseable {
 
   private static Keyring keyring(Settings settings, SecureRandom random) {
     if (settings.masterKeys().isPresent() != settings.pepper().isPresent()) {
-      throw new IllegalArgumentException("TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER must be set together");
+      throw new Settings.Invalid("TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER must be set together");
     }
     if (settings.masterKeys().isPresent()) {
       return Keyring.parse(settings.masterKeys().get(), settings.pepper().get());
@@ -273,16 +273,26 @@ public final class App implements AutoCloseable {
   }
 
   /**
-   * Stops in this order: the HTTP server stops accepting (its verticles are undeployed); the
-   * database work of requests already running ends; background work stops; the usage collected so
-   * far is written; then Vert.x, and last the connection pool, with whose last connection the
-   * embedded database closes. Every wait is bounded. Safe to call more than once (the command's
-   * SIGTERM handling and the shutdown hook both call it).
+   * Stops in this order: {@code /readyz} answers 503 at once, and the server keeps taking requests
+   * for the drain delay (while the load balancer notices); then it stops accepting connections, and
+   * requests in flight are answered (for at most the shutdown time); the database work still
+   * running ends; background work stops; the usage collected so far is written; then Vert.x, and
+   * last the connection pool, with whose last connection the embedded database closes. Every wait
+   * is bounded. Safe to call more than once (the command's SIGTERM handling and the shutdown hook
+   * both call it).
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    try {
+      Thread.sleep(TimeUnit.SECONDS.toMillis(settings.drainSeconds()));
+      server.stop(Duration.ofSeconds(settings.shutdownSeconds()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("requests in flight were not all answered before the stop", e);
     }
     for (String deployment : vertx.deploymentIDs()) {
       await(vertx.undeploy(deployment), "the HTTP server did not stop cleanly");

@@ -13,7 +13,14 @@ import picocli.CommandLine.Command;
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    // A bad setting is the operator's to fix, not a crash: its one line, no stack trace.
+    System.exit(new CommandLine(new Main()).setExecutionExceptionHandler((e, command, parsed) -> {
+      if (e instanceof Settings.Invalid) {
+        command.getErr().println(e.getMessage());
+        return 2;
+      }
+      throw e;
+    }).execute(args));
   }
 
   @Override

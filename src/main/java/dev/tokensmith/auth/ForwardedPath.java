@@ -13,8 +13,10 @@ import java.util.Optional;
  * The path of a gateway's original request ({@code X-Original-URI}) as the strictest server behind
  * the gateway would see it, cut into segments for the route table; empty when the path is refused.
  *
- * <p>Each segment is percent-decoded once (as UTF-8) and loses its path parameters ({@code ;…}, as
- * servlet containers strip them). A path is refused when servers could disagree on where it leads:
+ * <p>Each segment is percent-decoded once (as UTF-8). Read as servlet containers read it, a segment
+ * loses its path parameters (from a raw {@code ;}; an encoded {@code %3b} is part of the name); read
+ * as other servers read it, it keeps them ({@link RouteTable} refuses a path whose two readings lead
+ * to different lines). A path is refused when servers could disagree on where it leads:
  * a {@code .} or {@code ..} segment in any spelling ({@code %2e}, {@code ..;x}, {@code ..%3b}); an
  * encoded {@code /}, {@code \} or {@code %} (double encoding); a decoded {@code ?} or {@code #};
  * a control character or NUL; a raw {@code \}, {@code #}, space or broken escape; bytes that are
@@ -30,8 +32,12 @@ final class ForwardedPath {
   private ForwardedPath() {
   }
 
-  /** The decoded segments of {@code uri}'s path (its query ignored), or empty when refused. */
-  static Optional<String[]> segments(String uri) {
+  /**
+   * The decoded segments of {@code uri}'s path (its query ignored), or empty when refused.
+   *
+   * @param dropParameters read as servlet containers do: a segment ends at its first raw {@code ;}
+   */
+  static Optional<String[]> segments(String uri, boolean dropParameters) {
     int query = uri.indexOf('?');
     String path = query < 0 ? uri : uri.substring(0, query);
     if (path.isEmpty() || path.charAt(0) != '/') {
@@ -52,7 +58,7 @@ final class ForwardedPath {
         }
         return Optional.empty();
       }
-      String segment = segment(path, start, end);
+      String segment = segment(path, start, end, dropParameters);
       if (segment == null) {
         return Optional.empty();
       }
@@ -62,8 +68,8 @@ final class ForwardedPath {
     return Optional.of(segments.toArray(String[]::new));
   }
 
-  /** One segment decoded and without its parameters, or null when it is refused. */
-  private static String segment(String path, int start, int end) {
+  /** One segment decoded (without its parameters when {@code dropParameters}), or null when it is refused. */
+  private static String segment(String path, int start, int end, boolean dropParameters) {
     boolean plain = true;
     for (int i = start; i < end; i++) {
       char c = path.charAt(i);
@@ -76,13 +82,22 @@ final class ForwardedPath {
     if (decoded == null) {
       return null;
     }
+    // Checked up to the first ";" raw or encoded, whichever way a server reads it: "..;x" and "..%3b" are refused.
     int parameters = decoded.indexOf(';');
     String name = parameters < 0 ? decoded : decoded.substring(0, parameters);
     // A trailing dot also catches every dot segment: ".", "..", "...".
-    if (name.isEmpty() || name.endsWith(".") || name.endsWith(" ")) {
+    if (name.isEmpty() || name.endsWith(".") || name.endsWith(" ") || !plain && !safeUnicode(name)) {
       return null;
     }
-    return plain || safeUnicode(name) ? name : null;
+    int raw = plain || !dropParameters ? end : start;
+    while (raw < end && path.charAt(raw) != ';') {
+      raw++;
+    }
+    if (raw == end) {
+      return decoded;
+    }
+    // Valid UTF-8 before a raw ";" since the whole segment was: the ";" cannot sit inside a character.
+    return decode(path, start, raw);
   }
 
   // Percent-escapes and raw bytes (header values arrive as ISO-8859-1) decoded as strict UTF-8.

@@ -24,6 +24,8 @@ import java.util.function.Function;
  * @param pepper the HMAC pepper inline (base64); empty = the file
  * @param publicUrl the address users reach the server at, when it is set (an absolute http(s) URL)
  * @param requestTimeoutSeconds how long a client may take to send a whole request (head and body)
+ * @param drainSeconds on a stop, how long the server keeps taking requests after {@code /readyz} turned 503
+ * @param shutdownSeconds on a stop, how long requests in flight may take to be answered
  */
 public record Settings(
     int port,
@@ -52,7 +54,16 @@ public record Settings(
     int cacheSize,
     Optional<Path> forwardRoutesFile,
     int dbTimeoutMillis,
-    int requestTimeoutSeconds) {
+    int requestTimeoutSeconds,
+    int drainSeconds,
+    int shutdownSeconds) {
+
+  /** A setting that cannot be used; the message names it and says why, fit to be shown alone. */
+  public static final class Invalid extends IllegalArgumentException {
+    public Invalid(String message) {
+      super(message);
+    }
+  }
 
   /** Reads the process environment. */
   public static Settings fromEnvironment() {
@@ -79,7 +90,7 @@ public record Settings(
     try (Reader reader = Files.newBufferedReader(file)) {
       properties.load(reader);
     } catch (IOException e) {
-      throw new IllegalArgumentException("TOKENSMITH_CONFIG_FILE: cannot read " + file + ": " + e.getMessage());
+      throw new Invalid("TOKENSMITH_CONFIG_FILE cannot be read: " + file + ": " + e.getMessage());
     }
     Map<String, String> map = new HashMap<>();
     properties.forEach((k, v) -> map.put(String.valueOf(k).trim(), String.valueOf(v).trim()));
@@ -160,7 +171,9 @@ public record Settings(
           integer("TOKENSMITH_CACHE_SIZE", 2_000_000, 1000, 100_000_000),
           optional("TOKENSMITH_FORWARD_ROUTES_FILE").map(Path::of),
           integer("TOKENSMITH_DB_TIMEOUT_MS", 5000, 250, 60_000),
-          integer("TOKENSMITH_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600));
+          integer("TOKENSMITH_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600),
+          integer("TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", 5, 0, 3600),
+          integer("TOKENSMITH_SHUTDOWN_SECONDS", 20, 0, 3600));
     }
 
     private Optional<URI> publicUrl() {
@@ -224,8 +237,8 @@ public record Settings(
       };
     }
 
-    private static IllegalArgumentException bad(String name, String why) {
-      return new IllegalArgumentException(name + " " + why);
+    private static Invalid bad(String name, String why) {
+      return new Invalid(name + " " + why);
     }
   }
 }

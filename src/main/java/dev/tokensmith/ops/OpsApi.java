@@ -6,21 +6,26 @@ import dev.tokensmith.web.Reply;
 import dev.tokensmith.web.Routes;
 import io.vertx.core.http.HttpMethod;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.BooleanSupplier;
 
 /** Liveness, readiness and metrics (section 4.11). */
 public final class OpsApi implements Api {
   private final Database db;
   private final PrometheusMeterRegistry metrics;
+  private final BooleanSupplier stopping;
 
-  public OpsApi(Database db, PrometheusMeterRegistry metrics) {
+  /** @param stopping true once the server has begun to stop: not ready, so the load balancer sends no more */
+  public OpsApi(Database db, PrometheusMeterRegistry metrics, BooleanSupplier stopping) {
     this.db = db;
     this.metrics = metrics;
+    this.stopping = stopping;
   }
 
   @Override
   public void routes(Routes routes) {
     routes.fast(HttpMethod.GET, "/healthz", r -> "ok");
-    routes.fast(HttpMethod.GET, "/readyz", r -> db.reachable() ? "ready" : Reply.of(503, "Database unreachable"));
+    routes.fast(HttpMethod.GET, "/readyz", r -> stopping.getAsBoolean() ? Reply.of(503, "Stopping")
+        : db.reachable() ? "ready" : Reply.of(503, "Database unreachable"));
     routes.publicGet("/metrics", r -> Reply.raw("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
   }
 }

@@ -114,10 +114,26 @@ public final class JsonBody {
       throw ValidationException.of(field, TOO_LONG, text);
     }
     // PostgreSQL cannot store U+0000 in a text column; no name or e-mail needs one.
-    if (text.indexOf('\0') >= 0) {
+    if (text.indexOf('\0') >= 0 || !wellFormed(text)) {
       throw ValidationException.of(field, INVALID, text);
     }
     return Optional.of(text);
+  }
+
+  /**
+   * False when {@code text} holds half of a surrogate pair alone (a JSON escape can write one): that is
+   * no character, and UTF-8 storage would turn it into {@code ?}.
+   */
+  private static boolean wellFormed(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -192,7 +208,7 @@ public final class JsonBody {
     }
     List<String> items = new ArrayList<>();
     for (JsonNode item : value.get()) {
-      if (!item.isTextual() || item.asText().length() > maxLength) {
+      if (!item.isTextual() || item.asText().length() > maxLength || !wellFormed(item.asText())) {
         throw ValidationException.of(field, INVALID, item.isTextual() ? null : item.toString());
       }
       items.add(item.asText());

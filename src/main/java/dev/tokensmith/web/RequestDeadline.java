@@ -3,6 +3,7 @@ package dev.tokensmith.web;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -10,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -23,6 +25,7 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.util.ByteProcessor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +64,8 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
   private boolean answered;
   /** A 1xx answer (100 Continue) is being written: it does not answer the request. */
   private boolean interim;
+  /** The HTTP/1 decoder's buffer during a read (one more reference held): what follows a request's end. */
+  private ByteBuf decoding;
 
   RequestDeadline(long timeoutNanos, CharSequence[][] securityHeaders) {
     this.timeoutNanos = timeoutNanos;
@@ -112,7 +117,24 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
       sniff(bytes);
     } else {
       ctx.fireChannelRead(bytes);
+      afterDecoding();
     }
+  }
+
+  private void afterDecoding() {
+    if (decoding != null) {
+      decoding.release();
+      decoding = null;
+    }
+  }
+
+  // The decoder's buffer, remembered for the read: Events looks at what is left of it when a request ends.
+  private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf kept, ByteBuf in) {
+    ByteBuf cumulation = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc, kept, in);
+    if (decoding == null) {
+      decoding = cumulation.retain();
+    }
+    return cumulation;
   }
 
   // Until Vert.x has told HTTP/1 from HTTP/2 (by the first bytes), the bytes go on one at a time, so
@@ -124,6 +146,7 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     }
     if (bytes.isReadable()) {
       ctx.fireChannelRead(bytes);
+      afterDecoding();
     } else {
       bytes.release();
     }
@@ -132,7 +155,9 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
   private boolean decided() {
     ChannelPipeline pipeline = ctx.pipeline();
     ChannelHandlerContext encoder = pipeline.context(HttpResponseEncoder.class);
-    if (encoder != null && pipeline.get(HttpRequestDecoder.class) != null) {
+    HttpRequestDecoder decoder = pipeline.get(HttpRequestDecoder.class);
+    if (encoder != null && decoder != null) {
+      decoder.setCumulator(this::cumulate);
       events = new Events();
       pipeline.addAfter(encoder.name(), null, events);
       return true;
@@ -212,12 +237,21 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest) {
+        if (!receiving) {
+          // Pipelined: this head came in the same read as the previous request's end; its clock starts now.
+          begin();
+        }
         headReceived = true;
       }
+      ctx.fireChannelRead(msg);
       if (msg instanceof LastHttpContent) {
         receiving = false;
+        // Pipelined: the next request's first bytes (not just a stray line end) came with this one's end.
+        // Its head may be incomplete, and the decoder would keep it without a word: its clock starts now.
+        if (decoding != null && decoding.forEachByte(ByteProcessor.FIND_NON_CRLF) >= 0) {
+          begin();
+        }
       }
-      ctx.fireChannelRead(msg);
     }
 
     @Override

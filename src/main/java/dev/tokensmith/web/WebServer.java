@@ -9,6 +9,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,6 +42,7 @@ public final class WebServer {
   private final long requestTimeoutMillis;
   private volatile int port;
   private volatile List<String> routes = List.of();
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
   /**
    * @param behindTls users reach the server over HTTPS: every answer carries Strict-Transport-Security
@@ -66,6 +69,15 @@ public final class WebServer {
     vertx.deployVerticle(() -> new ServerVerticle(listenPort), new DeploymentOptions().setInstances(instances))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return port;
+  }
+
+  /**
+   * Stops taking connections and lets requests in flight be answered, for at most {@code grace};
+   * connections still open after it are closed. Idle keep-alive connections close at once.
+   */
+  public void stop(Duration grace) throws Exception {
+    Future.all(servers.stream().map(s -> s.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS)).toList())
+        .toCompletionStage().toCompletableFuture().get(grace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
   }
 
   private final class ServerVerticle extends VerticleBase {
@@ -112,7 +124,10 @@ public final class WebServer {
           })
           .invalidRequestHandler(WebServer.this::invalidRequest)
           .listen(listenPort)
-          .onSuccess(server -> port = server.actualPort());
+          .onSuccess(server -> {
+            servers.add(server);
+            port = server.actualPort();
+          });
     }
   }
 

@@ -94,7 +94,6 @@ final class PathConfusion {
       "/public/v1.json",
       "/public/caf%C3%A9",
       "/public/x;jsessionid=1",
-      "/public;jsessionid=1/x",
       "/public/x%3bv=1",
       "/public/x?next=/../admin/users",
       "/public/x?q=%2e%2e%2f#frag",

@@ -37,12 +37,56 @@ class RouteTableTest {
     for (String uri : PathConfusion.PUBLIC) {
       assertThat(table.permissionFor("GET", uri)).as(uri).isEqualTo(ANY_TOKEN);
     }
-    for (String uri : List.of("/admin/users", "/admin/users/", "/admin/users;jsessionid=1", "/admin;x/users",
+    for (String uri : List.of("/admin/users", "/admin/users/", "/admin/users;jsessionid=1",
         "/admin/%75sers", "/%61dmin/users", "/admin/users?next=/public")) {
       assertThat(table.permissionFor("GET", uri)).as(uri).isEqualTo(ADMIN);
     }
     assertThat(table.permissionFor("POST", "/public/x")).isEqualTo(REFUSED);
     assertThat(table.permissionFor("GET", "/other")).isEqualTo(REFUSED);
+  }
+
+  @Test
+  void permissionForWhenSemicolonHidesTheRestOfASegmentThenNeverTheNamedLine() {
+    // Servlet containers drop a segment's ";params" but keep an encoded %3b as part of the name; Express,
+    // nginx and most others keep both: "public;x" and "public%3bx" are not the public file there.
+    RouteTable files = RouteTable.parse("""
+        GET /files/public -
+        GET /files/*      users:delete
+        """, "test");
+    Optional<Optional<String>> delete = Optional.of(Optional.of("users:delete"));
+    for (String uri : List.of("/files/public%3bx", "/files/public%3Bx", "/files/public%3b", "/files/public;x",
+        "/files/public;", "/files/public;jsessionid=1")) {
+      assertThat(files.permissionFor("GET", uri)).as(uri).isIn(REFUSED, delete);
+    }
+    assertThat(files.permissionFor("GET", "/files/public")).isEqualTo(ANY_TOKEN);
+    assertThat(files.permissionFor("GET", "/files/public/")).isEqualTo(ANY_TOKEN);
+    assertThat(files.permissionFor("GET", "/files/report;jsessionid=1")).isEqualTo(delete);
+    assertThat(files.permissionFor("GET", "/files/a%3bb")).isEqualTo(delete);
+    // Parameters inside the path: /admin/users and /public/x to a servlet container, no line to others.
+    assertThat(table.permissionFor("GET", "/admin;x/users")).isEqualTo(REFUSED);
+    assertThat(table.permissionFor("GET", "/public;jsessionid=1/x")).isEqualTo(REFUSED);
+  }
+
+  @Test
+  void permissionForWhenCaseDiffersThenNeverALineThatCaseBlindServersWouldNotReach() {
+    // Express and ASP.NET route without regard to case: /ADMIN/users is /admin/users there, and
+    // /files/PUBLIC is the public file; a case-sensitive server reads both the other way.
+    RouteTable table = RouteTable.parse("""
+        GET /admin/**     users:delete
+        GET /files/public -
+        GET /files/*      users:delete
+        GET /**           -
+        """, "test");
+    Optional<Optional<String>> delete = Optional.of(Optional.of("users:delete"));
+    for (String uri : List.of("/ADMIN/users", "/Admin/users", "/aDmIn", "/%41dmin/users", "/admin/../ADMIN",
+        "/files/PUBLIC", "/adm%C4%B1n/users")) {
+      assertThat(table.permissionFor("GET", uri)).as(uri).isIn(REFUSED, delete);
+    }
+    assertThat(table.permissionFor("GET", "/ADMIN/users")).isEqualTo(REFUSED);
+    assertThat(table.permissionFor("GET", "/admin/USERS")).isEqualTo(delete);
+    assertThat(table.permissionFor("GET", "/files/Report")).isEqualTo(delete);
+    assertThat(table.permissionFor("GET", "/files/public")).isEqualTo(ANY_TOKEN);
+    assertThat(table.permissionFor("GET", "/Other/Page")).isEqualTo(ANY_TOKEN);
   }
 
   @Test

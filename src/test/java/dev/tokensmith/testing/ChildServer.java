@@ -61,6 +61,7 @@ public final class ChildServer implements AutoCloseable {
           "TOKENSMITH_PASSWORD_ITERATIONS", "1000",
           "TOKENSMITH_EVENT_LOOPS", "1",
           "TOKENSMITH_JOB_INTERVAL_SECONDS", "3600",
+          "TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", "0",
           "TOKENSMITH_AUTH_FAILURES_PER_MINUTE", "1000000"));
       if (dbUrl != null) {
         env.put("TOKENSMITH_DB_URL", dbUrl);

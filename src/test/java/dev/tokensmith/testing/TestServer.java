@@ -58,6 +58,8 @@ public final class TestServer implements AutoCloseable {
     env.put("TOKENSMITH_PASSWORD_ITERATIONS", "1000");
     env.put("TOKENSMITH_EVENT_LOOPS", "1");
     env.put("TOKENSMITH_JOB_INTERVAL_SECONDS", "3600");
+    // No load balancer to tell: a test's server stops at once.
+    env.put("TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", "0");
     env.put("TOKENSMITH_AUTH_FAILURES_PER_MINUTE", "1000000");
     env.put("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", "1000000");
     env.putAll(extra);

@@ -91,6 +91,23 @@ class InvalidUtf8BodyIT {
   }
 
   @Test
+  void createWhenTextEscapesAnUnpairedSurrogateThenBadRequestAndNothingCreated() throws Exception {
+    // Valid JSON, but not text: stored, it would come back as "?" (UTF-8 cannot hold it).
+    int before = tokenCount();
+    for (String escaped : List.of("\\ud800", "a\\udfffb", "\\udd1e\\ud834", "x\\ud834")) {
+      JsonNode answer = send("POST", "/v2/api_tokens", "{\"realname\":\"" + escaped + "\",\"permissions\":[\"admin\"]}",
+          new byte[0], "");
+
+      assertThat(answer.path("status").asInt()).as("%s: %s", escaped, answer).isEqualTo(400);
+      assertThat(answer.path("body").path("realname").path("error").asText()).as("%s", answer).isEqualTo("invalid");
+    }
+    JsonNode user = send("POST", "/v1/objects/user/create",
+        "{\"email\":\"u\\ud800@example.com\",\"realname\":\"x\",\"permissions\":[\"analytic\"]}", new byte[0], "");
+    assertThat(user.path("status").asInt()).as("%s", user).isEqualTo(400);
+    assertThat(tokenCount()).isEqualTo(before);
+  }
+
+  @Test
   void createWhenBodyIsValidMultiByteUtf8ThenStoredAsSent() throws Exception {
     String name = "caf\u00e9 \u2713 \ud834\udd1e";
     JsonNode created = send("POST", "/v2/api_tokens", "{\"realname\":\"", name.getBytes(StandardCharsets.UTF_8),

@@ -158,6 +158,44 @@ class SlowRequestIT {
   }
 
   @Test
+  void pipelinedRequestWhenItsHeadOrBodyNeverCompletesThenClosedWithinTimeout() throws IOException {
+    // The stalled request's first bytes come in the same packet as the end of a whole one before it.
+    String whole = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    for (String stalled : List.of("G", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+        head("POST", "/v2/auth/check", "Content-Length: 40") + "{\"pad\":")) {
+      try (Socket socket = connect()) {
+        long since = System.currentTimeMillis();
+        send(socket, whole + stalled);
+        String answers = closedWithinBound(socket, since);
+
+        assertThat(answers).as(stalled).startsWith("HTTP/1.1 200 ");
+        if (stalled.endsWith(":")) {
+          assertThat(answers).endsWith("{\"status\":408,\"body\":\"Request timeout\"}");
+        }
+      }
+    }
+  }
+
+  @Test
+  void keepAliveWhenRequestsPipelinedOrALineEndFollowsTheBodyThenIdleConnectionKept() throws Exception {
+    String check = head("POST", "/v2/auth/check", "Content-Length: 2") + "{}";
+    try (Socket socket = connect()) {
+      socket.setSoTimeout(10_000);
+      send(socket, check + check + check);
+      for (int i = 0; i < 3; i++) {
+        assertThat(readAnswer(socket)).startsWith("HTTP/1.1 200 ");
+      }
+      Thread.sleep(TIMEOUT_MILLIS + 500);
+      // Some clients end a body with an extra CRLF, which servers ignore: it starts no request.
+      send(socket, check + "\r\n");
+      assertThat(readAnswer(socket)).startsWith("HTTP/1.1 200 ");
+      Thread.sleep(TIMEOUT_MILLIS + 500);
+      send(socket, check);
+      assertThat(readAnswer(socket)).startsWith("HTTP/1.1 200 ");
+    }
+  }
+
+  @Test
   void requestWhenBodyArrivesOneByteAtATimeThenClosedWithinTimeoutOfItsFirstByte() throws IOException {
     try (Socket socket = connect()) {
       long since = System.currentTimeMillis();
