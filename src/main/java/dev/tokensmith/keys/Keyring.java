@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -227,13 +226,7 @@ public final class Keyring {
       if (Files.exists(file)) {
         return;
       }
-      try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException notPosix) {
-        Files.createFile(file);
-        ownerOnly(file);
-      }
+      OwnerOnly.createFile(file);
       // Created exclusively above, so an existing key file is never overwritten.
       Files.writeString(file, content, StandardCharsets.US_ASCII);
     } catch (FileAlreadyExistsException raced) {
@@ -241,17 +234,6 @@ public final class Keyring {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create key file " + file, e);
     }
-  }
-
-  /** Best effort on file systems without POSIX permissions. */
-  private static void ownerOnly(Path file) {
-    // The results are not checked: where these calls fail the file system cannot restrict access.
-    java.io.File f = file.toFile();
-    f.setReadable(false, false);
-    f.setReadable(true, true);
-    f.setWritable(false, false);
-    f.setWritable(true, true);
-    f.setExecutable(false, false);
   }
 
   private static String read(Path file) {

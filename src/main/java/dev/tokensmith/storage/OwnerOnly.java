@@ -79,6 +79,21 @@ public final class OwnerOnly {
     }
   }
 
+  /**
+   * Creates {@code file}, empty and readable by its owner only (where the file system cannot say so,
+   * as far as it can).
+   *
+   * @throws java.nio.file.FileAlreadyExistsException when it exists: an existing file is never touched
+   */
+  public static void createFile(Path file) throws IOException {
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(file);
+      bestEffort(file);
+    }
+  }
+
   private static void restrict(Path file) {
     if (!Files.isRegularFile(file)) {
       return;
