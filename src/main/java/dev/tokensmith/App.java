@@ -6,7 +6,7 @@ import dev.tokensmith.audit.ActivityLog;
 import dev.tokensmith.audit.JdbcActivityStore;
 import dev.tokensmith.audit.Origin;
 import dev.tokensmith.auth.AccountLoginLimiter;
-import dev.tokensmith.auth.Access;
+import dev.tokensmith.access.Access;
 import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.auth.FailedAuthLimiter;
 import dev.tokensmith.auth.RouteTable;

@@ -1,5 +1,6 @@
 package dev.tokensmith.activity;
 
+import dev.tokensmith.access.Account;
 import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -7,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensmith.audit.Activity;
 import dev.tokensmith.audit.ActivityFilter;
 import dev.tokensmith.audit.ActivityLog;
-import dev.tokensmith.auth.Access;
-import dev.tokensmith.auth.Caller;
+import dev.tokensmith.access.Access;
+import dev.tokensmith.access.Caller;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.web.Api;
@@ -56,7 +57,7 @@ public final class ActivityApi implements Api {
     Instant from = time(request, "from");
     Instant to = time(request, "to");
     Caller caller = request.caller();
-    Client target = access.target(caller, request.queryId("client_id").orElse(null));
+    Account target = access.target(caller, request.queryId("client_id").orElse(null));
     access.require(caller, target, "activity_log:view");
     access.require(caller, target, permission);
     return activity.find(new ActivityFilter(target.id(), objectType, action, actorId, from, to, page.limit(),

@@ -1,5 +1,8 @@
 package dev.tokensmith.auth;
 
+import dev.tokensmith.access.Caller;
+import dev.tokensmith.web.Authentication;
+import dev.tokensmith.web.Credentials;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ServiceException;
@@ -22,7 +25,7 @@ import java.util.Optional;
  * the password is checked, so that neither concurrency nor many addresses get more checks than
  * the limits allow.
  */
-public final class Authenticator {
+public final class Authenticator implements Authentication {
   private final TokenVerifier verifier;
   private final SessionService sessions;
   private final UserDirectory users;
@@ -45,6 +48,7 @@ public final class Authenticator {
   }
 
   /** The caller, or 401 / 403 (CSRF) / 429. */
+  @Override
   public Caller authenticate(Credentials credentials) {
     if (credentials.token() != null) {
       return caller(verifier.verify(credentials.token(), credentials.ip(), false), credentials);
@@ -60,6 +64,7 @@ public final class Authenticator {
    * database is needed (a cache miss, a session). A cached refusal throws like {@link #authenticate}.
    * Never blocks.
    */
+  @Override
   public Optional<Caller> authenticateCached(Credentials credentials) {
     if (credentials.token() == null) {
       if (credentials.sessionCookie() == null) {

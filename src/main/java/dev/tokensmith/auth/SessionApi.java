@@ -1,5 +1,8 @@
 package dev.tokensmith.auth;
 
+import dev.tokensmith.tokens.ApiToken;
+import dev.tokensmith.access.Caller;
+import dev.tokensmith.access.Access;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.clients.Partner;
@@ -90,11 +93,12 @@ public final class SessionApi implements Api {
 
   private Object identity(Request request) {
     Caller caller = request.caller();
-    return identity(caller.user(), caller);
+    // The callers this server builds carry the users feature's own records.
+    return identity((User) caller.user(), caller);
   }
 
   private Map<String, Object> identity(User user, Caller caller) {
-    Client client = caller != null ? caller.homeClient() : clients.find(user.clientId()).orElseThrow();
+    Client client = (Client) (caller != null ? caller.homeClient() : clients.find(user.clientId()).orElseThrow());
     Map<String, Object> view = new LinkedHashMap<>();
     if (user != null) {
       Map<String, Object> u = UserView.of(user);
@@ -125,7 +129,7 @@ public final class SessionApi implements Api {
       Map<String, Object> token = new LinkedHashMap<>();
       token.put("id", caller.token().id());
       token.put("shared", caller.token().shared());
-      token.put("usage", caller.token().usage().id());
+      token.put("usage", ((ApiToken) caller.token()).usage().id());
       view.put("api_token", token);
     }
     return view;

@@ -1,5 +1,9 @@
 package dev.tokensmith.auth;
 
+import dev.tokensmith.access.Credential;
+import dev.tokensmith.access.Account;
+import dev.tokensmith.access.Caller;
+import dev.tokensmith.access.Access;
 import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 
 import dev.tokensmith.clients.Client;
@@ -47,13 +51,13 @@ public final class VerifierApi implements Api {
     if (permission.isPresent() && !PermissionSet.isKnown(permission.get())) {
       throw ValidationException.of("permission", INVALID, permission.get());
     }
-    Client target = access.target(caller, body.id("client_id").orElse(null));
+    Account target = access.target(caller, body.id("client_id").orElse(null));
     PermissionSet held = access.permissionsIn(caller, target);
     if (permission.isPresent() && !held.has(permission.get())) {
       throw ServiceException.forbidden();
     }
     // Assembled from ready-made parts rather than serialised: this is the answer to nearly every call.
-    ApiToken token = caller.token();
+    Credential token = caller.token();
     Object userId = token != null ? token.userId() : Long.valueOf(caller.user().id());
     String permissions = permissionsJson(held);
     String expireAt = token == null ? null : IsoTime.format(token.expireAt());
@@ -80,11 +84,11 @@ public final class VerifierApi implements Api {
       throw ServiceException.forbidden();
     }
     Optional<String> permission = routes.permissionFor(method, uri).orElseThrow(ServiceException::forbidden);
-    Client home = caller.homeClient();
+    Account home = caller.homeClient();
     if (permission.isPresent() && !access.permissionsIn(caller, home).has(permission.get())) {
       throw ServiceException.forbidden();
     }
-    ApiToken token = caller.token();
+    Credential token = caller.token();
     Reply reply = Reply.of(200, "OK").header("X-Auth-Client-Id", Long.toString(home.id()));
     if (token != null) {
       reply.header("X-Auth-Token-Id", Long.toString(token.id()));

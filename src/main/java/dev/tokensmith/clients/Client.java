@@ -1,5 +1,6 @@
 package dev.tokensmith.clients;
 
+import dev.tokensmith.access.Account;
 import java.time.Instant;
 
 /**
@@ -18,10 +19,5 @@ public record Client(
     boolean technical,
     boolean showOnce,
     Integer maxTokens,
-    Instant createAt) {
-
-  /** True when both clients belong to the same partner. */
-  public boolean samePartner(Client other) {
-    return partnerId != null && partnerId.equals(other.partnerId);
-  }
+    Instant createAt) implements Account {
 }

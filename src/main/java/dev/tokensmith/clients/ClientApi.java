@@ -1,11 +1,12 @@
 package dev.tokensmith.clients;
 
+import dev.tokensmith.access.Account;
 import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
 
-import dev.tokensmith.auth.Access;
-import dev.tokensmith.auth.Caller;
+import dev.tokensmith.access.Access;
+import dev.tokensmith.access.Caller;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.web.Api;
@@ -110,7 +111,7 @@ public final class ClientApi implements Api {
 
   /** The caller's partner, once the caller holds {@code permission} in their own (technical) client. */
   private Partner partnerOf(Caller caller, String permission) {
-    Client home = caller.homeClient();
+    Account home = caller.homeClient();
     access.require(caller, home, permission);
     if (!home.technical() || home.partnerId() == null) {
       throw ServiceException.forbidden();

@@ -1,5 +1,6 @@
 package dev.tokensmith.clients;
 
+import dev.tokensmith.access.Accounts;
 import dev.tokensmith.audit.ActivityLog;
 import dev.tokensmith.audit.Origin;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Clients, partners and tenants. Authorization lives in {@code ClientApi} (through {@code Access});
  * this service keeps the data rules: unique {@code vuln_prefix}, a partner's technical tenant.
  */
-public final class ClientService {
+public final class ClientService implements Accounts {
   private static final String PREFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
   private final Database db;
@@ -47,6 +48,7 @@ public final class ClientService {
   }
 
   /** The client, or empty. */
+  @Override
   public Optional<Client> find(long id) {
     Client cached = cache.getIfPresent(id);
     if (cached != null) {

@@ -1,5 +1,6 @@
 package dev.tokensmith.tokens;
 
+import dev.tokensmith.access.Credential;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
 import java.time.Instant;
@@ -33,7 +34,7 @@ public record ApiToken(
     boolean legacy,
     List<String> allowedIps,
     String secretHint,
-    String secretSealed) {
+    String secretSealed) implements Credential {
 
   public static final String CUSTOM = "custom";
 
@@ -43,6 +44,7 @@ public record ApiToken(
   }
 
   /** What the token itself grants, before the owner's cap. */
+  @Override
   public PermissionSet permissionSet() {
     return preset().map(Role::bundle).orElseGet(() -> PermissionSet.of(permissions).effective());
   }

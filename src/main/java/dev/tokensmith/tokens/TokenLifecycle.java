@@ -1,7 +1,7 @@
 package dev.tokensmith.tokens;
 
 import dev.tokensmith.audit.Origin;
-import dev.tokensmith.auth.Access;
+import dev.tokensmith.access.Access;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.storage.Database;

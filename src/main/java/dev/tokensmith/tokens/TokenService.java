@@ -1,11 +1,12 @@
 package dev.tokensmith.tokens;
 
+import dev.tokensmith.access.Account;
 import static dev.tokensmith.errors.ValidationException.Code.IN_PAST;
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
 
-import dev.tokensmith.auth.Access;
-import dev.tokensmith.auth.Caller;
+import dev.tokensmith.access.Access;
+import dev.tokensmith.access.Caller;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.permissions.Cap;
@@ -55,7 +56,7 @@ public final class TokenService {
   /** The tokens of a client the caller may see, ordered by id (T2, T4). */
   public List<ApiToken> list(Caller caller, Long clientId, Long userId, Boolean enabled, String realname, Boolean shared,
       int limit, int offset) {
-    Client target = access.target(caller, clientId);
+    Account target = access.target(caller, clientId);
     requireSection(caller, target);
     boolean admin = access.administers(caller, target);
     if (!admin && Boolean.TRUE.equals(shared)) {
@@ -78,7 +79,7 @@ public final class TokenService {
    * the creator, or a concurrent create against the client's token limit, takes its turn.
    */
   public Issued create(Caller caller, Create cmd) {
-    Client target = access.target(caller, cmd.clientId());
+    Account target = access.target(caller, cmd.clientId());
     requireSection(caller, target);
     access.require(caller, target, "api_tokens:create");
     if (cmd.userId() != null && (caller.sharedToken() || cmd.userId() != caller.user().id() || cmd.shared())) {
@@ -259,7 +260,7 @@ public final class TokenService {
     return caller.withToken(token);
   }
 
-  private void requireSection(Caller caller, Client target) {
+  private void requireSection(Caller caller, Account target) {
     access.require(caller, target, "api_tokens:view");
   }
 

@@ -5,8 +5,8 @@ import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 
 import dev.tokensmith.audit.ActivityLog;
 import dev.tokensmith.audit.Origin;
-import dev.tokensmith.auth.Access;
-import dev.tokensmith.auth.Caller;
+import dev.tokensmith.access.Access;
+import dev.tokensmith.access.Caller;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ValidationException;

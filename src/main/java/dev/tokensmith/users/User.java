@@ -1,5 +1,6 @@
 package dev.tokensmith.users;
 
+import dev.tokensmith.access.Principal;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
 import java.time.Instant;
@@ -22,9 +23,10 @@ public record User(
     boolean apiAccess,
     String passwordHash,
     Instant createAt,
-    Instant lastLoginAt) {
+    Instant lastLoginAt) implements Principal {
 
   /** What the role grants in the user's own client (a custom list without its view grants nothing). */
+  @Override
   public PermissionSet permissions() {
     return role == Role.CUSTOM ? PermissionSet.of(customPermissions).effective() : role.bundle();
   }

@@ -1,11 +1,12 @@
 package dev.tokensmith.users;
 
+import dev.tokensmith.access.Account;
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 
 import dev.tokensmith.audit.ActivityLog;
 import dev.tokensmith.audit.Origin;
-import dev.tokensmith.auth.Access;
-import dev.tokensmith.auth.Caller;
+import dev.tokensmith.access.Access;
+import dev.tokensmith.access.Caller;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ServiceException;
@@ -64,14 +65,14 @@ public final class UserService {
 
   /** Users of a client the caller may see (users:view), ordered by id. */
   public List<User> list(Caller caller, Long clientId, Long id, String email, Boolean enabled, int limit, int offset) {
-    Client target = access.target(caller, clientId);
+    Account target = access.target(caller, clientId);
     access.require(caller, target, "users:view");
     return store.list(target.id(), id, email, enabled, limit, offset);
   }
 
   /** Creates a user; 409 when the e-mail exists, 400 when granting more than the caller holds. */
   public User create(Caller caller, Create cmd) {
-    Client target = access.target(caller, cmd.clientId());
+    Account target = access.target(caller, cmd.clientId());
     access.require(caller, target, "users:create");
     checkGrant(caller, target, cmd.grant());
     return db.inTransaction(() -> {
@@ -212,7 +213,7 @@ public final class UserService {
   }
 
   /** Nobody grants a role or permission they do not hold; global roles live only in a technical tenant. */
-  private void checkGrant(Caller caller, Client target, Grant grant) {
+  private void checkGrant(Caller caller, Account target, Grant grant) {
     boolean globalAllowed = target.technical() && caller.user() != null && caller.user().role().global();
     Cap.requireFits(grant, access.permissionsIn(caller, target), globalAllowed);
   }

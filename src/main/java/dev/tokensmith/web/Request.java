@@ -4,9 +4,8 @@ import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 import static dev.tokensmith.errors.ValidationException.Code.TOO_LONG;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokensmith.auth.Authenticator;
-import dev.tokensmith.auth.Caller;
-import dev.tokensmith.auth.Credentials;
+import dev.tokensmith.access.Caller;
+import dev.tokensmith.web.Credentials;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.storage.BlockingNotAllowed;
@@ -31,7 +30,7 @@ public final class Request {
   private final HttpServerRequest http;
   private final Buffer rawBody;
   private final UnaryOperator<String> pathParams;
-  private final Authenticator authenticator;
+  private final Authentication authenticator;
   private final ObjectMapper json;
   private final ClientAddress clientAddress;
   private String ip;
@@ -43,7 +42,7 @@ public final class Request {
    * @param rawBody the body as received (null when there is none)
    * @param pathParams a path parameter's value by name, or null
    */
-  Request(HttpServerRequest http, Buffer rawBody, UnaryOperator<String> pathParams, Authenticator authenticator,
+  Request(HttpServerRequest http, Buffer rawBody, UnaryOperator<String> pathParams, Authentication authenticator,
       ObjectMapper json, ClientAddress clientAddress, boolean onEventLoop) {
     this.http = http;
     this.rawBody = rawBody;
@@ -198,9 +197,5 @@ public final class Request {
       // falls through
     }
     throw ValidationException.of(name, INVALID, raw);
-  }
-
-  Authenticator authenticator() {
-    return authenticator;
   }
 }

@@ -2,7 +2,6 @@ package dev.tokensmith.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.storage.BlockingNotAllowed;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,14 +30,14 @@ public final class Routes {
 
   private final Vertx vertx;
   private final Router router;
-  private final Authenticator authenticator;
+  private final Authentication authenticator;
   private final ObjectMapper json;
   private final ClientAddress clientAddress;
   private final SecurityHeaders securityHeaders;
   private final List<String> registered = new ArrayList<>();
   private final Map<String, HotRoute> hot = new HashMap<>();
 
-  Routes(Vertx vertx, Router router, Authenticator authenticator, ObjectMapper json, ClientAddress clientAddress,
+  Routes(Vertx vertx, Router router, Authentication authenticator, ObjectMapper json, ClientAddress clientAddress,
       SecurityHeaders securityHeaders) {
     this.vertx = vertx;
     this.router = router;

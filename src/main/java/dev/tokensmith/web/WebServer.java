@@ -1,7 +1,6 @@
 package dev.tokensmith.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.net.IpRange;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -32,7 +31,7 @@ public final class WebServer {
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final Vertx vertx;
-  private final Authenticator authenticator;
+  private final Authentication authenticator;
   private final ObjectMapper json;
   private final List<Api> apis;
   private final ClientAddress clientAddress;
@@ -49,7 +48,7 @@ public final class WebServer {
    * @param requestTimeout how long an HTTP/2 stream may take to send its body; HTTP/1 connections
    *     are bounded by the same timeout in the transport ({@link TimedTransport})
    */
-  public WebServer(Vertx vertx, Authenticator authenticator, ObjectMapper json, List<Api> apis, String host,
+  public WebServer(Vertx vertx, Authentication authenticator, ObjectMapper json, List<Api> apis, String host,
       List<String> trustedProxies, int instances, boolean behindTls, Duration requestTimeout) {
     this.vertx = vertx;
     this.requestTimeoutMillis = requestTimeout.toMillis();

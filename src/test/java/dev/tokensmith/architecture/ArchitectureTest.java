@@ -4,7 +4,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -18,9 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The layers, checked on the compiled classes: packages depend on each other one way only, Vert.x
  * stays in the web layer and the {@code *Api} classes, and a feature's store is used by that feature
- * alone. The {@code auth} package still sits both above the features (it authenticates requests) and
- * below them (they ask it what a caller may do); until it is split, dependencies out of it are left
- * out of the cycle check, and every other cycle fails the build.
+ * alone.
  */
 class ArchitectureTest {
   private static final String APP = "dev.tokensmith.App";
@@ -28,10 +25,8 @@ class ArchitectureTest {
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tokensmith");
 
   @Test
-  void packagesWhenComparedThenNoCycleOutsideAuth() {
-    slices().matching("dev.tokensmith.(*)..").should().beFreeOfCycles()
-        .ignoreDependency(JavaClass.Predicates.resideInAPackage("dev.tokensmith.auth"), DescribedPredicate.alwaysTrue())
-        .check(CLASSES);
+  void packagesWhenComparedThenNoCycle() {
+    slices().matching("dev.tokensmith.(*)..").should().beFreeOfCycles().check(CLASSES);
   }
 
   @Test

@@ -1,10 +1,7 @@
-package dev.tokensmith.auth;
+package dev.tokensmith.access;
 
 import dev.tokensmith.audit.Actor;
 import dev.tokensmith.audit.Origin;
-import dev.tokensmith.clients.Client;
-import dev.tokensmith.tokens.ApiToken;
-import dev.tokensmith.users.User;
 
 /**
  * Who is making a request, as established by one credential.
@@ -16,24 +13,24 @@ import dev.tokensmith.users.User;
  * @param tokenClient the token's client, or null for a Console session
  * @param ip the caller's address
  */
-public record Caller(User user, Client userClient, ApiToken token, Client tokenClient, String ip) {
+public record Caller(Principal user, Account userClient, Credential token, Account tokenClient, String ip) {
 
   public boolean sharedToken() {
     return token != null && token.shared();
   }
 
   /** The client a request acts on when it names none: the token's, or the session user's. */
-  public Client homeClient() {
+  public Account homeClient() {
     return token != null ? tokenClient : userClient;
   }
 
   /** The same caller with the user as read again (under their row lock, inside a change). */
-  public Caller withUser(User current) {
+  public Caller withUser(Principal current) {
     return new Caller(current, userClient, token, tokenClient, ip);
   }
 
   /** The same caller with the token as read again (inside a change). */
-  public Caller withToken(ApiToken current) {
+  public Caller withToken(Credential current) {
     return new Caller(user, userClient, current, tokenClient, ip);
   }
 

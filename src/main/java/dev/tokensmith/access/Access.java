@@ -1,12 +1,8 @@
-package dev.tokensmith.auth;
+package dev.tokensmith.access;
 
-import dev.tokensmith.clients.Client;
-import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.permissions.Cap;
 import dev.tokensmith.permissions.PermissionSet;
-import dev.tokensmith.tokens.ApiToken;
-import dev.tokensmith.users.User;
 
 /**
  * What a caller may do in a client. The one place that answers "which permissions hold here":
@@ -14,14 +10,14 @@ import dev.tokensmith.users.User;
  * its owner's current ones, and a shared token capped by the client's admin bundle.
  */
 public final class Access {
-  private final ClientService clients;
+  private final Accounts clients;
 
-  public Access(ClientService clients) {
+  public Access(Accounts clients) {
     this.clients = clients;
   }
 
   /** A user's permissions in {@code target}; empty when the user cannot reach it or anything is disabled. */
-  public PermissionSet userPermissionsIn(User user, Client userClient, Client target) {
+  public PermissionSet userPermissionsIn(Principal user, Account userClient, Account target) {
     if (!user.enabled() || !userClient.enabled() || !target.enabled()) {
       return PermissionSet.EMPTY;
     }
@@ -29,7 +25,7 @@ public final class Access {
   }
 
   /** What the user's role grants in {@code target}, whatever the enabled state of the user and clients. */
-  public PermissionSet rolePermissionsIn(User user, Client userClient, Client target) {
+  public PermissionSet rolePermissionsIn(Principal user, Account userClient, Account target) {
     if (user.clientId() == target.id()) {
       return user.permissions();
     }
@@ -40,8 +36,8 @@ public final class Access {
   }
 
   /** The caller's effective permissions in {@code target}. */
-  public PermissionSet permissionsIn(Caller caller, Client target) {
-    ApiToken token = caller.token();
+  public PermissionSet permissionsIn(Caller caller, Account target) {
+    Credential token = caller.token();
     if (token == null) {
       return userPermissionsIn(caller.user(), caller.userClient(), target);
     }
@@ -60,12 +56,12 @@ public final class Access {
   }
 
   /** The most a shared token of this client can hold. */
-  public static PermissionSet sharedCap(Client client) {
+  public static PermissionSet sharedCap(Account client) {
     return Cap.shared(client.technical());
   }
 
   /** True when the caller acts as an administrator of {@code target} (sees every token of it). */
-  public boolean administers(Caller caller, Client target) {
+  public boolean administers(Caller caller, Account target) {
     if (caller.sharedToken()) {
       return caller.token().clientId() == target.id() && target.enabled();
     }
@@ -73,11 +69,11 @@ public final class Access {
   }
 
   /** The client a request acts on: the named one if the caller reaches it, else 403. */
-  public Client target(Caller caller, Long clientId) {
+  public Account target(Caller caller, Long clientId) {
     if (clientId == null || clientId == caller.homeClient().id()) {
       return caller.homeClient();
     }
-    Client target = clients.find(clientId).orElseThrow(ServiceException::forbidden);
+    Account target = clients.find(clientId).orElseThrow(ServiceException::forbidden);
     if (permissionsIn(caller, target).isEmpty()) {
       throw ServiceException.forbidden();
     }
@@ -85,7 +81,7 @@ public final class Access {
   }
 
   /** Throws 403 unless the caller holds {@code permission} in {@code target}. */
-  public void require(Caller caller, Client target, String permission) {
+  public void require(Caller caller, Account target, String permission) {
     if (!permissionsIn(caller, target).has(permission)) {
       throw ServiceException.forbidden();
     }

@@ -1,4 +1,4 @@
-package dev.tokensmith.auth;
+package dev.tokensmith.web;
 
 /**
  * The credentials a request carries, as the web layer found them (null = absent). Never logged:
