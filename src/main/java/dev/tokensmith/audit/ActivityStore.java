@@ -3,7 +3,7 @@ package dev.tokensmith.audit;
 import java.util.List;
 
 /** Storage of activity records: append and query, never update. */
-public interface ActivityStore {
+interface ActivityStore {
 
   void insert(Activity activity);
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Storage of clients and partners. */
-public interface ClientStore {
+interface ClientStore {
 
   Optional<Client> find(long id);
 

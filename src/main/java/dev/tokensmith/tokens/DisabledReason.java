@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /** Why a token is disabled. */
-public enum DisabledReason {
+enum DisabledReason {
   MANUAL("manual"), EXPIRED("expired"), OWNER_DISABLED("owner_disabled"), API_ACCESS_REVOKED("api_access_revoked");
 
   private final String id;

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** What the token endpoints ask the service to do, already checked for shape by the web layer. */
-public final class TokenCommands {
+final class TokenCommands {
   private TokenCommands() {
   }
 

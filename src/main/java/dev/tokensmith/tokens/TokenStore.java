@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Storage of tokens and of their secrets' lookup digests. */
-public interface TokenStore {
+interface TokenStore {
 
   Optional<ApiToken> find(long id);
 

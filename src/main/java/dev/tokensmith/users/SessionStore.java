@@ -3,7 +3,7 @@ package dev.tokensmith.users;
 import java.util.Optional;
 
 /** Storage of Console sessions. */
-public interface SessionStore {
+interface SessionStore {
 
   void insert(Session session);
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Storage of users. */
-public interface UserStore {
+interface UserStore {
 
   Optional<User> find(long id);
 
