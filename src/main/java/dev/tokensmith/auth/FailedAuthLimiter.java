@@ -73,20 +73,10 @@ public final class FailedAuthLimiter {
    * the limit, else the seconds until the address may try again.
    */
   public long recordFailure(String address) {
-    long now = clock.millis();
-    long[] retryAfter = new long[1];
-    windows.asMap().compute(address, (key, w) -> {
-      if (w == null || now - w.start >= WINDOW_MILLIS) {
-        return new Window(now, 1);
-      }
-      if (w.count >= allowedPerMinute) {
-        retryAfter[0] = retryAfter(w, now);
-        return w;
-      }
-      return new Window(w.start, w.count + 1);
-    });
-    return retryAfter[0];
+    // The same step as a reservation that is never given back.
+    return reserve(address).retryAfterSeconds();
   }
+
 
   private static long retryAfter(Window w, long now) {
     return Math.max(1, (w.start + WINDOW_MILLIS - now + 999) / 1000);

@@ -98,7 +98,7 @@ public final class SessionApi implements Api {
   }
 
   private Map<String, Object> identity(User user, Caller caller) {
-    Client client = (Client) (caller != null ? caller.homeClient() : clients.find(user.clientId()).orElseThrow());
+    Client client = clients.find(caller != null ? caller.homeClient().id() : user.clientId()).orElseThrow();
     Map<String, Object> view = new LinkedHashMap<>();
     if (user != null) {
       Map<String, Object> u = UserView.of(user);

@@ -36,6 +36,9 @@ public final class Database implements AutoCloseable {
   /** Which SQL dialect the migrations and the few dialect-specific statements use. */
   public enum Dialect { H2, POSTGRESQL }
 
+  /** How often a transaction the database rolled back over a lock is run in all. */
+  private static final int TRIES = 3;
+
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -152,14 +155,12 @@ public final class Database implements AutoCloseable {
         return runTransaction(work);
       } catch (RuntimeException e) {
         // A deadlock victim (or a serialization failure) was rolled back whole: running it again is safe.
-        if (attempt == TRIES || !rolledBackOverLock(e)) {
+        if (attempt == TRIES || !SqlErrors.rolledBackOverLock(e)) {
           throw e;
         }
       }
     }
   }
-
-  private static final int TRIES = 3;
 
   private <T> T runTransaction(Supplier<T> work) {
     List<Runnable> actions = new ArrayList<>();
@@ -177,17 +178,6 @@ public final class Database implements AutoCloseable {
     actions.forEach(Runnable::run);
     return result;
   }
-
-  // SQLState class 40: the database rolled the transaction back (PostgreSQL 40P01 deadlock, H2 40001).
-  private static boolean rolledBackOverLock(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("40")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
 
   /**
    * Runs {@code action} once the thread's transaction has committed (at once when there is none);

@@ -2,6 +2,7 @@ package dev.tokensmith.web;
 
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.TooManyRequestsException;
+import dev.tokensmith.storage.SqlErrors;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
@@ -27,11 +28,11 @@ final class ErrorMapper {
     if (error instanceof ServiceException e) {
       return Reply.of(e.status(), e.body());
     }
-    SQLException sql = sqlCause(error);
+    SQLException sql = SqlErrors.cause(error);
     if (sql != null && "23505".equals(sql.getSQLState())) {
       return Reply.of(409, "Conflict");
     }
-    if (sql != null && lockConflict(sql.getSQLState())) {
+    if (SqlErrors.rolledBackOverLock(error)) {
       LOG.warn("transaction rolled back over a lock: SQLState {}", sql.getSQLState());
       return Reply.of(503, "Service unavailable").header("Retry-After", "1");
     }
@@ -53,19 +54,5 @@ final class ErrorMapper {
     String state = sql.getSQLState() == null ? "" : sql.getSQLState();
     return sql instanceof SQLTransientConnectionException || sql instanceof SQLTimeoutException
         || state.startsWith("08") || state.startsWith("57") || state.equals("55P03") || state.startsWith("HYT");
-  }
-
-  // Class 40: rolled back (40P01 deadlock, 40001 serialization failure and H2's deadlock): a retry may pass.
-  private static boolean lockConflict(String state) {
-    return state != null && state.startsWith("40");
-  }
-
-  private static SQLException sqlCause(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql) {
-        return sql;
-      }
-    }
-    return null;
   }
 }
