@@ -242,12 +242,11 @@ public final class TokenService {
 
   // The creator as they are now, their row locked for the change (a shared token acts for its client, not a person).
   private Caller lockCaller(Caller caller) {
-    if (caller.sharedToken() || caller.user() == null) {
-      return currentToken(caller);
-    }
-    return currentToken(caller.withUser(users.lock(caller.user().id()).filter(User::enabled)
-        .orElseThrow(ServiceException::unauthorized)));
+    Caller locked = caller.sharedToken() || caller.user() == null ? caller
+        : caller.withUser(users.lock(caller.user().id()).filter(User::enabled).orElseThrow(ServiceException::unauthorized));
+    return currentToken(locked);
   }
+
 
   // The calling token as it is now, read after the owner's row lock (which every change of the token
   // takes first): one disabled or narrowed while the request waited for its turn acts as it is now.
