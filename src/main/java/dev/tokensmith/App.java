@@ -22,6 +22,9 @@ import dev.tokensmith.console.ConsoleApi;
 import dev.tokensmith.jobs.Scheduler;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.ops.OpsApi;
+import dev.tokensmith.catalogue.CatalogueApi;
+import dev.tokensmith.catalogue.CatalogueStart;
+import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
@@ -80,6 +83,8 @@ public final class App implements AutoCloseable {
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   private final Settings settings;
+  private final Catalogue catalogue;
+  private final CatalogueStart catalogueStart;
   private final Database db;
   private final Vertx vertx;
   private final WebServer server;
@@ -102,6 +107,7 @@ public final class App implements AutoCloseable {
   /** Builds everything (and migrates the database) without starting to listen. */
   public App(Settings settings, Clock clock) {
     this.settings = settings;
+    this.catalogue = catalogue(settings);
     SecureRandom random = new SecureRandom();
     ObjectMapper json = Json.mapper();
     Keyring keyring = keyring(settings, random);
@@ -115,15 +121,15 @@ public final class App implements AutoCloseable {
     Duration cacheLifetime = Duration.ofSeconds(settings.cacheSeconds());
     ActivityLog activity = new ActivityLog(new JdbcActivityStore(db, json), clock);
     this.clients = new ClientService(db, new JdbcClientStore(db), activity, clock, random, changes, cacheLifetime);
-    Access access = new Access(clients);
-    JdbcUserStore userStore = new JdbcUserStore(db);
+    Access access = new Access(clients, catalogue);
+    JdbcUserStore userStore = new JdbcUserStore(db, catalogue);
     this.directory = new UserDirectory(userStore);
     PasswordHasher hasher = new PasswordHasher(settings.passwordIterations(), random);
     Duration sessionLifetime = Duration.ofHours(settings.sessionHours());
     SessionService sessions = new SessionService(db, userStore, new JdbcSessionStore(db), hasher, keyring, activity,
         clock, random, sessionLifetime);
 
-    JdbcTokenStore tokenStore = new JdbcTokenStore(db);
+    JdbcTokenStore tokenStore = new JdbcTokenStore(db, catalogue);
     this.verifier = new TokenVerifier(tokenStore, directory, clients, keyring, clock, cacheLifetime,
         settings.cacheSize());
     changes.subscribe(clients::onChange);
@@ -135,6 +141,7 @@ public final class App implements AutoCloseable {
         settings.maxTokensPerClient());
     this.seeder = new TokenSeeder(db, tokenStore, verifier, clock, random, settings.secretPrefix());
     this.users = new UserService(db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock, changes);
+    this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
 
     this.usage = new UsageRecorder(tokenStore, clock);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -157,13 +164,14 @@ public final class App implements AutoCloseable {
         .withTransport(new TimedTransport(Transport.NIO, requestTimeout, settings.behindTls())).build();
     this.server = new WebServer(vertx, authenticator, json, List.of(
         // The hot endpoints first: the router tries routes in this order.
-        new VerifierApi(access, settings.forwardRoutesFile().map(RouteTable::load)
-            .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table"))),
+        new VerifierApi(access, settings.forwardRoutesFile().map(file -> RouteTable.load(file, catalogue))
+            .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table", catalogue))),
         new OpsApi(db, metrics, closed::get),
         new SessionApi(sessions, authenticator, clients, access, sessionLifetime, settings.behindTls()),
-        new UserApi(users),
-        new TokenApi(tokens),
+        new UserApi(users, catalogue),
+        new TokenApi(tokens, catalogue),
         new ClientApi(clients, access),
+        new CatalogueApi(catalogue),
         new ActivityApi(activity, access, json),
         new ConsoleApi()),
         settings.host(), settings.trustedProxies(), settings.eventLoops(), settings.behindTls(), requestTimeout);
@@ -171,6 +179,15 @@ public final class App implements AutoCloseable {
         Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
         Scheduler.Job.of("tokens.purge", lifecycle::purge),
         Scheduler.Job.of("sessions.purge", sessions::purgeExpired)));
+  }
+
+  // An operator's catalogue is checked before anything else: a bad one stops the start with its one line.
+  private static Catalogue catalogue(Settings settings) {
+    try {
+      return settings.catalogueFile().map(Catalogue::load).orElseGet(Catalogue::standard);
+    } catch (Catalogue.Invalid e) {
+      throw new Settings.Invalid("TOKENSMITH_CATALOGUE_FILE: " + e.getMessage());
+    }
   }
 
   private static Keyring keyring(Settings settings, SecureRandom random) {
@@ -185,6 +202,7 @@ public final class App implements AutoCloseable {
 
   /** Creates the first partner and Global Administrator on an empty database; listens; starts the scheduler. */
   public App start() throws Exception {
+    catalogueStart.apply();
     bootstrap();
     changes.start();
     port = server.start(settings.port());
@@ -206,10 +224,10 @@ public final class App implements AutoCloseable {
     User admin = directory.findByEmail(settings.adminEmail()).orElseThrow(
         () -> new IllegalStateException("no user " + settings.adminEmail() + " to own the seeded tokens"));
     String role = preset.orElse(admin.role().id());
-    if (Role.fromId(role).filter(r -> r != Role.CUSTOM && admin.role().bundle().containsAll(r.bundle())).isEmpty()) {
-      throw new IllegalArgumentException("--preset must be a role the administrator may grant: " + role);
-    }
-    seeder.seed(admin.clientId(), admin.id(), role, count, pool, poolSize);
+    Role granted = Role.fromId(role)
+        .filter(r -> r != Role.CUSTOM && catalogue.bundle(admin.role()).containsAll(catalogue.bundle(r)))
+        .orElseThrow(() -> new IllegalArgumentException("--preset must be a role the administrator may grant: " + role));
+    seeder.seed(admin.clientId(), admin.id(), catalogue.preset(granted), count, pool, poolSize);
   }
 
   private void bootstrap() {

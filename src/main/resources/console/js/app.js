@@ -69,6 +69,7 @@ async function showLogin(message) {
     try {
       await session.login(email.value.trim(), password.value);
       password.value = '';
+      await loadCatalogue();
       enterApp();
     } catch (e) {
       password.value = '';
@@ -195,7 +196,5 @@ api.onUnauthorized(() => {
   showLogin('Your session has ended. Please log in again.');
 });
 
-loadCatalogue().then(() => showLogin()).catch(() => {
-  clear(root).append(h('p', { class: 'noscript' }, 'The Console could not start. Reload the page to try again.'));
-});
+showLogin();
 

@@ -1,12 +1,13 @@
-// The permission catalogue and role bundles of spec 1.3/1.4, shipped as a static asset
-// (roles.json, checked against the server's own catalogue by a test).
+// The permission catalogue and the roles' bundles, as the server serves them (GET /v2/catalogue):
+// the Console keeps no copy, so an operator's own catalogue shows as it is enforced.
+import * as api from './api.js';
 
 let data = null;
 
+/** Loads the catalogue once a session exists (the endpoint wants a credential). */
 export async function loadCatalogue() {
   if (!data) {
-    const response = await fetch('/console/roles.json', { credentials: 'same-origin' });
-    data = await response.json();
+    data = await api.get('/v2/catalogue');
   }
   return data;
 }

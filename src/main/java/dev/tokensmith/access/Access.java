@@ -2,6 +2,7 @@ package dev.tokensmith.access;
 
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.permissions.Cap;
+import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.PermissionSet;
 
 /**
@@ -11,9 +12,16 @@ import dev.tokensmith.permissions.PermissionSet;
  */
 public final class Access {
   private final Accounts clients;
+  private final Catalogue catalogue;
 
-  public Access(Accounts clients) {
+  public Access(Accounts clients, Catalogue catalogue) {
     this.clients = clients;
+    this.catalogue = catalogue;
+  }
+
+  /** The permissions there are. */
+  public Catalogue catalogue() {
+    return catalogue;
   }
 
   /** A user's permissions in {@code target}; empty when the user cannot reach it or anything is disabled. */
@@ -30,7 +38,7 @@ public final class Access {
       return user.permissions();
     }
     if (user.role().global() && userClient.technical() && userClient.samePartner(target)) {
-      return user.role().bundle();
+      return catalogue.bundle(user.role());
     }
     return PermissionSet.EMPTY;
   }
@@ -56,8 +64,8 @@ public final class Access {
   }
 
   /** The most a shared token of this client can hold. */
-  public static PermissionSet sharedCap(Account client) {
-    return Cap.shared(client.technical());
+  public PermissionSet sharedCap(Account client) {
+    return Cap.shared(catalogue, client.technical());
   }
 
   /** True when the caller acts as an administrator of {@code target} (sees every token of it). */

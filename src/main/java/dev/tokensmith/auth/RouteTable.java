@@ -1,6 +1,6 @@
 package dev.tokensmith.auth;
 
-import dev.tokensmith.permissions.PermissionSet;
+import dev.tokensmith.permissions.Catalogue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ import java.util.Optional;
  * kept (others), the path compared with or without regard to case (Express, ASP.NET).
  */
 public final class RouteTable {
-  /** The table used when none is configured: Tokensmith's own Cloud API. */
+  /** The table used when none is configured: Tokensmith's own Cloud API (its resources are in every catalogue). */
   public static final String DEFAULT = String.join("\n",
       "GET    /v1/user                    -",
       "POST   /v1/user                    -",
@@ -57,16 +57,16 @@ public final class RouteTable {
   }
 
   /** Reads a table file; fails naming the file and line when one is malformed. */
-  public static RouteTable load(Path file) {
+  public static RouteTable load(Path file, Catalogue catalogue) {
     try {
-      return parse(Files.readString(file), file.toString());
+      return parse(Files.readString(file), file.toString(), catalogue);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read TOKENSMITH_FORWARD_ROUTES_FILE " + file, e);
     }
   }
 
-  /** Parses a table; {@code source} names it in errors. */
-  public static RouteTable parse(String text, String source) {
+  /** Parses a table whose permissions are {@code catalogue}'s; {@code source} names it in errors. */
+  public static RouteTable parse(String text, String source, Catalogue catalogue) {
     List<Route> routes = new ArrayList<>();
     String[] lines = text.split("\n");
     for (int i = 0; i < lines.length; i++) {
@@ -77,7 +77,7 @@ public final class RouteTable {
       String[] parts = line.split("\\s+");
       String permission = parts.length == 3 ? parts[2] : "";
       Optional<String[]> pattern = parts.length == 3 ? pattern(parts[1]) : Optional.empty();
-      if (pattern.isEmpty() || !permission.equals("-") && !PermissionSet.isKnown(permission)) {
+      if (pattern.isEmpty() || !permission.equals("-") && !catalogue.isKnown(permission)) {
         throw new IllegalArgumentException(source + " line " + (i + 1) + ": expected METHOD /path permission"
             + " (the path written decoded, without . or .. segments, %, ;, \\, ? or #)");
       }

@@ -48,7 +48,7 @@ public final class VerifierApi implements Api {
     Caller caller = request.caller();
     JsonBody body = request.body();
     Optional<String> permission = body.text("permission", 64);
-    if (permission.isPresent() && !PermissionSet.isKnown(permission.get())) {
+    if (permission.isPresent() && !access.catalogue().isKnown(permission.get())) {
       throw ValidationException.of("permission", INVALID, permission.get());
     }
     Account target = access.target(caller, body.id("client_id").orElse(null));

@@ -16,8 +16,8 @@ public final class Cap {
   }
 
   /** The most a shared token may hold: its client's administrator bundle (a partner's technical tenant: the global one). */
-  public static PermissionSet shared(boolean technicalClient) {
-    return technicalClient ? Role.PARTNER_ADMIN.bundle() : Role.ADMIN.bundle();
+  public static PermissionSet shared(Catalogue catalogue, boolean technicalClient) {
+    return catalogue.bundle(technicalClient ? Role.PARTNER_ADMIN : Role.ADMIN);
   }
 
   /** What {@code granted} yields under {@code cap} now: never a permission outside the cap. */
@@ -45,11 +45,11 @@ public final class Cap {
    * {@code written} narrowed to {@code cap} for good: empty when it still fits (it stays as written, a
    * preset included), otherwise the custom list of what it asked for that the cap still holds.
    */
-  public static Optional<Grant> narrowed(Grant written, PermissionSet cap) {
+  public static Optional<Grant> narrowed(Catalogue catalogue, Grant written, PermissionSet cap) {
     PermissionSet requested = written.requested();
     if (cap.containsAll(requested)) {
       return Optional.empty();
     }
-    return Optional.of(Grant.custom(requested.intersect(cap).ids()));
+    return Optional.of(catalogue.custom(requested.intersect(cap).ids()));
   }
 }

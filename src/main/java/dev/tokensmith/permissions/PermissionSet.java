@@ -2,201 +2,122 @@ package dev.tokensmith.permissions;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
- * An immutable set of permission ids ({@code resource:action}) from the fixed catalogue of spec 1.4.
+ * An immutable set of permission ids ({@code resource:action}) of one {@link Catalogue}.
  *
- * <p>Backed by a 128-bit mask so that {@link #has}, {@link #intersect} and {@link #containsAll}
- * on the verification path cost a few word operations and allocate at most the result.
+ * <p>Backed by a bit mask over the catalogue's ids (two words for the default catalogue), so that
+ * {@link #has}, {@link #intersect} and {@link #containsAll} on the verification path cost a few word
+ * operations and allocate at most the result. Sets are made by their catalogue
+ * ({@link Catalogue#set}, {@link Catalogue#bundle}); {@link #EMPTY} belongs to every catalogue.
  */
 public final class PermissionSet {
 
-  private static final String[] RESOURCES = {
-    "nodes", "dashboard", "attacks", "incidents", "api_sessions", "vulnerabilities",
-    "api_inventory", "api_specs", "infrastructure", "triggers", "ip_lists", "rules",
-    "mitigation_controls", "credential_stuffing", "security_edge", "integrations",
-    "filtration_mode", "applications", "users", "api_tokens", "activity_log", "clients"
-  };
-
-  private static final String[] BASE_ACTIONS = {"view", "create", "update", "delete"};
-
-  /** Extra actions beyond the four base ones; each follows its resource's base actions. */
-  private static final Map<String, String> EXTRA_ACTION = Map.of(
-      "ip_lists", "export",
-      "activity_log", "export",
-      "api_inventory", "download");
-
-  /** Every id, in catalogue order; the index of an id is its bit. */
-  private static final String[] IDS;
-  private static final Map<String, Integer> BIT_OF;
-  /** Per resource (by index in RESOURCES): the bit of its view permission. */
-  private static final int[] VIEW_BIT;
-  /** Per resource: the mask of all its permissions, low and high word. */
-  private static final long[] RESOURCE_LO;
-  private static final long[] RESOURCE_HI;
-  private static final List<String> CATALOGUE;
-  private static final List<String> RESOURCE_LIST = List.of(RESOURCES);
-
-  static {
-    List<String> ids = new ArrayList<>();
-    VIEW_BIT = new int[RESOURCES.length];
-    RESOURCE_LO = new long[RESOURCES.length];
-    RESOURCE_HI = new long[RESOURCES.length];
-    for (int r = 0; r < RESOURCES.length; r++) {
-      VIEW_BIT[r] = ids.size();
-      List<String> actions = new ArrayList<>(Arrays.asList(BASE_ACTIONS));
-      String extra = EXTRA_ACTION.get(RESOURCES[r]);
-      if (extra != null) {
-        actions.add(extra);
-      }
-      for (String action : actions) {
-        int bit = ids.size();
-        if (bit < 64) {
-          RESOURCE_LO[r] |= 1L << bit;
-        } else {
-          RESOURCE_HI[r] |= 1L << (bit - 64);
-        }
-        ids.add(RESOURCES[r] + ":" + action);
-      }
-    }
-    if (ids.size() > 128) {
-      throw new AssertionError("permission catalogue exceeds 128 bits");
-    }
-    IDS = ids.toArray(new String[0]);
-    Map<String, Integer> bitOf = new HashMap<>();
-    for (int i = 0; i < IDS.length; i++) {
-      bitOf.put(IDS[i], i);
-    }
-    BIT_OF = Collections.unmodifiableMap(bitOf);
-    CATALOGUE = List.of(IDS);
-  }
-
   /** The set holding no permission. */
-  public static final PermissionSet EMPTY = new PermissionSet(0L, 0L);
+  public static final PermissionSet EMPTY = new PermissionSet(null, new long[0]);
 
-  private final long lo;
-  private final long hi;
+  private final Catalogue catalogue;
+  private final long[] mask;
 
-  private PermissionSet(long lo, long hi) {
-    this.lo = lo;
-    this.hi = hi;
+  private PermissionSet(Catalogue catalogue, long[] mask) {
+    this.catalogue = catalogue;
+    this.mask = mask;
   }
 
-  /** Whether {@code id} is a permission of the catalogue; false for null. */
-  public static boolean isKnown(String id) {
-    return id != null && BIT_OF.containsKey(id);
-  }
-
-  /** All permission ids, in catalogue order (resource by resource). */
-  public static List<String> catalogue() {
-    return CATALOGUE;
-  }
-
-  /** All resource names, in spec order. */
-  public static List<String> resources() {
-    return RESOURCE_LIST;
-  }
-
-  /**
-   * The set of the given ids; duplicates are ignored.
-   *
-   * @throws IllegalArgumentException if an id is null or not in the catalogue (check with {@link #isKnown})
-   */
-  public static PermissionSet of(Collection<String> ids) {
-    Objects.requireNonNull(ids, "ids");
-    long lo = 0L;
-    long hi = 0L;
-    for (String id : ids) {
-      Integer bit = id == null ? null : BIT_OF.get(id);
-      if (bit == null) {
-        // The offending value is not echoed: it came from a caller and could be anything.
-        throw new IllegalArgumentException("unknown permission id");
-      }
-      if (bit < 64) {
-        lo |= 1L << bit;
-      } else {
-        hi |= 1L << (bit - 64);
+  /** The set of {@code mask}'s bits in {@code catalogue}; owns the array. */
+  static PermissionSet create(Catalogue catalogue, long[] mask) {
+    for (long word : mask) {
+      if (word != 0L) {
+        return new PermissionSet(catalogue, mask);
       }
     }
-    return create(lo, hi);
-  }
-
-  /** The set of the given ids; see {@link #of(Collection)}. */
-  public static PermissionSet of(String... ids) {
-    return of(Arrays.asList(ids));
-  }
-
-  private static PermissionSet create(long lo, long hi) {
-    return (lo | hi) == 0L ? EMPTY : new PermissionSet(lo, hi);
+    return EMPTY;
   }
 
   /** Whether this set holds {@code id}; false for an unknown id or null. */
   public boolean has(String id) {
-    Integer bit = id == null ? null : BIT_OF.get(id);
-    if (bit == null) {
+    if (catalogue == null) {
       return false;
     }
-    return bit < 64 ? (lo & (1L << bit)) != 0 : (hi & (1L << (bit - 64))) != 0;
+    int bit = catalogue.bit(id);
+    return bit >= 0 && (mask[bit >>> 6] & (1L << bit)) != 0;
   }
 
   /** Whether this set holds no permission. */
   public boolean isEmpty() {
-    return (lo | hi) == 0L;
+    return catalogue == null;
   }
 
   /** The number of permissions held. */
   public int size() {
-    return Long.bitCount(lo) + Long.bitCount(hi);
+    int size = 0;
+    for (long word : mask) {
+      size += Long.bitCount(word);
+    }
+    return size;
   }
 
   /** The permissions held by both sets. */
   public PermissionSet intersect(PermissionSet other) {
-    return create(lo & other.lo, hi & other.hi);
+    if (isEmpty() || other.isEmpty()) {
+      return EMPTY;
+    }
+    long[] both = new long[Math.min(mask.length, other.mask.length)];
+    for (int w = 0; w < both.length; w++) {
+      both[w] = mask[w] & other.mask[w];
+    }
+    return create(catalogue, both);
   }
 
   /** The permissions held by either set. */
   public PermissionSet union(PermissionSet other) {
-    return create(lo | other.lo, hi | other.hi);
+    if (isEmpty()) {
+      return other;
+    }
+    if (other.isEmpty()) {
+      return this;
+    }
+    long[] either = Arrays.copyOf(mask, Math.max(mask.length, other.mask.length));
+    for (int w = 0; w < other.mask.length; w++) {
+      either[w] |= other.mask[w];
+    }
+    return create(catalogue, either);
   }
 
   /** Whether every permission of {@code other} is in this set. */
   public boolean containsAll(PermissionSet other) {
-    return (other.lo & ~lo) == 0L && (other.hi & ~hi) == 0L;
+    for (int w = 0; w < other.mask.length; w++) {
+      long mine = w < mask.length ? mask[w] : 0L;
+      if ((other.mask[w] & ~mine) != 0L) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
    * The permissions that actually grant something: every permission whose resource's
-   * {@code view} is missing is dropped (spec 1.4).
+   * {@code view} is missing is dropped.
    */
   public PermissionSet effective() {
-    long keepLo = 0L;
-    long keepHi = 0L;
-    for (int r = 0; r < VIEW_BIT.length; r++) {
-      int bit = VIEW_BIT[r];
-      boolean view = bit < 64 ? (lo & (1L << bit)) != 0 : (hi & (1L << (bit - 64))) != 0;
-      if (view) {
-        keepLo |= RESOURCE_LO[r];
-        keepHi |= RESOURCE_HI[r];
-      }
+    if (isEmpty()) {
+      return this;
     }
-    long newLo = lo & keepLo;
-    long newHi = hi & keepHi;
-    return newLo == lo && newHi == hi ? this : create(newLo, newHi);
+    long[] kept = catalogue.keepViewed(mask);
+    return Arrays.equals(kept, mask) ? this : create(catalogue, kept);
   }
 
   /** The ids held, in catalogue order. */
   public List<String> ids() {
     List<String> out = new ArrayList<>(size());
-    for (int bit = 0; bit < IDS.length; bit++) {
-      boolean set = bit < 64 ? (lo & (1L << bit)) != 0 : (hi & (1L << (bit - 64))) != 0;
-      if (set) {
-        out.add(IDS[bit]);
+    for (int w = 0; w < mask.length; w++) {
+      long word = mask[w];
+      while (word != 0L) {
+        int bit = Long.numberOfTrailingZeros(word);
+        out.add(catalogue.id(w * 64 + bit));
+        word &= word - 1;
       }
     }
     return Collections.unmodifiableList(out);
@@ -204,12 +125,12 @@ public final class PermissionSet {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PermissionSet other && other.lo == lo && other.hi == hi;
+    return o instanceof PermissionSet other && Arrays.equals(other.mask, mask);
   }
 
   @Override
   public int hashCode() {
-    return Long.hashCode(lo) * 31 + Long.hashCode(hi);
+    return Arrays.hashCode(mask);
   }
 
   @Override

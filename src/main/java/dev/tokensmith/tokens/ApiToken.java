@@ -1,6 +1,7 @@
 package dev.tokensmith.tokens;
 
 import dev.tokensmith.access.Credential;
+import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
 import java.time.Instant;
@@ -8,8 +9,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An API token as stored. {@code userId} is null for a shared token; {@code permissions} holds
- * the custom list and is empty for a role preset ({@code sourceRole} names the role);
+ * An API token as stored. {@code userId} is null for a shared token; {@code grant} is its role preset
+ * or custom list, resolved once by the catalogue when the token is read;
  * {@code secretSealed} is null when the client keeps no copy of secrets ({@code show_once}).
  * Nullable instants mean "never" / "not yet".
  */
@@ -21,8 +22,7 @@ public record ApiToken(
     String realname,
     boolean shared,
     Usage usage,
-    String sourceRole,
-    List<String> permissions,
+    Grant grant,
     boolean enabled,
     DisabledReason disabledReason,
     Instant disabledAt,
@@ -36,22 +36,30 @@ public record ApiToken(
     String secretHint,
     String secretSealed) implements Credential {
 
-  public static final String CUSTOM = "custom";
-
   /** The role preset, or empty for a custom list. */
   public Optional<Role> preset() {
-    return CUSTOM.equals(sourceRole) ? Optional.empty() : Role.fromId(sourceRole);
+    return Optional.ofNullable(grant.preset());
   }
 
-  /** What the token itself grants, before the owner's cap. */
+  /** The role id it is stored under: the preset's, or {@code custom}. */
+  public String sourceRole() {
+    return grant.sourceRole();
+  }
+
+  /** The custom list; empty for a role preset. */
+  public List<String> permissions() {
+    return grant.custom();
+  }
+
+  /** What the token itself grants, before the owner's cap (resolved once, when the token was read). */
   @Override
   public PermissionSet permissionSet() {
-    return preset().map(Role::bundle).orElseGet(() -> PermissionSet.of(permissions).effective());
+    return grant.granted();
   }
 
   /** The permissions as written: {@code [role]} or the custom list. */
   public List<String> permissionsAsWritten() {
-    return preset().map(role -> List.of(role.id())).orElse(permissions);
+    return grant.written();
   }
 
   /** True when the expiry has come (an expired token fails verification even before the job disables it). */
@@ -69,7 +77,7 @@ public record ApiToken(
 
   /** The same token with the id its row was given. */
   public ApiToken withId(long newId) {
-    return new ApiToken(newId, clientId, userId, createdBy, realname, shared, usage, sourceRole, permissions, enabled,
+    return new ApiToken(newId, clientId, userId, createdBy, realname, shared, usage, grant, enabled,
         disabledReason, disabledAt, expireAt, createAt, tokenGeneratedAt, lastUsedAt, lastUsedIp, legacy, allowedIps,
         secretHint, secretSealed);
   }
@@ -82,8 +90,7 @@ public record ApiToken(
   public static final class Draft {
     private final ApiToken t;
     private String realname;
-    private String sourceRole;
-    private List<String> permissions;
+    private Grant grant;
     private boolean enabled;
     private DisabledReason disabledReason;
     private Instant disabledAt;
@@ -96,8 +103,7 @@ public record ApiToken(
     private Draft(ApiToken t) {
       this.t = t;
       this.realname = t.realname;
-      this.sourceRole = t.sourceRole;
-      this.permissions = t.permissions;
+      this.grant = t.grant;
       this.enabled = t.enabled;
       this.disabledReason = t.disabledReason;
       this.disabledAt = t.disabledAt;
@@ -113,9 +119,8 @@ public record ApiToken(
       return this;
     }
 
-    public Draft permissions(String role, List<String> custom) {
-      sourceRole = role;
-      permissions = List.copyOf(custom);
+    public Draft grant(Grant v) {
+      grant = v;
       return this;
     }
 
@@ -152,8 +157,7 @@ public record ApiToken(
     }
 
     public ApiToken build() {
-      return new ApiToken(t.id, t.clientId, t.userId, t.createdBy, realname, t.shared, t.usage, sourceRole, permissions,
-          enabled, disabledReason, disabledAt, expireAt, t.createAt, tokenGeneratedAt, t.lastUsedAt, t.lastUsedIp,
+      return new ApiToken(t.id, t.clientId, t.userId, t.createdBy, realname, t.shared, t.usage, grant, enabled, disabledReason, disabledAt, expireAt, t.createAt, tokenGeneratedAt, t.lastUsedAt, t.lastUsedIp,
           t.legacy, allowedIps, secretHint, secretSealed);
     }
   }

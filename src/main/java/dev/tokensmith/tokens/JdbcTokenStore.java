@@ -1,5 +1,7 @@
 package dev.tokensmith.tokens;
 
+import dev.tokensmith.permissions.Catalogue;
+import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.RowUpdate;
 import dev.tokensmith.storage.Rows;
@@ -19,21 +21,23 @@ import org.jdbi.v3.core.statement.SqlStatement;
 /** {@link TokenStore} on the JDBC database. */
 public final class JdbcTokenStore implements TokenStore {
   private final Database db;
+  private final Catalogue catalogue;
 
-  public JdbcTokenStore(Database db) {
+  public JdbcTokenStore(Database db, Catalogue catalogue) {
     this.db = db;
+    this.catalogue = catalogue;
   }
 
   @Override
   public Optional<ApiToken> find(long id) {
     return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE id = :id").bind("id", id)
-        .map(JdbcTokenStore::token).findOne());
+        .map(this::token).findOne());
   }
 
   @Override
   public Optional<ApiToken> lock(long id) {
     return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE id = :id FOR UPDATE").bind("id", id)
-        .map(JdbcTokenStore::token).findOne());
+        .map(this::token).findOne());
   }
 
   @Override
@@ -67,13 +71,13 @@ public final class JdbcTokenStore implements TokenStore {
         : "%" + q.realname().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     return db.withHandle(h -> h.createQuery(sql.toString()).bind("client", q.clientId()).bind("visibleTo", q.visibleTo())
         .bind("userId", q.userId()).bind("enabled", q.enabled()).bind("shared", q.shared()).bind("realname", like)
-        .bind("limit", q.limit()).bind("offset", q.offset()).map(JdbcTokenStore::token).list());
+        .bind("limit", q.limit()).bind("offset", q.offset()).map(this::token).list());
   }
 
   @Override
   public List<ApiToken> lockByUser(long userId) {
     return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE user_id = :user ORDER BY id FOR UPDATE")
-        .bind("user", userId).map(JdbcTokenStore::token).list());
+        .bind("user", userId).map(this::token).list());
   }
 
   @Override
@@ -155,14 +159,14 @@ public final class JdbcTokenStore implements TokenStore {
   public List<ApiToken> findExpiredEnabled(long nowMillis, int limit) {
     return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE enabled = TRUE AND expire_at IS NOT NULL "
             + "AND expire_at <= :now ORDER BY id LIMIT :limit")
-        .bind("now", nowMillis).bind("limit", limit).map(JdbcTokenStore::token).list());
+        .bind("now", nowMillis).bind("limit", limit).map(this::token).list());
   }
 
   @Override
   public List<ApiToken> findDisabledBefore(long cutoffMillis, int limit) {
     return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE enabled = FALSE AND disabled_at IS NOT NULL "
             + "AND disabled_at <= :cutoff ORDER BY id LIMIT :limit")
-        .bind("cutoff", cutoffMillis).bind("limit", limit).map(JdbcTokenStore::token).list());
+        .bind("cutoff", cutoffMillis).bind("limit", limit).map(this::token).list());
   }
 
   @Override
@@ -214,12 +218,19 @@ public final class JdbcTokenStore implements TokenStore {
     return instant == null ? null : instant.toEpochMilli();
   }
 
-  private static ApiToken token(ResultSet rs, StatementContext ctx) throws SQLException {
+  @Override
+  public List<ApiToken> lockCustom() {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE source_role = 'custom' ORDER BY id FOR UPDATE")
+        .map(this::token).list());
+  }
+
+  private ApiToken token(ResultSet rs, StatementContext ctx) throws SQLException {
     String reason = rs.getString("disabled_reason");
     return new ApiToken(rs.getLong("id"), rs.getLong("client_id"), Rows.nullableLong(rs, "user_id"),
         rs.getLong("created_by"),
         rs.getString("realname"), rs.getBoolean("shared"), Usage.fromId(rs.getString("token_usage")).orElseThrow(),
-        rs.getString("source_role"), Rows.list(rs, "permissions"), rs.getBoolean("enabled"),
+        catalogue.stored(Role.fromId(rs.getString("source_role")).orElseThrow(), Rows.list(rs, "permissions")),
+        rs.getBoolean("enabled"),
         reason == null ? null : DisabledReason.fromId(reason).orElseThrow(), Rows.instant(rs, "disabled_at"),
         Rows.instant(rs, "expire_at"), Rows.instant(rs, "create_at"), Rows.instant(rs, "token_generated_at"),
         Rows.instant(rs, "last_used_at"), rs.getString("last_used_ip"), rs.getBoolean("legacy"),

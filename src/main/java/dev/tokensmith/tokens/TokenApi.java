@@ -5,6 +5,7 @@ import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
 
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.net.IpRange;
+import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.tokens.TokenCommands.Issued;
 import dev.tokensmith.web.Api;
@@ -28,9 +29,11 @@ public final class TokenApi implements Api {
   private static final int MAX_ALLOWED_IPS = 90;
 
   private final TokenService tokens;
+  private final Catalogue catalogue;
 
-  public TokenApi(TokenService tokens) {
+  public TokenApi(TokenService tokens, Catalogue catalogue) {
     this.tokens = tokens;
+    this.catalogue = catalogue;
   }
 
   @Override
@@ -60,7 +63,7 @@ public final class TokenApi implements Api {
   private Object create(Request request) {
     JsonBody body = request.body();
     String realname = body.requiredText("realname", MAX_NAME);
-    Grant grant = body.grant("permissions").orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
+    Grant grant = body.permissions("permissions", catalogue::parse).orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
     Usage usage = body.text("usage", 32).map(u -> Usage.fromId(u)
         .orElseThrow(() -> ValidationException.of("usage", INVALID, u))).orElse(Usage.API);
     TokenCommands.Create cmd = new TokenCommands.Create(body.id("client_id").orElse(null), realname,
@@ -81,7 +84,7 @@ public final class TokenApi implements Api {
     }
     Optional<Instant> expireAt = body.time("expire_at");
     TokenCommands.Update cmd = new TokenCommands.Update(realname.orElse(null), body.bool("enabled").orElse(null),
-        body.has("expire_at"), expireAt.orElse(null), body.grant("permissions").orElse(null), allowedIps(body).orElse(null));
+        body.has("expire_at"), expireAt.orElse(null), body.permissions("permissions", catalogue::parse).orElse(null), allowedIps(body).orElse(null));
     return view(tokens.update(request.caller(), id, cmd));
   }
 

@@ -1,6 +1,7 @@
 package dev.tokensmith.tokens;
 
 import dev.tokensmith.audit.Origin;
+import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.access.Access;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
@@ -67,11 +68,28 @@ public final class TokenLifecycle implements UserChanges {
       Client tokenClient = token.clientId() == ownerClient.id() ? ownerClient
           : clients.find(token.clientId()).orElse(ownerClient);
       // Judge the role itself: a disabled user or client must not wipe the tokens' permissions.
-      ApiToken narrowed = TokenWriter.narrowed(token, access.rolePermissionsIn(owner, ownerClient, tokenClient));
+      ApiToken narrowed = writer.narrowed(token, access.rolePermissionsIn(owner, ownerClient, tokenClient));
       if (narrowed != token) {
         writer.update(origin, token, narrowed);
       }
     }
+  }
+
+  /**
+   * Takes the permissions of resources the catalogue no longer has out of every custom token's stored
+   * list, each change recorded as the system's; call inside the start's transaction (after the users).
+   */
+  public int narrowToCatalogue() {
+    Catalogue catalogue = access.catalogue();
+    int narrowed = 0;
+    for (ApiToken token : store.lockCustom()) {
+      if (catalogue.removedFrom(token.grant())) {
+        List<String> known = token.permissions().stream().filter(catalogue::isKnown).toList();
+        writer.update(Origin.SYSTEM, token, token.draft().grant(catalogue.custom(known)).build());
+        narrowed++;
+      }
+    }
+    return narrowed;
   }
 
   /** Deletes every personal token of the user (the user is being deleted). */

@@ -1,6 +1,7 @@
 package dev.tokensmith.tokens;
 
 import dev.tokensmith.keys.TokenSecret;
+import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.storage.Database;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class TokenSeeder {
    * Creates {@code count} personal tokens of {@code ownerId} (preset {@code permissions}) in
    * {@code clientId}; writes {@code poolSize} of their secrets, spread evenly, to {@code pool}.
    */
-  public void seed(long clientId, long ownerId, String preset, int count, Path pool, int poolSize) {
+  public void seed(long clientId, long ownerId, Grant preset, int count, Path pool, int poolSize) {
     int step = Math.max(1, count / Math.max(1, poolSize));
     try (BufferedWriter out = Files.newBufferedWriter(pool)) {
       int written = 0;
@@ -54,7 +55,7 @@ public final class TokenSeeder {
         for (int i = 0; i < size; i++) {
           String secret = TokenSecret.generate(prefix, random);
           tokens.add(new ApiToken(0, clientId, ownerId, ownerId, "seeded " + (start + i), false, Usage.API, preset,
-              List.of(), true, null, null, null, now, now, null, null, false, List.of(), TokenSecret.hint(secret), null));
+              true, null, null, null, now, now, null, null, false, List.of(), TokenSecret.hint(secret), null));
           digests.add(verifier.digest(secret));
           if ((start + i) % step == 0 && written < poolSize) {
             out.write(secret);

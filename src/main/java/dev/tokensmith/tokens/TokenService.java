@@ -95,7 +95,7 @@ public final class TokenService {
       Caller current = lockCaller(caller);
       Client client = clients.lock(target.id()).orElseThrow(ServiceException::notFound);
       PermissionSet cap = access.permissionsIn(current, client);
-      Cap.requireFits(cmd.grant(), cmd.shared() ? cap.intersect(Access.sharedCap(client)) : cap, globalUser(current));
+      Cap.requireFits(cmd.grant(), cmd.shared() ? cap.intersect(access.sharedCap(client)) : cap, globalUser(current));
       checkFuture(cmd.expireAt());
       int max = client.maxTokens() != null ? client.maxTokens() : defaultMaxTokens;
       if (max > 0 && store.countByClient(client.id()) >= max) {
@@ -129,7 +129,7 @@ public final class TokenService {
         }
         Cap.requireFits(cmd.grant(),
             writer.ownerCap(before, v.client()).intersect(access.permissionsIn(current, v.client())), globalUser(current));
-        next.permissions(cmd.grant().sourceRole(), cmd.grant().custom());
+        next.grant(cmd.grant());
       }
       if (cmd.allowedIps() != null) {
         next.allowedIps(cmd.allowedIps());

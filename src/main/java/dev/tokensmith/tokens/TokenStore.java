@@ -55,5 +55,8 @@ interface TokenStore {
   int deleteEndedGraceSecrets(long nowMillis);
 
   /** Writes last-used times and addresses in one batch. */
+  /** Every token with a custom list, locked in id order (to narrow them to a changed catalogue). */
+  List<ApiToken> lockCustom();
+
   void recordUses(List<UsageRecorder.Use> uses);
 }

@@ -67,7 +67,7 @@ public final class TokenWriter {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String secret = TokenSecret.generate(secretPrefix, random);
     ApiToken draft = new ApiToken(0, target.id(), cmd.shared() ? null : caller.user().id(), caller.actingUserId(),
-        cmd.realname(), cmd.shared(), cmd.usage(), cmd.grant().sourceRole(), cmd.grant().custom(), cmd.enabled(),
+        cmd.realname(), cmd.shared(), cmd.usage(), cmd.grant(), cmd.enabled(),
         cmd.enabled() ? null : DisabledReason.MANUAL, cmd.enabled() ? null : now, cmd.expireAt(), now, now, null, null,
         false, cmd.allowedIps(), TokenSecret.hint(secret), null);
     long id = store.insert(draft);
@@ -144,7 +144,7 @@ public final class TokenWriter {
   /** {@link #ownerCap(ApiToken, Client)} with the owner already at hand (empty for a shared token). */
   PermissionSet ownerCap(ApiToken token, Client client, Optional<User> owner) {
     if (token.shared()) {
-      return Access.sharedCap(client);
+      return access.sharedCap(client);
     }
     return owner.flatMap(o -> clients.find(o.clientId()).map(home -> access.userPermissionsIn(o, home, client)))
         .orElse(PermissionSet.EMPTY);
@@ -182,10 +182,9 @@ public final class TokenWriter {
   }
 
   /** Narrows a token to what its owner may still do (T9); unchanged when it still fits. */
-  static ApiToken narrowed(ApiToken token, PermissionSet ownerPermissions) {
-    Grant written = token.preset().map(Grant::of).orElseGet(() -> Grant.custom(token.permissions()));
-    return Cap.narrowed(written, ownerPermissions)
-        .map(grant -> token.draft().permissions(grant.sourceRole(), grant.custom()).build()).orElse(token);
+  ApiToken narrowed(ApiToken token, PermissionSet ownerPermissions) {
+    return Cap.narrowed(access.catalogue(), token.grant(), ownerPermissions)
+        .map(grant -> token.draft().grant(grant).build()).orElse(token);
   }
 
 

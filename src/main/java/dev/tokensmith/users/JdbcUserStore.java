@@ -1,6 +1,7 @@
 package dev.tokensmith.users;
 
 import dev.tokensmith.permissions.Role;
+import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.RowUpdate;
 import dev.tokensmith.storage.Rows;
@@ -18,27 +19,29 @@ import org.jdbi.v3.core.statement.Update;
 /** {@link UserStore} on the JDBC database; the e-mail's lower case backs its uniqueness. */
 public final class JdbcUserStore implements UserStore {
   private final Database db;
+  private final Catalogue catalogue;
 
-  public JdbcUserStore(Database db) {
+  public JdbcUserStore(Database db, Catalogue catalogue) {
     this.db = db;
+    this.catalogue = catalogue;
   }
 
   @Override
   public Optional<User> find(long id) {
     return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id)
-        .map(JdbcUserStore::user).findOne());
+        .map(this::user).findOne());
   }
 
   @Override
   public Optional<User> lock(long id) {
     return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE id = :id FOR UPDATE").bind("id", id)
-        .map(JdbcUserStore::user).findOne());
+        .map(this::user).findOne());
   }
 
   @Override
   public Optional<User> findByEmail(String email) {
     return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE email_key = :key")
-        .bind("key", email.toLowerCase(Locale.ROOT)).map(JdbcUserStore::user).findOne());
+        .bind("key", email.toLowerCase(Locale.ROOT)).map(this::user).findOne());
   }
 
   @Override
@@ -56,7 +59,7 @@ public final class JdbcUserStore implements UserStore {
     sql.append(" ORDER BY id LIMIT :limit OFFSET :offset");
     return db.withHandle(h -> h.createQuery(sql.toString()).bind("client", clientId).bind("id", id)
         .bind("key", email == null ? null : email.toLowerCase(Locale.ROOT)).bind("enabled", enabled)
-        .bind("limit", limit).bind("offset", offset).map(JdbcUserStore::user).list());
+        .bind("limit", limit).bind("offset", offset).map(this::user).list());
   }
 
   @Override
@@ -120,9 +123,16 @@ public final class JdbcUserStore implements UserStore {
         .bind("createAt", u.createAt().toEpochMilli());
   }
 
-  private static User user(ResultSet rs, StatementContext ctx) throws SQLException {
+  @Override
+  public List<User> lockCustom() {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE role = 'custom' ORDER BY id FOR UPDATE")
+        .map(this::user).list());
+  }
+
+  private User user(ResultSet rs, StatementContext ctx) throws SQLException {
     return new User(rs.getLong("id"), rs.getString("uuid"), rs.getLong("client_id"), rs.getString("email"),
-        rs.getString("realname"), Role.fromId(rs.getString("role")).orElseThrow(), Rows.list(rs, "permissions"),
+        rs.getString("realname"),
+        catalogue.stored(Role.fromId(rs.getString("role")).orElseThrow(), Rows.list(rs, "permissions")),
         rs.getBoolean("enabled"), Sso.fromId(rs.getString("sso")).orElseThrow(), rs.getBoolean("api_access"),
         rs.getString("password_hash"), Instant.ofEpochMilli(rs.getLong("create_at")), Rows.instant(rs, "last_login_at"));
   }

@@ -1,14 +1,16 @@
 package dev.tokensmith.users;
 
 import dev.tokensmith.access.Principal;
+import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * A person of a client. {@code customPermissions} is used only when the role is
- * {@link Role#CUSTOM}; {@code lastLoginAt} is null before the first login.
+ * A person of a client. {@code grant} is their role (a preset) or, for {@link Role#CUSTOM}, their
+ * list, resolved once by the catalogue when the user is read; {@code lastLoginAt} is null before the
+ * first login.
  */
 public record User(
     long id,
@@ -16,8 +18,7 @@ public record User(
     long clientId,
     String email,
     String realname,
-    Role role,
-    List<String> customPermissions,
+    Grant grant,
     boolean enabled,
     Sso sso,
     boolean apiAccess,
@@ -25,14 +26,24 @@ public record User(
     Instant createAt,
     Instant lastLoginAt) implements Principal {
 
+  @Override
+  public Role role() {
+    return grant.role();
+  }
+
+  /** The custom list; empty for a role preset. */
+  public List<String> customPermissions() {
+    return grant.custom();
+  }
+
   /** What the role grants in the user's own client (a custom list without its view grants nothing). */
   @Override
   public PermissionSet permissions() {
-    return role == Role.CUSTOM ? PermissionSet.of(customPermissions).effective() : role.bundle();
+    return grant.granted();
   }
 
   /** The permissions as written: {@code [role]} or the custom list. */
   public List<String> permissionsAsWritten() {
-    return role == Role.CUSTOM ? customPermissions : List.of(role.id());
+    return grant.written();
   }
 }

@@ -5,6 +5,7 @@ import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
 import static dev.tokensmith.errors.ValidationException.Code.TOO_LONG;
 
 import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.web.Api;
 import dev.tokensmith.web.JsonBody;
@@ -22,9 +23,11 @@ public final class UserApi implements Api {
   private static final int MAX_EMAIL = 320;
 
   private final UserService users;
+  private final Catalogue catalogue;
 
-  public UserApi(UserService users) {
+  public UserApi(UserService users, Catalogue catalogue) {
     this.users = users;
+    this.catalogue = catalogue;
   }
 
   @Override
@@ -62,7 +65,7 @@ public final class UserApi implements Api {
       // The value is a password: never echoed back.
       throw ValidationException.of("password", INVALID, null);
     }
-    Grant grant = body.grant("permissions").orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
+    Grant grant = body.permissions("permissions", catalogue::parse).orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
     Long clientId = body.id("clientid").or(() -> body.id("client_id")).orElse(null);
     boolean enabled = body.bool("enabled").orElse(true);
     return UserView.of(users.create(request.caller(),
@@ -79,7 +82,7 @@ public final class UserApi implements Api {
     }
     Sso sso = fields.text("sso", 16).map(s -> Sso.fromId(s)
         .orElseThrow(() -> ValidationException.of("sso", INVALID, s))).orElse(null);
-    UserService.Update cmd = new UserService.Update(realname.orElse(null), fields.grant("permissions").orElse(null),
+    UserService.Update cmd = new UserService.Update(realname.orElse(null), fields.permissions("permissions", catalogue::parse).orElse(null),
         fields.bool("enabled").orElse(null), sso, fields.bool("api_access").orElse(null));
     return UserView.of(users.update(request.caller(), id, cmd));
   }

@@ -12,6 +12,7 @@ import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.permissions.Cap;
+import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
@@ -79,9 +80,8 @@ public final class UserService {
       if (store.findByEmail(cmd.email()).isPresent()) {
         throw ServiceException.conflict("User with this email already exists");
       }
-      Role role = cmd.grant().preset() != null ? cmd.grant().preset() : Role.CUSTOM;
-      User draft = new User(0, UUID.randomUUID().toString(), target.id(), cmd.email(), cmd.realname(), role,
-          cmd.grant().custom(), cmd.enabled(), Sso.NONE, false,
+      User draft = new User(0, UUID.randomUUID().toString(), target.id(), cmd.email(), cmd.realname(), cmd.grant(),
+          cmd.enabled(), Sso.NONE, false,
           cmd.password() == null ? null : hasher.hash(cmd.password()), clock.instant(), null);
       User user = store.find(store.insert(draft)).orElseThrow();
       activity.record(caller.origin(), target.id(), "user", user.id(), user.email(), "create", ActivityLog.changes()
@@ -94,7 +94,8 @@ public final class UserService {
   /** Creates a user without a caller (first start, the command line); recorded as the system's doing. */
   public User createInitial(long clientId, String email, String realname, String password, Role role) {
     return db.inTransaction(() -> {
-      User draft = new User(0, UUID.randomUUID().toString(), clientId, email, realname, role, List.of(), true, Sso.NONE,
+      User draft = new User(0, UUID.randomUUID().toString(), clientId, email, realname,
+          access.catalogue().preset(role), true, Sso.NONE,
           false, hasher.hash(password), clock.instant(), null);
       User user = store.find(store.insert(draft)).orElseThrow();
       activity.record(Origin.SYSTEM, clientId, "user", user.id(), user.email(), "create", ActivityLog.changes()
@@ -143,8 +144,7 @@ public final class UserService {
   // The user as the update makes them, or 400 when it asks for what the caller may not do.
   private User updated(Caller caller, Managed m, Update cmd) {
     User before = m.user();
-    Role role = before.role();
-    List<String> custom = before.customPermissions();
+    Grant grant = before.grant();
     if (cmd.grant() != null) {
       boolean changes = !cmd.grant().sourceRole().equals(before.role().id())
           || cmd.grant().preset() == null && !cmd.grant().custom().equals(before.customPermissions());
@@ -152,9 +152,9 @@ public final class UserService {
         throw ValidationException.of("permissions", NOT_ALLOWED, written(cmd.grant()));
       }
       checkGrant(caller, m.client(), cmd.grant());
-      role = cmd.grant().preset() != null ? cmd.grant().preset() : Role.CUSTOM;
-      custom = cmd.grant().custom();
+      grant = cmd.grant();
     }
+    Role role = grant.role();
     // API access belongs to administrators only: a user who stops being one loses it with the same
     // request, unless the request itself insists on keeping it (then it is refused).
     boolean apiAccess = cmd.apiAccess() != null ? cmd.apiAccess() : before.apiAccess() && role.administers();
@@ -166,9 +166,38 @@ public final class UserService {
       throw ValidationException.of("enabled", NOT_ALLOWED, false);
     }
     return new User(before.id(), before.uuid(), before.clientId(), before.email(),
-        cmd.realname() != null ? cmd.realname() : before.realname(), role, custom, enabled,
+        cmd.realname() != null ? cmd.realname() : before.realname(), grant, enabled,
         cmd.sso() != null ? cmd.sso() : before.sso(), apiAccess, before.passwordHash(), before.createAt(),
         before.lastLoginAt());
+  }
+
+  /**
+   * Takes the permissions of resources the catalogue no longer has out of every custom user's stored
+   * list, each change recorded as the system's; call inside the start's transaction. Their tokens'
+   * lists are the token side's to narrow (the same removed ids, nothing else).
+   */
+  public int narrowToCatalogue() {
+    Catalogue catalogue = access.catalogue();
+    int narrowed = 0;
+    for (User before : store.lockCustom()) {
+      if (!catalogue.removedFrom(before.grant())) {
+        continue;
+      }
+      User after = new User(before.id(), before.uuid(), before.clientId(), before.email(), before.realname(),
+          catalogue.custom(known(catalogue, before)),
+          before.enabled(), before.sso(), before.apiAccess(), before.passwordHash(), before.createAt(),
+          before.lastLoginAt());
+      store.update(before, after);
+      changes.publish(ChangeFeed.Kind.USER, after.id());
+      activity.record(Origin.SYSTEM, after.clientId(), "user", after.id(), after.email(), "update",
+          ActivityLog.changes().put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten()).map());
+      narrowed++;
+    }
+    return narrowed;
+  }
+
+  private static List<String> known(Catalogue catalogue, User user) {
+    return user.customPermissions().stream().filter(catalogue::isKnown).toList();
   }
 
   /** Deletes a user and their personal tokens; returns the user as they were. */

@@ -30,5 +30,8 @@ interface UserStore {
   void delete(long id);
 
   /** How many enabled users of the client hold the role. */
+  /** Every user with a custom list, locked in id order (to narrow them to a changed catalogue). */
+  List<User> lockCustom();
+
   long countEnabledWithRole(long clientId, String role);
 }

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokensmith.errors.ValidationException;
-import dev.tokensmith.permissions.Grant;
 import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -20,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A request's JSON object with typed, validating getters: a wrong type is 400 {@code invalid},
@@ -233,9 +233,12 @@ public final class JsonBody {
     return ids;
   }
 
-  /** The {@code permissions} field as a role preset or custom list; empty when absent, 400 when malformed. */
-  public Optional<Grant> grant(String field) {
-    return texts(field, 200, 64).map(written -> Grant.parse(written)
+  /**
+   * A permissions field as written (a role id or permission ids) read by {@code reader}; empty when
+   * absent, 400 when the reader makes nothing of it.
+   */
+  public <T> Optional<T> permissions(String field, Function<List<String>, Optional<T>> reader) {
+    return texts(field, 200, 64).map(written -> reader.apply(written)
         .orElseThrow(() -> ValidationException.of(field, INVALID, written)));
   }
 }

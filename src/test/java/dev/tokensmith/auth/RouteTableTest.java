@@ -1,5 +1,6 @@
 package dev.tokensmith.auth;
 
+import dev.tokensmith.permissions.Catalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,11 +10,12 @@ import org.junit.jupiter.api.Test;
 
 /** The forward route table: first match wins, and a path servers could read differently is refused. */
 class RouteTableTest {
+  private static final Catalogue CATALOGUE = Catalogue.standard();
   private static final Optional<Optional<String>> ANY_TOKEN = Optional.of(Optional.empty());
   private static final Optional<Optional<String>> ADMIN = Optional.of(Optional.of("users:delete"));
   private static final Optional<Optional<String>> REFUSED = Optional.empty();
 
-  private final RouteTable table = RouteTable.parse(PathConfusion.ROUTES, "test");
+  private final RouteTable table = RouteTable.parse(PathConfusion.ROUTES, "test", CATALOGUE);
 
   @Test
   void permissionForWhenPathWalksOutOfPublicThenRefusedOrTheAdminRouteNeverPublic() {
@@ -52,7 +54,7 @@ class RouteTableTest {
     RouteTable files = RouteTable.parse("""
         GET /files/public -
         GET /files/*      users:delete
-        """, "test");
+        """, "test", CATALOGUE);
     Optional<Optional<String>> delete = Optional.of(Optional.of("users:delete"));
     for (String uri : List.of("/files/public%3bx", "/files/public%3Bx", "/files/public%3b", "/files/public;x",
         "/files/public;", "/files/public;jsessionid=1")) {
@@ -76,7 +78,7 @@ class RouteTableTest {
         GET /files/public -
         GET /files/*      users:delete
         GET /**           -
-        """, "test");
+        """, "test", CATALOGUE);
     Optional<Optional<String>> delete = Optional.of(Optional.of("users:delete"));
     for (String uri : List.of("/ADMIN/users", "/Admin/users", "/aDmIn", "/%41dmin/users", "/admin/../ADMIN",
         "/files/PUBLIC", "/adm%C4%B1n/users")) {
@@ -95,7 +97,7 @@ class RouteTableTest {
         GET /a/*/c  -
         *   /b/**   users:view
         GET /       users:create
-        """, "test");
+        """, "test", CATALOGUE);
     assertThat(wildcards.permissionFor("GET", "/a/x/c")).isEqualTo(ANY_TOKEN);
     assertThat(wildcards.permissionFor("GET", "/a/x/y/c")).isEqualTo(REFUSED);
     assertThat(wildcards.permissionFor("DELETE", "/b")).isEqualTo(Optional.of(Optional.of("users:view")));
@@ -108,14 +110,14 @@ class RouteTableTest {
   void parseWhenPatternCouldNeverMatchANormalisedPathThenFailsNamingTheLine() {
     for (String line : List.of("GET /a/../b -", "GET /a/./b -", "GET /a/%2e -", "GET /a;x -", "GET /a\\b -",
         "GET /a//b -", "GET /a/**/b -", "GET a -", "GET /a?x -", "GET /a -  extra", "GET /a nosuch:permission")) {
-      assertThatThrownBy(() -> RouteTable.parse("# comment\n" + line, "routes.txt")).as(line)
+      assertThatThrownBy(() -> RouteTable.parse("# comment\n" + line, "routes.txt", CATALOGUE)).as(line)
           .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("routes.txt line 2:");
     }
   }
 
   @Test
   void parseWhenDefaultTableThenEveryLineAccepted() {
-    RouteTable defaults = RouteTable.parse(RouteTable.DEFAULT, "default");
+    RouteTable defaults = RouteTable.parse(RouteTable.DEFAULT, "default", CATALOGUE);
     assertThat(defaults.permissionFor("GET", "/v2/api_tokens/7/secret"))
         .isEqualTo(Optional.of(Optional.of("api_tokens:view")));
     assertThat(defaults.permissionFor("GET", "/v2/api_tokens/7/../../activity_log")).isEqualTo(REFUSED);

@@ -61,7 +61,6 @@ class ConsoleAssetsIT {
   void assetsWhenRequestedThenServedFromTheJarWithTheirTypes() {
     assertType("/console/js/app.js", "text/javascript");
     assertType("/console/css/console.css", "text/css");
-    assertType("/console/roles.json", "application/json");
     assertType("/console/favicon.svg", "image/svg+xml");
     assertType("/console/swagger-ui/swagger-ui-bundle.js", "text/javascript");
     assertType("/console/swagger-ui/swagger-ui.css", "text/css");

@@ -19,19 +19,21 @@ import org.junit.jupiter.api.Test;
  * nothing granted, effective or narrowed ever holds a permission outside its cap.
  */
 class CapTest {
+  private static final Catalogue CATALOGUE = Catalogue.standard();
+
 
   @Provide
   Arbitrary<PermissionSet> sets() {
     return Arbitraries.oneOf(
-        Arbitraries.of(Role.values()).map(Role::bundle),
-        Arbitraries.of(PermissionSet.catalogue()).list().ofMaxSize(40).map(PermissionSet::of));
+        Arbitraries.of(Role.values()).map(CATALOGUE::bundle),
+        Arbitraries.of(CATALOGUE.ids()).list().ofMaxSize(40).map(CATALOGUE::set));
   }
 
   @Provide
   Arbitrary<Grant> grants() {
     return Arbitraries.oneOf(
-        Arbitraries.of(Role.values()).filter(r -> r != Role.CUSTOM).map(Grant::of),
-        Arbitraries.of(PermissionSet.catalogue()).list().ofMinSize(1).ofMaxSize(40).uniqueElements().map(Grant::custom));
+        Arbitraries.of(Role.values()).filter(r -> r != Role.CUSTOM).map(CATALOGUE::preset),
+        Arbitraries.of(CATALOGUE.ids()).list().ofMinSize(1).ofMaxSize(40).uniqueElements().map(CATALOGUE::custom));
   }
 
   @Property
@@ -54,8 +56,8 @@ class CapTest {
   @Property
   void fitsWhenGlobalPresetThenOnlyWhereGlobalAllowed(@ForAll("sets") PermissionSet cap) {
     for (Role role : List.of(Role.PARTNER_ADMIN, Role.PARTNER_ANALYTIC, Role.PARTNER_AUDITOR)) {
-      assertThat(Cap.fits(Grant.of(role), cap, false)).isFalse();
-      assertThat(Cap.fits(Grant.of(role), cap, true)).isEqualTo(cap.containsAll(role.bundle()));
+      assertThat(Cap.fits(CATALOGUE.preset(role), cap, false)).isFalse();
+      assertThat(Cap.fits(CATALOGUE.preset(role), cap, true)).isEqualTo(cap.containsAll(CATALOGUE.bundle(role)));
     }
   }
 
@@ -73,7 +75,7 @@ class CapTest {
   @Property
   void narrowedWhenOwnerNarrowedThenWithinTheOwnerAndTheGrantAndStable(@ForAll("grants") Grant written,
       @ForAll("sets") PermissionSet owner) {
-    Optional<Grant> narrowed = Cap.narrowed(written, owner);
+    Optional<Grant> narrowed = Cap.narrowed(CATALOGUE, written, owner);
     if (owner.containsAll(written.requested())) {
       assertThat(narrowed).as("a grant that still fits stays as written").isEmpty();
       return;
@@ -82,21 +84,21 @@ class CapTest {
     assertThat(result.preset()).as("a narrowed preset becomes a custom list").isNull();
     assertThat(owner.containsAll(result.requested())).isTrue();
     assertThat(written.requested().containsAll(result.requested())).isTrue();
-    assertThat(Cap.narrowed(result, owner)).as("narrowing twice changes nothing more").isEmpty();
+    assertThat(Cap.narrowed(CATALOGUE, result, owner)).as("narrowing twice changes nothing more").isEmpty();
   }
 
   @Property
   void narrowedWhenTheOwnerIsWidenedLaterThenTheTokenStaysNarrow(@ForAll("grants") Grant written,
       @ForAll("sets") PermissionSet narrower, @ForAll("sets") PermissionSet wider) {
-    Grant afterNarrowing = Cap.narrowed(written, narrower).orElse(written);
-    Grant afterWidening = Cap.narrowed(afterNarrowing, narrower.union(wider)).orElse(afterNarrowing);
+    Grant afterNarrowing = Cap.narrowed(CATALOGUE, written, narrower).orElse(written);
+    Grant afterWidening = Cap.narrowed(CATALOGUE, afterNarrowing, narrower.union(wider)).orElse(afterNarrowing);
     assertThat(afterWidening.requested()).isEqualTo(afterNarrowing.requested());
   }
 
   @Test
   void sharedWhenTechnicalTenantThenGlobalAdministratorBundleElseAdministrator() {
-    assertThat(Cap.shared(true)).isEqualTo(Role.PARTNER_ADMIN.bundle());
-    assertThat(Cap.shared(false)).isEqualTo(Role.ADMIN.bundle());
+    assertThat(Cap.shared(CATALOGUE, true)).isEqualTo(CATALOGUE.bundle(Role.PARTNER_ADMIN));
+    assertThat(Cap.shared(CATALOGUE, false)).isEqualTo(CATALOGUE.bundle(Role.ADMIN));
   }
 
   @Property

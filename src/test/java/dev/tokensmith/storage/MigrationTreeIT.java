@@ -47,9 +47,9 @@ class MigrationTreeIT {
         assertServes(server);
       }
 
-      assertThat(schema(database)).isEqualTo(released);
+      assertThat(releasedTables(schema(database))).isEqualTo(released);
       List<MigrationInfo> applied = List.of(newTree(database).info().applied());
-      assertThat(applied).extracting(MigrationInfo::getScript).containsExactly("V1__core.sql");
+      assertThat(applied).extracting(MigrationInfo::getScript).containsExactly("V1__core.sql", "V2__catalogue.sql");
       assertThat(applied).allMatch(MigrationInfo::isChecksumMatching, "checksum matching the one tree");
     }
   }
@@ -63,7 +63,7 @@ class MigrationTreeIT {
         assertServes(server);
       }
 
-      assertThat(schema(fresh)).isEqualTo(schema(released)).isNotEmpty();
+      assertThat(releasedTables(schema(fresh))).isEqualTo(schema(released)).isNotEmpty();
     }
   }
 
@@ -101,6 +101,11 @@ class MigrationTreeIT {
       assertThat(r.path("object_id").asLong()).isEqualTo(created.id());
       assertThat(r.path("changes").path("realname").get(1).asText()).isEqualTo("After the upgrade");
     });
+  }
+
+  /** The columns of the tables the released trees made (later migrations add tables of their own). */
+  private static List<String> releasedTables(List<String> columns) {
+    return columns.stream().filter(column -> !column.startsWith("catalogue_history ")).toList();
   }
 
   /** Every column of the database's schema: table, name, type, length, nullability. */
