@@ -76,6 +76,22 @@ class VerifierIT {
     return server.app.verifier().cacheStats();
   }
 
+  /**
+   * Checks the token until it is answered from memory. A load that overlaps a change notification
+   * (on PostgreSQL the instance also hears its own, a moment later) is not kept, by design, so one
+   * check does not always leave the token cached.
+   */
+  private static void cached(Auth auth) {
+    for (int i = 0; i < 50; i++) {
+      long loads = stats().loads();
+      assertThat(check(auth, Map.of()).status()).isEqualTo(200);
+      if (stats().loads() == loads) {
+        return;
+      }
+    }
+    throw new AssertionError("the token never stayed cached");
+  }
+
   @Test
   void checkWhenValidTokenThenIdentityAndPermissions() {
     Issued t = fixtures.token(admin.session(), Map.of("realname", "checked", "permissions", List.of("analytic"),
@@ -121,7 +137,7 @@ class VerifierIT {
   @Test
   void checkWhenSeenBeforeThenAnsweredFromMemory() {
     Issued t = fixtures.token(admin.session(), List.of("analytic"));
-    check(t.auth(), Map.of());
+    cached(t.auth());
     CacheStats before = stats();
     for (int i = 0; i < 5; i++) {
       assertThat(check(t.auth(), Map.of("permission", "attacks:view")).status()).isEqualTo(200);
@@ -172,6 +188,7 @@ class VerifierIT {
     assertThat(check(second.auth(), Map.of()).status()).isEqualTo(200);
 
     Issued third = new Issued(first.id(), server.http.post(renew, admin.session(), Map.of()).body().path("secret").asText());
+    cached(bystander.auth());
     CacheStats before = stats();
 
     assertThat(check(first.auth(), Map.of()).status()).isEqualTo(401);
