@@ -1,22 +1,27 @@
 package dev.tokensmith;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokensmith.access.Access;
+import dev.tokensmith.access.Grants;
 import dev.tokensmith.activity.ActivityApi;
+import dev.tokensmith.activity.ActivityService;
 import dev.tokensmith.audit.ActivityLog;
 import dev.tokensmith.audit.JdbcActivityStore;
 import dev.tokensmith.audit.Origin;
 import dev.tokensmith.auth.AccountLoginLimiter;
-import dev.tokensmith.access.Access;
 import dev.tokensmith.auth.Authenticator;
 import dev.tokensmith.auth.FailedAuthLimiter;
+import dev.tokensmith.auth.IdentityService;
 import dev.tokensmith.auth.RouteTable;
 import dev.tokensmith.auth.SessionApi;
 import dev.tokensmith.auth.VerifierApi;
+import dev.tokensmith.auth.VerifierService;
 import dev.tokensmith.auth.VerificationMetrics;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientApi;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.clients.JdbcClientStore;
+import dev.tokensmith.clients.TenantService;
 import dev.tokensmith.config.Settings;
 import dev.tokensmith.console.ConsoleApi;
 import dev.tokensmith.jobs.Scheduler;
@@ -162,17 +167,20 @@ public final class App implements AutoCloseable {
     Duration requestTimeout = Duration.ofSeconds(settings.requestTimeoutSeconds());
     this.vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()))
         .withTransport(new TimedTransport(Transport.NIO, requestTimeout, settings.behindTls())).build();
+    RouteTable forwardRoutes = settings.forwardRoutesFile().map(file -> RouteTable.load(file, catalogue))
+        .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table", catalogue));
+    Grants grants = new Grants(catalogue);
     this.server = new WebServer(vertx, authenticator, json, List.of(
         // The hot endpoints first: the router tries routes in this order.
-        new VerifierApi(access, settings.forwardRoutesFile().map(file -> RouteTable.load(file, catalogue))
-            .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table", catalogue))),
+        new VerifierApi(new VerifierService(access, forwardRoutes)),
         new OpsApi(db, metrics, closed::get),
-        new SessionApi(sessions, authenticator, clients, access, sessionLifetime, settings.behindTls()),
-        new UserApi(users, catalogue),
-        new TokenApi(tokens, catalogue),
-        new ClientApi(clients, access),
+        new SessionApi(new IdentityService(authenticator, sessions, directory, tokens, clients, access),
+            sessionLifetime, settings.behindTls()),
+        new UserApi(users, grants),
+        new TokenApi(tokens, grants),
+        new ClientApi(new TenantService(clients, access)),
+        new ActivityApi(new ActivityService(activity, access), json),
         new CatalogueApi(catalogue),
-        new ActivityApi(activity, access, json),
         new ConsoleApi()),
         settings.host(), settings.trustedProxies(), settings.eventLoops(), settings.behindTls(), requestTimeout);
     this.scheduler = new Scheduler(db, clock, List.of(

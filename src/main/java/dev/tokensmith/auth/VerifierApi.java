@@ -1,20 +1,17 @@
 package dev.tokensmith.auth;
 
-import dev.tokensmith.access.Credential;
-import dev.tokensmith.access.Account;
-import dev.tokensmith.access.Caller;
-import dev.tokensmith.access.Access;
 import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 
-import dev.tokensmith.clients.Client;
+import dev.tokensmith.access.Account;
+import dev.tokensmith.access.Caller;
+import dev.tokensmith.access.Credential;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.permissions.PermissionSet;
-import dev.tokensmith.tokens.ApiToken;
 import dev.tokensmith.web.Api;
 import dev.tokensmith.web.IsoTime;
-import dev.tokensmith.web.JsonBody;
 import dev.tokensmith.web.JsonText;
+import dev.tokensmith.web.Params;
 import dev.tokensmith.web.Reply;
 import dev.tokensmith.web.Request;
 import dev.tokensmith.web.Routes;
@@ -26,16 +23,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The verifier (SPEC 4.9), the hot path: "is this credential valid, and may it do X?" A token
  * in the verification cache is answered on the event loop with no database round trip; anything
- * else moves to the worker pool by itself.
+ * else moves to the worker pool by itself. What may pass is {@link VerifierService}'s to say; the
+ * answer is written here.
  */
 public final class VerifierApi implements Api {
-  private final Access access;
-  private final RouteTable routes;
+  private final VerifierService verifier;
   private final Map<PermissionSet, String> permissionsJson = new ConcurrentHashMap<>();
 
-  public VerifierApi(Access access, RouteTable routes) {
-    this.access = access;
-    this.routes = routes;
+  public VerifierApi(VerifierService verifier) {
+    this.verifier = verifier;
   }
 
   @Override
@@ -46,16 +42,13 @@ public final class VerifierApi implements Api {
 
   private Object check(Request request) {
     Caller caller = request.caller();
-    JsonBody body = request.body();
+    Params body = request.body();
     Optional<String> permission = body.text("permission", 64);
-    if (permission.isPresent() && !access.catalogue().isKnown(permission.get())) {
+    if (permission.isPresent() && !verifier.isKnown(permission.get())) {
       throw ValidationException.of("permission", INVALID, permission.get());
     }
-    Account target = access.target(caller, body.id("client_id").orElse(null));
-    PermissionSet held = access.permissionsIn(caller, target);
-    if (permission.isPresent() && !held.has(permission.get())) {
-      throw ServiceException.forbidden();
-    }
+    VerifierService.Checked checked = verifier.check(caller, permission, body.id("client_id").orElse(null));
+    PermissionSet held = checked.permissions();
     // Assembled from ready-made parts rather than serialised: this is the answer to nearly every call.
     Credential token = caller.token();
     Object userId = token != null ? token.userId() : Long.valueOf(caller.user().id());
@@ -63,7 +56,7 @@ public final class VerifierApi implements Api {
     String expireAt = token == null ? null : IsoTime.format(token.expireAt());
     StringBuilder view = new StringBuilder(160 + permissions.length())
         .append("{\"user_id\":").append(userId)
-        .append(",\"client_id\":").append(target.id())
+        .append(",\"client_id\":").append(checked.client().id())
         .append(",\"token_id\":").append(token == null ? null : token.id())
         .append(",\"shared\":").append(token != null && token.shared())
         .append(",\"permissions\":").append(permissions)
@@ -78,16 +71,8 @@ public final class VerifierApi implements Api {
 
   private Object forward(Request request) {
     Caller caller = request.caller();
-    String method = original(request, "X-Original-Method", "X-Forwarded-Method");
-    String uri = original(request, "X-Original-URI", "X-Forwarded-Uri");
-    if (method == null || uri == null) {
-      throw ServiceException.forbidden();
-    }
-    Optional<String> permission = routes.permissionFor(method, uri).orElseThrow(ServiceException::forbidden);
-    Account home = caller.homeClient();
-    if (permission.isPresent() && !access.permissionsIn(caller, home).has(permission.get())) {
-      throw ServiceException.forbidden();
-    }
+    Account home = verifier.forward(caller, original(request, "X-Original-Method", "X-Forwarded-Method"),
+        original(request, "X-Original-URI", "X-Forwarded-Uri"));
     Credential token = caller.token();
     Reply reply = Reply.of(200, "OK").header("X-Auth-Client-Id", Long.toString(home.id()));
     if (token != null) {

@@ -19,7 +19,7 @@ import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Clients, partners and tenants. Authorization lives in {@code ClientApi} (through {@code Access});
+ * Clients, partners and tenants. Authorization lives in {@link TenantService} (through {@code Access});
  * this service keeps the data rules: unique {@code vuln_prefix}, a partner's technical tenant.
  */
 public final class ClientService implements Accounts {

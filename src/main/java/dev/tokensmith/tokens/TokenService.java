@@ -7,6 +7,7 @@ import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
 
 import dev.tokensmith.access.Access;
 import dev.tokensmith.access.Caller;
+import dev.tokensmith.access.Credential;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.permissions.Cap;
@@ -54,8 +55,8 @@ public final class TokenService {
   }
 
   /** The tokens of a client the caller may see, ordered by id (T2, T4). */
-  public List<ApiToken> list(Caller caller, Long clientId, Long userId, Boolean enabled, String realname, Boolean shared,
-      int limit, int offset) {
+  public List<Described> list(Caller caller, Long clientId, Long userId, Boolean enabled, String realname,
+      Boolean shared, int limit, int offset) {
     Account target = access.target(caller, clientId);
     requireSection(caller, target);
     boolean admin = access.administers(caller, target);
@@ -64,13 +65,13 @@ public final class TokenService {
     }
     Long visibleTo = admin ? null : caller.user().id();
     Instant now = clock.instant();
-    return store.list(new TokenQuery(target.id(), visibleTo, userId, enabled, realname, shared, limit, offset))
-        .stream().map(t -> t.asSeenAt(now)).toList();
+    return describe(store.list(new TokenQuery(target.id(), visibleTo, userId, enabled, realname, shared, limit,
+        offset)).stream().map(t -> t.asSeenAt(now)).toList());
   }
 
   /** One token the caller may see; 404 otherwise. */
-  public ApiToken get(Caller caller, long id) {
-    return visible(caller, id).token().asSeenAt(clock.instant());
+  public Described get(Caller caller, long id) {
+    return describe(visible(caller, id).token().asSeenAt(clock.instant()));
   }
 
   /**
@@ -78,7 +79,7 @@ public final class TokenService {
    * again under their row lock and the client under its own, so a concurrent narrowing or disabling of
    * the creator, or a concurrent create against the client's token limit, takes its turn.
    */
-  public Issued create(Caller caller, Create cmd) {
+  public Created create(Caller caller, Create cmd) {
     Account target = access.target(caller, cmd.clientId());
     requireSection(caller, target);
     access.require(caller, target, "api_tokens:create");
@@ -91,7 +92,7 @@ public final class TokenService {
     if (!cmd.shared() && caller.sharedToken()) {
       throw ValidationException.of("shared", REQUIRED, false);
     }
-    return db.inTransaction(() -> {
+    Issued issued = db.inTransaction(() -> {
       Caller current = lockCaller(caller);
       Client client = clients.lock(target.id()).orElseThrow(ServiceException::notFound);
       PermissionSet cap = access.permissionsIn(current, client);
@@ -103,11 +104,12 @@ public final class TokenService {
       }
       return writer.insert(current, client, cmd);
     });
+    return new Created(describe(issued.token()), issued.secret());
   }
 
   /** Applies a {@code PUT}: name, permissions, allowed addresses, expiry, enable/disable (T3, T6, T7). */
-  public ApiToken update(Caller caller, long id, Update cmd) {
-    return db.inTransaction(() -> {
+  public Described update(Caller caller, long id, Update cmd) {
+    return describe(db.inTransaction(() -> {
       Visible v = lockVisible(caller, id);
       Caller current = currentToken(caller);
       requireManage(current, v, "api_tokens:update");
@@ -150,16 +152,16 @@ public final class TokenService {
         }
       }
       return writer.update(caller.origin(), stored, before, next.build());
-    });
+    }));
   }
 
   /** Deletes a token now; its value fails at once (T12). Returns it as it was. */
-  public ApiToken delete(Caller caller, long id) {
-    return db.inTransaction(() -> {
+  public Described delete(Caller caller, long id) {
+    return describe(db.inTransaction(() -> {
       Visible v = lockVisible(caller, id);
       requireManage(currentToken(caller), v, "api_tokens:delete");
       return writer.delete(caller.origin(), v.token().asSeenAt(clock.instant()));
-    });
+    }));
   }
 
   /** The secret again: the owner of a personal token, any admin for a shared one (T2, T4); 410 under show_once. */
@@ -184,8 +186,28 @@ public final class TokenService {
   public record Described(ApiToken token, String ownerName, PermissionSet actual) {
   }
 
-  /** Describes tokens for display, looking each owner up once. */
-  public List<Described> describe(List<ApiToken> tokens) {
+  /** A created token, described, with its secret (shown this once). */
+  public record Created(Described described, String secret) {
+    @Override
+    public String toString() {
+      return "Created[token=" + described.token().id() + "]";
+    }
+  }
+
+  /**
+   * What the token a request was made with is for (the API, or registering nodes); empty once it has
+   * been deleted.
+   */
+  public Optional<Usage> usage(Credential token) {
+    return store.find(token.id()).map(ApiToken::usage);
+  }
+
+  private Described describe(ApiToken token) {
+    return describe(List.of(token)).get(0);
+  }
+
+  // Looks each owner and client up once.
+  private List<Described> describe(List<ApiToken> tokens) {
     Map<Long, Optional<User>> owners = new HashMap<>();
     Map<Long, Optional<Client>> clientsById = new HashMap<>();
     List<Described> described = new ArrayList<>(tokens.size());

@@ -4,12 +4,12 @@ import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
 import static dev.tokensmith.errors.ValidationException.Code.TOO_LONG;
 
+import dev.tokensmith.access.Grants;
 import dev.tokensmith.errors.ValidationException;
-import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.web.Api;
-import dev.tokensmith.web.JsonBody;
 import dev.tokensmith.web.Page;
+import dev.tokensmith.web.Params;
 import dev.tokensmith.web.Request;
 import dev.tokensmith.web.Routes;
 import java.util.Locale;
@@ -23,11 +23,11 @@ public final class UserApi implements Api {
   private static final int MAX_EMAIL = 320;
 
   private final UserService users;
-  private final Catalogue catalogue;
+  private final Grants grants;
 
-  public UserApi(UserService users, Catalogue catalogue) {
+  public UserApi(UserService users, Grants grants) {
     this.users = users;
-    this.catalogue = catalogue;
+    this.grants = grants;
   }
 
   @Override
@@ -39,7 +39,7 @@ public final class UserApi implements Api {
   }
 
   private Object list(Request request) {
-    JsonBody filter = request.body().object("filter");
+    Params filter = request.body().object("filter");
     Page page = Page.of(request);
     Long clientId = filter.id("clientid").orElse(null);
     Long id = filter.id("id").orElse(null);
@@ -50,7 +50,7 @@ public final class UserApi implements Api {
   }
 
   private Object create(Request request) {
-    JsonBody body = request.body();
+    Params body = request.body();
     String email = body.requiredText("email", MAX_EMAIL);
     if (!EMAIL.matcher(email).matches()) {
       throw ValidationException.of("email", INVALID, email);
@@ -65,7 +65,7 @@ public final class UserApi implements Api {
       // The value is a password: never echoed back.
       throw ValidationException.of("password", INVALID, null);
     }
-    Grant grant = body.permissions("permissions", catalogue::parse).orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
+    Grant grant = permissions(body).orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
     Long clientId = body.id("clientid").or(() -> body.id("client_id")).orElse(null);
     boolean enabled = body.bool("enabled").orElse(true);
     return UserView.of(users.create(request.caller(),
@@ -73,16 +73,16 @@ public final class UserApi implements Api {
   }
 
   private Object update(Request request) {
-    JsonBody body = request.body();
+    Params body = request.body();
     long id = body.object("filter").id("id").orElseThrow(() -> ValidationException.of("id", REQUIRED, null));
-    JsonBody fields = body.object("fields");
+    Params fields = body.object("fields");
     Optional<String> realname = fields.text("realname", MAX_NAME);
     if (realname.isPresent() && realname.get().isBlank()) {
       throw ValidationException.of("realname", REQUIRED, realname.get());
     }
     Sso sso = fields.text("sso", 16).map(s -> Sso.fromId(s)
         .orElseThrow(() -> ValidationException.of("sso", INVALID, s))).orElse(null);
-    UserService.Update cmd = new UserService.Update(realname.orElse(null), fields.permissions("permissions", catalogue::parse).orElse(null),
+    UserService.Update cmd = new UserService.Update(realname.orElse(null), permissions(fields).orElse(null),
         fields.bool("enabled").orElse(null), sso, fields.bool("api_access").orElse(null));
     return UserView.of(users.update(request.caller(), id, cmd));
   }
@@ -91,5 +91,10 @@ public final class UserApi implements Api {
     long id = request.body().object("filter").id("id")
         .orElseThrow(() -> ValidationException.of("id", REQUIRED, null));
     return UserView.of(users.delete(request.caller(), id));
+  }
+
+  private Optional<Grant> permissions(Params params) {
+    return params.texts("permissions", Grants.MAX_ENTRIES, Grants.MAX_ENTRY_LENGTH)
+        .map(written -> grants.read("permissions", written));
   }
 }

@@ -1,29 +1,27 @@
 package dev.tokensmith.users;
 
-import dev.tokensmith.web.IsoTime;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Instant;
+import java.util.List;
 
 /** A user on the wire (section 4.1/4.2). The password hash never leaves the server. */
-public final class UserView {
-  private UserView() {
-  }
+record UserView(
+    long id,
+    String uuid,
+    long clientId,
+    String email,
+    String realname,
+    String role,
+    List<String> permissions,
+    List<String> actualPermissions,
+    boolean enabled,
+    String sso,
+    boolean apiAccess,
+    Instant createAt,
+    Instant lastLoginAt) {
 
-  public static Map<String, Object> of(User user) {
-    Map<String, Object> view = new LinkedHashMap<>();
-    view.put("id", user.id());
-    view.put("uuid", user.uuid());
-    view.put("client_id", user.clientId());
-    view.put("email", user.email());
-    view.put("realname", user.realname());
-    view.put("role", user.role().id());
-    view.put("permissions", user.permissionsAsWritten());
-    view.put("actual_permissions", user.permissions().ids());
-    view.put("enabled", user.enabled());
-    view.put("sso", user.sso().id());
-    view.put("api_access", user.apiAccess());
-    view.put("create_at", IsoTime.format(user.createAt()));
-    view.put("last_login_at", IsoTime.format(user.lastLoginAt()));
-    return view;
+  static UserView of(User user) {
+    return new UserView(user.id(), user.uuid(), user.clientId(), user.email(), user.realname(), user.role().id(),
+        user.permissionsAsWritten(), user.permissions().ids(), user.enabled(), user.sso().id(), user.apiAccess(),
+        user.createAt(), user.lastLoginAt());
   }
 }

@@ -1,8 +1,6 @@
 package dev.tokensmith.web;
 
 import static dev.tokensmith.errors.ValidationException.Code.INVALID;
-import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
-import static dev.tokensmith.errors.ValidationException.Code.TOO_LONG;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,18 +13,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * A request's JSON object with typed, validating getters: a wrong type is 400 {@code invalid},
- * a missing required field 400 {@code required}, an over-long text 400 {@code too_long}, each
- * naming the field (a nested object's fields by their own name). Unknown fields are ignored.
+ * A request's JSON object read as {@link Params}: a value of the wrong JSON type is 400
+ * {@code invalid}; a nested object's fields are named by their own name.
  */
-public final class JsonBody {
+public final class JsonBody implements Params {
   private final ObjectNode node;
 
   private JsonBody(ObjectNode node) {
@@ -78,7 +73,7 @@ public final class JsonBody {
     return new JsonBody(JsonNodeFactory.instance.objectNode());
   }
 
-  /** True when the field is present, even as null. */
+  @Override
   public boolean has(String field) {
     return node.has(field);
   }
@@ -88,7 +83,7 @@ public final class JsonBody {
     return value == null || value.isNull() ? Optional.empty() : Optional.of(value);
   }
 
-  /** A nested object; an empty one when absent. */
+  @Override
   public JsonBody object(String field) {
     Optional<JsonNode> value = value(field);
     if (value.isEmpty()) {
@@ -100,7 +95,7 @@ public final class JsonBody {
     return new JsonBody(object);
   }
 
-  /** A text of at most {@code max} characters; empty when absent or null. */
+  @Override
   public Optional<String> text(String field, int max) {
     Optional<JsonNode> value = value(field);
     if (value.isEmpty()) {
@@ -109,37 +104,10 @@ public final class JsonBody {
     if (!value.get().isTextual()) {
       throw ValidationException.of(field, INVALID, value.get().toString());
     }
-    String text = value.get().asText();
-    if (text.length() > max) {
-      throw ValidationException.of(field, TOO_LONG, text);
-    }
-    // PostgreSQL cannot store U+0000 in a text column; no name or e-mail needs one.
-    if (text.indexOf('\0') >= 0 || !wellFormed(text)) {
-      throw ValidationException.of(field, INVALID, text);
-    }
-    return Optional.of(text);
+    return Optional.of(TextRules.checked(field, value.get().asText(), max));
   }
 
-  /**
-   * False when {@code text} holds half of a surrogate pair alone (a JSON escape can write one): that is
-   * no character, and UTF-8 storage would turn it into {@code ?}.
-   */
-  private static boolean wellFormed(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * A text that is a secret (a password): like {@link #text}, but its errors never echo the value
-   * back (null instead); empty when absent or null.
-   */
+  @Override
   public Optional<String> secretText(String field, int max) {
     Optional<JsonNode> value = value(field);
     if (value.isEmpty()) {
@@ -148,23 +116,10 @@ public final class JsonBody {
     if (!value.get().isTextual()) {
       throw ValidationException.of(field, INVALID, null);
     }
-    String text = value.get().asText();
-    if (text.length() > max) {
-      throw ValidationException.of(field, TOO_LONG, null);
-    }
-    return Optional.of(text);
+    return Optional.of(TextRules.checkedSecret(field, value.get().asText(), max));
   }
 
-  /** A text that must be present and not blank. */
-  public String requiredText(String field, int max) {
-    String text = text(field, max).orElseThrow(() -> ValidationException.of(field, REQUIRED, null));
-    if (text.isBlank()) {
-      throw ValidationException.of(field, REQUIRED, text);
-    }
-    return text;
-  }
-
-  /** A boolean; empty when absent or null. */
+  @Override
   public Optional<Boolean> bool(String field) {
     Optional<JsonNode> value = value(field);
     if (value.isPresent() && !value.get().isBoolean()) {
@@ -173,7 +128,7 @@ public final class JsonBody {
     return value.map(JsonNode::asBoolean);
   }
 
-  /** A whole number within [min, max]; empty when absent or null. */
+  @Override
   public Optional<Long> number(String field, long min, long max) {
     Optional<JsonNode> value = value(field);
     if (value.isEmpty()) {
@@ -186,18 +141,7 @@ public final class JsonBody {
     return Optional.of(n.asLong());
   }
 
-  /** An object id: a whole number from 1 to 2^53; empty when absent or null. */
-  public Optional<Long> id(String field) {
-    return number(field, 1, 1L << 53);
-  }
-
-  /** A time in ISO-8601 with an offset; empty when absent or null. */
-  public Optional<Instant> time(String field) {
-    return text(field, 40).map(text -> IsoTime.parse(text)
-        .orElseThrow(() -> ValidationException.of(field, INVALID, text)));
-  }
-
-  /** A list of texts (each at most {@code maxLength}), at most {@code maxItems}; empty when absent or null. */
+  @Override
   public Optional<List<String>> texts(String field, int maxItems, int maxLength) {
     Optional<JsonNode> value = value(field);
     if (value.isEmpty()) {
@@ -208,7 +152,7 @@ public final class JsonBody {
     }
     List<String> items = new ArrayList<>();
     for (JsonNode item : value.get()) {
-      if (!item.isTextual() || item.asText().length() > maxLength || !wellFormed(item.asText())) {
+      if (!item.isTextual() || item.asText().length() > maxLength || !TextRules.wellFormed(item.asText())) {
         throw ValidationException.of(field, INVALID, item.isTextual() ? null : item.toString());
       }
       items.add(item.asText());
@@ -216,7 +160,7 @@ public final class JsonBody {
     return Optional.of(items);
   }
 
-  /** One id or a list of ids, as the filters of section 4.4 take them; empty list when absent. */
+  @Override
   public List<Long> ids(String field, int maxItems) {
     Optional<JsonNode> value = value(field);
     if (value.isEmpty()) {
@@ -231,14 +175,5 @@ public final class JsonBody {
       ids.add(item.asLong());
     }
     return ids;
-  }
-
-  /**
-   * A permissions field as written (a role id or permission ids) read by {@code reader}; empty when
-   * absent, 400 when the reader makes nothing of it.
-   */
-  public <T> Optional<T> permissions(String field, Function<List<String>, Optional<T>> reader) {
-    return texts(field, 200, 64).map(written -> reader.apply(written)
-        .orElseThrow(() -> ValidationException.of(field, INVALID, written)));
   }
 }

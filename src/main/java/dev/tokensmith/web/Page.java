@@ -6,10 +6,9 @@ public record Page(int limit, int offset) {
 
   /** From the query string, else from the JSON body's top level. */
   public static Page of(Request request) {
-    JsonBody body = request.body();
-    long limit = request.queryNumber("limit", 1, MAX_LIMIT).or(() -> body.number("limit", 1, MAX_LIMIT)).orElse(50L);
-    long offset = request.queryNumber("offset", 0, 1_000_000_000).or(() -> body.number("offset", 0, 1_000_000_000))
-        .orElse(0L);
+    Params params = request.query().or(request.body());
+    long limit = params.number("limit", 1, MAX_LIMIT).orElse(50L);
+    long offset = params.number("offset", 0, 1_000_000_000).orElse(0L);
     return new Page((int) limit, (int) offset);
   }
 }

@@ -1,11 +1,9 @@
 package dev.tokensmith.web;
 
 import static dev.tokensmith.errors.ValidationException.Code.INVALID;
-import static dev.tokensmith.errors.ValidationException.Code.TOO_LONG;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensmith.access.Caller;
-import dev.tokensmith.web.Credentials;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.storage.BlockingNotAllowed;
@@ -19,7 +17,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * What an {@code *Api} handler sees of a request, on a worker thread: the authenticated caller
- * (established on first use), the JSON body, path and query parameters.
+ * (established on first use), the JSON body and the query string (both read as {@link Params}), path
+ * parameters and headers.
  */
 public final class Request {
   /** The Console session cookie's name. */
@@ -37,6 +36,7 @@ public final class Request {
   private boolean onEventLoop;
   private Caller caller;
   private JsonBody body;
+  private Params query;
 
   /**
    * @param rawBody the body as received (null when there is none)
@@ -108,6 +108,14 @@ public final class Request {
     return Optional.ofNullable(http.getCookie(SESSION_COOKIE)).map(Cookie::getValue);
   }
 
+  /** The query string's parameters. */
+  public Params query() {
+    if (query == null) {
+      query = new QueryParams(http);
+    }
+    return query;
+  }
+
   /** The JSON object body; 400 when it is not one. */
   public JsonBody body() {
     if (body == null) {
@@ -139,63 +147,11 @@ public final class Request {
     return http.headers().getAll(name);
   }
 
-  /** A query parameter, or null; 400 {@code query invalid} when the query string has a broken %-escape. */
-  public String query(String name) {
-    try {
-      return http.getParam(name);
-    } catch (IllegalArgumentException e) {
-      throw ValidationException.of("query", INVALID, null);
-    }
-  }
-
   /** The caller's address (the peer, or the forwarded client address behind a trusted proxy). */
   public String ip() {
     if (ip == null) {
       ip = clientAddress.of(http);
     }
     return ip;
-  }
-
-  /** A query parameter that must be an id; empty when absent, 400 when not a positive number. */
-  public Optional<Long> queryId(String name) {
-    return Optional.ofNullable(query(name)).map(raw -> parseNumber(name, raw, 1, 1L << 53));
-  }
-
-  /** A query parameter that must be true or false; empty when absent. */
-  public Optional<Boolean> queryBool(String name) {
-    return Optional.ofNullable(query(name)).map(raw -> switch (raw) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw ValidationException.of(name, INVALID, raw);
-    });
-  }
-
-  /** A query text of at most {@code max} characters; empty when absent. */
-  public Optional<String> queryText(String name, int max) {
-    String raw = query(name);
-    if (raw != null && raw.length() > max) {
-      throw ValidationException.of(name, TOO_LONG, raw);
-    }
-    if (raw != null && raw.indexOf('\0') >= 0) {
-      throw ValidationException.of(name, INVALID, raw);
-    }
-    return Optional.ofNullable(raw);
-  }
-
-  /** A query number within [min, max]; empty when absent. */
-  public Optional<Long> queryNumber(String name, long min, long max) {
-    return Optional.ofNullable(query(name)).map(raw -> parseNumber(name, raw, min, max));
-  }
-
-  private static long parseNumber(String name, String raw, long min, long max) {
-    try {
-      long value = Long.parseLong(raw);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // falls through
-    }
-    throw ValidationException.of(name, INVALID, raw);
   }
 }

@@ -89,21 +89,24 @@ public final class WebServer {
     @Override
     public Future<?> start() {
       Router router = Router.router(vertx);
-      Routes routes = new Routes(vertx, router, authenticator, json, clientAddress, securityHeaders);
+      Responder responder = new Responder(vertx, json);
+      Requests requests = new Requests(authenticator, json, clientAddress);
+      HotLane hotLane = new HotLane(vertx, requests, responder, securityHeaders);
+      Routes routes = new Routes(router, hotLane, requests, responder);
       router.route().handler(securityHeaders::apply);
       router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       apis.forEach(api -> api.routes(routes));
       WebServer.this.routes = routes.registered();
-      router.errorHandler(404, ctx -> routes.write(ctx.response(), Reply.of(404, "Not found")));
-      router.errorHandler(405, ctx -> routes.write(ctx.response(), Reply.of(405, "Method not allowed")));
-      router.errorHandler(413, ctx -> routes.write(ctx.response(), Reply.bodyTooLarge()));
-      router.errorHandler(400, ctx -> routes.write(ctx.response(), Reply.of(400, "Bad request")));
-      router.errorHandler(500, ctx -> routes.write(ctx.response(), ErrorMapper.toReply(failure(ctx))));
+      router.errorHandler(404, ctx -> responder.write(ctx.response(), Reply.of(404, "Not found")));
+      router.errorHandler(405, ctx -> responder.write(ctx.response(), Reply.of(405, "Method not allowed")));
+      router.errorHandler(413, ctx -> responder.write(ctx.response(), Reply.bodyTooLarge()));
+      router.errorHandler(400, ctx -> responder.write(ctx.response(), Reply.of(400, "Bad request")));
+      router.errorHandler(500, ctx -> responder.write(ctx.response(), ErrorMapper.toReply(failure(ctx))));
       // The body handler's code for a body that broke off (the client went away, or took too long
       // and was cut off): usually nobody is left to answer, and it is no server error to log.
       router.errorHandler(200, ctx -> {
         if (!ctx.response().closed()) {
-          routes.write(ctx.response(), Reply.of(400, "Bad request"));
+          responder.write(ctx.response(), Reply.of(400, "Bad request"));
         }
       });
       // No WebSocket is ever served: without its compression extensions Netty's pipeline loses a
@@ -111,13 +114,13 @@ public final class WebServer {
       HttpServerOptions options = new HttpServerOptions().setHost(host).setCompressionSupported(false)
           .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
           .setMaxHeaderSize(16 * 1024);
-      // The hot endpoints are answered before the router; everything else goes through it.
+      // The hot lane answers its endpoints before the router; everything else goes through it.
       return vertx.createHttpServer(options)
           .requestHandler(request -> {
             if (request.version() == HttpVersion.HTTP_2 && !request.isEnded()) {
-              timeStream(request, routes);
+              timeStream(request, responder);
             }
-            if (!routes.serveHot(request)) {
+            if (!hotLane.serve(request)) {
               router.handle(request);
             }
           })
@@ -133,11 +136,11 @@ public final class WebServer {
   // The streams of an HTTP/2 connection are timed one by one: each body must arrive within the
   // timeout of its head, or the stream is answered 408 (and reset, so the client stops sending).
   // The timer goes as soon as the body is in, so that a busy connection holds only its pending streams'.
-  private void timeStream(HttpServerRequest request, Routes routes) {
+  private void timeStream(HttpServerRequest request, Responder responder) {
     long timer = vertx.setTimer(requestTimeoutMillis, id -> {
       HttpServerResponse response = request.response();
       if (!request.isEnded() && !response.ended() && !response.closed()) {
-        routes.write(response, Reply.of(408, "Request timeout"));
+        responder.write(response, Reply.of(408, "Request timeout"));
         response.reset();
       }
     });

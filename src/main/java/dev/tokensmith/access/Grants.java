@@ -1,0 +1,31 @@
+package dev.tokensmith.access;
+
+import static dev.tokensmith.errors.ValidationException.Code.INVALID;
+
+import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.permissions.Catalogue;
+import dev.tokensmith.permissions.Grant;
+import java.util.List;
+
+/**
+ * Reads permissions as a request writes them — one role ({@code ["admin"]}) or permission ids — into
+ * a {@link Grant}: the one place where the texts a request sends meet the permission catalogue. The
+ * web layer hands the texts over raw; the {@code *Api} classes ask here.
+ */
+public final class Grants {
+  /** The most entries a written grant may have. */
+  public static final int MAX_ENTRIES = 200;
+  /** The longest a written role or permission id may be. */
+  public static final int MAX_ENTRY_LENGTH = 64;
+
+  private final Catalogue catalogue;
+
+  public Grants(Catalogue catalogue) {
+    this.catalogue = catalogue;
+  }
+
+  /** The grant written in {@code field}; 400 {@code invalid}, echoing the list, when it is none. */
+  public Grant read(String field, List<String> written) {
+    return catalogue.parse(written).orElseThrow(() -> ValidationException.of(field, INVALID, written));
+  }
+}

@@ -1,0 +1,74 @@
+package dev.tokensmith.tokens;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A token on the wire (section 4.3). A backward-compatible token's permissions follow its owner's
+ * role and are not shown (4.5); the secret is there only in the answer to a create.
+ */
+record TokenView(
+    long id,
+    long clientId,
+    Long userId,
+    String userRealname,
+    long createdBy,
+    String realname,
+    boolean shared,
+    String usage,
+    String sourceRole,
+    List<String> permissions,
+    List<String> actualPermissions,
+    boolean enabled,
+    String disabledReason,
+    Instant disabledAt,
+    Instant expireAt,
+    Instant createAt,
+    Instant tokenGeneratedAt,
+    Instant lastUsedAt,
+    String lastUsedIp,
+    boolean legacy,
+    List<String> allowedIps,
+    String secretHint,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
+
+  static TokenView of(TokenService.Described d) {
+    return of(d, null);
+  }
+
+  static TokenView of(TokenService.Created created) {
+    return of(created.described(), created.secret());
+  }
+
+  private static TokenView of(TokenService.Described d, String secret) {
+    ApiToken t = d.token();
+    return new TokenView(t.id(), t.clientId(), t.userId(), d.ownerName(), t.createdBy(), t.realname(), t.shared(),
+        t.usage().id(), t.sourceRole(), t.legacy() ? List.of() : t.permissionsAsWritten(), d.actual().ids(),
+        t.enabled(), t.disabledReason() == null ? null : t.disabledReason().id(), t.disabledAt(), t.expireAt(),
+        t.createAt(), t.tokenGeneratedAt(), t.lastUsedAt(), t.lastUsedIp(), t.legacy(), t.allowedIps(),
+        t.secretHint(), secret);
+  }
+
+  // The secret stays out of logs and error messages.
+  @Override
+  public String toString() {
+    return "TokenView[id=" + id + "]";
+  }
+
+  /** A new secret, from a renewal. */
+  record Renewed(String secret, Instant tokenGeneratedAt) {
+    @Override
+    public String toString() {
+      return "Renewed[]";
+    }
+  }
+
+  /** The secret again. */
+  record Secret(String secret) {
+    @Override
+    public String toString() {
+      return "Secret[]";
+    }
+  }
+}
