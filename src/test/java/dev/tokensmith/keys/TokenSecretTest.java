@@ -53,6 +53,36 @@ class TokenSecretTest {
         .isTrue();
   }
 
+  // Computed by the first implementation (its own CRC table) and kept verbatim: secrets issued by
+  // any earlier release must keep their checksum, so existing tokens keep verifying.
+  private static final String[] ISSUED_BEFORE = {
+      "tks1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1LfRAs",
+      "tks100000000000000000000000000000000000000000000000000000021v3Ue",
+      "AB12ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ2sP2P3",
+      "00000000000000000000000000000000000000000000000000000000003KXZrt",
+      "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz3Saj7j",
+      "tks10123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr1sbrPj",
+      "tks17U3c51TguAPELuJ3y17Mr9Msx4IeKfYpzuxWRF09UJ0wHzt3Sjvfpt4Sc7LJ",
+      "tks1qnnVziqDQGGGMvNqfdoUyGckXi0tj7vQRDcoYtbBke5Yg9ShW95QkV3gBXxg",
+      "AB12JtMSrFTaquDAWY9tyz0O1NkwTHk3mQlmAJjSweJZg4pHgMRLGcjeo81cYmG3",
+      "x9YzLC5wVQIf88GqE6dCw7n3sxyuQUTS5muhccSezaBhoAoP2lqmUzjXWu1fxvpO",
+  };
+
+  @Test
+  void isWellFormedWhenIssuedByEarlierReleaseThenStillTrueAndChecksumUnchanged() {
+    for (String issued : ISSUED_BEFORE) {
+      assertThat(TokenSecret.isWellFormed(issued)).as(issued).isTrue();
+      assertThat(TokenSecret.isWellFormedAscii(issued.getBytes(StandardCharsets.US_ASCII))).as(issued).isTrue();
+      // Every other value of the last checksum character is refused: the checksum is pinned, not just valid.
+      for (char c : BASE62.toCharArray()) {
+        String other = issued.substring(0, 63) + c;
+        assertThat(TokenSecret.isWellFormed(other)).as(other).isEqualTo(c == issued.charAt(63));
+      }
+    }
+    assertThat(checksumOf(ISSUED_BEFORE[0])).isEqualTo(1236311798L);
+    assertThat(checksumOf(ISSUED_BEFORE[4])).isEqualTo(3170889171L);
+  }
+
   @Test
   void generateWhenManyThenAllDistinct() {
     Set<String> seen = new HashSet<>();
@@ -160,6 +190,15 @@ class TokenSecretTest {
   Arbitrary<String> secrets() {
     Arbitrary<String> prefixes = Arbitraries.strings().withChars(BASE62.toCharArray()).ofLength(4);
     return prefixes.map(prefix -> TokenSecret.generate(prefix, random));
+  }
+
+  // The CRC32 that a secret's last six characters encode, read back from them.
+  private static long checksumOf(String secret) {
+    long value = 0;
+    for (int i = 58; i < 64; i++) {
+      value = value * 62 + BASE62.indexOf(secret.charAt(i));
+    }
+    return value;
   }
 
   private static String base62Fixed6(long value) {
