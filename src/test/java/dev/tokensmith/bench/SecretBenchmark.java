@@ -1,8 +1,8 @@
 package dev.tokensmith.bench;
 
-import dev.tokensmith.keys.TokenSecret;
+import dev.tokensmith.keys.TokenSecrets;
+import dev.tokensmith.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,28 +26,28 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class SecretBenchmark {
-  private final SecureRandom random = new SecureRandom();
+  private final TokenSecrets secrets = TestSecrets.withPrefix("tks1");
   private String secret;
   private byte[] ascii;
 
   @Setup
   public void setUp() {
-    secret = TokenSecret.generate("tks1", random);
+    secret = secrets.generate();
     ascii = secret.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   @Benchmark
   public boolean checksumOfChars() {
-    return TokenSecret.isWellFormed(secret);
+    return secrets.isWellFormed(secret);
   }
 
   @Benchmark
   public boolean checksumOfBytes() {
-    return TokenSecret.isWellFormedAscii(ascii);
+    return secrets.isWellFormed(ascii);
   }
 
   @Benchmark
   public String generate() {
-    return TokenSecret.generate("tks1", random);
+    return secrets.generate();
   }
 }
