@@ -114,7 +114,8 @@ public final class TokenWriter {
     ApiToken renewed = token.draft().secret(secrets.hint(secret), seal(client, token.id(), secret), now).build();
     store.update(token, renewed);
     changes.publish(ChangeFeed.Kind.TOKEN, token.id());
-    store.replaceSecret(token.id(), secrets.digest(secret), graceSeconds > 0 ? now.plusSeconds(graceSeconds).toEpochMilli() : null);
+    Long graceEnd = graceSeconds > 0 ? now.plusSeconds(graceSeconds).toEpochMilli() : null;
+    store.replaceSecret(token.id(), secrets.digest(secret), graceEnd);
     activity.record(origin, token.clientId(), "api_token", token.id(), token.realname(), "renew", ActivityLog.changes()
         .put("secret_hint", token.secretHint(), renewed.secretHint())
         .put("token_generated_at", text(token.tokenGeneratedAt()), text(now))
