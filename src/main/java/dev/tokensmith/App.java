@@ -26,6 +26,7 @@ import dev.tokensmith.config.Settings;
 import dev.tokensmith.console.ConsoleApi;
 import dev.tokensmith.jobs.Scheduler;
 import dev.tokensmith.keys.Keyring;
+import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.ops.OpsApi;
 import dev.tokensmith.catalogue.CatalogueApi;
 import dev.tokensmith.catalogue.CatalogueStart;
@@ -115,7 +116,7 @@ public final class App implements AutoCloseable {
     this.catalogue = catalogue(settings);
     SecureRandom random = new SecureRandom();
     ObjectMapper json = Json.mapper();
-    Keyring keyring = keyring(settings, random);
+    TokenSecrets secrets = new TokenSecrets(keyring(settings, random), random, settings.secretPrefix());
     this.db = new Database(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 16,
         settings.dbTimeoutMillis());
     db.migrate();
@@ -131,20 +132,19 @@ public final class App implements AutoCloseable {
     this.directory = new UserDirectory(userStore);
     PasswordHasher hasher = new PasswordHasher(settings.passwordIterations(), random);
     Duration sessionLifetime = Duration.ofHours(settings.sessionHours());
-    SessionService sessions = new SessionService(db, userStore, new JdbcSessionStore(db), hasher, keyring, activity,
-        clock, random, sessionLifetime);
+    SessionService sessions = new SessionService(db, userStore, new JdbcSessionStore(db), hasher, secrets, activity,
+        clock, sessionLifetime);
 
     JdbcTokenStore tokenStore = new JdbcTokenStore(db, catalogue);
-    this.verifier = new TokenVerifier(tokenStore, directory, clients, keyring, clock, cacheLifetime,
+    this.verifier = new TokenVerifier(tokenStore, directory, clients, secrets, clock, cacheLifetime,
         settings.cacheSize());
     changes.subscribe(clients::onChange);
     changes.subscribe(verifier::onChange);
-    TokenWriter writer = new TokenWriter(tokenStore, verifier, directory, clients, access, keyring, activity, clock,
-        random, settings.secretPrefix(), changes);
+    TokenWriter writer = new TokenWriter(tokenStore, directory, clients, access, secrets, activity, clock, changes);
     TokenLifecycle lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
     TokenService tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock,
         settings.maxTokensPerClient());
-    this.seeder = new TokenSeeder(db, tokenStore, verifier, clock, random, settings.secretPrefix());
+    this.seeder = new TokenSeeder(db, tokenStore, secrets, clock);
     this.users = new UserService(db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock, changes);
     this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
 

@@ -1,6 +1,6 @@
 package dev.tokensmith.audit;
 
-import dev.tokensmith.keys.TokenSecret;
+import dev.tokensmith.keys.TokenSecrets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +47,7 @@ public final class ActivityLog {
   private static <T> T scrub(T value) {
     @SuppressWarnings("unchecked")
     T masked = (T) "[secret removed]";
-    return value instanceof String text && TokenSecret.containsSecret(text) ? masked : value;
+    return value instanceof String text && TokenSecrets.containsSecret(text) ? masked : value;
   }
 
   /** Records of one client matching the filter, ordered by id. */

@@ -1,6 +1,6 @@
 package dev.tokensmith.errors;
 
-import dev.tokensmith.keys.TokenSecret;
+import dev.tokensmith.keys.TokenSecrets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +47,7 @@ public final class ValidationException extends ServiceException {
   // A secret pasted into the wrong field is never echoed: errors carry no secret, whoever sent it.
   private static Object shorten(Object value) {
     if (value instanceof String s) {
-      if (TokenSecret.containsSecret(s)) {
+      if (TokenSecrets.containsSecret(s)) {
         return "[secret removed]";
       }
       return s.length() > 300 ? s.substring(0, 300) + "…" : s;

@@ -24,8 +24,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The versioned AES-256 master keys that encrypt stored secrets, and the HMAC pepper that turns a
- * secret into its lookup digest (spec 2.3). The highest key version is current; older versions
- * stay to open values sealed before a rotation.
+ * secret into its lookup digest. The highest key version is current; older versions stay to open
+ * values sealed before a rotation. Features use it through {@link TokenSecrets}, the only caller of
+ * its digest, seal and open.
  */
 public final class Keyring {
 
@@ -81,13 +82,13 @@ public final class Keyring {
   }
 
   /** HMAC-SHA-256 of the UTF-8 secret under the pepper: the 32-byte lookup digest. */
-  public byte[] digest(String secret) {
+  byte[] digest(String secret) {
     Objects.requireNonNull(secret, "secret");
     return digest(secret.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@link #digest(String)} of a secret already encoded (ASCII secrets: the same bytes as UTF-8). */
-  public byte[] digest(byte[] secret) {
+  byte[] digest(byte[] secret) {
     return mac.get().doFinal(secret);
   }
 
@@ -96,7 +97,7 @@ public final class Keyring {
    * {@code v<version>:<base64(iv || ciphertext || tag)>}. {@code associatedData} (may be null) is
    * authenticated, not stored: the same bytes must be given to {@link #open}.
    */
-  public String seal(String secret, byte[] associatedData) {
+  String seal(String secret, byte[] associatedData) {
     Objects.requireNonNull(secret, "secret");
     byte[] iv = new byte[IV_BYTES];
     random.nextBytes(iv);
@@ -120,7 +121,7 @@ public final class Keyring {
    * @throws IllegalStateException if the value is malformed, names an unknown key version, or fails
    *     authentication (wrong key, wrong associated data, or tampered)
    */
-  public String open(String sealed, byte[] associatedData) {
+  String open(String sealed, byte[] associatedData) {
     Objects.requireNonNull(sealed, "sealed");
     int colon = sealed.indexOf(':');
     if (!sealed.startsWith("v") || colon < 2 || colon > 11) {
@@ -157,7 +158,7 @@ public final class Keyring {
   }
 
   /** Whether the arrays are equal, in time independent of where they differ; false if either is null. */
-  public static boolean constantTimeEquals(byte[] a, byte[] b) {
+  static boolean constantTimeEquals(byte[] a, byte[] b) {
     if (a == null || b == null) {
       return false;
     }

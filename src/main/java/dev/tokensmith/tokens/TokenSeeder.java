@@ -1,6 +1,6 @@
 package dev.tokensmith.tokens;
 
-import dev.tokensmith.keys.TokenSecret;
+import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.storage.Database;
 import java.io.BufferedWriter;
@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,19 +23,14 @@ public final class TokenSeeder {
 
   private final Database db;
   private final TokenStore store;
-  private final TokenVerifier verifier;
+  private final TokenSecrets secrets;
   private final Clock clock;
-  private final SecureRandom random;
-  private final String prefix;
 
-  public TokenSeeder(Database db, TokenStore store, TokenVerifier verifier, Clock clock, SecureRandom random,
-      String prefix) {
+  public TokenSeeder(Database db, TokenStore store, TokenSecrets secrets, Clock clock) {
     this.db = db;
     this.store = store;
-    this.verifier = verifier;
+    this.secrets = secrets;
     this.clock = clock;
-    this.random = random;
-    this.prefix = prefix;
   }
 
   /**
@@ -53,10 +47,10 @@ public final class TokenSeeder {
         List<String> digests = new ArrayList<>(size);
         Instant now = clock.instant();
         for (int i = 0; i < size; i++) {
-          String secret = TokenSecret.generate(prefix, random);
+          String secret = secrets.generate();
           tokens.add(new ApiToken(0, clientId, ownerId, ownerId, "seeded " + (start + i), false, Usage.API, preset,
-              true, null, null, null, now, now, null, null, false, List.of(), TokenSecret.hint(secret), null));
-          digests.add(verifier.digest(secret));
+              true, null, null, null, now, now, null, null, false, List.of(), secrets.hint(secret), null));
+          digests.add(secrets.digest(secret));
           if ((start + i) % step == 0 && written < poolSize) {
             out.write(secret);
             out.newLine();

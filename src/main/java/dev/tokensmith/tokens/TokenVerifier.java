@@ -1,12 +1,11 @@
 package dev.tokensmith.tokens;
 
-import dev.tokensmith.keys.TokenSecret;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
-import dev.tokensmith.keys.Keyring;
+import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.net.IpRange;
 import dev.tokensmith.storage.ChangeFeed.Change;
 import dev.tokensmith.tokens.TokenStore.SecretMatch;
@@ -44,7 +43,7 @@ public final class TokenVerifier {
   private final TokenStore store;
   private final UserDirectory users;
   private final ClientService clients;
-  private final Keyring keyring;
+  private final TokenSecrets secrets;
   private final Clock clock;
   private final Cache<Digest, Snapshot> known;
   private final Cache<Digest, Boolean> unknown;
@@ -59,12 +58,12 @@ public final class TokenVerifier {
   private final LongAdder unknownHits = new LongAdder();
   private final LongAdder loads = new LongAdder();
 
-  public TokenVerifier(TokenStore store, UserDirectory users, ClientService clients, Keyring keyring, Clock clock,
+  public TokenVerifier(TokenStore store, UserDirectory users, ClientService clients, TokenSecrets secrets, Clock clock,
       Duration cacheLifetime, long cacheSize) {
     this.store = store;
     this.users = users;
     this.clients = clients;
-    this.keyring = keyring;
+    this.secrets = secrets;
     this.clock = clock;
     // Entries age on the injected clock, so tests move time instead of waiting.
     Ticker ticker = () -> clock.millis() * 1_000_000L;
@@ -75,11 +74,6 @@ public final class TokenVerifier {
         .expireAfterWrite(UNKNOWN_LIFETIME).maximumSize(Math.max(1000, cacheSize / 10)).build();
     this.owners = Caffeine.newBuilder().ticker(ticker)
         .expireAfterWrite(cacheLifetime).maximumSize(Math.max(1000, cacheSize / 10)).build();
-  }
-
-  /** The lookup digest of a secret, as stored (hex). */
-  public String digest(String secret) {
-    return HEX.formatHex(keyring.digest(secret));
   }
 
   /**
@@ -128,11 +122,11 @@ public final class TokenVerifier {
 
   // One encoding of the secret serves both the checksum and the HMAC; null when malformed.
   private Digest digestOfWellFormed(String secret) {
-    if (secret == null || secret.length() != TokenSecret.LENGTH) {
+    if (secret == null || secret.length() != TokenSecrets.LENGTH) {
       return null;
     }
     byte[] ascii = secret.getBytes(StandardCharsets.ISO_8859_1);
-    return TokenSecret.isWellFormedAscii(ascii) ? new Digest(keyring.digest(ascii)) : null;
+    return secrets.isWellFormed(ascii) ? new Digest(secrets.digest(ascii)) : null;
   }
 
   private Snapshot load(Digest digest) {

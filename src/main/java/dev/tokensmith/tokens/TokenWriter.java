@@ -1,6 +1,5 @@
 package dev.tokensmith.tokens;
 
-import dev.tokensmith.keys.TokenSecret;
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 
 import dev.tokensmith.audit.ActivityLog;
@@ -10,7 +9,7 @@ import dev.tokensmith.access.Caller;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ValidationException;
-import dev.tokensmith.keys.Keyring;
+import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.permissions.Cap;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.PermissionSet;
@@ -20,8 +19,6 @@ import dev.tokensmith.tokens.TokenCommands.Issued;
 import dev.tokensmith.users.Sso;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserDirectory;
-import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,29 +32,23 @@ import java.util.Optional;
  */
 public final class TokenWriter {
   private final TokenStore store;
-  private final TokenVerifier verifier;
   private final UserDirectory users;
   private final ClientService clients;
   private final Access access;
-  private final Keyring keyring;
+  private final TokenSecrets secrets;
   private final ActivityLog activity;
   private final Clock clock;
-  private final SecureRandom random;
-  private final String secretPrefix;
   private final ChangeFeed changes;
 
-  public TokenWriter(TokenStore store, TokenVerifier verifier, UserDirectory users, ClientService clients, Access access,
-      Keyring keyring, ActivityLog activity, Clock clock, SecureRandom random, String secretPrefix, ChangeFeed changes) {
+  public TokenWriter(TokenStore store, UserDirectory users, ClientService clients, Access access,
+      TokenSecrets secrets, ActivityLog activity, Clock clock, ChangeFeed changes) {
     this.store = store;
-    this.verifier = verifier;
     this.users = users;
     this.clients = clients;
     this.access = access;
-    this.keyring = keyring;
+    this.secrets = secrets;
     this.activity = activity;
     this.clock = clock;
-    this.random = random;
-    this.secretPrefix = secretPrefix;
     this.changes = changes;
   }
 
@@ -65,16 +56,16 @@ public final class TokenWriter {
   // once the row exists) and the lookup digest.
   Issued insert(Caller caller, Client target, Create cmd) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    String secret = TokenSecret.generate(secretPrefix, random);
+    String secret = secrets.generate();
     ApiToken draft = new ApiToken(0, target.id(), cmd.shared() ? null : caller.user().id(), caller.actingUserId(),
         cmd.realname(), cmd.shared(), cmd.usage(), cmd.grant(), cmd.enabled(),
         cmd.enabled() ? null : DisabledReason.MANUAL, cmd.enabled() ? null : now, cmd.expireAt(), now, now, null, null,
-        false, cmd.allowedIps(), TokenSecret.hint(secret), null);
+        false, cmd.allowedIps(), secrets.hint(secret), null);
     long id = store.insert(draft);
     ApiToken token = draft.withId(id);
     ApiToken sealed = token.draft().secret(token.secretHint(), seal(target, id, secret), now).build();
     store.update(token, sealed);
-    store.addSecret(id, verifier.digest(secret));
+    store.addSecret(id, secrets.digest(secret));
     activity.record(caller.origin(), target.id(), "api_token", id, token.realname(), "create", ActivityLog.changes()
         .put("realname", null, token.realname()).put("shared", null, token.shared())
         .put("usage", null, token.usage().id()).put("permissions", null, token.permissionsAsWritten())
@@ -119,11 +110,12 @@ public final class TokenWriter {
 
   Issued renew(Origin origin, ApiToken token, Client client, int graceSeconds) {
     Instant now = clock.instant();
-    String secret = TokenSecret.generate(secretPrefix, random);
-    ApiToken renewed = token.draft().secret(TokenSecret.hint(secret), seal(client, token.id(), secret), now).build();
+    String secret = secrets.generate();
+    ApiToken renewed = token.draft().secret(secrets.hint(secret), seal(client, token.id(), secret), now).build();
     store.update(token, renewed);
     changes.publish(ChangeFeed.Kind.TOKEN, token.id());
-    store.replaceSecret(token.id(), verifier.digest(secret), graceSeconds > 0 ? now.plusSeconds(graceSeconds).toEpochMilli() : null);
+    Long graceEnd = graceSeconds > 0 ? now.plusSeconds(graceSeconds).toEpochMilli() : null;
+    store.replaceSecret(token.id(), secrets.digest(secret), graceEnd);
     activity.record(origin, token.clientId(), "api_token", token.id(), token.realname(), "renew", ActivityLog.changes()
         .put("secret_hint", token.secretHint(), renewed.secretHint())
         .put("token_generated_at", text(token.tokenGeneratedAt()), text(now))
@@ -133,7 +125,7 @@ public final class TokenWriter {
 
   /** The stored secret in plain text, or empty when the client keeps none (show_once). */
   Optional<String> open(ApiToken token) {
-    return Optional.ofNullable(token.secretSealed()).map(sealed -> keyring.open(sealed, associatedData(token.id())));
+    return Optional.ofNullable(token.secretSealed()).map(sealed -> secrets.open(sealed, token.id()));
   }
 
   /** The most a token may hold now: its owner's permissions in its client (shared: the admin bundle). */
@@ -165,12 +157,7 @@ public final class TokenWriter {
   }
 
   private String seal(Client client, long tokenId, String secret) {
-    return client.showOnce() ? null : keyring.seal(secret, associatedData(tokenId));
-  }
-
-  // Binds a ciphertext to its row: a sealed value copied onto another token does not open.
-  private static byte[] associatedData(long tokenId) {
-    return ByteBuffer.allocate(Long.BYTES).putLong(tokenId).array();
+    return client.showOnce() ? null : secrets.seal(secret, tokenId);
   }
 
   static String text(Instant instant) {

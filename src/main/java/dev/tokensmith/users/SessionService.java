@@ -3,14 +3,11 @@ package dev.tokensmith.users;
 import dev.tokensmith.audit.ActivityLog;
 import dev.tokensmith.audit.Actor;
 import dev.tokensmith.audit.Origin;
-import dev.tokensmith.keys.Keyring;
+import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.storage.Database;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -19,7 +16,6 @@ import java.util.regex.Pattern;
  * browser once; the database holds only their keyed digests.
  */
 public final class SessionService {
-  private static final HexFormat HEX = HexFormat.of();
   static final String INVALID_EMAIL = "(invalid)";
   // A local part (at most 64) of RFC 5322 "atext" in dot-separated runs; a domain (at most 255) of
   // letter/digit/hyphen labels in any script.
@@ -32,22 +28,20 @@ public final class SessionService {
   private final UserStore users;
   private final SessionStore sessions;
   private final PasswordHasher hasher;
-  private final Keyring keyring;
+  private final TokenSecrets secrets;
   private final ActivityLog activity;
   private final Clock clock;
-  private final SecureRandom random;
   private final Duration lifetime;
 
-  public SessionService(Database db, UserStore users, SessionStore sessions, PasswordHasher hasher, Keyring keyring,
-      ActivityLog activity, Clock clock, SecureRandom random, Duration lifetime) {
+  public SessionService(Database db, UserStore users, SessionStore sessions, PasswordHasher hasher,
+      TokenSecrets secrets, ActivityLog activity, Clock clock, Duration lifetime) {
     this.db = db;
     this.users = users;
     this.sessions = sessions;
     this.hasher = hasher;
-    this.keyring = keyring;
+    this.secrets = secrets;
     this.activity = activity;
     this.clock = clock;
-    this.random = random;
     this.lifetime = lifetime;
   }
 
@@ -93,10 +87,10 @@ public final class SessionService {
       if (rehashed != null) {
         users.replacePasswordHash(user.id(), stored, rehashed);
       }
-      String cookie = randomValue();
-      String csrf = randomValue();
+      String cookie = secrets.generateSessionValue();
+      String csrf = secrets.generateSessionValue();
       Instant now = clock.instant();
-      sessions.insert(new Session(digest(cookie), user.id(), digest(csrf), now, now.plus(lifetime)));
+      sessions.insert(new Session(secrets.digest(cookie), user.id(), secrets.digest(csrf), now, now.plus(lifetime)));
       users.recordLogin(user.id(), now.toEpochMilli());
       activity.record(origin, user.clientId(), "session", user.id(), user.email(), "login",
           ActivityLog.changes().map());
@@ -114,13 +108,12 @@ public final class SessionService {
     if (cookie == null || cookie.length() > 100) {
       return Optional.empty();
     }
-    return sessions.find(digest(cookie)).filter(s -> clock.instant().isBefore(s.expireAt()));
+    return sessions.find(secrets.digest(cookie)).filter(s -> clock.instant().isBefore(s.expireAt()));
   }
 
   /** True when the CSRF header matches the session's token (constant-time). */
   public boolean csrfMatches(Session session, String header) {
-    return header != null && header.length() <= 100
-        && Keyring.constantTimeEquals(HEX.parseHex(session.csrfDigest()), keyring.digest(header));
+    return header != null && header.length() <= 100 && secrets.matchesDigest(header, session.csrfDigest());
   }
 
   /** Ends a session. */
@@ -139,15 +132,5 @@ public final class SessionService {
   /** Forgets expired sessions; for the scheduler. */
   public int purgeExpired() {
     return sessions.deleteExpired(clock.millis());
-  }
-
-  private String digest(String value) {
-    return HEX.formatHex(keyring.digest(value));
-  }
-
-  private String randomValue() {
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Response;
+import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.testing.TestServer;
-import dev.tokensmith.keys.TokenSecret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,7 +75,7 @@ class LoginRequestIT {
 
   @Test
   void loginWhenEmailFieldHoldsASecretThenRecordedAsInvalidAndStoredNowhere() throws Exception {
-    String token = TokenSecret.generate("tks1", new SecureRandom());
+    String token = TestSecrets.unknown("tks1");
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
     String hex = HexFormat.of().formatHex(random);

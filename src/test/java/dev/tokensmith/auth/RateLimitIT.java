@@ -3,13 +3,12 @@ package dev.tokensmith.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.testing.Auth;
-import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
+import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
+import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.testing.TestServer;
-import dev.tokensmith.keys.TokenSecret;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -77,7 +76,7 @@ class RateLimitIT {
   @Test
   void tokenWhenLimitOfBadCredentialsReachedThenNextAnswers429WithRetryAfter() {
     String ip = nextAddress();
-    String unknown = TokenSecret.generate("tks1", new SecureRandom());
+    String unknown = TestSecrets.unknown("tks1");
     List<Auth> bad = List.of(Auth.token("not-a-token"), Auth.token(deleted.secret()), Auth.bearer(unknown));
     for (Auth auth : bad) {
       Response refused = get(ip, "/v1/user", auth);

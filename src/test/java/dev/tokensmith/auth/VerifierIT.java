@@ -1,6 +1,5 @@
 package dev.tokensmith.auth;
 
-import dev.tokensmith.keys.TokenSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.testing.Auth;
@@ -8,6 +7,7 @@ import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
+import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.tokens.TokenVerifier.CacheStats;
 import dev.tokensmith.web.IsoTime;
@@ -149,7 +149,7 @@ class VerifierIT {
 
   @Test
   void checkWhenUnknownWellFormedTokenRepeatedThenDatabaseAskedOnce() {
-    String unknown = dev.tokensmith.keys.TokenSecret.generate("tks1", new java.security.SecureRandom());
+    String unknown = TestSecrets.unknown("tks1");
     assertThat(check(Auth.token(unknown), Map.of()).status()).isEqualTo(401);
     CacheStats before = stats();
     for (int i = 0; i < 5; i++) {

@@ -8,12 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
+import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.testing.TestServer;
-import dev.tokensmith.keys.TokenSecret;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -168,9 +167,9 @@ class BadInputRequestsIT {
   }
 
   static List<Auth> junkCredentials() {
-    String unknown = TokenSecret.generate("tks1", new SecureRandom());
+    String unknown = TestSecrets.unknown("tks1");
     String badChecksum = unknown.substring(0, 63) + (unknown.charAt(63) == 'a' ? 'b' : 'a');
-    String foreignPrefix = TokenSecret.generate("abcd", new SecureRandom());
+    String foreignPrefix = TestSecrets.unknown("abcd");
     return List.of(Auth.token("abc"), Auth.token(""), Auth.token("x".repeat(10_000)), Auth.token("a".repeat(64)),
         Auth.token(badChecksum), Auth.token(unknown), Auth.token(foreignPrefix), Auth.token(unknown + "x"),
         Auth.token(adminToken.secret().toLowerCase()), Auth.token(adminToken.secret().substring(1)),

@@ -1,0 +1,240 @@
+package dev.tokensmith.keys;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.zip.CRC32;
+
+/**
+ * Everything done with a secret, in one place: making one, checking its format, the hint shown in
+ * its place, the keyed lookup digest stored instead of it, and sealing it for storage. Tokens,
+ * console sessions and the seeder all go through here; only this class reaches the {@link Keyring}.
+ *
+ * <p>A token secret is 64 characters of {@code [A-Za-z0-9]}: a 4-character instance prefix, 54
+ * random base62 characters (about 320 bits) and 6 base62 characters of the CRC32 of the first 58.
+ * The checksum lets a typo or a random string be refused before any lookup.
+ */
+public final class TokenSecrets {
+
+  /** Matches any secret; published for secret scanners. */
+  public static final String PATTERN = "[A-Za-z0-9]{64}";
+
+  /** Total length of a secret. */
+  public static final int LENGTH = 64;
+
+  private static final int PREFIX_LENGTH = 4;
+  private static final int BODY_LENGTH = 58;
+  private static final int SESSION_VALUE_BYTES = 32;
+  private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final HexFormat HEX = HexFormat.of();
+  // Base62 value of each ASCII character, -1 for anything outside [0-9A-Za-z]. Written once, here.
+  private static final byte[] DIGITS = new byte[128];
+
+  static {
+    Arrays.fill(DIGITS, (byte) -1);
+    for (int d = 0; d < ALPHABET.length(); d++) {
+      DIGITS[ALPHABET.charAt(d)] = (byte) d;
+    }
+  }
+
+  private final Keyring keyring;
+  private final SecureRandom random;
+  private final String prefix;
+  // A CRC32 holds state and the check must not allocate (it runs before every lookup): one per thread.
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * Secrets of one instance: new ones start with {@code prefix}; digests and seals use {@code keyring}.
+   *
+   * @throws IllegalArgumentException if the prefix is not exactly 4 characters of [A-Za-z0-9]
+   */
+  public TokenSecrets(Keyring keyring, SecureRandom random, String prefix) {
+    this.keyring = Objects.requireNonNull(keyring, "keyring");
+    this.random = Objects.requireNonNull(random, "random");
+    if (prefix == null || prefix.length() != PREFIX_LENGTH || !prefix.chars().allMatch(c -> digit(c) >= 0)) {
+      throw new IllegalArgumentException("token prefix must be 4 characters of [A-Za-z0-9]");
+    }
+    this.prefix = prefix;
+  }
+
+  /** A new token secret: the prefix, 54 random base62 characters and the checksum. */
+  public String generate() {
+    byte[] out = new byte[LENGTH];
+    for (int i = 0; i < PREFIX_LENGTH; i++) {
+      out[i] = (byte) prefix.charAt(i);
+    }
+    byte[] randomBytes = new byte[(BODY_LENGTH - PREFIX_LENGTH) * 2];
+    int filled = PREFIX_LENGTH;
+    while (filled < BODY_LENGTH) {
+      random.nextBytes(randomBytes);
+      for (int i = 0; i < randomBytes.length && filled < BODY_LENGTH; i++) {
+        // Six bits give 0..63; dropping 62 and 63 keeps every base62 digit equally likely.
+        int v = randomBytes[i] & 0x3F;
+        if (v < ALPHABET.length()) {
+          out[filled++] = (byte) ALPHABET.charAt(v);
+        }
+      }
+    }
+    long checksum = checksum(out, scratch.get().crc);
+    for (int i = LENGTH - 1; i >= BODY_LENGTH; i--) {
+      out[i] = (byte) ALPHABET.charAt((int) (checksum % 62));
+      checksum /= 62;
+    }
+    return new String(out, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Whether {@code value} is exactly 64 characters of [A-Za-z0-9] with a valid checksum; false for
+   * null. Allocation-free, so it is cheap enough to run before every lookup.
+   */
+  public boolean isWellFormed(CharSequence value) {
+    return isWellFormed(value, scratch.get());
+  }
+
+  /**
+   * {@link #isWellFormed(CharSequence)} of a secret already in bytes (one byte per character): the
+   * verifier's form, whose same bytes then go to {@link #digest(byte[])}. Allocation-free.
+   */
+  public boolean isWellFormed(byte[] ascii) {
+    return ascii != null && ascii.length == LENGTH && hasValidChecksum(ascii, scratch.get().crc);
+  }
+
+  /**
+   * True when some 64-character run of [A-Za-z0-9] inside {@code text} is a well-formed secret, of
+   * any instance: what is kept from logs and echoed errors must not hold one.
+   */
+  public static boolean containsSecret(String text) {
+    Scratch local = null;
+    int run = 0;
+    for (int i = 0; i < text.length(); i++) {
+      run = digit(text.charAt(i)) >= 0 ? run + 1 : 0;
+      if (run >= LENGTH) {
+        // Rare, and off the hot path: a scratch of its own keeps this static and stateless.
+        local = local == null ? new Scratch() : local;
+        if (isWellFormed(text.subSequence(i - LENGTH + 1, i + 1), local)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The regex matching this instance's secrets, for secret scanners. */
+  public String pattern() {
+    return prefix + "[A-Za-z0-9]{60}";
+  }
+
+  /**
+   * The displayable hint of a secret: first 4 + "..." + last 4 characters (field {@code secret_hint}).
+   *
+   * @throws IllegalArgumentException if the secret is shorter than 8 characters
+   */
+  public String hint(String secret) {
+    Objects.requireNonNull(secret, "secret");
+    if (secret.length() < 8) {
+      throw new IllegalArgumentException("secret too short for a hint");
+    }
+    return secret.substring(0, 4) + "..." + secret.substring(secret.length() - 4);
+  }
+
+  /** The lookup digest stored in place of a secret or session value: hex HMAC-SHA-256 of its UTF-8 under the pepper. */
+  public String digest(String secret) {
+    return HEX.formatHex(keyring.digest(secret));
+  }
+
+  /** The lookup digest of a secret already in bytes, as raw bytes (32): the verifier's form. */
+  public byte[] digest(byte[] ascii) {
+    return keyring.digest(ascii);
+  }
+
+  /** Whether {@code value}'s digest is {@code storedDigest} (hex), compared in constant time; false for null. */
+  public boolean matchesDigest(String value, String storedDigest) {
+    return value != null && storedDigest != null
+        && Keyring.constantTimeEquals(HEX.parseHex(storedDigest), keyring.digest(value));
+  }
+
+  /**
+   * The secret of token {@code tokenId} encrypted for storage (AES-256-GCM under the current master
+   * key). The ciphertext is bound to the token: copied onto another row, it does not open.
+   */
+  public String seal(String secret, long tokenId) {
+    return keyring.seal(secret, associatedData(tokenId));
+  }
+
+  /**
+   * The secret in a value made by {@link #seal} for the same token, with whichever key version it names.
+   *
+   * @throws IllegalStateException if the value is malformed, names an unknown key version, belongs to
+   *     another token or was tampered with
+   */
+  public String open(String sealed, long tokenId) {
+    return keyring.open(sealed, associatedData(tokenId));
+  }
+
+  /** A new console session value (cookie or CSRF token): 256 random bits, base64url without padding. */
+  public String generateSessionValue() {
+    byte[] bytes = new byte[SESSION_VALUE_BYTES];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  @Override
+  public String toString() {
+    return "TokenSecrets[prefix=" + prefix + ", " + keyring + "]";
+  }
+
+  private static byte[] associatedData(long tokenId) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(tokenId).array();
+  }
+
+  private static boolean isWellFormed(CharSequence value, Scratch scratch) {
+    if (value == null || value.length() != LENGTH) {
+      return false;
+    }
+    byte[] ascii = scratch.bytes;
+    for (int i = 0; i < LENGTH; i++) {
+      char c = value.charAt(i);
+      if (c >= DIGITS.length) {
+        return false;
+      }
+      ascii[i] = (byte) c;
+    }
+    return hasValidChecksum(ascii, scratch.crc);
+  }
+
+  // The one check: 64 base62 characters whose last six encode the checksum of the first 58.
+  private static boolean hasValidChecksum(byte[] ascii, CRC32 crc) {
+    for (int i = 0; i < LENGTH; i++) {
+      if (digit(ascii[i]) < 0) {
+        return false;
+      }
+    }
+    long written = 0;
+    for (int i = BODY_LENGTH; i < LENGTH; i++) {
+      written = written * 62 + DIGITS[ascii[i]];
+    }
+    return written == checksum(ascii, crc);
+  }
+
+  // The one checksum: CRC32 (java.util.zip, intrinsic) of the first 58 bytes.
+  private static long checksum(byte[] ascii, CRC32 crc) {
+    crc.reset();
+    crc.update(ascii, 0, BODY_LENGTH);
+    return crc.getValue();
+  }
+
+  /** The base62 value of an ASCII code, or -1 if it is not in [0-9A-Za-z] (negative bytes included). */
+  private static int digit(int c) {
+    return c >= 0 && c < DIGITS.length ? DIGITS[c] : -1;
+  }
+
+  // Per-thread working space of the check: a CRC32 and room for a secret's bytes.
+  private static final class Scratch {
+    final CRC32 crc = new CRC32();
+    final byte[] bytes = new byte[LENGTH];
+  }
+}
