@@ -9,6 +9,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.SecretLedger;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * any error body carrying one; this class drives the paths most likely to leak and proves the
  * check itself can fail.
  */
+@UsesDatabase
 class SecretLeakIT {
   @AutoClose
   static TestServer server;

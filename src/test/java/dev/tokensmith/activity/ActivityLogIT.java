@@ -10,6 +10,7 @@ import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.SecretLedger;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * The activity log (spec 4.8): every change and login leaves a record naming who, from where and
  * what changed; the log filters, exports as CSV, stays within its client and never holds a secret.
  */
+@UsesDatabase
 class ActivityLogIT {
   private static final String LOCAL = "127.0.0.1";
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokensmith.auth.MatrixRequests.Sent;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  * spec 4.1–4.4 and 4.8 × own / another user's / shared / another client's object, one request per
  * case, against the expectations written by hand in {@link ExpectedMatrix}.
  */
+@UsesDatabase
 class AuthorizationMatrixIT {
   @AutoClose
   static TestServer server;

@@ -8,6 +8,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * One request, one credential: two tokens are refused with 400 whichever headers carry them,
  * on the verifier's hot lane and on every other authenticated route; never "first wins".
  */
+@UsesDatabase
 class DuplicateCredentialsIT {
   @AutoClose
   static TestServer server;

@@ -7,6 +7,7 @@ import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * {@code GET /v2/auth/forward} against path confusion: whatever the spelling of the original URI,
  * the route it is judged by is the one the strictest server behind the gateway would reach.
  */
+@UsesDatabase
 class ForwardPathIT {
   @AutoClose
   static TestServer server;

@@ -6,6 +6,7 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.keys.TokenSecret;
+import dev.tokensmith.testing.UsesDatabase;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * browser in; and what a failed one leaves in the activity log (spec 4.8): the e-mail only when
  * it is one, never a secret pasted into the field.
  */
+@UsesDatabase
 class LoginRequestIT {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final String RIGHT = "{\"email\":\"" + TestServer.ADMIN_EMAIL + "\",\"password\":\""

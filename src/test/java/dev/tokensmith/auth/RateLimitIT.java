@@ -9,6 +9,7 @@ import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.keys.TokenSecret;
+import dev.tokensmith.testing.UsesDatabase;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * speaks from its own address (the loopback peer is a trusted proxy, so {@code X-Forwarded-For}
  * names the caller) and starts in a fresh minute.
  */
+@UsesDatabase
 class RateLimitIT {
   private static final int LIMIT = 3;
   private static final AtomicInteger ADDRESS = new AtomicInteger(10);

@@ -8,6 +8,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * Console sessions (spec 4.1): the cookie, the CSRF header, logout, and how disabling a user or a
  * client ends access at once (spec 1.1, 1.2) — sessions and tokens alike.
  */
+@UsesDatabase
 class SessionIT {
   @AutoClose
   static TestServer server;

@@ -9,6 +9,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import dev.tokensmith.tokens.TokenVerifier.CacheStats;
 import dev.tokensmith.web.IsoTime;
 import dev.tokensmith.web.WebServer;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The verifier endpoints (SPEC 4.9) and their cache: same credential rules, same answers. */
+@UsesDatabase
 class VerifierIT {
   @AutoClose
   static TestServer server;

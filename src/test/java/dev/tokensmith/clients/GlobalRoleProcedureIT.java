@@ -7,6 +7,7 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The documented procedure for a token with a global role, replayed to the letter over HTTP. */
+@UsesDatabase
 class GlobalRoleProcedureIT {
   @AutoClose
   static TestServer server;

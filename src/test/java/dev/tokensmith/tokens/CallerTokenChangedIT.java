@@ -8,6 +8,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * A request made with a token that waited for its turn behind a change of that very token acts as
  * the token is once its turn comes: a token disabled (200) meanwhile creates nothing more.
  */
+@UsesDatabase
 class CallerTokenChangedIT {
   @AutoClose
   static TestServer server;

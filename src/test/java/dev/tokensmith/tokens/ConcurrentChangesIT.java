@@ -9,6 +9,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * state always equals some serial order of them, the one the activity log tells (each record's old
  * value is the previous record's new value, and the last new value is the state).
  */
+@UsesDatabase
 class ConcurrentChangesIT {
   private static final int PAIRS = 24;
 

@@ -7,6 +7,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import dev.tokensmith.web.IsoTime;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * A token whose expiry has passed is disabled (T5) from that moment, whether or not the expiry job
  * has run yet: a change that does not ask to enable it (T6, T7) leaves it disabled.
  */
+@UsesDatabase
 class ExpiredTokenChangeIT {
   @AutoClose
   static TestServer server;

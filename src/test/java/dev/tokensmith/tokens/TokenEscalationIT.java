@@ -8,6 +8,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * secret of, creates, or widens only tokens within that token's own permissions. Every path that
  * hands out a secret is tried. A person (a Console session) is not limited this way.
  */
+@UsesDatabase
 class TokenEscalationIT {
   @AutoClose
   static TestServer server;

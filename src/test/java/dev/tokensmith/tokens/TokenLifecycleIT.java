@@ -7,6 +7,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import dev.tokensmith.web.IsoTime;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A token's life: expiry, disable/enable, cascades from its owner, purge, renew, delete (T5–T12). */
+@UsesDatabase
 class TokenLifecycleIT {
   @AutoClose
   static TestServer server;

@@ -8,6 +8,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * flush (which updates the tokens it batches in id order, in one transaction on PostgreSQL) never
  * wait for each other in a circle. Here a plain connection plays that flush, step by step.
  */
+@UsesDatabase
 class LockOrderIT {
   @AutoClose
   static TestServer server;

@@ -9,6 +9,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The user rules of spec 1.2, 1.3 and 4.2, as a Console or API caller meets them over HTTP. */
+@UsesDatabase
 class UserRulesIT {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
