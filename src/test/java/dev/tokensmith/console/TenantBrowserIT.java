@@ -15,7 +15,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /** The tenant selector of global users (SPEC 4.4): create a tenant, switch the client the Console works on. */
-class TenantBrowserTest {
+class TenantBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
   @AutoClose

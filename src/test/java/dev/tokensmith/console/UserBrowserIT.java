@@ -17,7 +17,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /** Settings → Users for an administrator of a tenant (SPEC 4.2, T8). */
-class UserBrowserTest {
+class UserBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
   @AutoClose

@@ -22,7 +22,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /** An analyst's own tokens in Settings → API tokens: create, read once, the matrix, renew, disable/enable, delete. */
-class TokenBrowserTest {
+class TokenBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
   @AutoClose

@@ -15,7 +15,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /** The API Console (/api-console): the OpenAPI document, "Try it out" with the Console session, no token pasted. */
-class ApiConsoleBrowserTest {
+class ApiConsoleBrowserIT {
   private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"([A-Za-z0-9]{64})\"");
 
   @RegisterExtension

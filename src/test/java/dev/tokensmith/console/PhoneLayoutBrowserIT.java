@@ -16,7 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
 /** Every page at phone width (390 px): nothing wider than the screen, tables as cards, drawers full width. */
-class PhoneLayoutBrowserTest {
+class PhoneLayoutBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
   @AutoClose

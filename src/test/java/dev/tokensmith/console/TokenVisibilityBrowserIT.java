@@ -16,7 +16,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /** Who sees which tokens (T2, T4): an admin all of the client's and the shared ones, an analyst only their own. */
-class TokenVisibilityBrowserTest {
+class TokenVisibilityBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
   @AutoClose

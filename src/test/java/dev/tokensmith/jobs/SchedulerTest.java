@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Several instances on one database never run the same round twice (SPEC 5). */
 @UsesDatabase
-class SchedulerIT {
+class SchedulerTest {
 
   private static Scheduler.Job job(String name, Runnable work) {
     return Scheduler.Job.of(name, () -> {

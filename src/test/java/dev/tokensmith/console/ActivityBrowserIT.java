@@ -15,7 +15,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /** Settings → Activity log: what the Console did is recorded, a record opens its diff, the CSV downloads. */
-class ActivityBrowserTest {
+class ActivityBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
   @AutoClose

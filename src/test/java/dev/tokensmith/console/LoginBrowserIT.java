@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /** Logging in and out of the Console with the session of SPEC 4.1. */
-class LoginBrowserTest {
+class LoginBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
   @AutoClose
