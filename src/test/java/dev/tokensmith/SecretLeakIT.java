@@ -10,10 +10,9 @@ import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.SecretLedger;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -24,16 +23,10 @@ import org.slf4j.LoggerFactory;
  * check itself can fail.
  */
 @UsesDatabase
+@WithServer
 class SecretLeakIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
-  }
 
   @Test
   void errorsWhenSecretPastedIntoAnyFieldThenNeverEchoed() {

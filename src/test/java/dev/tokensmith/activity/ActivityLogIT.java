@@ -11,6 +11,7 @@ import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.SecretLedger;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,8 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,18 +28,12 @@ import org.junit.jupiter.api.Test;
  * what changed; the log filters, exports as CSV, stays within its client and never holds a secret.
  */
 @UsesDatabase
+@WithServer
 class ActivityLogIT {
   private static final String LOCAL = "127.0.0.1";
 
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
-  }
 
   @Test
   void tokenChangesWhenMadeBySessionOrTokenThenEachRecordedWithActorSourceIpAndChanges() {

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokensmith.auth.MatrixRequests.Sent;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -24,15 +24,14 @@ import org.junit.jupiter.api.TestFactory;
  * case, against the expectations written by hand in {@link ExpectedMatrix}.
  */
 @UsesDatabase
+@WithServer
 class AuthorizationMatrixIT {
-  @AutoClose
   static TestServer server;
   static MatrixWorld world;
   static MatrixRequests requests;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void seed() {
     world = new MatrixWorld(server);
     requests = new MatrixRequests(world);
   }

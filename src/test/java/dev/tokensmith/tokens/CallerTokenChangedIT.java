@@ -9,10 +9,10 @@ import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,16 +21,14 @@ import org.junit.jupiter.api.Test;
  * the token is once its turn comes: a token disabled (200) meanwhile creates nothing more.
  */
 @UsesDatabase
+@WithServer
 class CallerTokenChangedIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static TestUser admin;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     admin = fixtures.user(fixtures.tenant("Caller token"), "admin");
   }
 

@@ -10,6 +10,7 @@ import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Test;
  * value is the previous record's new value, and the last new value is the state).
  */
 @UsesDatabase
+@WithServer
 class ConcurrentChangesIT {
   private static final int PAIRS = 24;
 
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static long tenant;
@@ -42,9 +42,7 @@ class ConcurrentChangesIT {
   static final ExecutorService POOL = Executors.newFixedThreadPool(2 * PAIRS);
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     tenant = fixtures.tenant("Races");
     admin = fixtures.user(tenant, "admin");
   }

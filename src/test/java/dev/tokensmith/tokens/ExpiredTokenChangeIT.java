@@ -8,11 +8,11 @@ import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import dev.tokensmith.web.IsoTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,16 +21,14 @@ import org.junit.jupiter.api.Test;
  * has run yet: a change that does not ask to enable it (T6, T7) leaves it disabled.
  */
 @UsesDatabase
+@WithServer
 class ExpiredTokenChangeIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static TestUser admin;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     admin = fixtures.user(fixtures.tenant("Expired changes"), "admin");
   }
 
