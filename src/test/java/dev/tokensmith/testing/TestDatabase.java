@@ -46,7 +46,8 @@ public final class TestDatabase implements AutoCloseable {
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", null);
   }
 
-  private static TestDatabase h2() {
+  /** A fresh in-memory H2 database whatever the run (for the service tier, which never needs PostgreSQL). */
+  public static TestDatabase h2() {
     return new TestDatabase("jdbc:h2:mem:ts" + UUID.randomUUID().toString().replace("-", "")
         + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", null);
   }
