@@ -64,6 +64,13 @@ public final class Records {
         user.passwordHash(), user.createAt(), user.lastLoginAt());
   }
 
+  /** The same user with another password hash. */
+  public static User withPasswordHash(User user, String passwordHash) {
+    return new User(user.id(), user.uuid(), user.clientId(), user.email(), user.realname(), user.role(),
+        user.customPermissions(), user.enabled(), user.sso(), user.apiAccess(), passwordHash, user.createAt(),
+        user.lastLoginAt());
+  }
+
   /** A personal token of {@code owner} in {@code client}, as a request would see it (not stored). */
   public static ApiToken token(long id, Account client, Principal owner, String... written) {
     return token(id, client.id(), owner.id(), owner.id(), false, written);

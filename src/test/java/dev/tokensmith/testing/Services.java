@@ -70,8 +70,7 @@ public final class Services implements AutoCloseable {
   public Services() {
     // Whole milliseconds, as the database keeps instants.
     clock.set(clock.instant().truncatedTo(ChronoUnit.MILLIS));
-    db = new Database(database.url(), database.user(), "", 4);
-    db.migrate();
+    db = database.migrated();
     byte[] key = new byte[Keyring.KEY_BYTES];
     byte[] pepper = new byte[32];
     random.nextBytes(key);

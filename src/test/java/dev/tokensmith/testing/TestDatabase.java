@@ -2,6 +2,7 @@ package dev.tokensmith.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tokensmith.storage.Database;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -63,6 +64,13 @@ public final class TestDatabase implements AutoCloseable {
       assumeTrue(false, "PostgreSQL unreachable at " + PG_URL + " (" + e.getMessage() + "); skipping the PostgreSQL run");
     }
     return new TestDatabase(PG_URL + "?currentSchema=" + schema, schema);
+  }
+
+  /** A connection pool on this database with the schema migrated (close it before this). */
+  public Database migrated() {
+    Database db = new Database(url, user(), "", 4);
+    db.migrate();
+    return db;
   }
 
   public String url() {
