@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * The service tier: the real services over an in-memory H2 database ({@link Services}), no server,
- * no HTTP; milliseconds a test. {@code mvn test -Pservice} runs this tier alone.
+ * no HTTP; milliseconds a test. {@code mvn test -Pfast -Dgroups=service} runs this tier alone.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
