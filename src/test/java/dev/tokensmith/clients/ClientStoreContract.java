@@ -90,7 +90,8 @@ abstract class ClientStoreContract {
 
     long id = store.insert(uuid, "Acme", prefix, true, partner.id(), T.toEpochMilli());
 
-    assertThat(store.find(id)).contains(new Client(id, uuid, "Acme", prefix, true, partner.id(), false, false, null, T));
+    assertThat(store.find(id))
+        .contains(new Client(id, uuid, "Acme", prefix, true, partner.id(), false, false, null, T));
   }
 
   @Test

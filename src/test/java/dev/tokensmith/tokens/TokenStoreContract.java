@@ -203,8 +203,10 @@ abstract class TokenStoreContract {
     assertThat(ids(store.list(query(listed, null, null, null, null, true)))).containsExactly(common.id());
     assertThat(ids(store.list(query(listed, null, null, null, null, false)))).containsExactly(deploy.id(), bot.id());
     assertThat(ids(store.list(query(listed, null, null, null, "DEPLOY", null)))).containsExactly(deploy.id());
-    assertThat(ids(store.list(query(listed, null, null, null, "%", null)))).as("% is a letter").containsExactly(bot.id());
-    assertThat(ids(store.list(query(listed, null, null, null, "_", null)))).as("_ is a letter").containsExactly(bot.id());
+    assertThat(ids(store.list(query(listed, null, null, null, "%", null)))).as("% is a letter")
+        .containsExactly(bot.id());
+    assertThat(ids(store.list(query(listed, null, null, null, "_", null)))).as("_ is a letter")
+        .containsExactly(bot.id());
     assertThat(ids(store.list(new TokenQuery(listed, null, null, null, null, null, 2, 1)))).containsExactly(bot.id(),
         common.id());
   }
