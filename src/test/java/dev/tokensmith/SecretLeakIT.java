@@ -9,10 +9,10 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.SecretLedger;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -22,16 +22,11 @@ import org.slf4j.LoggerFactory;
  * any error body carrying one; this class drives the paths most likely to leak and proves the
  * check itself can fail.
  */
+@UsesDatabase
+@WithServer
 class SecretLeakIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
-  }
 
   @Test
   void errorsWhenSecretPastedIntoAnyFieldThenNeverEchoed() {

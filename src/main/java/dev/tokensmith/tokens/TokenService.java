@@ -188,6 +188,11 @@ public final class TokenService {
 
   /** A created token, described, with its secret (shown this once). */
   public record Created(Described described, String secret) {
+    /** The token as created. */
+    public ApiToken token() {
+      return described.token();
+    }
+
     @Override
     public String toString() {
       return "Created[token=" + described.token().id() + "]";

@@ -10,6 +10,8 @@ import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.SecretLedger;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,26 +21,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The activity log (spec 4.8): every change and login leaves a record naming who, from where and
  * what changed; the log filters, exports as CSV, stays within its client and never holds a secret.
  */
+@UsesDatabase
+@WithServer
 class ActivityLogIT {
   private static final String LOCAL = "127.0.0.1";
 
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
-  }
 
   @Test
   void tokenChangesWhenMadeBySessionOrTokenThenEachRecordedWithActorSourceIpAndChanges() {

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokensmith.auth.MatrixRequests.Sent;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -22,15 +23,15 @@ import org.junit.jupiter.api.TestFactory;
  * spec 4.1–4.4 and 4.8 × own / another user's / shared / another client's object, one request per
  * case, against the expectations written by hand in {@link ExpectedMatrix}.
  */
+@UsesDatabase
+@WithServer
 class AuthorizationMatrixIT {
-  @AutoClose
   static TestServer server;
   static MatrixWorld world;
   static MatrixRequests requests;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void seed() {
     world = new MatrixWorld(server);
     requests = new MatrixRequests(world);
   }

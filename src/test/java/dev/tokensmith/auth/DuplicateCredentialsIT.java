@@ -8,10 +8,11 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * One request, one credential: two tokens are refused with 400 whichever headers carry them,
  * on the verifier's hot lane and on every other authenticated route; never "first wins".
  */
+@UsesDatabase
+@WithServer
 class DuplicateCredentialsIT {
-  @AutoClose
   static TestServer server;
   static TestUser admin;
   static Issued token;
@@ -32,9 +34,7 @@ class DuplicateCredentialsIT {
       List.of("POST", "/v1/user"), List.of("POST", "/v1/objects/user"), List.of("GET", "/v2/activity_log"));
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    Fixtures fixtures = new Fixtures(server);
+  static void seed(Fixtures fixtures) {
     admin = fixtures.user(fixtures.tenant("Duplicates"), "admin");
     token = fixtures.token(admin.session(), List.of("admin"));
     other = fixtures.token(admin.session(), List.of("analytic"));

@@ -7,13 +7,10 @@ import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,23 +18,15 @@ import org.junit.jupiter.api.Test;
  * {@code GET /v2/auth/forward} against path confusion: whatever the spelling of the original URI,
  * the route it is judged by is the one the strictest server behind the gateway would reach.
  */
+@UsesDatabase
+@WithServer(routes = PathConfusion.ROUTES)
 class ForwardPathIT {
-  @AutoClose
   static TestServer server;
   static Issued analyst;
   static Issued administrator;
 
   @BeforeAll
-  static void start() {
-    Path routes;
-    try {
-      routes = Files.createTempFile("routes", ".txt");
-      Files.writeString(routes, PathConfusion.ROUTES);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server = TestServer.start(Map.of("TOKENSMITH_FORWARD_ROUTES_FILE", routes.toString()));
-    Fixtures fixtures = new Fixtures(server);
+  static void seed(Fixtures fixtures) {
     long tenant = fixtures.tenant("Gateway");
     Fixtures.TestUser admin = fixtures.user(tenant, "admin");
     analyst = fixtures.token(admin.session(), List.of("analytic"));

@@ -7,6 +7,7 @@ import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * address whether or not the e-mail exists. The loopback peer is a trusted proxy, so
  * {@code X-Forwarded-For} names the caller; every test starts in a fresh minute.
  */
+@UsesDatabase
 class LoginLimitIT {
   private static final int PER_ADDRESS = 10;
   private static final int PER_ACCOUNT = 3;

@@ -6,6 +6,8 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,8 +22,6 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,18 +29,14 @@ import org.junit.jupiter.api.Test;
  * browser in; and what a failed one leaves in the activity log (spec 4.8): the e-mail only when
  * it is one, never a secret pasted into the field.
  */
+@UsesDatabase
+@WithServer
 class LoginRequestIT {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final String RIGHT = "{\"email\":\"" + TestServer.ADMIN_EMAIL + "\",\"password\":\""
       + TestServer.ADMIN_PASSWORD + "\"}";
 
-  @AutoClose
   static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
 
   @Test
   void loginWhenBodyIsNotDeclaredJsonThen415AndNothingChanges() throws Exception {

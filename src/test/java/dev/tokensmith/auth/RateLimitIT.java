@@ -9,12 +9,13 @@ import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,21 +25,20 @@ import org.junit.jupiter.api.Test;
  * speaks from its own address (the loopback peer is a trusted proxy, so {@code X-Forwarded-For}
  * names the caller) and starts in a fresh minute.
  */
+@UsesDatabase
+@WithServer(settings = {"TOKENSMITH_AUTH_FAILURES_PER_MINUTE=" + RateLimitIT.LIMIT,
+    "TOKENSMITH_TRUSTED_PROXIES=127.0.0.1/32"})
 class RateLimitIT {
-  private static final int LIMIT = 3;
+  static final int LIMIT = 3;
   private static final AtomicInteger ADDRESS = new AtomicInteger(10);
 
-  @AutoClose
   static TestServer server;
   static TestUser user;
   static Issued token;
   static Issued deleted;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("TOKENSMITH_AUTH_FAILURES_PER_MINUTE", Integer.toString(LIMIT),
-        "TOKENSMITH_TRUSTED_PROXIES", "127.0.0.1/32"));
-    Fixtures fixtures = new Fixtures(server);
+  static void seed(Fixtures fixtures) {
     user = fixtures.user(fixtures.tenant("Limited"), "admin");
     token = fixtures.token(user.session(), List.of("admin"));
     deleted = fixtures.token(user.session(), List.of("admin"));

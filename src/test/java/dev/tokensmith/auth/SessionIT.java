@@ -8,26 +8,21 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Console sessions (spec 4.1): the cookie, the CSRF header, logout, and how disabling a user or a
  * client ends access at once (spec 1.1, 1.2) — sessions and tokens alike.
  */
+@UsesDatabase
+@WithServer
 class SessionIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
-  }
 
   @Test
   void loginWhenPasswordRightThenHttpOnlyStrictCookieAndCsrfTokenInBody() {

@@ -9,13 +9,14 @@ import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import dev.tokensmith.tokens.TokenVerifier.CacheStats;
 import dev.tokensmith.web.IsoTime;
 import dev.tokensmith.web.WebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
@@ -23,19 +24,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The verifier endpoints (SPEC 4.9) and their cache: same credential rules, same answers. */
+@UsesDatabase
+@WithServer(routes = VerifierIT.ROUTES)
 class VerifierIT {
-  @AutoClose
+  /** The product behind the gateway. */
+  static final String ROUTES = """
+      GET  /api/attacks/**   attacks:view
+      POST /api/attacks      attacks:create
+      *    /api/me           -
+      """;
+
   static TestServer server;
   static Fixtures fixtures;
   static long tenant;
@@ -43,21 +49,7 @@ class VerifierIT {
   static TestUser analyst;
 
   @BeforeAll
-  static void start() {
-    Path routes;
-    try {
-      routes = Files.createTempFile("routes", ".txt");
-      Files.writeString(routes, """
-          # the product behind the gateway
-          GET  /api/attacks/**   attacks:view
-          POST /api/attacks      attacks:create
-          *    /api/me           -
-          """);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server = TestServer.start(Map.of("TOKENSMITH_FORWARD_ROUTES_FILE", routes.toString()));
-    fixtures = new Fixtures(server);
+  static void seed() {
     tenant = fixtures.tenant("Verified");
     admin = fixtures.user(tenant, "admin");
     analyst = fixtures.user(tenant, "auditor");

@@ -7,23 +7,18 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The documented procedure for a token with a global role, replayed to the letter over HTTP. */
+@UsesDatabase
+@WithServer
 class GlobalRoleProcedureIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
-  }
 
   /** Steps 1–4: log in, read id and client_id, create the token, read its secret. */
   private String globalToken(Auth.Session session, String preset) {

@@ -5,26 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.WithServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The Console's pages and assets as served: bundled in the jar, with the page headers of the issue. */
+@WithServer
 class ConsoleAssetsIT {
   private static final Path ASSETS = Path.of("src/main/resources/console");
 
-  @AutoClose
   static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
 
   @Test
   void rootWhenRequestedThenRedirectsToTheConsole() {

@@ -6,29 +6,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.WithServer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** /openapi.json (SPEC 4.11): an OpenAPI 3.1 document of every route the server answers, and only of those. */
+@WithServer
 class OpenApiIT {
   /** The Console's own pages and assets: web pages, not Cloud API endpoints. */
   private static final Set<String> CONSOLE_ASSETS = Set.of("GET /", "GET /console/*", "GET /console/swagger-ui/*");
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
-  @AutoClose
   static TestServer server;
   static JsonNode doc;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void seed() {
     Response r = server.http.get("/openapi.json", Auth.NONE);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Content-Type")).startsWith("application/json");

@@ -6,6 +6,7 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.ChildServer;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestDatabase;
+import dev.tokensmith.testing.UsesDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged write is there. Runs on the embedded default database (a file in the data folder)
  * and, in the PostgreSQL run, on PostgreSQL.
  */
+@UsesDatabase
 class CrashIT {
   private static final int CYCLES = 3;
   private static final long LOAD_MILLIS = 2_000;

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import org.junit.jupiter.api.Test;
 
 /** Health, readiness, metrics and the headers every answer carries (SPEC 4.11). */
+@UsesDatabase
+@WithServer
 class OpsIT {
-  @AutoClose
   static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
 
   @Test
   void healthzWhenUpThenOkEnvelope() {

@@ -7,6 +7,7 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.ChildServer;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestDatabase;
+import dev.tokensmith.testing.UsesDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A clean stop (SIGTERM) writes what the server collected in memory before the database closes,
  * and exits 0. Runs on the embedded default database and, in the PostgreSQL run, on PostgreSQL.
  */
+@UsesDatabase
 class StopIT {
   @TempDir
   Path dir;

@@ -7,6 +7,7 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * the database timeout: the request answers 503 in the envelope, not 500 and not after the lock
  * is released, and the row can be changed again once it is.
  */
+@UsesDatabase
 class LockWaitIT {
   private static final int TIMEOUT_MILLIS = 1000;
 

@@ -8,6 +8,7 @@ import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestDatabase;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * database gets the schema those releases made. On an embedded H2 file in the H2 run, on a
  * PostgreSQL schema in the PostgreSQL run.
  */
+@UsesDatabase
 class MigrationTreeIT {
 
   @TempDir

@@ -16,7 +16,11 @@ public final class DbLocks implements AutoCloseable {
   private final Connection probe;
 
   public DbLocks(TestServer server) throws SQLException {
-    this.database = server.database;
+    this(server.database);
+  }
+
+  public DbLocks(TestDatabase database) throws SQLException {
+    this.database = database;
     this.holder = DriverManager.getConnection(database.url(), database.user(), "");
     this.probe = DriverManager.getConnection(database.url(), database.user(), "");
     holder.setAutoCommit(false);

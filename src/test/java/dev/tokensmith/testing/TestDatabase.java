@@ -2,6 +2,7 @@ package dev.tokensmith.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tokensmith.storage.Database;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -46,7 +47,8 @@ public final class TestDatabase implements AutoCloseable {
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", null);
   }
 
-  private static TestDatabase h2() {
+  /** A fresh in-memory H2 database whatever the run (for the service tier, which never needs PostgreSQL). */
+  public static TestDatabase h2() {
     return new TestDatabase("jdbc:h2:mem:ts" + UUID.randomUUID().toString().replace("-", "")
         + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", null);
   }
@@ -62,6 +64,13 @@ public final class TestDatabase implements AutoCloseable {
       assumeTrue(false, "PostgreSQL unreachable at " + PG_URL + " (" + e.getMessage() + "); skipping the PostgreSQL run");
     }
     return new TestDatabase(PG_URL + "?currentSchema=" + schema, schema);
+  }
+
+  /** A connection pool on this database with the schema migrated (close it before this). */
+  public Database migrated() {
+    Database db = new Database(url, user(), "", 4);
+    db.migrate();
+    return db;
   }
 
   public String url() {

@@ -8,10 +8,11 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,16 +20,15 @@ import org.junit.jupiter.api.Test;
  * A request made with a token that waited for its turn behind a change of that very token acts as
  * the token is once its turn comes: a token disabled (200) meanwhile creates nothing more.
  */
+@UsesDatabase
+@WithServer
 class CallerTokenChangedIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static TestUser admin;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     admin = fixtures.user(fixtures.tenant("Caller token"), "admin");
   }
 

@@ -9,6 +9,8 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +30,11 @@ import org.junit.jupiter.api.Test;
  * state always equals some serial order of them, the one the activity log tells (each record's old
  * value is the previous record's new value, and the last new value is the state).
  */
+@UsesDatabase
+@WithServer
 class ConcurrentChangesIT {
   private static final int PAIRS = 24;
 
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static long tenant;
@@ -40,9 +42,7 @@ class ConcurrentChangesIT {
   static final ExecutorService POOL = Executors.newFixedThreadPool(2 * PAIRS);
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     tenant = fixtures.tenant("Races");
     admin = fixtures.user(tenant, "admin");
   }

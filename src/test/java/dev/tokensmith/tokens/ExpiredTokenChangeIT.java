@@ -7,11 +7,12 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import dev.tokensmith.web.IsoTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,16 +20,15 @@ import org.junit.jupiter.api.Test;
  * A token whose expiry has passed is disabled (T5) from that moment, whether or not the expiry job
  * has run yet: a change that does not ask to enable it (T6, T7) leaves it disabled.
  */
+@UsesDatabase
+@WithServer
 class ExpiredTokenChangeIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static TestUser admin;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     admin = fixtures.user(fixtures.tenant("Expired changes"), "admin");
   }
 

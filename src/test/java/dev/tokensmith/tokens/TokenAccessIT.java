@@ -9,15 +9,17 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Who may see and do what with tokens: rules T1–T4. */
+@UsesDatabase
+@WithServer
 class TokenAccessIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static long tenant;
@@ -26,9 +28,7 @@ class TokenAccessIT {
   static TestUser otherAnalyst;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     tenant = fixtures.tenant("Access");
     admin = fixtures.user(tenant, "admin");
     analyst = fixtures.user(tenant, "analytic");

@@ -8,9 +8,10 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * secret of, creates, or widens only tokens within that token's own permissions. Every path that
  * hands out a secret is tried. A person (a Console session) is not limited this way.
  */
+@UsesDatabase
+@WithServer
 class TokenEscalationIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static TestUser admin;
@@ -30,9 +32,7 @@ class TokenEscalationIT {
   static Issued updater;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     long tenant = fixtures.tenant("Escalation");
     admin = fixtures.user(tenant, "admin");
     full = fixtures.token(admin.session(), List.of("admin"));

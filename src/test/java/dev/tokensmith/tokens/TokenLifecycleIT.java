@@ -7,28 +7,28 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import dev.tokensmith.web.IsoTime;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A token's life: expiry, disable/enable, cascades from its owner, purge, renew, delete (T5–T12). */
+@UsesDatabase
+@WithServer
 class TokenLifecycleIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static long tenant;
   static TestUser admin;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     tenant = fixtures.tenant("Lifecycle");
     admin = fixtures.user(tenant, "admin");
   }

@@ -8,6 +8,8 @@ import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.testing.WithServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -15,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,16 +24,11 @@ import org.junit.jupiter.api.Test;
  * flush (which updates the tokens it batches in id order, in one transaction on PostgreSQL) never
  * wait for each other in a circle. Here a plain connection plays that flush, step by step.
  */
+@UsesDatabase
+@WithServer
 class LockOrderIT {
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
-  }
 
   @Test
   void deleteAdminWhenRacingAnotherAdminsDemotionAndTheUsageFlushThenNoDeadlock() throws Exception {

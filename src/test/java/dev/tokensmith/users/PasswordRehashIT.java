@@ -7,6 +7,7 @@ import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.TestDatabase;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * Raising {@code TOKENSMITH_PASSWORD_ITERATIONS} (spec 4.1): a password hashed before still logs
  * in, and its hash is replaced with one of the new count at that login (not at a failed one).
  */
+@UsesDatabase
 class PasswordRehashIT {
 
   @Test

@@ -13,6 +13,7 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Bad input to the client endpoints and the activity log's query: the spec's 4xx bodies, nothing changes. */
+@UsesDatabase
 class BadInputClientsIT {
   static TestServer server;
   static Rejections rejections;

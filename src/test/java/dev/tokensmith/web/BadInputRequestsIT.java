@@ -10,6 +10,7 @@ import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Bad requests as a whole, on every create/update endpoint: bodies that are not JSON objects,
  * bodies over 64 KiB, junk credentials, credentials in the query string, broken URLs.
  */
+@UsesDatabase
 class BadInputRequestsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   static TestServer server;

@@ -9,6 +9,7 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Collections;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Bad input to the API token endpoints: the spec's 400/404 bodies, and nothing changes. */
+@UsesDatabase
 class BadInputTokensIT {
   static final String LONG = "x".repeat(10_000);
   static final BigInteger TWO_TO_63 = BigInteger.TWO.pow(63);

@@ -9,6 +9,7 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import dev.tokensmith.web.GeneratedBodies.Body;
 import dev.tokensmith.web.GeneratedBodies.Mutation;
 import dev.tokensmith.web.GeneratedBodies.Target;
@@ -30,6 +31,7 @@ import net.jqwik.api.statistics.Statistics;
  * envelope with the HTTP status in it; a refusal changes nothing, and a success leaves the
  * server consistent (what was written reads back the same).
  */
+@UsesDatabase
 class GeneratedBodiesIT {
   /** The endpoints under test; {@code {token}} is the live target token. */
   enum Write {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * the network heals everything works again, including the change feed, which noticed the silence
  * and so drops every cache entry when it is back (a change may have been missed meanwhile).
  */
-class DatabasePartitionTest {
+class DatabasePartitionIT {
   private static final int TIMEOUT_MILLIS = 1000;
   private static final long BOUND_MILLIS = TIMEOUT_MILLIS + 1000;
 

@@ -4,24 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.TestServer;
-import org.junit.jupiter.api.AutoClose;
+import dev.tokensmith.testing.WithServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /** Logging in and out of the Console with the session of SPEC 4.1. */
-class LoginBrowserTest {
+@WithServer
+class LoginBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     browser.base(server.baseUrl());
   }
 

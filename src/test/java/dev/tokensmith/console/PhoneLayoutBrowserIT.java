@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,17 +16,15 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
 /** Every page at phone width (390 px): nothing wider than the screen, tables as cards, drawers full width. */
-class PhoneLayoutBrowserTest {
+@WithServer
+class PhoneLayoutBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
-  @AutoClose
   static TestServer server;
   static Fixtures.TestUser admin;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    Fixtures fixtures = new Fixtures(server);
+  static void seed(Fixtures fixtures) {
     browser.base(server.baseUrl());
     admin = fixtures.user(fixtures.tenant("Cyberdyne Systems"), "admin");
     Fixtures.TestUser analyst = fixtures.user(admin.clientId(), "analytic");

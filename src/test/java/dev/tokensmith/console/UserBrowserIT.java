@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,19 +17,17 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /** Settings → Users for an administrator of a tenant (SPEC 4.2, T8). */
-class UserBrowserTest {
+@WithServer
+class UserBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   long client;
   Fixtures.TestUser admin;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     browser.base(server.baseUrl());
   }
 

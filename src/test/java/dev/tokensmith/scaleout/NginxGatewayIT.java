@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * A real nginx in front of a small upstream, asking {@code /v2/auth/forward} through
  * {@code auth_request} (issue 4, criterion 6). The nginx configuration is the README's snippet.
  */
-class NginxGatewayTest {
+class NginxGatewayIT {
   static TestServer server;
   static HttpServer upstream;
   static Process nginx;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * answers 503, cached tokens keep verifying for at most the cache lifetime, other tokens answer
  * 503 (never 401 for a valid one, never 200 for a revoked one), and all recovers by itself.
  */
-class DatabaseOutageTest {
+class DatabaseOutageIT {
 
   private static int waitFor(int expected, Supplier<Integer> request) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,19 +16,17 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /** Who sees which tokens (T2, T4): an admin all of the client's and the shared ones, an analyst only their own. */
-class TokenVisibilityBrowserTest {
+@WithServer
+class TokenVisibilityBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
-  @AutoClose
   static TestServer server;
   static Fixtures fixtures;
   static Fixtures.TestUser admin;
   static Fixtures.TestUser analyst;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fixtures = new Fixtures(server);
+  static void seed() {
     browser.base(server.baseUrl());
     long client = fixtures.tenant("Globex");
     admin = fixtures.user(client, "admin");

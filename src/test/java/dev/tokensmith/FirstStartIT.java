@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded default: first start on an empty data folder, then a restart that keeps everything. */
-class FirstStartTest {
+class FirstStartIT {
   private static final Pattern PRINTED = Pattern.compile("with password: (\\S+)");
 
   @TempDir

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.WithServer;
 import java.util.List;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,17 +15,15 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /** Settings → Activity log: what the Console did is recorded, a record opens its diff, the CSV downloads. */
-class ActivityBrowserTest {
+@WithServer
+class ActivityBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
-  @AutoClose
   static TestServer server;
   static Fixtures.TestUser admin;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    Fixtures fixtures = new Fixtures(server);
+  static void seed(Fixtures fixtures) {
     browser.base(server.baseUrl());
     admin = fixtures.user(fixtures.tenant("Umbrella"), "admin");
     // What the log will show: a token created and disabled in the Console.

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * by the other, whose cache held the token as valid a moment before. PostgreSQL only (that is
  * where several instances share a database), so it runs once, in the first test pass.
  */
-class ScaleOutTest {
+class ScaleOutIT {
   static TestDatabase database;
   static TestServer a;
   static TestServer b;
@@ -54,7 +54,7 @@ class ScaleOutTest {
   @AfterAll
   static void stop() {
     try {
-      System.out.println("ScaleOutTest: slowest propagation " + slowestMillis + " ms");
+      System.out.println("ScaleOutIT: slowest propagation " + slowestMillis + " ms");
       a.close();
       b.close();
     } finally {

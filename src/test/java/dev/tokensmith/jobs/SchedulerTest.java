@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.testing.MutableClock;
 import dev.tokensmith.testing.TestDatabase;
+import dev.tokensmith.testing.UsesDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Several instances on one database never run the same round twice (SPEC 5). */
-class SchedulerIT {
+@UsesDatabase
+class SchedulerTest {
 
   private static Scheduler.Job job(String name, Runnable work) {
     return Scheduler.Job.of(name, () -> {

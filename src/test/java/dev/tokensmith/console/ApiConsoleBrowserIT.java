@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.WithServer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,19 +15,17 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /** The API Console (/api-console): the OpenAPI document, "Try it out" with the Console session, no token pasted. */
-class ApiConsoleBrowserTest {
+@WithServer
+class ApiConsoleBrowserIT {
   private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"([A-Za-z0-9]{64})\"");
 
   @RegisterExtension
   static Browser browser = new Browser();
-  @AutoClose
   static TestServer server;
   static Fixtures.TestUser analyst;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    Fixtures fixtures = new Fixtures(server);
+  static void seed(Fixtures fixtures) {
     browser.base(server.baseUrl());
     analyst = fixtures.user(fixtures.tenant("Hooli"), "analytic");
   }

@@ -1,0 +1,212 @@
+package dev.tokensmith.tokens;
+
+import dev.tokensmith.testing.Records;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.keys.TokenSecrets;
+import dev.tokensmith.testing.TestSecrets;
+import dev.tokensmith.storage.ChangeFeed.Change;
+import dev.tokensmith.storage.ChangeFeed.Kind;
+import dev.tokensmith.testing.ServiceTier;
+import dev.tokensmith.testing.Services;
+import dev.tokensmith.tokens.TokenService.Created;
+import dev.tokensmith.tokens.TokenVerifier.CacheStats;
+import dev.tokensmith.tokens.Verification.Reason;
+import dev.tokensmith.tokens.Verification.Rejected;
+import dev.tokensmith.tokens.Verification.Verified;
+import dev.tokensmith.users.User;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The verifier's memory: a token seen is answered without the database until a change of it, of its
+ * owner or of its client evicts it (the lifetime is the backstop); an unknown digest is refused from
+ * a negative cache; a load that a change overtakes is not kept; owners are cached once for all
+ * their tokens.
+ */
+@ServiceTier
+class TokenVerifierTest {
+  private static final String IP = "127.0.0.1";
+
+  @AutoClose
+  static final Services services = new Services();
+  static TokenVerifier verifier;
+  static Client tenant;
+  static User admin;
+
+  @BeforeAll
+  static void world() {
+    verifier = services.verifier;
+    tenant = services.tenant();
+    admin = services.user(tenant, "admin");
+  }
+
+  private static Created issue(User owner) {
+    return services.tokens.create(services.caller(owner), TokenRequests.personal("admin"));
+  }
+
+  private static Verification verify(Created token) {
+    return verifier.verify(token.secret(), IP, false);
+  }
+
+  private static boolean cached(TokenVerifier verifier, String secret) {
+    return verifier.verifyCached(secret, IP, false).isPresent();
+  }
+
+  private static Reason refused(Verification verification) {
+    assertThat(verification).isInstanceOf(Rejected.class);
+    return ((Rejected) verification).reason();
+  }
+
+  /** The counters moved since {@code before}: hits, unknown hits, loads. */
+  private static CacheStats since(CacheStats before) {
+    CacheStats now = verifier.cacheStats();
+    return new CacheStats(now.hits() - before.hits(), now.unknownHits() - before.unknownHits(),
+        now.loads() - before.loads());
+  }
+
+  @Test
+  void verifyWhenSeenBeforeThenAnsweredFromMemoryWithoutALoad() {
+    Created token = issue(admin);
+    CacheStats before = verifier.cacheStats();
+    assertThat(cached(verifier, token.secret())).isFalse();
+
+    assertThat(verify(token)).isInstanceOf(Verified.class);
+    assertThat(verify(token)).isInstanceOf(Verified.class);
+    assertThat(verifier.verifyCached(token.secret(), IP, false)).get().isInstanceOf(Verified.class);
+
+    assertThat(since(before)).isEqualTo(new CacheStats(2, 0, 1));
+  }
+
+  @Test
+  void verifyWhenDigestUnknownThenRefusedFromTheNegativeCacheForAMinute() {
+    String stranger = TestSecrets.unknown(Services.SECRET_PREFIX);
+    CacheStats before = verifier.cacheStats();
+
+    assertThat(refused(verifier.verify(stranger, IP, false))).isEqualTo(Reason.UNKNOWN);
+    assertThat(refused(verifier.verify(stranger, IP, false))).isEqualTo(Reason.UNKNOWN);
+    assertThat(cached(verifier, stranger)).isTrue();
+    assertThat(since(before)).isEqualTo(new CacheStats(0, 2, 1));
+
+    services.clock.advance(Duration.ofSeconds(61));
+    assertThat(cached(verifier, stranger)).isFalse();
+    assertThat(refused(verifier.verify(stranger, IP, false))).isEqualTo(Reason.UNKNOWN);
+    assertThat(since(before).loads()).isEqualTo(2);
+  }
+
+  @Test
+  void verifyWhenChecksumBadThenRefusedWithoutALookup() {
+    CacheStats before = verifier.cacheStats();
+
+    assertThat(refused(verifier.verify("x".repeat(TokenSecrets.LENGTH), IP, false))).isEqualTo(Reason.MALFORMED);
+    assertThat(since(before)).isEqualTo(new CacheStats(0, 0, 0));
+  }
+
+  @Test
+  void verifyWhenTokenChangedThenItsEntryIsEvictedAndTheChangeSeenAtOnce() {
+    Created token = issue(admin);
+    assertThat(verify(token)).isInstanceOf(Verified.class);
+
+    services.tokens.update(services.caller(admin), token.token().id(), TokenRequests.disable());
+
+    assertThat(cached(verifier, token.secret())).isFalse();
+    assertThat(refused(verify(token))).isEqualTo(Reason.DISABLED);
+  }
+
+  @Test
+  void verifyWhenRowChangedWithoutNoticeThenTheCachedAnswerLastsItsLifetime() {
+    Created token = issue(admin);
+    assertThat(verify(token)).isInstanceOf(Verified.class);
+
+    // Another instance's change whose notice never arrived.
+    services.db.withHandle(h -> h.createUpdate("UPDATE api_tokens SET enabled = FALSE WHERE id = :id")
+        .bind("id", token.token().id()).execute());
+    assertThat(verify(token)).isInstanceOf(Verified.class);
+
+    services.clock.advance(Services.CACHE_LIFETIME.plusSeconds(1));
+    assertThat(refused(verify(token))).isEqualTo(Reason.DISABLED);
+  }
+
+  @Test
+  void verifyWhenAChangeArrivesDuringTheLoadThenWhatWasLoadedIsNotKept() {
+    // A store whose read is overtaken by a change of the token, as if committed between read and put.
+    TokenStore jdbc = new JdbcTokenStore(services.db, Records.CATALOGUE);
+    AtomicReference<Runnable> duringLoad = new AtomicReference<>(() -> { });
+    TokenStore racing = (TokenStore) Proxy.newProxyInstance(TokenStore.class.getClassLoader(),
+        new Class<?>[] {TokenStore.class}, (proxy, method, args) -> {
+          try {
+            Object result = method.invoke(jdbc, args);
+            if (method.getName().equals("findBySecretDigest")) {
+              duringLoad.get().run();
+            }
+            return result;
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    TokenVerifier overtaken = new TokenVerifier(racing, services.directory, services.clients, services.secrets,
+        services.clock, Services.CACHE_LIFETIME, 1000);
+    Created token = issue(admin);
+    duringLoad.set(() -> overtaken.onChange(new Change(Kind.TOKEN, token.token().id())));
+
+    assertThat(overtaken.verify(token.secret(), IP, false)).isInstanceOf(Verified.class);
+    assertThat(cached(overtaken, token.secret())).as("kept although a change overtook the load").isFalse();
+
+    duringLoad.set(() -> { });
+    assertThat(overtaken.verify(token.secret(), IP, false)).isInstanceOf(Verified.class);
+    assertThat(cached(overtaken, token.secret())).isTrue();
+    assertThat(overtaken.cacheStats().loads()).isEqualTo(2);
+  }
+
+  @Test
+  void ownerWhenCachedThenSharedByTheirTokensUntilAChangeOfThemEvictsIt() {
+    User owner = services.user(tenant, "admin");
+    Created first = issue(owner);
+    Created second = issue(owner);
+    assertThat(verify(first)).isInstanceOf(Verified.class);
+
+    // The owner disabled without notice: the second token, read now, still meets the cached owner.
+    services.db.withHandle(h -> h.createUpdate("UPDATE users SET enabled = FALSE WHERE id = :id")
+        .bind("id", owner.id()).execute());
+    assertThat(verify(second)).isInstanceOf(Verified.class);
+
+    verifier.onChange(new Change(Kind.USER, owner.id()));
+    assertThat(cached(verifier, first.secret())).isFalse();
+    assertThat(cached(verifier, second.secret())).isFalse();
+    assertThat(refused(verify(first))).isEqualTo(Reason.OWNER_DISABLED);
+    assertThat(refused(verify(second))).isEqualTo(Reason.OWNER_DISABLED);
+  }
+
+  @Test
+  void verifyWhenClientDisabledThenItsTokensAreEvictedAndRefused() {
+    Client closing = services.tenant();
+    Created token = issue(services.user(closing, "admin"));
+    Created elsewhere = issue(admin);
+    assertThat(verify(token)).isInstanceOf(Verified.class);
+    assertThat(verify(elsewhere)).isInstanceOf(Verified.class);
+
+    services.enable(closing, false);
+
+    assertThat(cached(verifier, token.secret())).isFalse();
+    assertThat(cached(verifier, elsewhere.secret())).as("another client's token stays").isTrue();
+    assertThat(refused(verify(token))).isEqualTo(Reason.CLIENT_DISABLED);
+  }
+
+  @Test
+  void verifyWhenEverythingMayHaveChangedThenEverythingIsForgotten() {
+    Created token = issue(admin);
+    assertThat(verify(token)).isInstanceOf(Verified.class);
+
+    // What the change feed says when it listens again after a loss: notices may have been missed.
+    verifier.onChange(Change.ALL);
+
+    assertThat(cached(verifier, token.secret())).isFalse();
+    assertThat(verify(token)).isInstanceOf(Verified.class);
+  }
+}
