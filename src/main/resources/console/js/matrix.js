@@ -8,6 +8,10 @@ const BASE = ['view', 'create', 'update', 'delete'];
 const TITLES = { view: 'View', create: 'Create', update: 'Update', delete: 'Delete', export: 'Export',
   download: 'Download' };
 
+function titleOf(action) {
+  return TITLES[action] || action;
+}
+
 /**
  * Builds the matrix. `cap` is a Set of ids the user may grant, `selected` the ids ticked at start.
  * Returns { element, value(), setCap(cap) }.
@@ -19,15 +23,17 @@ export function permissionMatrix({ cap, selected = [], label = 'Custom permissio
 
   const body = h('tbody');
   for (const resource of resources()) {
-    const cells = BASE.map((action) => h('td', {}, box(resource, action)));
-    const extra = resource.actions.find((a) => !BASE.includes(a));
-    cells.push(h('td', {}, extra ? h('label', { class: 'extra' }, box(resource, extra), TITLES[extra]) : null));
+    // Only the resource's own actions get a box: an operator's catalogue may lack some of BASE and
+    // have any number of others (each in the last column, named as written when not a known one).
+    const cells = BASE.map((action) => h('td', {}, resource.actions.includes(action) ? box(resource, action) : null));
+    const extras = resource.actions.filter((a) => !BASE.includes(a));
+    cells.push(h('td', {}, extras.map((extra) => h('label', { class: 'extra' }, box(resource, extra), titleOf(extra)))));
     body.append(h('tr', { dataset: { resource: resource.id } }, h('th', { scope: 'row' }, resource.title), cells));
   }
 
   function box(resource, action) {
     const id = `${resource.id}:${action}`;
-    const input = h('input', { type: 'checkbox', value: id, 'aria-label': `${resource.title}: ${TITLES[action]}`,
+    const input = h('input', { type: 'checkbox', value: id, 'aria-label': `${resource.title}: ${titleOf(action)}`,
       dataset: { permission: id } });
     input.checked = chosen.has(id);
     input.addEventListener('change', () => sync(resource));

@@ -13,10 +13,10 @@ import java.util.List;
  * web layer hands the texts over raw; the {@code *Api} classes ask here.
  */
 public final class Grants {
-  /** The most entries a written grant may have. */
-  public static final int MAX_ENTRIES = 200;
-  /** The longest a written role or permission id may be. */
-  public static final int MAX_ENTRY_LENGTH = 64;
+  /** The most entries a written grant may have: every id of the largest catalogue there may be. */
+  public static final int MAX_ENTRIES = Catalogue.MAX_IDS;
+  /** The longest a written role or permission id may be (a catalogue has none longer). */
+  public static final int MAX_ENTRY_LENGTH = Catalogue.MAX_ID_LENGTH;
 
   private final Catalogue catalogue;
 

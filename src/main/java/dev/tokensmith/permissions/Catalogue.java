@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The permissions there are: resources, each with its actions ({@code resource:action} ids), and the
@@ -32,6 +31,12 @@ public final class Catalogue {
   private static final String DEFAULT = "catalogue/default.json";
   /** The built-in resource listed before the product's (the rest follow them). */
   private static final String LEADING = "nodes";
+  /** The longest permission id: the most a request may write in a grant or a check. */
+  public static final int MAX_ID_LENGTH = 64;
+  /** The most permission ids a catalogue has: a custom list of all of them must fit a request's grant. */
+  public static final int MAX_IDS = 200;
+  /** The most characters of all ids joined by commas: the stored custom list's column (VARCHAR(4000)). */
+  static final int MAX_LIST_CHARS = 4000;
 
   /** A resource with its actions and the actions each regular role holds on it. */
   public record Resource(String id, String title, List<String> actions, Map<Role, List<String>> roles) {
@@ -116,7 +121,7 @@ public final class Catalogue {
     boolean yaml = name.toLowerCase(Locale.ROOT).endsWith(".yaml") || name.toLowerCase(Locale.ROOT).endsWith(".yml");
     List<Resource> product;
     try (InputStream in = Files.newInputStream(file)) {
-      product = CatalogueReader.read(in, yaml, file.toString(), builtInIds());
+      product = CatalogueReader.read(in, yaml, file.toString(), resource(BUILT_IN));
     } catch (IOException e) {
       throw new Invalid(file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
     }
@@ -137,16 +142,10 @@ public final class Catalogue {
       if (in == null) {
         throw new IllegalStateException("missing resource " + name);
       }
-      return CatalogueReader.read(in, false, name, Set.of());
+      return CatalogueReader.read(in, false, name, List.of());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static Set<String> builtInIds() {
-    Set<String> ids = new LinkedHashSet<>();
-    resource(BUILT_IN).forEach(r -> ids.add(r.id()));
-    return ids;
   }
 
   /** Where the product's resources came from, for the start banner. */
