@@ -10,6 +10,7 @@ import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestDatabase;
 import dev.tokensmith.testing.TestServer;
+import dev.tokensmith.testing.UsesDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * customers. Tokens are created, capped, verified and forwarded against that catalogue; removing a
  * resource from it takes its permissions away from stored users and tokens at the next start.
  */
+@UsesDatabase
 class OwnCatalogueIT {
   private static final String BILLING = """
       resources:

@@ -17,7 +17,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /** The custom permissions matrix of an operator's catalogue: its own actions, however many, and no others. */
-class OwnCatalogueBrowserTest {
+class OwnCatalogueBrowserIT {
   @RegisterExtension
   static Browser browser = new Browser();
   @AutoClose
