@@ -14,9 +14,11 @@ import dev.tokensmith.auth.FailedAuthLimiter;
 import dev.tokensmith.auth.IdentityService;
 import dev.tokensmith.auth.RouteTable;
 import dev.tokensmith.auth.SessionApi;
+import dev.tokensmith.auth.VerificationMetrics;
 import dev.tokensmith.auth.VerifierApi;
 import dev.tokensmith.auth.VerifierService;
-import dev.tokensmith.auth.VerificationMetrics;
+import dev.tokensmith.catalogue.CatalogueApi;
+import dev.tokensmith.catalogue.CatalogueStart;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientApi;
 import dev.tokensmith.clients.ClientService;
@@ -28,8 +30,6 @@ import dev.tokensmith.jobs.Scheduler;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.ops.OpsApi;
-import dev.tokensmith.catalogue.CatalogueApi;
-import dev.tokensmith.catalogue.CatalogueStart;
 import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.ChangeFeed;
@@ -65,9 +65,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -80,11 +80,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that builds Tokensmith: stores, services, routes, the server and the scheduler,
- * by constructor injection. Nothing else constructs a service.
+ * The one place that builds Tokensmith: stores, services, routes, the server and the scheduler, by
+ * constructor injection. Nothing else constructs a service.
  */
 public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
   /** The longest each step of a stop waits. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
@@ -102,11 +103,13 @@ public final class App implements AutoCloseable {
   private final ChangeFeed changes;
   private final TokenVerifier verifier;
   private final TokenSeeder seeder;
-  private final ScheduledExecutorService local = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "tokensmith-usage");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService local =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "tokensmith-usage");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final AtomicBoolean closed = new AtomicBoolean();
   private int port;
 
@@ -116,9 +119,15 @@ public final class App implements AutoCloseable {
     this.catalogue = catalogue(settings);
     SecureRandom random = new SecureRandom();
     ObjectMapper json = Json.mapper();
-    TokenSecrets secrets = new TokenSecrets(keyring(settings, random), random, settings.secretPrefix());
-    this.db = new Database(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 16,
-        settings.dbTimeoutMillis());
+    TokenSecrets secrets =
+        new TokenSecrets(keyring(settings, random), random, settings.secretPrefix());
+    this.db =
+        new Database(
+            settings.dbUrl(),
+            settings.dbUser(),
+            settings.dbPassword(),
+            16,
+            settings.dbTimeoutMillis());
     db.migrate();
     // From here on, an event loop that reaches for the database is stopped, never blocked.
     db.refuseBlockingWhen(Context::isOnEventLoopThread);
@@ -126,26 +135,48 @@ public final class App implements AutoCloseable {
     this.changes = new ChangeFeed(db);
     Duration cacheLifetime = Duration.ofSeconds(settings.cacheSeconds());
     ActivityLog activity = new ActivityLog(new JdbcActivityStore(db, json), clock);
-    this.clients = new ClientService(db, new JdbcClientStore(db), activity, clock, random, changes, cacheLifetime);
+    this.clients =
+        new ClientService(
+            db, new JdbcClientStore(db), activity, clock, random, changes, cacheLifetime);
     Access access = new Access(clients, catalogue);
     JdbcUserStore userStore = new JdbcUserStore(db, catalogue);
     this.directory = new UserDirectory(userStore);
     PasswordHasher hasher = new PasswordHasher(settings.passwordIterations(), random);
     Duration sessionLifetime = Duration.ofHours(settings.sessionHours());
-    SessionService sessions = new SessionService(db, userStore, new JdbcSessionStore(db), hasher, secrets, activity,
-        clock, sessionLifetime);
+    SessionService sessions =
+        new SessionService(
+            db,
+            userStore,
+            new JdbcSessionStore(db),
+            hasher,
+            secrets,
+            activity,
+            clock,
+            sessionLifetime);
 
     JdbcTokenStore tokenStore = new JdbcTokenStore(db, catalogue);
-    this.verifier = new TokenVerifier(tokenStore, directory, clients, secrets, clock, cacheLifetime,
-        settings.cacheSize());
+    this.verifier =
+        new TokenVerifier(
+            tokenStore, directory, clients, secrets, clock, cacheLifetime, settings.cacheSize());
     changes.subscribe(clients::onChange);
     changes.subscribe(verifier::onChange);
-    TokenWriter writer = new TokenWriter(tokenStore, directory, clients, access, secrets, activity, clock, changes);
+    TokenWriter writer =
+        new TokenWriter(tokenStore, directory, clients, access, secrets, activity, clock, changes);
     TokenLifecycle lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
-    TokenService tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock,
-        settings.maxTokensPerClient());
+    TokenService tokens =
+        new TokenService(
+            db,
+            tokenStore,
+            access,
+            clients,
+            writer,
+            directory,
+            clock,
+            settings.maxTokensPerClient());
     this.seeder = new TokenSeeder(db, tokenStore, secrets, clock);
-    this.users = new UserService(db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock, changes);
+    this.users =
+        new UserService(
+            db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock, changes);
     this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
 
     this.usage = new UsageRecorder(tokenStore, clock);
@@ -153,43 +184,77 @@ public final class App implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
-    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().hits()).tag("result", "hit")
+    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().hits())
+        .tag("result", "hit")
         .register(metrics);
     FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().unknownHits())
-        .tag("result", "unknown_hit").register(metrics);
-    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().loads()).tag("result", "load")
+        .tag("result", "unknown_hit")
         .register(metrics);
-    Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens).register(metrics);
-    Authenticator authenticator = new Authenticator(verifier, sessions, directory, clients,
-        new FailedAuthLimiter(settings.authFailuresPerMinute(), clock),
-        new AccountLoginLimiter(settings.loginFailuresPerAccountPerMinute(), clock, random), usage,
-        new VerificationMetrics(metrics));
+    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().loads())
+        .tag("result", "load")
+        .register(metrics);
+    Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens)
+        .register(metrics);
+    Authenticator authenticator =
+        new Authenticator(
+            verifier,
+            sessions,
+            directory,
+            clients,
+            new FailedAuthLimiter(settings.authFailuresPerMinute(), clock),
+            new AccountLoginLimiter(settings.loginFailuresPerAccountPerMinute(), clock, random),
+            usage,
+            new VerificationMetrics(metrics));
     Duration requestTimeout = Duration.ofSeconds(settings.requestTimeoutSeconds());
-    this.vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()))
-        .withTransport(new TimedTransport(Transport.NIO, requestTimeout, settings.behindTls())).build();
-    RouteTable forwardRoutes = settings.forwardRoutesFile().map(file -> RouteTable.load(file, catalogue))
-        .orElseGet(() -> RouteTable.parse(RouteTable.DEFAULT, "the default route table", catalogue));
+    this.vertx =
+        Vertx.builder()
+            .with(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()))
+            .withTransport(new TimedTransport(Transport.NIO, requestTimeout, settings.behindTls()))
+            .build();
+    RouteTable forwardRoutes =
+        settings
+            .forwardRoutesFile()
+            .map(file -> RouteTable.load(file, catalogue))
+            .orElseGet(
+                () -> RouteTable.parse(RouteTable.DEFAULT, "the default route table", catalogue));
     Grants grants = new Grants(catalogue);
-    this.server = new WebServer(vertx, authenticator, json, List.of(
-        // The hot endpoints first: the router tries routes in this order.
-        new VerifierApi(new VerifierService(access, forwardRoutes)),
-        new OpsApi(db, metrics, closed::get),
-        new SessionApi(new IdentityService(authenticator, sessions, directory, tokens, clients, access),
-            sessionLifetime, settings.behindTls()),
-        new UserApi(users, grants),
-        new TokenApi(tokens, grants),
-        new ClientApi(new TenantService(clients, access)),
-        new ActivityApi(new ActivityService(activity, access), json),
-        new CatalogueApi(catalogue),
-        new ConsoleApi()),
-        settings.host(), settings.trustedProxies(), settings.eventLoops(), settings.behindTls(), requestTimeout);
-    this.scheduler = new Scheduler(db, clock, List.of(
-        Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
-        Scheduler.Job.of("tokens.purge", lifecycle::purge),
-        Scheduler.Job.of("sessions.purge", sessions::purgeExpired)));
+    this.server =
+        new WebServer(
+            vertx,
+            authenticator,
+            json,
+            List.of(
+                // The hot endpoints first: the router tries routes in this order.
+                new VerifierApi(new VerifierService(access, forwardRoutes)),
+                new OpsApi(db, metrics, closed::get),
+                new SessionApi(
+                    new IdentityService(
+                        authenticator, sessions, directory, tokens, clients, access),
+                    sessionLifetime,
+                    settings.behindTls()),
+                new UserApi(users, grants),
+                new TokenApi(tokens, grants),
+                new ClientApi(new TenantService(clients, access)),
+                new ActivityApi(new ActivityService(activity, access), json),
+                new CatalogueApi(catalogue),
+                new ConsoleApi()),
+            settings.host(),
+            settings.trustedProxies(),
+            settings.eventLoops(),
+            settings.behindTls(),
+            requestTimeout);
+    this.scheduler =
+        new Scheduler(
+            db,
+            clock,
+            List.of(
+                Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
+                Scheduler.Job.of("tokens.purge", lifecycle::purge),
+                Scheduler.Job.of("sessions.purge", sessions::purgeExpired)));
   }
 
-  // An operator's catalogue is checked before anything else: a bad one stops the start with its one line.
+  // An operator's catalogue is checked before anything else: a bad one stops the start with its one
+  // line.
   private static Catalogue catalogue(Settings settings) {
     try {
       return settings.catalogueFile().map(Catalogue::load).orElseGet(Catalogue::standard);
@@ -200,7 +265,8 @@ public final class App implements AutoCloseable {
 
   private static Keyring keyring(Settings settings, SecureRandom random) {
     if (settings.masterKeys().isPresent() != settings.pepper().isPresent()) {
-      throw new Settings.Invalid("TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER must be set together");
+      throw new Settings.Invalid(
+          "TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER must be set together");
     }
     if (settings.masterKeys().isPresent()) {
       return Keyring.parse(settings.masterKeys().get(), settings.pepper().get());
@@ -208,20 +274,27 @@ public final class App implements AutoCloseable {
     return Keyring.loadOrCreate(settings.masterKeyFile(), settings.pepperFile(), random);
   }
 
-  /** Creates the first partner and Global Administrator on an empty database; listens; starts the scheduler. */
+  /**
+   * Creates the first partner and Global Administrator on an empty database; listens; starts the
+   * scheduler.
+   */
   public App start() throws Exception {
     catalogueStart.apply();
     bootstrap();
     changes.start();
     port = server.start(settings.port());
     scheduler.start(settings.jobIntervalSeconds());
-    // Usage is collected per instance, so every instance flushes its own (not the leased scheduler).
+    // Usage is collected per instance, so every instance flushes its own (not the leased
+    // scheduler).
     local.scheduleWithFixedDelay(this::flushUsage, 10, 10, TimeUnit.SECONDS);
     LOG.info("Tokensmith listening on port {}", port);
     return this;
   }
 
-  /** Seeds {@code count} tokens of the first Global Administrator (benchmarks); see {@link TokenSeeder}. */
+  /**
+   * Seeds {@code count} tokens of the first Global Administrator (benchmarks); see {@link
+   * TokenSeeder}.
+   */
   public void seed(int count, Path pool, int poolSize) {
     seed(count, pool, poolSize, Optional.empty());
   }
@@ -229,12 +302,24 @@ public final class App implements AutoCloseable {
   /** The same with a role preset of the tokens (default: the administrator's own role). */
   public void seed(int count, Path pool, int poolSize, Optional<String> preset) {
     bootstrap();
-    User admin = directory.findByEmail(settings.adminEmail()).orElseThrow(
-        () -> new IllegalStateException("no user " + settings.adminEmail() + " to own the seeded tokens"));
+    User admin =
+        directory
+            .findByEmail(settings.adminEmail())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no user " + settings.adminEmail() + " to own the seeded tokens"));
     String role = preset.orElse(admin.role().id());
-    Role granted = Role.fromId(role)
-        .filter(r -> r != Role.CUSTOM && catalogue.bundle(admin.role()).containsAll(catalogue.bundle(r)))
-        .orElseThrow(() -> new IllegalArgumentException("--preset must be a role the administrator may grant: " + role));
+    Role granted =
+        Role.fromId(role)
+            .filter(
+                r ->
+                    r != Role.CUSTOM
+                        && catalogue.bundle(admin.role()).containsAll(catalogue.bundle(r)))
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "--preset must be a role the administrator may grant: " + role));
     seeder.seed(admin.clientId(), admin.id(), catalogue.preset(granted), count, pool, poolSize);
   }
 
@@ -245,10 +330,19 @@ public final class App implements AutoCloseable {
     Client technical = clients.createPartner("Tokensmith", Origin.SYSTEM);
     Optional<String> configured = settings.adminPassword();
     String password = configured.orElseGet(App::generatedPassword);
-    users.createInitial(technical.id(), settings.adminEmail(), "Global Administrator", password, Role.PARTNER_ADMIN);
+    users.createInitial(
+        technical.id(),
+        settings.adminEmail(),
+        "Global Administrator",
+        password,
+        Role.PARTNER_ADMIN);
     if (configured.isEmpty()) {
       // Printed once, to the console only (never to the log file), so the operator can log in.
-      System.out.println("Created the Global Administrator " + settings.adminEmail() + " with password: " + password);
+      System.out.println(
+          "Created the Global Administrator "
+              + settings.adminEmail()
+              + " with password: "
+              + password);
     }
   }
 
@@ -328,7 +422,8 @@ public final class App implements AutoCloseable {
     }
     scheduler.close();
     changes.close();
-    // No interrupt: a flush in progress completes (an interrupted H2 write closes the database file).
+    // No interrupt: a flush in progress completes (an interrupted H2 write closes the database
+    // file).
     local.shutdown();
     try {
       local.awaitTermination(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -8,19 +8,26 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Reads the configuration, builds the {@link App} and runs the command; nothing else. */
-@Command(name = "tokensmith", mixinStandardHelpOptions = true, subcommands = {Main.Migrate.class, Main.Seed.class},
+@Command(
+    name = "tokensmith",
+    mixinStandardHelpOptions = true,
+    subcommands = {Main.Migrate.class, Main.Seed.class},
     description = "Self-hosted API token service. Without a command: start the server.")
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
     // A bad setting is the operator's to fix, not a crash: its one line, no stack trace.
-    System.exit(new CommandLine(new Main()).setExecutionExceptionHandler((e, command, parsed) -> {
-      if (e instanceof Settings.Invalid) {
-        command.getErr().println(e.getMessage());
-        return 2;
-      }
-      throw e;
-    }).execute(args));
+    System.exit(
+        new CommandLine(new Main())
+            .setExecutionExceptionHandler(
+                (e, command, parsed) -> {
+                  if (e instanceof Settings.Invalid) {
+                    command.getErr().println(e.getMessage());
+                    return 2;
+                  }
+                  throw e;
+                })
+            .execute(args));
   }
 
   @Override
@@ -31,7 +38,8 @@ public final class Main implements Callable<Integer> {
     onSigterm(stop::countDown);
     // Any other end of the JVM (Ctrl-C) still closes the server in order, with the JVM's exit code.
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "tokensmith-shutdown"));
-    System.out.println("Tokensmith is running. Console: http://localhost:" + app.port() + "/console/");
+    System.out.println(
+        "Tokensmith is running. Console: http://localhost:" + app.port() + "/console/");
     stop.await();
     app.close();
     return 0;
@@ -63,18 +71,31 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Fills the database with many tokens for benchmarks and writes a pool of their secrets. */
-  @Command(name = "seed", description = "Create many API tokens straight through the store (benchmarks).")
+  @Command(
+      name = "seed",
+      description = "Create many API tokens straight through the store (benchmarks).")
   static final class Seed implements Callable<Integer> {
-    @CommandLine.Option(names = "--tokens", defaultValue = "1000", description = "how many tokens (default 1000)")
+    @CommandLine.Option(
+        names = "--tokens",
+        defaultValue = "1000",
+        description = "how many tokens (default 1000)")
     int tokens;
 
-    @CommandLine.Option(names = "--pool", defaultValue = "1000", description = "how many secrets to write (default 1000)")
+    @CommandLine.Option(
+        names = "--pool",
+        defaultValue = "1000",
+        description = "how many secrets to write (default 1000)")
     int poolSize;
 
-    @CommandLine.Option(names = "--out", defaultValue = "pool.txt", description = "the pool file (default pool.txt)")
+    @CommandLine.Option(
+        names = "--out",
+        defaultValue = "pool.txt",
+        description = "the pool file (default pool.txt)")
     java.nio.file.Path out;
 
-    @CommandLine.Option(names = "--preset", description = "role preset of the tokens (default: the admin's own role)")
+    @CommandLine.Option(
+        names = "--preset",
+        description = "role preset of the tokens (default: the admin's own role)")
     String preset;
 
     @Override
@@ -82,8 +103,9 @@ public final class Main implements Callable<Integer> {
       try (App app = new App(Settings.fromEnvironment(), Clock.systemUTC())) {
         long start = System.nanoTime();
         app.seed(tokens, out, poolSize, java.util.Optional.ofNullable(preset));
-        System.out.printf("Seeded %d tokens in %.1f s; %d secrets in %s%n", tokens,
-            (System.nanoTime() - start) / 1e9, Math.min(tokens, poolSize), out);
+        System.out.printf(
+            "Seeded %d tokens in %.1f s; %d secrets in %s%n",
+            tokens, (System.nanoTime() - start) / 1e9, Math.min(tokens, poolSize), out);
       }
       return 0;
     }

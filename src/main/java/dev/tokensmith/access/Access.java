@@ -6,9 +6,9 @@ import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.PermissionSet;
 
 /**
- * What a caller may do in a client. The one place that answers "which permissions hold here":
- * a user's role (global roles across their partner's clients), a token's permissions capped by
- * its owner's current ones, and a shared token capped by the client's admin bundle.
+ * What a caller may do in a client. The one place that answers "which permissions hold here": a
+ * user's role (global roles across their partner's clients), a token's permissions capped by its
+ * owner's current ones, and a shared token capped by the client's admin bundle.
  */
 public final class Access {
   private final Accounts clients;
@@ -24,7 +24,10 @@ public final class Access {
     return catalogue;
   }
 
-  /** A user's permissions in {@code target}; empty when the user cannot reach it or anything is disabled. */
+  /**
+   * A user's permissions in {@code target}; empty when the user cannot reach it or anything is
+   * disabled.
+   */
   public PermissionSet userPermissionsIn(Principal user, Account userClient, Account target) {
     if (!user.enabled() || !userClient.enabled() || !target.enabled()) {
       return PermissionSet.EMPTY;
@@ -32,7 +35,10 @@ public final class Access {
     return rolePermissionsIn(user, userClient, target);
   }
 
-  /** What the user's role grants in {@code target}, whatever the enabled state of the user and clients. */
+  /**
+   * What the user's role grants in {@code target}, whatever the enabled state of the user and
+   * clients.
+   */
   public PermissionSet rolePermissionsIn(Principal user, Account userClient, Account target) {
     if (user.clientId() == target.id()) {
       return user.permissions();
@@ -54,12 +60,17 @@ public final class Access {
     }
     PermissionSet granted = token.permissionSet();
     if (token.shared()) {
-      return target.id() == token.clientId() ? Cap.effective(granted, sharedCap(caller.tokenClient()))
+      return target.id() == token.clientId()
+          ? Cap.effective(granted, sharedCap(caller.tokenClient()))
           : PermissionSet.EMPTY;
     }
-    boolean reaches = target.id() == token.clientId()
-        || caller.user().role().global() && caller.tokenClient().technical() && caller.tokenClient().samePartner(target);
-    return reaches ? Cap.effective(granted, userPermissionsIn(caller.user(), caller.userClient(), target))
+    boolean reaches =
+        target.id() == token.clientId()
+            || caller.user().role().global()
+                && caller.tokenClient().technical()
+                && caller.tokenClient().samePartner(target);
+    return reaches
+        ? Cap.effective(granted, userPermissionsIn(caller.user(), caller.userClient(), target))
         : PermissionSet.EMPTY;
   }
 

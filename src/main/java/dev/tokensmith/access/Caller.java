@@ -6,14 +6,15 @@ import dev.tokensmith.audit.Origin;
 /**
  * Who is making a request, as established by one credential.
  *
- * @param user the session's user, the token's owner, or a shared token's creator; null only for
- *     a shared token whose creator has since been deleted
+ * @param user the session's user, the token's owner, or a shared token's creator; null only for a
+ *     shared token whose creator has since been deleted
  * @param userClient the user's client (for such a shared token: the token's client)
  * @param token the token used, or null for a Console session
  * @param tokenClient the token's client, or null for a Console session
  * @param ip the caller's address
  */
-public record Caller(Principal user, Account userClient, Credential token, Account tokenClient, String ip) {
+public record Caller(
+    Principal user, Account userClient, Credential token, Account tokenClient, String ip) {
 
   public boolean sharedToken() {
     return token != null && token.shared();
@@ -42,8 +43,10 @@ public record Caller(Principal user, Account userClient, Credential token, Accou
   /** How the activity log names this caller. */
   public Origin origin() {
     if (token != null) {
-      return new Origin(new Actor("api_token", token.id(), token.realname() + " (" + token.secretHint() + ")"),
-          "api_token", ip);
+      return new Origin(
+          new Actor("api_token", token.id(), token.realname() + " (" + token.secretHint() + ")"),
+          "api_token",
+          ip);
     }
     return new Origin(new Actor("user", user.id(), user.email()), "ui", ip);
   }

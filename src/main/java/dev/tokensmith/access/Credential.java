@@ -1,9 +1,12 @@
 package dev.tokensmith.access;
 
-import java.time.Instant;
 import dev.tokensmith.permissions.PermissionSet;
+import java.time.Instant;
 
-/** The token a request was made with, as access decisions see it; the tokens feature's {@code ApiToken} is one. */
+/**
+ * The token a request was made with, as access decisions see it; the tokens feature's {@code
+ * ApiToken} is one.
+ */
 public interface Credential {
   long id();
 

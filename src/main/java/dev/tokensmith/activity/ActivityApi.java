@@ -15,9 +15,19 @@ import java.util.Set;
 
 /** The activity log (section 4.8): a filtered list, and the same filter as CSV. */
 public final class ActivityApi implements Api {
-  private static final Set<String> OBJECT_TYPES = Set.of("api_token", "user", "client", "node_group", "node", "session");
-  private static final Set<String> ACTIONS = Set.of("create", "update", "delete", "renew", "enable", "disable", "login",
-      "login_failed", "logout");
+  private static final Set<String> OBJECT_TYPES =
+      Set.of("api_token", "user", "client", "node_group", "node", "session");
+  private static final Set<String> ACTIONS =
+      Set.of(
+          "create",
+          "update",
+          "delete",
+          "renew",
+          "enable",
+          "disable",
+          "login",
+          "login_failed",
+          "logout");
 
   private final ActivityService activity;
   private final ActivityCsv csv;
@@ -29,11 +39,14 @@ public final class ActivityApi implements Api {
 
   @Override
   public void routes(Routes routes) {
-    routes.get("/v2/activity_log",
+    routes.get(
+        "/v2/activity_log",
         r -> activity.list(r.caller(), search(r)).stream().map(ActivityView::of).toList());
-    routes.get("/v2/activity_log.csv",
-        r -> Reply.raw("text/csv; charset=utf-8", csv.write(activity.export(r.caller(), search(r))))
-            .header("Content-Disposition", "attachment; filename=\"activity_log.csv\""));
+    routes.get(
+        "/v2/activity_log.csv",
+        r ->
+            Reply.raw("text/csv; charset=utf-8", csv.write(activity.export(r.caller(), search(r))))
+                .header("Content-Disposition", "attachment; filename=\"activity_log.csv\""));
   }
 
   private static ActivityService.Search search(Request request) {
@@ -44,8 +57,15 @@ public final class ActivityApi implements Api {
     Long actorId = query.id("actor_id").orElse(null);
     Instant from = query.time("from").orElse(null);
     Instant to = query.time("to").orElse(null);
-    return new ActivityService.Search(query.id("client_id").orElse(null), objectType, action, actorId, from, to,
-        page.limit(), page.offset());
+    return new ActivityService.Search(
+        query.id("client_id").orElse(null),
+        objectType,
+        action,
+        actorId,
+        from,
+        to,
+        page.limit(),
+        page.offset());
   }
 
   private static String oneOf(Params query, String name, Set<String> allowed) {

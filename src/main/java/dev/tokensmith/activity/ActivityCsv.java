@@ -9,8 +9,9 @@ import java.util.Map;
 
 /** Activity records as a CSV download: one row each, the changes as their JSON text. */
 final class ActivityCsv {
-  private static final String HEADER = "id,time,client_id,object_type,object_id,object_name,action,outcome,"
-      + "actor_type,actor_id,actor_name,source,ip,changes\n";
+  private static final String HEADER =
+      "id,time,client_id,object_type,object_id,object_name,action,outcome,"
+          + "actor_type,actor_id,actor_name,source,ip,changes\n";
 
   private final ObjectMapper json;
 
@@ -21,9 +22,22 @@ final class ActivityCsv {
   String write(List<Activity> records) {
     StringBuilder out = new StringBuilder(HEADER);
     for (Activity a : records) {
-      Object[] cells = {a.id(), IsoTime.format(a.time()), a.clientId(), a.objectType(), a.objectId(), a.objectName(),
-          a.action(), a.outcome(), a.actor().type(), a.actor().id(), a.actor().name(), a.source(), a.ip(),
-          changesText(a.changes())};
+      Object[] cells = {
+        a.id(),
+        IsoTime.format(a.time()),
+        a.clientId(),
+        a.objectType(),
+        a.objectId(),
+        a.objectName(),
+        a.action(),
+        a.outcome(),
+        a.actor().type(),
+        a.actor().id(),
+        a.actor().name(),
+        a.source(),
+        a.ip(),
+        changesText(a.changes())
+      };
       for (int i = 0; i < cells.length; i++) {
         out.append(i == 0 ? "" : ",").append(cell(cells[i]));
       }

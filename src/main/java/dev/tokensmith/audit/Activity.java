@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One audit record. {@code changes} maps a field to {@code [old, new]}; it never holds a secret
- * (a token is named by its {@code secret_hint} at most).
+ * One audit record. {@code changes} maps a field to {@code [old, new]}; it never holds a secret (a
+ * token is named by its {@code secret_hint} at most).
  */
 public record Activity(
     long id,
@@ -20,5 +20,4 @@ public record Activity(
     Actor actor,
     String source,
     String ip,
-    Map<String, List<Object>> changes) {
-}
+    Map<String, List<Object>> changes) {}

@@ -23,27 +23,60 @@ public final class ActivityLog {
   }
 
   /** Records a successful action. */
-  public void record(Origin origin, Long clientId, String objectType, Long objectId, String objectName, String action,
+  public void record(
+      Origin origin,
+      Long clientId,
+      String objectType,
+      Long objectId,
+      String objectName,
+      String action,
       Map<String, List<Object>> changes) {
     write(origin, clientId, objectType, objectId, objectName, action, "success", changes);
   }
 
   /** Records an action that was refused (a failed login). */
-  public void recordFailure(Origin origin, Long clientId, String objectType, Long objectId, String objectName,
+  public void recordFailure(
+      Origin origin,
+      Long clientId,
+      String objectType,
+      Long objectId,
+      String objectName,
       String action) {
     write(origin, clientId, objectType, objectId, objectName, action, "failure", Map.of());
   }
 
-  private void write(Origin origin, Long clientId, String objectType, Long objectId, String objectName, String action,
-      String outcome, Map<String, List<Object>> changes) {
-    Actor actor = new Actor(origin.actor().type(), origin.actor().id(), scrub(origin.actor().name()));
+  private void write(
+      Origin origin,
+      Long clientId,
+      String objectType,
+      Long objectId,
+      String objectName,
+      String action,
+      String outcome,
+      Map<String, List<Object>> changes) {
+    Actor actor =
+        new Actor(origin.actor().type(), origin.actor().id(), scrub(origin.actor().name()));
     Map<String, List<Object>> scrubbed = new LinkedHashMap<>();
-    changes.forEach((field, values) -> scrubbed.put(field, values.stream().map(ActivityLog::scrub).toList()));
-    store.insert(new Activity(0, clock.instant(), clientId, objectType, objectId, scrub(objectName), action, outcome,
-        actor, origin.source(), origin.ip(), scrubbed));
+    changes.forEach(
+        (field, values) -> scrubbed.put(field, values.stream().map(ActivityLog::scrub).toList()));
+    store.insert(
+        new Activity(
+            0,
+            clock.instant(),
+            clientId,
+            objectType,
+            objectId,
+            scrub(objectName),
+            action,
+            outcome,
+            actor,
+            origin.source(),
+            origin.ip(),
+            scrubbed));
   }
 
-  // Names come from callers (a failed login records the e-mail as typed): a secret pasted there is not kept.
+  // Names come from callers (a failed login records the e-mail as typed): a secret pasted there is
+  // not kept.
   private static <T> T scrub(T value) {
     @SuppressWarnings("unchecked")
     T masked = (T) "[secret removed]";

@@ -14,7 +14,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** {@link ActivityStore} on the JDBC database; changes are kept as a JSON text. */
 public final class JdbcActivityStore implements ActivityStore {
-  private static final TypeReference<Map<String, List<Object>>> CHANGES = new TypeReference<>() { };
+  private static final TypeReference<Map<String, List<Object>>> CHANGES = new TypeReference<>() {};
 
   private final Database db;
   private final ObjectMapper json;
@@ -27,14 +27,26 @@ public final class JdbcActivityStore implements ActivityStore {
   @Override
   public void insert(Activity a) {
     String changes = write(a.changes());
-    db.withHandle(h -> h.createUpdate("INSERT INTO activity (occurred_at, client_id, object_type, object_id, object_name, "
-            + "action, outcome, actor_type, actor_id, actor_name, source, ip, changes) VALUES (:at, :client, :type, "
-            + ":objectId, :objectName, :action, :outcome, :actorType, :actorId, :actorName, :source, :ip, :changes)")
-        .bind("at", a.time().toEpochMilli()).bind("client", a.clientId()).bind("type", a.objectType())
-        .bind("objectId", a.objectId()).bind("objectName", cut(a.objectName(), 255)).bind("action", a.action())
-        .bind("outcome", a.outcome()).bind("actorType", a.actor().type()).bind("actorId", a.actor().id())
-        .bind("actorName", cut(a.actor().name(), 320)).bind("source", a.source()).bind("ip", a.ip())
-        .bind("changes", changes).execute());
+    db.withHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO activity (occurred_at, client_id, object_type, object_id, object_name, "
+                        + "action, outcome, actor_type, actor_id, actor_name, source, ip, changes) VALUES (:at, :client, :type, "
+                        + ":objectId, :objectName, :action, :outcome, :actorType, :actorId, :actorName, :source, :ip, :changes)")
+                .bind("at", a.time().toEpochMilli())
+                .bind("client", a.clientId())
+                .bind("type", a.objectType())
+                .bind("objectId", a.objectId())
+                .bind("objectName", cut(a.objectName(), 255))
+                .bind("action", a.action())
+                .bind("outcome", a.outcome())
+                .bind("actorType", a.actor().type())
+                .bind("actorId", a.actor().id())
+                .bind("actorName", cut(a.actor().name(), 320))
+                .bind("source", a.source())
+                .bind("ip", a.ip())
+                .bind("changes", changes)
+                .execute());
   }
 
   @Override
@@ -56,20 +68,38 @@ public final class JdbcActivityStore implements ActivityStore {
       sql.append(" AND occurred_at <= :to");
     }
     sql.append(" ORDER BY id LIMIT :limit OFFSET :offset");
-    return db.withHandle(h -> h.createQuery(sql.toString())
-        .bind("client", f.clientId()).bind("type", f.objectType()).bind("action", f.action())
-        .bind("actor", f.actorId())
-        .bind("from", f.from() == null ? null : f.from().toEpochMilli())
-        .bind("to", f.to() == null ? null : f.to().toEpochMilli())
-        .bind("limit", f.limit()).bind("offset", f.offset())
-        .map(this::activity).list());
+    return db.withHandle(
+        h ->
+            h.createQuery(sql.toString())
+                .bind("client", f.clientId())
+                .bind("type", f.objectType())
+                .bind("action", f.action())
+                .bind("actor", f.actorId())
+                .bind("from", f.from() == null ? null : f.from().toEpochMilli())
+                .bind("to", f.to() == null ? null : f.to().toEpochMilli())
+                .bind("limit", f.limit())
+                .bind("offset", f.offset())
+                .map(this::activity)
+                .list());
   }
 
   private Activity activity(ResultSet rs, StatementContext ctx) throws SQLException {
-    return new Activity(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("occurred_at")), Rows.nullableLong(rs, "client_id"),
-        rs.getString("object_type"), Rows.nullableLong(rs, "object_id"), rs.getString("object_name"), rs.getString("action"),
-        rs.getString("outcome"), new Actor(rs.getString("actor_type"), Rows.nullableLong(rs, "actor_id"), rs.getString("actor_name")),
-        rs.getString("source"), rs.getString("ip"), read(rs.getString("changes")));
+    return new Activity(
+        rs.getLong("id"),
+        Instant.ofEpochMilli(rs.getLong("occurred_at")),
+        Rows.nullableLong(rs, "client_id"),
+        rs.getString("object_type"),
+        Rows.nullableLong(rs, "object_id"),
+        rs.getString("object_name"),
+        rs.getString("action"),
+        rs.getString("outcome"),
+        new Actor(
+            rs.getString("actor_type"),
+            Rows.nullableLong(rs, "actor_id"),
+            rs.getString("actor_name")),
+        rs.getString("source"),
+        rs.getString("ip"),
+        read(rs.getString("changes")));
   }
 
   private static String cut(String value, int max) {

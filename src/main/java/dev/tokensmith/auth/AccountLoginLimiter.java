@@ -12,8 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Counts failed logins per account — the e-mail as typed, in any case, whether or not such a user
  * exists — in one-minute windows, from whatever address they come, so that many addresses cannot
- * try one account without bound. Like {@link FailedAuthLimiter}, a login takes its place before
- * the password is checked and gives it back only when it succeeds.
+ * try one account without bound. Like {@link FailedAuthLimiter}, a login takes its place before the
+ * password is checked and gives it back only when it succeeds.
  *
  * <p>The e-mail is the caller's to choose, so a map that evicts would let a flood of made-up
  * e-mails push a real account's counter out. Instead each e-mail falls, by a keyed hash that no
@@ -29,7 +29,10 @@ public final class AccountLoginLimiter {
   private final int allowedPerMinute;
   private final Clock clock;
   private final SecretKeySpec key;
-  /** Per slot: the window (minutes since the epoch) in the high 32 bits, its count in the low 32. */
+
+  /**
+   * Per slot: the window (minutes since the epoch) in the high 32 bits, its count in the low 32.
+   */
   private final AtomicLongArray slots = new AtomicLongArray(SLOTS);
 
   public AccountLoginLimiter(int allowedPerMinute, Clock clock, SecureRandom random) {
@@ -40,14 +43,20 @@ public final class AccountLoginLimiter {
     this.key = new SecretKeySpec(bytes, "HmacSHA256");
   }
 
-  /** An attempt on one account: allowed (holding a place in {@code window}) or refused for {@code retryAfterSeconds}. */
+  /**
+   * An attempt on one account: allowed (holding a place in {@code window}) or refused for {@code
+   * retryAfterSeconds}.
+   */
   public record Attempt(int slot, long window, long retryAfterSeconds) {
     public boolean allowed() {
       return retryAfterSeconds == 0;
     }
   }
 
-  /** Takes a place for one login to the account, counted as a failure until released; refused when none is left. */
+  /**
+   * Takes a place for one login to the account, counted as a failure until released; refused when
+   * none is left.
+   */
   public Attempt reserve(String email) {
     int slot = slot(email);
     long now = clock.millis();
@@ -56,7 +65,8 @@ public final class AccountLoginLimiter {
       long current = slots.get(slot);
       long count = current >>> 32 == window ? current & 0xFFFF_FFFFL : 0;
       if (count >= allowedPerMinute) {
-        return new Attempt(slot, window, Math.max(1, ((window + 1) * WINDOW_MILLIS - now + 999) / 1000));
+        return new Attempt(
+            slot, window, Math.max(1, ((window + 1) * WINDOW_MILLIS - now + 999) / 1000));
       }
       if (slots.compareAndSet(slot, current, window << 32 | count + 1)) {
         return new Attempt(slot, window, 0);
@@ -64,7 +74,9 @@ public final class AccountLoginLimiter {
     }
   }
 
-  /** Gives back the place of a login that succeeded (nothing when its window has passed meanwhile). */
+  /**
+   * Gives back the place of a login that succeeded (nothing when its window has passed meanwhile).
+   */
   public void release(Attempt attempt) {
     if (!attempt.allowed()) {
       return;

@@ -1,8 +1,6 @@
 package dev.tokensmith.auth;
 
 import dev.tokensmith.access.Caller;
-import dev.tokensmith.web.Authentication;
-import dev.tokensmith.web.Credentials;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ServiceException;
@@ -14,16 +12,18 @@ import dev.tokensmith.users.Session;
 import dev.tokensmith.users.SessionService;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserDirectory;
+import dev.tokensmith.web.Authentication;
+import dev.tokensmith.web.Credentials;
 import java.util.Optional;
 
 /**
  * Turns a request's credentials into a {@link Caller} (section 3): a token header first, then the
  * Console session (with its CSRF header on changes). Failed attempts count against the source
  * address; once over the limit they answer 429 instead of 401. A valid token still passes from a
- * limited address: a 320-bit secret cannot be guessed, and a gateway's shared address must not
- * lock out its good callers. A login also counts against its account, and takes its places before
- * the password is checked, so that neither concurrency nor many addresses get more checks than
- * the limits allow.
+ * limited address: a 320-bit secret cannot be guessed, and a gateway's shared address must not lock
+ * out its good callers. A login also counts against its account, and takes its places before the
+ * password is checked, so that neither concurrency nor many addresses get more checks than the
+ * limits allow.
  */
 public final class Authenticator implements Authentication {
   private final TokenVerifier verifier;
@@ -35,8 +35,15 @@ public final class Authenticator implements Authentication {
   private final UsageRecorder usage;
   private final VerificationMetrics outcomes;
 
-  public Authenticator(TokenVerifier verifier, SessionService sessions, UserDirectory users, ClientService clients,
-      FailedAuthLimiter limiter, AccountLoginLimiter accounts, UsageRecorder usage, VerificationMetrics outcomes) {
+  public Authenticator(
+      TokenVerifier verifier,
+      SessionService sessions,
+      UserDirectory users,
+      ClientService clients,
+      FailedAuthLimiter limiter,
+      AccountLoginLimiter accounts,
+      UsageRecorder usage,
+      VerificationMetrics outcomes) {
     this.verifier = verifier;
     this.sessions = sessions;
     this.users = users;
@@ -61,8 +68,8 @@ public final class Authenticator implements Authentication {
 
   /**
    * The caller when memory alone can tell (a token in the verification cache), or empty when the
-   * database is needed (a cache miss, a session). A cached refusal throws like {@link #authenticate}.
-   * Never blocks.
+   * database is needed (a cache miss, a session). A cached refusal throws like {@link
+   * #authenticate}. Never blocks.
    */
   @Override
   public Optional<Caller> authenticateCached(Credentials credentials) {
@@ -72,7 +79,9 @@ public final class Authenticator implements Authentication {
       }
       return Optional.empty();
     }
-    return verifier.verifyCached(credentials.token(), credentials.ip(), false).map(v -> caller(v, credentials));
+    return verifier
+        .verifyCached(credentials.token(), credentials.ip(), false)
+        .map(v -> caller(v, credentials));
   }
 
   private Caller caller(Verification result, Credentials credentials) {
@@ -94,7 +103,8 @@ public final class Authenticator implements Authentication {
     if (client.isEmpty()) {
       return Optional.empty();
     }
-    if (credentials.stateChanging() && !sessions.csrfMatches(session.get(), credentials.csrfHeader())) {
+    if (credentials.stateChanging()
+        && !sessions.csrfMatches(session.get(), credentials.csrfHeader())) {
       throw ServiceException.forbidden();
     }
     return Optional.of(new Caller(user.get(), client.get(), null, null, credentials.ip()));
@@ -106,13 +116,13 @@ public final class Authenticator implements Authentication {
   }
 
   /** A login allowed to check its password: it holds a place of its address and of its account. */
-  public record LoginAttempt(FailedAuthLimiter.Attempt address, AccountLoginLimiter.Attempt account) {
-  }
+  public record LoginAttempt(
+      FailedAuthLimiter.Attempt address, AccountLoginLimiter.Attempt account) {}
 
   /**
    * Takes the places of one login before its password is checked: 429 when the address or the
-   * account (the e-mail in any case, known or not: both answer alike) has no place left this minute.
-   * The places count as failures unless {@link #loginSucceeded} gives them back.
+   * account (the e-mail in any case, known or not: both answer alike) has no place left this
+   * minute. The places count as failures unless {@link #loginSucceeded} gives them back.
    */
   public LoginAttempt beginLogin(String ip, String email) {
     FailedAuthLimiter.Attempt address = limiter.reserve(ip);
@@ -140,6 +150,8 @@ public final class Authenticator implements Authentication {
    */
   public ServiceException failed(String ip) {
     long retryAfter = limiter.recordFailure(ip);
-    return retryAfter > 0 ? new TooManyRequestsException(retryAfter) : ServiceException.unauthorized();
+    return retryAfter > 0
+        ? new TooManyRequestsException(retryAfter)
+        : ServiceException.unauthorized();
   }
 }

@@ -14,23 +14,22 @@ import java.util.Optional;
  * the gateway would see it, cut into segments for the route table; empty when the path is refused.
  *
  * <p>Each segment is percent-decoded once (as UTF-8). Read as servlet containers read it, a segment
- * loses its path parameters (from a raw {@code ;}; an encoded {@code %3b} is part of the name); read
- * as other servers read it, it keeps them ({@link RouteTable} refuses a path whose two readings lead
- * to different lines). A path is refused when servers could disagree on where it leads:
- * a {@code .} or {@code ..} segment in any spelling ({@code %2e}, {@code ..;x}, {@code ..%3b}); an
- * encoded {@code /}, {@code \} or {@code %} (double encoding); a decoded {@code ?} or {@code #};
- * a control character or NUL; a raw {@code \}, {@code #}, space or broken escape; bytes that are
- * not UTF-8 (overlong {@code %c0%ae}); an empty segment ({@code //}) other than one trailing
- * slash; a segment ending in a dot or a space (Windows servers drop those); a character that
- * Unicode compatibility mapping turns into one of {@code . / \ ; ? # %} (fullwidth dots, dot
+ * loses its path parameters (from a raw {@code ;}; an encoded {@code %3b} is part of the name);
+ * read as other servers read it, it keeps them ({@link RouteTable} refuses a path whose two
+ * readings lead to different lines). A path is refused when servers could disagree on where it
+ * leads: a {@code .} or {@code ..} segment in any spelling ({@code %2e}, {@code ..;x}, {@code
+ * ..%3b}); an encoded {@code /}, {@code \} or {@code %} (double encoding); a decoded {@code ?} or
+ * {@code #}; a control character or NUL; a raw {@code \}, {@code #}, space or broken escape; bytes
+ * that are not UTF-8 (overlong {@code %c0%ae}); an empty segment ({@code //}) other than one
+ * trailing slash; a segment ending in a dot or a space (Windows servers drop those); a character
+ * that Unicode compatibility mapping turns into one of {@code . / \ ; ? # %} (fullwidth dots, dot
  * leaders). Any other percent-encoding ({@code %41}) is decoded and matched as the character.
  */
 final class ForwardedPath {
   private static final String[] ROOT = {};
   private static final String SPECIAL = "./\\;?#%";
 
-  private ForwardedPath() {
-  }
+  private ForwardedPath() {}
 
   /**
    * The decoded segments of {@code uri}'s path (its query ignored), or empty when refused.
@@ -68,7 +67,10 @@ final class ForwardedPath {
     return Optional.of(segments.toArray(String[]::new));
   }
 
-  /** One segment decoded (without its parameters when {@code dropParameters}), or null when it is refused. */
+  /**
+   * One segment decoded (without its parameters when {@code dropParameters}), or null when it is
+   * refused.
+   */
   private static String segment(String path, int start, int end, boolean dropParameters) {
     boolean plain = true;
     for (int i = start; i < end; i++) {
@@ -82,11 +84,15 @@ final class ForwardedPath {
     if (decoded == null) {
       return null;
     }
-    // Checked up to the first ";" raw or encoded, whichever way a server reads it: "..;x" and "..%3b" are refused.
+    // Checked up to the first ";" raw or encoded, whichever way a server reads it: "..;x" and
+    // "..%3b" are refused.
     int parameters = decoded.indexOf(';');
     String name = parameters < 0 ? decoded : decoded.substring(0, parameters);
     // A trailing dot also catches every dot segment: ".", "..", "...".
-    if (name.isEmpty() || name.endsWith(".") || name.endsWith(" ") || !plain && !safeUnicode(name)) {
+    if (name.isEmpty()
+        || name.endsWith(".")
+        || name.endsWith(" ")
+        || !plain && !safeUnicode(name)) {
       return null;
     }
     int raw = plain || !dropParameters ? end : start;
@@ -96,7 +102,8 @@ final class ForwardedPath {
     if (raw == end) {
       return decoded;
     }
-    // Valid UTF-8 before a raw ";" since the whole segment was: the ";" cannot sit inside a character.
+    // Valid UTF-8 before a raw ";" since the whole segment was: the ";" cannot sit inside a
+    // character.
     return decode(path, start, raw);
   }
 
@@ -119,8 +126,13 @@ final class ForwardedPath {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes.flip()).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(bytes.flip())
+              .toString();
     } catch (CharacterCodingException e) {
       return null;
     }

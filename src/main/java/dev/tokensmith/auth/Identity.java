@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Who the caller is, on the wire ({@code /v1/user}, and the answer to a login with its CSRF token).
  * Fields that do not apply are left out, not written as null: the user's own fields when a shared
- * token's creator has been deleted, the partner outside a technical tenant, the token for a session.
+ * token's creator has been deleted, the partner outside a technical tenant, the token for a
+ * session.
  *
  * @param id the user's id, or the shared token's creator id when that user is gone
  */
@@ -30,13 +31,27 @@ public record Identity(
     String csrfToken) {
 
   /** The token a request was made with. */
-  public record CallingToken(long id, boolean shared, String usage) {
-  }
+  public record CallingToken(long id, boolean shared, String usage) {}
 
   /** The same identity with the CSRF token a new login hands the browser once. */
   Identity withCsrfToken(String token) {
-    return new Identity(id, uuid, clientId, clientName, email, realname, role, permissions, actualPermissions, enabled,
-        sso, apiAccess, partnerid, partnerUuid, apiToken, token);
+    return new Identity(
+        id,
+        uuid,
+        clientId,
+        clientName,
+        email,
+        realname,
+        role,
+        permissions,
+        actualPermissions,
+        enabled,
+        sso,
+        apiAccess,
+        partnerid,
+        partnerUuid,
+        apiToken,
+        token);
   }
 
   // The CSRF token stays out of logs and error messages.

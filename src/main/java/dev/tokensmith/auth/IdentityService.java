@@ -17,8 +17,8 @@ import java.util.Optional;
 
 /**
  * Who a caller is (section 4.1): the identity of {@code /v1/user}, and the Console login and logout
- * that start and end one. The user and the calling token are looked up in their own features, as they
- * are now.
+ * that start and end one. The user and the calling token are looked up in their own features, as
+ * they are now.
  */
 public final class IdentityService {
   private final Authenticator authenticator;
@@ -28,8 +28,13 @@ public final class IdentityService {
   private final ClientService clients;
   private final Access access;
 
-  public IdentityService(Authenticator authenticator, SessionService sessions, UserDirectory users, TokenService tokens,
-      ClientService clients, Access access) {
+  public IdentityService(
+      Authenticator authenticator,
+      SessionService sessions,
+      UserDirectory users,
+      TokenService tokens,
+      ClientService clients,
+      Access access) {
     this.authenticator = authenticator;
     this.sessions = sessions;
     this.users = users;
@@ -38,7 +43,10 @@ public final class IdentityService {
     this.access = access;
   }
 
-  /** A login: who logged in (with the CSRF token) and the session cookie's value, both shown this once. */
+  /**
+   * A login: who logged in (with the CSRF token) and the session cookie's value, both shown this
+   * once.
+   */
   public record LoggedIn(Identity identity, String cookie) {
     @Override
     public String toString() {
@@ -47,14 +55,19 @@ public final class IdentityService {
   }
 
   /**
-   * Checks the password and opens a session; 429 when the address or the account has no attempt left
-   * this minute, 401 for a wrong e-mail or password or a disabled user or client.
+   * Checks the password and opens a session; 429 when the address or the account has no attempt
+   * left this minute, 401 for a wrong e-mail or password or a disabled user or client.
    */
   public LoggedIn login(String email, String password, String ip) {
     Authenticator.LoginAttempt attempt = authenticator.beginLogin(ip, email);
-    SessionService.Login login = sessions.login(email, password, ip,
-            clientId -> clients.find(clientId).map(Client::enabled).orElse(false))
-        .orElseThrow(ServiceException::unauthorized);
+    SessionService.Login login =
+        sessions
+            .login(
+                email,
+                password,
+                ip,
+                clientId -> clients.find(clientId).map(Client::enabled).orElse(false))
+            .orElseThrow(ServiceException::unauthorized);
     authenticator.loginSucceeded(attempt);
     User user = login.user();
     Client client = clients.find(user.clientId()).orElseThrow();
@@ -62,42 +75,87 @@ public final class IdentityService {
     return new LoggedIn(identity.withCsrfToken(login.csrfToken()), login.cookie());
   }
 
-  /** Ends the session of {@code cookie}; 401 for a request made with a token, or without a live session. */
+  /**
+   * Ends the session of {@code cookie}; 401 for a request made with a token, or without a live
+   * session.
+   */
   public void logout(Caller caller, Optional<String> cookie) {
     if (caller.token() != null) {
       throw ServiceException.unauthorized();
     }
-    Session session = cookie.flatMap(authenticator::session).orElseThrow(ServiceException::unauthorized);
+    Session session =
+        cookie.flatMap(authenticator::session).orElseThrow(ServiceException::unauthorized);
     sessions.logout(session, caller.origin(), caller.userClient().id());
   }
 
-  /** The caller's identity in their home client; 401 when their user or token has gone meanwhile. */
+  /**
+   * The caller's identity in their home client; 401 when their user or token has gone meanwhile.
+   */
   public Identity identity(Caller caller) {
     Client client = clients.find(caller.homeClient().id()).orElseThrow();
     // A shared token whose creator was deleted has no user: it answers with the creator's id alone.
-    Optional<User> user = caller.user() == null ? Optional.empty()
-        : Optional.of(users.find(caller.user().id()).orElseThrow(ServiceException::unauthorized));
+    Optional<User> user =
+        caller.user() == null
+            ? Optional.empty()
+            : Optional.of(
+                users.find(caller.user().id()).orElseThrow(ServiceException::unauthorized));
     Identity.CallingToken token = null;
     if (caller.token() != null) {
       Usage usage = tokens.usage(caller.token()).orElseThrow(ServiceException::unauthorized);
       token = new Identity.CallingToken(caller.token().id(), caller.token().shared(), usage.id());
     }
-    return identity(caller.actingUserId(), user, client, access.permissionsIn(caller, client), token);
+    return identity(
+        caller.actingUserId(), user, client, access.permissionsIn(caller, client), token);
   }
 
-  private Identity identity(long id, Optional<User> found, Client client, PermissionSet actual,
+  private Identity identity(
+      long id,
+      Optional<User> found,
+      Client client,
+      PermissionSet actual,
       Identity.CallingToken token) {
-    Optional<Partner> partner = client.technical() && client.partnerId() != null
-        ? Optional.of(clients.findPartner(client.partnerId()).orElseThrow()) : Optional.empty();
+    Optional<Partner> partner =
+        client.technical() && client.partnerId() != null
+            ? Optional.of(clients.findPartner(client.partnerId()).orElseThrow())
+            : Optional.empty();
     Long partnerId = partner.map(Partner::id).orElse(null);
     String partnerUuid = partner.map(Partner::uuid).orElse(null);
     if (found.isEmpty()) {
-      return new Identity(id, null, client.id(), client.name(), null, null, null, null, actual.ids(), null, null, null,
-          partnerId, partnerUuid, token, null);
+      return new Identity(
+          id,
+          null,
+          client.id(),
+          client.name(),
+          null,
+          null,
+          null,
+          null,
+          actual.ids(),
+          null,
+          null,
+          null,
+          partnerId,
+          partnerUuid,
+          token,
+          null);
     }
     User user = found.get();
-    return new Identity(user.id(), user.uuid(), client.id(), client.name(), user.email(), user.realname(),
-        user.role().id(), user.permissionsAsWritten(), actual.ids(), user.enabled(), user.sso().id(), user.apiAccess(),
-        partnerId, partnerUuid, token, null);
+    return new Identity(
+        user.id(),
+        user.uuid(),
+        client.id(),
+        client.name(),
+        user.email(),
+        user.realname(),
+        user.role().id(),
+        user.permissionsAsWritten(),
+        actual.ids(),
+        user.enabled(),
+        user.sso().id(),
+        user.apiAccess(),
+        partnerId,
+        partnerUuid,
+        token,
+        null);
   }
 }

@@ -9,8 +9,8 @@ import dev.tokensmith.web.Routes;
 import java.time.Duration;
 
 /**
- * Login, logout and "who am I" (section 4.1). Behind TLS ({@code secureCookie}) the session
- * cookie is {@code Secure}, so a browser never sends it over plain HTTP.
+ * Login, logout and "who am I" (section 4.1). Behind TLS ({@code secureCookie}) the session cookie
+ * is {@code Secure}, so a browser never sends it over plain HTTP.
  */
 public final class SessionApi implements Api {
   private final IdentityService identities;
@@ -19,7 +19,8 @@ public final class SessionApi implements Api {
 
   public SessionApi(IdentityService identities, Duration sessionLifetime, boolean secureCookie) {
     this.identities = identities;
-    this.cookieAttributes = "; Path=/; HttpOnly; SameSite=Strict" + (secureCookie ? "; Secure" : "");
+    this.cookieAttributes =
+        "; Path=/; HttpOnly; SameSite=Strict" + (secureCookie ? "; Secure" : "");
     this.sessionCookieAttributes = cookieAttributes + "; Max-Age=" + sessionLifetime.toSeconds();
   }
 
@@ -42,10 +43,14 @@ public final class SessionApi implements Api {
     String password = body.secretText("password", 1024).orElse("");
     IdentityService.LoggedIn login = identities.login(email, password, request.ip());
     return Reply.of(200, login.identity())
-        .header("Set-Cookie", Request.SESSION_COOKIE + "=" + login.cookie() + sessionCookieAttributes);
+        .header(
+            "Set-Cookie", Request.SESSION_COOKIE + "=" + login.cookie() + sessionCookieAttributes);
   }
 
-  /** {@code application/json}, in any case, with or without parameters such as {@code ; charset=utf-8}. */
+  /**
+   * {@code application/json}, in any case, with or without parameters such as {@code ;
+   * charset=utf-8}.
+   */
   static boolean isJson(String contentType) {
     if (contentType == null) {
       return false;

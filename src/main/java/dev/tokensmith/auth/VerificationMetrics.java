@@ -13,7 +13,8 @@ import java.util.Map;
  */
 public final class VerificationMetrics {
   private final Counter verified;
-  private final Map<Verification.Reason, Counter> rejected = new EnumMap<>(Verification.Reason.class);
+  private final Map<Verification.Reason, Counter> rejected =
+      new EnumMap<>(Verification.Reason.class);
 
   public VerificationMetrics(MeterRegistry registry) {
     this.verified = counter(registry, "verified");
@@ -23,8 +24,10 @@ public final class VerificationMetrics {
   }
 
   private static Counter counter(MeterRegistry registry, String result) {
-    return Counter.builder("tokensmith.token.verifications").tag("result", result)
-        .description("Token verifications by outcome").register(registry);
+    return Counter.builder("tokensmith.token.verifications")
+        .tag("result", result)
+        .description("Token verifications by outcome")
+        .register(registry);
   }
 
   void count(Verification result) {

@@ -21,10 +21,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The verifier (SPEC 4.9), the hot path: "is this credential valid, and may it do X?" A token
- * in the verification cache is answered on the event loop with no database round trip; anything
- * else moves to the worker pool by itself. What may pass is {@link VerifierService}'s to say; the
- * answer is written here.
+ * The verifier (SPEC 4.9), the hot path: "is this credential valid, and may it do X?" A token in
+ * the verification cache is answered on the event loop with no database round trip; anything else
+ * moves to the worker pool by itself. What may pass is {@link VerifierService}'s to say; the answer
+ * is written here.
  */
 public final class VerifierApi implements Api {
   private final VerifierService verifier;
@@ -47,20 +47,28 @@ public final class VerifierApi implements Api {
     if (permission.isPresent() && !verifier.isKnown(permission.get())) {
       throw ValidationException.of("permission", INVALID, permission.get());
     }
-    VerifierService.Checked checked = verifier.check(caller, permission, body.id("client_id").orElse(null));
+    VerifierService.Checked checked =
+        verifier.check(caller, permission, body.id("client_id").orElse(null));
     PermissionSet held = checked.permissions();
-    // Assembled from ready-made parts rather than serialised: this is the answer to nearly every call.
+    // Assembled from ready-made parts rather than serialised: this is the answer to nearly every
+    // call.
     Credential token = caller.token();
     Object userId = token != null ? token.userId() : Long.valueOf(caller.user().id());
     String permissions = permissionsJson(held);
     String expireAt = token == null ? null : IsoTime.format(token.expireAt());
-    StringBuilder view = new StringBuilder(160 + permissions.length())
-        .append("{\"user_id\":").append(userId)
-        .append(",\"client_id\":").append(checked.client().id())
-        .append(",\"token_id\":").append(token == null ? null : token.id())
-        .append(",\"shared\":").append(token != null && token.shared())
-        .append(",\"permissions\":").append(permissions)
-        .append(",\"expire_at\":");
+    StringBuilder view =
+        new StringBuilder(160 + permissions.length())
+            .append("{\"user_id\":")
+            .append(userId)
+            .append(",\"client_id\":")
+            .append(checked.client().id())
+            .append(",\"token_id\":")
+            .append(token == null ? null : token.id())
+            .append(",\"shared\":")
+            .append(token != null && token.shared())
+            .append(",\"permissions\":")
+            .append(permissions)
+            .append(",\"expire_at\":");
     if (expireAt == null) {
       view.append("null");
     } else {
@@ -71,15 +79,20 @@ public final class VerifierApi implements Api {
 
   private Object forward(Request request) {
     Caller caller = request.caller();
-    Account home = verifier.forward(caller, original(request, "X-Original-Method", "X-Forwarded-Method"),
-        original(request, "X-Original-URI", "X-Forwarded-Uri"));
+    Account home =
+        verifier.forward(
+            caller,
+            original(request, "X-Original-Method", "X-Forwarded-Method"),
+            original(request, "X-Original-URI", "X-Forwarded-Uri"));
     Credential token = caller.token();
     Reply reply = Reply.of(200, "OK").header("X-Auth-Client-Id", Long.toString(home.id()));
     if (token != null) {
       reply.header("X-Auth-Token-Id", Long.toString(token.id()));
     }
     // A shared token belongs to the client, not a person: no user id, as in /v2/auth/check.
-    return caller.sharedToken() ? reply : reply.header("X-Auth-User-Id", Long.toString(caller.user().id()));
+    return caller.sharedToken()
+        ? reply
+        : reply.header("X-Auth-User-Id", Long.toString(caller.user().id()));
   }
 
   // Few distinct permission sets exist; their JSON is written once, not on every verification.
@@ -101,8 +114,8 @@ public final class VerifierApi implements Api {
 
   /**
    * The original request's method or URI; null when absent. A gateway sets one header of the pair,
-   * and some pass the caller's own headers on (Traefik sends all of them): two different values
-   * are refused (403), never settled by which header is read first.
+   * and some pass the caller's own headers on (Traefik sends all of them): two different values are
+   * refused (403), never settled by which header is read first.
    */
   private static String original(Request request, String name, String other) {
     String value = null;

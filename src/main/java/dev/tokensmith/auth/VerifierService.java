@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * The verifier's decisions (section 4.9): may this caller act in a client, and hold a permission
- * there; may this forwarded request pass the gateway. Runs on the event loop for a cached caller, so
- * it reads memory only.
+ * there; may this forwarded request pass the gateway. Runs on the event loop for a cached caller,
+ * so it reads memory only.
  */
 public final class VerifierService {
   private final Access access;
@@ -22,17 +22,18 @@ public final class VerifierService {
   }
 
   /** What a check found: the client acted in and the caller's permissions there. */
-  public record Checked(Account client, PermissionSet permissions) {
-  }
+  public record Checked(Account client, PermissionSet permissions) {}
 
-  /** Whether {@code permission} is one of the catalogue's (anything else is a malformed request). */
+  /**
+   * Whether {@code permission} is one of the catalogue's (anything else is a malformed request).
+   */
   public boolean isKnown(String permission) {
     return access.catalogue().isKnown(permission);
   }
 
   /**
-   * The caller's permissions in the client named (their own when null); 403 when the caller does not
-   * reach it or {@code permission} (when given) is not held there.
+   * The caller's permissions in the client named (their own when null); 403 when the caller does
+   * not reach it or {@code permission} (when given) is not held there.
    */
   public Checked check(Caller caller, Optional<String> permission, Long clientId) {
     Account target = access.target(caller, clientId);
@@ -52,7 +53,8 @@ public final class VerifierService {
     if (method == null || uri == null) {
       throw ServiceException.forbidden();
     }
-    Optional<String> permission = routes.permissionFor(method, uri).orElseThrow(ServiceException::forbidden);
+    Optional<String> permission =
+        routes.permissionFor(method, uri).orElseThrow(ServiceException::forbidden);
     Account home = caller.homeClient();
     if (permission.isPresent() && !access.permissionsIn(caller, home).has(permission.get())) {
       throw ServiceException.forbidden();

@@ -33,16 +33,19 @@ public final class CatalogueApi implements Api {
   record CatalogueView(List<ResourceView> resources, List<RoleView> roles) {
     static CatalogueView of(Catalogue catalogue) {
       return new CatalogueView(
-          catalogue.resources().stream().map(r -> new ResourceView(r.id(), r.title(), r.actions())).toList(),
+          catalogue.resources().stream()
+              .map(r -> new ResourceView(r.id(), r.title(), r.actions()))
+              .toList(),
           Arrays.stream(Role.values())
-              .map(role -> new RoleView(role.id(), role.title(), role.global(), catalogue.bundle(role).ids()))
+              .map(
+                  role ->
+                      new RoleView(
+                          role.id(), role.title(), role.global(), catalogue.bundle(role).ids()))
               .toList());
     }
   }
 
-  record ResourceView(String id, String title, List<String> actions) {
-  }
+  record ResourceView(String id, String title, List<String> actions) {}
 
-  record RoleView(String id, String title, boolean global, List<String> permissions) {
-  }
+  record RoleView(String id, String title, boolean global, List<String> permissions) {}
 }

@@ -1,7 +1,6 @@
 package dev.tokensmith.catalogue;
 
 import dev.tokensmith.permissions.Catalogue;
-
 import dev.tokensmith.storage.Database;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -24,8 +23,13 @@ final class CatalogueHistory {
 
   /** True when the previous start's catalogue had an id that {@code now} lacks, or is not known. */
   boolean lostPermissions(Catalogue now) {
-    String previous = db.withHandle(h -> h.createQuery(
-        "SELECT permission_ids FROM catalogue_history WHERE id = 1 FOR UPDATE").mapTo(String.class).one());
+    String previous =
+        db.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT permission_ids FROM catalogue_history WHERE id = 1 FOR UPDATE")
+                    .mapTo(String.class)
+                    .one());
     if (previous.equals(UNKNOWN)) {
       return true;
     }
@@ -38,7 +42,10 @@ final class CatalogueHistory {
   /** Records {@code now} as the catalogue this start runs with. */
   void save(Catalogue now) {
     String ids = String.join(",", now.ids());
-    db.withHandle(h -> h.createUpdate("UPDATE catalogue_history SET permission_ids = :ids WHERE id = 1")
-        .bind("ids", ids).execute());
+    db.withHandle(
+        h ->
+            h.createUpdate("UPDATE catalogue_history SET permission_ids = :ids WHERE id = 1")
+                .bind("ids", ids)
+                .execute());
   }
 }

@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a start does about the catalogue it runs with: when the previous start's had permissions this
- * one lacks (the operator removed a resource), every custom user and token list naming them drops
- * them, each change in the activity log, all in one transaction with recording the new catalogue.
+ * What a start does about the catalogue it runs with: when the previous start's had permissions
+ * this one lacks (the operator removed a resource), every custom user and token list naming them
+ * drops them, each change in the activity log, all in one transaction with recording the new
+ * catalogue.
  */
 public final class CatalogueStart {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogueStart.class);
@@ -21,7 +22,8 @@ public final class CatalogueStart {
   private final TokenLifecycle tokens;
   private final CatalogueHistory history;
 
-  public CatalogueStart(Database db, Catalogue catalogue, UserService users, TokenLifecycle tokens) {
+  public CatalogueStart(
+      Database db, Catalogue catalogue, UserService users, TokenLifecycle tokens) {
     this.db = db;
     this.catalogue = catalogue;
     this.users = users;
@@ -29,19 +31,25 @@ public final class CatalogueStart {
     this.history = new CatalogueHistory(db);
   }
 
-  /** Narrows what names removed permissions, then records the catalogue; a second call does nothing. */
+  /**
+   * Narrows what names removed permissions, then records the catalogue; a second call does nothing.
+   */
   public void apply() {
-    db.inTransaction(() -> {
-      if (history.lostPermissions(catalogue)) {
-        // Users before tokens: the lock order of every change.
-        int userCount = users.narrowToCatalogue();
-        int tokenCount = tokens.narrowToCatalogue();
-        if (userCount + tokenCount > 0) {
-          LOG.info("Catalogue {}: removed permissions taken from {} users and {} tokens", catalogue.source(),
-              userCount, tokenCount);
-        }
-      }
-      history.save(catalogue);
-    });
+    db.inTransaction(
+        () -> {
+          if (history.lostPermissions(catalogue)) {
+            // Users before tokens: the lock order of every change.
+            int userCount = users.narrowToCatalogue();
+            int tokenCount = tokens.narrowToCatalogue();
+            if (userCount + tokenCount > 0) {
+              LOG.info(
+                  "Catalogue {}: removed permissions taken from {} users and {} tokens",
+                  catalogue.source(),
+                  userCount,
+                  tokenCount);
+            }
+          }
+          history.save(catalogue);
+        });
   }
 }

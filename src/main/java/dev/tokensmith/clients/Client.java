@@ -4,8 +4,8 @@ import dev.tokensmith.access.Account;
 import java.time.Instant;
 
 /**
- * A company account. {@code partnerId} is null for a stand-alone company; {@code technical} is
- * true for the client where a partner's global users live.
+ * A company account. {@code partnerId} is null for a stand-alone company; {@code technical} is true
+ * for the client where a partner's global users live.
  *
  * @param maxTokens the most tokens this client may hold; null = the server's default
  */
@@ -19,5 +19,5 @@ public record Client(
     boolean technical,
     boolean showOnce,
     Integer maxTokens,
-    Instant createAt) implements Account {
-}
+    Instant createAt)
+    implements Account {}

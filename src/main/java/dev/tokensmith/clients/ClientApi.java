@@ -40,21 +40,31 @@ public final class ClientApi implements Api {
   private Object list(Request request) {
     Params filter = request.body().object("filter");
     Page page = Page.of(request);
-    return tenants.list(request.caller(), filter.ids("id", 1000), page.limit(), page.offset()).stream()
-        .map(ClientView::of).toList();
+    return tenants
+        .list(request.caller(), filter.ids("id", 1000), page.limit(), page.offset())
+        .stream()
+        .map(ClientView::of)
+        .toList();
   }
 
   private Object update(Request request) {
     Params body = request.body();
-    long id = body.object("filter").id("id").orElseThrow(() -> ValidationException.of("id", REQUIRED, null));
+    long id =
+        body.object("filter")
+            .id("id")
+            .orElseThrow(() -> ValidationException.of("id", REQUIRED, null));
     Params fields = body.object("fields");
     String name = fields.text("name", 255).orElse(null);
     if (name != null && name.isBlank()) {
       throw ValidationException.of("name", REQUIRED, name);
     }
-    TenantService.Changes changes = new TenantService.Changes(name, fields.bool("enabled").orElse(null),
-        fields.bool("show_once").orElse(null), fields.has("max_tokens"),
-        fields.number("max_tokens", 0, Integer.MAX_VALUE).map(Long::intValue).orElse(null));
+    TenantService.Changes changes =
+        new TenantService.Changes(
+            name,
+            fields.bool("enabled").orElse(null),
+            fields.bool("show_once").orElse(null),
+            fields.has("max_tokens"),
+            fields.number("max_tokens", 0, Integer.MAX_VALUE).map(Long::intValue).orElse(null));
     return ClientView.of(tenants.update(request.caller(), id, changes));
   }
 
@@ -62,6 +72,7 @@ public final class ClientApi implements Api {
     Page page = Page.of(request);
     Long partnerId = request.query().id("partnerid").orElse(null);
     return tenants.partnerClients(request.caller(), partnerId, page.limit(), page.offset()).stream()
-        .map(ClientView.Link::of).toList();
+        .map(ClientView.Link::of)
+        .toList();
   }
 }

@@ -1,10 +1,10 @@
 package dev.tokensmith.clients;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokensmith.access.Accounts;
 import dev.tokensmith.audit.ActivityLog;
 import dev.tokensmith.audit.Origin;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
@@ -15,12 +15,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
- * Clients, partners and tenants. Authorization lives in {@link TenantService} (through {@code Access});
- * this service keeps the data rules: unique {@code vuln_prefix}, a partner's technical tenant.
+ * Clients, partners and tenants. Authorization lives in {@link TenantService} (through {@code
+ * Access}); this service keeps the data rules: unique {@code vuln_prefix}, a partner's technical
+ * tenant.
  */
 public final class ClientService implements Accounts {
   private static final String PREFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -35,16 +36,26 @@ public final class ClientService implements Accounts {
   private final Cache<Long, Client> cache;
   private final AtomicLong epoch = new AtomicLong();
 
-  public ClientService(Database db, ClientStore store, ActivityLog activity, Clock clock, SecureRandom random,
-      ChangeFeed changes, Duration cacheLifetime) {
+  public ClientService(
+      Database db,
+      ClientStore store,
+      ActivityLog activity,
+      Clock clock,
+      SecureRandom random,
+      ChangeFeed changes,
+      Duration cacheLifetime) {
     this.db = db;
     this.store = store;
     this.activity = activity;
     this.clock = clock;
     this.random = random;
     this.changes = changes;
-    this.cache = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L).expireAfterWrite(cacheLifetime)
-        .maximumSize(100_000).build();
+    this.cache =
+        Caffeine.newBuilder()
+            .ticker(() -> clock.millis() * 1_000_000L)
+            .expireAfterWrite(cacheLifetime)
+            .maximumSize(100_000)
+            .build();
   }
 
   /** The client, or empty. */
@@ -85,12 +96,13 @@ public final class ClientService implements Accounts {
 
   /** Creates a partner with its technical tenant (named like the partner); returns the tenant. */
   public Client createPartner(String name, Origin origin) {
-    return db.inTransaction(() -> {
-      long partnerId = store.insertPartner(UUID.randomUUID().toString(), name);
-      Client technical = insertClient(name, freePrefix(), partnerId, origin);
-      store.setTechnicalClient(partnerId, technical.id());
-      return store.find(technical.id()).orElseThrow();
-    });
+    return db.inTransaction(
+        () -> {
+          long partnerId = store.insertPartner(UUID.randomUUID().toString(), name);
+          Client technical = insertClient(name, freePrefix(), partnerId, origin);
+          store.setTechnicalClient(partnerId, technical.id());
+          return store.find(technical.id()).orElseThrow();
+        });
   }
 
   /** Creates a tenant of a partner; the prefix must be free (else a conflict). */
@@ -99,9 +111,17 @@ public final class ClientService implements Accounts {
   }
 
   private Client insertClient(String name, String vulnPrefix, Long partnerId, Origin origin) {
-    long id = store.insert(UUID.randomUUID().toString(), name, vulnPrefix, true, partnerId, clock.millis());
+    long id =
+        store.insert(
+            UUID.randomUUID().toString(), name, vulnPrefix, true, partnerId, clock.millis());
     Client client = store.find(id).orElseThrow();
-    activity.record(origin, id, "client", id, name, "create",
+    activity.record(
+        origin,
+        id,
+        "client",
+        id,
+        name,
+        "create",
         ActivityLog.changes().put("name", null, name).put("vuln_prefix", null, vulnPrefix).map());
     return client;
   }
@@ -112,8 +132,9 @@ public final class ClientService implements Accounts {
   }
 
   /**
-   * The client as it is now, its row locked until the caller's transaction ends (a change that counts
-   * or reads the client's rows to decide, such as a token limit, takes turns this way); or empty.
+   * The client as it is now, its row locked until the caller's transaction ends (a change that
+   * counts or reads the client's rows to decide, such as a token limit, takes turns this way); or
+   * empty.
    */
   public Optional<Client> lock(long id) {
     return store.lock(id);
@@ -124,22 +145,29 @@ public final class ClientService implements Accounts {
    * values (or throws to refuse); the new values are written and what changed is recorded.
    */
   public Client update(long id, UnaryOperator<Client> change, Origin origin) {
-    return db.inTransaction(() -> {
-      Client before = store.lock(id).orElseThrow(ServiceException::notFound);
-      Client after = change.apply(before);
-      store.update(before.id(), after.name(), after.enabled(), after.showOnce(), after.maxTokens());
-      changes.publish(ChangeFeed.Kind.CLIENT, before.id());
-      ActivityLog.Changes changes = ActivityLog.changes()
-          .put("name", before.name(), after.name())
-          .put("enabled", before.enabled(), after.enabled())
-          .put("show_once", before.showOnce(), after.showOnce())
-          .put("max_tokens", before.maxTokens(), after.maxTokens());
-      if (!changes.isEmpty()) {
-        String action = before.enabled() == after.enabled() ? "update" : after.enabled() ? "enable" : "disable";
-        activity.record(origin, before.id(), "client", before.id(), after.name(), action, changes.map());
-      }
-      return store.find(before.id()).orElseThrow();
-    });
+    return db.inTransaction(
+        () -> {
+          Client before = store.lock(id).orElseThrow(ServiceException::notFound);
+          Client after = change.apply(before);
+          store.update(
+              before.id(), after.name(), after.enabled(), after.showOnce(), after.maxTokens());
+          changes.publish(ChangeFeed.Kind.CLIENT, before.id());
+          ActivityLog.Changes changes =
+              ActivityLog.changes()
+                  .put("name", before.name(), after.name())
+                  .put("enabled", before.enabled(), after.enabled())
+                  .put("show_once", before.showOnce(), after.showOnce())
+                  .put("max_tokens", before.maxTokens(), after.maxTokens());
+          if (!changes.isEmpty()) {
+            String action =
+                before.enabled() == after.enabled()
+                    ? "update"
+                    : after.enabled() ? "enable" : "disable";
+            activity.record(
+                origin, before.id(), "client", before.id(), after.name(), action, changes.map());
+          }
+          return store.find(before.id()).orElseThrow();
+        });
   }
 
   private String freePrefix() {

@@ -12,10 +12,19 @@ interface ClientStore {
   /** The client, its row locked until the transaction ends; or empty. */
   Optional<Client> lock(long id);
 
-  /** Clients of a partner (its technical tenant included), ordered by id; all of them when ids is empty. */
+  /**
+   * Clients of a partner (its technical tenant included), ordered by id; all of them when ids is
+   * empty.
+   */
   List<Client> listByPartner(long partnerId, Collection<Long> ids, int limit, int offset);
 
-  long insert(String uuid, String name, String vulnPrefix, boolean enabled, Long partnerId, long createAtMillis);
+  long insert(
+      String uuid,
+      String name,
+      String vulnPrefix,
+      boolean enabled,
+      Long partnerId,
+      long createAtMillis);
 
   void update(long id, String name, boolean enabled, boolean showOnce, Integer maxTokens);
 

@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * Tenants as global users manage them (section 4.4): the permission is checked in the caller's own
- * client (the partner's technical tenant), and only the caller's partner's clients are ever reached.
- * The data rules are {@link ClientService}'s, which {@link Access} itself reads clients through (so
- * the checks live here, beside it, not in it).
+ * client (the partner's technical tenant), and only the caller's partner's clients are ever
+ * reached. The data rules are {@link ClientService}'s, which {@link Access} itself reads clients
+ * through (so the checks live here, beside it, not in it).
  */
 public final class TenantService {
   private final ClientService clients;
@@ -24,11 +24,16 @@ public final class TenantService {
     this.access = access;
   }
 
-  /** What an update changes; null fields stay as they are ({@code maxTokensGiven} tells a null limit apart). */
-  public record Changes(String name, Boolean enabled, Boolean showOnce, boolean maxTokensGiven, Integer maxTokens) {
-  }
+  /**
+   * What an update changes; null fields stay as they are ({@code maxTokensGiven} tells a null limit
+   * apart).
+   */
+  public record Changes(
+      String name, Boolean enabled, Boolean showOnce, boolean maxTokensGiven, Integer maxTokens) {}
 
-  /** Creates a tenant of the caller's partner; 403 unless {@code partnerUuid} names that partner. */
+  /**
+   * Creates a tenant of the caller's partner; 403 unless {@code partnerUuid} names that partner.
+   */
   public Client create(Caller caller, String partnerUuid, String name, String vulnPrefix) {
     Partner partner = partnerOf(caller, "clients:create");
     if (!partner.uuid().equals(partnerUuid)) {
@@ -43,34 +48,50 @@ public final class TenantService {
     return clients.listByPartner(partner.id(), ids, limit, offset);
   }
 
-  /** The caller's partner's tenants (its technical client left out); 403 for another partner's id. */
+  /**
+   * The caller's partner's tenants (its technical client left out); 403 for another partner's id.
+   */
   public List<Client> partnerClients(Caller caller, Long partnerId, int limit, int offset) {
     Partner partner = partnerOf(caller, "clients:view");
     if (partnerId != null && partnerId != partner.id()) {
       throw ServiceException.forbidden();
     }
-    return clients.listByPartner(partner.id(), List.of(), limit, offset).stream().filter(c -> !c.technical()).toList();
+    return clients.listByPartner(partner.id(), List.of(), limit, offset).stream()
+        .filter(c -> !c.technical())
+        .toList();
   }
 
   /** Changes a client of the caller's partner; 404 for any other client. */
   public Client update(Caller caller, long id, Changes changes) {
     Partner partner = partnerOf(caller, "clients:update");
-    return clients.update(id, before -> {
-      if (before.partnerId() == null || before.partnerId() != partner.id()) {
-        throw ServiceException.notFound();
-      }
-      if (Boolean.FALSE.equals(changes.enabled()) && before.technical()) {
-        // Disabling the technical tenant would lock out every global user, the caller first.
-        throw ValidationException.of("enabled", NOT_ALLOWED, false);
-      }
-      return new Client(before.id(), before.uuid(), changes.name() != null ? changes.name() : before.name(),
-          before.vulnPrefix(), changes.enabled() != null ? changes.enabled() : before.enabled(), before.partnerId(),
-          before.technical(), changes.showOnce() != null ? changes.showOnce() : before.showOnce(),
-          changes.maxTokensGiven() ? changes.maxTokens() : before.maxTokens(), before.createAt());
-    }, caller.origin());
+    return clients.update(
+        id,
+        before -> {
+          if (before.partnerId() == null || before.partnerId() != partner.id()) {
+            throw ServiceException.notFound();
+          }
+          if (Boolean.FALSE.equals(changes.enabled()) && before.technical()) {
+            // Disabling the technical tenant would lock out every global user, the caller first.
+            throw ValidationException.of("enabled", NOT_ALLOWED, false);
+          }
+          return new Client(
+              before.id(),
+              before.uuid(),
+              changes.name() != null ? changes.name() : before.name(),
+              before.vulnPrefix(),
+              changes.enabled() != null ? changes.enabled() : before.enabled(),
+              before.partnerId(),
+              before.technical(),
+              changes.showOnce() != null ? changes.showOnce() : before.showOnce(),
+              changes.maxTokensGiven() ? changes.maxTokens() : before.maxTokens(),
+              before.createAt());
+        },
+        caller.origin());
   }
 
-  /** The caller's partner, once the caller holds {@code permission} in their own (technical) client. */
+  /**
+   * The caller's partner, once the caller holds {@code permission} in their own (technical) client.
+   */
   private Partner partnerOf(Caller caller, String permission) {
     Account home = caller.homeClient();
     access.require(caller, home, permission);

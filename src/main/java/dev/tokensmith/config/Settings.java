@@ -1,12 +1,12 @@
 package dev.tokensmith.config;
 
+import dev.tokensmith.net.IpRange;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.tokensmith.net.IpRange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,11 +20,13 @@ import java.util.function.Function;
  * properties file named by {@code TOKENSMITH_CONFIG_FILE}; the environment wins), validated at
  * start and never changed after. The README's configuration table lists the same names.
  *
- * @param masterKeys versioned AES-256 master keys inline ({@code v1:<base64>,v2:…}); empty = the file
+ * @param masterKeys versioned AES-256 master keys inline ({@code v1:<base64>,v2:…}); empty = the
+ *     file
  * @param pepper the HMAC pepper inline (base64); empty = the file
  * @param publicUrl the address users reach the server at, when it is set (an absolute http(s) URL)
  * @param requestTimeoutSeconds how long a client may take to send a whole request (head and body)
- * @param drainSeconds on a stop, how long the server keeps taking requests after {@code /readyz} turned 503
+ * @param drainSeconds on a stop, how long the server keeps taking requests after {@code /readyz}
+ *     turned 503
  * @param shutdownSeconds on a stop, how long requests in flight may take to be answered
  */
 public record Settings(
@@ -78,11 +80,12 @@ public record Settings(
     if (file != null && !file.isBlank()) {
       values.putAll(readFile(Path.of(file)));
     }
-    environment.forEach((key, value) -> {
-      if (key.startsWith("TOKENSMITH_")) {
-        values.put(key, value);
-      }
-    });
+    environment.forEach(
+        (key, value) -> {
+          if (key.startsWith("TOKENSMITH_")) {
+            values.put(key, value);
+          }
+        });
     return new Reader_(values).settings();
   }
 
@@ -98,7 +101,9 @@ public record Settings(
     return map;
   }
 
-  /** True when users reach the server over TLS ({@code TOKENSMITH_PUBLIC_URL} is {@code https://…}). */
+  /**
+   * True when users reach the server over TLS ({@code TOKENSMITH_PUBLIC_URL} is {@code https://…}).
+   */
   public boolean behindTls() {
     return publicUrl.map(url -> "https".equalsIgnoreCase(url.getScheme())).orElse(false);
   }
@@ -111,8 +116,17 @@ public record Settings(
   @Override
   public String toString() {
     // Never print the admin password, master keys, pepper or database password.
-    return "Settings[port=" + port + ", dataDir=" + dataDir + ", db=" + (postgresql() ? "postgresql" : "h2")
-        + ", prefix=" + secretPrefix + ", eventLoops=" + eventLoops + "]";
+    return "Settings[port="
+        + port
+        + ", dataDir="
+        + dataDir
+        + ", db="
+        + (postgresql() ? "postgresql" : "h2")
+        + ", prefix="
+        + secretPrefix
+        + ", eventLoops="
+        + eventLoops
+        + "]";
   }
 
   private static final class Reader_ {
@@ -127,8 +141,10 @@ public record Settings(
       // WRITE_DELAY=0: every commit is written to the file before it returns (H2 otherwise writes
       // commits up to 500 ms later, and a killed process loses them). DB_CLOSE_ON_EXIT=FALSE: the
       // server closes the database when it stops, after its last write, not H2's shutdown hook.
-      String defaultUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("tokensmith")
-          + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+      String defaultUrl =
+          "jdbc:h2:file:"
+              + dataDir.toAbsolutePath().normalize().resolve("tokensmith")
+              + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
       String dbUrl = text("TOKENSMITH_DB_URL", defaultUrl);
       if (!dbUrl.startsWith("jdbc:postgresql:") && !dbUrl.startsWith("jdbc:h2:")) {
         throw bad("TOKENSMITH_DB_URL", "must start with jdbc:postgresql: or jdbc:h2:");
@@ -189,11 +205,18 @@ public record Settings(
       } catch (URISyntaxException e) {
         url = null;
       }
-      boolean web = url != null && url.getScheme() != null
-          && (url.getScheme().equalsIgnoreCase("https") || url.getScheme().equalsIgnoreCase("http"));
-      if (!web || url.getHost() == null || url.getRawUserInfo() != null || url.getRawQuery() != null
+      boolean web =
+          url != null
+              && url.getScheme() != null
+              && (url.getScheme().equalsIgnoreCase("https")
+                  || url.getScheme().equalsIgnoreCase("http"));
+      if (!web
+          || url.getHost() == null
+          || url.getRawUserInfo() != null
+          || url.getRawQuery() != null
           || url.getRawFragment() != null) {
-        throw bad("TOKENSMITH_PUBLIC_URL",
+        throw bad(
+            "TOKENSMITH_PUBLIC_URL",
             "must be an absolute http:// or https:// URL such as https://tokens.example.com");
       }
       return Optional.of(url);
@@ -203,8 +226,14 @@ public record Settings(
       List<String> ranges = new ArrayList<>();
       for (String part : text("TOKENSMITH_TRUSTED_PROXIES", "").split(",")) {
         if (!part.isBlank()) {
-          ranges.add(IpRange.parse(part.trim()).map(IpRange::toString)
-              .orElseThrow(() -> bad("TOKENSMITH_TRUSTED_PROXIES", "must be a comma-separated list of CIDRs")));
+          ranges.add(
+              IpRange.parse(part.trim())
+                  .map(IpRange::toString)
+                  .orElseThrow(
+                      () ->
+                          bad(
+                              "TOKENSMITH_TRUSTED_PROXIES",
+                              "must be a comma-separated list of CIDRs")));
         }
       }
       return List.copyOf(ranges);

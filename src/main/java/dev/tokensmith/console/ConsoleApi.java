@@ -17,6 +17,7 @@ import java.util.Properties;
 public final class ConsoleApi implements Api {
   /** Where the Console lives; {@code /} sends the browser here. */
   public static final String CONSOLE_PATH = "/console/";
+
   private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
 
   private final String shell = resource("console/index.html");
@@ -28,7 +29,8 @@ public final class ConsoleApi implements Api {
     routes.publicGet("/", r -> Reply.of(302, "Found").header("Location", CONSOLE_PATH));
     routes.staticFiles(CONSOLE_PATH + "swagger-ui/", swaggerRoot);
     routes.staticFiles(CONSOLE_PATH, "console");
-    // The API Console is a view of the Console itself, so it shares the Console's in-memory session.
+    // The API Console is a view of the Console itself, so it shares the Console's in-memory
+    // session.
     routes.page("/api-console", shell);
     routes.publicGet("/openapi.json", r -> Reply.raw("application/json", openApi));
   }
@@ -44,11 +46,14 @@ public final class ConsoleApi implements Api {
     }
   }
 
-  // The webjar's folder carries its version; read it from the jar so a dependency bump needs no code change.
+  // The webjar's folder carries its version; read it from the jar so a dependency bump needs no
+  // code change.
   private static String swaggerVersion() {
     Properties properties = new Properties();
-    try (InputStream in = ConsoleApi.class.getClassLoader()
-        .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
+    try (InputStream in =
+        ConsoleApi.class
+            .getClassLoader()
+            .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
       if (in == null) {
         throw new IllegalStateException("the swagger-ui webjar is missing");
       }

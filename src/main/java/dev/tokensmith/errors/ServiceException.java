@@ -1,9 +1,9 @@
 package dev.tokensmith.errors;
 
 /**
- * The one unchecked base of every error a request can end in. The web layer maps it to the
- * spec's {@code {"status", "body"}} envelope; the message is never shown for anything but
- * {@link #body()}, so it must not carry a secret.
+ * The one unchecked base of every error a request can end in. The web layer maps it to the spec's
+ * {@code {"status", "body"}} envelope; the message is never shown for anything but {@link #body()},
+ * so it must not carry a secret.
  */
 public class ServiceException extends RuntimeException {
   private final int status;

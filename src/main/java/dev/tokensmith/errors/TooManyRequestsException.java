@@ -1,6 +1,9 @@
 package dev.tokensmith.errors;
 
-/** 429: too many failed authentications from one address; {@code Retry-After} says when to come back. */
+/**
+ * 429: too many failed authentications from one address; {@code Retry-After} says when to come
+ * back.
+ */
 public final class TooManyRequestsException extends ServiceException {
   private final long retryAfterSeconds;
 

@@ -6,15 +6,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * 400 with one entry per bad field: {@code {"<field>": {"error": "<code>", "value": <what was sent>}}}.
- * The value echoed back is what the caller sent, so it must never be a secret (callers pass
- * {@code null} for such fields).
+ * 400 with one entry per bad field: {@code {"<field>": {"error": "<code>", "value": <what was
+ * sent>}}}. The value echoed back is what the caller sent, so it must never be a secret (callers
+ * pass {@code null} for such fields).
  */
 public final class ValidationException extends ServiceException {
 
   /** The spec's field error codes. */
   public enum Code {
-    REQUIRED("required"), INVALID("invalid"), TOO_LONG("too_long"), NOT_ALLOWED("not_allowed"), IN_PAST("in_past");
+    REQUIRED("required"),
+    INVALID("invalid"),
+    TOO_LONG("too_long"),
+    NOT_ALLOWED("not_allowed"),
+    IN_PAST("in_past");
 
     private final String wire;
 

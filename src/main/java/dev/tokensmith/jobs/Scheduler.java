@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one background scheduler (section 5). Any number of instances may run it on one database:
- * a round runs only on the instance that takes the {@code maintenance} lease row, and each job
- * is idempotent, so a crash mid-round just leaves work for the next one.
+ * The one background scheduler (section 5). Any number of instances may run it on one database: a
+ * round runs only on the instance that takes the {@code maintenance} lease row, and each job is
+ * idempotent, so a crash mid-round just leaves work for the next one.
  */
 public final class Scheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -48,11 +48,13 @@ public final class Scheduler implements AutoCloseable {
   private final Clock clock;
   private final List<Job> jobs;
   private final String holder = UUID.randomUUID().toString();
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "tokensmith-scheduler");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "tokensmith-scheduler");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   public Scheduler(Database db, Clock clock, List<Job> jobs) {
     this.db = db;
@@ -73,7 +75,10 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** Runs one round now if this instance gets the lease; returns false when another instance holds it. */
+  /**
+   * Runs one round now if this instance gets the lease; returns false when another instance holds
+   * it.
+   */
   public synchronized boolean runOnce() {
     if (!acquire()) {
       return false;
@@ -93,19 +98,33 @@ public final class Scheduler implements AutoCloseable {
 
   private boolean acquire() {
     long now = clock.millis();
-    return db.withHandle(h -> h.createUpdate("UPDATE job_leases SET leased_until = :until, holder = :holder "
-            + "WHERE name = :name AND (leased_until < :now OR holder = :holder)")
-        .bind("until", now + LEASE_MILLIS).bind("holder", holder).bind("name", LEASE).bind("now", now).execute()) == 1;
+    return db.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE job_leases SET leased_until = :until, holder = :holder "
+                            + "WHERE name = :name AND (leased_until < :now OR holder = :holder)")
+                    .bind("until", now + LEASE_MILLIS)
+                    .bind("holder", holder)
+                    .bind("name", LEASE)
+                    .bind("now", now)
+                    .execute())
+        == 1;
   }
 
   private void release() {
-    db.withHandle(h -> h.createUpdate("UPDATE job_leases SET leased_until = 0, holder = NULL "
-        + "WHERE name = :name AND holder = :holder").bind("name", LEASE).bind("holder", holder).execute());
+    db.withHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE job_leases SET leased_until = 0, holder = NULL "
+                        + "WHERE name = :name AND holder = :holder")
+                .bind("name", LEASE)
+                .bind("holder", holder)
+                .execute());
   }
 
   /**
-   * Stops the schedule; a round already running may finish (up to 10 s) rather than be
-   * interrupted, since an interrupted H2 write closes the embedded database's file.
+   * Stops the schedule; a round already running may finish (up to 10 s) rather than be interrupted,
+   * since an interrupted H2 write closes the embedded database's file.
    */
   @Override
   public void close() {

@@ -44,11 +44,11 @@ public final class Keyring {
   private final ThreadLocal<Mac> mac;
 
   /**
-   * A keyring over {@code masterKeys} (version to 32-byte key) and {@code pepper} (at least 32 bytes).
-   * The arrays are copied.
+   * A keyring over {@code masterKeys} (version to 32-byte key) and {@code pepper} (at least 32
+   * bytes). The arrays are copied.
    *
-   * @throws IllegalArgumentException if there is no key, a version is below 1, a key is not
-   *     32 bytes, or the pepper is shorter than 32 bytes
+   * @throws IllegalArgumentException if there is no key, a version is below 1, a key is not 32
+   *     bytes, or the pepper is shorter than 32 bytes
    */
   public Keyring(SortedMap<Integer, byte[]> masterKeys, byte[] pepper) {
     Objects.requireNonNull(masterKeys, "masterKeys");
@@ -87,15 +87,17 @@ public final class Keyring {
     return digest(secret.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** {@link #digest(String)} of a secret already encoded (ASCII secrets: the same bytes as UTF-8). */
+  /**
+   * {@link #digest(String)} of a secret already encoded (ASCII secrets: the same bytes as UTF-8).
+   */
   byte[] digest(byte[] secret) {
     return mac.get().doFinal(secret);
   }
 
   /**
-   * The secret encrypted with AES-256-GCM under the current key, as
-   * {@code v<version>:<base64(iv || ciphertext || tag)>}. {@code associatedData} (may be null) is
-   * authenticated, not stored: the same bytes must be given to {@link #open}.
+   * The secret encrypted with AES-256-GCM under the current key, as {@code v<version>:<base64(iv ||
+   * ciphertext || tag)>}. {@code associatedData} (may be null) is authenticated, not stored: the
+   * same bytes must be given to {@link #open}.
    */
   String seal(String secret, byte[] associatedData) {
     Objects.requireNonNull(secret, "secret");
@@ -103,7 +105,8 @@ public final class Keyring {
     random.nextBytes(iv);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentVersion), new GCMParameterSpec(TAG_BITS, iv));
+      cipher.init(
+          Cipher.ENCRYPT_MODE, keys.get(currentVersion), new GCMParameterSpec(TAG_BITS, iv));
       if (associatedData != null) {
         cipher.updateAAD(associatedData);
       }
@@ -157,7 +160,10 @@ public final class Keyring {
     }
   }
 
-  /** Whether the arrays are equal, in time independent of where they differ; false if either is null. */
+  /**
+   * Whether the arrays are equal, in time independent of where they differ; false if either is
+   * null.
+   */
   static boolean constantTimeEquals(byte[] a, byte[] b) {
     if (a == null || b == null) {
       return false;

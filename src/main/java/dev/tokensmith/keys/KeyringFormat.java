@@ -9,10 +9,11 @@ import java.util.TreeMap;
 /** Parses the text forms of master keys and pepper; errors name the source, never key material. */
 final class KeyringFormat {
 
-  private KeyringFormat() {
-  }
+  private KeyringFormat() {}
 
-  /** {@code v<n>:<base64>} entries, separated by newlines or commas; comments and blanks ignored. */
+  /**
+   * {@code v<n>:<base64>} entries, separated by newlines or commas; comments and blanks ignored.
+   */
   static SortedMap<Integer, byte[]> masterKeys(String text, String source) {
     if (text == null) {
       throw new IllegalArgumentException(source + " is missing");

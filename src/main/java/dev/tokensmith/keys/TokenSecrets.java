@@ -29,7 +29,8 @@ public final class TokenSecrets {
   private static final int PREFIX_LENGTH = 4;
   private static final int BODY_LENGTH = 58;
   private static final int SESSION_VALUE_BYTES = 32;
-  private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final String ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final HexFormat HEX = HexFormat.of();
   // Base62 value of each ASCII character, -1 for anything outside [0-9A-Za-z]. Written once, here.
   private static final byte[] DIGITS = new byte[128];
@@ -44,18 +45,22 @@ public final class TokenSecrets {
   private final Keyring keyring;
   private final SecureRandom random;
   private final String prefix;
-  // A CRC32 holds state and the check must not allocate (it runs before every lookup): one per thread.
+  // A CRC32 holds state and the check must not allocate (it runs before every lookup): one per
+  // thread.
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
   /**
-   * Secrets of one instance: new ones start with {@code prefix}; digests and seals use {@code keyring}.
+   * Secrets of one instance: new ones start with {@code prefix}; digests and seals use {@code
+   * keyring}.
    *
    * @throws IllegalArgumentException if the prefix is not exactly 4 characters of [A-Za-z0-9]
    */
   public TokenSecrets(Keyring keyring, SecureRandom random, String prefix) {
     this.keyring = Objects.requireNonNull(keyring, "keyring");
     this.random = Objects.requireNonNull(random, "random");
-    if (prefix == null || prefix.length() != PREFIX_LENGTH || !prefix.chars().allMatch(c -> digit(c) >= 0)) {
+    if (prefix == null
+        || prefix.length() != PREFIX_LENGTH
+        || !prefix.chars().allMatch(c -> digit(c) >= 0)) {
       throw new IllegalArgumentException("token prefix must be 4 characters of [A-Za-z0-9]");
     }
     this.prefix = prefix;
@@ -129,7 +134,8 @@ public final class TokenSecrets {
   }
 
   /**
-   * The displayable hint of a secret: first 4 + "..." + last 4 characters (field {@code secret_hint}).
+   * The displayable hint of a secret: first 4 + "..." + last 4 characters (field {@code
+   * secret_hint}).
    *
    * @throws IllegalArgumentException if the secret is shorter than 8 characters
    */
@@ -141,7 +147,10 @@ public final class TokenSecrets {
     return secret.substring(0, 4) + "..." + secret.substring(secret.length() - 4);
   }
 
-  /** The lookup digest stored in place of a secret or session value: hex HMAC-SHA-256 of its UTF-8 under the pepper. */
+  /**
+   * The lookup digest stored in place of a secret or session value: hex HMAC-SHA-256 of its UTF-8
+   * under the pepper.
+   */
   public String digest(String secret) {
     return HEX.formatHex(keyring.digest(secret));
   }
@@ -151,9 +160,13 @@ public final class TokenSecrets {
     return keyring.digest(ascii);
   }
 
-  /** Whether {@code value}'s digest is {@code storedDigest} (hex), compared in constant time; false for null. */
+  /**
+   * Whether {@code value}'s digest is {@code storedDigest} (hex), compared in constant time; false
+   * for null.
+   */
   public boolean matchesDigest(String value, String storedDigest) {
-    return value != null && storedDigest != null
+    return value != null
+        && storedDigest != null
         && Keyring.constantTimeEquals(HEX.parseHex(storedDigest), keyring.digest(value));
   }
 
@@ -166,16 +179,19 @@ public final class TokenSecrets {
   }
 
   /**
-   * The secret in a value made by {@link #seal} for the same token, with whichever key version it names.
+   * The secret in a value made by {@link #seal} for the same token, with whichever key version it
+   * names.
    *
-   * @throws IllegalStateException if the value is malformed, names an unknown key version, belongs to
-   *     another token or was tampered with
+   * @throws IllegalStateException if the value is malformed, names an unknown key version, belongs
+   *     to another token or was tampered with
    */
   public String open(String sealed, long tokenId) {
     return keyring.open(sealed, associatedData(tokenId));
   }
 
-  /** A new console session value (cookie or CSRF token): 256 random bits, base64url without padding. */
+  /**
+   * A new console session value (cookie or CSRF token): 256 random bits, base64url without padding.
+   */
   public String generateSessionValue() {
     byte[] bytes = new byte[SESSION_VALUE_BYTES];
     random.nextBytes(bytes);
@@ -227,7 +243,9 @@ public final class TokenSecrets {
     return crc.getValue();
   }
 
-  /** The base62 value of an ASCII code, or -1 if it is not in [0-9A-Za-z] (negative bytes included). */
+  /**
+   * The base62 value of an ASCII code, or -1 if it is not in [0-9A-Za-z] (negative bytes included).
+   */
   private static int digit(int c) {
     return c >= 0 && c < DIGITS.length ? DIGITS[c] : -1;
   }

@@ -5,8 +5,8 @@ import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
- * An IPv4 or IPv6 CIDR block such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address
- * is a block of one. Parsing never touches DNS: anything that is not an address literal is refused.
+ * An IPv4 or IPv6 CIDR block such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address is
+ * a block of one. Parsing never touches DNS: anything that is not an address literal is refused.
  */
 public final class IpRange {
   private final byte[] network;
@@ -48,9 +48,14 @@ public final class IpRange {
     if (literal == null || literal.isEmpty() || literal.length() > 45) {
       return Optional.empty();
     }
-    String text = literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
+    String text =
+        literal.startsWith("[") && literal.endsWith("]")
+            ? literal.substring(1, literal.length() - 1)
+            : literal;
     boolean v6 = text.indexOf(':') >= 0;
-    if (v6 ? !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.') : !ipv4(text)) {
+    if (v6
+        ? !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
+        : !ipv4(text)) {
       return Optional.empty();
     }
     try {
@@ -67,14 +72,19 @@ public final class IpRange {
       return false;
     }
     for (String part : parts) {
-      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit) || Integer.parseInt(part) > 255) {
+      if (part.isEmpty()
+          || part.length() > 3
+          || !part.chars().allMatch(Character::isDigit)
+          || Integer.parseInt(part) > 255) {
         return false;
       }
     }
     return true;
   }
 
-  /** True when the address (4 or 16 bytes) lies in this block; IPv4 and IPv6 never match each other. */
+  /**
+   * True when the address (4 or 16 bytes) lies in this block; IPv4 and IPv6 never match each other.
+   */
   public boolean contains(byte[] address) {
     if (address.length != network.length) {
       return false;

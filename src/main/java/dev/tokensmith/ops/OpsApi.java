@@ -4,8 +4,8 @@ import dev.tokensmith.storage.Database;
 import dev.tokensmith.web.Api;
 import dev.tokensmith.web.Reply;
 import dev.tokensmith.web.Routes;
-import io.vertx.core.http.HttpMethod;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpMethod;
 import java.util.function.BooleanSupplier;
 
 /** Liveness, readiness and metrics (section 4.11). */
@@ -14,7 +14,10 @@ public final class OpsApi implements Api {
   private final PrometheusMeterRegistry metrics;
   private final BooleanSupplier stopping;
 
-  /** @param stopping true once the server has begun to stop: not ready, so the load balancer sends no more */
+  /**
+   * @param stopping true once the server has begun to stop: not ready, so the load balancer sends
+   *     no more
+   */
   public OpsApi(Database db, PrometheusMeterRegistry metrics, BooleanSupplier stopping) {
     this.db = db;
     this.metrics = metrics;
@@ -24,8 +27,14 @@ public final class OpsApi implements Api {
   @Override
   public void routes(Routes routes) {
     routes.fast(HttpMethod.GET, "/healthz", r -> "ok");
-    routes.fast(HttpMethod.GET, "/readyz", r -> stopping.getAsBoolean() ? Reply.of(503, "Stopping")
-        : db.reachable() ? "ready" : Reply.of(503, "Database unreachable"));
-    routes.publicGet("/metrics", r -> Reply.raw("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+    routes.fast(
+        HttpMethod.GET,
+        "/readyz",
+        r ->
+            stopping.getAsBoolean()
+                ? Reply.of(503, "Stopping")
+                : db.reachable() ? "ready" : Reply.of(503, "Database unreachable"));
+    routes.publicGet(
+        "/metrics", r -> Reply.raw("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
   }
 }

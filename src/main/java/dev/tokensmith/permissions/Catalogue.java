@@ -17,29 +17,41 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The permissions there are: resources, each with its actions ({@code resource:action} ids), and the
- * bundle each role holds. The product's resources come from data — the default (a security console's,
- * in the jar) or an operator's file — and Tokensmith's own ({@code nodes}, {@code users},
- * {@code api_tokens}, {@code activity_log}, {@code clients}) are always there with fixed bundles.
+ * The permissions there are: resources, each with its actions ({@code resource:action} ids), and
+ * the bundle each role holds. The product's resources come from data — the default (a security
+ * console's, in the jar) or an operator's file — and Tokensmith's own ({@code nodes}, {@code
+ * users}, {@code api_tokens}, {@code activity_log}, {@code clients}) are always there with fixed
+ * bundles.
  *
- * <p>Immutable; one instance is built at start and handed to whatever needs it. Every
- * {@link PermissionSet} is a bit mask over this catalogue's ids, in catalogue order: {@code nodes}
- * first, then the product's resources in file order, then the account resources.
+ * <p>Immutable; one instance is built at start and handed to whatever needs it. Every {@link
+ * PermissionSet} is a bit mask over this catalogue's ids, in catalogue order: {@code nodes} first,
+ * then the product's resources in file order, then the account resources.
  */
 public final class Catalogue {
   private static final String BUILT_IN = "catalogue/tokensmith.json";
   private static final String DEFAULT = "catalogue/default.json";
+
   /** The built-in resource listed before the product's (the rest follow them). */
   private static final String LEADING = "nodes";
+
   /** The longest permission id: the most a request may write in a grant or a check. */
   public static final int MAX_ID_LENGTH = 64;
-  /** The most permission ids a catalogue has: a custom list of all of them must fit a request's grant. */
+
+  /**
+   * The most permission ids a catalogue has: a custom list of all of them must fit a request's
+   * grant.
+   */
   public static final int MAX_IDS = 200;
-  /** The most characters of all ids joined by commas: the stored custom list's column (VARCHAR(4000)). */
+
+  /**
+   * The most characters of all ids joined by commas: the stored custom list's column
+   * (VARCHAR(4000)).
+   */
   static final int MAX_LIST_CHARS = 4000;
 
   /** A resource with its actions and the actions each regular role holds on it. */
-  public record Resource(String id, String title, List<String> actions, Map<Role, List<String>> roles) {
+  public record Resource(
+      String id, String title, List<String> actions, Map<Role, List<String>> roles) {
     public Resource {
       actions = List.copyOf(actions);
       roles = Map.copyOf(roles);
@@ -58,8 +70,10 @@ public final class Catalogue {
   private final List<String> ids;
   private final Map<String, Integer> bitOf;
   private final int words;
+
   /** Per resource: the bit of its view permission, and the mask of all its permissions. */
   private final int[] viewBit;
+
   private final long[][] resourceMask;
   private final Map<Role, PermissionSet> bundles = new EnumMap<>(Role.class);
 
@@ -118,7 +132,9 @@ public final class Catalogue {
    */
   public static Catalogue load(Path file) {
     String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-    boolean yaml = name.toLowerCase(Locale.ROOT).endsWith(".yaml") || name.toLowerCase(Locale.ROOT).endsWith(".yml");
+    boolean yaml =
+        name.toLowerCase(Locale.ROOT).endsWith(".yaml")
+            || name.toLowerCase(Locale.ROOT).endsWith(".yml");
     List<Resource> product;
     try (InputStream in = Files.newInputStream(file)) {
       product = CatalogueReader.read(in, yaml, file.toString(), resource(BUILT_IN));
@@ -171,7 +187,8 @@ public final class Catalogue {
   /**
    * The set of the given ids; duplicates are ignored.
    *
-   * @throws IllegalArgumentException if an id is null or not in the catalogue (check with {@link #isKnown})
+   * @throws IllegalArgumentException if an id is null or not in the catalogue (check with {@link
+   *     #isKnown})
    */
   public PermissionSet set(Collection<String> permissionIds) {
     Objects.requireNonNull(permissionIds, "ids");
@@ -218,9 +235,9 @@ public final class Catalogue {
   }
 
   /**
-   * A grant as stored. A custom list keeps every id as stored, but an id the catalogue no longer has
-   * (its resource was removed) is in neither set: it grants nothing, even before the start rewrites
-   * the stored list ({@link #removedFrom}).
+   * A grant as stored. A custom list keeps every id as stored, but an id the catalogue no longer
+   * has (its resource was removed) is in neither set: it grants nothing, even before the start
+   * rewrites the stored list ({@link #removedFrom}).
    */
   public Grant stored(Role role, Collection<String> permissionIds) {
     if (role != Role.CUSTOM) {
@@ -231,7 +248,10 @@ public final class Catalogue {
     return new Grant(null, unique, requested, requested.effective());
   }
 
-  /** Whether {@code grant} names an id this catalogue does not have (a stored list of a removed resource). */
+  /**
+   * Whether {@code grant} names an id this catalogue does not have (a stored list of a removed
+   * resource).
+   */
   public boolean removedFrom(Grant grant) {
     return !grant.custom().stream().allMatch(this::isKnown);
   }

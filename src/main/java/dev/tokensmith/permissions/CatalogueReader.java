@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
  */
 final class CatalogueReader {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+
   /** The roles a file may give bundles to; the global roles follow their regular role. */
   private static final List<Role> REGULAR =
       List.of(Role.ADMIN, Role.ANALYTIC, Role.AUDITOR, Role.API_DEVELOPER, Role.DEPLOY);
@@ -43,7 +44,8 @@ final class CatalogueReader {
   private final String source;
   private final boolean yaml;
   private final Set<String> reserved;
-  // What the catalogue holds so far, against what a custom list of all of it may take (Catalogue.MAX_*).
+  // What the catalogue holds so far, against what a custom list of all of it may take
+  // (Catalogue.MAX_*).
   private int idCount;
   private int listChars;
   private JsonParser parser;
@@ -60,7 +62,8 @@ final class CatalogueReader {
 
   /**
    * The resources of {@code in}; {@code yaml} picks the syntax, {@code source} names it in errors,
-   * and a resource of {@code builtIn} (Tokensmith's own, which count towards the limits) is refused.
+   * and a resource of {@code builtIn} (Tokensmith's own, which count towards the limits) is
+   * refused.
    */
   static List<Resource> read(InputStream in, boolean yaml, String source, List<Resource> builtIn) {
     CatalogueReader reader = new CatalogueReader(source, yaml, builtIn);
@@ -70,7 +73,8 @@ final class CatalogueReader {
       return reader.document();
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new Invalid(source + (line > 0 ? " line " + line : "") + ": not valid " + (yaml ? "YAML" : "JSON"));
+      throw new Invalid(
+          source + (line > 0 ? " line " + line : "") + ": not valid " + (yaml ? "YAML" : "JSON"));
     } catch (IOException e) {
       throw new Invalid(source + ": cannot be read (" + e.getClass().getSimpleName() + ")");
     }
@@ -84,7 +88,8 @@ final class CatalogueReader {
       int line = line();
       next();
       if (!field.equals("resources")) {
-        throw error(line, "unknown key \"" + printable(field) + "\" (the file holds only resources)");
+        throw error(
+            line, "unknown key \"" + printable(field) + "\" (the file holds only resources)");
       }
       if (resources != null) {
         throw error(line, "resources is given twice");
@@ -94,7 +99,8 @@ final class CatalogueReader {
     if (resources == null) {
       throw new Invalid(source + ": has no resources list");
     }
-    // Not ignored: a second YAML document (two files pasted together) would silently lose its resources.
+    // Not ignored: a second YAML document (two files pasted together) would silently lose its
+    // resources.
     if (parser.nextToken() != null) {
       throw error(line(), "nothing may follow the catalogue (a second YAML document?)");
     }
@@ -109,19 +115,26 @@ final class CatalogueReader {
       int line = line();
       Resource resource = resource(line);
       if (reserved.contains(resource.id())) {
-        throw error(line, "resource \"" + resource.id() + "\" is built into Tokensmith; leave it out");
+        throw error(
+            line, "resource \"" + resource.id() + "\" is built into Tokensmith; leave it out");
       }
       if (!seen.add(resource.id())) {
         throw error(line, "resource \"" + resource.id() + "\" is listed twice");
       }
       count(resource);
       if (idCount > Catalogue.MAX_IDS) {
-        throw error(line, "the catalogue has more than " + Catalogue.MAX_IDS
-            + " permissions in all (Tokensmith's own included): a custom list of them could not be written");
+        throw error(
+            line,
+            "the catalogue has more than "
+                + Catalogue.MAX_IDS
+                + " permissions in all (Tokensmith's own included): a custom list of them could not be written");
       }
       if (listChars > Catalogue.MAX_LIST_CHARS) {
-        throw error(line, "the catalogue's permission ids come to more than " + Catalogue.MAX_LIST_CHARS
-            + " characters in all (Tokensmith's own included): a custom list of them could not be stored");
+        throw error(
+            line,
+            "the catalogue's permission ids come to more than "
+                + Catalogue.MAX_LIST_CHARS
+                + " characters in all (Tokensmith's own included): a custom list of them could not be stored");
       }
       resources.add(resource);
     }
@@ -129,7 +142,10 @@ final class CatalogueReader {
   }
 
   private Resource resource(int line) throws IOException {
-    expect(parser.currentToken(), JsonToken.START_OBJECT, "each resource must be an object with id and actions");
+    expect(
+        parser.currentToken(),
+        JsonToken.START_OBJECT,
+        "each resource must be an object with id and actions");
     String id = null;
     String title = null;
     List<String> actions = null;
@@ -148,20 +164,36 @@ final class CatalogueReader {
         case "title" -> title = text(fieldLine, "title", 80);
         case "actions" -> actions = names(fieldLine, "actions");
         case "roles" -> {
-          expect(parser.currentToken(), JsonToken.START_OBJECT, "roles must map role ids to lists of actions");
+          expect(
+              parser.currentToken(),
+              JsonToken.START_OBJECT,
+              "roles must map role ids to lists of actions");
           while (next() == JsonToken.FIELD_NAME) {
             String roleId = parser.currentName();
             int roleLine = line();
             next();
-            Role role = Role.fromId(roleId).filter(REGULAR::contains).orElseThrow(() -> error(roleLine,
-                "unknown role \"" + printable(roleId) + "\" (roles: admin, analytic, auditor, api_developer, deploy)"));
+            Role role =
+                Role.fromId(roleId)
+                    .filter(REGULAR::contains)
+                    .orElseThrow(
+                        () ->
+                            error(
+                                roleLine,
+                                "unknown role \""
+                                    + printable(roleId)
+                                    + "\" (roles: admin, analytic, auditor, api_developer, deploy)"));
             if (roles.put(role, names(roleLine, "the actions of " + roleId)) != null) {
               throw error(roleLine, "role \"" + roleId + "\" is given twice");
             }
             roleLines.put(role, roleLine);
           }
         }
-        default -> throw error(fieldLine, "unknown key \"" + printable(field) + "\" (a resource has id, title, actions, roles)");
+        default ->
+            throw error(
+                fieldLine,
+                "unknown key \""
+                    + printable(field)
+                    + "\" (a resource has id, title, actions, roles)");
       }
     }
     if (id == null) {
@@ -172,15 +204,29 @@ final class CatalogueReader {
     }
     for (String action : actions) {
       if (id.length() + 1 + action.length() > Catalogue.MAX_ID_LENGTH) {
-        throw error(line, "permission \"" + id + ":" + action + "\" is longer than " + Catalogue.MAX_ID_LENGTH
-            + " characters (the most a request may write)");
+        throw error(
+            line,
+            "permission \""
+                + id
+                + ":"
+                + action
+                + "\" is longer than "
+                + Catalogue.MAX_ID_LENGTH
+                + " characters (the most a request may write)");
       }
     }
     for (Map.Entry<Role, List<String>> bundle : roles.entrySet()) {
       for (String action : bundle.getValue()) {
         if (!actions.contains(action)) {
-          throw error(roleLines.get(bundle.getKey()), "role \"" + bundle.getKey().id() + "\" names action \"" + action
-              + "\", which resource \"" + id + "\" does not have");
+          throw error(
+              roleLines.get(bundle.getKey()),
+              "role \""
+                  + bundle.getKey().id()
+                  + "\" names action \""
+                  + action
+                  + "\", which resource \""
+                  + id
+                  + "\" does not have");
         }
       }
     }
@@ -188,12 +234,16 @@ final class CatalogueReader {
   }
 
   private String name(int line, String what) throws IOException {
-    // YAML 1.1 reads on/off/yes/no/true/null as booleans and null; as a name they are the words written.
+    // YAML 1.1 reads on/off/yes/no/true/null as booleans and null; as a name they are the words
+    // written.
     JsonToken token = parser.currentToken();
-    boolean scalar = token == JsonToken.VALUE_STRING || yaml && token != null && token.isScalarValue();
+    boolean scalar =
+        token == JsonToken.VALUE_STRING || yaml && token != null && token.isScalarValue();
     String value = scalar ? parser.getText() : null;
     if (value == null || !NAME.matcher(value).matches()) {
-      throw error(line, what + " must be lowercase letters, digits and _ (at most 40, starting with a letter)");
+      throw error(
+          line,
+          what + " must be lowercase letters, digits and _ (at most 40, starting with a letter)");
     }
     return value;
   }
@@ -214,14 +264,16 @@ final class CatalogueReader {
   }
 
   private String text(int line, String what, int max) throws IOException {
-    if (parser.currentToken() != JsonToken.VALUE_STRING || parser.getText().isBlank()
+    if (parser.currentToken() != JsonToken.VALUE_STRING
+        || parser.getText().isBlank()
         || parser.getText().length() > max) {
       throw error(line, what + " must be text of 1 to " + max + " characters");
     }
     return parser.getText();
   }
 
-  // The next token; a YAML alias is refused, as the parser hands it over as its anchor's name, not its value.
+  // The next token; a YAML alias is refused, as the parser hands it over as its anchor's name, not
+  // its value.
   private JsonToken next() throws IOException {
     JsonToken token = parser.nextToken();
     if (parser instanceof YAMLParser yamlParser && yamlParser.isCurrentAlias()) {
@@ -251,7 +303,8 @@ final class CatalogueReader {
     return new Invalid(source + " line " + line + ": " + message);
   }
 
-  // Names echoed in an error are the operator's own file, but a control character must not break the one line.
+  // Names echoed in an error are the operator's own file, but a control character must not break
+  // the one line.
   private static String printable(String text) {
     String cut = text.length() > 40 ? text.substring(0, 40) + "…" : text;
     return cut.replaceAll("\\p{Cntrl}", "?");

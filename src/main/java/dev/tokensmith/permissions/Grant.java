@@ -10,10 +10,11 @@ import java.util.List;
  * @param custom the custom list (empty for a preset)
  * @param requested everything it asks for, before any "needs view" filtering (a cap applies to the
  *     request as written)
- * @param granted what it grants: a preset's bundle, or the custom list without the permissions whose
- *     resource's view is missing
+ * @param granted what it grants: a preset's bundle, or the custom list without the permissions
+ *     whose resource's view is missing
  */
-public record Grant(Role preset, List<String> custom, PermissionSet requested, PermissionSet granted) {
+public record Grant(
+    Role preset, List<String> custom, PermissionSet requested, PermissionSet granted) {
 
   public Grant {
     custom = List.copyOf(custom);

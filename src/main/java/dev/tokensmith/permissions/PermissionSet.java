@@ -9,9 +9,9 @@ import java.util.List;
  * An immutable set of permission ids ({@code resource:action}) of one {@link Catalogue}.
  *
  * <p>Backed by a bit mask over the catalogue's ids (two words for the default catalogue), so that
- * {@link #has}, {@link #intersect} and {@link #containsAll} on the verification path cost a few word
- * operations and allocate at most the result. Sets are made by their catalogue
- * ({@link Catalogue#set}, {@link Catalogue#bundle}); {@link #EMPTY} belongs to every catalogue.
+ * {@link #has}, {@link #intersect} and {@link #containsAll} on the verification path cost a few
+ * word operations and allocate at most the result. Sets are made by their catalogue ({@link
+ * Catalogue#set}, {@link Catalogue#bundle}); {@link #EMPTY} belongs to every catalogue.
  */
 public final class PermissionSet {
 
@@ -98,8 +98,8 @@ public final class PermissionSet {
   }
 
   /**
-   * The permissions that actually grant something: every permission whose resource's
-   * {@code view} is missing is dropped.
+   * The permissions that actually grant something: every permission whose resource's {@code view}
+   * is missing is dropped.
    */
   public PermissionSet effective() {
     if (isEmpty()) {

@@ -16,11 +16,11 @@ import org.slf4j.LoggerFactory;
  * client), so caches drop it (SPEC 6). A change is announced inside the writing transaction: on
  * this instance the listeners run right after commit; on PostgreSQL a {@code NOTIFY} in the same
  * transaction reaches every other instance's {@code LISTEN} connection when it commits, and never
- * when it rolls back. While the listening connection is lost, caches keep what they have (so
- * cached tokens still verify during a database outage) and their short lifetime bounds how stale
- * they can get; once it is back, listeners are told to forget everything ({@link Change#ALL}),
- * since notifications may have been missed in between. A database that goes silent (a partition
- * that drops packets rather than resetting the connection) counts as lost once a tiny query on the
+ * when it rolls back. While the listening connection is lost, caches keep what they have (so cached
+ * tokens still verify during a database outage) and their short lifetime bounds how stale they can
+ * get; once it is back, listeners are told to forget everything ({@link Change#ALL}), since
+ * notifications may have been missed in between. A database that goes silent (a partition that
+ * drops packets rather than resetting the connection) counts as lost once a tiny query on the
  * listening connection has had no answer for a little over the database timeout (its read bound).
  */
 public final class ChangeFeed implements AutoCloseable {
@@ -28,7 +28,12 @@ public final class ChangeFeed implements AutoCloseable {
   private static final String CHANNEL = "tokensmith_changes";
 
   /** What changed. */
-  public enum Kind { TOKEN, USER, CLIENT, ALL }
+  public enum Kind {
+    TOKEN,
+    USER,
+    CLIENT,
+    ALL
+  }
 
   /** A change of one object ({@code id} is 0 for {@link Kind#ALL}). */
   public record Change(Kind kind, long id) {
@@ -82,8 +87,13 @@ public final class ChangeFeed implements AutoCloseable {
   public void publish(Kind kind, long id) {
     Change change = new Change(kind, id);
     if (db.dialect() == Database.Dialect.POSTGRESQL) {
-      db.withHandle(h -> h.createQuery("SELECT pg_notify(:channel, :payload)").bind("channel", CHANNEL)
-          .bind("payload", change.payload()).mapTo(String.class).findOne());
+      db.withHandle(
+          h ->
+              h.createQuery("SELECT pg_notify(:channel, :payload)")
+                  .bind("channel", CHANNEL)
+                  .bind("payload", change.payload())
+                  .mapTo(String.class)
+                  .findOne());
     }
     db.afterCommit(() -> dispatch(change));
   }
@@ -116,7 +126,8 @@ public final class ChangeFeed implements AutoCloseable {
               dispatch(Change.parse(n.getParameter()));
             }
           }
-          // getNotifications does not notice a dead peer by itself; a tiny query does, within the read bound.
+          // getNotifications does not notice a dead peer by itself; a tiny query does, within the
+          // read bound.
           if (notifications == null || notifications.length == 0) {
             try (Statement ping = connection.createStatement()) {
               ping.execute("SELECT 1");
@@ -128,7 +139,8 @@ public final class ChangeFeed implements AutoCloseable {
           return;
         }
         if (!reportedLoss) {
-          LOG.warn("change feed connection lost ({}); cache lifetime bounds staleness until it is back",
+          LOG.warn(
+              "change feed connection lost ({}); cache lifetime bounds staleness until it is back",
               e.getClass().getSimpleName());
           reportedLoss = true;
         }

@@ -24,17 +24,20 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 /**
  * The connection pool, the schema migrations and the transactions. A service opens a transaction
  * with {@link #inTransaction}; every store call made on that thread until it ends joins it, so a
- * change that touches several features (a user disabled and their tokens) commits or rolls back
- * as one.
+ * change that touches several features (a user disabled and their tokens) commits or rolls back as
+ * one.
  *
- * <p>Every wait for the database is bounded by one timeout (see {@link Timeouts}): a request
- * that cannot get a connection, whose statement or lock wait runs too long, or whose database has
- * gone silent, fails with an {@link SQLException} the web layer answers 503, instead of hanging.
+ * <p>Every wait for the database is bounded by one timeout (see {@link Timeouts}): a request that
+ * cannot get a connection, whose statement or lock wait runs too long, or whose database has gone
+ * silent, fails with an {@link SQLException} the web layer answers 503, instead of hanging.
  */
 public final class Database implements AutoCloseable {
 
   /** Which SQL dialect the migrations and the few dialect-specific statements use. */
-  public enum Dialect { H2, POSTGRESQL }
+  public enum Dialect {
+    H2,
+    POSTGRESQL
+  }
 
   /** How often a transaction the database rolled back over a lock is run in all. */
   private static final int TRIES = 3;
@@ -55,11 +58,12 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * @param timeoutMillis how long a request waits for a connection, a statement or a lock, or for
-   *     a silent database (a little longer), before giving up (then 503)
+   * @param timeoutMillis how long a request waits for a connection, a statement or a lock, or for a
+   *     silent database (a little longer), before giving up (then 503)
    */
   public Database(String url, String user, String password, int poolSize, long timeoutMillis) {
-    // An embedded H2 database: the settings the server needs, and its files owner-only before it opens.
+    // An embedded H2 database: the settings the server needs, and its files owner-only before it
+    // opens.
     url = H2Url.complete(url);
     H2Url.databasePath(url).ifPresent(path -> OwnerOnly.databaseFiles(path, H2Url.DATA_FILE));
 
@@ -107,13 +111,17 @@ public final class Database implements AutoCloseable {
    * table may rightly take minutes.
    */
   public void migrate() {
-    Flyway flyway = Flyway.configure()
-        .jdbcProperties(dialect == Dialect.POSTGRESQL ? timeouts.openSettings() : Map.of())
-        .dataSource(url, user, password)
-        .locations("classpath:db/migration")
-        // What H2 (in PostgreSQL mode) and PostgreSQL spell differently; H2 caps long_text.
-        .placeholders(Map.of("long_text", dialect == Dialect.POSTGRESQL ? "TEXT" : "CHARACTER VARYING(1000000)"))
-        .load();
+    Flyway flyway =
+        Flyway.configure()
+            .jdbcProperties(dialect == Dialect.POSTGRESQL ? timeouts.openSettings() : Map.of())
+            .dataSource(url, user, password)
+            .locations("classpath:db/migration")
+            // What H2 (in PostgreSQL mode) and PostgreSQL spell differently; H2 caps long_text.
+            .placeholders(
+                Map.of(
+                    "long_text",
+                    dialect == Dialect.POSTGRESQL ? "TEXT" : "CHARACTER VARYING(1000000)"))
+            .load();
     acceptReleasedCoreChecksum(flyway);
     flyway.migrate();
   }
@@ -132,9 +140,13 @@ public final class Database implements AutoCloseable {
    */
   private void acceptReleasedCoreChecksum(Flyway flyway) {
     Integer released = dialect == Dialect.POSTGRESQL ? RELEASED_CORE_POSTGRESQL : RELEASED_CORE_H2;
-    boolean releasedCore = Arrays.stream(flyway.info().applied())
-        .anyMatch(m -> m.isVersioned() && "1".equals(m.getVersion().getVersion())
-            && released.equals(m.getAppliedChecksum()));
+    boolean releasedCore =
+        Arrays.stream(flyway.info().applied())
+            .anyMatch(
+                m ->
+                    m.isVersioned()
+                        && "1".equals(m.getVersion().getVersion())
+                        && released.equals(m.getAppliedChecksum()));
     if (releasedCore) {
       flyway.repair();
     }
@@ -154,7 +166,8 @@ public final class Database implements AutoCloseable {
       try {
         return runTransaction(work);
       } catch (RuntimeException e) {
-        // A deadlock victim (or a serialization failure) was rolled back whole: running it again is safe.
+        // A deadlock victim (or a serialization failure) was rolled back whole: running it again is
+        // safe.
         if (attempt == TRIES || !SqlErrors.rolledBackOverLock(e)) {
           throw e;
         }
@@ -194,10 +207,11 @@ public final class Database implements AutoCloseable {
 
   /** Runs {@code work} in one transaction, for changes that return nothing. */
   public void inTransaction(Runnable work) {
-    inTransaction(() -> {
-      work.run();
-      return null;
-    });
+    inTransaction(
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   /** For stores: runs on the thread's transaction, or on a short-lived handle of its own. */

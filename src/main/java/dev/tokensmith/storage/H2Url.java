@@ -7,21 +7,21 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What Tokensmith needs of an embedded H2 database, read from and added to its URL (so a user's
- * own {@code jdbc:h2:} URL gets it too, and a setting the URL names itself wins).
- * {@code WRITE_DELAY=0}: H2 writes every commit to the file before the commit returns (by default
- * it writes commits up to 500 ms later, and a killed process loses them); a file database only.
- * {@code DB_CLOSE_ON_EXIT=FALSE}: the server closes the database itself when it stops, after its
- * last write (the usage flush), instead of H2's shutdown hook closing it first.
- * Remote H2 URLs ({@code tcp:}, {@code ssl:}) are left alone: their server owns those settings.
+ * What Tokensmith needs of an embedded H2 database, read from and added to its URL (so a user's own
+ * {@code jdbc:h2:} URL gets it too, and a setting the URL names itself wins). {@code
+ * WRITE_DELAY=0}: H2 writes every commit to the file before the commit returns (by default it
+ * writes commits up to 500 ms later, and a killed process loses them); a file database only. {@code
+ * DB_CLOSE_ON_EXIT=FALSE}: the server closes the database itself when it stops, after its last
+ * write (the usage flush), instead of H2's shutdown hook closing it first. Remote H2 URLs ({@code
+ * tcp:}, {@code ssl:}) are left alone: their server owns those settings.
  */
 final class H2Url {
   /** The suffix of an H2 database's data file (MVStore). */
   static final String DATA_FILE = ".mv.db";
+
   private static final Pattern FILE_SYSTEM = Pattern.compile("^[A-Za-z][A-Za-z0-9]+:");
 
-  private H2Url() {
-  }
+  private H2Url() {}
 
   static String complete(String url) {
     if (!embedded(url)) {
@@ -60,11 +60,14 @@ final class H2Url {
   }
 
   private static boolean embedded(String url) {
-    return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
+    return url.startsWith("jdbc:h2:")
+        && !url.startsWith("jdbc:h2:tcp:")
+        && !url.startsWith("jdbc:h2:ssl:");
   }
 
   private static boolean names(String url, String setting) {
-    return Arrays.stream(url.split(";")).skip(1)
+    return Arrays.stream(url.split(";"))
+        .skip(1)
         .anyMatch(part -> part.split("=", 2)[0].trim().toUpperCase(Locale.ROOT).equals(setting));
   }
 }

@@ -19,13 +19,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class OwnerOnly {
   private static final Logger LOG = LoggerFactory.getLogger(OwnerOnly.class);
-  private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FOLDER =
+      PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
-  private OwnerOnly() {
-  }
+  private OwnerOnly() {}
 
-  /** Creates {@code dir} 0700 (and its missing parents as usual) when it does not exist; an existing folder is left as it is. */
+  /**
+   * Creates {@code dir} 0700 (and its missing parents as usual) when it does not exist; an existing
+   * folder is left as it is.
+   */
   public static void folder(Path dir) {
     Path folder = dir.toAbsolutePath().normalize();
     if (Files.isDirectory(folder)) {
@@ -70,7 +73,8 @@ public final class OwnerOnly {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the database file " + data, e);
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(absolute.getParent(), absolute.getFileName() + ".*")) {
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(absolute.getParent(), absolute.getFileName() + ".*")) {
       for (Path file : files) {
         restrict(file);
       }
@@ -80,10 +84,11 @@ public final class OwnerOnly {
   }
 
   /**
-   * Creates {@code file}, empty and readable by its owner only (where the file system cannot say so,
-   * as far as it can).
+   * Creates {@code file}, empty and readable by its owner only (where the file system cannot say
+   * so, as far as it can).
    *
-   * @throws java.nio.file.FileAlreadyExistsException when it exists: an existing file is never touched
+   * @throws java.nio.file.FileAlreadyExistsException when it exists: an existing file is never
+   *     touched
    */
   public static void createFile(Path file) throws IOException {
     try {

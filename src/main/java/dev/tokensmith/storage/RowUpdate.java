@@ -20,17 +20,21 @@ public final class RowUpdate {
     this.table = table;
   }
 
-  /** The columns of {@code after} that differ from {@code before} (both: column name → value as stored). */
+  /**
+   * The columns of {@code after} that differ from {@code before} (both: column name → value as
+   * stored).
+   */
   public static RowUpdate of(String table, Map<String, Object> before, Map<String, Object> after) {
     RowUpdate update = new RowUpdate(table);
-    after.forEach((column, value) -> {
-      Object old = before.get(column);
-      if (!Objects.equals(old, value)) {
-        update.values.put(column, value);
-        // A column set to null is bound with the type its old value had.
-        update.types.put(column, value != null ? value.getClass() : old.getClass());
-      }
-    });
+    after.forEach(
+        (column, value) -> {
+          Object old = before.get(column);
+          if (!Objects.equals(old, value)) {
+            update.values.put(column, value);
+            // A column set to null is bound with the type its old value had.
+            update.types.put(column, value != null ? value.getClass() : old.getClass());
+          }
+        });
     return update;
   }
 
@@ -38,14 +42,22 @@ public final class RowUpdate {
     return values.isEmpty();
   }
 
-  /** Writes the changed columns of the row {@code id}; returns the number of rows written (0 when nothing changed). */
+  /**
+   * Writes the changed columns of the row {@code id}; returns the number of rows written (0 when
+   * nothing changed).
+   */
   public int execute(Handle handle, long id) {
     if (values.isEmpty()) {
       return 0;
     }
-    String sql = "UPDATE " + table + " SET "
-        + values.keySet().stream().map(column -> column + " = :" + column).collect(Collectors.joining(", "))
-        + " WHERE id = :id";
+    String sql =
+        "UPDATE "
+            + table
+            + " SET "
+            + values.keySet().stream()
+                .map(column -> column + " = :" + column)
+                .collect(Collectors.joining(", "))
+            + " WHERE id = :id";
     Update update = handle.createUpdate(sql).bind("id", id);
     values.forEach((column, value) -> update.bindByType(column, value, types.get(column)));
     return update.execute();

@@ -5,10 +5,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 
-/** Reading the column types every store shares: nullable numbers, epoch-millisecond times, comma lists. */
+/**
+ * Reading the column types every store shares: nullable numbers, epoch-millisecond times, comma
+ * lists.
+ */
 public final class Rows {
-  private Rows() {
-  }
+  private Rows() {}
 
   /** The column's value, or null for SQL NULL. */
   public static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -2,10 +2,12 @@ package dev.tokensmith.storage;
 
 import java.sql.SQLException;
 
-/** What an error from the database says, for the two places that decide on it: a retry and the answer. */
+/**
+ * What an error from the database says, for the two places that decide on it: a retry and the
+ * answer.
+ */
 public final class SqlErrors {
-  private SqlErrors() {
-  }
+  private SqlErrors() {}
 
   /** The first {@link SQLException} among the error and its causes, or null. */
   public static SQLException cause(Throwable error) {

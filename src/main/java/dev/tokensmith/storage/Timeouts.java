@@ -4,16 +4,19 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Every bound on a wait for the database, derived from the one database timeout
- * ({@code TOKENSMITH_DB_TIMEOUT_MS}), so that a request needing the database answers — 503 at
- * worst — within about that time, and a database that has gone silent (a network partition that
- * drops packets instead of resetting connections) never holds a thread longer.
+ * Every bound on a wait for the database, derived from the one database timeout ({@code
+ * TOKENSMITH_DB_TIMEOUT_MS}), so that a request needing the database answers — 503 at worst —
+ * within about that time, and a database that has gone silent (a network partition that drops
+ * packets instead of resetting connections) never holds a thread longer.
  *
  * @param millis the database timeout: a connection from the pool, a new connection, a statement
  *     (including its wait for a row lock) each get this long
  */
 record Timeouts(long millis) {
-  /** How much longer than a statement a silent connection is waited for, so a live server's own cancel wins. */
+  /**
+   * How much longer than a statement a silent connection is waited for, so a live server's own
+   * cancel wins.
+   */
   private static final long READ_MARGIN_MILLIS = 250;
 
   /**
@@ -24,16 +27,25 @@ record Timeouts(long millis) {
     return millis + READ_MARGIN_MILLIS;
   }
 
-  /** How long the pool's check that an idle connection is alive may take: a quarter, 250 ms to 1 s. */
+  /**
+   * How long the pool's check that an idle connection is alive may take: a quarter, 250 ms to 1 s.
+   */
   long validationMillis() {
     return Math.max(250, Math.min(1000, millis / 4));
   }
 
-  /** PostgreSQL driver settings for opening a connection: TCP connect and login within the timeout, keep-alive probes. */
+  /**
+   * PostgreSQL driver settings for opening a connection: TCP connect and login within the timeout,
+   * keep-alive probes.
+   */
   Map<String, String> openSettings() {
-    return Map.of("connectTimeout", Long.toString(wholeSeconds(millis)),
-        "loginTimeout", Double.toString(millis / 1000.0),
-        "tcpKeepAlive", "true");
+    return Map.of(
+        "connectTimeout",
+        Long.toString(wholeSeconds(millis)),
+        "loginTimeout",
+        Double.toString(millis / 1000.0),
+        "tcpKeepAlive",
+        "true");
   }
 
   /**
@@ -47,7 +59,9 @@ record Timeouts(long millis) {
     return properties;
   }
 
-  /** Run once on every pooled connection: a statement, or a wait for a lock, ends after the timeout. */
+  /**
+   * Run once on every pooled connection: a statement, or a wait for a lock, ends after the timeout.
+   */
   String sessionSql(Database.Dialect dialect) {
     return dialect == Database.Dialect.POSTGRESQL
         ? "SET statement_timeout = " + millis

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An API token as stored. {@code userId} is null for a shared token; {@code grant} is its role preset
- * or custom list, resolved once by the catalogue when the token is read;
- * {@code secretSealed} is null when the client keeps no copy of secrets ({@code show_once}).
- * Nullable instants mean "never" / "not yet".
+ * An API token as stored. {@code userId} is null for a shared token; {@code grant} is its role
+ * preset or custom list, resolved once by the catalogue when the token is read; {@code
+ * secretSealed} is null when the client keeps no copy of secrets ({@code show_once}). Nullable
+ * instants mean "never" / "not yet".
  */
 public record ApiToken(
     long id,
@@ -34,7 +34,8 @@ public record ApiToken(
     boolean legacy,
     List<String> allowedIps,
     String secretHint,
-    String secretSealed) implements Credential {
+    String secretSealed)
+    implements Credential {
 
   /** The role preset, or empty for a custom list. */
   public Optional<Role> preset() {
@@ -51,7 +52,9 @@ public record ApiToken(
     return grant.custom();
   }
 
-  /** What the token itself grants, before the owner's cap (resolved once, when the token was read). */
+  /**
+   * What the token itself grants, before the owner's cap (resolved once, when the token was read).
+   */
   @Override
   public PermissionSet permissionSet() {
     return grant.granted();
@@ -62,7 +65,10 @@ public record ApiToken(
     return grant.written();
   }
 
-  /** True when the expiry has come (an expired token fails verification even before the job disables it). */
+  /**
+   * True when the expiry has come (an expired token fails verification even before the job disables
+   * it).
+   */
   public boolean expiredAt(Instant now) {
     return expireAt != null && !now.isBefore(expireAt);
   }
@@ -70,23 +76,48 @@ public record ApiToken(
   /** The state as the caller should see it at {@code now}: an expired token reads as disabled. */
   public ApiToken asSeenAt(Instant now) {
     if (enabled && expiredAt(now)) {
-      return draft().enabled(false).disabledReason(DisabledReason.EXPIRED).disabledAt(expireAt).build();
+      return draft()
+          .enabled(false)
+          .disabledReason(DisabledReason.EXPIRED)
+          .disabledAt(expireAt)
+          .build();
     }
     return this;
   }
 
   /** The same token with the id its row was given. */
   public ApiToken withId(long newId) {
-    return new ApiToken(newId, clientId, userId, createdBy, realname, shared, usage, grant, enabled,
-        disabledReason, disabledAt, expireAt, createAt, tokenGeneratedAt, lastUsedAt, lastUsedIp, legacy, allowedIps,
-        secretHint, secretSealed);
+    return new ApiToken(
+        newId,
+        clientId,
+        userId,
+        createdBy,
+        realname,
+        shared,
+        usage,
+        grant,
+        enabled,
+        disabledReason,
+        disabledAt,
+        expireAt,
+        createAt,
+        tokenGeneratedAt,
+        lastUsedAt,
+        lastUsedIp,
+        legacy,
+        allowedIps,
+        secretHint,
+        secretSealed);
   }
 
   public Draft draft() {
     return new Draft(this);
   }
 
-  /** A mutable copy for building the next state of a token; identity and history fields stay as they were. */
+  /**
+   * A mutable copy for building the next state of a token; identity and history fields stay as they
+   * were.
+   */
   public static final class Draft {
     private final ApiToken t;
     private String realname;
@@ -157,8 +188,27 @@ public record ApiToken(
     }
 
     public ApiToken build() {
-      return new ApiToken(t.id, t.clientId, t.userId, t.createdBy, realname, t.shared, t.usage, grant, enabled, disabledReason, disabledAt, expireAt, t.createAt, tokenGeneratedAt, t.lastUsedAt, t.lastUsedIp,
-          t.legacy, allowedIps, secretHint, secretSealed);
+      return new ApiToken(
+          t.id,
+          t.clientId,
+          t.userId,
+          t.createdBy,
+          realname,
+          t.shared,
+          t.usage,
+          grant,
+          enabled,
+          disabledReason,
+          disabledAt,
+          expireAt,
+          t.createAt,
+          tokenGeneratedAt,
+          t.lastUsedAt,
+          t.lastUsedIp,
+          t.legacy,
+          allowedIps,
+          secretHint,
+          secretSealed);
     }
   }
 }

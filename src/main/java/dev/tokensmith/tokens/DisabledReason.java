@@ -5,7 +5,10 @@ import java.util.Optional;
 
 /** Why a token is disabled. */
 enum DisabledReason {
-  MANUAL("manual"), EXPIRED("expired"), OWNER_DISABLED("owner_disabled"), API_ACCESS_REVOKED("api_access_revoked");
+  MANUAL("manual"),
+  EXPIRED("expired"),
+  OWNER_DISABLED("owner_disabled"),
+  API_ACCESS_REVOKED("api_access_revoked");
 
   private final String id;
 

@@ -11,12 +11,12 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** {@link TokenStore} on the JDBC database. */
 public final class JdbcTokenStore implements TokenStore {
@@ -30,22 +30,37 @@ public final class JdbcTokenStore implements TokenStore {
 
   @Override
   public Optional<ApiToken> find(long id) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE id = :id").bind("id", id)
-        .map(this::token).findOne());
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM api_tokens WHERE id = :id")
+                .bind("id", id)
+                .map(this::token)
+                .findOne());
   }
 
   @Override
   public Optional<ApiToken> lock(long id) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE id = :id FOR UPDATE").bind("id", id)
-        .map(this::token).findOne());
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM api_tokens WHERE id = :id FOR UPDATE")
+                .bind("id", id)
+                .map(this::token)
+                .findOne());
   }
 
   @Override
   public Optional<SecretMatch> findBySecretDigest(String digest) {
-    return db.withHandle(h -> h.createQuery("SELECT t.*, s.valid_until AS secret_valid_until FROM api_token_secrets s "
-            + "JOIN api_tokens t ON t.id = s.token_id WHERE s.digest = :digest")
-        .bind("digest", digest)
-        .map((rs, ctx) -> new SecretMatch(token(rs, ctx), Rows.nullableLong(rs, "secret_valid_until"))).findOne());
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT t.*, s.valid_until AS secret_valid_until FROM api_token_secrets s "
+                        + "JOIN api_tokens t ON t.id = s.token_id WHERE s.digest = :digest")
+                .bind("digest", digest)
+                .map(
+                    (rs, ctx) ->
+                        new SecretMatch(
+                            token(rs, ctx), Rows.nullableLong(rs, "secret_valid_until")))
+                .findOne());
   }
 
   @Override
@@ -67,133 +82,208 @@ public final class JdbcTokenStore implements TokenStore {
       sql.append(" AND LOWER(realname) LIKE :realname ESCAPE '!'");
     }
     sql.append(" ORDER BY id LIMIT :limit OFFSET :offset");
-    String like = q.realname() == null ? null
-        : "%" + q.realname().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
-    return db.withHandle(h -> h.createQuery(sql.toString()).bind("client", q.clientId()).bind("visibleTo", q.visibleTo())
-        .bind("userId", q.userId()).bind("enabled", q.enabled()).bind("shared", q.shared()).bind("realname", like)
-        .bind("limit", q.limit()).bind("offset", q.offset()).map(this::token).list());
+    String like =
+        q.realname() == null
+            ? null
+            : "%"
+                + q.realname()
+                    .toLowerCase(Locale.ROOT)
+                    .replace("!", "!!")
+                    .replace("%", "!%")
+                    .replace("_", "!_")
+                + "%";
+    return db.withHandle(
+        h ->
+            h.createQuery(sql.toString())
+                .bind("client", q.clientId())
+                .bind("visibleTo", q.visibleTo())
+                .bind("userId", q.userId())
+                .bind("enabled", q.enabled())
+                .bind("shared", q.shared())
+                .bind("realname", like)
+                .bind("limit", q.limit())
+                .bind("offset", q.offset())
+                .map(this::token)
+                .list());
   }
 
   @Override
   public List<ApiToken> lockByUser(long userId) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE user_id = :user ORDER BY id FOR UPDATE")
-        .bind("user", userId).map(this::token).list());
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM api_tokens WHERE user_id = :user ORDER BY id FOR UPDATE")
+                .bind("user", userId)
+                .map(this::token)
+                .list());
   }
 
   @Override
   public long countByClient(long clientId) {
-    return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM api_tokens WHERE client_id = :client")
-        .bind("client", clientId).mapTo(Long.class).one());
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT COUNT(*) FROM api_tokens WHERE client_id = :client")
+                .bind("client", clientId)
+                .mapTo(Long.class)
+                .one());
   }
 
-  private static final String INSERT_SECRET = "INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)";
+  private static final String INSERT_SECRET =
+      "INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)";
 
-  private static final String INSERT = "INSERT INTO api_tokens (client_id, user_id, created_by, realname, shared, "
-      + "token_usage, source_role, permissions, enabled, disabled_reason, disabled_at, expire_at, create_at, "
-      + "token_generated_at, legacy, allowed_ips, secret_hint, secret_sealed) VALUES (:client, :user, :createdBy, "
-      + ":realname, :shared, :usage, :source_role, :permissions, :enabled, :disabled_reason, :disabled_at, :expire_at, "
-      + ":createAt, :token_generated_at, :legacy, :allowed_ips, :secret_hint, :secret_sealed)";
+  private static final String INSERT =
+      "INSERT INTO api_tokens (client_id, user_id, created_by, realname, shared, "
+          + "token_usage, source_role, permissions, enabled, disabled_reason, disabled_at, expire_at, create_at, "
+          + "token_generated_at, legacy, allowed_ips, secret_hint, secret_sealed) VALUES (:client, :user, :createdBy, "
+          + ":realname, :shared, :usage, :source_role, :permissions, :enabled, :disabled_reason, :disabled_at, :expire_at, "
+          + ":createAt, :token_generated_at, :legacy, :allowed_ips, :secret_hint, :secret_sealed)";
 
   @Override
   public long insert(ApiToken t) {
-    return db.withHandle(h -> bindAll(h.createUpdate(INSERT), t)
-        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    return db.withHandle(
+        h ->
+            bindAll(h.createUpdate(INSERT), t)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one());
   }
 
   @Override
   public void insertSeeded(List<ApiToken> tokens, List<String> digests) {
-    db.withHandle(h -> {
-      PreparedBatch batch = h.prepareBatch(INSERT);
-      for (ApiToken t : tokens) {
-        bindAll(batch, t).add();
-      }
-      List<Long> ids = batch.executePreparedBatch("id").mapTo(Long.class).list();
-      PreparedBatch secrets = h.prepareBatch(INSERT_SECRET);
-      for (int i = 0; i < ids.size(); i++) {
-        secrets.bind("digest", digests.get(i)).bind("token", ids.get(i)).add();
-      }
-      return secrets.execute();
-    });
+    db.withHandle(
+        h -> {
+          PreparedBatch batch = h.prepareBatch(INSERT);
+          for (ApiToken t : tokens) {
+            bindAll(batch, t).add();
+          }
+          List<Long> ids = batch.executePreparedBatch("id").mapTo(Long.class).list();
+          PreparedBatch secrets = h.prepareBatch(INSERT_SECRET);
+          for (int i = 0; i < ids.size(); i++) {
+            secrets.bind("digest", digests.get(i)).bind("token", ids.get(i)).add();
+          }
+          return secrets.execute();
+        });
   }
 
   private static <T extends SqlStatement<T>> T bindAll(T statement, ApiToken t) {
-    return bindMutable(statement, t).bind("client", t.clientId()).bind("user", t.userId())
-        .bind("createdBy", t.createdBy()).bind("shared", t.shared()).bind("usage", t.usage().id())
-        .bind("createAt", t.createAt().toEpochMilli()).bind("legacy", t.legacy());
+    return bindMutable(statement, t)
+        .bind("client", t.clientId())
+        .bind("user", t.userId())
+        .bind("createdBy", t.createdBy())
+        .bind("shared", t.shared())
+        .bind("usage", t.usage().id())
+        .bind("createAt", t.createAt().toEpochMilli())
+        .bind("legacy", t.legacy());
   }
 
   @Override
   public void update(ApiToken before, ApiToken after) {
-    db.withHandle(h -> RowUpdate.of("api_tokens", mutableColumns(before), mutableColumns(after)).execute(h, after.id()));
+    db.withHandle(
+        h ->
+            RowUpdate.of("api_tokens", mutableColumns(before), mutableColumns(after))
+                .execute(h, after.id()));
   }
 
   @Override
   public void delete(long id) {
-    db.withHandle(h -> h.createUpdate("DELETE FROM api_tokens WHERE id = :id").bind("id", id).execute());
+    db.withHandle(
+        h -> h.createUpdate("DELETE FROM api_tokens WHERE id = :id").bind("id", id).execute());
   }
 
   @Override
   public void addSecret(long tokenId, String digest) {
-    db.withHandle(h -> h.createUpdate(INSERT_SECRET)
-        .bind("digest", digest).bind("token", tokenId).execute());
+    db.withHandle(
+        h -> h.createUpdate(INSERT_SECRET).bind("digest", digest).bind("token", tokenId).execute());
   }
 
   @Override
   public void replaceSecret(long tokenId, String digest, Long graceUntilMillis) {
-    db.withHandle(h -> {
-      if (graceUntilMillis == null) {
-        h.createUpdate("DELETE FROM api_token_secrets WHERE token_id = :token").bind("token", tokenId).execute();
-      } else {
-        // Only the value being replaced gets a grace period; one still in an earlier grace period ends now.
-        h.createUpdate("DELETE FROM api_token_secrets WHERE token_id = :token AND valid_until IS NOT NULL")
-            .bind("token", tokenId).execute();
-        h.createUpdate("UPDATE api_token_secrets SET valid_until = :until WHERE token_id = :token")
-            .bind("token", tokenId).bind("until", graceUntilMillis).execute();
-      }
-      return h.createUpdate(INSERT_SECRET)
-          .bind("digest", digest).bind("token", tokenId).execute();
-    });
+    db.withHandle(
+        h -> {
+          if (graceUntilMillis == null) {
+            h.createUpdate("DELETE FROM api_token_secrets WHERE token_id = :token")
+                .bind("token", tokenId)
+                .execute();
+          } else {
+            // Only the value being replaced gets a grace period; one still in an earlier grace
+            // period ends now.
+            h.createUpdate(
+                    "DELETE FROM api_token_secrets WHERE token_id = :token AND valid_until IS NOT NULL")
+                .bind("token", tokenId)
+                .execute();
+            h.createUpdate(
+                    "UPDATE api_token_secrets SET valid_until = :until WHERE token_id = :token")
+                .bind("token", tokenId)
+                .bind("until", graceUntilMillis)
+                .execute();
+          }
+          return h.createUpdate(INSERT_SECRET)
+              .bind("digest", digest)
+              .bind("token", tokenId)
+              .execute();
+        });
   }
 
   @Override
   public List<ApiToken> findExpiredEnabled(long nowMillis, int limit) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE enabled = TRUE AND expire_at IS NOT NULL "
-            + "AND expire_at <= :now ORDER BY id LIMIT :limit")
-        .bind("now", nowMillis).bind("limit", limit).map(this::token).list());
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM api_tokens WHERE enabled = TRUE AND expire_at IS NOT NULL "
+                        + "AND expire_at <= :now ORDER BY id LIMIT :limit")
+                .bind("now", nowMillis)
+                .bind("limit", limit)
+                .map(this::token)
+                .list());
   }
 
   @Override
   public List<ApiToken> findDisabledBefore(long cutoffMillis, int limit) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE enabled = FALSE AND disabled_at IS NOT NULL "
-            + "AND disabled_at <= :cutoff ORDER BY id LIMIT :limit")
-        .bind("cutoff", cutoffMillis).bind("limit", limit).map(this::token).list());
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM api_tokens WHERE enabled = FALSE AND disabled_at IS NOT NULL "
+                        + "AND disabled_at <= :cutoff ORDER BY id LIMIT :limit")
+                .bind("cutoff", cutoffMillis)
+                .bind("limit", limit)
+                .map(this::token)
+                .list());
   }
 
   @Override
   public int deleteEndedGraceSecrets(long nowMillis) {
-    return db.withHandle(h -> h.createUpdate("DELETE FROM api_token_secrets WHERE valid_until IS NOT NULL "
-        + "AND valid_until <= :now").bind("now", nowMillis).execute());
+    return db.withHandle(
+        h ->
+            h.createUpdate(
+                    "DELETE FROM api_token_secrets WHERE valid_until IS NOT NULL "
+                        + "AND valid_until <= :now")
+                .bind("now", nowMillis)
+                .execute());
   }
 
   @Override
   public void recordUses(List<UsageRecorder.Use> uses) {
-    db.withHandle(h -> {
-      var batch = h.prepareBatch("UPDATE api_tokens SET last_used_at = :at, last_used_ip = :ip WHERE id = :id");
-      for (UsageRecorder.Use use : uses) {
-        batch.bind("at", use.atMillis()).bind("ip", use.ip()).bind("id", use.tokenId()).add();
-      }
-      return batch.execute();
-    });
+    db.withHandle(
+        h -> {
+          var batch =
+              h.prepareBatch(
+                  "UPDATE api_tokens SET last_used_at = :at, last_used_ip = :ip WHERE id = :id");
+          for (UsageRecorder.Use use : uses) {
+            batch.bind("at", use.atMillis()).bind("ip", use.ip()).bind("id", use.tokenId()).add();
+          }
+          return batch.execute();
+        });
   }
 
   private static <T extends SqlStatement<T>> T bindMutable(T statement, ApiToken t) {
-    mutableColumns(t).forEach((column, value) -> {
-      if (value == null) {
-        statement.bindNull(column, column.endsWith("_at") ? Types.BIGINT : Types.VARCHAR);
-      } else {
-        statement.bind(column, value);
-      }
-    });
+    mutableColumns(t)
+        .forEach(
+            (column, value) -> {
+              if (value == null) {
+                statement.bindNull(column, column.endsWith("_at") ? Types.BIGINT : Types.VARCHAR);
+              } else {
+                statement.bind(column, value);
+              }
+            });
     return statement;
   }
 
@@ -220,20 +310,37 @@ public final class JdbcTokenStore implements TokenStore {
 
   @Override
   public List<ApiToken> lockCustom() {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM api_tokens WHERE source_role = 'custom' ORDER BY id FOR UPDATE")
-        .map(this::token).list());
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM api_tokens WHERE source_role = 'custom' ORDER BY id FOR UPDATE")
+                .map(this::token)
+                .list());
   }
 
   private ApiToken token(ResultSet rs, StatementContext ctx) throws SQLException {
     String reason = rs.getString("disabled_reason");
-    return new ApiToken(rs.getLong("id"), rs.getLong("client_id"), Rows.nullableLong(rs, "user_id"),
+    return new ApiToken(
+        rs.getLong("id"),
+        rs.getLong("client_id"),
+        Rows.nullableLong(rs, "user_id"),
         rs.getLong("created_by"),
-        rs.getString("realname"), rs.getBoolean("shared"), Usage.fromId(rs.getString("token_usage")).orElseThrow(),
-        catalogue.stored(Role.fromId(rs.getString("source_role")).orElseThrow(), Rows.list(rs, "permissions")),
+        rs.getString("realname"),
+        rs.getBoolean("shared"),
+        Usage.fromId(rs.getString("token_usage")).orElseThrow(),
+        catalogue.stored(
+            Role.fromId(rs.getString("source_role")).orElseThrow(), Rows.list(rs, "permissions")),
         rs.getBoolean("enabled"),
-        reason == null ? null : DisabledReason.fromId(reason).orElseThrow(), Rows.instant(rs, "disabled_at"),
-        Rows.instant(rs, "expire_at"), Rows.instant(rs, "create_at"), Rows.instant(rs, "token_generated_at"),
-        Rows.instant(rs, "last_used_at"), rs.getString("last_used_ip"), rs.getBoolean("legacy"),
-        Rows.list(rs, "allowed_ips"), rs.getString("secret_hint"), rs.getString("secret_sealed"));
+        reason == null ? null : DisabledReason.fromId(reason).orElseThrow(),
+        Rows.instant(rs, "disabled_at"),
+        Rows.instant(rs, "expire_at"),
+        Rows.instant(rs, "create_at"),
+        Rows.instant(rs, "token_generated_at"),
+        Rows.instant(rs, "last_used_at"),
+        rs.getString("last_used_ip"),
+        rs.getBoolean("legacy"),
+        Rows.list(rs, "allowed_ips"),
+        rs.getString("secret_hint"),
+        rs.getString("secret_sealed"));
   }
 }

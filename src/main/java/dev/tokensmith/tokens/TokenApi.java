@@ -21,8 +21,10 @@ import java.util.Optional;
 public final class TokenApi implements Api {
   /** The longest grace period a renewal may ask for: one week. */
   public static final int MAX_GRACE_SECONDS = 604_800;
+
   private static final int MAX_NAME = 255;
-  // 90 of the longest canonical blocks (43 characters of IPv6, plus a comma) fit the 4000-character column.
+  // 90 of the longest canonical blocks (43 characters of IPv6, plus a comma) fit the 4000-character
+  // column.
   private static final int MAX_ALLOWED_IPS = 90;
 
   private final TokenService tokens;
@@ -39,8 +41,10 @@ public final class TokenApi implements Api {
     routes.post("/v2/api_tokens", this::create);
     routes.get("/v2/api_tokens/:id", r -> TokenView.of(tokens.get(r.caller(), r.pathId("id"))));
     routes.put("/v2/api_tokens/:id", this::update);
-    routes.delete("/v2/api_tokens/:id", r -> TokenView.of(tokens.delete(r.caller(), r.pathId("id"))));
-    routes.get("/v2/api_tokens/:id/secret",
+    routes.delete(
+        "/v2/api_tokens/:id", r -> TokenView.of(tokens.delete(r.caller(), r.pathId("id"))));
+    routes.get(
+        "/v2/api_tokens/:id/secret",
         r -> new TokenView.Secret(tokens.secret(r.caller(), r.pathId("id"))));
     routes.post("/v2/api_tokens/:id/secret", this::renew);
   }
@@ -49,20 +53,42 @@ public final class TokenApi implements Api {
     // Each filter from the query string, else from the body's filter object.
     Params filter = request.query().or(request.body().object("filter"));
     Page page = Page.of(request);
-    return tokens.list(request.caller(), filter.id("client_id").orElse(null), filter.id("user_id").orElse(null),
-        filter.bool("enabled").orElse(null), filter.text("realname", MAX_NAME).orElse(null),
-        filter.bool("shared").orElse(null), page.limit(), page.offset()).stream().map(TokenView::of).toList();
+    return tokens
+        .list(
+            request.caller(),
+            filter.id("client_id").orElse(null),
+            filter.id("user_id").orElse(null),
+            filter.bool("enabled").orElse(null),
+            filter.text("realname", MAX_NAME).orElse(null),
+            filter.bool("shared").orElse(null),
+            page.limit(),
+            page.offset())
+        .stream()
+        .map(TokenView::of)
+        .toList();
   }
 
   private Object create(Request request) {
     Params body = request.body();
     String realname = body.requiredText("realname", MAX_NAME);
-    Grant grant = permissions(body).orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
-    Usage usage = body.text("usage", 32).map(u -> Usage.fromId(u)
-        .orElseThrow(() -> ValidationException.of("usage", INVALID, u))).orElse(Usage.API);
-    TokenCommands.Create cmd = new TokenCommands.Create(body.id("client_id").orElse(null), realname,
-        body.id("user_id").orElse(null), body.bool("enabled").orElse(true), body.time("expire_at").orElse(null), grant,
-        body.bool("shared").orElse(false), usage, allowedIps(body).orElse(List.of()));
+    Grant grant =
+        permissions(body).orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
+    Usage usage =
+        body.text("usage", 32)
+            .map(
+                u -> Usage.fromId(u).orElseThrow(() -> ValidationException.of("usage", INVALID, u)))
+            .orElse(Usage.API);
+    TokenCommands.Create cmd =
+        new TokenCommands.Create(
+            body.id("client_id").orElse(null),
+            realname,
+            body.id("user_id").orElse(null),
+            body.bool("enabled").orElse(true),
+            body.time("expire_at").orElse(null),
+            grant,
+            body.bool("shared").orElse(false),
+            usage,
+            allowedIps(body).orElse(List.of()));
     return TokenView.of(tokens.create(request.caller(), cmd));
   }
 
@@ -74,8 +100,14 @@ public final class TokenApi implements Api {
       throw ValidationException.of("realname", REQUIRED, realname.get());
     }
     Optional<Instant> expireAt = body.time("expire_at");
-    TokenCommands.Update cmd = new TokenCommands.Update(realname.orElse(null), body.bool("enabled").orElse(null),
-        body.has("expire_at"), expireAt.orElse(null), permissions(body).orElse(null), allowedIps(body).orElse(null));
+    TokenCommands.Update cmd =
+        new TokenCommands.Update(
+            realname.orElse(null),
+            body.bool("enabled").orElse(null),
+            body.has("expire_at"),
+            expireAt.orElse(null),
+            permissions(body).orElse(null),
+            allowedIps(body).orElse(null));
     return TokenView.of(tokens.update(request.caller(), id, cmd));
   }
 
@@ -92,9 +124,17 @@ public final class TokenApi implements Api {
   }
 
   private static Optional<List<String>> allowedIps(Params body) {
-    return body.texts("allowed_ips", MAX_ALLOWED_IPS, 64).map(list -> list.stream()
-        .map(text -> IpRange.parse(text.trim()).map(IpRange::toString)
-            .orElseThrow(() -> ValidationException.of("allowed_ips", INVALID, text)))
-        .distinct().toList());
+    return body.texts("allowed_ips", MAX_ALLOWED_IPS, 64)
+        .map(
+            list ->
+                list.stream()
+                    .map(
+                        text ->
+                            IpRange.parse(text.trim())
+                                .map(IpRange::toString)
+                                .orElseThrow(
+                                    () -> ValidationException.of("allowed_ips", INVALID, text)))
+                    .distinct()
+                    .toList());
   }
 }

@@ -6,26 +6,37 @@ import java.util.List;
 
 /** What the token endpoints ask the service to do, already checked for shape by the web layer. */
 final class TokenCommands {
-  private TokenCommands() {
-  }
+  private TokenCommands() {}
 
   /**
    * {@code POST /v2/api_tokens}.
    *
    * @param expireAt null = never
    */
-  public record Create(Long clientId, String realname, Long userId, boolean enabled, Instant expireAt, Grant grant,
-      boolean shared, Usage usage, List<String> allowedIps) {
-  }
+  public record Create(
+      Long clientId,
+      String realname,
+      Long userId,
+      boolean enabled,
+      Instant expireAt,
+      Grant grant,
+      boolean shared,
+      Usage usage,
+      List<String> allowedIps) {}
 
   /**
    * {@code PUT /v2/api_tokens/{id}}: null fields are left as they are.
    *
-   * @param expireAtGiven true when the request named {@code expire_at} (then {@code expireAt} null = never)
+   * @param expireAtGiven true when the request named {@code expire_at} (then {@code expireAt} null
+   *     = never)
    */
-  public record Update(String realname, Boolean enabled, boolean expireAtGiven, Instant expireAt, Grant grant,
-      List<String> allowedIps) {
-  }
+  public record Update(
+      String realname,
+      Boolean enabled,
+      boolean expireAtGiven,
+      Instant expireAt,
+      Grant grant,
+      List<String> allowedIps) {}
 
   /** A token with its secret, shown once at create and renew. */
   public record Issued(ApiToken token, String secret) {

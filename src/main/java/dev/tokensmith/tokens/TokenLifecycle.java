@@ -1,10 +1,10 @@
 package dev.tokensmith.tokens;
 
-import dev.tokensmith.audit.Origin;
-import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.access.Access;
+import dev.tokensmith.audit.Origin;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserChanges;
@@ -14,14 +14,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Token changes that follow from something else: the owner disabled (T8), narrowed (T9),
- * deleted, or losing API access; expiry (T5) and purge (T10) for the scheduler. The owner
- * cascades run inside the caller's transaction, so the user change and its token changes commit
- * together.
+ * Token changes that follow from something else: the owner disabled (T8), narrowed (T9), deleted,
+ * or losing API access; expiry (T5) and purge (T10) for the scheduler. The owner cascades run
+ * inside the caller's transaction, so the user change and its token changes commit together.
  */
 public final class TokenLifecycle implements UserChanges {
   /** How long a disabled token is kept before the purge deletes it (T10). */
   public static final Duration PURGE_AFTER = Duration.ofDays(7);
+
   private static final int BATCH = 500;
 
   private final Database db;
@@ -31,7 +31,12 @@ public final class TokenLifecycle implements UserChanges {
   private final Access access;
   private final Clock clock;
 
-  public TokenLifecycle(Database db, TokenStore store, TokenWriter writer, ClientService clients, Access access,
+  public TokenLifecycle(
+      Database db,
+      TokenStore store,
+      TokenWriter writer,
+      ClientService clients,
+      Access access,
       Clock clock) {
     this.db = db;
     this.store = store;
@@ -56,7 +61,10 @@ public final class TokenLifecycle implements UserChanges {
     Instant now = clock.instant();
     for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
       if (token.enabled()) {
-        writer.update(origin, token, token.draft().enabled(false).disabledReason(reason).disabledAt(now).build());
+        writer.update(
+            origin,
+            token,
+            token.draft().enabled(false).disabledReason(reason).disabledAt(now).build());
       }
     }
   }
@@ -65,10 +73,13 @@ public final class TokenLifecycle implements UserChanges {
   @Override
   public void permissionsChanged(User owner, Client ownerClient, Origin origin) {
     for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
-      Client tokenClient = token.clientId() == ownerClient.id() ? ownerClient
-          : clients.find(token.clientId()).orElse(ownerClient);
+      Client tokenClient =
+          token.clientId() == ownerClient.id()
+              ? ownerClient
+              : clients.find(token.clientId()).orElse(ownerClient);
       // Judge the role itself: a disabled user or client must not wipe the tokens' permissions.
-      ApiToken narrowed = writer.narrowed(token, access.rolePermissionsIn(owner, ownerClient, tokenClient));
+      ApiToken narrowed =
+          writer.narrowed(token, access.rolePermissionsIn(owner, ownerClient, tokenClient));
       if (narrowed != token) {
         writer.update(origin, token, narrowed);
       }
@@ -76,8 +87,9 @@ public final class TokenLifecycle implements UserChanges {
   }
 
   /**
-   * Takes the permissions of resources the catalogue no longer has out of every custom token's stored
-   * list, each change recorded as the system's; call inside the start's transaction (after the users).
+   * Takes the permissions of resources the catalogue no longer has out of every custom token's
+   * stored list, each change recorded as the system's; call inside the start's transaction (after
+   * the users).
    */
   public int narrowToCatalogue() {
     Catalogue catalogue = access.catalogue();
@@ -105,10 +117,24 @@ public final class TokenLifecycle implements UserChanges {
     Instant now = clock.instant();
     List<ApiToken> due = store.findExpiredEnabled(now.toEpochMilli(), BATCH);
     for (ApiToken seen : due) {
-      // Read again under the lock: a request may have given it a new expiry or disabled it meanwhile.
-      db.inTransaction(() -> store.lock(seen.id()).filter(t -> t.enabled() && t.expiredAt(now)).ifPresent(token ->
-          writer.update(Origin.SYSTEM, token, token.draft().enabled(false)
-              .disabledReason(DisabledReason.EXPIRED).disabledAt(token.expireAt()).build())));
+      // Read again under the lock: a request may have given it a new expiry or disabled it
+      // meanwhile.
+      db.inTransaction(
+          () ->
+              store
+                  .lock(seen.id())
+                  .filter(t -> t.enabled() && t.expiredAt(now))
+                  .ifPresent(
+                      token ->
+                          writer.update(
+                              Origin.SYSTEM,
+                              token,
+                              token
+                                  .draft()
+                                  .enabled(false)
+                                  .disabledReason(DisabledReason.EXPIRED)
+                                  .disabledAt(token.expireAt())
+                                  .build())));
     }
     return due.size();
   }
@@ -119,9 +145,16 @@ public final class TokenLifecycle implements UserChanges {
     List<ApiToken> old = store.findDisabledBefore(cutoff, BATCH);
     for (ApiToken seen : old) {
       // Read again under the lock: a token enabled again meanwhile stays.
-      db.inTransaction(() -> store.lock(seen.id())
-          .filter(t -> !t.enabled() && t.disabledAt() != null && t.disabledAt().toEpochMilli() <= cutoff)
-          .ifPresent(token -> writer.delete(Origin.SYSTEM, token)));
+      db.inTransaction(
+          () ->
+              store
+                  .lock(seen.id())
+                  .filter(
+                      t ->
+                          !t.enabled()
+                              && t.disabledAt() != null
+                              && t.disabledAt().toEpochMilli() <= cutoff)
+                  .ifPresent(token -> writer.delete(Origin.SYSTEM, token)));
     }
     store.deleteEndedGraceSecrets(clock.millis());
     return old.size();

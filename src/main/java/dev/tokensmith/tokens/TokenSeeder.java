@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fills a database with many tokens quickly, straight through the store (no activity records,
- * no stored ciphertext), for benchmarks. Writes a sample of the secrets to a pool file, one per
- * line, for the load generator.
+ * Fills a database with many tokens quickly, straight through the store (no activity records, no
+ * stored ciphertext), for benchmarks. Writes a sample of the secrets to a pool file, one per line,
+ * for the load generator.
  */
 public final class TokenSeeder {
   private static final int BATCH = 5_000;
@@ -34,8 +34,8 @@ public final class TokenSeeder {
   }
 
   /**
-   * Creates {@code count} personal tokens of {@code ownerId} (preset {@code permissions}) in
-   * {@code clientId}; writes {@code poolSize} of their secrets, spread evenly, to {@code pool}.
+   * Creates {@code count} personal tokens of {@code ownerId} (preset {@code permissions}) in {@code
+   * clientId}; writes {@code poolSize} of their secrets, spread evenly, to {@code pool}.
    */
   public void seed(long clientId, long ownerId, Grant preset, int count, Path pool, int poolSize) {
     int step = Math.max(1, count / Math.max(1, poolSize));
@@ -48,8 +48,28 @@ public final class TokenSeeder {
         Instant now = clock.instant();
         for (int i = 0; i < size; i++) {
           String secret = secrets.generate();
-          tokens.add(new ApiToken(0, clientId, ownerId, ownerId, "seeded " + (start + i), false, Usage.API, preset,
-              true, null, null, null, now, now, null, null, false, List.of(), secrets.hint(secret), null));
+          tokens.add(
+              new ApiToken(
+                  0,
+                  clientId,
+                  ownerId,
+                  ownerId,
+                  "seeded " + (start + i),
+                  false,
+                  Usage.API,
+                  preset,
+                  true,
+                  null,
+                  null,
+                  null,
+                  now,
+                  now,
+                  null,
+                  null,
+                  false,
+                  List.of(),
+                  secrets.hint(secret),
+                  null));
           digests.add(secrets.digest(secret));
           if ((start + i) % step == 0 && written < poolSize) {
             out.write(secret);

@@ -1,18 +1,18 @@
 package dev.tokensmith.tokens;
 
-import dev.tokensmith.access.Account;
 import static dev.tokensmith.errors.ValidationException.Code.IN_PAST;
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
 
 import dev.tokensmith.access.Access;
+import dev.tokensmith.access.Account;
 import dev.tokensmith.access.Caller;
 import dev.tokensmith.access.Credential;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
-import dev.tokensmith.permissions.Cap;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.permissions.Cap;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.TokenCommands.Create;
@@ -42,8 +42,15 @@ public final class TokenService {
   private final Clock clock;
   private final int defaultMaxTokens;
 
-  public TokenService(Database db, TokenStore store, Access access, ClientService clients, TokenWriter writer,
-      UserDirectory users, Clock clock, int defaultMaxTokens) {
+  public TokenService(
+      Database db,
+      TokenStore store,
+      Access access,
+      ClientService clients,
+      TokenWriter writer,
+      UserDirectory users,
+      Clock clock,
+      int defaultMaxTokens) {
     this.db = db;
     this.store = store;
     this.access = access;
@@ -55,8 +62,15 @@ public final class TokenService {
   }
 
   /** The tokens of a client the caller may see, ordered by id (T2, T4). */
-  public List<Described> list(Caller caller, Long clientId, Long userId, Boolean enabled, String realname,
-      Boolean shared, int limit, int offset) {
+  public List<Described> list(
+      Caller caller,
+      Long clientId,
+      Long userId,
+      Boolean enabled,
+      String realname,
+      Boolean shared,
+      int limit,
+      int offset) {
     Account target = access.target(caller, clientId);
     requireSection(caller, target);
     boolean admin = access.administers(caller, target);
@@ -65,8 +79,14 @@ public final class TokenService {
     }
     Long visibleTo = admin ? null : caller.user().id();
     Instant now = clock.instant();
-    return describe(store.list(new TokenQuery(target.id(), visibleTo, userId, enabled, realname, shared, limit,
-        offset)).stream().map(t -> t.asSeenAt(now)).toList());
+    return describe(
+        store
+            .list(
+                new TokenQuery(
+                    target.id(), visibleTo, userId, enabled, realname, shared, limit, offset))
+            .stream()
+            .map(t -> t.asSeenAt(now))
+            .toList());
   }
 
   /** One token the caller may see; 404 otherwise. */
@@ -75,15 +95,17 @@ public final class TokenService {
   }
 
   /**
-   * Creates a token; its secret is in the result and nowhere else in plain text. The creator is read
-   * again under their row lock and the client under its own, so a concurrent narrowing or disabling of
-   * the creator, or a concurrent create against the client's token limit, takes its turn.
+   * Creates a token; its secret is in the result and nowhere else in plain text. The creator is
+   * read again under their row lock and the client under its own, so a concurrent narrowing or
+   * disabling of the creator, or a concurrent create against the client's token limit, takes its
+   * turn.
    */
   public Created create(Caller caller, Create cmd) {
     Account target = access.target(caller, cmd.clientId());
     requireSection(caller, target);
     access.require(caller, target, "api_tokens:create");
-    if (cmd.userId() != null && (caller.sharedToken() || cmd.userId() != caller.user().id() || cmd.shared())) {
+    if (cmd.userId() != null
+        && (caller.sharedToken() || cmd.userId() != caller.user().id() || cmd.shared())) {
       throw ValidationException.of("user_id", NOT_ALLOWED, cmd.userId());
     }
     if (cmd.shared() && !access.administers(caller, target)) {
@@ -92,99 +114,129 @@ public final class TokenService {
     if (!cmd.shared() && caller.sharedToken()) {
       throw ValidationException.of("shared", REQUIRED, false);
     }
-    Issued issued = db.inTransaction(() -> {
-      Caller current = lockCaller(caller);
-      Client client = clients.lock(target.id()).orElseThrow(ServiceException::notFound);
-      PermissionSet cap = access.permissionsIn(current, client);
-      Cap.requireFits(cmd.grant(), cmd.shared() ? cap.intersect(access.sharedCap(client)) : cap, globalUser(current));
-      checkFuture(cmd.expireAt());
-      int max = client.maxTokens() != null ? client.maxTokens() : defaultMaxTokens;
-      if (max > 0 && store.countByClient(client.id()) >= max) {
-        throw ServiceException.conflict("Token limit reached");
-      }
-      return writer.insert(current, client, cmd);
-    });
+    Issued issued =
+        db.inTransaction(
+            () -> {
+              Caller current = lockCaller(caller);
+              Client client = clients.lock(target.id()).orElseThrow(ServiceException::notFound);
+              PermissionSet cap = access.permissionsIn(current, client);
+              Cap.requireFits(
+                  cmd.grant(),
+                  cmd.shared() ? cap.intersect(access.sharedCap(client)) : cap,
+                  globalUser(current));
+              checkFuture(cmd.expireAt());
+              int max = client.maxTokens() != null ? client.maxTokens() : defaultMaxTokens;
+              if (max > 0 && store.countByClient(client.id()) >= max) {
+                throw ServiceException.conflict("Token limit reached");
+              }
+              return writer.insert(current, client, cmd);
+            });
     return new Created(describe(issued.token()), issued.secret());
   }
 
-  /** Applies a {@code PUT}: name, permissions, allowed addresses, expiry, enable/disable (T3, T6, T7). */
+  /**
+   * Applies a {@code PUT}: name, permissions, allowed addresses, expiry, enable/disable (T3, T6,
+   * T7).
+   */
   public Described update(Caller caller, long id, Update cmd) {
-    return describe(db.inTransaction(() -> {
-      Visible v = lockVisible(caller, id);
-      Caller current = currentToken(caller);
-      requireManage(current, v, "api_tokens:update");
-      ApiToken stored = v.token();
-      ApiToken before = stored.asSeenAt(clock.instant());
-      boolean reaches = cmd.allowedIps() != null || cmd.expireAtGiven() || Boolean.TRUE.equals(cmd.enabled());
-      if (reaches && !withinCallingToken(current, v)) {
-        // A token may disable, rename or narrow a stronger token, never make it usable again or usable from
-        // more places or for longer: that would hand a reduced token's holder a stronger one's reach.
-        throw ServiceException.forbidden();
-      }
-      ApiToken.Draft next = before.draft();
-      if (cmd.realname() != null) {
-        next.realname(cmd.realname());
-      }
-      if (cmd.grant() != null) {
-        if (before.legacy()) {
-          throw ValidationException.of("permissions", NOT_ALLOWED, cmd.grant().custom());
-        }
-        Cap.requireFits(cmd.grant(),
-            writer.ownerCap(before, v.client()).intersect(access.permissionsIn(current, v.client())), globalUser(current));
-        next.grant(cmd.grant());
-      }
-      if (cmd.allowedIps() != null) {
-        next.allowedIps(cmd.allowedIps());
-      }
-      if (cmd.expireAtGiven()) {
-        checkFuture(cmd.expireAt());
-        next.expireAt(cmd.expireAt());
-      }
-      if (cmd.enabled() != null && cmd.enabled() != before.enabled()) {
-        if (cmd.enabled()) {
-          if (!cmd.expireAtGiven()) {
-            throw ValidationException.of("expire_at", REQUIRED, null);
-          }
-          writer.requireOwnerAllowsEnable(before);
-          next.enabled(true).disabledReason(null).disabledAt(null);
-        } else {
-          next.enabled(false).disabledReason(DisabledReason.MANUAL).disabledAt(clock.instant());
-        }
-      }
-      return writer.update(caller.origin(), stored, before, next.build());
-    }));
+    return describe(
+        db.inTransaction(
+            () -> {
+              Visible v = lockVisible(caller, id);
+              Caller current = currentToken(caller);
+              requireManage(current, v, "api_tokens:update");
+              ApiToken stored = v.token();
+              ApiToken before = stored.asSeenAt(clock.instant());
+              boolean reaches =
+                  cmd.allowedIps() != null
+                      || cmd.expireAtGiven()
+                      || Boolean.TRUE.equals(cmd.enabled());
+              if (reaches && !withinCallingToken(current, v)) {
+                // A token may disable, rename or narrow a stronger token, never make it usable
+                // again or usable from
+                // more places or for longer: that would hand a reduced token's holder a stronger
+                // one's reach.
+                throw ServiceException.forbidden();
+              }
+              ApiToken.Draft next = before.draft();
+              if (cmd.realname() != null) {
+                next.realname(cmd.realname());
+              }
+              if (cmd.grant() != null) {
+                if (before.legacy()) {
+                  throw ValidationException.of("permissions", NOT_ALLOWED, cmd.grant().custom());
+                }
+                Cap.requireFits(
+                    cmd.grant(),
+                    writer
+                        .ownerCap(before, v.client())
+                        .intersect(access.permissionsIn(current, v.client())),
+                    globalUser(current));
+                next.grant(cmd.grant());
+              }
+              if (cmd.allowedIps() != null) {
+                next.allowedIps(cmd.allowedIps());
+              }
+              if (cmd.expireAtGiven()) {
+                checkFuture(cmd.expireAt());
+                next.expireAt(cmd.expireAt());
+              }
+              if (cmd.enabled() != null && cmd.enabled() != before.enabled()) {
+                if (cmd.enabled()) {
+                  if (!cmd.expireAtGiven()) {
+                    throw ValidationException.of("expire_at", REQUIRED, null);
+                  }
+                  writer.requireOwnerAllowsEnable(before);
+                  next.enabled(true).disabledReason(null).disabledAt(null);
+                } else {
+                  next.enabled(false)
+                      .disabledReason(DisabledReason.MANUAL)
+                      .disabledAt(clock.instant());
+                }
+              }
+              return writer.update(caller.origin(), stored, before, next.build());
+            }));
   }
 
   /** Deletes a token now; its value fails at once (T12). Returns it as it was. */
   public Described delete(Caller caller, long id) {
-    return describe(db.inTransaction(() -> {
-      Visible v = lockVisible(caller, id);
-      requireManage(currentToken(caller), v, "api_tokens:delete");
-      return writer.delete(caller.origin(), v.token().asSeenAt(clock.instant()));
-    }));
+    return describe(
+        db.inTransaction(
+            () -> {
+              Visible v = lockVisible(caller, id);
+              requireManage(currentToken(caller), v, "api_tokens:delete");
+              return writer.delete(caller.origin(), v.token().asSeenAt(clock.instant()));
+            }));
   }
 
-  /** The secret again: the owner of a personal token, any admin for a shared one (T2, T4); 410 under show_once. */
+  /**
+   * The secret again: the owner of a personal token, any admin for a shared one (T2, T4); 410 under
+   * show_once.
+   */
   public String secret(Caller caller, long id) {
     Visible v = visible(caller, id);
     requireSecretHolder(caller, v);
-    return writer.open(v.token()).orElseThrow(() -> ServiceException.gone("The secret is shown only once"));
+    return writer
+        .open(v.token())
+        .orElseThrow(() -> ServiceException.gone("The secret is shown only once"));
   }
 
   /** Replaces the secret; the old one ends now or after {@code graceSeconds} (T11). */
   public Issued renew(Caller caller, long id, int graceSeconds) {
-    return db.inTransaction(() -> {
-      Visible v = lockVisible(caller, id);
-      Caller current = currentToken(caller);
-      requireSecretHolder(current, v);
-      access.require(current, v.client(), "api_tokens:update");
-      return writer.renew(caller.origin(), v.token(), v.client(), graceSeconds);
-    });
+    return db.inTransaction(
+        () -> {
+          Visible v = lockVisible(caller, id);
+          Caller current = currentToken(caller);
+          requireSecretHolder(current, v);
+          access.require(current, v.client(), "api_tokens:update");
+          return writer.renew(caller.origin(), v.token(), v.client(), graceSeconds);
+        });
   }
 
-  /** A token with what the wire shows beside it: its owner's name and its effective permissions now. */
-  public record Described(ApiToken token, String ownerName, PermissionSet actual) {
-  }
+  /**
+   * A token with what the wire shows beside it: its owner's name and its effective permissions now.
+   */
+  public record Described(ApiToken token, String ownerName, PermissionSet actual) {}
 
   /** A created token, described, with its secret (shown this once). */
   public record Created(Described described, String secret) {
@@ -200,8 +252,8 @@ public final class TokenService {
   }
 
   /**
-   * What the token a request was made with is for (the API, or registering nodes); empty once it has
-   * been deleted.
+   * What the token a request was made with is for (the API, or registering nodes); empty once it
+   * has been deleted.
    */
   public Optional<Usage> usage(Credential token) {
     return store.find(token.id()).map(ApiToken::usage);
@@ -218,16 +270,20 @@ public final class TokenService {
     List<Described> described = new ArrayList<>(tokens.size());
     for (ApiToken token : tokens) {
       Optional<Client> client = clientsById.computeIfAbsent(token.clientId(), clients::find);
-      Optional<User> owner = token.shared() ? Optional.empty() : owners.computeIfAbsent(token.userId(), users::find);
-      PermissionSet cap = client.map(c -> writer.ownerCap(token, c, owner)).orElse(PermissionSet.EMPTY);
-      described.add(new Described(token, owner.map(User::realname).orElse(null),
-          Cap.effective(token.permissionSet(), cap)));
+      Optional<User> owner =
+          token.shared() ? Optional.empty() : owners.computeIfAbsent(token.userId(), users::find);
+      PermissionSet cap =
+          client.map(c -> writer.ownerCap(token, c, owner)).orElse(PermissionSet.EMPTY);
+      described.add(
+          new Described(
+              token,
+              owner.map(User::realname).orElse(null),
+              Cap.effective(token.permissionSet(), cap)));
     }
     return described;
   }
 
-  private record Visible(ApiToken token, Client client, boolean admin) {
-  }
+  private record Visible(ApiToken token, Client client, boolean admin) {}
 
   /**
    * The token for a change, read under its row lock after its owner's (every change locks a user
@@ -267,22 +323,33 @@ public final class TokenService {
     return new Visible(token, client, admin);
   }
 
-  // The creator as they are now, their row locked for the change (a shared token acts for its client, not a person).
+  // The creator as they are now, their row locked for the change (a shared token acts for its
+  // client, not a person).
   private Caller lockCaller(Caller caller) {
-    Caller locked = caller.sharedToken() || caller.user() == null ? caller
-        : caller.withUser(users.lock(caller.user().id()).filter(User::enabled).orElseThrow(ServiceException::unauthorized));
+    Caller locked =
+        caller.sharedToken() || caller.user() == null
+            ? caller
+            : caller.withUser(
+                users
+                    .lock(caller.user().id())
+                    .filter(User::enabled)
+                    .orElseThrow(ServiceException::unauthorized));
     return currentToken(locked);
   }
 
-
-  // The calling token as it is now, read after the owner's row lock (which every change of the token
+  // The calling token as it is now, read after the owner's row lock (which every change of the
+  // token
   // takes first): one disabled or narrowed while the request waited for its turn acts as it is now.
   private Caller currentToken(Caller caller) {
     if (caller.token() == null) {
       return caller;
     }
-    ApiToken token = store.find(caller.token().id()).map(t -> t.asSeenAt(clock.instant())).filter(ApiToken::enabled)
-        .orElseThrow(ServiceException::unauthorized);
+    ApiToken token =
+        store
+            .find(caller.token().id())
+            .map(t -> t.asSeenAt(clock.instant()))
+            .filter(ApiToken::enabled)
+            .orElseThrow(ServiceException::unauthorized);
     return caller.withToken(token);
   }
 
@@ -300,23 +367,26 @@ public final class TokenService {
    * token must not obtain a stronger one. A person (a Console session) is not limited so.
    */
   private void requireSecretHolder(Caller caller, Visible v) {
-    boolean holder = v.token().shared() ? v.admin()
-        : !caller.sharedToken() && v.token().userId() == caller.user().id();
+    boolean holder =
+        v.token().shared()
+            ? v.admin()
+            : !caller.sharedToken() && v.token().userId() == caller.user().id();
     if (!holder || !withinCallingToken(caller, v)) {
       throw ServiceException.forbidden();
     }
   }
-  // True for a person (a Console session), or when the target is no stronger than the calling token.
-  private boolean withinCallingToken(Caller caller, Visible v) {
-    return caller.token() == null || access.permissionsIn(caller, v.client()).containsAll(v.token().permissionSet());
-  }
 
+  // True for a person (a Console session), or when the target is no stronger than the calling
+  // token.
+  private boolean withinCallingToken(Caller caller, Visible v) {
+    return caller.token() == null
+        || access.permissionsIn(caller, v.client()).containsAll(v.token().permissionSet());
+  }
 
   // Global role presets are granted only by global users.
   private static boolean globalUser(Caller caller) {
     return caller.user() != null && caller.user().role().global();
   }
-
 
   private void checkFuture(Instant expireAt) {
     if (expireAt != null && !expireAt.isAfter(clock.instant())) {

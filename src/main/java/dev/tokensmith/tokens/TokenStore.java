@@ -8,19 +8,25 @@ interface TokenStore {
 
   Optional<ApiToken> find(long id);
 
-  /** The token, its row locked until the transaction ends (every change of a token reads it so); or empty. */
+  /**
+   * The token, its row locked until the transaction ends (every change of a token reads it so); or
+   * empty.
+   */
   Optional<ApiToken> lock(long id);
 
-  /** The token one of whose values has this digest, with that value's end (null = current value); or empty. */
+  /**
+   * The token one of whose values has this digest, with that value's end (null = current value); or
+   * empty.
+   */
   Optional<SecretMatch> findBySecretDigest(String digest);
 
   /**
    * A digest's token.
    *
-   * @param validUntil epoch millis when this (previous) value stops working; null for the current value
+   * @param validUntil epoch millis when this (previous) value stops working; null for the current
+   *     value
    */
-  record SecretMatch(ApiToken token, Long validUntil) {
-  }
+  record SecretMatch(ApiToken token, Long validUntil) {}
 
   List<ApiToken> list(TokenQuery query);
 
@@ -34,7 +40,10 @@ interface TokenStore {
   /** Inserts many tokens with their current secrets' digests in one batch (the seeding command). */
   void insertSeeded(List<ApiToken> tokens, List<String> digests);
 
-  /** Writes the fields in which {@code after} differs from {@code before} (the token as read under its lock). */
+  /**
+   * Writes the fields in which {@code after} differs from {@code before} (the token as read under
+   * its lock).
+   */
   void update(ApiToken before, ApiToken after);
 
   void delete(long id);
@@ -42,7 +51,10 @@ interface TokenStore {
   /** Records {@code digest} as the current value of a token that has none yet (a new token). */
   void addSecret(long tokenId, String digest);
 
-  /** Makes {@code digest} the token's current value; older values end now, or at {@code graceUntilMillis}. */
+  /**
+   * Makes {@code digest} the token's current value; older values end now, or at {@code
+   * graceUntilMillis}.
+   */
   void replaceSecret(long tokenId, String digest, Long graceUntilMillis);
 
   /** Enabled tokens whose expiry has come, at most {@code limit}. */

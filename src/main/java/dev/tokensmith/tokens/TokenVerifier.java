@@ -33,8 +33,8 @@ import java.util.function.Predicate;
  * looked up; a digest seen recently is answered from memory with no database round trip (expiry,
  * grace end and {@code allowed_ips} are still checked on every request); a digest recently found
  * unknown is refused from a bounded negative cache, so a flood of random well-formed values cannot
- * hammer the database. Changes evict entries through {@link #onChange}; the cache lifetime is
- * the backstop. Lookups compare keyed HMACs, so an index comparison leaks nothing usable.
+ * hammer the database. Changes evict entries through {@link #onChange}; the cache lifetime is the
+ * backstop. Lookups compare keyed HMACs, so an index comparison leaks nothing usable.
  */
 public final class TokenVerifier {
   private static final HexFormat HEX = HexFormat.of();
@@ -49,17 +49,25 @@ public final class TokenVerifier {
   private final Cache<Digest, Boolean> unknown;
   // Owners shared by every cached token of theirs: one object per user, not one per token.
   private final Cache<Long, User> owners;
-  // Token id → its cached digest(s): a Digest, or a Digest[] while a renewed token's previous value is
+  // Token id → its cached digest(s): a Digest, or a Digest[] while a renewed token's previous value
+  // is
   // in its grace period. A token's change evicts its entries without scanning the cache.
   private final ConcurrentHashMap<Long, Object> digestsByToken = new ConcurrentHashMap<>();
-  // Bumped by every eviction: a load that started before one does not keep its (maybe stale) result.
+  // Bumped by every eviction: a load that started before one does not keep its (maybe stale)
+  // result.
   private final AtomicLong epoch = new AtomicLong();
   private final LongAdder hits = new LongAdder();
   private final LongAdder unknownHits = new LongAdder();
   private final LongAdder loads = new LongAdder();
 
-  public TokenVerifier(TokenStore store, UserDirectory users, ClientService clients, TokenSecrets secrets, Clock clock,
-      Duration cacheLifetime, long cacheSize) {
+  public TokenVerifier(
+      TokenStore store,
+      UserDirectory users,
+      ClientService clients,
+      TokenSecrets secrets,
+      Clock clock,
+      Duration cacheLifetime,
+      long cacheSize) {
     this.store = store;
     this.users = users;
     this.clients = clients;
@@ -67,13 +75,26 @@ public final class TokenVerifier {
     this.clock = clock;
     // Entries age on the injected clock, so tests move time instead of waiting.
     Ticker ticker = () -> clock.millis() * 1_000_000L;
-    this.known = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(cacheLifetime).maximumSize(cacheSize)
-        .<Digest, Snapshot>evictionListener((digest, snapshot, cause) -> unindex(snapshot.token().id(), digest))
-        .build();
-    this.unknown = Caffeine.newBuilder().ticker(ticker)
-        .expireAfterWrite(UNKNOWN_LIFETIME).maximumSize(Math.max(1000, cacheSize / 10)).build();
-    this.owners = Caffeine.newBuilder().ticker(ticker)
-        .expireAfterWrite(cacheLifetime).maximumSize(Math.max(1000, cacheSize / 10)).build();
+    this.known =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .expireAfterWrite(cacheLifetime)
+            .maximumSize(cacheSize)
+            .<Digest, Snapshot>evictionListener(
+                (digest, snapshot, cause) -> unindex(snapshot.token().id(), digest))
+            .build();
+    this.unknown =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .expireAfterWrite(UNKNOWN_LIFETIME)
+            .maximumSize(Math.max(1000, cacheSize / 10))
+            .build();
+    this.owners =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .expireAfterWrite(cacheLifetime)
+            .maximumSize(Math.max(1000, cacheSize / 10))
+            .build();
   }
 
   /**
@@ -91,7 +112,9 @@ public final class TokenVerifier {
       return remembered;
     }
     Snapshot snapshot = load(digest);
-    return snapshot == null ? new Rejected(Reason.UNKNOWN) : snapshot.check(clock.instant(), ip, nodeRegistration);
+    return snapshot == null
+        ? new Rejected(Reason.UNKNOWN)
+        : snapshot.check(clock.instant(), ip, nodeRegistration);
   }
 
   /**
@@ -163,15 +186,19 @@ public final class TokenVerifier {
     return held instanceof Digest one ? new Digest[] {one} : (Digest[]) held;
   }
 
-  // An entry left the cache by itself (size, lifetime). It may already be back (reloaded): then it stays indexed.
+  // An entry left the cache by itself (size, lifetime). It may already be back (reloaded): then it
+  // stays indexed.
   private void unindex(long tokenId, Digest gone) {
-    digestsByToken.computeIfPresent(tokenId, (id, held) -> {
-      if (known.asMap().containsKey(gone)) {
-        return held;
-      }
-      Digest[] rest = Arrays.stream(digests(held)).filter(d -> !d.equals(gone)).toArray(Digest[]::new);
-      return rest.length == 0 ? null : rest.length == 1 ? rest[0] : rest;
-    });
+    digestsByToken.computeIfPresent(
+        tokenId,
+        (id, held) -> {
+          if (known.asMap().containsKey(gone)) {
+            return held;
+          }
+          Digest[] rest =
+              Arrays.stream(digests(held)).filter(d -> !d.equals(gone)).toArray(Digest[]::new);
+          return rest.length == 0 ? null : rest.length == 1 ? rest[0] : rest;
+        });
   }
 
   private Snapshot snapshot(SecretMatch match) {
@@ -186,21 +213,31 @@ public final class TokenVerifier {
         owners.put(ownerId, owner);
       }
     }
-    Client ownerClient = owner == null || owner.clientId() == token.clientId() ? tokenClient
-        : clients.find(owner.clientId()).orElse(null);
+    Client ownerClient =
+        owner == null || owner.clientId() == token.clientId()
+            ? tokenClient
+            : clients.find(owner.clientId()).orElse(null);
     Reason refused = null;
     if (!token.enabled()) {
       refused = Reason.DISABLED;
     } else if (tokenClient == null || !tokenClient.enabled()) {
       refused = Reason.CLIENT_DISABLED;
-    } else if (!token.shared() && (owner == null || !owner.enabled() || ownerClient == null || !ownerClient.enabled())) {
+    } else if (!token.shared()
+        && (owner == null || !owner.enabled() || ownerClient == null || !ownerClient.enabled())) {
       refused = Reason.OWNER_DISABLED;
     } else if (!token.shared() && owner.sso() != Sso.NONE && !owner.apiAccess()) {
       refused = Reason.SSO_WITHOUT_API_ACCESS;
     }
-    List<IpRange> ranges = token.allowedIps().stream().map(IpRange::parse).flatMap(Optional::stream).toList();
-    return new Snapshot(token, match.validUntil(), owner, tokenClient, ownerClient == null ? tokenClient : ownerClient,
-        refused, ranges);
+    List<IpRange> ranges =
+        token.allowedIps().stream().map(IpRange::parse).flatMap(Optional::stream).toList();
+    return new Snapshot(
+        token,
+        match.validUntil(),
+        owner,
+        tokenClient,
+        ownerClient == null ? tokenClient : ownerClient,
+        refused,
+        ranges);
   }
 
   /** Drops what a change makes stale. */
@@ -222,24 +259,33 @@ public final class TokenVerifier {
         owners.invalidate(change.id());
         evictWhere(s -> s.owner() != null && s.owner().id() == change.id());
       }
-      case CLIENT -> evictWhere(s -> s.tokenClient() != null && s.tokenClient().id() == change.id()
-          || s.ownerClient() != null && s.ownerClient().id() == change.id());
+      case CLIENT ->
+          evictWhere(
+              s ->
+                  s.tokenClient() != null && s.tokenClient().id() == change.id()
+                      || s.ownerClient() != null && s.ownerClient().id() == change.id());
       default -> throw new IllegalStateException("unknown change " + change);
     }
   }
 
-  // A user's or a client's change: rare, and it may touch any number of tokens, so the cache is scanned.
+  // A user's or a client's change: rare, and it may touch any number of tokens, so the cache is
+  // scanned.
   private void evictWhere(Predicate<Snapshot> stale) {
-    known.asMap().forEach((digest, snapshot) -> {
-      if (stale.test(snapshot) && known.asMap().remove(digest, snapshot)) {
-        unindex(snapshot.token().id(), digest);
-      }
-    });
+    known
+        .asMap()
+        .forEach(
+            (digest, snapshot) -> {
+              if (stale.test(snapshot) && known.asMap().remove(digest, snapshot)) {
+                unindex(snapshot.token().id(), digest);
+              }
+            });
   }
 
-  /** Cache counters since start: answers from the token cache, from the unknown cache, database loads. */
-  public record CacheStats(long hits, long unknownHits, long loads) {
-  }
+  /**
+   * Cache counters since start: answers from the token cache, from the unknown cache, database
+   * loads.
+   */
+  public record CacheStats(long hits, long unknownHits, long loads) {}
 
   public CacheStats cacheStats() {
     return new CacheStats(hits.sum(), unknownHits.sum(), loads.sum());
@@ -258,7 +304,11 @@ public final class TokenVerifier {
 
     Digest(byte[] bytes) {
       this.bytes = bytes;
-      this.hash = (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+      this.hash =
+          (bytes[0] & 0xff) << 24
+              | (bytes[1] & 0xff) << 16
+              | (bytes[2] & 0xff) << 8
+              | (bytes[3] & 0xff);
     }
 
     @Override
@@ -273,11 +323,17 @@ public final class TokenVerifier {
   }
 
   /**
-   * What the database said about a token, held for the cache lifetime. {@code refused} is a
-   * reason that holds until something changes (and an eviction); the rest is checked per request.
+   * What the database said about a token, held for the cache lifetime. {@code refused} is a reason
+   * that holds until something changes (and an eviction); the rest is checked per request.
    */
-  private record Snapshot(ApiToken token, Long validUntil, User owner, Client tokenClient, Client ownerClient,
-      Reason refused, List<IpRange> ranges) {
+  private record Snapshot(
+      ApiToken token,
+      Long validUntil,
+      User owner,
+      Client tokenClient,
+      Client ownerClient,
+      Reason refused,
+      List<IpRange> ranges) {
 
     Verification check(Instant now, String ip, boolean nodeRegistration) {
       if (refused != null) {
@@ -293,7 +349,8 @@ public final class TokenVerifier {
         return new Rejected(Reason.IP_NOT_ALLOWED);
       }
       boolean nodeToken = token.usage() == Usage.NODE_DEPLOYMENT;
-      if (nodeToken != nodeRegistration && !(nodeRegistration && token.permissionSet().has("nodes:create"))) {
+      if (nodeToken != nodeRegistration
+          && !(nodeRegistration && token.permissionSet().has("nodes:create"))) {
         return new Rejected(Reason.WRONG_USAGE);
       }
       return new Verification.Verified(token, owner, tokenClient, ownerClient);

@@ -43,11 +43,30 @@ record TokenView(
 
   private static TokenView of(TokenService.Described d, String secret) {
     ApiToken t = d.token();
-    return new TokenView(t.id(), t.clientId(), t.userId(), d.ownerName(), t.createdBy(), t.realname(), t.shared(),
-        t.usage().id(), t.sourceRole(), t.legacy() ? List.of() : t.permissionsAsWritten(), d.actual().ids(),
-        t.enabled(), t.disabledReason() == null ? null : t.disabledReason().id(), t.disabledAt(), t.expireAt(),
-        t.createAt(), t.tokenGeneratedAt(), t.lastUsedAt(), t.lastUsedIp(), t.legacy(), t.allowedIps(),
-        t.secretHint(), secret);
+    return new TokenView(
+        t.id(),
+        t.clientId(),
+        t.userId(),
+        d.ownerName(),
+        t.createdBy(),
+        t.realname(),
+        t.shared(),
+        t.usage().id(),
+        t.sourceRole(),
+        t.legacy() ? List.of() : t.permissionsAsWritten(),
+        d.actual().ids(),
+        t.enabled(),
+        t.disabledReason() == null ? null : t.disabledReason().id(),
+        t.disabledAt(),
+        t.expireAt(),
+        t.createAt(),
+        t.tokenGeneratedAt(),
+        t.lastUsedAt(),
+        t.lastUsedIp(),
+        t.legacy(),
+        t.allowedIps(),
+        t.secretHint(),
+        secret);
   }
 
   // The secret stays out of logs and error messages.

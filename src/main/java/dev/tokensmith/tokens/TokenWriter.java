@@ -2,16 +2,15 @@ package dev.tokensmith.tokens;
 
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 
-import dev.tokensmith.audit.ActivityLog;
-import dev.tokensmith.audit.Origin;
 import dev.tokensmith.access.Access;
 import dev.tokensmith.access.Caller;
+import dev.tokensmith.audit.ActivityLog;
+import dev.tokensmith.audit.Origin;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.permissions.Cap;
-import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.tokens.TokenCommands.Create;
@@ -26,9 +25,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The writes every token change is made of, each with its activity record: the caller-driven
- * ones ({@link TokenService}) and the system-driven ones ({@link TokenLifecycle}) share them.
- * Callers open the transaction.
+ * The writes every token change is made of, each with its activity record: the caller-driven ones
+ * ({@link TokenService}) and the system-driven ones ({@link TokenLifecycle}) share them. Callers
+ * open the transaction.
  */
 public final class TokenWriter {
   private final TokenStore store;
@@ -40,8 +39,15 @@ public final class TokenWriter {
   private final Clock clock;
   private final ChangeFeed changes;
 
-  public TokenWriter(TokenStore store, UserDirectory users, ClientService clients, Access access,
-      TokenSecrets secrets, ActivityLog activity, Clock clock, ChangeFeed changes) {
+  public TokenWriter(
+      TokenStore store,
+      UserDirectory users,
+      ClientService clients,
+      Access access,
+      TokenSecrets secrets,
+      ActivityLog activity,
+      Clock clock,
+      ChangeFeed changes) {
     this.store = store;
     this.users = users;
     this.clients = clients;
@@ -57,20 +63,51 @@ public final class TokenWriter {
   Issued insert(Caller caller, Client target, Create cmd) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String secret = secrets.generate();
-    ApiToken draft = new ApiToken(0, target.id(), cmd.shared() ? null : caller.user().id(), caller.actingUserId(),
-        cmd.realname(), cmd.shared(), cmd.usage(), cmd.grant(), cmd.enabled(),
-        cmd.enabled() ? null : DisabledReason.MANUAL, cmd.enabled() ? null : now, cmd.expireAt(), now, now, null, null,
-        false, cmd.allowedIps(), secrets.hint(secret), null);
+    ApiToken draft =
+        new ApiToken(
+            0,
+            target.id(),
+            cmd.shared() ? null : caller.user().id(),
+            caller.actingUserId(),
+            cmd.realname(),
+            cmd.shared(),
+            cmd.usage(),
+            cmd.grant(),
+            cmd.enabled(),
+            cmd.enabled() ? null : DisabledReason.MANUAL,
+            cmd.enabled() ? null : now,
+            cmd.expireAt(),
+            now,
+            now,
+            null,
+            null,
+            false,
+            cmd.allowedIps(),
+            secrets.hint(secret),
+            null);
     long id = store.insert(draft);
     ApiToken token = draft.withId(id);
-    ApiToken sealed = token.draft().secret(token.secretHint(), seal(target, id, secret), now).build();
+    ApiToken sealed =
+        token.draft().secret(token.secretHint(), seal(target, id, secret), now).build();
     store.update(token, sealed);
     store.addSecret(id, secrets.digest(secret));
-    activity.record(caller.origin(), target.id(), "api_token", id, token.realname(), "create", ActivityLog.changes()
-        .put("realname", null, token.realname()).put("shared", null, token.shared())
-        .put("usage", null, token.usage().id()).put("permissions", null, token.permissionsAsWritten())
-        .put("enabled", null, token.enabled()).put("expire_at", null, text(token.expireAt()))
-        .put("allowed_ips", null, token.allowedIps()).put("secret_hint", null, token.secretHint()).map());
+    activity.record(
+        caller.origin(),
+        target.id(),
+        "api_token",
+        id,
+        token.realname(),
+        "create",
+        ActivityLog.changes()
+            .put("realname", null, token.realname())
+            .put("shared", null, token.shared())
+            .put("usage", null, token.usage().id())
+            .put("permissions", null, token.permissionsAsWritten())
+            .put("enabled", null, token.enabled())
+            .put("expire_at", null, text(token.expireAt()))
+            .put("allowed_ips", null, token.allowedIps())
+            .put("secret_hint", null, token.secretHint())
+            .map());
     return new Issued(sealed, secret);
   }
 
@@ -80,22 +117,31 @@ public final class TokenWriter {
 
   /**
    * The same, where the caller judged the change on the token as seen ({@code before}: an expired
-   * token reads as disabled) while the row still holds {@code stored}: the columns are compared with
-   * the row, so what the caller saw (disabled, expired) is written too, never lost.
+   * token reads as disabled) while the row still holds {@code stored}: the columns are compared
+   * with the row, so what the caller saw (disabled, expired) is written too, never lost.
    */
   ApiToken update(Origin origin, ApiToken stored, ApiToken before, ApiToken after) {
     store.update(stored, after);
     changes.publish(ChangeFeed.Kind.TOKEN, after.id());
-    ActivityLog.Changes changes = ActivityLog.changes()
-        .put("realname", before.realname(), after.realname())
-        .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
-        .put("allowed_ips", before.allowedIps(), after.allowedIps())
-        .put("expire_at", text(before.expireAt()), text(after.expireAt()))
-        .put("enabled", before.enabled(), after.enabled())
-        .put("disabled_reason", reason(before), reason(after));
+    ActivityLog.Changes changes =
+        ActivityLog.changes()
+            .put("realname", before.realname(), after.realname())
+            .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
+            .put("allowed_ips", before.allowedIps(), after.allowedIps())
+            .put("expire_at", text(before.expireAt()), text(after.expireAt()))
+            .put("enabled", before.enabled(), after.enabled())
+            .put("disabled_reason", reason(before), reason(after));
     if (!changes.isEmpty()) {
-      String action = before.enabled() == after.enabled() ? "update" : after.enabled() ? "enable" : "disable";
-      activity.record(origin, after.clientId(), "api_token", after.id(), after.realname(), action, changes.map());
+      String action =
+          before.enabled() == after.enabled() ? "update" : after.enabled() ? "enable" : "disable";
+      activity.record(
+          origin,
+          after.clientId(),
+          "api_token",
+          after.id(),
+          after.realname(),
+          action,
+          changes.map());
     }
     return after;
   }
@@ -103,7 +149,13 @@ public final class TokenWriter {
   ApiToken delete(Origin origin, ApiToken token) {
     store.delete(token.id());
     changes.publish(ChangeFeed.Kind.TOKEN, token.id());
-    activity.record(origin, token.clientId(), "api_token", token.id(), token.realname(), "delete",
+    activity.record(
+        origin,
+        token.clientId(),
+        "api_token",
+        token.id(),
+        token.realname(),
+        "delete",
         ActivityLog.changes().put("secret_hint", token.secretHint(), null).map());
     return token;
   }
@@ -111,34 +163,51 @@ public final class TokenWriter {
   Issued renew(Origin origin, ApiToken token, Client client, int graceSeconds) {
     Instant now = clock.instant();
     String secret = secrets.generate();
-    ApiToken renewed = token.draft().secret(secrets.hint(secret), seal(client, token.id(), secret), now).build();
+    ApiToken renewed =
+        token.draft().secret(secrets.hint(secret), seal(client, token.id(), secret), now).build();
     store.update(token, renewed);
     changes.publish(ChangeFeed.Kind.TOKEN, token.id());
     Long graceEnd = graceSeconds > 0 ? now.plusSeconds(graceSeconds).toEpochMilli() : null;
     store.replaceSecret(token.id(), secrets.digest(secret), graceEnd);
-    activity.record(origin, token.clientId(), "api_token", token.id(), token.realname(), "renew", ActivityLog.changes()
-        .put("secret_hint", token.secretHint(), renewed.secretHint())
-        .put("token_generated_at", text(token.tokenGeneratedAt()), text(now))
-        .put("grace_seconds", null, graceSeconds).map());
+    activity.record(
+        origin,
+        token.clientId(),
+        "api_token",
+        token.id(),
+        token.realname(),
+        "renew",
+        ActivityLog.changes()
+            .put("secret_hint", token.secretHint(), renewed.secretHint())
+            .put("token_generated_at", text(token.tokenGeneratedAt()), text(now))
+            .put("grace_seconds", null, graceSeconds)
+            .map());
     return new Issued(renewed, secret);
   }
 
   /** The stored secret in plain text, or empty when the client keeps none (show_once). */
   Optional<String> open(ApiToken token) {
-    return Optional.ofNullable(token.secretSealed()).map(sealed -> secrets.open(sealed, token.id()));
+    return Optional.ofNullable(token.secretSealed())
+        .map(ciphertext -> secrets.open(ciphertext, token.id()));
   }
 
-  /** The most a token may hold now: its owner's permissions in its client (shared: the admin bundle). */
+  /**
+   * The most a token may hold now: its owner's permissions in its client (shared: the admin
+   * bundle).
+   */
   PermissionSet ownerCap(ApiToken token, Client client) {
     return ownerCap(token, client, token.shared() ? Optional.empty() : users.find(token.userId()));
   }
 
-  /** {@link #ownerCap(ApiToken, Client)} with the owner already at hand (empty for a shared token). */
+  /**
+   * {@link #ownerCap(ApiToken, Client)} with the owner already at hand (empty for a shared token).
+   */
   PermissionSet ownerCap(ApiToken token, Client client, Optional<User> owner) {
     if (token.shared()) {
       return access.sharedCap(client);
     }
-    return owner.flatMap(o -> clients.find(o.clientId()).map(home -> access.userPermissionsIn(o, home, client)))
+    return owner
+        .flatMap(
+            o -> clients.find(o.clientId()).map(home -> access.userPermissionsIn(o, home, client)))
         .orElse(PermissionSet.EMPTY);
   }
 
@@ -148,9 +217,12 @@ public final class TokenWriter {
       return;
     }
     Optional<User> owner = users.find(token.userId());
-    boolean ownerBlocks = owner.isEmpty() || !owner.get().enabled()
-        || token.disabledReason() == DisabledReason.API_ACCESS_REVOKED && owner.get().sso() != Sso.NONE
-            && !owner.get().apiAccess();
+    boolean ownerBlocks =
+        owner.isEmpty()
+            || !owner.get().enabled()
+            || token.disabledReason() == DisabledReason.API_ACCESS_REVOKED
+                && owner.get().sso() != Sso.NONE
+                && !owner.get().apiAccess();
     if (ownerBlocks) {
       throw ValidationException.of("enabled", NOT_ALLOWED, true);
     }
@@ -171,11 +243,14 @@ public final class TokenWriter {
   /** Narrows a token to what its owner may still do (T9); unchanged when it still fits. */
   ApiToken narrowed(ApiToken token, PermissionSet ownerPermissions) {
     return Cap.narrowed(access.catalogue(), token.grant(), ownerPermissions)
-        .map(grant -> token.draft().grant(grant).build()).orElse(token);
+        .map(grant -> token.draft().grant(grant).build())
+        .orElse(token);
   }
 
-
-  /** The user's personal tokens, locked for the caller's transaction (the user's row is locked first). */
+  /**
+   * The user's personal tokens, locked for the caller's transaction (the user's row is locked
+   * first).
+   */
   List<ApiToken> lockPersonalTokens(long userId) {
     return store.lockByUser(userId);
   }

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /** What a token is for: the API, or registering nodes only. */
 public enum Usage {
-  API("api"), NODE_DEPLOYMENT("node_deployment");
+  API("api"),
+  NODE_DEPLOYMENT("node_deployment");
 
   private final String id;
 

@@ -12,21 +12,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Remembers when and from where each token was last used, without a database write per request:
- * uses are collected in memory and written in one batch by {@link #flush()}, at most once a
- * minute per token (section 3). A lost batch (crash) loses only "last used" hints.
+ * uses are collected in memory and written in one batch by {@link #flush()}, at most once a minute
+ * per token (section 3). A lost batch (crash) loses only "last used" hints.
  */
 public final class UsageRecorder {
   private static final long MIN_INTERVAL_MILLIS = 60_000;
 
   /** One pending write. */
-  public record Use(long tokenId, long atMillis, String ip) {
-  }
+  public record Use(long tokenId, long atMillis, String ip) {}
 
   private final TokenStore store;
   private final Clock clock;
   private final Map<Long, Use> pending = new ConcurrentHashMap<>();
-  private final Cache<Long, Long> lastWritten = Caffeine.newBuilder().maximumSize(1_000_000)
-      .expireAfterWrite(Duration.ofMillis(MIN_INTERVAL_MILLIS * 2)).build();
+  private final Cache<Long, Long> lastWritten =
+      Caffeine.newBuilder()
+          .maximumSize(1_000_000)
+          .expireAfterWrite(Duration.ofMillis(MIN_INTERVAL_MILLIS * 2))
+          .build();
 
   public UsageRecorder(TokenStore store, Clock clock) {
     this.store = store;
@@ -43,8 +45,8 @@ public final class UsageRecorder {
   }
 
   /**
-   * Writes what was collected; returns how many tokens were updated. When the write fails the
-   * uses stay collected (a newer use of the same token wins) and the next flush writes them.
+   * Writes what was collected; returns how many tokens were updated. When the write fails the uses
+   * stay collected (a newer use of the same token wins) and the next flush writes them.
    */
   public int flush() {
     if (pending.isEmpty()) {
@@ -61,7 +63,8 @@ public final class UsageRecorder {
     if (batch.isEmpty()) {
       return 0;
     }
-    // In id order, the order in which changes lock several tokens: the batch never waits in a circle with one.
+    // In id order, the order in which changes lock several tokens: the batch never waits in a
+    // circle with one.
     batch.sort(Comparator.comparingLong(Use::tokenId));
     try {
       store.recordUses(batch);

@@ -12,14 +12,25 @@ public sealed interface Verification {
    * @param owner the owner, or a shared token's creator (null if that user has been deleted)
    * @param ownerClient the owner's client (for a shared token: the token's client)
    */
-  record Verified(ApiToken token, User owner, Client tokenClient, Client ownerClient) implements Verification {
-  }
+  record Verified(ApiToken token, User owner, Client tokenClient, Client ownerClient)
+      implements Verification {}
 
-  /** The secret does not authenticate; {@code reason} is for metrics and tests, never for the caller. */
-  record Rejected(Reason reason) implements Verification {
-  }
+  /**
+   * The secret does not authenticate; {@code reason} is for metrics and tests, never for the
+   * caller.
+   */
+  record Rejected(Reason reason) implements Verification {}
 
   /** Why a secret was refused. */
-  enum Reason { MALFORMED, UNKNOWN, DISABLED, EXPIRED, CLIENT_DISABLED, OWNER_DISABLED, SSO_WITHOUT_API_ACCESS,
-    IP_NOT_ALLOWED, WRONG_USAGE }
+  enum Reason {
+    MALFORMED,
+    UNKNOWN,
+    DISABLED,
+    EXPIRED,
+    CLIENT_DISABLED,
+    OWNER_DISABLED,
+    SSO_WITHOUT_API_ACCESS,
+    IP_NOT_ALLOWED,
+    WRONG_USAGE
+  }
 }

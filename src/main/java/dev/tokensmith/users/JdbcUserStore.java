@@ -1,7 +1,7 @@
 package dev.tokensmith.users;
 
-import dev.tokensmith.permissions.Role;
 import dev.tokensmith.permissions.Catalogue;
+import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.RowUpdate;
 import dev.tokensmith.storage.Rows;
@@ -28,24 +28,37 @@ public final class JdbcUserStore implements UserStore {
 
   @Override
   public Optional<User> find(long id) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id)
-        .map(this::user).findOne());
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM users WHERE id = :id")
+                .bind("id", id)
+                .map(this::user)
+                .findOne());
   }
 
   @Override
   public Optional<User> lock(long id) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE id = :id FOR UPDATE").bind("id", id)
-        .map(this::user).findOne());
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM users WHERE id = :id FOR UPDATE")
+                .bind("id", id)
+                .map(this::user)
+                .findOne());
   }
 
   @Override
   public Optional<User> findByEmail(String email) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE email_key = :key")
-        .bind("key", email.toLowerCase(Locale.ROOT)).map(this::user).findOne());
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM users WHERE email_key = :key")
+                .bind("key", email.toLowerCase(Locale.ROOT))
+                .map(this::user)
+                .findOne());
   }
 
   @Override
-  public List<User> list(long clientId, Long id, String email, Boolean enabled, int limit, int offset) {
+  public List<User> list(
+      long clientId, Long id, String email, Boolean enabled, int limit, int offset) {
     StringBuilder sql = new StringBuilder("SELECT * FROM users WHERE client_id = :client");
     if (id != null) {
       sql.append(" AND id = :id");
@@ -57,22 +70,40 @@ public final class JdbcUserStore implements UserStore {
       sql.append(" AND enabled = :enabled");
     }
     sql.append(" ORDER BY id LIMIT :limit OFFSET :offset");
-    return db.withHandle(h -> h.createQuery(sql.toString()).bind("client", clientId).bind("id", id)
-        .bind("key", email == null ? null : email.toLowerCase(Locale.ROOT)).bind("enabled", enabled)
-        .bind("limit", limit).bind("offset", offset).map(this::user).list());
+    return db.withHandle(
+        h ->
+            h.createQuery(sql.toString())
+                .bind("client", clientId)
+                .bind("id", id)
+                .bind("key", email == null ? null : email.toLowerCase(Locale.ROOT))
+                .bind("enabled", enabled)
+                .bind("limit", limit)
+                .bind("offset", offset)
+                .map(this::user)
+                .list());
   }
 
   @Override
   public long insert(User u) {
-    return db.withHandle(h -> bindAll(h.createUpdate("INSERT INTO users (uuid, client_id, email, email_key, realname, role, "
-            + "permissions, enabled, sso, api_access, password_hash, create_at) VALUES (:uuid, :client, :email, :key, "
-            + ":realname, :role, :permissions, :enabled, :sso, :apiAccess, :password, :createAt)"), u)
-        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    return db.withHandle(
+        h ->
+            bindAll(
+                    h.createUpdate(
+                        "INSERT INTO users (uuid, client_id, email, email_key, realname, role, "
+                            + "permissions, enabled, sso, api_access, password_hash, create_at) VALUES (:uuid, :client, :email, :key, "
+                            + ":realname, :role, :permissions, :enabled, :sso, :apiAccess, :password, :createAt)"),
+                    u)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one());
   }
 
   @Override
   public void update(User before, User after) {
-    db.withHandle(h -> RowUpdate.of("users", mutableColumns(before), mutableColumns(after)).execute(h, after.id()));
+    db.withHandle(
+        h ->
+            RowUpdate.of("users", mutableColumns(before), mutableColumns(after))
+                .execute(h, after.id()));
   }
 
   // The columns a change may write, by name, as stored.
@@ -92,15 +123,25 @@ public final class JdbcUserStore implements UserStore {
 
   @Override
   public void recordLogin(long id, long atMillis) {
-    db.withHandle(h -> h.createUpdate("UPDATE users SET last_login_at = :at WHERE id = :id")
-        .bind("id", id).bind("at", atMillis).execute());
+    db.withHandle(
+        h ->
+            h.createUpdate("UPDATE users SET last_login_at = :at WHERE id = :id")
+                .bind("id", id)
+                .bind("at", atMillis)
+                .execute());
   }
 
   @Override
   public void replacePasswordHash(long id, String expected, String replacement) {
-    db.withHandle(h -> h.createUpdate("UPDATE users SET password_hash = :replacement WHERE id = :id "
-        + "AND password_hash = :expected").bind("id", id).bind("expected", expected)
-        .bind("replacement", replacement).execute());
+    db.withHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE users SET password_hash = :replacement WHERE id = :id "
+                        + "AND password_hash = :expected")
+                .bind("id", id)
+                .bind("expected", expected)
+                .bind("replacement", replacement)
+                .execute());
   }
 
   @Override
@@ -110,30 +151,55 @@ public final class JdbcUserStore implements UserStore {
 
   @Override
   public long countEnabledWithRole(long clientId, String role) {
-    return db.withHandle(h -> h.createQuery(
-            "SELECT COUNT(*) FROM users WHERE client_id = :client AND role = :role AND enabled = TRUE")
-        .bind("client", clientId).bind("role", role).mapTo(Long.class).one());
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT COUNT(*) FROM users WHERE client_id = :client AND role = :role AND enabled = TRUE")
+                .bind("client", clientId)
+                .bind("role", role)
+                .mapTo(Long.class)
+                .one());
   }
 
   private static Update bindAll(Update update, User u) {
-    return update.bind("uuid", u.uuid()).bind("client", u.clientId()).bind("email", u.email())
-        .bind("key", u.email().toLowerCase(Locale.ROOT)).bind("realname", u.realname()).bind("role", u.role().id())
-        .bind("permissions", String.join(",", u.customPermissions())).bind("enabled", u.enabled())
-        .bind("sso", u.sso().id()).bind("apiAccess", u.apiAccess()).bind("password", u.passwordHash())
+    return update
+        .bind("uuid", u.uuid())
+        .bind("client", u.clientId())
+        .bind("email", u.email())
+        .bind("key", u.email().toLowerCase(Locale.ROOT))
+        .bind("realname", u.realname())
+        .bind("role", u.role().id())
+        .bind("permissions", String.join(",", u.customPermissions()))
+        .bind("enabled", u.enabled())
+        .bind("sso", u.sso().id())
+        .bind("apiAccess", u.apiAccess())
+        .bind("password", u.passwordHash())
         .bind("createAt", u.createAt().toEpochMilli());
   }
 
   @Override
   public List<User> lockCustom() {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM users WHERE role = 'custom' ORDER BY id FOR UPDATE")
-        .map(this::user).list());
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM users WHERE role = 'custom' ORDER BY id FOR UPDATE")
+                .map(this::user)
+                .list());
   }
 
   private User user(ResultSet rs, StatementContext ctx) throws SQLException {
-    return new User(rs.getLong("id"), rs.getString("uuid"), rs.getLong("client_id"), rs.getString("email"),
+    return new User(
+        rs.getLong("id"),
+        rs.getString("uuid"),
+        rs.getLong("client_id"),
+        rs.getString("email"),
         rs.getString("realname"),
-        catalogue.stored(Role.fromId(rs.getString("role")).orElseThrow(), Rows.list(rs, "permissions")),
-        rs.getBoolean("enabled"), Sso.fromId(rs.getString("sso")).orElseThrow(), rs.getBoolean("api_access"),
-        rs.getString("password_hash"), Instant.ofEpochMilli(rs.getLong("create_at")), Rows.instant(rs, "last_login_at"));
+        catalogue.stored(
+            Role.fromId(rs.getString("role")).orElseThrow(), Rows.list(rs, "permissions")),
+        rs.getBoolean("enabled"),
+        Sso.fromId(rs.getString("sso")).orElseThrow(),
+        rs.getBoolean("api_access"),
+        rs.getString("password_hash"),
+        Instant.ofEpochMilli(rs.getLong("create_at")),
+        Rows.instant(rs, "last_login_at"));
   }
 }

@@ -10,12 +10,12 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Hashes and verifies user passwords with PBKDF2-HMAC-SHA256, stored as
- * {@code pbkdf2-sha256$<iterations>$<base64 salt>$<base64 hash>}.
+ * Hashes and verifies user passwords with PBKDF2-HMAC-SHA256, stored as {@code
+ * pbkdf2-sha256$<iterations>$<base64 salt>$<base64 hash>}.
  *
- * <p>Every verification spends at least the configured iterations, whatever is stored — an
- * unknown e-mail, a user without a password, a hash from before the iterations were raised — so
- * that how long a wrong password takes never tells whether the e-mail exists.
+ * <p>Every verification spends at least the configured iterations, whatever is stored — an unknown
+ * e-mail, a user without a password, a hash from before the iterations were raised — so that how
+ * long a wrong password takes never tells whether the e-mail exists.
  */
 public final class PasswordHasher {
 
@@ -27,8 +27,10 @@ public final class PasswordHasher {
   private static final String SCHEME = "pbkdf2-sha256";
   private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
   private static final int MIN_ITERATIONS = 1000;
+
   /** Upper bound on iterations read from a stored value, so a corrupt row cannot stall a login. */
   private static final int MAX_ITERATIONS = 10_000_000;
+
   private static final int SALT_BYTES = 16;
   private static final int HASH_BYTES = 32;
 
@@ -49,7 +51,8 @@ public final class PasswordHasher {
 
   PasswordHasher(int iterations, SecureRandom random, Pbkdf2 pbkdf2) {
     if (iterations < MIN_ITERATIONS) {
-      throw new IllegalArgumentException("password hash iterations must be at least " + MIN_ITERATIONS);
+      throw new IllegalArgumentException(
+          "password hash iterations must be at least " + MIN_ITERATIONS);
     }
     this.iterations = iterations;
     this.random = Objects.requireNonNull(random, "random");
@@ -67,14 +70,20 @@ public final class PasswordHasher {
     random.nextBytes(salt);
     byte[] hash = pbkdf2.derive(password, salt, iterations, HASH_BYTES);
     Base64.Encoder b64 = Base64.getEncoder();
-    return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+    return SCHEME
+        + "$"
+        + iterations
+        + "$"
+        + b64.encodeToString(salt)
+        + "$"
+        + b64.encodeToString(hash);
   }
 
   /**
-   * Whether {@code password} matches {@code encoded}, using the iterations stored in it. False, never
-   * an exception, for a null argument or a stored value that is not in this format. Costs at least
-   * the configured iterations: a hash stored with fewer is topped up with the difference (until
-   * {@link #needsRehash} has it replaced at the next login).
+   * Whether {@code password} matches {@code encoded}, using the iterations stored in it. False,
+   * never an exception, for a null argument or a stored value that is not in this format. Costs at
+   * least the configured iterations: a hash stored with fewer is topped up with the difference
+   * (until {@link #needsRehash} has it replaced at the next login).
    */
   public boolean verify(String password, String encoded) {
     Optional<Stored> stored = Stored.parse(encoded);
@@ -95,7 +104,8 @@ public final class PasswordHasher {
    * called when no user matches, so that an unknown e-mail takes as long as a wrong password.
    */
   public void verifyDummy(String password) {
-    byte[] actual = pbkdf2.derive(password == null ? "" : password, dummySalt, iterations, HASH_BYTES);
+    byte[] actual =
+        pbkdf2.derive(password == null ? "" : password, dummySalt, iterations, HASH_BYTES);
     MessageDigest.isEqual(actual, dummyHash);
   }
 
@@ -134,8 +144,11 @@ public final class PasswordHasher {
         int iterations = Integer.parseInt(parts[1]);
         byte[] salt = Base64.getDecoder().decode(parts[2]);
         byte[] hash = Base64.getDecoder().decode(parts[3]);
-        boolean sane = iterations >= 1 && iterations <= MAX_ITERATIONS
-            && salt.length > 0 && hash.length == HASH_BYTES;
+        boolean sane =
+            iterations >= 1
+                && iterations <= MAX_ITERATIONS
+                && salt.length > 0
+                && hash.length == HASH_BYTES;
         return sane ? Optional.of(new Stored(iterations, salt, hash)) : Optional.empty();
       } catch (IllegalArgumentException notAValue) {
         return Optional.empty();

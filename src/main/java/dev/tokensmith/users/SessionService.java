@@ -19,10 +19,12 @@ public final class SessionService {
   static final String INVALID_EMAIL = "(invalid)";
   // A local part (at most 64) of RFC 5322 "atext" in dot-separated runs; a domain (at most 255) of
   // letter/digit/hyphen labels in any script.
-  private static final Pattern EMAIL = Pattern.compile("(?U)(?=[^@]{1,64}@)"
-      + "[\\w!#$%&'*+/=?^`{|}~-]+(\\.[\\w!#$%&'*+/=?^`{|}~-]+)*"
-      + "@(?=.{1,255}$)[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?"
-      + "(?:\\.[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?)*");
+  private static final Pattern EMAIL =
+      Pattern.compile(
+          "(?U)(?=[^@]{1,64}@)"
+              + "[\\w!#$%&'*+/=?^`{|}~-]+(\\.[\\w!#$%&'*+/=?^`{|}~-]+)*"
+              + "@(?=.{1,255}$)[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?"
+              + "(?:\\.[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?)*");
 
   private final Database db;
   private final UserStore users;
@@ -33,8 +35,15 @@ public final class SessionService {
   private final Clock clock;
   private final Duration lifetime;
 
-  public SessionService(Database db, UserStore users, SessionStore sessions, PasswordHasher hasher,
-      TokenSecrets secrets, ActivityLog activity, Clock clock, Duration lifetime) {
+  public SessionService(
+      Database db,
+      UserStore users,
+      SessionStore sessions,
+      PasswordHasher hasher,
+      TokenSecrets secrets,
+      ActivityLog activity,
+      Clock clock,
+      Duration lifetime) {
     this.db = db;
     this.users = users;
     this.sessions = sessions;
@@ -45,7 +54,9 @@ public final class SessionService {
     this.lifetime = lifetime;
   }
 
-  /** A new login: the user, the cookie value and the CSRF token (both to hand to the browser once). */
+  /**
+   * A new login: the user, the cookie value and the CSRF token (both to hand to the browser once).
+   */
   public record Login(User user, String cookie, String csrfToken) {
     @Override
     public String toString() {
@@ -62,7 +73,8 @@ public final class SessionService {
    *
    * @param clientEnabled tells whether a client is enabled (its users cannot log in otherwise)
    */
-  public Optional<Login> login(String email, String password, String ip, java.util.function.LongPredicate clientEnabled) {
+  public Optional<Login> login(
+      String email, String password, String ip, java.util.function.LongPredicate clientEnabled) {
     Optional<User> found = users.findByEmail(email);
     String stored = found.map(User::passwordHash).orElse(null);
     boolean ok;
@@ -73,32 +85,54 @@ public final class SessionService {
       ok = hasher.verify(password, stored);
     }
     User user = found.orElse(null);
-    boolean allowed = ok && user.enabled() && user.sso() != Sso.STRICT && clientEnabled.test(user.clientId());
+    boolean allowed =
+        ok && user.enabled() && user.sso() != Sso.STRICT && clientEnabled.test(user.clientId());
     // Hashed before the transaction: the slow part holds no connection.
     String rehashed = allowed && hasher.needsRehash(stored) ? hasher.hash(password) : null;
     String name = user == null ? recordedEmail(email) : user.email();
     Origin origin = new Origin(new Actor("user", user == null ? null : user.id(), name), "ui", ip);
-    return db.inTransaction(() -> {
-      if (!allowed) {
-        activity.recordFailure(origin, user == null ? null : user.clientId(), "session", user == null ? null : user.id(),
-            name, "login_failed");
-        return Optional.empty();
-      }
-      if (rehashed != null) {
-        users.replacePasswordHash(user.id(), stored, rehashed);
-      }
-      String cookie = secrets.generateSessionValue();
-      String csrf = secrets.generateSessionValue();
-      Instant now = clock.instant();
-      sessions.insert(new Session(secrets.digest(cookie), user.id(), secrets.digest(csrf), now, now.plus(lifetime)));
-      users.recordLogin(user.id(), now.toEpochMilli());
-      activity.record(origin, user.clientId(), "session", user.id(), user.email(), "login",
-          ActivityLog.changes().map());
-      return Optional.of(new Login(users.find(user.id()).orElseThrow(), cookie, csrf));
-    });
+    return db.inTransaction(
+        () -> {
+          if (!allowed) {
+            activity.recordFailure(
+                origin,
+                user == null ? null : user.clientId(),
+                "session",
+                user == null ? null : user.id(),
+                name,
+                "login_failed");
+            return Optional.empty();
+          }
+          if (rehashed != null) {
+            users.replacePasswordHash(user.id(), stored, rehashed);
+          }
+          String cookie = secrets.generateSessionValue();
+          String csrf = secrets.generateSessionValue();
+          Instant now = clock.instant();
+          sessions.insert(
+              new Session(
+                  secrets.digest(cookie),
+                  user.id(),
+                  secrets.digest(csrf),
+                  now,
+                  now.plus(lifetime)));
+          users.recordLogin(user.id(), now.toEpochMilli());
+          activity.record(
+              origin,
+              user.clientId(),
+              "session",
+              user.id(),
+              user.email(),
+              "login",
+              ActivityLog.changes().map());
+          return Optional.of(new Login(users.find(user.id()).orElseThrow(), cookie, csrf));
+        });
   }
 
-  /** The typed e-mail when it is a well-formed address of at most 320 characters, else {@code "(invalid)"}. */
+  /**
+   * The typed e-mail when it is a well-formed address of at most 320 characters, else {@code
+   * "(invalid)"}.
+   */
   static String recordedEmail(String typed) {
     return typed.length() <= 320 && EMAIL.matcher(typed).matches() ? typed : INVALID_EMAIL;
   }
@@ -108,20 +142,32 @@ public final class SessionService {
     if (cookie == null || cookie.length() > 100) {
       return Optional.empty();
     }
-    return sessions.find(secrets.digest(cookie)).filter(s -> clock.instant().isBefore(s.expireAt()));
+    return sessions
+        .find(secrets.digest(cookie))
+        .filter(s -> clock.instant().isBefore(s.expireAt()));
   }
 
   /** True when the CSRF header matches the session's token (constant-time). */
   public boolean csrfMatches(Session session, String header) {
-    return header != null && header.length() <= 100 && secrets.matchesDigest(header, session.csrfDigest());
+    return header != null
+        && header.length() <= 100
+        && secrets.matchesDigest(header, session.csrfDigest());
   }
 
   /** Ends a session. */
   public void logout(Session session, Origin origin, long clientId) {
-    db.inTransaction(() -> {
-      sessions.delete(session.digest());
-      activity.record(origin, clientId, "session", session.userId(), null, "logout", ActivityLog.changes().map());
-    });
+    db.inTransaction(
+        () -> {
+          sessions.delete(session.digest());
+          activity.record(
+              origin,
+              clientId,
+              "session",
+              session.userId(),
+              null,
+              "logout",
+              ActivityLog.changes().map());
+        });
   }
 
   /** Ends every session of a user (they are disabled or deleted). */

@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /** How a user signs in: {@code none} (password), {@code sso}, or {@code strict} (SSO only). */
 public enum Sso {
-  NONE("none"), SSO("sso"), STRICT("strict");
+  NONE("none"),
+  SSO("sso"),
+  STRICT("strict");
 
   private final String id;
 

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * A person of a client. {@code grant} is their role (a preset) or, for {@link Role#CUSTOM}, their
- * list, resolved once by the catalogue when the user is read; {@code lastLoginAt} is null before the
- * first login.
+ * list, resolved once by the catalogue when the user is read; {@code lastLoginAt} is null before
+ * the first login.
  */
 public record User(
     long id,
@@ -24,7 +24,8 @@ public record User(
     boolean apiAccess,
     String passwordHash,
     Instant createAt,
-    Instant lastLoginAt) implements Principal {
+    Instant lastLoginAt)
+    implements Principal {
 
   @Override
   public Role role() {
@@ -36,7 +37,9 @@ public record User(
     return grant.custom();
   }
 
-  /** What the role grants in the user's own client (a custom list without its view grants nothing). */
+  /**
+   * What the role grants in the user's own client (a custom list without its view grants nothing).
+   */
   @Override
   public PermissionSet permissions() {
     return grant.granted();

@@ -45,8 +45,11 @@ public final class UserApi implements Api {
     Long id = filter.id("id").orElse(null);
     String email = filter.text("email", 320).orElse(null);
     Boolean enabled = filter.bool("enabled").orElse(null);
-    return users.list(request.caller(), clientId, id, email, enabled, page.limit(), page.offset()).stream()
-        .map(UserView::of).toList();
+    return users
+        .list(request.caller(), clientId, id, email, enabled, page.limit(), page.offset())
+        .stream()
+        .map(UserView::of)
+        .toList();
   }
 
   private Object create(Request request) {
@@ -55,7 +58,8 @@ public final class UserApi implements Api {
     if (!EMAIL.matcher(email).matches()) {
       throw ValidationException.of("email", INVALID, email);
     }
-    // The unique key is the lower-case form, which can be longer ("İ" becomes two characters) and has the same room.
+    // The unique key is the lower-case form, which can be longer ("İ" becomes two characters) and
+    // has the same room.
     if (email.toLowerCase(Locale.ROOT).length() > MAX_EMAIL) {
       throw ValidationException.of("email", TOO_LONG, email);
     }
@@ -65,36 +69,56 @@ public final class UserApi implements Api {
       // The value is a password: never echoed back.
       throw ValidationException.of("password", INVALID, null);
     }
-    Grant grant = permissions(body).orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
+    Grant grant =
+        permissions(body).orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
     Long clientId = body.id("clientid").or(() -> body.id("client_id")).orElse(null);
     boolean enabled = body.bool("enabled").orElse(true);
-    return UserView.of(users.create(request.caller(),
-        new UserService.Create(clientId, email, realname, password.orElse(null), grant, enabled)));
+    return UserView.of(
+        users.create(
+            request.caller(),
+            new UserService.Create(
+                clientId, email, realname, password.orElse(null), grant, enabled)));
   }
 
   private Object update(Request request) {
     Params body = request.body();
-    long id = body.object("filter").id("id").orElseThrow(() -> ValidationException.of("id", REQUIRED, null));
+    long id =
+        body.object("filter")
+            .id("id")
+            .orElseThrow(() -> ValidationException.of("id", REQUIRED, null));
     Params fields = body.object("fields");
     Optional<String> realname = fields.text("realname", MAX_NAME);
     if (realname.isPresent() && realname.get().isBlank()) {
       throw ValidationException.of("realname", REQUIRED, realname.get());
     }
-    Sso sso = fields.text("sso", 16).map(s -> Sso.fromId(s)
-        .orElseThrow(() -> ValidationException.of("sso", INVALID, s))).orElse(null);
-    UserService.Update cmd = new UserService.Update(realname.orElse(null), permissions(fields).orElse(null),
-        fields.bool("enabled").orElse(null), sso, fields.bool("api_access").orElse(null));
+    Sso sso =
+        fields
+            .text("sso", 16)
+            .map(s -> Sso.fromId(s).orElseThrow(() -> ValidationException.of("sso", INVALID, s)))
+            .orElse(null);
+    UserService.Update cmd =
+        new UserService.Update(
+            realname.orElse(null),
+            permissions(fields).orElse(null),
+            fields.bool("enabled").orElse(null),
+            sso,
+            fields.bool("api_access").orElse(null));
     return UserView.of(users.update(request.caller(), id, cmd));
   }
 
   private Object delete(Request request) {
-    long id = request.body().object("filter").id("id")
-        .orElseThrow(() -> ValidationException.of("id", REQUIRED, null));
+    long id =
+        request
+            .body()
+            .object("filter")
+            .id("id")
+            .orElseThrow(() -> ValidationException.of("id", REQUIRED, null));
     return UserView.of(users.delete(request.caller(), id));
   }
 
   private Optional<Grant> permissions(Params params) {
-    return params.texts("permissions", Grants.MAX_ENTRIES, Grants.MAX_ENTRY_LENGTH)
+    return params
+        .texts("permissions", Grants.MAX_ENTRIES, Grants.MAX_ENTRY_LENGTH)
         .map(written -> grants.read("permissions", written));
   }
 }

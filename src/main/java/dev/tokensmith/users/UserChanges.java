@@ -4,13 +4,15 @@ import dev.tokensmith.audit.Origin;
 import dev.tokensmith.clients.Client;
 
 /**
- * What follows elsewhere when a user changes (their tokens, above all). Called by {@link UserService}
- * inside the change's transaction, after the user's row is written and while it is locked, so the
- * user change and everything that follows from it commit or roll back as one.
+ * What follows elsewhere when a user changes (their tokens, above all). Called by {@link
+ * UserService} inside the change's transaction, after the user's row is written and while it is
+ * locked, so the user change and everything that follows from it commit or roll back as one.
  */
 public interface UserChanges {
 
-  /** The user was disabled: what they own stops working (it is not brought back when they return). */
+  /**
+   * The user was disabled: what they own stops working (it is not brought back when they return).
+   */
   void disabled(User user, Origin origin);
 
   /** The user lost API access (single sign-on without API access): their tokens stop working. */

@@ -2,7 +2,10 @@ package dev.tokensmith.users;
 
 import java.util.Optional;
 
-/** Read access to users for other features (tokens, verification); changes go through {@link UserService}. */
+/**
+ * Read access to users for other features (tokens, verification); changes go through {@link
+ * UserService}.
+ */
 public final class UserDirectory {
   private final UserStore store;
 
@@ -16,8 +19,9 @@ public final class UserDirectory {
   }
 
   /**
-   * The user, their row locked until the caller's transaction ends; or empty. A change that depends on a
-   * user's state (enabled, role) takes this lock before any token lock, the order every change keeps.
+   * The user, their row locked until the caller's transaction ends; or empty. A change that depends
+   * on a user's state (enabled, role) takes this lock before any token lock, the order every change
+   * keeps.
    */
   public Optional<User> lock(long id) {
     return store.lock(id);

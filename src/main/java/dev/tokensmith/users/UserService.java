@@ -1,12 +1,12 @@
 package dev.tokensmith.users;
 
-import dev.tokensmith.access.Account;
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 
+import dev.tokensmith.access.Access;
+import dev.tokensmith.access.Account;
+import dev.tokensmith.access.Caller;
 import dev.tokensmith.audit.ActivityLog;
 import dev.tokensmith.audit.Origin;
-import dev.tokensmith.access.Access;
-import dev.tokensmith.access.Caller;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.errors.ServiceException;
@@ -38,8 +38,17 @@ public final class UserService {
   private final Clock clock;
   private final ChangeFeed changes;
 
-  public UserService(Database db, UserStore store, Access access, ClientService clients, UserChanges followers,
-      SessionService sessions, PasswordHasher hasher, ActivityLog activity, Clock clock, ChangeFeed changes) {
+  public UserService(
+      Database db,
+      UserStore store,
+      Access access,
+      ClientService clients,
+      UserChanges followers,
+      SessionService sessions,
+      PasswordHasher hasher,
+      ActivityLog activity,
+      Clock clock,
+      ChangeFeed changes) {
     this.db = db;
     this.store = store;
     this.access = access;
@@ -53,7 +62,8 @@ public final class UserService {
   }
 
   /** {@code POST /v1/objects/user/create}; null password = cannot log in with a password. */
-  public record Create(Long clientId, String email, String realname, String password, Grant grant, boolean enabled) {
+  public record Create(
+      Long clientId, String email, String realname, String password, Grant grant, boolean enabled) {
     @Override
     public String toString() {
       return "Create[email=" + email + "]";
@@ -61,11 +71,11 @@ public final class UserService {
   }
 
   /** {@code POST /v1/objects/user/update}: null fields stay as they are. */
-  public record Update(String realname, Grant grant, Boolean enabled, Sso sso, Boolean apiAccess) {
-  }
+  public record Update(String realname, Grant grant, Boolean enabled, Sso sso, Boolean apiAccess) {}
 
   /** Users of a client the caller may see (users:view), ordered by id. */
-  public List<User> list(Caller caller, Long clientId, Long id, String email, Boolean enabled, int limit, int offset) {
+  public List<User> list(
+      Caller caller, Long clientId, Long id, String email, Boolean enabled, int limit, int offset) {
     Account target = access.target(caller, clientId);
     access.require(caller, target, "users:view");
     return store.list(target.id(), id, email, enabled, limit, offset);
@@ -76,69 +86,122 @@ public final class UserService {
     Account target = access.target(caller, cmd.clientId());
     access.require(caller, target, "users:create");
     checkGrant(caller, target, cmd.grant());
-    return db.inTransaction(() -> {
-      if (store.findByEmail(cmd.email()).isPresent()) {
-        throw ServiceException.conflict("User with this email already exists");
-      }
-      User draft = new User(0, UUID.randomUUID().toString(), target.id(), cmd.email(), cmd.realname(), cmd.grant(),
-          cmd.enabled(), Sso.NONE, false,
-          cmd.password() == null ? null : hasher.hash(cmd.password()), clock.instant(), null);
-      User user = store.find(store.insert(draft)).orElseThrow();
-      activity.record(caller.origin(), target.id(), "user", user.id(), user.email(), "create", ActivityLog.changes()
-          .put("email", null, user.email()).put("realname", null, user.realname())
-          .put("permissions", null, user.permissionsAsWritten()).put("enabled", null, user.enabled()).map());
-      return user;
-    });
-  }
-
-  /** Creates a user without a caller (first start, the command line); recorded as the system's doing. */
-  public User createInitial(long clientId, String email, String realname, String password, Role role) {
-    return db.inTransaction(() -> {
-      User draft = new User(0, UUID.randomUUID().toString(), clientId, email, realname,
-          access.catalogue().preset(role), true, Sso.NONE,
-          false, hasher.hash(password), clock.instant(), null);
-      User user = store.find(store.insert(draft)).orElseThrow();
-      activity.record(Origin.SYSTEM, clientId, "user", user.id(), user.email(), "create", ActivityLog.changes()
-          .put("email", null, user.email()).put("permissions", null, user.permissionsAsWritten()).map());
-      return user;
-    });
+    return db.inTransaction(
+        () -> {
+          if (store.findByEmail(cmd.email()).isPresent()) {
+            throw ServiceException.conflict("User with this email already exists");
+          }
+          User draft =
+              new User(
+                  0,
+                  UUID.randomUUID().toString(),
+                  target.id(),
+                  cmd.email(),
+                  cmd.realname(),
+                  cmd.grant(),
+                  cmd.enabled(),
+                  Sso.NONE,
+                  false,
+                  cmd.password() == null ? null : hasher.hash(cmd.password()),
+                  clock.instant(),
+                  null);
+          User user = store.find(store.insert(draft)).orElseThrow();
+          activity.record(
+              caller.origin(),
+              target.id(),
+              "user",
+              user.id(),
+              user.email(),
+              "create",
+              ActivityLog.changes()
+                  .put("email", null, user.email())
+                  .put("realname", null, user.realname())
+                  .put("permissions", null, user.permissionsAsWritten())
+                  .put("enabled", null, user.enabled())
+                  .map());
+          return user;
+        });
   }
 
   /**
-   * Applies an update, cascading onto the user's tokens and sessions. The user is read under their row
-   * lock, so concurrent changes of one user take turns and none undoes another.
+   * Creates a user without a caller (first start, the command line); recorded as the system's
+   * doing.
+   */
+  public User createInitial(
+      long clientId, String email, String realname, String password, Role role) {
+    return db.inTransaction(
+        () -> {
+          User draft =
+              new User(
+                  0,
+                  UUID.randomUUID().toString(),
+                  clientId,
+                  email,
+                  realname,
+                  access.catalogue().preset(role),
+                  true,
+                  Sso.NONE,
+                  false,
+                  hasher.hash(password),
+                  clock.instant(),
+                  null);
+          User user = store.find(store.insert(draft)).orElseThrow();
+          activity.record(
+              Origin.SYSTEM,
+              clientId,
+              "user",
+              user.id(),
+              user.email(),
+              "create",
+              ActivityLog.changes()
+                  .put("email", null, user.email())
+                  .put("permissions", null, user.permissionsAsWritten())
+                  .map());
+          return user;
+        });
+  }
+
+  /**
+   * Applies an update, cascading onto the user's tokens and sessions. The user is read under their
+   * row lock, so concurrent changes of one user take turns and none undoes another.
    */
   public User update(Caller caller, long id, Update cmd) {
     Origin origin = caller.origin();
-    return db.inTransaction(() -> {
-      Managed m = managed(caller, id, "users:update");
-      User before = m.user();
-      User after = updated(caller, m, cmd);
-      store.update(before, after);
-      requireAnotherAdmin(before, after);
-      changes.publish(ChangeFeed.Kind.USER, after.id());
-      if (before.enabled() && !after.enabled()) {
-        sessions.endAll(after.id());
-        followers.disabled(after, origin);
-      }
-      if (!after.permissions().equals(before.permissions()) || after.role() != before.role()) {
-        followers.permissionsChanged(after, m.client(), origin);
-      }
-      if (before.apiAccess() && !after.apiAccess()) {
-        followers.apiAccessRevoked(after, origin);
-      }
-      ActivityLog.Changes changes = ActivityLog.changes()
-          .put("realname", before.realname(), after.realname())
-          .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
-          .put("enabled", before.enabled(), after.enabled())
-          .put("sso", before.sso().id(), after.sso().id())
-          .put("api_access", before.apiAccess(), after.apiAccess());
-      if (!changes.isEmpty()) {
-        String action = before.enabled() == after.enabled() ? "update" : after.enabled() ? "enable" : "disable";
-        activity.record(origin, after.clientId(), "user", after.id(), after.email(), action, changes.map());
-      }
-      return store.find(id).orElseThrow();
-    });
+    return db.inTransaction(
+        () -> {
+          Managed m = managed(caller, id, "users:update");
+          User before = m.user();
+          User after = updated(caller, m, cmd);
+          store.update(before, after);
+          requireAnotherAdmin(before, after);
+          changes.publish(ChangeFeed.Kind.USER, after.id());
+          if (before.enabled() && !after.enabled()) {
+            sessions.endAll(after.id());
+            followers.disabled(after, origin);
+          }
+          if (!after.permissions().equals(before.permissions()) || after.role() != before.role()) {
+            followers.permissionsChanged(after, m.client(), origin);
+          }
+          if (before.apiAccess() && !after.apiAccess()) {
+            followers.apiAccessRevoked(after, origin);
+          }
+          ActivityLog.Changes changes =
+              ActivityLog.changes()
+                  .put("realname", before.realname(), after.realname())
+                  .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
+                  .put("enabled", before.enabled(), after.enabled())
+                  .put("sso", before.sso().id(), after.sso().id())
+                  .put("api_access", before.apiAccess(), after.apiAccess());
+          if (!changes.isEmpty()) {
+            String action =
+                before.enabled() == after.enabled()
+                    ? "update"
+                    : after.enabled() ? "enable" : "disable";
+            activity.record(
+                origin, after.clientId(), "user", after.id(), after.email(), action, changes.map());
+          }
+          return store.find(id).orElseThrow();
+        });
   }
 
   // The user as the update makes them, or 400 when it asks for what the caller may not do.
@@ -146,8 +209,10 @@ public final class UserService {
     User before = m.user();
     Grant grant = before.grant();
     if (cmd.grant() != null) {
-      boolean changes = !cmd.grant().sourceRole().equals(before.role().id())
-          || cmd.grant().preset() == null && !cmd.grant().custom().equals(before.customPermissions());
+      boolean changes =
+          !cmd.grant().sourceRole().equals(before.role().id())
+              || cmd.grant().preset() == null
+                  && !cmd.grant().custom().equals(before.customPermissions());
       if (changes && before.id() == caller.actingUserId()) {
         throw ValidationException.of("permissions", NOT_ALLOWED, written(cmd.grant()));
       }
@@ -157,7 +222,8 @@ public final class UserService {
     Role role = grant.role();
     // API access belongs to administrators only: a user who stops being one loses it with the same
     // request, unless the request itself insists on keeping it (then it is refused).
-    boolean apiAccess = cmd.apiAccess() != null ? cmd.apiAccess() : before.apiAccess() && role.administers();
+    boolean apiAccess =
+        cmd.apiAccess() != null ? cmd.apiAccess() : before.apiAccess() && role.administers();
     if (apiAccess && !role.administers()) {
       throw ValidationException.of("api_access", NOT_ALLOWED, true);
     }
@@ -165,16 +231,25 @@ public final class UserService {
     if (!enabled && before.enabled() && before.id() == caller.actingUserId()) {
       throw ValidationException.of("enabled", NOT_ALLOWED, false);
     }
-    return new User(before.id(), before.uuid(), before.clientId(), before.email(),
-        cmd.realname() != null ? cmd.realname() : before.realname(), grant, enabled,
-        cmd.sso() != null ? cmd.sso() : before.sso(), apiAccess, before.passwordHash(), before.createAt(),
+    return new User(
+        before.id(),
+        before.uuid(),
+        before.clientId(),
+        before.email(),
+        cmd.realname() != null ? cmd.realname() : before.realname(),
+        grant,
+        enabled,
+        cmd.sso() != null ? cmd.sso() : before.sso(),
+        apiAccess,
+        before.passwordHash(),
+        before.createAt(),
         before.lastLoginAt());
   }
 
   /**
-   * Takes the permissions of resources the catalogue no longer has out of every custom user's stored
-   * list, each change recorded as the system's; call inside the start's transaction. Their tokens'
-   * lists are the token side's to narrow (the same removed ids, nothing else).
+   * Takes the permissions of resources the catalogue no longer has out of every custom user's
+   * stored list, each change recorded as the system's; call inside the start's transaction. Their
+   * tokens' lists are the token side's to narrow (the same removed ids, nothing else).
    */
   public int narrowToCatalogue() {
     Catalogue catalogue = access.catalogue();
@@ -183,14 +258,32 @@ public final class UserService {
       if (!catalogue.removedFrom(before.grant())) {
         continue;
       }
-      User after = new User(before.id(), before.uuid(), before.clientId(), before.email(), before.realname(),
-          catalogue.custom(known(catalogue, before)),
-          before.enabled(), before.sso(), before.apiAccess(), before.passwordHash(), before.createAt(),
-          before.lastLoginAt());
+      User after =
+          new User(
+              before.id(),
+              before.uuid(),
+              before.clientId(),
+              before.email(),
+              before.realname(),
+              catalogue.custom(known(catalogue, before)),
+              before.enabled(),
+              before.sso(),
+              before.apiAccess(),
+              before.passwordHash(),
+              before.createAt(),
+              before.lastLoginAt());
       store.update(before, after);
       changes.publish(ChangeFeed.Kind.USER, after.id());
-      activity.record(Origin.SYSTEM, after.clientId(), "user", after.id(), after.email(), "update",
-          ActivityLog.changes().put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten()).map());
+      activity.record(
+          Origin.SYSTEM,
+          after.clientId(),
+          "user",
+          after.id(),
+          after.email(),
+          "update",
+          ActivityLog.changes()
+              .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
+              .map());
       narrowed++;
     }
     return narrowed;
@@ -202,29 +295,37 @@ public final class UserService {
 
   /** Deletes a user and their personal tokens; returns the user as they were. */
   public User delete(Caller caller, long id) {
-    return db.inTransaction(() -> {
-      User user = managed(caller, id, "users:delete").user();
-      if (user.id() == caller.actingUserId()) {
-        throw ValidationException.of("id", NOT_ALLOWED, id);
-      }
-      if (user.enabled() && user.role().administers()) {
-        // The client's row (the last-admin count) before the tokens', the order every change keeps.
-        clients.lock(user.clientId());
-      }
-      followers.deleted(user, caller.origin());
-      store.delete(user.id());
-      changes.publish(ChangeFeed.Kind.USER, user.id());
-      requireAnotherAdmin(user, null);
-      activity.record(caller.origin(), user.clientId(), "user", user.id(), user.email(), "delete",
-          ActivityLog.changes().put("email", user.email(), null).map());
-      return user;
-    });
+    return db.inTransaction(
+        () -> {
+          User user = managed(caller, id, "users:delete").user();
+          if (user.id() == caller.actingUserId()) {
+            throw ValidationException.of("id", NOT_ALLOWED, id);
+          }
+          if (user.enabled() && user.role().administers()) {
+            // The client's row (the last-admin count) before the tokens', the order every change
+            // keeps.
+            clients.lock(user.clientId());
+          }
+          followers.deleted(user, caller.origin());
+          store.delete(user.id());
+          changes.publish(ChangeFeed.Kind.USER, user.id());
+          requireAnotherAdmin(user, null);
+          activity.record(
+              caller.origin(),
+              user.clientId(),
+              "user",
+              user.id(),
+              user.email(),
+              "delete",
+              ActivityLog.changes().put("email", user.email(), null).map());
+          return user;
+        });
   }
 
-  private record Managed(User user, Client client) {
-  }
+  private record Managed(User user, Client client) {}
 
-  // Without the permission at all: 403 whatever the id, so a 404 never tells such a caller which ids
+  // Without the permission at all: 403 whatever the id, so a 404 never tells such a caller which
+  // ids
   // exist. With it, a user of a client the caller does not reach reads as "not found". The user is
   // read under their row lock: only call it inside the change's transaction.
   private Managed managed(Caller caller, long id, String permission) {
@@ -241,14 +342,18 @@ public final class UserService {
     return new Managed(user, client);
   }
 
-  /** Nobody grants a role or permission they do not hold; global roles live only in a technical tenant. */
+  /**
+   * Nobody grants a role or permission they do not hold; global roles live only in a technical
+   * tenant.
+   */
   private void checkGrant(Caller caller, Account target, Grant grant) {
-    boolean globalAllowed = target.technical() && caller.user() != null && caller.user().role().global();
+    boolean globalAllowed =
+        target.technical() && caller.user() != null && caller.user().role().global();
     Cap.requireFits(grant, access.permissionsIn(caller, target), globalAllowed);
   }
 
-
-  // The last enabled administrator of a client stays: checked after the write, inside the transaction.
+  // The last enabled administrator of a client stays: checked after the write, inside the
+  // transaction.
   // Two admins disabling each other at once would both see "one left": the client row lock makes
   // such changes of one client take turns.
   private void requireAnotherAdmin(User before, User after) {
@@ -257,7 +362,9 @@ public final class UserService {
     }
     boolean stillAdmin = after != null && after.enabled() && after.role() == before.role();
     if (!stillAdmin && countUnderClientLock(before.clientId(), before.role()) == 0) {
-      throw ValidationException.of(after == null ? "id" : after.enabled() ? "permissions" : "enabled", NOT_ALLOWED,
+      throw ValidationException.of(
+          after == null ? "id" : after.enabled() ? "permissions" : "enabled",
+          NOT_ALLOWED,
           after == null ? before.id() : after.enabled() ? after.permissionsAsWritten() : false);
     }
   }

@@ -8,7 +8,10 @@ interface UserStore {
 
   Optional<User> find(long id);
 
-  /** The user, their row locked until the transaction ends (every change of a user reads them so); or empty. */
+  /**
+   * The user, their row locked until the transaction ends (every change of a user reads them so);
+   * or empty.
+   */
   Optional<User> lock(long id);
 
   /** By e-mail, ignoring case. */
@@ -19,12 +22,18 @@ interface UserStore {
 
   long insert(User user);
 
-  /** Writes the fields in which {@code after} differs from {@code before} (the user as read under their lock). */
+  /**
+   * Writes the fields in which {@code after} differs from {@code before} (the user as read under
+   * their lock).
+   */
   void update(User before, User after);
 
   void recordLogin(long id, long atMillis);
 
-  /** Replaces the password hash only while it is still {@code expected}: a re-hash never undoes a change meanwhile. */
+  /**
+   * Replaces the password hash only while it is still {@code expected}: a re-hash never undoes a
+   * change meanwhile.
+   */
   void replacePasswordHash(long id, String expected, String replacement);
 
   void delete(long id);

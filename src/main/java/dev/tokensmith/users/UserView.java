@@ -20,8 +20,19 @@ record UserView(
     Instant lastLoginAt) {
 
   static UserView of(User user) {
-    return new UserView(user.id(), user.uuid(), user.clientId(), user.email(), user.realname(), user.role().id(),
-        user.permissionsAsWritten(), user.permissions().ids(), user.enabled(), user.sso().id(), user.apiAccess(),
-        user.createAt(), user.lastLoginAt());
+    return new UserView(
+        user.id(),
+        user.uuid(),
+        user.clientId(),
+        user.email(),
+        user.realname(),
+        user.role().id(),
+        user.permissionsAsWritten(),
+        user.permissions().ids(),
+        user.enabled(),
+        user.sso().id(),
+        user.apiAccess(),
+        user.createAt(),
+        user.lastLoginAt());
   }
 }

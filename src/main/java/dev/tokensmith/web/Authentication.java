@@ -3,7 +3,10 @@ package dev.tokensmith.web;
 import dev.tokensmith.access.Caller;
 import java.util.Optional;
 
-/** Turns a request's credentials into the caller; the web layer asks, the authentication feature answers. */
+/**
+ * Turns a request's credentials into the caller; the web layer asks, the authentication feature
+ * answers.
+ */
 public interface Authentication {
 
   /** The caller, or a 401 / 403 (CSRF) / 429 error. May reach the database. */

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The caller's address: the TCP peer, or — when the peer is a trusted proxy — the nearest
- * address in {@code X-Forwarded-For} that is not itself a trusted proxy.
+ * The caller's address: the TCP peer, or — when the peer is a trusted proxy — the nearest address
+ * in {@code X-Forwarded-For} that is not itself a trusted proxy.
  */
 final class ClientAddress {
   private final List<IpRange> trustedProxies;
@@ -43,6 +43,7 @@ final class ClientAddress {
 
   private boolean trusted(String address) {
     Optional<byte[]> bytes = IpRange.address(address);
-    return bytes.isPresent() && trustedProxies.stream().anyMatch(range -> range.contains(bytes.get()));
+    return bytes.isPresent()
+        && trustedProxies.stream().anyMatch(range -> range.contains(bytes.get()));
   }
 }

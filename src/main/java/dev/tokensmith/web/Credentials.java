@@ -5,14 +5,28 @@ package dev.tokensmith.web;
  * {@link #toString()} says only which kinds are present.
  *
  * @param token from {@code X-WallarmApi-Token} or {@code Authorization: Bearer}
- * @param stateChanging true for methods other than GET and HEAD (they need the CSRF header with a session)
+ * @param stateChanging true for methods other than GET and HEAD (they need the CSRF header with a
+ *     session)
  */
-public record Credentials(String token, String legacyUuid, String legacySecret, String sessionCookie, String csrfHeader,
-    boolean stateChanging, String ip) {
+public record Credentials(
+    String token,
+    String legacyUuid,
+    String legacySecret,
+    String sessionCookie,
+    String csrfHeader,
+    boolean stateChanging,
+    String ip) {
 
   @Override
   public String toString() {
-    return "Credentials[token=" + (token != null) + ", legacy=" + (legacyUuid != null) + ", session="
-        + (sessionCookie != null) + ", ip=" + ip + "]";
+    return "Credentials[token="
+        + (token != null)
+        + ", legacy="
+        + (legacyUuid != null)
+        + ", session="
+        + (sessionCookie != null)
+        + ", ip="
+        + ip
+        + "]";
   }
 }

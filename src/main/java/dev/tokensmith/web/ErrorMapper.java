@@ -18,12 +18,12 @@ import org.slf4j.LoggerFactory;
 final class ErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
 
-  private ErrorMapper() {
-  }
+  private ErrorMapper() {}
 
   static Reply toReply(Throwable error) {
     if (error instanceof TooManyRequestsException limited) {
-      return Reply.of(429, limited.body()).header("Retry-After", Long.toString(limited.retryAfterSeconds()));
+      return Reply.of(429, limited.body())
+          .header("Retry-After", Long.toString(limited.retryAfterSeconds()));
     }
     if (error instanceof ServiceException e) {
       return Reply.of(e.status(), e.body());
@@ -37,7 +37,10 @@ final class ErrorMapper {
       return Reply.of(503, "Service unavailable").header("Retry-After", "1");
     }
     if (sql != null && unavailable(sql)) {
-      LOG.warn("database unavailable: {} (SQLState {})", sql.getClass().getSimpleName(), sql.getSQLState());
+      LOG.warn(
+          "database unavailable: {} (SQLState {})",
+          sql.getClass().getSimpleName(),
+          sql.getSQLState());
       return Reply.of(503, "Service unavailable");
     }
     LOG.error("request failed", error);
@@ -52,7 +55,11 @@ final class ErrorMapper {
    */
   private static boolean unavailable(SQLException sql) {
     String state = sql.getSQLState() == null ? "" : sql.getSQLState();
-    return sql instanceof SQLTransientConnectionException || sql instanceof SQLTimeoutException
-        || state.startsWith("08") || state.startsWith("57") || state.equals("55P03") || state.startsWith("HYT");
+    return sql instanceof SQLTransientConnectionException
+        || sql instanceof SQLTimeoutException
+        || state.startsWith("08")
+        || state.startsWith("57")
+        || state.equals("55P03")
+        || state.startsWith("HYT");
   }
 }

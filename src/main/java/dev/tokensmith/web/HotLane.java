@@ -14,11 +14,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * The hot lane: endpoints tried on the event loop first (the verifier, the health checks), answered
- * there when memory suffices — a cached token, no database — and otherwise, on
- * {@link BlockingNotAllowed}, run again on the worker pool. A request for exactly a hot
- * {@code method path} is served straight from the server's request handler ({@link #serve}), without
- * the router and its per-request machinery; any other spelling of the path reaches {@link #run}
- * through the router.
+ * there when memory suffices — a cached token, no database — and otherwise, on {@link
+ * BlockingNotAllowed}, run again on the worker pool. A request for exactly a hot {@code method
+ * path} is served straight from the server's request handler ({@link #serve}), without the router
+ * and its per-request machinery; any other spelling of the path reaches {@link #run} through the
+ * router.
  */
 final class HotLane {
   private final Vertx vertx;
@@ -34,8 +34,7 @@ final class HotLane {
     this.securityHeaders = securityHeaders;
   }
 
-  private record HotRoute(HttpMethod method, Handler handler) {
-  }
+  private record HotRoute(HttpMethod method, Handler handler) {}
 
   /** Adds a hot endpoint; one per path. */
   void add(HttpMethod method, String path, Handler handler) {
@@ -58,7 +57,9 @@ final class HotLane {
     return true;
   }
 
-  /** Runs a hot handler on the event loop, moving it to the worker pool when it needs the database. */
+  /**
+   * Runs a hot handler on the event loop, moving it to the worker pool when it needs the database.
+   */
   void run(HttpServerRequest http, Buffer body, UnaryOperator<String> pathParams, Handler handler) {
     Request request = requests.of(http, body, pathParams, true);
     Object value;
@@ -97,17 +98,20 @@ final class HotLane {
     void start() {
       if (declaredTooLarge(http.getHeader(HttpHeaders.CONTENT_LENGTH))) {
         refuse();
-      } else if (HttpHeaders.CONTINUE.toString().equalsIgnoreCase(http.getHeader(HttpHeaders.EXPECT))) {
+      } else if (HttpHeaders.CONTINUE
+          .toString()
+          .equalsIgnoreCase(http.getHeader(HttpHeaders.EXPECT))) {
         http.response().writeContinue();
       }
       http.handler(this::chunk);
-      http.endHandler(v -> {
-        if (refused) {
-          close();
-        } else {
-          then.accept(body);
-        }
-      });
+      http.endHandler(
+          v -> {
+            if (refused) {
+              close();
+            } else {
+              then.accept(body);
+            }
+          });
     }
 
     private void chunk(Buffer chunk) {
@@ -120,7 +124,8 @@ final class HotLane {
         body = chunk;
       } else {
         if (!growable) {
-          // A body in several chunks goes into one buffer that grows by doubling, never copied per chunk.
+          // A body in several chunks goes into one buffer that grows by doubling, never copied per
+          // chunk.
           body = Buffer.buffer(2 * (body.length() + chunk.length())).appendBuffer(body);
           growable = true;
         }
@@ -128,12 +133,15 @@ final class HotLane {
       }
     }
 
-    // Netty has already refused a Content-Length that is not a number; anything odd here is refused too.
+    // Netty has already refused a Content-Length that is not a number; anything odd here is refused
+    // too.
     private static boolean declaredTooLarge(String length) {
       if (length == null) {
         return false;
       }
-      if (length.isEmpty() || length.length() > 9 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      if (length.isEmpty()
+          || length.length() > 9
+          || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
         return true;
       }
       return Integer.parseInt(length) > WebServer.MAX_BODY_BYTES;
@@ -143,7 +151,8 @@ final class HotLane {
       refused = true;
       body = null;
       Reply tooLarge = Reply.bodyTooLarge();
-      responder.write(http.response(),
+      responder.write(
+          http.response(),
           http.version() == HttpVersion.HTTP_2 ? tooLarge : tooLarge.header("Connection", "close"));
       vertx.setTimer(DRAIN_MILLIS, id -> close());
     }

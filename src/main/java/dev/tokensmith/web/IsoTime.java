@@ -14,22 +14,26 @@ public final class IsoTime {
   private static final Instant MIN = Instant.parse("1970-01-01T00:00:00Z");
   private static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999Z");
 
-  private IsoTime() {
-  }
+  private IsoTime() {}
 
   /** The wire form, or null for null. */
   public static String format(Instant instant) {
     return instant == null ? null : FORMAT.format(instant);
   }
 
-  /** Parses an ISO-8601 instant with a zone or offset, within years 1970–9999; empty when it is not one. */
+  /**
+   * Parses an ISO-8601 instant with a zone or offset, within years 1970–9999; empty when it is not
+   * one.
+   */
   public static Optional<Instant> parse(String text) {
     if (text == null || text.length() > 40) {
       return Optional.empty();
     }
     try {
       Instant instant = OffsetDateTime.parse(text).toInstant();
-      return instant.isBefore(MIN) || instant.isAfter(MAX) ? Optional.empty() : Optional.of(instant);
+      return instant.isBefore(MIN) || instant.isAfter(MAX)
+          ? Optional.empty()
+          : Optional.of(instant);
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }

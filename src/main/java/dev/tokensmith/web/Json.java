@@ -14,13 +14,12 @@ import java.io.IOException;
 import java.time.Instant;
 
 /**
- * The one JSON configuration: strict on input (duplicate keys, trailing tokens), plain on output.
- * A view record's components are written in snake_case ({@code actualPermissions} as
- * {@code actual_permissions}), nulls included, and an {@link Instant} as {@link IsoTime} writes it.
+ * The one JSON configuration: strict on input (duplicate keys, trailing tokens), plain on output. A
+ * view record's components are written in snake_case ({@code actualPermissions} as {@code
+ * actual_permissions}), nulls included, and an {@link Instant} as {@link IsoTime} writes it.
  */
 public final class Json {
-  private Json() {
-  }
+  private Json() {}
 
   public static ObjectMapper mapper() {
     return JsonMapper.builder()
@@ -29,7 +28,8 @@ public final class Json {
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .addModule(new SimpleModule("wire-times").addSerializer(Instant.class, new InstantSerializer()))
+        .addModule(
+            new SimpleModule("wire-times").addSerializer(Instant.class, new InstantSerializer()))
         .build();
   }
 
@@ -39,7 +39,8 @@ public final class Json {
     }
 
     @Override
-    public void serialize(Instant value, JsonGenerator out, SerializerProvider provider) throws IOException {
+    public void serialize(Instant value, JsonGenerator out, SerializerProvider provider)
+        throws IOException {
       out.writeString(IsoTime.format(value));
     }
   }

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A request's JSON object read as {@link Params}: a value of the wrong JSON type is 400
- * {@code invalid}; a nested object's fields are named by their own name.
+ * A request's JSON object read as {@link Params}: a value of the wrong JSON type is 400 {@code
+ * invalid}; a nested object's fields are named by their own name.
  */
 public final class JsonBody implements Params {
   private final ObjectNode node;
@@ -34,7 +34,9 @@ public final class JsonBody implements Params {
    */
   public static JsonBody parse(ObjectMapper json, Buffer raw) {
     // The verifier's usual body is "{}" or nothing: read from the bytes, no text or parser needed.
-    if (raw == null || isBlank(raw) || raw.length() == 2 && raw.getByte(0) == '{' && raw.getByte(1) == '}') {
+    if (raw == null
+        || isBlank(raw)
+        || raw.length() == 2 && raw.getByte(0) == '{' && raw.getByte(1) == '}') {
       return empty();
     }
     try {
@@ -62,8 +64,12 @@ public final class JsonBody implements Params {
   private static String text(Buffer raw) throws CharacterCodingException {
     for (int i = 0; i < raw.length(); i++) {
       if (raw.getByte(i) < 0) {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw.getBytes())).toString();
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(raw.getBytes()))
+            .toString();
       }
     }
     return raw.toString(StandardCharsets.US_ASCII);
@@ -152,7 +158,9 @@ public final class JsonBody implements Params {
     }
     List<String> items = new ArrayList<>();
     for (JsonNode item : value.get()) {
-      if (!item.isTextual() || item.asText().length() > maxLength || !TextRules.wellFormed(item.asText())) {
+      if (!item.isTextual()
+          || item.asText().length() > maxLength
+          || !TextRules.wellFormed(item.asText())) {
         throw ValidationException.of(field, INVALID, item.isTextual() ? null : item.toString());
       }
       items.add(item.asText());
@@ -169,7 +177,10 @@ public final class JsonBody implements Params {
     List<Long> ids = new ArrayList<>();
     Iterable<JsonNode> items = value.get().isArray() ? value.get() : List.of(value.get());
     for (JsonNode item : items) {
-      if (!item.isIntegralNumber() || !item.canConvertToLong() || item.asLong() < 1 || ids.size() >= maxItems) {
+      if (!item.isIntegralNumber()
+          || !item.canConvertToLong()
+          || item.asLong() < 1
+          || ids.size() >= maxItems) {
         throw ValidationException.of(field, INVALID, item.toString());
       }
       ids.add(item.asLong());

@@ -5,5 +5,4 @@ package dev.tokensmith.web;
  * path that is cheaper to assemble from ready-made parts than to serialise. Its maker guarantees
  * that the text is one valid JSON value.
  */
-public record JsonText(String text) {
-}
+public record JsonText(String text) {}

@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * A request's named values with typed, validating getters, the same for the query string and the
- * JSON body: a wrong type is 400 {@code invalid}, a missing required field 400 {@code required},
- * an over-long text 400 {@code too_long}, each naming the field. Unknown fields are ignored. Values
+ * JSON body: a wrong type is 400 {@code invalid}, a missing required field 400 {@code required}, an
+ * over-long text 400 {@code too_long}, each naming the field. Unknown fields are ignored. Values
  * that mean something beyond the web (permissions, usages, addresses) are handed out raw — texts —
  * for their own feature to read.
  */
@@ -38,7 +38,10 @@ public sealed interface Params permits JsonBody, QueryParams, Params.FirstOf {
   /** A whole number within [min, max]; empty when absent or null. */
   Optional<Long> number(String field, long min, long max);
 
-  /** A list of texts (each at most {@code maxLength}), at most {@code maxItems}; empty when absent or null. */
+  /**
+   * A list of texts (each at most {@code maxLength}), at most {@code maxItems}; empty when absent
+   * or null.
+   */
   Optional<List<String>> texts(String field, int maxItems, int maxLength);
 
   /** One id or a list of ids, as the list filters take them; an empty list when absent. */
@@ -60,8 +63,11 @@ public sealed interface Params permits JsonBody, QueryParams, Params.FirstOf {
 
   /** A time in ISO-8601 with an offset; empty when absent or null. */
   default Optional<Instant> time(String field) {
-    return text(field, 40).map(text -> IsoTime.parse(text)
-        .orElseThrow(() -> ValidationException.of(field, INVALID, text)));
+    return text(field, 40)
+        .map(
+            text ->
+                IsoTime.parse(text)
+                    .orElseThrow(() -> ValidationException.of(field, INVALID, text)));
   }
 
   /**
@@ -72,7 +78,10 @@ public sealed interface Params permits JsonBody, QueryParams, Params.FirstOf {
     return new FirstOf(this, fallback);
   }
 
-  /** Reads each field from {@code first}, or from {@code fallback} when {@code first} does not have it. */
+  /**
+   * Reads each field from {@code first}, or from {@code fallback} when {@code first} does not have
+   * it.
+   */
   record FirstOf(Params first, Params fallback) implements Params {
     @Override
     public boolean has(String field) {
@@ -106,7 +115,9 @@ public sealed interface Params permits JsonBody, QueryParams, Params.FirstOf {
 
     @Override
     public Optional<List<String>> texts(String field, int maxItems, int maxLength) {
-      return first.texts(field, maxItems, maxLength).or(() -> fallback.texts(field, maxItems, maxLength));
+      return first
+          .texts(field, maxItems, maxLength)
+          .or(() -> fallback.texts(field, maxItems, maxLength));
     }
 
     @Override

@@ -55,11 +55,14 @@ final class QueryParams implements Params {
 
   @Override
   public Optional<Boolean> bool(String field) {
-    return Optional.ofNullable(value(field)).map(raw -> switch (raw) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw ValidationException.of(field, INVALID, raw);
-    });
+    return Optional.ofNullable(value(field))
+        .map(
+            raw ->
+                switch (raw) {
+                  case "true" -> true;
+                  case "false" -> false;
+                  default -> throw ValidationException.of(field, INVALID, raw);
+                });
   }
 
   @Override

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A response other than the plain 200 envelope: another status, extra headers, or a raw body
- * (CSV) that is sent as it is instead of inside the envelope.
+ * A response other than the plain 200 envelope: another status, extra headers, or a raw body (CSV)
+ * that is sent as it is instead of inside the envelope.
  */
 public final class Reply {
   final int status;
@@ -24,12 +24,17 @@ public final class Reply {
     return new Reply(status, body, null);
   }
 
-  /** What a handler returned, as the reply to send: a {@link Reply} as it is, anything else as a 200 body. */
+  /**
+   * What a handler returned, as the reply to send: a {@link Reply} as it is, anything else as a 200
+   * body.
+   */
   static Reply from(Object value) {
     return value instanceof Reply reply ? reply : of(200, value);
   }
 
-  /** The answer to a body over {@link WebServer#MAX_BODY_BYTES}, from the router or the hot lane. */
+  /**
+   * The answer to a body over {@link WebServer#MAX_BODY_BYTES}, from the router or the hot lane.
+   */
   static Reply bodyTooLarge() {
     return of(413, "Request body too large");
   }

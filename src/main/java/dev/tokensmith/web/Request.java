@@ -17,12 +17,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * What an {@code *Api} handler sees of a request, on a worker thread: the authenticated caller
- * (established on first use), the JSON body and the query string (both read as {@link Params}), path
- * parameters and headers.
+ * (established on first use), the JSON body and the query string (both read as {@link Params}),
+ * path parameters and headers.
  */
 public final class Request {
   /** The Console session cookie's name. */
   public static final String SESSION_COOKIE = "tks_session";
+
   private static final String TOKEN_HEADER = "X-WallarmApi-Token";
   private static final String AUTHORIZATION = "Authorization";
 
@@ -42,8 +43,14 @@ public final class Request {
    * @param rawBody the body as received (null when there is none)
    * @param pathParams a path parameter's value by name, or null
    */
-  Request(HttpServerRequest http, Buffer rawBody, UnaryOperator<String> pathParams, Authentication authenticator,
-      ObjectMapper json, ClientAddress clientAddress, boolean onEventLoop) {
+  Request(
+      HttpServerRequest http,
+      Buffer rawBody,
+      UnaryOperator<String> pathParams,
+      Authentication authenticator,
+      ObjectMapper json,
+      ClientAddress clientAddress,
+      boolean onEventLoop) {
     this.http = http;
     this.rawBody = rawBody;
     this.pathParams = pathParams;
@@ -60,8 +67,10 @@ public final class Request {
    */
   public Caller caller() {
     if (caller == null) {
-      caller = onEventLoop ? authenticator.authenticateCached(credentials()).orElseThrow(BlockingNotAllowed::new)
-          : authenticator.authenticate(credentials());
+      caller =
+          onEventLoop
+              ? authenticator.authenticateCached(credentials()).orElseThrow(BlockingNotAllowed::new)
+              : authenticator.authenticate(credentials());
     }
     return caller;
   }
@@ -73,8 +82,8 @@ public final class Request {
   /**
    * The credentials as found in the headers and cookie (never in the query string). A request with
    * two tokens — the token header twice, two {@code Authorization} headers, or the token header and
-   * a bearer token, even equal — is 400: which one counts must not depend on which is read first
-   * (a proxy may have added one). A token with the session cookie is fine: the token wins, since
+   * a bearer token, even equal — is 400: which one counts must not depend on which is read first (a
+   * proxy may have added one). A token with the session cookie is fine: the token wins, since
    * browsers send cookies on their own.
    */
   public Credentials credentials() {
@@ -99,9 +108,14 @@ public final class Request {
       // First found wins: with a token, the legacy pair and the session cookie are never looked at.
       return new Credentials(token, null, null, null, null, changing, ip());
     }
-    return new Credentials(null, http.getHeader("X-WallarmAPI-UUID"),
-        http.getHeader("X-WallarmAPI-Secret"), sessionCookie().orElse(null),
-        http.getHeader("X-CSRF-Token"), changing, ip());
+    return new Credentials(
+        null,
+        http.getHeader("X-WallarmAPI-UUID"),
+        http.getHeader("X-WallarmAPI-Secret"),
+        sessionCookie().orElse(null),
+        http.getHeader("X-CSRF-Token"),
+        changing,
+        ip());
   }
 
   public Optional<String> sessionCookie() {
@@ -127,7 +141,10 @@ public final class Request {
   /** A path parameter that must be an id; 404 when it is not a positive number. */
   public long pathId(String name) {
     String raw = pathParams.apply(name);
-    if (raw == null || raw.isEmpty() || raw.length() > 16 || !raw.chars().allMatch(Character::isDigit)) {
+    if (raw == null
+        || raw.isEmpty()
+        || raw.length() > 16
+        || !raw.chars().allMatch(Character::isDigit)) {
       throw ServiceException.notFound();
     }
     long id = Long.parseLong(raw);

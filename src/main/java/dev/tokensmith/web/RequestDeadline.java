@@ -30,41 +30,56 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bounds how long a client may take to send a request: its head and body must arrive in full
- * within the request timeout of its first byte (for a connection's first request, of the
- * connection's opening). Past it the connection is closed, after a 408 in the envelope when the
- * head had arrived and no answer had started. An idle timeout would not do: a client that sends a
- * byte every few seconds is never idle. A connection waiting between requests (keep-alive) and a
- * request being worked on are not timed.
+ * Bounds how long a client may take to send a request: its head and body must arrive in full within
+ * the request timeout of its first byte (for a connection's first request, of the connection's
+ * opening). Past it the connection is closed, after a 408 in the envelope when the head had arrived
+ * and no answer had started. An idle timeout would not do: a client that sends a byte every few
+ * seconds is never idle. A connection waiting between requests (keep-alive) and a request being
+ * worked on are not timed.
  *
  * <p>One per connection, first in its pipeline, where it sees the raw bytes; a second part behind
  * the HTTP/1 decoder sees where requests end and answers go out. An HTTP/2 connection is timed
  * until its preface has arrived; its streams are timed by {@link WebServer}.
  */
 final class RequestDeadline extends ChannelInboundHandlerAdapter {
-  private static final byte[] TIMEOUT_BODY = "{\"status\":408,\"body\":\"Request timeout\"}".getBytes(US_ASCII);
-  /** The HTTP/2 preface's length: Vert.x has told HTTP/1 from HTTP/2 after at most this many bytes. */
+  private static final byte[] TIMEOUT_BODY =
+      "{\"status\":408,\"body\":\"Request timeout\"}".getBytes(US_ASCII);
+
+  /**
+   * The HTTP/2 preface's length: Vert.x has told HTTP/1 from HTTP/2 after at most this many bytes.
+   */
   private static final int PREFACE_BYTES = 24;
 
   private final long timeoutNanos;
   private final CharSequence[][] securityHeaders;
   private ChannelHandlerContext ctx;
+
   /** The part behind the HTTP/1 decoder; null until Vert.x has chosen HTTP/1. */
   private Events events;
+
   private ScheduledFuture<?> timer;
   private int sniffed;
   private boolean opened;
+
   /** HTTP/2 (or upgraded to it): the connection is no longer timed here. */
   private boolean untimed;
+
   /** A request is arriving: some of it has come (or the connection has just opened), not all. */
   private boolean receiving;
+
   private long startedAt;
   private boolean headReceived;
+
   /** An answer to the arriving request has already started (a 413 before the body is read, say). */
   private boolean answered;
+
   /** A 1xx answer (100 Continue) is being written: it does not answer the request. */
   private boolean interim;
-  /** The HTTP/1 decoder's buffer during a read (one more reference held): what follows a request's end. */
+
+  /**
+   * The HTTP/1 decoder's buffer during a read (one more reference held): what follows a request's
+   * end.
+   */
   private ByteBuf decoding;
 
   RequestDeadline(long timeoutNanos, CharSequence[][] securityHeaders) {
@@ -128,7 +143,8 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     }
   }
 
-  // The decoder's buffer, remembered for the read: Events looks at what is left of it when a request ends.
+  // The decoder's buffer, remembered for the read: Events looks at what is left of it when a
+  // request ends.
   private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf kept, ByteBuf in) {
     ByteBuf cumulation = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc, kept, in);
     if (decoding == null) {
@@ -137,7 +153,8 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     return cumulation;
   }
 
-  // Until Vert.x has told HTTP/1 from HTTP/2 (by the first bytes), the bytes go on one at a time, so
+  // Until Vert.x has told HTTP/1 from HTTP/2 (by the first bytes), the bytes go on one at a time,
+  // so
   // that the events part stands behind the HTTP/1 decoder before the decoder sees a whole request.
   private void sniff(ByteBuf bytes) {
     while (bytes.isReadable() && !decided()) {
@@ -214,9 +231,14 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
   }
 
   private FullHttpResponse timeoutAnswer() {
-    FullHttpResponse answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
-        Unpooled.wrappedBuffer(TIMEOUT_BODY));
-    answer.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+    FullHttpResponse answer =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.REQUEST_TIMEOUT,
+            Unpooled.wrappedBuffer(TIMEOUT_BODY));
+    answer
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
         .set(HttpHeaderNames.CONTENT_LENGTH, TIMEOUT_BODY.length)
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     for (CharSequence[] header : securityHeaders) {
@@ -225,7 +247,9 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     return answer;
   }
 
-  /** Behind the HTTP/1 decoder and encoder: where a request ends, and whether an answer has started. */
+  /**
+   * Behind the HTTP/1 decoder and encoder: where a request ends, and whether an answer has started.
+   */
   private final class Events extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
 
@@ -238,7 +262,8 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest) {
         if (!receiving) {
-          // Pipelined: this head came in the same read as the previous request's end; its clock starts now.
+          // Pipelined: this head came in the same read as the previous request's end; its clock
+          // starts now.
           begin();
         }
         headReceived = true;
@@ -246,8 +271,10 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       if (msg instanceof LastHttpContent) {
         receiving = false;
-        // Pipelined: the next request's first bytes (not just a stray line end) came with this one's end.
-        // Its head may be incomplete, and the decoder would keep it without a word: its clock starts now.
+        // Pipelined: the next request's first bytes (not just a stray line end) came with this
+        // one's end.
+        // Its head may be incomplete, and the decoder would keep it without a word: its clock
+        // starts now.
         if (decoding != null && decoding.forEachByte(ByteProcessor.FIND_NON_CRLF) >= 0) {
           begin();
         }

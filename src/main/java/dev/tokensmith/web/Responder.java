@@ -24,20 +24,29 @@ final class Responder {
     this.json = json;
   }
 
-  /** Runs {@code handler} on a worker thread, authenticating first when {@code authenticated}; writes its answer. */
-  void runBlocking(HttpServerResponse response, Request request, Handler handler, boolean authenticated) {
-    vertx.executeBlocking(() -> {
-      if (authenticated) {
-        request.caller();
-      }
-      return handler.handle(request);
-    }, false).onComplete(result -> {
-      if (result.succeeded()) {
-        write(response, Reply.from(result.result()));
-      } else {
-        write(response, ErrorMapper.toReply(result.cause()));
-      }
-    });
+  /**
+   * Runs {@code handler} on a worker thread, authenticating first when {@code authenticated};
+   * writes its answer.
+   */
+  void runBlocking(
+      HttpServerResponse response, Request request, Handler handler, boolean authenticated) {
+    vertx
+        .executeBlocking(
+            () -> {
+              if (authenticated) {
+                request.caller();
+              }
+              return handler.handle(request);
+            },
+            false)
+        .onComplete(
+            result -> {
+              if (result.succeeded()) {
+                write(response, Reply.from(result.result()));
+              } else {
+                write(response, ErrorMapper.toReply(result.cause()));
+              }
+            });
   }
 
   /** Writes a reply: the envelope, or a raw body. Nothing once the response has ended. */

@@ -25,7 +25,9 @@ public final class Routes {
     this.responder = responder;
   }
 
-  /** An endpoint that needs a credential: the caller is authenticated before the body is even read. */
+  /**
+   * An endpoint that needs a credential: the caller is authenticated before the body is even read.
+   */
   public void get(String path, Handler handler) {
     route(HttpMethod.GET, path, handler, true);
   }
@@ -53,40 +55,61 @@ public final class Routes {
 
   /**
    * A hot endpoint, served by the {@link HotLane}: tried on the event loop first, and on the worker
-   * pool when memory does not suffice. The handler authenticates itself through
-   * {@link Request#caller()} if it needs a caller.
+   * pool when memory does not suffice. The handler authenticates itself through {@link
+   * Request#caller()} if it needs a caller.
    */
   public void fast(HttpMethod method, String path, Handler handler) {
     registered.add(method.name() + " " + path);
     hotLane.add(method, path, handler);
-    router.route(method, path).handler(ctx -> hotLane.run(ctx.request(), ctx.body().buffer(), ctx::pathParam, handler));
+    router
+        .route(method, path)
+        .handler(ctx -> hotLane.run(ctx.request(), ctx.body().buffer(), ctx::pathParam, handler));
   }
 
   /**
-   * Files under the classpath folder {@code classpathRoot}, served as they are below {@code mountPath}
-   * (which ends with {@code /}) to anyone: the Console's assets. Nothing is cached by the browser, so
-   * an upgrade is seen at once.
+   * Files under the classpath folder {@code classpathRoot}, served as they are below {@code
+   * mountPath} (which ends with {@code /}) to anyone: the Console's assets. Nothing is cached by
+   * the browser, so an upgrade is seen at once.
    */
   public void staticFiles(String mountPath, String classpathRoot) {
     registered.add("GET " + mountPath + "*");
-    router.route(HttpMethod.GET, mountPath + "*").handler(SecurityHeaders::page).handler(StaticHandler
-        .create(classpathRoot).setCachingEnabled(false).setDirectoryListing(false).setIncludeHidden(false));
+    router
+        .route(HttpMethod.GET, mountPath + "*")
+        .handler(SecurityHeaders::page)
+        .handler(
+            StaticHandler.create(classpathRoot)
+                .setCachingEnabled(false)
+                .setDirectoryListing(false)
+                .setIncludeHidden(false));
   }
 
   /** A fixed HTML page of the Console, open to anyone (it holds no data). */
   public void page(String path, String html) {
     registered.add("GET " + path);
-    router.route(HttpMethod.GET, path).handler(SecurityHeaders::page)
-        .handler(ctx -> responder.write(ctx.response(), Reply.raw("text/html; charset=utf-8", html)));
+    router
+        .route(HttpMethod.GET, path)
+        .handler(SecurityHeaders::page)
+        .handler(
+            ctx -> responder.write(ctx.response(), Reply.raw("text/html; charset=utf-8", html)));
   }
 
   private void route(HttpMethod method, String path, Handler handler, boolean authenticated) {
     registered.add(method.name() + " " + path);
-    router.route(method, path).handler(ctx -> responder.runBlocking(ctx.response(),
-        requests.of(ctx.request(), ctx.body().buffer(), ctx::pathParam, false), handler, authenticated));
+    router
+        .route(method, path)
+        .handler(
+            ctx ->
+                responder.runBlocking(
+                    ctx.response(),
+                    requests.of(ctx.request(), ctx.body().buffer(), ctx::pathParam, false),
+                    handler,
+                    authenticated));
   }
 
-  /** Every route registered so far, as {@code "METHOD /path"} in Vert.x syntax ({@code :id}, {@code *}). */
+  /**
+   * Every route registered so far, as {@code "METHOD /path"} in Vert.x syntax ({@code :id}, {@code
+   * *}).
+   */
   List<String> registered() {
     return List.copyOf(registered);
   }

@@ -7,10 +7,12 @@ import dev.tokensmith.errors.ValidationException;
 
 /** What every text read from a request must be, wherever it came from. */
 final class TextRules {
-  private TextRules() {
-  }
+  private TextRules() {}
 
-  /** {@code text} if at most {@code max} characters, with no U+0000 and no lone surrogate; else 400 echoing it. */
+  /**
+   * {@code text} if at most {@code max} characters, with no U+0000 and no lone surrogate; else 400
+   * echoing it.
+   */
   static String checked(String field, String text, int max) {
     if (text.length() > max) {
       throw ValidationException.of(field, TOO_LONG, text);
@@ -31,13 +33,15 @@ final class TextRules {
   }
 
   /**
-   * False when {@code text} holds half of a surrogate pair alone (a JSON escape can write one): that is
-   * no character, and UTF-8 storage would turn it into {@code ?}.
+   * False when {@code text} holds half of a surrogate pair alone (a JSON escape can write one):
+   * that is no character, and UTF-8 storage would turn it into {@code ?}.
    */
   static boolean wellFormed(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return false;

@@ -20,11 +20,11 @@ import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Vert.x's own network transport, except that every connection a server accepts gets a
- * {@link RequestDeadline} first in its pipeline. Vert.x offers no hook at accept time (its HTTP
- * connection handler runs only once the first request's head has been read, too late for a client
- * that never finishes one); the transport's server set-up is the one place that sees each connection
- * from its first byte.
+ * Vert.x's own network transport, except that every connection a server accepts gets a {@link
+ * RequestDeadline} first in its pipeline. Vert.x offers no hook at accept time (its HTTP connection
+ * handler runs only once the first request's head has been read, too late for a client that never
+ * finishes one); the transport's server set-up is the one place that sees each connection from its
+ * first byte.
  */
 public final class TimedTransport implements Transport {
   private final Transport base;
@@ -33,12 +33,16 @@ public final class TimedTransport implements Transport {
   /**
    * {@code base} (usually {@link Transport#NIO}) with requests bounded by {@code requestTimeout}.
    *
-   * @param behindTls users reach the server over HTTPS (the timeout's answer carries Strict-Transport-Security)
+   * @param behindTls users reach the server over HTTPS (the timeout's answer carries
+   *     Strict-Transport-Security)
    */
   public TimedTransport(Transport base, Duration requestTimeout, boolean behindTls) {
     this.base = base;
-    this.implementation = new Spi(base.implementation(), requestTimeout.toNanos(),
-        new SecurityHeaders(behindTls).apiHeaders());
+    this.implementation =
+        new Spi(
+            base.implementation(),
+            requestTimeout.toNanos(),
+            new SecurityHeaders(behindTls).apiHeaders());
   }
 
   @Override
@@ -66,23 +70,28 @@ public final class TimedTransport implements Transport {
     private final long timeoutNanos;
     private final CharSequence[][] securityHeaders;
 
-    Spi(io.vertx.core.spi.transport.Transport base, long timeoutNanos, CharSequence[][] securityHeaders) {
+    Spi(
+        io.vertx.core.spi.transport.Transport base,
+        long timeoutNanos,
+        CharSequence[][] securityHeaders) {
       this.base = base;
       this.timeoutNanos = timeoutNanos;
       this.securityHeaders = securityHeaders;
     }
 
     @Override
-    public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
+    public void configure(
+        NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
       base.configure(options, domainSocket, bootstrap);
       // Vert.x has set its own child handler by now; it runs right after the deadline is in place.
       ChannelHandler vertx = bootstrap.config().childHandler();
-      bootstrap.childHandler(new ChannelInitializer<>() {
-        @Override
-        protected void initChannel(Channel channel) {
-          channel.pipeline().addLast(new RequestDeadline(timeoutNanos, securityHeaders), vertx);
-        }
-      });
+      bootstrap.childHandler(
+          new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+              channel.pipeline().addLast(new RequestDeadline(timeoutNanos, securityHeaders), vertx);
+            }
+          });
     }
 
     @Override
@@ -121,7 +130,8 @@ public final class TimedTransport implements Transport {
     }
 
     @Override
-    public EventLoopGroup eventLoopGroup(int type, int threads, ThreadFactory factory, int ioRatio) {
+    public EventLoopGroup eventLoopGroup(
+        int type, int threads, ThreadFactory factory, int ioRatio) {
       return base.eventLoopGroup(type, threads, factory, ioRatio);
     }
 
@@ -151,7 +161,8 @@ public final class TimedTransport implements Transport {
     }
 
     @Override
-    public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket, Bootstrap bootstrap) {
+    public void configure(
+        ClientOptionsBase options, int connectTimeout, boolean domainSocket, Bootstrap bootstrap) {
       base.configure(options, connectTimeout, domainSocket, bootstrap);
     }
   }

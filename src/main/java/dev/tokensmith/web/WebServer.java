@@ -44,12 +44,21 @@ public final class WebServer {
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
   /**
-   * @param behindTls users reach the server over HTTPS: every answer carries Strict-Transport-Security
+   * @param behindTls users reach the server over HTTPS: every answer carries
+   *     Strict-Transport-Security
    * @param requestTimeout how long an HTTP/2 stream may take to send its body; HTTP/1 connections
    *     are bounded by the same timeout in the transport ({@link TimedTransport})
    */
-  public WebServer(Vertx vertx, Authentication authenticator, ObjectMapper json, List<Api> apis, String host,
-      List<String> trustedProxies, int instances, boolean behindTls, Duration requestTimeout) {
+  public WebServer(
+      Vertx vertx,
+      Authentication authenticator,
+      ObjectMapper json,
+      List<Api> apis,
+      String host,
+      List<String> trustedProxies,
+      int instances,
+      boolean behindTls,
+      Duration requestTimeout) {
     this.vertx = vertx;
     this.requestTimeoutMillis = requestTimeout.toMillis();
     this.authenticator = authenticator;
@@ -57,16 +66,23 @@ public final class WebServer {
     this.apis = List.copyOf(apis);
     this.host = host;
     this.instances = instances;
-    this.clientAddress = new ClientAddress(trustedProxies.stream().map(IpRange::parse).flatMap(Optional::stream).toList());
+    this.clientAddress =
+        new ClientAddress(
+            trustedProxies.stream().map(IpRange::parse).flatMap(Optional::stream).toList());
     this.securityHeaders = new SecurityHeaders(behindTls);
   }
 
   /** Starts listening and returns the port (a random free one when {@code port} is 0). */
   public int start(int requestedPort) throws Exception {
-    // A negative port makes every instance share one random port (Vert.x), so port 0 works with N loops.
+    // A negative port makes every instance share one random port (Vert.x), so port 0 works with N
+    // loops.
     int listenPort = requestedPort == 0 ? -1 : requestedPort;
-    vertx.deployVerticle(() -> new ServerVerticle(listenPort), new DeploymentOptions().setInstances(instances))
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    vertx
+        .deployVerticle(
+            () -> new ServerVerticle(listenPort), new DeploymentOptions().setInstances(instances))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
     return port;
   }
 
@@ -75,8 +91,11 @@ public final class WebServer {
    * connections still open after it are closed. Idle keep-alive connections close at once.
    */
   public void stop(Duration grace) throws Exception {
-    Future.all(servers.stream().map(s -> s.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS)).toList())
-        .toCompletionStage().toCompletableFuture().get(grace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+    Future.all(
+            servers.stream().map(s -> s.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS)).toList())
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(grace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
   }
 
   private final class ServerVerticle extends VerticleBase {
@@ -98,52 +117,68 @@ public final class WebServer {
       apis.forEach(api -> api.routes(routes));
       WebServer.this.routes = routes.registered();
       router.errorHandler(404, ctx -> responder.write(ctx.response(), Reply.of(404, "Not found")));
-      router.errorHandler(405, ctx -> responder.write(ctx.response(), Reply.of(405, "Method not allowed")));
+      router.errorHandler(
+          405, ctx -> responder.write(ctx.response(), Reply.of(405, "Method not allowed")));
       router.errorHandler(413, ctx -> responder.write(ctx.response(), Reply.bodyTooLarge()));
-      router.errorHandler(400, ctx -> responder.write(ctx.response(), Reply.of(400, "Bad request")));
-      router.errorHandler(500, ctx -> responder.write(ctx.response(), ErrorMapper.toReply(failure(ctx))));
+      router.errorHandler(
+          400, ctx -> responder.write(ctx.response(), Reply.of(400, "Bad request")));
+      router.errorHandler(
+          500, ctx -> responder.write(ctx.response(), ErrorMapper.toReply(failure(ctx))));
       // The body handler's code for a body that broke off (the client went away, or took too long
       // and was cut off): usually nobody is left to answer, and it is no server error to log.
-      router.errorHandler(200, ctx -> {
-        if (!ctx.response().closed()) {
-          responder.write(ctx.response(), Reply.of(400, "Bad request"));
-        }
-      });
+      router.errorHandler(
+          200,
+          ctx -> {
+            if (!ctx.response().closed()) {
+              responder.write(ctx.response(), Reply.of(400, "Bad request"));
+            }
+          });
       // No WebSocket is ever served: without its compression extensions Netty's pipeline loses a
       // handler that otherwise inspects every request and response.
-      HttpServerOptions options = new HttpServerOptions().setHost(host).setCompressionSupported(false)
-          .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
-          .setMaxHeaderSize(16 * 1024);
+      HttpServerOptions options =
+          new HttpServerOptions()
+              .setHost(host)
+              .setCompressionSupported(false)
+              .setPerMessageWebSocketCompressionSupported(false)
+              .setPerFrameWebSocketCompressionSupported(false)
+              .setMaxHeaderSize(16 * 1024);
       // The hot lane answers its endpoints before the router; everything else goes through it.
-      return vertx.createHttpServer(options)
-          .requestHandler(request -> {
-            if (request.version() == HttpVersion.HTTP_2 && !request.isEnded()) {
-              timeStream(request, responder);
-            }
-            if (!hotLane.serve(request)) {
-              router.handle(request);
-            }
-          })
+      return vertx
+          .createHttpServer(options)
+          .requestHandler(
+              request -> {
+                if (request.version() == HttpVersion.HTTP_2 && !request.isEnded()) {
+                  timeStream(request, responder);
+                }
+                if (!hotLane.serve(request)) {
+                  router.handle(request);
+                }
+              })
           .invalidRequestHandler(WebServer.this::invalidRequest)
           .listen(listenPort)
-          .onSuccess(server -> {
-            servers.add(server);
-            port = server.actualPort();
-          });
+          .onSuccess(
+              server -> {
+                servers.add(server);
+                port = server.actualPort();
+              });
     }
   }
 
   // The streams of an HTTP/2 connection are timed one by one: each body must arrive within the
   // timeout of its head, or the stream is answered 408 (and reset, so the client stops sending).
-  // The timer goes as soon as the body is in, so that a busy connection holds only its pending streams'.
+  // The timer goes as soon as the body is in, so that a busy connection holds only its pending
+  // streams'.
   private void timeStream(HttpServerRequest request, Responder responder) {
-    long timer = vertx.setTimer(requestTimeoutMillis, id -> {
-      HttpServerResponse response = request.response();
-      if (!request.isEnded() && !response.ended() && !response.closed()) {
-        responder.write(response, Reply.of(408, "Request timeout"));
-        response.reset();
-      }
-    });
+    long timer =
+        vertx.setTimer(
+            requestTimeoutMillis,
+            id -> {
+              HttpServerResponse response = request.response();
+              if (!request.isEnded() && !response.ended() && !response.closed()) {
+                responder.write(response, Reply.of(408, "Request timeout"));
+                response.reset();
+              }
+            });
     request.end().onComplete(received -> vertx.cancelTimer(timer));
   }
 
@@ -151,22 +186,33 @@ public final class WebServer {
   // still comes in the envelope. Anything else that is not HTTP just loses the connection.
   private void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
-    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 0;
+    int status =
+        cause instanceof TooLongHttpLineException
+            ? 414
+            : cause instanceof TooLongHttpHeaderException ? 431 : 0;
     if (status == 0) {
       request.connection().close();
       return;
     }
     String body = status == 414 ? "Request line too long" : "Request headers too large";
     securityHeaders.api(request.response());
-    request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .putHeader("Connection", "close").end("{\"status\":" + status + ",\"body\":\"" + body + "\"}");
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close")
+        .end("{\"status\":" + status + ",\"body\":\"" + body + "\"}");
   }
 
   private static Throwable failure(RoutingContext ctx) {
-    return ctx.failure() != null ? ctx.failure() : new IllegalStateException("request failed with " + ctx.statusCode());
+    return ctx.failure() != null
+        ? ctx.failure()
+        : new IllegalStateException("request failed with " + ctx.statusCode());
   }
 
-  /** Every route the server answers, as {@code "METHOD /path"} (for the OpenAPI document's test). */
+  /**
+   * Every route the server answers, as {@code "METHOD /path"} (for the OpenAPI document's test).
+   */
   public List<String> routes() {
     return routes;
   }

@@ -20,19 +20,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which permissions hold for a caller in a client: a user's role (a global role across their partner's
- * tenants), a personal token capped by its owner now, a shared token capped by its client's
- * administrator bundle; nothing in a client out of reach or disabled, or for a disabled user.
+ * Which permissions hold for a caller in a client: a user's role (a global role across their
+ * partner's tenants), a personal token capped by its owner now, a shared token capped by its
+ * client's administrator bundle; nothing in a client out of reach or disabled, or for a disabled
+ * user.
  */
 @ServiceTier
 class AccessTest {
   private static final AtomicLong TOKEN_IDS = new AtomicLong(1000);
 
-  @AutoClose
-  static final Services services = new Services();
+  @AutoClose static final Services services = new Services();
   static Access access;
+
   /** A tenant of the first partner, another tenant of it, and a client of another partner. */
   static Client own;
+
   static Client sibling;
   static Client foreign;
   static User admin;
@@ -67,12 +69,15 @@ class AccessTest {
   }
 
   private static Caller shared(Client client, User creator, String... written) {
-    ApiToken token = Records.sharedToken(TOKEN_IDS.incrementAndGet(), client, creator.id(), written);
+    ApiToken token =
+        Records.sharedToken(TOKEN_IDS.incrementAndGet(), client, creator.id(), written);
     return new Caller(creator, client, token, client, "127.0.0.1");
   }
 
   private static User disabled(User user) {
-    return services.users.update(services.caller(services.admin), user.id(),
+    return services.users.update(
+        services.caller(services.admin),
+        user.id(),
         new UserService.Update(null, null, false, null, null));
   }
 
@@ -86,7 +91,8 @@ class AccessTest {
   void userWhenCustomPermissionsThenThoseThatTakeEffect() {
     User custom = services.user(own, "users:view", "api_tokens:view", "api_tokens:create");
 
-    assertThat(in(session(custom), own)).containsExactly("api_tokens:create", "api_tokens:view", "users:view");
+    assertThat(in(session(custom), own))
+        .containsExactly("api_tokens:create", "api_tokens:view", "users:view");
   }
 
   @Test
@@ -131,7 +137,8 @@ class AccessTest {
 
   @Test
   void personalTokenWhenWithinItsOwnerThenWhatItGrants() {
-    assertThat(in(token(admin, "users:view", "api_tokens:view"), own)).containsExactly("api_tokens:view", "users:view");
+    assertThat(in(token(admin, "users:view", "api_tokens:view"), own))
+        .containsExactly("api_tokens:view", "users:view");
     assertThat(in(token(admin, "admin"), own)).isEqualTo(ids(permissions("admin")));
   }
 
@@ -140,7 +147,10 @@ class AccessTest {
     // A token written while its owner held more: what holds is what both hold.
     List<String> held = in(token(analyst, "admin"), own);
 
-    assertThat(held).isNotEmpty().isSubsetOf(ids(permissions("analytic"))).doesNotContain("users:view");
+    assertThat(held)
+        .isNotEmpty()
+        .isSubsetOf(ids(permissions("analytic")))
+        .doesNotContain("users:view");
     assertThat(held).isEqualTo(ids(permissions("admin").intersect(permissions("analytic"))));
   }
 
@@ -161,8 +171,10 @@ class AccessTest {
 
   @Test
   void globalUsersTokenWhenTenantOfTheirPartnerThenCappedByTheGlobalRole() {
-    assertThat(in(token(globalAdmin, "partner_admin"), own)).isEqualTo(ids(permissions("partner_admin")));
-    assertThat(in(token(globalAnalyst, "api_tokens:view", "users:view"), own)).containsExactly("api_tokens:view");
+    assertThat(in(token(globalAdmin, "partner_admin"), own))
+        .isEqualTo(ids(permissions("partner_admin")));
+    assertThat(in(token(globalAnalyst, "api_tokens:view", "users:view"), own))
+        .containsExactly("api_tokens:view");
     assertThat(in(token(globalAdmin, "partner_admin"), foreign)).isEmpty();
   }
 

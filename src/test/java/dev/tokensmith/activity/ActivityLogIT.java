@@ -39,15 +39,22 @@ class ActivityLogIT {
   void tokenChangesWhenMadeBySessionOrTokenThenEachRecordedWithActorSourceIpAndChanges() {
     long tenant = fixtures.tenant("Token activity");
     TestUser admin = fixtures.user(tenant, "admin");
-    Response created = server.http.post("/v2/api_tokens", admin.session(),
-        Map.of("realname", "Automation", "permissions", List.of("admin")));
+    Response created =
+        server.http.post(
+            "/v2/api_tokens",
+            admin.session(),
+            Map.of("realname", "Automation", "permissions", List.of("admin")));
     Issued automation = new Issued(created.id(), created.body().path("secret").asText());
-    Issued target = fixtures.token(admin.session(), Map.of("realname", "Target", "permissions", List.of("analytic")));
+    Issued target =
+        fixtures.token(
+            admin.session(), Map.of("realname", "Target", "permissions", List.of("analytic")));
     String path = "/v2/api_tokens/" + target.id();
     String oldHint = server.http.get(path, admin.session()).body().path("secret_hint").asText();
 
-    assertThat(server.http.put(path, automation.auth(), Map.of("realname", "Renamed")).status()).isEqualTo(200);
-    assertThat(server.http.put(path, automation.auth(), Map.of("enabled", false)).status()).isEqualTo(200);
+    assertThat(server.http.put(path, automation.auth(), Map.of("realname", "Renamed")).status())
+        .isEqualTo(200);
+    assertThat(server.http.put(path, automation.auth(), Map.of("enabled", false)).status())
+        .isEqualTo(200);
     Map<String, Object> enable = new HashMap<>();
     enable.put("enabled", true);
     enable.put("expire_at", null);
@@ -58,16 +65,20 @@ class ActivityLogIT {
     assertThat(server.http.delete(path, automation.auth()).status()).isEqualTo(200);
 
     List<JsonNode> log = log(admin.session(), "object_type=api_token");
-    JsonNode create = one(log, r -> r.path("object_id").asLong() == automation.id() && action(r, "create"));
+    JsonNode create =
+        one(log, r -> r.path("object_id").asLong() == automation.id() && action(r, "create"));
     assertActor(create, "user", admin.id(), admin.email(), "ui");
     assertThat(create.path("client_id").asLong()).isEqualTo(tenant);
     assertThat(create.path("object_name").asText()).isEqualTo("Automation");
     assertThat(create.path("outcome").asText()).isEqualTo("success");
     assertThat(change(create, "realname")).containsExactly(null, "Automation");
-    assertThat(change(create, "secret_hint")).containsExactly(null, created.body().path("secret_hint").asText());
+    assertThat(change(create, "secret_hint"))
+        .containsExactly(null, created.body().path("secret_hint").asText());
 
-    List<JsonNode> ofTarget = log.stream().filter(r -> r.path("object_id").asLong() == target.id()).toList();
-    assertThat(ofTarget).extracting(r -> r.path("action").asText())
+    List<JsonNode> ofTarget =
+        log.stream().filter(r -> r.path("object_id").asLong() == target.id()).toList();
+    assertThat(ofTarget)
+        .extracting(r -> r.path("action").asText())
         .containsExactly("create", "update", "disable", "enable", "renew", "delete");
     String tokenActor = "Automation";
     JsonNode update = ofTarget.get(1);
@@ -83,8 +94,10 @@ class ActivityLogIT {
     // A renewal names the token by its hints only: never the old or the new value.
     JsonNode renew = ofTarget.get(4);
     assertActor(renew, "user", admin.id(), admin.email(), "ui");
-    assertThat(renew.path("changes").fieldNames()).toIterable()
-        .contains("secret_hint").isSubsetOf("secret_hint", "token_generated_at", "grace_seconds");
+    assertThat(renew.path("changes").fieldNames())
+        .toIterable()
+        .contains("secret_hint")
+        .isSubsetOf("secret_hint", "token_generated_at", "grace_seconds");
     assertThat(change(renew, "secret_hint")).containsExactly(oldHint, hint(newSecret));
     assertThat(renew.toString()).doesNotContain(newSecret).doesNotContain(target.secret());
     assertThat(SecretLedger.findIn(log.toString())).isNull();
@@ -96,24 +109,42 @@ class ActivityLogIT {
     TestUser admin = fixtures.user(tenant, "admin");
     TestUser user = fixtures.user(admin.session(), tenant, List.of("analytic"));
 
-    assertThat(updateUser(admin.session(), user.id(), Map.of("realname", "New Name")).status()).isEqualTo(200);
-    assertThat(updateUser(admin.session(), user.id(), Map.of("permissions", List.of("auditor"))).status())
+    assertThat(updateUser(admin.session(), user.id(), Map.of("realname", "New Name")).status())
         .isEqualTo(200);
-    assertThat(updateUser(admin.session(), user.id(), Map.of("enabled", false)).status()).isEqualTo(200);
-    assertThat(updateUser(admin.session(), user.id(), Map.of("enabled", true)).status()).isEqualTo(200);
-    assertThat(server.http.post("/v1/objects/user/delete", admin.session(),
-        Map.of("filter", Map.of("id", user.id()))).status()).isEqualTo(200);
+    assertThat(
+            updateUser(admin.session(), user.id(), Map.of("permissions", List.of("auditor")))
+                .status())
+        .isEqualTo(200);
+    assertThat(updateUser(admin.session(), user.id(), Map.of("enabled", false)).status())
+        .isEqualTo(200);
+    assertThat(updateUser(admin.session(), user.id(), Map.of("enabled", true)).status())
+        .isEqualTo(200);
+    assertThat(
+            server
+                .http
+                .post(
+                    "/v1/objects/user/delete",
+                    admin.session(),
+                    Map.of("filter", Map.of("id", user.id())))
+                .status())
+        .isEqualTo(200);
 
-    List<JsonNode> records = log(admin.session(), "object_type=user").stream()
-        .filter(r -> r.path("object_id").asLong() == user.id()).toList();
-    assertThat(records).extracting(r -> r.path("action").asText())
+    List<JsonNode> records =
+        log(admin.session(), "object_type=user").stream()
+            .filter(r -> r.path("object_id").asLong() == user.id())
+            .toList();
+    assertThat(records)
+        .extracting(r -> r.path("action").asText())
         .containsExactly("create", "update", "update", "disable", "enable", "delete");
     records.forEach(r -> assertActor(r, "user", admin.id(), admin.email(), "ui"));
-    assertThat(records).allSatisfy(r -> assertThat(r.path("object_name").asText()).isEqualTo(user.email()));
+    assertThat(records)
+        .allSatisfy(r -> assertThat(r.path("object_name").asText()).isEqualTo(user.email()));
     assertThat(change(records.get(0), "email")).containsExactly(null, user.email());
     assertThat(change(records.get(0), "permissions")).containsExactly(null, List.of("analytic"));
-    assertThat(change(records.get(1), "realname")).containsExactly("User " + user.email(), "New Name");
-    assertThat(change(records.get(2), "permissions")).containsExactly(List.of("analytic"), List.of("auditor"));
+    assertThat(change(records.get(1), "realname"))
+        .containsExactly("User " + user.email(), "New Name");
+    assertThat(change(records.get(2), "permissions"))
+        .containsExactly(List.of("analytic"), List.of("auditor"));
     assertThat(change(records.get(3), "enabled")).containsExactly(true, false);
     assertThat(change(records.get(4), "enabled")).containsExactly(false, true);
     assertThat(records.toString()).doesNotContain(Fixtures.PASSWORD).doesNotContain("pbkdf2");
@@ -123,8 +154,9 @@ class ActivityLogIT {
   void loginWhenSucceedsOrFailsThenRecordedAsSessionActivity() {
     long tenant = fixtures.tenant("Login activity");
     TestUser admin = fixtures.user(tenant, "admin");
-    Response failed = server.http.post("/v1/login", Auth.NONE,
-        Map.of("email", admin.email(), "password", "a-wrong-password"));
+    Response failed =
+        server.http.post(
+            "/v1/login", Auth.NONE, Map.of("email", admin.email(), "password", "a-wrong-password"));
     assertThat(failed.status()).isEqualTo(401);
 
     List<JsonNode> sessions = log(admin.session(), "object_type=session");
@@ -136,7 +168,9 @@ class ActivityLogIT {
     assertActor(refused, "user", admin.id(), admin.email(), "ui");
     assertThat(refused.path("outcome").asText()).isEqualTo("failure");
     assertThat(refused.path("client_id").asLong()).isEqualTo(tenant);
-    assertThat(sessions.toString()).doesNotContain("a-wrong-password").doesNotContain(Fixtures.PASSWORD);
+    assertThat(sessions.toString())
+        .doesNotContain("a-wrong-password")
+        .doesNotContain(Fixtures.PASSWORD);
   }
 
   @Test
@@ -144,13 +178,22 @@ class ActivityLogIT {
     long tenant = fixtures.tenant("Client activity");
     TestUser admin = fixtures.user(tenant, "admin");
     for (boolean enabled : new boolean[] {false, true}) {
-      assertThat(server.http.post("/v1/objects/client/update", server.admin(),
-          Map.of("filter", Map.of("id", tenant), "fields", Map.of("enabled", enabled))).status()).isEqualTo(200);
+      assertThat(
+              server
+                  .http
+                  .post(
+                      "/v1/objects/client/update",
+                      server.admin(),
+                      Map.of("filter", Map.of("id", tenant), "fields", Map.of("enabled", enabled)))
+                  .status())
+          .isEqualTo(200);
     }
 
     List<JsonNode> records = log(admin.session(), "object_type=client");
 
-    assertThat(records).extracting(r -> r.path("action").asText()).containsExactly("create", "disable", "enable");
+    assertThat(records)
+        .extracting(r -> r.path("action").asText())
+        .containsExactly("create", "disable", "enable");
     assertActor(records.get(1), "user", server.admin().userId(), TestServer.ADMIN_EMAIL, "ui");
     assertThat(change(records.get(1), "enabled")).containsExactly(true, false);
   }
@@ -168,34 +211,46 @@ class ActivityLogIT {
     List<JsonNode> all = log(admin.session(), "");
     List<Long> ids = all.stream().map(r -> r.path("id").asLong()).toList();
     assertThat(ids).isSorted().doesNotHaveDuplicates().hasSizeGreaterThan(5);
-    assertThat(log(admin.session(), "object_type=user")).isNotEmpty()
+    assertThat(log(admin.session(), "object_type=user"))
+        .isNotEmpty()
         .allSatisfy(r -> assertThat(r.path("object_type").asText()).isEqualTo("user"));
-    assertThat(log(admin.session(), "action=login")).isNotEmpty()
+    assertThat(log(admin.session(), "action=login"))
+        .isNotEmpty()
         .allSatisfy(r -> assertThat(r.path("action").asText()).isEqualTo("login"));
-    // actor_id matches the id whatever the actor's type; the token's own records are its one create.
+    // actor_id matches the id whatever the actor's type; the token's own records are its one
+    // create.
     List<JsonNode> byActor = log(admin.session(), "actor_id=" + token.id());
-    assertThat(byActor).allSatisfy(r -> assertThat(r.path("actor").path("id").asLong()).isEqualTo(token.id()));
-    List<JsonNode> byToken = byActor.stream().filter(r -> r.path("actor").path("type").asText().equals("api_token"))
-        .toList();
+    assertThat(byActor)
+        .allSatisfy(r -> assertThat(r.path("actor").path("id").asLong()).isEqualTo(token.id()));
+    List<JsonNode> byToken =
+        byActor.stream()
+            .filter(r -> r.path("actor").path("type").asText().equals("api_token"))
+            .toList();
     assertThat(byToken).extracting(r -> r.path("action").asText()).containsExactly("create");
     assertActor(byToken.get(0), "api_token", token.id(), "token", "api_token");
     assertThat(log(admin.session(), "object_type=user&action=create&actor_id=" + admin.id()))
-        .extracting(r -> r.path("object_id").asLong()).containsExactly(late.id());
+        .extracting(r -> r.path("object_id").asLong())
+        .containsExactly(late.id());
 
     List<JsonNode> after = log(admin.session(), "from=" + encode(middle));
     List<JsonNode> before = log(admin.session(), "to=" + encode(middle));
     assertThat(after).extracting(r -> r.path("object_id").asLong()).contains(late.id());
-    assertThat(after).allSatisfy(r -> assertThat(Instant.parse(r.path("time").asText())).isAfter(middle));
-    assertThat(before).allSatisfy(r -> assertThat(Instant.parse(r.path("time").asText())).isBefore(middle));
+    assertThat(after)
+        .allSatisfy(r -> assertThat(Instant.parse(r.path("time").asText())).isAfter(middle));
+    assertThat(before)
+        .allSatisfy(r -> assertThat(Instant.parse(r.path("time").asText())).isBefore(middle));
     assertThat(before.size() + after.size()).isEqualTo(all.size());
 
-    assertThat(log(admin.session(), "limit=2&offset=1")).extracting(r -> r.path("id").asLong())
+    assertThat(log(admin.session(), "limit=2&offset=1"))
+        .extracting(r -> r.path("id").asLong())
         .containsExactlyElementsOf(ids.subList(1, 3));
     assertThat(log(admin.session(), "offset=" + ids.size())).isEmpty();
-    for (String bad : List.of("action=steal", "object_type=secret", "from=yesterday", "limit=0", "limit=1001")) {
+    for (String bad :
+        List.of("action=steal", "object_type=secret", "from=yesterday", "limit=0", "limit=1001")) {
       Response response = server.http.get("/v2/activity_log?" + bad, admin.session());
       assertThat(response.status()).as("%s: %s", bad, response).isEqualTo(400);
-      assertThat(response.body().path(bad.substring(0, bad.indexOf('='))).path("error").asText()).isEqualTo("invalid");
+      assertThat(response.body().path(bad.substring(0, bad.indexOf('='))).path("error").asText())
+          .isEqualTo("invalid");
     }
   }
 
@@ -209,10 +264,13 @@ class ActivityLogIT {
     TestUser analyst = fixtures.user(admin.session(), tenant, List.of("analytic"));
 
     List<JsonNode> own = log(neighbour.session(), "");
-    assertThat(own).isNotEmpty().allSatisfy(r -> assertThat(r.path("client_id").asLong()).isEqualTo(neighbour.clientId()));
+    assertThat(own)
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.path("client_id").asLong()).isEqualTo(neighbour.clientId()));
     assertThat(own.toString()).doesNotContain(admin.email());
     for (Auth outsider : List.of(neighbour.session(), stranger.session())) {
-      for (String path : List.of("/v2/activity_log?client_id=", "/v2/activity_log.csv?client_id=")) {
+      for (String path :
+          List.of("/v2/activity_log?client_id=", "/v2/activity_log.csv?client_id=")) {
         Response refused = server.http.get(path + tenant, outsider);
         assertThat(refused.status()).as("%s", refused).isEqualTo(403);
         assertThat(refused.text()).doesNotContain(admin.email());
@@ -228,7 +286,9 @@ class ActivityLogIT {
   void csvWhenExportedThenTextCsvWithHeaderAndTheSameFilteredRows() {
     long tenant = fixtures.tenant("Export");
     TestUser admin = fixtures.user(tenant, "admin");
-    fixtures.token(admin.session(), Map.of("realname", "Quote \" and, comma", "permissions", List.of("admin")));
+    fixtures.token(
+        admin.session(),
+        Map.of("realname", "Quote \" and, comma", "permissions", List.of("admin")));
     fixtures.user(admin.session(), tenant, List.of("analytic"));
 
     for (String filter : List.of("", "object_type=user", "action=create&limit=2&offset=1")) {
@@ -236,10 +296,25 @@ class ActivityLogIT {
       assertThat(csv.status()).as("%s", csv).isEqualTo(200);
       assertThat(csv.header("Content-Type")).startsWith("text/csv");
       List<List<String>> rows = parseCsv(csv.text());
-      assertThat(rows.get(0)).containsExactly("id", "time", "client_id", "object_type", "object_id", "object_name",
-          "action", "outcome", "actor_type", "actor_id", "actor_name", "source", "ip", "changes");
+      assertThat(rows.get(0))
+          .containsExactly(
+              "id",
+              "time",
+              "client_id",
+              "object_type",
+              "object_id",
+              "object_name",
+              "action",
+              "outcome",
+              "actor_type",
+              "actor_id",
+              "actor_name",
+              "source",
+              "ip",
+              "changes");
       List<JsonNode> json = log(admin.session(), filter);
-      assertThat(rows.subList(1, rows.size())).extracting(row -> Long.parseLong(row.get(0)))
+      assertThat(rows.subList(1, rows.size()))
+          .extracting(row -> Long.parseLong(row.get(0)))
           .containsExactlyElementsOf(json.stream().map(r -> r.path("id").asLong()).toList());
       for (int i = 0; i < json.size(); i++) {
         List<String> row = rows.get(i + 1);
@@ -268,8 +343,13 @@ class ActivityLogIT {
   void csvWhenNameStartsWithFormulaThenCellDefused() {
     long tenant = fixtures.tenant("Formula");
     TestUser admin = fixtures.user(tenant, "admin");
-    fixtures.token(admin.session(), Map.of("realname", "=HYPERLINK(\"http://evil.example\",\"x\")",
-        "permissions", List.of("admin")));
+    fixtures.token(
+        admin.session(),
+        Map.of(
+            "realname",
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "permissions",
+            List.of("admin")));
     fixtures.token(admin.session(), Map.of("realname", "+1+1", "permissions", List.of("admin")));
     fixtures.token(admin.session(), Map.of("realname", "@SUM(1)", "permissions", List.of("admin")));
 
@@ -277,16 +357,27 @@ class ActivityLogIT {
 
     List<List<String>> rows = parseCsv(csv.text());
     assertThat(rows).hasSize(4);
-    assertThat(rows.subList(1, 4)).extracting(row -> row.get(5))
+    assertThat(rows.subList(1, 4))
+        .extracting(row -> row.get(5))
         .containsExactly("'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1+1", "'@SUM(1)");
-    assertThat(rows).allSatisfy(row -> assertThat(row).allSatisfy(cell ->
-        assertThat(cell).doesNotStartWith("=").doesNotStartWith("+").doesNotStartWith("@").doesNotStartWith("-")));
+    assertThat(rows)
+        .allSatisfy(
+            row ->
+                assertThat(row)
+                    .allSatisfy(
+                        cell ->
+                            assertThat(cell)
+                                .doesNotStartWith("=")
+                                .doesNotStartWith("+")
+                                .doesNotStartWith("@")
+                                .doesNotStartWith("-")));
   }
 
   // ---- helpers ------------------------------------------------------------------------------
 
   private static List<JsonNode> log(Auth auth, String query) {
-    String q = query.contains("limit=") ? query : (query.isEmpty() ? "" : query + "&") + "limit=1000";
+    String q =
+        query.contains("limit=") ? query : (query.isEmpty() ? "" : query + "&") + "limit=1000";
     Response response = server.http.get("/v2/activity_log?" + q, auth);
     assertThat(response.status()).as("%s: %s", query, response).isEqualTo(200);
     List<JsonNode> records = new ArrayList<>();
@@ -305,7 +396,8 @@ class ActivityLogIT {
     return record.path("action").asText().equals(action);
   }
 
-  private static void assertActor(JsonNode record, String type, long id, String namePrefix, String source) {
+  private static void assertActor(
+      JsonNode record, String type, long id, String namePrefix, String source) {
     JsonNode actor = record.path("actor");
     assertThat(actor.path("type").asText()).as("actor type of %s", record).isEqualTo(type);
     assertThat(actor.path("id").asLong()).as("actor id of %s", record).isEqualTo(id);
@@ -345,7 +437,8 @@ class ActivityLogIT {
   }
 
   private static Response updateUser(Auth auth, long id, Map<String, Object> fields) {
-    return server.http.post("/v1/objects/user/update", auth, Map.of("filter", Map.of("id", id), "fields", fields));
+    return server.http.post(
+        "/v1/objects/user/update", auth, Map.of("filter", Map.of("id", id), "fields", fields));
   }
 
   private static String encode(Instant instant) {

@@ -16,13 +16,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layers, checked on the compiled classes: packages depend on each other one way only, Vert.x
- * stays in the web layer and the {@code *Api} classes, and a feature's store is used by that feature
- * alone.
+ * stays in the web layer and the {@code *Api} classes, and a feature's store is used by that
+ * feature alone.
  */
 class ArchitectureTest {
   private static final String APP = "dev.tokensmith.App";
-  private static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tokensmith");
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.tokensmith");
 
   @Test
   void packagesWhenComparedThenNoCycle() {
@@ -31,15 +33,26 @@ class ArchitectureTest {
 
   @Test
   void vertxWhenUsedThenOnlyInTheWebLayerAndApiClasses() {
-    noClasses().that().resideOutsideOfPackage("dev.tokensmith.web").and().haveSimpleNameNotEndingWith("Api")
-        .and().doNotHaveFullyQualifiedName(APP)
-        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.tokensmith.web")
+        .and()
+        .haveSimpleNameNotEndingWith("Api")
+        .and()
+        .doNotHaveFullyQualifiedName(APP)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.vertx..", "io.netty..")
         .check(CLASSES);
   }
 
   @Test
   void storesWhenUsedThenOnlyByTheirOwnFeature() {
-    classes().that().haveSimpleNameEndingWith("Store").should(beUsedOnlyInTheirOwnPackageOrByApp()).check(CLASSES);
+    classes()
+        .that()
+        .haveSimpleNameEndingWith("Store")
+        .should(beUsedOnlyInTheirOwnPackageOrByApp())
+        .check(CLASSES);
   }
 
   private static ArchCondition<JavaClass> beUsedOnlyInTheirOwnPackageOrByApp() {
@@ -48,7 +61,8 @@ class ArchitectureTest {
       public void check(JavaClass store, ConditionEvents events) {
         for (Dependency dependency : store.getDirectDependenciesToSelf()) {
           JavaClass user = dependency.getOriginClass();
-          boolean own = user.getPackageName().equals(store.getPackageName()) || user.getName().equals(APP);
+          boolean own =
+              user.getPackageName().equals(store.getPackageName()) || user.getName().equals(APP);
           if (!own) {
             events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()));
           }

@@ -38,17 +38,24 @@ class AuthorizationMatrixIT {
 
   @Test
   void tableWhenReadThenEveryEndpointHasRowsAndNoRowRepeats() {
-    assertThat(ExpectedMatrix.TABLE).extracting(ExpectedMatrix.Row::endpoint)
+    assertThat(ExpectedMatrix.TABLE)
+        .extracting(ExpectedMatrix.Row::endpoint)
         .containsAll(List.of(MatrixCase.Endpoint.values()));
-    assertThat(ExpectedMatrix.TABLE).extracting(row -> row.endpoint() + " " + row.target()).doesNotHaveDuplicates();
+    assertThat(ExpectedMatrix.TABLE)
+        .extracting(row -> row.endpoint() + " " + row.target())
+        .doesNotHaveDuplicates();
   }
 
-  /** T1 and T2 together: a 404 for an unknown id beside a 403 for a shared one would show shared tokens exist. */
+  /**
+   * T1 and T2 together: a 404 for an unknown id beside a 403 for a shared one would show shared
+   * tokens exist.
+   */
   @Test
   void tokenByIdWhenSectionClosedThenForbiddenWhetherTheIdExistsOrNot() {
     for (MatrixRole role : List.of(MatrixRole.AUDITOR, MatrixRole.PARTNER_AUDITOR)) {
       var auth = world.member(role).auth();
-      assertThat(server.http.get("/v2/api_tokens/" + world.sharedToken.id(), auth).status()).isEqualTo(403);
+      assertThat(server.http.get("/v2/api_tokens/" + world.sharedToken.id(), auth).status())
+          .isEqualTo(403);
       assertThat(server.http.get("/v2/api_tokens/999999999", auth).status()).isEqualTo(403);
       assertThat(server.http.delete("/v2/api_tokens/999999999", auth).status()).isEqualTo(403);
     }
@@ -56,8 +63,13 @@ class AuthorizationMatrixIT {
 
   @TestFactory
   Stream<DynamicNode> matrixWhenRoleCallsEndpointOnObjectThenSpecStatus() {
-    return Arrays.stream(MatrixRole.values()).map(role -> DynamicContainer.dynamicContainer(role.id(),
-        ExpectedMatrix.cases(role).map(c -> DynamicTest.dynamicTest(c.displayName(), () -> check(c)))));
+    return Arrays.stream(MatrixRole.values())
+        .map(
+            role ->
+                DynamicContainer.dynamicContainer(
+                    role.id(),
+                    ExpectedMatrix.cases(role)
+                        .map(c -> DynamicTest.dynamicTest(c.displayName(), () -> check(c)))));
   }
 
   private static void check(MatrixCase c) {

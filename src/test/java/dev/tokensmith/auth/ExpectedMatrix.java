@@ -13,108 +13,139 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The expected answer of every role × endpoint × object, written by hand from the spec (1.3,
- * 1.4, T1–T4, section 3, 4.1–4.4, 4.8), not derived from the product's permission code.
+ * The expected answer of every role × endpoint × object, written by hand from the spec (1.3, 1.4,
+ * T1–T4, section 3, 4.1–4.4, 4.8), not derived from the product's permission code.
  *
  * <p>How the rules read here:
+ *
  * <ul>
  *   <li>Tenant T holds the regular users; the global users live in the partner's technical tenant
- *       and name T by {@code clientid}/{@code client_id}. Every request about T names it.</li>
- *   <li>Naming another client by {@code clientid}/{@code client_id}/{@code partnerid}/{@code partner_uuid}
- *       → 403 (section 3); an object id of another client → 404, as for any invisible object, but only
- *       to a caller who holds the permission at all: without it, 403 whatever the id, so a 404
- *       never tells such a caller which ids exist.</li>
+ *       and name T by {@code clientid}/{@code client_id}. Every request about T names it.
+ *   <li>Naming another client by {@code clientid}/{@code client_id}/{@code partnerid}/{@code
+ *       partner_uuid} → 403 (section 3); an object id of another client → 404, as for any invisible
+ *       object, but only to a caller who holds the permission at all: without it, 403 whatever the
+ *       id, so a 404 never tells such a caller which ids exist.
  *   <li>T1: auditor, api_developer, deploy, partner_auditor (no {@code api_tokens:view}) get 403 on
- *       every token endpoint, whatever the id — also another client's token.</li>
+ *       every token endpoint, whatever the id — also another client's token.
  *   <li>T2/T4: a non-admin never sees another user's or a shared token (404); an admin sees and
- *       manages every token of the client but reads no personal secret but their own (403).</li>
- *   <li>4.3: {@code user_id} in a create may only name the caller (400).</li>
+ *       manages every token of the client but reads no personal secret but their own (403).
+ *   <li>4.3: {@code user_id} in a create may only name the caller (400).
  *   <li>The custom user holds {@link MatrixRole#CUSTOM_PERMISSIONS}: the token section in full (so,
- *       like an Analyst, own tokens only), users:view, activity_log:view without export.</li>
+ *       like an Analyst, own tokens only), users:view, activity_log:view without export.
  * </ul>
  */
 final class ExpectedMatrix {
 
-  /** One line of the table: an endpoint and an object, then one expectation per {@link MatrixRole}. */
-  record Row(Endpoint endpoint, Target target, int[] expected) {
-  }
+  /**
+   * One line of the table: an endpoint and an object, then one expectation per {@link MatrixRole}.
+   */
+  record Row(Endpoint endpoint, Target target, int[] expected) {}
 
   // @formatter:off
-  static final List<Row> TABLE = List.of(
-      //                              admin  analytic auditor api_dev deploy  p_admin p_analyt p_audit custom  anonymous
-      // 4.1 Session and identity: anyone logs in; any credential reads itself.
-      row(LOGIN,          SELF,         200,  200,     200,    200,    200,    200,    200,     200,    200,    NA),
-      row(LOGOUT,         SELF,         200,  200,     200,    200,    200,    200,    200,     200,    200,    401),
-      row(GET_USER,       SELF,         200,  200,     200,    200,    200,    200,    200,     200,    200,    401),
-      row(POST_USER,      SELF,         200,  200,     200,    200,    200,    200,    200,     200,    200,    401),
+  static final List<Row> TABLE =
+      List.of(
+          //                              admin  analytic auditor api_dev deploy  p_admin p_analyt
+          // p_audit custom  anonymous
+          // 4.1 Session and identity: anyone logs in; any credential reads itself.
+          row(LOGIN, SELF, 200, 200, 200, 200, 200, 200, 200, 200, 200, NA),
+          row(LOGOUT, SELF, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401),
+          row(GET_USER, SELF, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401),
+          row(POST_USER, SELF, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401),
 
-      // 4.2 Users: users:view (admin, auditor, their global forms, custom), users:create/update/delete (admins).
-      row(LIST_USERS,     OTHER_USER,   LISTED, 403,   LISTED, 403,    403,    LISTED, 403,     LISTED, LISTED, 401),
-      row(LIST_USERS,     OTHER_CLIENT, 403,  403,     403,    403,    403,    403,    403,     403,    403,    401),
-      row(CREATE_USER,    TENANT,       200,  403,     403,    403,    403,    200,    403,     403,    403,    401),
-      row(CREATE_USER,    OTHER_CLIENT, 403,  403,     403,    403,    403,    403,    403,     403,    403,    401),
-      row(UPDATE_USER,    SELF,         200,  403,     403,    403,    403,    200,    403,     403,    403,    NA),
-      row(UPDATE_USER,    OTHER_USER,   200,  403,     403,    403,    403,    200,    403,     403,    403,    401),
-      row(UPDATE_USER,    OTHER_CLIENT, 404,  403,     403,    403,    403,    404,    403,     403,    403,    401),
-      // Nobody deletes themselves (400 id not_allowed); without users:delete it is 403 first.
-      row(DELETE_USER,    SELF,         400,  403,     403,    403,    403,    400,    403,     403,    403,    NA),
-      row(DELETE_USER,    OTHER_USER,   200,  403,     403,    403,    403,    200,    403,     403,    403,    401),
-      row(DELETE_USER,    OTHER_CLIENT, 404,  403,     403,    403,    403,    404,    403,     403,    403,    401),
+          // 4.2 Users: users:view (admin, auditor, their global forms, custom),
+          // users:create/update/delete (admins).
+          row(
+              LIST_USERS,
+              OTHER_USER,
+              LISTED,
+              403,
+              LISTED,
+              403,
+              403,
+              LISTED,
+              403,
+              LISTED,
+              LISTED,
+              401),
+          row(LIST_USERS, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(CREATE_USER, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(CREATE_USER, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(UPDATE_USER, SELF, 200, 403, 403, 403, 403, 200, 403, 403, 403, NA),
+          row(UPDATE_USER, OTHER_USER, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(UPDATE_USER, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          // Nobody deletes themselves (400 id not_allowed); without users:delete it is 403 first.
+          row(DELETE_USER, SELF, 400, 403, 403, 403, 403, 400, 403, 403, 403, NA),
+          row(DELETE_USER, OTHER_USER, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(DELETE_USER, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
 
-      // 4.3 API tokens: T1 (the section), T2 (shared tokens), T4 (visibility and secrets).
-      row(LIST_TOKENS,    OWN,          LISTED, LISTED, NA,    NA,     NA,     LISTED, LISTED,  NA,     LISTED, NA),
-      row(LIST_TOKENS,    OTHER_USER,   LISTED, HIDDEN, 403,   403,    403,    LISTED, HIDDEN,  403,    HIDDEN, 401),
-      row(LIST_TOKENS,    SHARED,       LISTED, HIDDEN, 403,   403,    403,    LISTED, HIDDEN,  403,    HIDDEN, 401),
-      row(LIST_TOKENS,    OTHER_CLIENT, 403,  403,     403,    403,    403,    403,    403,     403,    403,    401),
-      row(CREATE_TOKEN,   OWN,          200,  200,     403,    403,    403,    200,    200,     403,    200,    401),
-      row(CREATE_TOKEN,   SHARED,       200,  403,     403,    403,    403,    200,    403,     403,    403,    401),
-      row(CREATE_TOKEN,   OTHER_USER,   400,  400,     403,    403,    403,    400,    400,     403,    400,    401),
-      row(CREATE_TOKEN,   OTHER_CLIENT, 403,  403,     403,    403,    403,    403,    403,     403,    403,    401),
-      row(GET_TOKEN,      OWN,          200,  200,     NA,     NA,     NA,     200,    200,     NA,     200,    NA),
-      row(GET_TOKEN,      OTHER_USER,   200,  404,     403,    403,    403,    200,    404,     403,    404,    401),
-      row(GET_TOKEN,      SHARED,       200,  404,     403,    403,    403,    200,    404,     403,    404,    401),
-      row(GET_TOKEN,      OTHER_CLIENT, 404,  404,     403,    403,    403,    404,    404,     403,    404,    401),
-      row(PUT_TOKEN,      OWN,          200,  200,     NA,     NA,     NA,     200,    200,     NA,     200,    NA),
-      row(PUT_TOKEN,      OTHER_USER,   200,  404,     403,    403,    403,    200,    404,     403,    404,    401),
-      row(PUT_TOKEN,      SHARED,       200,  404,     403,    403,    403,    200,    404,     403,    404,    401),
-      row(PUT_TOKEN,      OTHER_CLIENT, 404,  404,     403,    403,    403,    404,    404,     403,    404,    401),
-      row(DELETE_TOKEN,   OWN,          200,  200,     NA,     NA,     NA,     200,    200,     NA,     200,    NA),
-      row(DELETE_TOKEN,   OTHER_USER,   200,  404,     403,    403,    403,    200,    404,     403,    404,    401),
-      row(DELETE_TOKEN,   SHARED,       200,  404,     403,    403,    403,    200,    404,     403,    404,    401),
-      row(DELETE_TOKEN,   OTHER_CLIENT, 404,  404,     403,    403,    403,    404,    404,     403,    404,    401),
-      row(GET_SECRET,     OWN,          200,  200,     NA,     NA,     NA,     200,    200,     NA,     200,    NA),
-      row(GET_SECRET,     OTHER_USER,   403,  404,     403,    403,    403,    403,    404,     403,    404,    401),
-      row(GET_SECRET,     SHARED,       200,  404,     403,    403,    403,    200,    404,     403,    404,    401),
-      row(GET_SECRET,     OTHER_CLIENT, 404,  404,     403,    403,    403,    404,    404,     403,    404,    401),
-      row(RENEW_SECRET,   OWN,          200,  200,     NA,     NA,     NA,     200,    200,     NA,     200,    NA),
-      row(RENEW_SECRET,   OTHER_USER,   403,  404,     403,    403,    403,    403,    404,     403,    404,    401),
-      row(RENEW_SECRET,   SHARED,       200,  404,     403,    403,    403,    200,    404,     403,    404,    401),
-      row(RENEW_SECRET,   OTHER_CLIENT, 404,  404,     403,    403,    403,    404,    404,     403,    404,    401),
+          // 4.3 API tokens: T1 (the section), T2 (shared tokens), T4 (visibility and secrets).
+          row(LIST_TOKENS, OWN, LISTED, LISTED, NA, NA, NA, LISTED, LISTED, NA, LISTED, NA),
+          row(
+              LIST_TOKENS,
+              OTHER_USER,
+              LISTED,
+              HIDDEN,
+              403,
+              403,
+              403,
+              LISTED,
+              HIDDEN,
+              403,
+              HIDDEN,
+              401),
+          row(LIST_TOKENS, SHARED, LISTED, HIDDEN, 403, 403, 403, LISTED, HIDDEN, 403, HIDDEN, 401),
+          row(LIST_TOKENS, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(CREATE_TOKEN, OWN, 200, 200, 403, 403, 403, 200, 200, 403, 200, 401),
+          row(CREATE_TOKEN, SHARED, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(CREATE_TOKEN, OTHER_USER, 400, 400, 403, 403, 403, 400, 400, 403, 400, 401),
+          row(CREATE_TOKEN, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(GET_TOKEN, OWN, 200, 200, NA, NA, NA, 200, 200, NA, 200, NA),
+          row(GET_TOKEN, OTHER_USER, 200, 404, 403, 403, 403, 200, 404, 403, 404, 401),
+          row(GET_TOKEN, SHARED, 200, 404, 403, 403, 403, 200, 404, 403, 404, 401),
+          row(GET_TOKEN, OTHER_CLIENT, 404, 404, 403, 403, 403, 404, 404, 403, 404, 401),
+          row(PUT_TOKEN, OWN, 200, 200, NA, NA, NA, 200, 200, NA, 200, NA),
+          row(PUT_TOKEN, OTHER_USER, 200, 404, 403, 403, 403, 200, 404, 403, 404, 401),
+          row(PUT_TOKEN, SHARED, 200, 404, 403, 403, 403, 200, 404, 403, 404, 401),
+          row(PUT_TOKEN, OTHER_CLIENT, 404, 404, 403, 403, 403, 404, 404, 403, 404, 401),
+          row(DELETE_TOKEN, OWN, 200, 200, NA, NA, NA, 200, 200, NA, 200, NA),
+          row(DELETE_TOKEN, OTHER_USER, 200, 404, 403, 403, 403, 200, 404, 403, 404, 401),
+          row(DELETE_TOKEN, SHARED, 200, 404, 403, 403, 403, 200, 404, 403, 404, 401),
+          row(DELETE_TOKEN, OTHER_CLIENT, 404, 404, 403, 403, 403, 404, 404, 403, 404, 401),
+          row(GET_SECRET, OWN, 200, 200, NA, NA, NA, 200, 200, NA, 200, NA),
+          row(GET_SECRET, OTHER_USER, 403, 404, 403, 403, 403, 403, 404, 403, 404, 401),
+          row(GET_SECRET, SHARED, 200, 404, 403, 403, 403, 200, 404, 403, 404, 401),
+          row(GET_SECRET, OTHER_CLIENT, 404, 404, 403, 403, 403, 404, 404, 403, 404, 401),
+          row(RENEW_SECRET, OWN, 200, 200, NA, NA, NA, 200, 200, NA, 200, NA),
+          row(RENEW_SECRET, OTHER_USER, 403, 404, 403, 403, 403, 403, 404, 403, 404, 401),
+          row(RENEW_SECRET, SHARED, 200, 404, 403, 403, 403, 200, 404, 403, 404, 401),
+          row(RENEW_SECRET, OTHER_CLIENT, 404, 404, 403, 403, 403, 404, 404, 403, 404, 401),
 
-      // 4.4 Clients: clients:* only in partner_admin's bundle (1.4), and only for the caller's own partner.
-      row(CREATE_CLIENT,  TENANT,       403,  403,     403,    403,    403,    200,    403,     403,    403,    401),
-      row(CREATE_CLIENT,  OTHER_CLIENT, 403,  403,     403,    403,    403,    403,    403,     403,    403,    401),
-      row(LIST_CLIENTS,   TENANT,       403,  403,     403,    403,    403,    LISTED, 403,     403,    403,    401),
-      row(LIST_CLIENTS,   OTHER_CLIENT, 403,  403,     403,    403,    403,    HIDDEN, 403,     403,    403,    401),
-      row(UPDATE_CLIENT,  TENANT,       403,  403,     403,    403,    403,    200,    403,     403,    403,    401),
-      row(UPDATE_CLIENT,  OTHER_CLIENT, 403,  403,     403,    403,    403,    404,    403,     403,    403,    401),
-      row(PARTNER_CLIENT, TENANT,       403,  403,     403,    403,    403,    LISTED, 403,     403,    403,    401),
-      row(PARTNER_CLIENT, OTHER_CLIENT, 403,  403,     403,    403,    403,    403,    403,     403,    403,    401),
+          // 4.4 Clients: clients:* only in partner_admin's bundle (1.4), and only for the caller's
+          // own partner.
+          row(CREATE_CLIENT, TENANT, 403, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(CREATE_CLIENT, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(LIST_CLIENTS, TENANT, 403, 403, 403, 403, 403, LISTED, 403, 403, 403, 401),
+          row(LIST_CLIENTS, OTHER_CLIENT, 403, 403, 403, 403, 403, HIDDEN, 403, 403, 403, 401),
+          row(UPDATE_CLIENT, TENANT, 403, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(UPDATE_CLIENT, OTHER_CLIENT, 403, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          row(PARTNER_CLIENT, TENANT, 403, 403, 403, 403, 403, LISTED, 403, 403, 403, 401),
+          row(PARTNER_CLIENT, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
 
-      // 4.8 Activity log: activity_log:view (admin, auditor, their global forms, custom); the CSV also export.
-      row(ACTIVITY_LOG,   TENANT,       200,  403,     200,    403,    403,    200,    403,     200,    200,    401),
-      row(ACTIVITY_LOG,   OTHER_CLIENT, 403,  403,     403,    403,    403,    403,    403,     403,    403,    401),
-      row(ACTIVITY_CSV,   TENANT,       200,  403,     200,    403,    403,    200,    403,     200,    403,    401),
-      row(ACTIVITY_CSV,   OTHER_CLIENT, 403,  403,     403,    403,    403,    403,    403,     403,    403,    401));
+          // 4.8 Activity log: activity_log:view (admin, auditor, their global forms, custom); the
+          // CSV also export.
+          row(ACTIVITY_LOG, TENANT, 200, 403, 200, 403, 403, 200, 403, 200, 200, 401),
+          row(ACTIVITY_LOG, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(ACTIVITY_CSV, TENANT, 200, 403, 200, 403, 403, 200, 403, 200, 403, 401),
+          row(ACTIVITY_CSV, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401));
+
   // @formatter:on
 
-  private ExpectedMatrix() {
-  }
+  private ExpectedMatrix() {}
 
   private static Row row(Endpoint endpoint, Target target, int... expected) {
     if (expected.length != MatrixRole.values().length) {
-      throw new IllegalArgumentException(endpoint + " " + target + ": one expectation per role, got "
-          + Arrays.toString(expected));
+      throw new IllegalArgumentException(
+          endpoint + " " + target + ": one expectation per role, got " + Arrays.toString(expected));
     }
     return new Row(endpoint, target, expected);
   }
@@ -122,7 +153,9 @@ final class ExpectedMatrix {
   /** Every applicable cell, role by role. */
   static Stream<MatrixCase> cases(MatrixRole role) {
     return TABLE.stream()
-        .map(row -> new MatrixCase(role, row.endpoint(), row.target(), row.expected()[role.ordinal()]))
+        .map(
+            row ->
+                new MatrixCase(role, row.endpoint(), row.target(), row.expected()[role.ordinal()]))
         .filter(c -> c.expected() != NA);
   }
 }

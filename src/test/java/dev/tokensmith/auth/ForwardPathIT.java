@@ -34,7 +34,11 @@ class ForwardPathIT {
   }
 
   private static Response forward(Issued token, String uri) {
-    return server.http.send("GET", "/v2/auth/forward", token.auth(), null,
+    return server.http.send(
+        "GET",
+        "/v2/auth/forward",
+        token.auth(),
+        null,
         Map.of("X-Original-Method", "GET", "X-Original-URI", uri));
   }
 
@@ -70,18 +74,38 @@ class ForwardPathIT {
 
   @Test
   void forwardWhenOriginalRequestHeadersDisagreeThenForbidden() {
-    Auth injected = (Auth.Custom) (request, changing) -> request.header("X-WallarmApi-Token", analyst.secret())
-        .header("X-Original-Method", "GET").header("X-Original-URI", "/public/x")
-        .header("X-Forwarded-Uri", "/admin/users");
-    Auth twice = (Auth.Custom) (request, changing) -> request.header("X-WallarmApi-Token", analyst.secret())
-        .header("X-Original-Method", "GET").header("X-Original-URI", "/public/x")
-        .header("X-Original-URI", "/admin/users");
-    Auth methods = (Auth.Custom) (request, changing) -> request.header("X-WallarmApi-Token", analyst.secret())
-        .header("X-Forwarded-Method", "GET").header("X-Original-Method", "POST")
-        .header("X-Original-URI", "/public/x");
-    Auth agreeing = (Auth.Custom) (request, changing) -> request.header("X-WallarmApi-Token", analyst.secret())
-        .header("X-Original-Method", "GET").header("X-Original-URI", "/public/x")
-        .header("X-Forwarded-Uri", "/public/x");
+    Auth injected =
+        (Auth.Custom)
+            (request, changing) ->
+                request
+                    .header("X-WallarmApi-Token", analyst.secret())
+                    .header("X-Original-Method", "GET")
+                    .header("X-Original-URI", "/public/x")
+                    .header("X-Forwarded-Uri", "/admin/users");
+    Auth twice =
+        (Auth.Custom)
+            (request, changing) ->
+                request
+                    .header("X-WallarmApi-Token", analyst.secret())
+                    .header("X-Original-Method", "GET")
+                    .header("X-Original-URI", "/public/x")
+                    .header("X-Original-URI", "/admin/users");
+    Auth methods =
+        (Auth.Custom)
+            (request, changing) ->
+                request
+                    .header("X-WallarmApi-Token", analyst.secret())
+                    .header("X-Forwarded-Method", "GET")
+                    .header("X-Original-Method", "POST")
+                    .header("X-Original-URI", "/public/x");
+    Auth agreeing =
+        (Auth.Custom)
+            (request, changing) ->
+                request
+                    .header("X-WallarmApi-Token", analyst.secret())
+                    .header("X-Original-Method", "GET")
+                    .header("X-Original-URI", "/public/x")
+                    .header("X-Forwarded-Uri", "/public/x");
 
     assertThat(server.http.get("/v2/auth/forward", injected).status()).isEqualTo(403);
     assertThat(server.http.get("/v2/auth/forward", twice).status()).isEqualTo(403);

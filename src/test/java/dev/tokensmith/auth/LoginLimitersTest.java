@@ -16,15 +16,16 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two failure limits of a login: places are taken before the password is checked, so no
- * amount of concurrency gets more than the limit; a success gives its place back.
+ * The two failure limits of a login: places are taken before the password is checked, so no amount
+ * of concurrency gets more than the limit; a success gives its place back.
  */
 class LoginLimitersTest {
   private static final int LIMIT = 10;
 
   private final MutableClock clock = new MutableClock();
   private final FailedAuthLimiter addresses = new FailedAuthLimiter(LIMIT, clock);
-  private final AccountLoginLimiter accounts = new AccountLoginLimiter(LIMIT, clock, new SecureRandom());
+  private final AccountLoginLimiter accounts =
+      new AccountLoginLimiter(LIMIT, clock, new SecureRandom());
 
   @Test
   void reserveWhenManyAtOnceFromOneAddressThenOnlyTheLimitAllowed() throws Exception {
@@ -34,14 +35,17 @@ class LoginLimitersTest {
 
   @Test
   void reserveWhenManyAtOnceForOneAccountThenOnlyTheLimitAllowed() throws Exception {
-    assertThat(concurrently(40, () -> accounts.reserve("victim@example.com").allowed())).isEqualTo(LIMIT);
+    assertThat(concurrently(40, () -> accounts.reserve("victim@example.com").allowed()))
+        .isEqualTo(LIMIT);
     assertThat(accounts.reserve("victim@example.com").retryAfterSeconds()).isBetween(1L, 60L);
   }
 
   @Test
   void accountWhenEmailInOtherCaseThenSameCounter() {
     for (int i = 0; i < LIMIT; i++) {
-      assertThat(accounts.reserve(i % 2 == 0 ? "Victim@Example.com" : "victim@example.COM").allowed()).isTrue();
+      assertThat(
+              accounts.reserve(i % 2 == 0 ? "Victim@Example.com" : "victim@example.COM").allowed())
+          .isTrue();
     }
 
     assertThat(accounts.reserve("VICTIM@EXAMPLE.COM").allowed()).isFalse();
@@ -81,14 +85,19 @@ class LoginLimitersTest {
     addresses.release(old);
     accounts.release(oldAccount);
 
-    assertThat(addresses.reserve("203.0.113.3").allowed()).as("an old place freed nothing now").isFalse();
+    assertThat(addresses.reserve("203.0.113.3").allowed())
+        .as("an old place freed nothing now")
+        .isFalse();
     assertThat(accounts.reserve("late@example.com").allowed()).isFalse();
   }
 
   @Test
   void recordFailureWhenManyAtOnceThenOnlyTheLimitAnswered401() throws Exception {
-    assertThat(concurrently(40, () -> addresses.recordFailure("203.0.113.4") == 0)).isEqualTo(LIMIT);
-    assertThat(addresses.reserve("203.0.113.4").allowed()).as("bad tokens count against logins too").isFalse();
+    assertThat(concurrently(40, () -> addresses.recordFailure("203.0.113.4") == 0))
+        .isEqualTo(LIMIT);
+    assertThat(addresses.reserve("203.0.113.4").allowed())
+        .as("bad tokens count against logins too")
+        .isFalse();
   }
 
   // Runs the task n times at once and counts the true answers.
@@ -98,10 +107,12 @@ class LoginLimitersTest {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<Boolean>> answers = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        answers.add(pool.submit(() -> {
-          start.await();
-          return task.call();
-        }));
+        answers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return task.call();
+                }));
       }
       start.countDown();
       List<Boolean> results = new ArrayList<>();

@@ -26,33 +26,45 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a login takes (spec 4.1): only a JSON body, so that a cross-site HTML form cannot log a
- * browser in; and what a failed one leaves in the activity log (spec 4.8): the e-mail only when
- * it is one, never a secret pasted into the field.
+ * browser in; and what a failed one leaves in the activity log (spec 4.8): the e-mail only when it
+ * is one, never a secret pasted into the field.
  */
 @UsesDatabase
 @WithServer
 class LoginRequestIT {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private static final String RIGHT = "{\"email\":\"" + TestServer.ADMIN_EMAIL + "\",\"password\":\""
-      + TestServer.ADMIN_PASSWORD + "\"}";
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final String RIGHT =
+      "{\"email\":\""
+          + TestServer.ADMIN_EMAIL
+          + "\",\"password\":\""
+          + TestServer.ADMIN_PASSWORD
+          + "\"}";
 
   static TestServer server;
 
   @Test
   void loginWhenBodyIsNotDeclaredJsonThen415AndNothingChanges() throws Exception {
-    String form = "email=" + TestServer.ADMIN_EMAIL.replace("@", "%40") + "&password=" + TestServer.ADMIN_PASSWORD;
-    Map<String, String> refused = Map.of(
-        "application/x-www-form-urlencoded", form,
-        "text/plain", RIGHT,
-        "multipart/form-data; boundary=x", RIGHT,
-        "application/jsonp", RIGHT,
-        "", RIGHT);
+    String form =
+        "email="
+            + TestServer.ADMIN_EMAIL.replace("@", "%40")
+            + "&password="
+            + TestServer.ADMIN_PASSWORD;
+    Map<String, String> refused =
+        Map.of(
+            "application/x-www-form-urlencoded", form,
+            "text/plain", RIGHT,
+            "multipart/form-data; boundary=x", RIGHT,
+            "application/jsonp", RIGHT,
+            "", RIGHT);
     String before = server.databaseText();
 
     for (Map.Entry<String, String> sent : refused.entrySet()) {
       HttpResponse<String> answer = post(sent.getKey(), sent.getValue());
 
-      assertThat(answer.statusCode()).as("Content-Type '%s': %s", sent.getKey(), answer.body()).isEqualTo(415);
+      assertThat(answer.statusCode())
+          .as("Content-Type '%s': %s", sent.getKey(), answer.body())
+          .isEqualTo(415);
       assertThat(answer.body()).isEqualTo("{\"status\":415,\"body\":\"Unsupported Media Type\"}");
       assertThat(answer.headers().allValues("Set-Cookie")).isEmpty();
     }
@@ -61,11 +73,18 @@ class LoginRequestIT {
 
   @Test
   void loginWhenJsonWithParametersOrOtherCaseThenLoggedIn() throws Exception {
-    for (String type : List.of("application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8")) {
+    for (String type :
+        List.of(
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON;charset=UTF-8")) {
       HttpResponse<String> answer = post(type, RIGHT);
 
-      assertThat(answer.statusCode()).as("Content-Type '%s': %s", type, answer.body()).isEqualTo(200);
-      assertThat(answer.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("tks_session="));
+      assertThat(answer.statusCode())
+          .as("Content-Type '%s': %s", type, answer.body())
+          .isEqualTo(200);
+      assertThat(answer.headers().allValues("Set-Cookie"))
+          .anySatisfy(c -> assertThat(c).startsWith("tks_session="));
     }
   }
 
@@ -78,7 +97,8 @@ class LoginRequestIT {
 
     for (String secret : List.of(token, hex)) {
       assertThat(secret).hasSize(64);
-      Response refused = server.http.post("/v1/login", Auth.NONE, Map.of("email", secret, "password", "x"));
+      Response refused =
+          server.http.post("/v1/login", Auth.NONE, Map.of("email", secret, "password", "x"));
 
       assertThat(refused.status()).as("%s", refused).isEqualTo(401);
       assertThat(lastFailedLogin()).containsExactly("(invalid)", "(invalid)");
@@ -90,15 +110,21 @@ class LoginRequestIT {
   void loginWhenUnknownEmailWellFormedThenRecordedAsTyped() throws Exception {
     String email = "Nobody.Here@example.com";
 
-    assertThat(server.http.post("/v1/login", Auth.NONE, Map.of("email", email, "password", "x")).status())
+    assertThat(
+            server
+                .http
+                .post("/v1/login", Auth.NONE, Map.of("email", email, "password", "x"))
+                .status())
         .isEqualTo(401);
 
     assertThat(lastFailedLogin()).containsExactly(email, email);
   }
 
-  private static HttpResponse<String> post(String contentType, String body) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/login"))
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  private static HttpResponse<String> post(String contentType, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/login"))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (!contentType.isEmpty()) {
       request.header("Content-Type", contentType);
     }
@@ -107,10 +133,13 @@ class LoginRequestIT {
 
   /** The object name and actor name of the newest failed login. */
   private static List<String> lastFailedLogin() throws SQLException {
-    try (Connection c = DriverManager.getConnection(server.database.url(), server.database.user(), "");
-         Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT object_name, actor_name FROM activity WHERE action = 'login_failed' "
-             + "ORDER BY id DESC LIMIT 1")) {
+    try (Connection c =
+            DriverManager.getConnection(server.database.url(), server.database.user(), "");
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT object_name, actor_name FROM activity WHERE action = 'login_failed' "
+                    + "ORDER BY id DESC LIMIT 1")) {
       assertThat(rs.next()).as("a failed login recorded").isTrue();
       return List.of(rs.getString(1), rs.getString(2));
     }

@@ -2,14 +2,16 @@ package dev.tokensmith.auth;
 
 /**
  * One cell of the authorization matrix: a caller of {@code role} sends {@code endpoint}'s request
- * about {@code target} and expects {@code expected}: an HTTP status, or {@link #LISTED} /
- * {@link #HIDDEN} for a list that answers 200 with or without the target in it.
+ * about {@code target} and expects {@code expected}: an HTTP status, or {@link #LISTED} / {@link
+ * #HIDDEN} for a list that answers 200 with or without the target in it.
  */
 record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expected) {
   /** The cell does not apply (a role that cannot hold tokens has no own token). */
   static final int NA = 0;
+
   /** 200, and the target is in the list. */
   static final int LISTED = -1;
+
   /** 200, and the target is not in the list. */
   static final int HIDDEN = -2;
 
@@ -83,7 +85,13 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
   }
 
   String displayName() {
-    return role.id() + " · " + endpoint.label() + " · " + target.label() + " → " + describe(expected);
+    return role.id()
+        + " · "
+        + endpoint.label()
+        + " · "
+        + target.label()
+        + " → "
+        + describe(expected);
   }
 
   @Override

@@ -32,59 +32,121 @@ final class MatrixRequests {
     boolean other = target == Target.OTHER_CLIENT;
     long client = other ? world.stranger.clientId() : world.tenant;
     return switch (c.endpoint()) {
-      case LOGIN -> Sent.of(http.post("/v1/login", Auth.NONE,
-          Map.of("email", caller.email(), "password", caller.password())));
+      case LOGIN ->
+          Sent.of(
+              http.post(
+                  "/v1/login",
+                  Auth.NONE,
+                  Map.of("email", caller.email(), "password", caller.password())));
       case LOGOUT -> Sent.of(http.post("/v1/logout", loggedInAgain(caller), null));
       case GET_USER -> Sent.of(http.get("/v1/user", caller.auth()));
       case POST_USER -> Sent.of(http.post("/v1/user", caller.auth(), null));
 
-      case LIST_USERS -> new Sent(http.post("/v1/objects/user", caller.auth(),
-          Map.of("filter", Map.of("clientid", client), "limit", 1000)), world.colleague.id(), "id");
-      case CREATE_USER -> Sent.of(http.post("/v1/objects/user/create", caller.auth(), MatrixWorld.userBody(client)));
+      case LIST_USERS ->
+          new Sent(
+              http.post(
+                  "/v1/objects/user",
+                  caller.auth(),
+                  Map.of("filter", Map.of("clientid", client), "limit", 1000)),
+              world.colleague.id(),
+              "id");
+      case CREATE_USER ->
+          Sent.of(
+              http.post("/v1/objects/user/create", caller.auth(), MatrixWorld.userBody(client)));
       case UPDATE_USER -> {
         Member actor = target == Target.SELF ? world.freshMember(c.role()) : caller;
         long id = target == Target.SELF ? actor.id() : world.freshUser(target);
-        yield Sent.of(http.post("/v1/objects/user/update", actor.auth(),
-            Map.of("filter", Map.of("id", id), "fields", Map.of("realname", "Renamed by the matrix"))));
+        yield Sent.of(
+            http.post(
+                "/v1/objects/user/update",
+                actor.auth(),
+                Map.of(
+                    "filter",
+                    Map.of("id", id),
+                    "fields",
+                    Map.of("realname", "Renamed by the matrix"))));
       }
       case DELETE_USER -> {
         Member actor = target == Target.SELF ? world.freshMember(c.role()) : caller;
         long id = target == Target.SELF ? actor.id() : world.freshUser(target);
-        yield Sent.of(http.post("/v1/objects/user/delete", actor.auth(), Map.of("filter", Map.of("id", id))));
+        yield Sent.of(
+            http.post("/v1/objects/user/delete", actor.auth(), Map.of("filter", Map.of("id", id))));
       }
 
       case LIST_TOKENS -> {
         long listed = other ? 0 : world.token(c.role(), target); // made before the list is read
-        yield new Sent(http.get("/v2/api_tokens?limit=1000&client_id=" + client, caller.auth()), listed, "id");
+        yield new Sent(
+            http.get("/v2/api_tokens?limit=1000&client_id=" + client, caller.auth()), listed, "id");
       }
-      case CREATE_TOKEN -> Sent.of(http.post("/v2/api_tokens", caller.auth(), createTokenBody(target, client)));
-      case GET_TOKEN -> Sent.of(http.get("/v2/api_tokens/" + world.token(c.role(), target), caller.auth()));
-      case PUT_TOKEN -> Sent.of(http.put("/v2/api_tokens/" + world.freshToken(c.role(), target).id(), caller.auth(),
-          Map.of("realname", "Renamed by the matrix")));
-      case DELETE_TOKEN -> Sent.of(http.delete("/v2/api_tokens/" + world.freshToken(c.role(), target).id(),
-          caller.auth()));
-      case GET_SECRET -> Sent.of(http.get("/v2/api_tokens/" + world.token(c.role(), target) + "/secret",
-          caller.auth()));
-      case RENEW_SECRET -> Sent.of(http.post("/v2/api_tokens/" + world.freshToken(c.role(), target).id() + "/secret",
-          caller.auth(), Map.of()));
+      case CREATE_TOKEN ->
+          Sent.of(http.post("/v2/api_tokens", caller.auth(), createTokenBody(target, client)));
+      case GET_TOKEN ->
+          Sent.of(http.get("/v2/api_tokens/" + world.token(c.role(), target), caller.auth()));
+      case PUT_TOKEN ->
+          Sent.of(
+              http.put(
+                  "/v2/api_tokens/" + world.freshToken(c.role(), target).id(),
+                  caller.auth(),
+                  Map.of("realname", "Renamed by the matrix")));
+      case DELETE_TOKEN ->
+          Sent.of(
+              http.delete(
+                  "/v2/api_tokens/" + world.freshToken(c.role(), target).id(), caller.auth()));
+      case GET_SECRET ->
+          Sent.of(
+              http.get(
+                  "/v2/api_tokens/" + world.token(c.role(), target) + "/secret", caller.auth()));
+      case RENEW_SECRET ->
+          Sent.of(
+              http.post(
+                  "/v2/api_tokens/" + world.freshToken(c.role(), target).id() + "/secret",
+                  caller.auth(),
+                  Map.of()));
 
-      case CREATE_CLIENT -> Sent.of(http.post("/v1/objects/client/create", caller.auth(),
-          MatrixWorld.clientBody(other ? world.otherPartnerUuid : world.partnerUuid)));
-      case LIST_CLIENTS -> new Sent(http.post("/v1/objects/client", caller.auth(),
-          Map.of("filter", Map.of("id", List.of(client)))), client, "id");
-      case UPDATE_CLIENT -> Sent.of(http.post("/v1/objects/client/update", caller.auth(),
-          Map.of("filter", Map.of("id", world.freshClient(target)), "fields", Map.of("name", "Renamed by the matrix"))));
-      case PARTNER_CLIENT -> new Sent(http.get("/v2/partner_client?partnerid="
-          + (other ? world.otherPartnerId : world.partnerId), caller.auth()), world.tenant, "clientid");
+      case CREATE_CLIENT ->
+          Sent.of(
+              http.post(
+                  "/v1/objects/client/create",
+                  caller.auth(),
+                  MatrixWorld.clientBody(other ? world.otherPartnerUuid : world.partnerUuid)));
+      case LIST_CLIENTS ->
+          new Sent(
+              http.post(
+                  "/v1/objects/client",
+                  caller.auth(),
+                  Map.of("filter", Map.of("id", List.of(client)))),
+              client,
+              "id");
+      case UPDATE_CLIENT ->
+          Sent.of(
+              http.post(
+                  "/v1/objects/client/update",
+                  caller.auth(),
+                  Map.of(
+                      "filter",
+                      Map.of("id", world.freshClient(target)),
+                      "fields",
+                      Map.of("name", "Renamed by the matrix"))));
+      case PARTNER_CLIENT ->
+          new Sent(
+              http.get(
+                  "/v2/partner_client?partnerid="
+                      + (other ? world.otherPartnerId : world.partnerId),
+                  caller.auth()),
+              world.tenant,
+              "clientid");
 
       case ACTIVITY_LOG -> Sent.of(http.get("/v2/activity_log?client_id=" + client, caller.auth()));
-      case ACTIVITY_CSV -> Sent.of(http.get("/v2/activity_log.csv?client_id=" + client, caller.auth()));
+      case ACTIVITY_CSV ->
+          Sent.of(http.get("/v2/activity_log.csv?client_id=" + client, caller.auth()));
     };
   }
 
   /** Logout ends a session, so it gets a session of its own. */
   private Auth loggedInAgain(Member caller) {
-    return caller.email() == null ? caller.auth() : world.server.login(caller.email(), caller.password());
+    return caller.email() == null
+        ? caller.auth()
+        : world.server.login(caller.email(), caller.password());
   }
 
   /**
@@ -96,8 +158,7 @@ final class MatrixRequests {
     switch (target) {
       case SHARED -> body.put("shared", true);
       case OTHER_USER -> body.put("user_id", world.colleague.id());
-      default -> {
-      }
+      default -> {}
     }
     return body;
   }

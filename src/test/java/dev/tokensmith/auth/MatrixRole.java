@@ -3,8 +3,8 @@ package dev.tokensmith.auth;
 import java.util.List;
 
 /**
- * The columns of the authorization matrix: the eight roles of spec 1.3, a custom user, and a
- * caller with no credential at all.
+ * The columns of the authorization matrix: the eight roles of spec 1.3, a custom user, and a caller
+ * with no credential at all.
  */
 enum MatrixRole {
   ADMIN("admin"),
@@ -19,8 +19,14 @@ enum MatrixRole {
   ANONYMOUS("anonymous");
 
   /** What the custom user holds: users and activity read, the token section in full. */
-  static final List<String> CUSTOM_PERMISSIONS = List.of("users:view", "api_tokens:view", "api_tokens:create",
-      "api_tokens:update", "api_tokens:delete", "activity_log:view");
+  static final List<String> CUSTOM_PERMISSIONS =
+      List.of(
+          "users:view",
+          "api_tokens:view",
+          "api_tokens:create",
+          "api_tokens:update",
+          "api_tokens:delete",
+          "activity_log:view");
 
   private final String id;
 

@@ -18,18 +18,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The people and objects the matrix asks about. Tenant T holds one user of each regular role, the
  * custom user, a second administrator (the "keeper", who makes shared tokens and colleagues) and a
- * second Analyst (the "colleague", whose personal token is "another user's"). The global users
- * live in the partner's technical tenant. An unrelated partner provides "another client".
+ * second Analyst (the "colleague", whose personal token is "another user's"). The global users live
+ * in the partner's technical tenant. An unrelated partner provides "another client".
  *
- * <p>Objects that cases only read are made once; a case that changes or deletes something asks
- * for a fresh object, so the order of the cases never matters.
+ * <p>Objects that cases only read are made once; a case that changes or deletes something asks for
+ * a fresh object, so the order of the cases never matters.
  */
 final class MatrixWorld {
   /** A caller: how it authenticates and, for a person, who it is and how it logs in again. */
-  record Member(Auth auth, long id, String email, String password) {
-  }
+  record Member(Auth auth, long id, String email, String password) {}
 
-  /** Every token of the matrix asks for exactly this, which every role holding the section may grant. */
+  /**
+   * Every token of the matrix asks for exactly this, which every role holding the section may
+   * grant.
+   */
   static final List<String> TOKEN_PERMISSIONS = List.of("api_tokens:view");
 
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -40,12 +42,18 @@ final class MatrixWorld {
   final long technical;
   final long partnerId;
   final String partnerUuid;
+
   /** An administrator of T who is no column of the table. */
   final TestUser keeper;
+
   /** An Analyst of T who is no column of the table. */
   final TestUser colleague;
-  /** The Global Administrator of an unrelated partner; its technical tenant is "the other client". */
+
+  /**
+   * The Global Administrator of an unrelated partner; its technical tenant is "the other client".
+   */
   final TestUser stranger;
+
   final long otherPartnerId;
   final String otherPartnerUuid;
   final Issued colleagueToken;
@@ -65,12 +73,18 @@ final class MatrixWorld {
     this.keeper = fixtures.user(tenant, "admin");
     this.colleague = fixtures.user(tenant, "analytic");
     for (MatrixRole role : MatrixRole.values()) {
-      members.put(role, switch (role) {
-        case ANONYMOUS -> new Member(Auth.NONE, -1, null, null);
-        case PARTNER_ADMIN -> new Member(server.admin(), server.admin().userId(), TestServer.ADMIN_EMAIL,
-            TestServer.ADMIN_PASSWORD);
-        default -> freshMember(role);
-      });
+      members.put(
+          role,
+          switch (role) {
+            case ANONYMOUS -> new Member(Auth.NONE, -1, null, null);
+            case PARTNER_ADMIN ->
+                new Member(
+                    server.admin(),
+                    server.admin().userId(),
+                    TestServer.ADMIN_EMAIL,
+                    TestServer.ADMIN_PASSWORD);
+            default -> freshMember(role);
+          });
     }
     this.stranger = fixtures.otherPartnerAdmin();
     JsonNode strangerMe = server.http.get("/v1/user", stranger.session()).body();
@@ -95,7 +109,8 @@ final class MatrixWorld {
 
   /** The caller's own personal token in T, made once on first use. */
   synchronized long ownToken(MatrixRole role) {
-    return ownTokens.computeIfAbsent(role, r -> fixtures.token(member(r).auth(), tokenBody(tenant)).id());
+    return ownTokens.computeIfAbsent(
+        role, r -> fixtures.token(member(r).auth(), tokenBody(tenant)).id());
   }
 
   /** A new token of the given kind, for a case that changes, renews or deletes it. */
@@ -120,11 +135,17 @@ final class MatrixWorld {
     };
   }
 
-  /** A new Analyst in T (made by the keeper) or in the other client (made by its administrator), not logged in. */
+  /**
+   * A new Analyst in T (made by the keeper) or in the other client (made by its administrator), not
+   * logged in.
+   */
   long freshUser(MatrixCase.Target target) {
     boolean other = target == MatrixCase.Target.OTHER_CLIENT;
-    Response created = server.http.post("/v1/objects/user/create", other ? stranger.session() : keeper.session(),
-        userBody(other ? stranger.clientId() : tenant));
+    Response created =
+        server.http.post(
+            "/v1/objects/user/create",
+            other ? stranger.session() : keeper.session(),
+            userBody(other ? stranger.clientId() : tenant));
     assertThat(created.status()).as("fresh user: %s", created).isEqualTo(200);
     return created.id();
   }
@@ -134,9 +155,12 @@ final class MatrixWorld {
     if (target != MatrixCase.Target.OTHER_CLIENT) {
       return fixtures.tenant("Matrix fresh tenant");
     }
-    Response created = server.http.post("/v1/objects/client/create", stranger.session(),
-        clientBody(otherPartnerUuid));
-    assertThat(created.status()).as("fresh tenant of the other partner: %s", created).isEqualTo(200);
+    Response created =
+        server.http.post(
+            "/v1/objects/client/create", stranger.session(), clientBody(otherPartnerUuid));
+    assertThat(created.status())
+        .as("fresh tenant of the other partner: %s", created)
+        .isEqualTo(200);
     return created.id();
   }
 
@@ -152,13 +176,25 @@ final class MatrixWorld {
   /** A new Analyst of a client. */
   static Map<String, Object> userBody(long clientId) {
     String email = "matrix" + SEQUENCE.incrementAndGet() + "@example.com";
-    return Map.of("email", email, "realname", "Matrix " + email, "password", Fixtures.PASSWORD,
-        "permissions", List.of("analytic"), "clientid", clientId);
+    return Map.of(
+        "email",
+        email,
+        "realname",
+        "Matrix " + email,
+        "password",
+        Fixtures.PASSWORD,
+        "permissions",
+        List.of("analytic"),
+        "clientid",
+        clientId);
   }
 
-  /** A new tenant of the partner with this uuid, with a prefix no other test uses ("M" + 3 digits). */
+  /**
+   * A new tenant of the partner with this uuid, with a prefix no other test uses ("M" + 3 digits).
+   */
   static Map<String, Object> clientBody(String partnerUuid) {
     String prefix = String.format("M%03d", SEQUENCE.incrementAndGet() % 1000);
-    return Map.of("name", "Matrix client " + prefix, "vuln_prefix", prefix, "partner_uuid", partnerUuid);
+    return Map.of(
+        "name", "Matrix client " + prefix, "vuln_prefix", prefix, "partner_uuid", partnerUuid);
   }
 }

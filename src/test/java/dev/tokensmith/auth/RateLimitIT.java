@@ -3,9 +3,9 @@ package dev.tokensmith.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.testing.Auth;
+import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
-import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.testing.TestServer;
@@ -26,8 +26,11 @@ import org.junit.jupiter.api.Test;
  * names the caller) and starts in a fresh minute.
  */
 @UsesDatabase
-@WithServer(settings = {"TOKENSMITH_AUTH_FAILURES_PER_MINUTE=" + RateLimitIT.LIMIT,
-    "TOKENSMITH_TRUSTED_PROXIES=127.0.0.1/32"})
+@WithServer(
+    settings = {
+      "TOKENSMITH_AUTH_FAILURES_PER_MINUTE=" + RateLimitIT.LIMIT,
+      "TOKENSMITH_TRUSTED_PROXIES=127.0.0.1/32"
+    })
 class RateLimitIT {
   static final int LIMIT = 3;
   private static final AtomicInteger ADDRESS = new AtomicInteger(10);
@@ -42,7 +45,8 @@ class RateLimitIT {
     user = fixtures.user(fixtures.tenant("Limited"), "admin");
     token = fixtures.token(user.session(), List.of("admin"));
     deleted = fixtures.token(user.session(), List.of("admin"));
-    assertThat(server.http.delete("/v2/api_tokens/" + deleted.id(), user.session()).status()).isEqualTo(200);
+    assertThat(server.http.delete("/v2/api_tokens/" + deleted.id(), user.session()).status())
+        .isEqualTo(200);
   }
 
   @BeforeEach
@@ -54,7 +58,8 @@ class RateLimitIT {
   void loginWhenLimitOfFailuresReachedThenNextAnswers429WithRetryAfter() {
     // The plain peer address, no forwarding header.
     for (int i = 0; i < LIMIT; i++) {
-      assertThat(server.http.post("/v1/login", Auth.NONE, credentials("wrong-password")).status()).isEqualTo(401);
+      assertThat(server.http.post("/v1/login", Auth.NONE, credentials("wrong-password")).status())
+          .isEqualTo(401);
     }
 
     Response limited = server.http.post("/v1/login", Auth.NONE, credentials("wrong-password"));
@@ -77,21 +82,24 @@ class RateLimitIT {
   void tokenWhenLimitOfBadCredentialsReachedThenNextAnswers429WithRetryAfter() {
     String ip = nextAddress();
     String unknown = TestSecrets.unknown("tks1");
-    List<Auth> bad = List.of(Auth.token("not-a-token"), Auth.token(deleted.secret()), Auth.bearer(unknown));
+    List<Auth> bad =
+        List.of(Auth.token("not-a-token"), Auth.token(deleted.secret()), Auth.bearer(unknown));
     for (Auth auth : bad) {
       Response refused = get(ip, "/v1/user", auth);
       assertThat(refused.status()).as("%s", refused).isEqualTo(401);
     }
 
     assertLimited(get(ip, "/v1/user", Auth.token(unknown)));
-    assertLimited(get(ip, "/v2/api_tokens", Auth.header("Cookie", "tks_session=forged-session-value")));
+    assertLimited(
+        get(ip, "/v2/api_tokens", Auth.header("Cookie", "tks_session=forged-session-value")));
   }
 
   @Test
   void sessionWhenCookieForgedThenCountsAsFailure() {
     String ip = nextAddress();
     for (int i = 0; i < LIMIT; i++) {
-      assertThat(get(ip, "/v1/user", Auth.header("Cookie", "tks_session=forged-" + i)).status()).isEqualTo(401);
+      assertThat(get(ip, "/v1/user", Auth.header("Cookie", "tks_session=forged-" + i)).status())
+          .isEqualTo(401);
     }
 
     assertLimited(login(ip, "wrong-password"));
@@ -165,7 +173,8 @@ class RateLimitIT {
   }
 
   private static Response login(String ip, String password) {
-    return server.http.send("POST", "/v1/login", Auth.NONE, credentials(password), Map.of("X-Forwarded-For", ip));
+    return server.http.send(
+        "POST", "/v1/login", Auth.NONE, credentials(password), Map.of("X-Forwarded-For", ip));
   }
 
   private static Response get(String ip, String path, Auth auth) {

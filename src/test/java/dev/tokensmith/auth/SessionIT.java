@@ -31,10 +31,14 @@ class SessionIT {
     Response login = login(user.email(), Fixtures.PASSWORD);
 
     assertThat(login.status()).as("%s", login).isEqualTo(200);
-    String cookie = login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("tks_session="))
-        .findFirst().orElseThrow();
+    String cookie =
+        login.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("tks_session="))
+            .findFirst()
+            .orElseThrow();
     assertThat(cookie.split(";")).extracting(String::trim).contains("HttpOnly", "SameSite=Strict");
-    assertThat(cookie.substring("tks_session=".length(), cookie.indexOf(';'))).hasSizeGreaterThanOrEqualTo(32);
+    assertThat(cookie.substring("tks_session=".length(), cookie.indexOf(';')))
+        .hasSizeGreaterThanOrEqualTo(32);
     assertThat(login.body().path("csrf_token").asText()).hasSizeGreaterThanOrEqualTo(32);
     assertThat(login.body().path("id").asLong()).isEqualTo(user.id());
     assertThat(login.body().path("email").asText()).isEqualTo(user.email());
@@ -55,10 +59,20 @@ class SessionIT {
     TestUser admin = fixtures.user(tenant, "admin");
     TestUser analyst = fixtures.user(admin.session(), tenant, List.of("analytic"));
 
-    Response rename = server.http.post("/v1/objects/user/update", admin.session().withoutCsrf(),
-        Map.of("filter", Map.of("id", analyst.id()), "fields", Map.of("realname", "Changed by a forged form")));
-    Response token = server.http.post("/v2/api_tokens", admin.session().withoutCsrf(),
-        Map.of("realname", "forged", "permissions", List.of("admin")));
+    Response rename =
+        server.http.post(
+            "/v1/objects/user/update",
+            admin.session().withoutCsrf(),
+            Map.of(
+                "filter",
+                Map.of("id", analyst.id()),
+                "fields",
+                Map.of("realname", "Changed by a forged form")));
+    Response token =
+        server.http.post(
+            "/v2/api_tokens",
+            admin.session().withoutCsrf(),
+            Map.of("realname", "forged", "permissions", List.of("admin")));
     Response logout = server.http.post("/v1/logout", admin.session().withoutCsrf(), null);
 
     for (Response refused : List.of(rename, token, logout)) {
@@ -68,7 +82,9 @@ class SessionIT {
     }
     assertThat(realname(admin.session(), analyst.id())).isEqualTo("User " + analyst.email());
     assertThat(server.http.get("/v2/api_tokens", admin.session()).body()).isEmpty();
-    assertThat(server.http.get("/v1/user", admin.session()).status()).as("the session survives").isEqualTo(200);
+    assertThat(server.http.get("/v1/user", admin.session()).status())
+        .as("the session survives")
+        .isEqualTo(200);
   }
 
   @Test
@@ -76,15 +92,25 @@ class SessionIT {
     long tenant = fixtures.tenant("CSRF wrong");
     TestUser admin = fixtures.user(tenant, "admin");
     TestUser other = fixtures.user(tenant, "admin");
-    Auth.Session forged = new Auth.Session(admin.session().cookie(), other.session().csrf(), admin.id(), tenant);
+    Auth.Session forged =
+        new Auth.Session(admin.session().cookie(), other.session().csrf(), admin.id(), tenant);
 
-    Response withOthersToken = server.http.post("/v1/objects/user/update", forged,
-        Map.of("filter", Map.of("id", other.id()), "fields", Map.of("realname", "Forged")));
-    Response withGarbagePost = server.http.send("POST", "/v1/objects/user/update", admin.session().withoutCsrf(),
-        Map.of("filter", Map.of("id", other.id()), "fields", Map.of("realname", "Forged")),
-        Map.of("X-CSRF-Token", "x".repeat(43)));
+    Response withOthersToken =
+        server.http.post(
+            "/v1/objects/user/update",
+            forged,
+            Map.of("filter", Map.of("id", other.id()), "fields", Map.of("realname", "Forged")));
+    Response withGarbagePost =
+        server.http.send(
+            "POST",
+            "/v1/objects/user/update",
+            admin.session().withoutCsrf(),
+            Map.of("filter", Map.of("id", other.id()), "fields", Map.of("realname", "Forged")),
+            Map.of("X-CSRF-Token", "x".repeat(43)));
 
-    assertThat(withOthersToken.status()).as("another session's CSRF token: %s", withOthersToken).isEqualTo(403);
+    assertThat(withOthersToken.status())
+        .as("another session's CSRF token: %s", withOthersToken)
+        .isEqualTo(403);
     assertThat(withGarbagePost.status()).as("%s", withGarbagePost).isEqualTo(403);
     assertThat(realname(admin.session(), other.id())).isEqualTo("User " + other.email());
   }
@@ -109,7 +135,8 @@ class SessionIT {
     Response logout = server.http.post("/v1/logout", user.session(), null);
 
     assertThat(logout.status()).as("%s", logout).isEqualTo(200);
-    assertThat(logout.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("tks_session=;"));
+    assertThat(logout.headers().allValues("Set-Cookie"))
+        .anySatisfy(c -> assertThat(c).startsWith("tks_session=;"));
     Response after = server.http.get("/v1/user", user.session());
     assertThat(after.status()).isEqualTo(401);
     assertThat(after.json().path("body").asText()).isEqualTo("Unauthorized");
@@ -129,7 +156,9 @@ class SessionIT {
     assertThat(wrongPassword.status()).isEqualTo(401);
     assertThat(unknownEmail.status()).isEqualTo(401);
     assertThat(noPassword.status()).isEqualTo(401);
-    assertThat(unknownEmail.text()).isEqualTo(wrongPassword.text()).isEqualTo(noPassword.text())
+    assertThat(unknownEmail.text())
+        .isEqualTo(wrongPassword.text())
+        .isEqualTo(noPassword.text())
         .isEqualTo("{\"status\":401,\"body\":\"Unauthorized\"}");
     assertThat(wrongPassword.headers().allValues("Set-Cookie")).isEmpty();
     assertThat(unknownEmail.headers().allValues("Set-Cookie")).isEmpty();
@@ -141,8 +170,11 @@ class SessionIT {
     String longPassword = "Secret-Passphrase-" + "x".repeat(1100);
 
     Response tooLong = login(user.email(), longPassword);
-    Response notText = server.http.post("/v1/login", Auth.NONE,
-        Map.of("email", user.email(), "password", List.of("Secret-In-A-List")));
+    Response notText =
+        server.http.post(
+            "/v1/login",
+            Auth.NONE,
+            Map.of("email", user.email(), "password", List.of("Secret-In-A-List")));
 
     assertThat(tooLong.status()).isIn(400, 401);
     assertThat(tooLong.text()).doesNotContain("Secret-Passphrase").doesNotContain("xxxxxxxx");
@@ -166,7 +198,9 @@ class SessionIT {
 
     assertThat(setUserEnabled(admin.session(), user.id(), true).status()).isEqualTo(200);
 
-    assertThat(server.http.get("/v1/user", user.session()).status()).as("the old session stays ended").isEqualTo(401);
+    assertThat(server.http.get("/v1/user", user.session()).status())
+        .as("the old session stays ended")
+        .isEqualTo(401);
     Auth.Session fresh = server.login(user.email(), Fixtures.PASSWORD);
     assertThat(server.http.get("/v1/user", fresh).status()).isEqualTo(200);
   }
@@ -182,7 +216,8 @@ class SessionIT {
     assertThat(login.status()).isEqualTo(401);
     assertThat(login.text()).isEqualTo(login("nobody@example.com", Fixtures.PASSWORD).text());
     assertThat(server.http.get("/v1/user", user.session()).status()).isEqualTo(401);
-    assertThat(server.http.post("/v1/objects/user", user.session(), Map.of()).status()).isEqualTo(401);
+    assertThat(server.http.post("/v1/objects/user", user.session(), Map.of()).status())
+        .isEqualTo(401);
 
     assertThat(setClientEnabled(tenant, true).status()).isEqualTo(200);
 
@@ -200,7 +235,8 @@ class SessionIT {
     Issued shared = fixtures.sharedToken(admin.session(), List.of("admin"));
     Issued bearer = fixtures.token(admin.session(), List.of("analytic"));
     List<Auth> credentials = List.of(personal.auth(), shared.auth(), Auth.bearer(bearer.secret()));
-    credentials.forEach(auth -> assertThat(server.http.get("/v1/user", auth).status()).isEqualTo(200));
+    credentials.forEach(
+        auth -> assertThat(server.http.get("/v1/user", auth).status()).isEqualTo(200));
 
     assertThat(setClientEnabled(tenant, false).status()).isEqualTo(200);
 
@@ -217,7 +253,8 @@ class SessionIT {
     }
     Response listed = server.http.get("/v2/api_tokens", personal.auth());
     assertThat(listed.status()).isEqualTo(200);
-    assertThat(listed.body().findValues("enabled")).allSatisfy(e -> assertThat(e.asBoolean()).isTrue());
+    assertThat(listed.body().findValues("enabled"))
+        .allSatisfy(e -> assertThat(e.asBoolean()).isTrue());
   }
 
   private static Response login(String email, String password) {
@@ -225,17 +262,26 @@ class SessionIT {
   }
 
   private static String realname(Auth auth, long userId) {
-    return server.http.post("/v1/objects/user", auth, Map.of("filter", Map.of("id", userId))).body().get(0)
-        .path("realname").asText();
+    return server
+        .http
+        .post("/v1/objects/user", auth, Map.of("filter", Map.of("id", userId)))
+        .body()
+        .get(0)
+        .path("realname")
+        .asText();
   }
 
   private static Response setUserEnabled(Auth auth, long userId, boolean enabled) {
-    return server.http.post("/v1/objects/user/update", auth,
+    return server.http.post(
+        "/v1/objects/user/update",
+        auth,
         Map.of("filter", Map.of("id", userId), "fields", Map.of("enabled", enabled)));
   }
 
   private static Response setClientEnabled(long clientId, boolean enabled) {
-    return server.http.post("/v1/objects/client/update", server.admin(),
+    return server.http.post(
+        "/v1/objects/client/update",
+        server.admin(),
         Map.of("filter", Map.of("id", clientId), "fields", Map.of("enabled", enabled)));
   }
 }

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 @WithServer(routes = VerifierIT.ROUTES)
 class VerifierIT {
   /** The product behind the gateway. */
-  static final String ROUTES = """
+  static final String ROUTES =
+      """
       GET  /api/attacks/**   attacks:view
       POST /api/attacks      attacks:create
       *    /api/me           -
@@ -60,8 +61,12 @@ class VerifierIT {
   }
 
   private static Response forward(Auth auth, String method, String uri) {
-    return server.http.send("GET", "/v2/auth/forward", auth, null, Map.of("X-Original-Method", method,
-        "X-Original-URI", uri));
+    return server.http.send(
+        "GET",
+        "/v2/auth/forward",
+        auth,
+        null,
+        Map.of("X-Original-Method", method, "X-Original-URI", uri));
   }
 
   private static CacheStats stats() {
@@ -86,15 +91,25 @@ class VerifierIT {
 
   @Test
   void checkWhenValidTokenThenIdentityAndPermissions() {
-    Issued t = fixtures.token(admin.session(), Map.of("realname", "checked", "permissions", List.of("analytic"),
-        "expire_at", IsoTime.format(server.clock.instant().plus(Duration.ofDays(3)))));
+    Issued t =
+        fixtures.token(
+            admin.session(),
+            Map.of(
+                "realname",
+                "checked",
+                "permissions",
+                List.of("analytic"),
+                "expire_at",
+                IsoTime.format(server.clock.instant().plus(Duration.ofDays(3)))));
     Response r = check(t.auth(), Map.of());
     assertThat(r.status()).as("%s", r).isEqualTo(200);
     assertThat(r.body().path("user_id").asLong()).isEqualTo(admin.id());
     assertThat(r.body().path("client_id").asLong()).isEqualTo(tenant);
     assertThat(r.body().path("token_id").asLong()).isEqualTo(t.id());
     assertThat(r.body().path("shared").asBoolean()).isFalse();
-    assertThat(r.body().path("permissions").toString()).contains("attacks:create").doesNotContain("users:");
+    assertThat(r.body().path("permissions").toString())
+        .contains("attacks:create")
+        .doesNotContain("users:");
     assertThat(r.body().path("expire_at").asText()).endsWith("Z");
   }
 
@@ -113,7 +128,12 @@ class VerifierIT {
     assertThat(check(Auth.NONE, Map.of()).status()).isEqualTo(401);
     assertThat(check(Auth.token("x".repeat(64)), Map.of()).status()).isEqualTo(401);
     assertThat(check(Auth.bearer("tks1" + "A".repeat(60)), Map.of()).status()).isEqualTo(401);
-    assertThat(server.http.post("/v2/auth/check?token=" + "a".repeat(64), Auth.NONE, Map.of()).status()).isEqualTo(401);
+    assertThat(
+            server
+                .http
+                .post("/v2/auth/check?token=" + "a".repeat(64), Auth.NONE, Map.of())
+                .status())
+        .isEqualTo(401);
   }
 
   @Test
@@ -123,7 +143,8 @@ class VerifierIT {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().path("client_id").asLong()).isEqualTo(tenant);
     TestUser stranger = fixtures.otherPartnerAdmin();
-    assertThat(check(global.auth(), Map.of("client_id", stranger.clientId())).status()).isEqualTo(403);
+    assertThat(check(global.auth(), Map.of("client_id", stranger.clientId())).status())
+        .isEqualTo(403);
   }
 
   @Test
@@ -168,18 +189,29 @@ class VerifierIT {
   }
 
   @Test
-  void checkWhenRenewedTwiceWhileBothValuesCachedThenEveryOldValueRefusedAndOtherTokensStayCached() {
+  void
+      checkWhenRenewedTwiceWhileBothValuesCachedThenEveryOldValueRefusedAndOtherTokensStayCached() {
     Issued bystander = fixtures.token(admin.session(), List.of("analytic"));
     Issued first = fixtures.token(admin.session(), List.of("analytic"));
     assertThat(check(bystander.auth(), Map.of()).status()).isEqualTo(200);
     assertThat(check(first.auth(), Map.of()).status()).isEqualTo(200);
     String renew = "/v2/api_tokens/" + first.id() + "/secret";
-    Issued second = new Issued(first.id(),
-        server.http.post(renew, admin.session(), Map.of("grace_seconds", 60)).body().path("secret").asText());
+    Issued second =
+        new Issued(
+            first.id(),
+            server
+                .http
+                .post(renew, admin.session(), Map.of("grace_seconds", 60))
+                .body()
+                .path("secret")
+                .asText());
     assertThat(check(first.auth(), Map.of()).status()).isEqualTo(200);
     assertThat(check(second.auth(), Map.of()).status()).isEqualTo(200);
 
-    Issued third = new Issued(first.id(), server.http.post(renew, admin.session(), Map.of()).body().path("secret").asText());
+    Issued third =
+        new Issued(
+            first.id(),
+            server.http.post(renew, admin.session(), Map.of()).body().path("secret").asText());
     cached(bystander.auth());
     CacheStats before = stats();
 
@@ -187,7 +219,8 @@ class VerifierIT {
     assertThat(check(second.auth(), Map.of()).status()).isEqualTo(401);
     assertThat(check(third.auth(), Map.of()).status()).isEqualTo(200);
     assertThat(check(bystander.auth(), Map.of()).status()).isEqualTo(200);
-    // The two old values and the new one were looked up again; the bystander was answered from memory.
+    // The two old values and the new one were looked up again; the bystander was answered from
+    // memory.
     assertThat(stats().loads() - before.loads()).isEqualTo(3);
   }
 
@@ -196,27 +229,47 @@ class VerifierIT {
     TestUser user = fixtures.user(tenant, "admin");
     Issued t = fixtures.token(user.session(), List.of("admin"));
     assertThat(check(t.auth(), Map.of("permission", "users:create")).status()).isEqualTo(200);
-    server.http.post("/v1/objects/user/update", admin.session(),
-        Map.of("filter", Map.of("id", user.id()), "fields", Map.of("permissions", List.of("analytic"))));
+    server.http.post(
+        "/v1/objects/user/update",
+        admin.session(),
+        Map.of(
+            "filter",
+            Map.of("id", user.id()),
+            "fields",
+            Map.of("permissions", List.of("analytic"))));
     assertThat(check(t.auth(), Map.of("permission", "users:create")).status()).isEqualTo(403);
     assertThat(check(t.auth(), Map.of("permission", "attacks:view")).status()).isEqualTo(200);
 
-    server.http.post("/v1/objects/client/update", server.admin(),
+    server.http.post(
+        "/v1/objects/client/update",
+        server.admin(),
         Map.of("filter", Map.of("id", tenant), "fields", Map.of("enabled", false)));
     assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
-    server.http.post("/v1/objects/client/update", server.admin(),
+    server.http.post(
+        "/v1/objects/client/update",
+        server.admin(),
         Map.of("filter", Map.of("id", tenant), "fields", Map.of("enabled", true)));
     assertThat(check(t.auth(), Map.of()).status()).isEqualTo(200);
 
-    server.http.post("/v1/objects/user/update", admin.session(),
+    server.http.post(
+        "/v1/objects/user/update",
+        admin.session(),
         Map.of("filter", Map.of("id", user.id()), "fields", Map.of("enabled", false)));
     assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
   }
 
   @Test
   void checkWhenCachedTokenExpiresThenRefusedWithoutWaitingForEviction() {
-    Issued t = fixtures.token(admin.session(), Map.of("realname", "soon", "permissions", List.of("analytic"),
-        "expire_at", IsoTime.format(server.clock.instant().plus(Duration.ofSeconds(5)))));
+    Issued t =
+        fixtures.token(
+            admin.session(),
+            Map.of(
+                "realname",
+                "soon",
+                "permissions",
+                List.of("analytic"),
+                "expire_at",
+                IsoTime.format(server.clock.instant().plus(Duration.ofSeconds(5)))));
     assertThat(check(t.auth(), Map.of()).status()).isEqualTo(200);
     server.clock.advance(Duration.ofSeconds(5));
     assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
@@ -224,12 +277,28 @@ class VerifierIT {
 
   @Test
   void checkWhenCachedTokenHasAllowedIpsThenCheckedEveryTime() {
-    Issued t = fixtures.token(admin.session(), Map.of("realname", "fenced", "permissions", List.of("analytic"),
-        "allowed_ips", List.of("10.0.0.0/8")));
+    Issued t =
+        fixtures.token(
+            admin.session(),
+            Map.of(
+                "realname",
+                "fenced",
+                "permissions",
+                List.of("analytic"),
+                "allowed_ips",
+                List.of("10.0.0.0/8")));
     assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
     assertThat(check(t.auth(), Map.of()).status()).isEqualTo(401);
-    Issued open = fixtures.token(admin.session(), Map.of("realname", "open", "permissions", List.of("analytic"),
-        "allowed_ips", List.of("127.0.0.1")));
+    Issued open =
+        fixtures.token(
+            admin.session(),
+            Map.of(
+                "realname",
+                "open",
+                "permissions",
+                List.of("analytic"),
+                "allowed_ips",
+                List.of("127.0.0.1")));
     assertThat(check(open.auth(), Map.of()).status()).isEqualTo(200);
     assertThat(check(open.auth(), Map.of()).status()).isEqualTo(200);
   }
@@ -249,8 +318,17 @@ class VerifierIT {
     assertThat(r.header("X-Auth-Client-Id")).isEqualTo(Long.toString(tenant));
     assertThat(r.header("X-Auth-Token-Id")).isEqualTo(Long.toString(t.id()));
     assertThat(forward(t.auth(), "POST", "/api/attacks").status()).isEqualTo(200);
-    assertThat(server.http.send("GET", "/v2/auth/forward", t.auth(), null,
-        Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/api/me")).status()).isEqualTo(200);
+    assertThat(
+            server
+                .http
+                .send(
+                    "GET",
+                    "/v2/auth/forward",
+                    t.auth(),
+                    null,
+                    Map.of("X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/api/me"))
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -293,8 +371,12 @@ class VerifierIT {
   @Test
   void hotEndpointsWhenAnsweredThenSecurityHeadersAsEverywhere() {
     Issued t = fixtures.token(admin.session(), List.of("analytic"));
-    for (Response r : List.of(check(t.auth(), Map.of()), check(Auth.NONE, Map.of()), server.http.get("/healthz", Auth.NONE),
-        forward(t.auth(), "GET", "/api/attacks"))) {
+    for (Response r :
+        List.of(
+            check(t.auth(), Map.of()),
+            check(Auth.NONE, Map.of()),
+            server.http.get("/healthz", Auth.NONE),
+            forward(t.auth(), "GET", "/api/attacks"))) {
       assertThat(r.header("X-Content-Type-Options")).as("%s", r).isEqualTo("nosniff");
       assertThat(r.header("Cache-Control")).as("%s", r).isEqualTo("no-store");
       assertThat(r.header("Content-Security-Policy")).as("%s", r).startsWith("default-src 'none'");
@@ -304,7 +386,8 @@ class VerifierIT {
   @Test
   void checkWhenBodyIsNotAJsonObjectThenBadRequestEnvelope() {
     Issued t = fixtures.token(admin.session(), List.of("analytic"));
-    for (String text : List.of("{", "[]", "42", "\"x\"", "{\"permission\":7}", "{\"client_id\":\"x\"}")) {
+    for (String text :
+        List.of("{", "[]", "42", "\"x\"", "{\"permission\":7}", "{\"client_id\":\"x\"}")) {
       Response r = check(t.auth(), text);
 
       assertThat(r.status()).as("%s: %s", text, r).isEqualTo(400);
@@ -328,7 +411,8 @@ class VerifierIT {
     String padding = "{\"pad\":\"" + "x".repeat(WebServer.MAX_BODY_BYTES) + "\"}";
 
     Response declared = server.http.post("/v2/auth/check", t.auth(), padding);
-    String undeclared = chunked(t.secret(), padding.substring(0, 40_000), padding.substring(40_000));
+    String undeclared =
+        chunked(t.secret(), padding.substring(0, 40_000), padding.substring(40_000));
 
     assertThat(declared.status()).isEqualTo(413);
     assertThat(declared.body().asText()).isEqualTo("Request body too large");
@@ -342,8 +426,13 @@ class VerifierIT {
     try (Socket socket = new Socket("127.0.0.1", server.app.port())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v2/auth/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-WallarmApi-Token: " + t.secret()
-          + "\r\nExpect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /v2/auth/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-WallarmApi-Token: "
+                  + t.secret()
+                  + "\r\nExpect: 100-continue\r\nContent-Length: "
+                  + body.length()
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       InputStream in = socket.getInputStream();
       assertThat(readLine(in)).isEqualTo("HTTP/1.1 100 Continue");
       assertThat(readLine(in)).isEmpty();
@@ -357,7 +446,8 @@ class VerifierIT {
     Issued t = fixtures.token(admin.session(), List.of("analytic"));
     assertThat(server.http.get("/v2/auth/check", t.auth()).status()).isEqualTo(405);
     assertThat(server.http.post("/healthz", Auth.NONE, Map.of()).status()).isEqualTo(405);
-    Response slash = server.http.post("/v2/auth/check/", t.auth(), Map.of("permission", "attacks:view"));
+    Response slash =
+        server.http.post("/v2/auth/check/", t.auth(), Map.of("permission", "attacks:view"));
     assertThat(slash.status()).as("%s", slash).isEqualTo(200);
     assertThat(slash.body().path("token_id").asLong()).isEqualTo(t.id());
   }
@@ -365,8 +455,10 @@ class VerifierIT {
   @Test
   void checkWhenCallerKeepsConnectionOpenThenEveryRequestAnsweredOnIt() throws IOException {
     Issued t = fixtures.token(admin.session(), List.of("analytic"));
-    String request = "POST /v2/auth/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-WallarmApi-Token: " + t.secret()
-        + "\r\nContent-Length: 2\r\n\r\n{}";
+    String request =
+        "POST /v2/auth/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-WallarmApi-Token: "
+            + t.secret()
+            + "\r\nContent-Length: 2\r\n\r\n{}";
     try (Socket socket = new Socket("127.0.0.1", server.app.port())) {
       socket.setSoTimeout(10_000);
       InputStream in = socket.getInputStream();
@@ -380,7 +472,8 @@ class VerifierIT {
             length = Integer.parseInt(line.substring(15).trim());
           }
         }
-        assertThat(new String(in.readNBytes(length), StandardCharsets.UTF_8)).contains("\"token_id\":" + t.id());
+        assertThat(new String(in.readNBytes(length), StandardCharsets.UTF_8))
+            .contains("\"token_id\":" + t.id());
       }
     }
   }
@@ -389,8 +482,12 @@ class VerifierIT {
   void checkWhenHttp2CleartextThenServedOverIt() throws Exception {
     Issued t = fixtures.token(admin.session(), List.of("analytic"));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.app.port() + "/v2/auth/check"))
-        .header("X-WallarmApi-Token", t.secret()).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.app.port() + "/v2/auth/check"))
+            .header("X-WallarmApi-Token", t.secret())
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build();
 
     // The first request upgrades the connection (h2c); the second one travels on HTTP/2 itself.
     client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -416,15 +513,25 @@ class VerifierIT {
     Issued t = fixtures.token(admin.session(), List.of("analytic"));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
     String base = "http://127.0.0.1:" + server.app.port();
-    client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    client.send(
+        HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+        HttpResponse.BodyHandlers.ofString());
     String padding = "{\"pad\":\"" + "x".repeat(WebServer.MAX_BODY_BYTES) + "\"}";
 
-    HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/auth/check"))
-        .header("X-WallarmApi-Token", t.secret()).POST(HttpRequest.BodyPublishers.ofString(padding)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> after = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/auth/check"))
-        .header("X-WallarmApi-Token", t.secret()).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> refused =
+        client.send(
+            HttpRequest.newBuilder(URI.create(base + "/v2/auth/check"))
+                .header("X-WallarmApi-Token", t.secret())
+                .POST(HttpRequest.BodyPublishers.ofString(padding))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> after =
+        client.send(
+            HttpRequest.newBuilder(URI.create(base + "/v2/auth/check"))
+                .header("X-WallarmApi-Token", t.secret())
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(refused.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(refused.statusCode()).isEqualTo(413);
@@ -436,16 +543,26 @@ class VerifierIT {
   private static String chunked(String secret, String... chunks) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.app.port())) {
       socket.setSoTimeout(10_000);
-      StringBuilder request = new StringBuilder("POST /v2/auth/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "X-WallarmApi-Token: " + secret + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+      StringBuilder request =
+          new StringBuilder(
+              "POST /v2/auth/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "X-WallarmApi-Token: "
+                  + secret
+                  + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
       for (String chunk : chunks) {
-        request.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        request
+            .append(Integer.toHexString(chunk.length()))
+            .append("\r\n")
+            .append(chunk)
+            .append("\r\n");
       }
-      socket.getOutputStream().write(request.append("0\r\n\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(request.append("0\r\n\r\n").toString().getBytes(StandardCharsets.US_ASCII));
       try {
         return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       } catch (SocketException e) {
-        return "";  // the server may close before reading everything; the tests then see no answer
+        return ""; // the server may close before reading everything; the tests then see no answer
       }
     }
   }

@@ -29,8 +29,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>{@code java -cp … dev.tokensmith.bench.BareServer <port> <pool file>}
  */
 public final class BareServer {
-  private BareServer() {
-  }
+  private BareServer() {}
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
@@ -42,13 +41,25 @@ public final class BareServer {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(pepper);
     for (int i = 0; i < pool.size(); i++) {
-      digests.put(ByteBuffer.wrap(mac.doFinal(pool.get(i).getBytes(StandardCharsets.US_ASCII))), (long) i + 1);
+      digests.put(
+          ByteBuffer.wrap(mac.doFinal(pool.get(i).getBytes(StandardCharsets.US_ASCII))),
+          (long) i + 1);
     }
     Vertx vertx = Vertx.vertx();
     int loops = Runtime.getRuntime().availableProcessors();
-    vertx.deployVerticle(() -> new Server(port, pepper, Map.copyOf(digests)), new DeploymentOptions().setInstances(loops))
+    vertx
+        .deployVerticle(
+            () -> new Server(port, pepper, Map.copyOf(digests)),
+            new DeploymentOptions().setInstances(loops))
         .await();
-    System.out.println("bare server on " + port + " with " + loops + " event loops, " + digests.size() + " tokens");
+    System.out.println(
+        "bare server on "
+            + port
+            + " with "
+            + loops
+            + " event loops, "
+            + digests.size()
+            + " tokens");
   }
 
   private static final class Server extends VerticleBase {
@@ -69,13 +80,18 @@ public final class BareServer {
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1")).requestHandler(this::handle)
+      return vertx
+          .createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
+          .requestHandler(this::handle)
           .listen(port);
     }
 
     private void handle(HttpServerRequest request) {
       if (request.method() == HttpMethod.GET && request.path().equals("/healthz")) {
-        request.response().putHeader("Content-Type", "application/json").end("{\"status\":200,\"body\":\"ok\"}");
+        request
+            .response()
+            .putHeader("Content-Type", "application/json")
+            .end("{\"status\":200,\"body\":\"ok\"}");
         return;
       }
       request.body().onSuccess(body -> check(request, body));
@@ -84,15 +100,28 @@ public final class BareServer {
     private void check(HttpServerRequest request, Buffer body) {
       String token = request.getHeader("X-WallarmApi-Token");
       // One verticle per event loop: its Mac is only ever used from that loop's thread.
-      Long id = token == null ? null
-          : digests.get(ByteBuffer.wrap(mac.doFinal(token.getBytes(StandardCharsets.US_ASCII))));
+      Long id =
+          token == null
+              ? null
+              : digests.get(
+                  ByteBuffer.wrap(mac.doFinal(token.getBytes(StandardCharsets.US_ASCII))));
       if (id == null) {
-        request.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+        request
+            .response()
+            .setStatusCode(401)
+            .putHeader("Content-Type", "application/json")
             .end("{\"status\":401,\"body\":\"Unauthorized\"}");
         return;
       }
-      request.response().putHeader("Content-Type", "application/json")
-          .end("{\"status\":200,\"body\":{\"token_id\":" + id + ",\"body_bytes\":" + body.length() + "}}");
+      request
+          .response()
+          .putHeader("Content-Type", "application/json")
+          .end(
+              "{\"status\":200,\"body\":{\"token_id\":"
+                  + id
+                  + ",\"body_bytes\":"
+                  + body.length()
+                  + "}}");
     }
   }
 }

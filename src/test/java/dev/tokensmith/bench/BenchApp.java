@@ -19,13 +19,24 @@ final class BenchApp {
   BenchApp(int tokens, int pool, int cacheSeconds) {
     try {
       Path dir = Files.createTempDirectory("tokensmith-bench");
-      app = new App(Settings.from(Map.of(
-          "TOKENSMITH_DATA_DIR", dir.toString(),
-          "TOKENSMITH_DB_URL", "jdbc:h2:mem:bench" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
-              + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
-          "TOKENSMITH_ADMIN_PASSWORD", "bench-password-1",
-          "TOKENSMITH_PASSWORD_ITERATIONS", "1000",
-          "TOKENSMITH_CACHE_SECONDS", Integer.toString(cacheSeconds))), Clock.systemUTC());
+      app =
+          new App(
+              Settings.from(
+                  Map.of(
+                      "TOKENSMITH_DATA_DIR",
+                      dir.toString(),
+                      "TOKENSMITH_DB_URL",
+                      "jdbc:h2:mem:bench"
+                          + UUID.randomUUID()
+                          + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
+                          + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
+                      "TOKENSMITH_ADMIN_PASSWORD",
+                      "bench-password-1",
+                      "TOKENSMITH_PASSWORD_ITERATIONS",
+                      "1000",
+                      "TOKENSMITH_CACHE_SECONDS",
+                      Integer.toString(cacheSeconds))),
+              Clock.systemUTC());
       Path file = dir.resolve("pool.txt");
       app.seed(tokens, file, pool);
       secrets = Files.readAllLines(file);

@@ -6,18 +6,19 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 
 /**
- * Heap used per cached token: seeds N tokens, measures the heap after a full GC, verifies every
- * one of them (so all are cached), measures again. Run: {@code mvn -q test-compile exec:exec@cache-heap}.
+ * Heap used per cached token: seeds N tokens, measures the heap after a full GC, verifies every one
+ * of them (so all are cached), measures again. Run: {@code mvn -q test-compile
+ * exec:exec@cache-heap}.
  */
 public final class CacheHeap {
-  private CacheHeap() {
-  }
+  private CacheHeap() {}
 
   public static void main(String[] args) throws Exception {
     int tokens = Integer.parseInt(args.length > 0 ? args[0] : "1000000");
     long seedStart = System.nanoTime();
     BenchApp bench = new BenchApp(tokens, tokens, 3600);
-    System.out.printf("seeded %d tokens in %.1f s%n", tokens, (System.nanoTime() - seedStart) / 1e9);
+    System.out.printf(
+        "seeded %d tokens in %.1f s%n", tokens, (System.nanoTime() - seedStart) / 1e9);
     TokenVerifier verifier = bench.app.verifier();
     long before = usedAfterGc();
     long start = System.nanoTime();
@@ -29,7 +30,8 @@ public final class CacheHeap {
     double loadSeconds = (System.nanoTime() - start) / 1e9;
     long cached = verifier.cachedTokens();
     long after = usedAfterGc();
-    System.out.printf("cached %d tokens (cold loads %.1f s); heap %d MB -> %d MB; %.0f bytes per cached token%n",
+    System.out.printf(
+        "cached %d tokens (cold loads %.1f s); heap %d MB -> %d MB; %.0f bytes per cached token%n",
         cached, loadSeconds, before >> 20, after >> 20, (after - before) / (double) cached);
     bench.app.close();
   }

@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Nanoseconds per checksum check of a secret: as characters (what secret scanning of logged
- * values uses) and as the bytes the verifier already holds (its hot path), and per generated secret.
+ * Nanoseconds per checksum check of a secret: as characters (what secret scanning of logged values
+ * uses) and as the bytes the verifier already holds (its hot path), and per generated secret.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Nanoseconds per in-process verification, beside one HMAC-SHA-256 of a 64-byte value measured in
- * the same run: a cached valid token, an unknown well-formed token (negative cache), a bad checksum.
- * Run: {@code mvn -q test-compile exec:exec@jmh}.
+ * the same run: a cached valid token, an unknown well-formed token (negative cache), a bad
+ * checksum. Run: {@code mvn -q test-compile exec:exec@jmh}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @UsesDatabase
 class OwnCatalogueIT {
-  private static final String BILLING = """
+  private static final String BILLING =
+      """
       resources:
         - id: invoices
           actions: [view, create, void]
@@ -41,14 +42,14 @@ class OwnCatalogueIT {
             admin: [view, update]
             analytic: [view]
       """;
-  private static final String ROUTES = """
+  private static final String ROUTES =
+      """
       POST /invoices/*/void  invoices:void
       GET  /invoices/**      invoices:view
       PUT  /customers/*      customers:update
       """;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Map<String, String> settings(String catalogue) throws IOException {
     Path file = dir.resolve("catalogue-" + Integer.toHexString(catalogue.hashCode()) + ".yaml");
@@ -57,7 +58,8 @@ class OwnCatalogueIT {
   }
 
   @Test
-  void catalogueWhenOperatorsOwnThenServedAndEnforcedOnCreateCapVerifyAndForward() throws IOException {
+  void catalogueWhenOperatorsOwnThenServedAndEnforcedOnCreateCapVerifyAndForward()
+      throws IOException {
     Path routes = dir.resolve("routes.txt");
     Files.writeString(routes, ROUTES);
     Map<String, String> settings = new java.util.HashMap<>(settings(BILLING));
@@ -68,30 +70,47 @@ class OwnCatalogueIT {
       Response catalogue = server.http.get("/v2/catalogue", server.admin());
       assertThat(catalogue.status()).isEqualTo(200);
       assertThat(ids(catalogue.body().path("resources"), "id"))
-          .containsExactly("nodes", "invoices", "customers", "users", "api_tokens", "activity_log", "clients");
+          .containsExactly(
+              "nodes", "invoices", "customers", "users", "api_tokens", "activity_log", "clients");
       JsonNode analyticRole = role(catalogue.body(), "analytic");
-      assertThat(ids(analyticRole.path("permissions"), null)).contains("invoices:view", "invoices:create",
-          "customers:view").doesNotContain("invoices:void", "attacks:view");
+      assertThat(ids(analyticRole.path("permissions"), null))
+          .contains("invoices:view", "invoices:create", "customers:view")
+          .doesNotContain("invoices:void", "attacks:view");
       assertThat(analyticRole.path("title").asText()).isEqualTo("Analyst");
 
       long tenant = fixtures.tenant("Billing Co");
       TestUser admin = fixtures.user(tenant, "admin");
       TestUser analyst = fixtures.user(admin.session(), tenant, List.of("analytic"));
 
-      // Create: the product's permission ids are the ones there are; the security console's are not.
-      Response unknown = server.http.post("/v2/api_tokens", analyst.session(),
-          Map.of("realname", "old ids", "permissions", List.of("attacks:view")));
+      // Create: the product's permission ids are the ones there are; the security console's are
+      // not.
+      Response unknown =
+          server.http.post(
+              "/v2/api_tokens",
+              analyst.session(),
+              Map.of("realname", "old ids", "permissions", List.of("attacks:view")));
       assertThat(unknown.status()).isEqualTo(400);
       assertThat(unknown.text()).contains("permissions");
       // Cap: an Analyst cannot void, so no token of theirs can.
-      Response beyond = server.http.post("/v2/api_tokens", analyst.session(),
-          Map.of("realname", "voider", "permissions", List.of("invoices:view", "invoices:void")));
+      Response beyond =
+          server.http.post(
+              "/v2/api_tokens",
+              analyst.session(),
+              Map.of(
+                  "realname", "voider", "permissions", List.of("invoices:view", "invoices:void")));
       assertThat(beyond.status()).isEqualTo(400);
       assertThat(beyond.text()).contains("not_allowed");
       Issued clerk = fixtures.token(analyst.session(), List.of("invoices:view", "invoices:create"));
       Issued preset = fixtures.token(analyst.session(), List.of("analytic"));
-      assertThat(ids(server.http.get("/v2/api_tokens/" + preset.id(), analyst.session()).body()
-          .path("actual_permissions"), null)).contains("invoices:view", "invoices:create", "customers:view");
+      assertThat(
+              ids(
+                  server
+                      .http
+                      .get("/v2/api_tokens/" + preset.id(), analyst.session())
+                      .body()
+                      .path("actual_permissions"),
+                  null))
+          .contains("invoices:view", "invoices:create", "customers:view");
 
       // Verify: what the token holds, nothing more.
       assertThat(check(server, clerk, "invoices:create").status()).isEqualTo(200);
@@ -109,7 +128,8 @@ class OwnCatalogueIT {
   }
 
   @Test
-  void startWhenResourceRemovedThenStoredUsersAndTokensLoseItWithActivityRecords() throws IOException {
+  void startWhenResourceRemovedThenStoredUsersAndTokensLoseItWithActivityRecords()
+      throws IOException {
     String withoutCustomers = BILLING.substring(0, BILLING.indexOf("  - id: customers"));
     try (TestDatabase database = TestDatabase.create()) {
       long tenant;
@@ -120,40 +140,70 @@ class OwnCatalogueIT {
         Fixtures fixtures = new Fixtures(server);
         tenant = fixtures.tenant("Shrinking Co");
         TestUser admin = fixtures.user(tenant, "admin");
-        TestUser custom = fixtures.user(admin.session(), tenant,
-            List.of("invoices:view", "customers:view", "api_tokens:view", "api_tokens:create"));
+        TestUser custom =
+            fixtures.user(
+                admin.session(),
+                tenant,
+                List.of("invoices:view", "customers:view", "api_tokens:view", "api_tokens:create"));
         userId = custom.id();
         tokenId = fixtures.token(custom.session(), List.of("customers:view", "invoices:view")).id();
         presetId = fixtures.token(admin.session(), List.of("admin")).id();
       }
       try (TestServer server = TestServer.startOn(database, settings(withoutCustomers))) {
         Auth admin = server.admin();
-        JsonNode user = server.http.post("/v1/objects/user", admin, Map.of("filter", Map.of("id", userId, "clientid", tenant)))
-            .body().get(0);
+        JsonNode user =
+            server
+                .http
+                .post(
+                    "/v1/objects/user",
+                    admin,
+                    Map.of("filter", Map.of("id", userId, "clientid", tenant)))
+                .body()
+                .get(0);
         assertThat(ids(user.path("permissions"), null))
             .containsExactly("invoices:view", "api_tokens:view", "api_tokens:create");
-        assertThat(ids(tokenById(server, admin, tokenId).path("permissions"), null)).containsExactly("invoices:view");
-        assertThat(ids(tokenById(server, admin, presetId).path("permissions"), null)).containsExactly("admin");
+        assertThat(ids(tokenById(server, admin, tokenId).path("permissions"), null))
+            .containsExactly("invoices:view");
+        assertThat(ids(tokenById(server, admin, presetId).path("permissions"), null))
+            .containsExactly("admin");
 
         List<JsonNode> records = activity(server, admin, tenant);
-        assertThat(records).filteredOn(r -> r.path("object_type").asText().equals("user")
-                && r.path("object_id").asLong() == userId && r.path("action").asText().equals("update"))
-            .singleElement().satisfies(r -> {
-              assertThat(r.path("actor").path("type").asText()).isEqualTo("system");
-              assertThat(r.path("changes").path("permissions").get(1).toString())
-                  .isEqualTo("[\"invoices:view\",\"api_tokens:view\",\"api_tokens:create\"]");
-            });
-        assertThat(records).filteredOn(r -> r.path("object_type").asText().equals("api_token")
-                && r.path("object_id").asLong() == tokenId && r.path("action").asText().equals("update"))
-            .singleElement().satisfies(r -> assertThat(r.path("changes").path("permissions").toString())
-                .isEqualTo("[[\"customers:view\",\"invoices:view\"],[\"invoices:view\"]]"));
-        assertThat(records).noneMatch(r -> r.path("object_id").asLong() == presetId
-            && r.path("action").asText().equals("update"));
+        assertThat(records)
+            .filteredOn(
+                r ->
+                    r.path("object_type").asText().equals("user")
+                        && r.path("object_id").asLong() == userId
+                        && r.path("action").asText().equals("update"))
+            .singleElement()
+            .satisfies(
+                r -> {
+                  assertThat(r.path("actor").path("type").asText()).isEqualTo("system");
+                  assertThat(r.path("changes").path("permissions").get(1).toString())
+                      .isEqualTo("[\"invoices:view\",\"api_tokens:view\",\"api_tokens:create\"]");
+                });
+        assertThat(records)
+            .filteredOn(
+                r ->
+                    r.path("object_type").asText().equals("api_token")
+                        && r.path("object_id").asLong() == tokenId
+                        && r.path("action").asText().equals("update"))
+            .singleElement()
+            .satisfies(
+                r ->
+                    assertThat(r.path("changes").path("permissions").toString())
+                        .isEqualTo("[[\"customers:view\",\"invoices:view\"],[\"invoices:view\"]]"));
+        assertThat(records)
+            .noneMatch(
+                r ->
+                    r.path("object_id").asLong() == presetId
+                        && r.path("action").asText().equals("update"));
       }
       // A start with the same catalogue changes and records nothing more.
       try (TestServer server = TestServer.startOn(database, settings(withoutCustomers))) {
-        long updates = activity(server, server.admin(), tenant).stream()
-            .filter(r -> r.path("action").asText().equals("update")).count();
+        long updates =
+            activity(server, server.admin(), tenant).stream()
+                .filter(r -> r.path("action").asText().equals("update"))
+                .count();
         assertThat(updates).isEqualTo(2);
       }
     }
@@ -164,7 +214,11 @@ class OwnCatalogueIT {
   }
 
   private static Response forward(TestServer server, Issued token, String method, String uri) {
-    return server.http.send("GET", "/v2/auth/forward", token.auth(), null,
+    return server.http.send(
+        "GET",
+        "/v2/auth/forward",
+        token.auth(),
+        null,
         Map.of("X-Original-Method", method, "X-Original-URI", uri));
   }
 

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * What every {@link ClientStore} does: partners with their technical tenant, tenants read back as
  * written, a unique prefix, an update, a lock that waits for another transaction's, a partner's
- * clients in id order. Each implementation's test extends it; on the run's database (H2, or PostgreSQL
- * in that run).
+ * clients in id order. Each implementation's test extends it; on the run's database (H2, or
+ * PostgreSQL in that run).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ClientStoreContract {
@@ -57,15 +57,26 @@ abstract class ClientStoreContract {
 
   /** A partner with its technical tenant; returns the partner. */
   private Partner partner() {
-    long partner = store.insertPartner(UUID.randomUUID().toString(), "Partner " + SEQUENCE.incrementAndGet());
-    long technical = store.insert(UUID.randomUUID().toString(), "Technical", prefix(), true, partner, T.toEpochMilli());
+    long partner =
+        store.insertPartner(UUID.randomUUID().toString(), "Partner " + SEQUENCE.incrementAndGet());
+    long technical =
+        store.insert(
+            UUID.randomUUID().toString(), "Technical", prefix(), true, partner, T.toEpochMilli());
     store.setTechnicalClient(partner, technical);
     return store.findPartner(partner).orElseThrow();
   }
 
   private Client tenant(Partner partner) {
-    return store.find(store.insert(UUID.randomUUID().toString(), "Tenant", prefix(), true, partner.id(),
-        T.toEpochMilli())).orElseThrow();
+    return store
+        .find(
+            store.insert(
+                UUID.randomUUID().toString(),
+                "Tenant",
+                prefix(),
+                true,
+                partner.id(),
+                T.toEpochMilli()))
+        .orElseThrow();
   }
 
   private static List<Long> ids(List<Client> clients) {
@@ -96,7 +107,9 @@ abstract class ClientStoreContract {
 
   @Test
   void insertWhenStandAloneThenNoPartnerAndNotTechnical() {
-    long id = store.insert(UUID.randomUUID().toString(), "Alone", prefix(), false, null, T.toEpochMilli());
+    long id =
+        store.insert(
+            UUID.randomUUID().toString(), "Alone", prefix(), false, null, T.toEpochMilli());
 
     Client alone = store.find(id).orElseThrow();
     assertThat(alone.partnerId()).isNull();
@@ -108,8 +121,16 @@ abstract class ClientStoreContract {
   void insertWhenPrefixTakenThenRefused() {
     Client taken = tenant(partner());
 
-    assertThatThrownBy(() -> store.insert(UUID.randomUUID().toString(), "Copy", taken.vulnPrefix(), true,
-        taken.partnerId(), T.toEpochMilli())).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(
+            () ->
+                store.insert(
+                    UUID.randomUUID().toString(),
+                    "Copy",
+                    taken.vulnPrefix(),
+                    true,
+                    taken.partnerId(),
+                    T.toEpochMilli()))
+        .isInstanceOf(RuntimeException.class);
   }
 
   @Test
@@ -123,8 +144,19 @@ abstract class ClientStoreContract {
   void updateWhenValuesGivenThenWrittenAndALimitCleared() {
     Client client = tenant(partner());
     store.update(client.id(), "Renamed", false, true, 5);
-    assertThat(store.find(client.id())).contains(new Client(client.id(), client.uuid(), "Renamed",
-        client.vulnPrefix(), false, client.partnerId(), false, true, 5, T));
+    assertThat(store.find(client.id()))
+        .contains(
+            new Client(
+                client.id(),
+                client.uuid(),
+                "Renamed",
+                client.vulnPrefix(),
+                false,
+                client.partnerId(),
+                false,
+                true,
+                5,
+                T));
 
     store.update(client.id(), "Renamed", true, false, null);
 
@@ -143,8 +175,8 @@ abstract class ClientStoreContract {
         change.executeUpdate("UPDATE clients SET max_tokens = 7 WHERE id = " + client.id());
       }
 
-      CompletableFuture<Optional<Client>> locking = CompletableFuture.supplyAsync(
-          () -> db.inTransaction(() -> store.lock(client.id())));
+      CompletableFuture<Optional<Client>> locking =
+          CompletableFuture.supplyAsync(() -> db.inTransaction(() -> store.lock(client.id())));
       locks.awaitBlockedBy(locks.holderSession());
       locks.commit();
 

@@ -31,13 +31,18 @@ class SettingsTest {
 
   @Test
   void fromWhenPostgresqlUrlThenPostgresql() {
-    assertThat(Settings.from(Map.of("TOKENSMITH_DB_URL", "jdbc:postgresql://db/tokensmith")).postgresql()).isTrue();
+    assertThat(
+            Settings.from(Map.of("TOKENSMITH_DB_URL", "jdbc:postgresql://db/tokensmith"))
+                .postgresql())
+        .isTrue();
   }
 
   @Test
   void fromWhenBadValueThenFailsNamingTheSetting() {
-    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_PORT", "http"))).hasMessageContaining("TOKENSMITH_PORT");
-    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_PORT", "70000"))).hasMessageContaining("TOKENSMITH_PORT");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_PORT", "http")))
+        .hasMessageContaining("TOKENSMITH_PORT");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_PORT", "70000")))
+        .hasMessageContaining("TOKENSMITH_PORT");
     assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_SECRET_PREFIX", "tk-1")))
         .hasMessageContaining("TOKENSMITH_SECRET_PREFIX");
     assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_DB_URL", "jdbc:mysql://x")))
@@ -52,47 +57,74 @@ class SettingsTest {
 
   @Test
   void fromWhenPublicUrlHttpsOrHttpThenBehindTlsOnlyForHttps() {
-    Settings tls = Settings.from(Map.of("TOKENSMITH_PUBLIC_URL", "https://tokens.example.com/base/"));
+    Settings tls =
+        Settings.from(Map.of("TOKENSMITH_PUBLIC_URL", "https://tokens.example.com/base/"));
     Settings plain = Settings.from(Map.of("TOKENSMITH_PUBLIC_URL", "http://10.0.0.5:8080"));
 
-    assertThat(tls.publicUrl()).hasValueSatisfying(url -> assertThat(url).hasToString("https://tokens.example.com/base/"));
+    assertThat(tls.publicUrl())
+        .hasValueSatisfying(url -> assertThat(url).hasToString("https://tokens.example.com/base/"));
     assertThat(tls.behindTls()).isTrue();
-    assertThat(Settings.from(Map.of("TOKENSMITH_PUBLIC_URL", "HTTPS://Tokens.example.com")).behindTls()).isTrue();
+    assertThat(
+            Settings.from(Map.of("TOKENSMITH_PUBLIC_URL", "HTTPS://Tokens.example.com"))
+                .behindTls())
+        .isTrue();
     assertThat(plain.publicUrl()).isPresent();
     assertThat(plain.behindTls()).isFalse();
   }
 
   @Test
   void fromWhenPublicUrlNotAnAbsoluteHttpUrlThenOneLineNamingTheSetting() {
-    for (String bad : new String[] {"tokens.example.com", "/console", "ftp://tokens.example.com", "https://",
-        "https:tokens.example.com", "https://tokens example.com", "https://user:pw@tokens.example.com",
-        "https://tokens.example.com/?a=b", "https://tokens.example.com/#top"}) {
-      assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_PUBLIC_URL", bad))).as(bad)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("TOKENSMITH_PUBLIC_URL ")
+    for (String bad :
+        new String[] {
+          "tokens.example.com",
+          "/console",
+          "ftp://tokens.example.com",
+          "https://",
+          "https:tokens.example.com",
+          "https://tokens example.com",
+          "https://user:pw@tokens.example.com",
+          "https://tokens.example.com/?a=b",
+          "https://tokens.example.com/#top"
+        }) {
+      assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_PUBLIC_URL", bad)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("TOKENSMITH_PUBLIC_URL ")
           .hasMessageNotContaining("\n");
     }
   }
 
   @Test
   void fromWhenAccountLimitBadThenFailsNamingTheSetting() {
-    assertThat(Settings.from(Map.of("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", "5"))
-        .loginFailuresPerAccountPerMinute()).isEqualTo(5);
-    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", "0")))
+    assertThat(
+            Settings.from(Map.of("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", "5"))
+                .loginFailuresPerAccountPerMinute())
+        .isEqualTo(5);
+    assertThatThrownBy(
+            () -> Settings.from(Map.of("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", "0")))
         .hasMessageContaining("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE");
   }
 
   @Test
   void fromWhenAdminPasswordGivenThenNeverInToString() {
-    Settings s = Settings.from(Map.of("TOKENSMITH_ADMIN_PASSWORD", "very-secret-password",
-        "TOKENSMITH_DB_PASSWORD", "db-secret-password"));
-    assertThat(s.toString()).doesNotContain("very-secret-password").doesNotContain("db-secret-password");
+    Settings s =
+        Settings.from(
+            Map.of(
+                "TOKENSMITH_ADMIN_PASSWORD",
+                "very-secret-password",
+                "TOKENSMITH_DB_PASSWORD",
+                "db-secret-password"));
+    assertThat(s.toString())
+        .doesNotContain("very-secret-password")
+        .doesNotContain("db-secret-password");
   }
 
   @Test
   void fromWhenConfigFileThenReadAndEnvironmentWins(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("tokensmith.properties");
     Files.writeString(file, "TOKENSMITH_PORT=9090\nTOKENSMITH_SECRET_PREFIX=abcd\n");
-    Settings s = Settings.from(Map.of("TOKENSMITH_CONFIG_FILE", file.toString(), "TOKENSMITH_PORT", "9191"));
+    Settings s =
+        Settings.from(Map.of("TOKENSMITH_CONFIG_FILE", file.toString(), "TOKENSMITH_PORT", "9191"));
     assertThat(s.port()).isEqualTo(9191);
     assertThat(s.secretPrefix()).isEqualTo("abcd");
   }

@@ -14,11 +14,13 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-/** Settings → Activity log: what the Console did is recorded, a record opens its diff, the CSV downloads. */
+/**
+ * Settings → Activity log: what the Console did is recorded, a record opens its diff, the CSV
+ * downloads.
+ */
 @WithServer
 class ActivityBrowserIT {
-  @RegisterExtension
-  static Browser browser = new Browser();
+  @RegisterExtension static Browser browser = new Browser();
   static TestServer server;
   static Fixtures.TestUser admin;
 
@@ -32,10 +34,15 @@ class ActivityBrowserIT {
     WebElement drawer = browser.dialog("token-drawer");
     drawer.findElement(By.name("realname")).sendKeys("Audit me");
     browser.submit(drawer);
-    browser.remember(browser.dialog("secret-dialog").findElement(By.cssSelector("[data-secret='new']")).getAttribute("value"));
+    browser.remember(
+        browser
+            .dialog("secret-dialog")
+            .findElement(By.cssSelector("[data-secret='new']"))
+            .getAttribute("value"));
     browser.submit(browser.dialog("secret-dialog"));
     browser.rowAction(browser.row("token-row", "Audit me"), "disable");
-    browser.until(d -> browser.row("token-row", "Audit me").getAttribute("class").contains("is-disabled"));
+    browser.until(
+        d -> browser.row("token-row", "Audit me").getAttribute("class").contains("is-disabled"));
   }
 
   private static void openActivity() {
@@ -46,7 +53,8 @@ class ActivityBrowserIT {
 
   private static List<String> actions() {
     return browser.driver().findElements(By.cssSelector("tr[data-testid='activity-row']")).stream()
-        .map(r -> r.getAttribute("data-action") + " " + r.getAttribute("data-object-type")).toList();
+        .map(r -> r.getAttribute("data-action") + " " + r.getAttribute("data-object-type"))
+        .toList();
   }
 
   @Test
@@ -63,9 +71,11 @@ class ActivityBrowserIT {
   void filterWhenObjectTypeAndActionChosenThenOnlyMatchingRecords() {
     openActivity();
 
-    new Select(browser.driver().findElement(By.cssSelector("select[data-filter='object_type']"))).selectByValue("api_token");
+    new Select(browser.driver().findElement(By.cssSelector("select[data-filter='object_type']")))
+        .selectByValue("api_token");
     browser.until(d -> actions().stream().allMatch(a -> a.endsWith("api_token")));
-    new Select(browser.driver().findElement(By.cssSelector("select[data-filter='action']"))).selectByValue("disable");
+    new Select(browser.driver().findElement(By.cssSelector("select[data-filter='action']")))
+        .selectByValue("disable");
 
     browser.until(d -> actions().equals(List.of("disable api_token")));
   }
@@ -77,7 +87,8 @@ class ActivityBrowserIT {
     WebElement row = browser.driver().findElement(By.cssSelector("tr[data-action='disable']"));
     row.sendKeys(Keys.ENTER);
 
-    WebElement diff = browser.dialog("activity-dialog").findElement(By.cssSelector("[data-testid='diff']"));
+    WebElement diff =
+        browser.dialog("activity-dialog").findElement(By.cssSelector("[data-testid='diff']"));
     WebElement enabled = diff.findElement(By.xpath(".//tr[th[normalize-space()='enabled']]"));
     assertThat(enabled.findElement(By.cssSelector("td.old")).getText()).isEqualTo("true");
     assertThat(enabled.findElement(By.cssSelector("td.new")).getText()).isEqualTo("false");
@@ -87,16 +98,23 @@ class ActivityBrowserIT {
   @Test
   void exportWhenFilteredThenCsvOfThatFilterDownloads() {
     openActivity();
-    new Select(browser.driver().findElement(By.cssSelector("select[data-filter='object_type']"))).selectByValue("api_token");
-    browser.until(d -> d.findElement(By.cssSelector("[data-testid='export-csv']")).getAttribute("href")
-        .contains("object_type=api_token"));
+    new Select(browser.driver().findElement(By.cssSelector("select[data-filter='object_type']")))
+        .selectByValue("api_token");
+    browser.until(
+        d ->
+            d.findElement(By.cssSelector("[data-testid='export-csv']"))
+                .getAttribute("href")
+                .contains("object_type=api_token"));
 
     browser.click(By.cssSelector("[data-testid='export-csv']"));
 
     String csv = browser.downloaded("activity_log.csv");
     List<String> lines = csv.lines().toList();
     assertThat(lines.get(0)).startsWith("id,time,client_id,object_type");
-    assertThat(lines.subList(1, lines.size())).hasSize(2).allMatch(l -> l.contains("\"api_token\""))
-        .anyMatch(l -> l.contains("\"disable\"")).anyMatch(l -> l.contains("\"create\""));
+    assertThat(lines.subList(1, lines.size()))
+        .hasSize(2)
+        .allMatch(l -> l.contains("\"api_token\""))
+        .anyMatch(l -> l.contains("\"disable\""))
+        .anyMatch(l -> l.contains("\"create\""));
   }
 }

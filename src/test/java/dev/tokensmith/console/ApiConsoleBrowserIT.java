@@ -14,13 +14,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-/** The API Console (/api-console): the OpenAPI document, "Try it out" with the Console session, no token pasted. */
+/**
+ * The API Console (/api-console): the OpenAPI document, "Try it out" with the Console session, no
+ * token pasted.
+ */
 @WithServer
 class ApiConsoleBrowserIT {
   private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"([A-Za-z0-9]{64})\"");
 
-  @RegisterExtension
-  static Browser browser = new Browser();
+  @RegisterExtension static Browser browser = new Browser();
   static TestServer server;
   static Fixtures.TestUser analyst;
 
@@ -32,19 +34,35 @@ class ApiConsoleBrowserIT {
 
   /** The operation block of one method and path, expanded and switched to "Try it out". */
   private static WebElement tryItOut(String method, String path) {
-    WebElement block = browser.visible(By.xpath("//div[contains(@class,'opblock-" + method + "')]"
-        + "[.//*[contains(@class,'opblock-summary-path')][@data-path='" + path + "']]"));
+    WebElement block =
+        browser.visible(
+            By.xpath(
+                "//div[contains(@class,'opblock-"
+                    + method
+                    + "')]"
+                    + "[.//*[contains(@class,'opblock-summary-path')][@data-path='"
+                    + path
+                    + "']]"));
     block.findElement(By.cssSelector(".opblock-summary-control")).click();
-    browser.click(By.xpath("//div[contains(@class,'opblock-" + method + "')][.//*[@data-path='" + path + "']]"
-        + "//button[contains(@class,'try-out__btn')]"));
+    browser.click(
+        By.xpath(
+            "//div[contains(@class,'opblock-"
+                + method
+                + "')][.//*[@data-path='"
+                + path
+                + "']]"
+                + "//button[contains(@class,'try-out__btn')]"));
     return block;
   }
 
   private static String execute(WebElement block) {
     block.findElement(By.cssSelector("button.execute")).click();
-    WebElement status = browser.visible(By.cssSelector(".opblock.is-open .live-responses-table tbody .response-col_status"));
+    WebElement status =
+        browser.visible(
+            By.cssSelector(".opblock.is-open .live-responses-table tbody .response-col_status"));
     browser.until(d -> !status.getText().isBlank());
-    WebElement response = block.findElement(By.cssSelector(".live-responses-table .response-col_description pre"));
+    WebElement response =
+        block.findElement(By.cssSelector(".live-responses-table .response-col_description pre"));
     browser.script("arguments[0].scrollIntoView({block: 'center'})", response);
     String body = response.getText();
     return status.getText().trim() + "\n" + body;
@@ -72,7 +90,8 @@ class ApiConsoleBrowserIT {
 
     WebElement block = tryItOut("post", "/v2/api_tokens");
     assertThat(block.findElement(By.cssSelector("textarea.body-param__text")).getAttribute("value"))
-        .as("the documented example body").contains("\"realname\": \"CI pipeline\"");
+        .as("the documented example body")
+        .contains("\"realname\": \"CI pipeline\"");
     String answer = execute(block);
 
     Matcher secret = SECRET.matcher(answer);
@@ -90,9 +109,12 @@ class ApiConsoleBrowserIT {
     browser.loginHere(analyst.email(), Fixtures.PASSWORD);
 
     browser.visible(By.cssSelector(".opblock-tag-section"));
-    assertThat(browser.driver().findElements(By.cssSelector(".opblock-tag")).stream().map(e -> e.getAttribute("data-tag"))
-        .toList()).containsExactly("Session", "Users", "API tokens", "Clients", "Activity log", "Verifier",
-        "Operations");
+    assertThat(
+            browser.driver().findElements(By.cssSelector(".opblock-tag")).stream()
+                .map(e -> e.getAttribute("data-tag"))
+                .toList())
+        .containsExactly(
+            "Session", "Users", "API tokens", "Clients", "Activity log", "Verifier", "Operations");
     browser.assertNoPolicyViolations();
   }
 }

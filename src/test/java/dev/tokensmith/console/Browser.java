@@ -38,17 +38,19 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * One headless Chromium (Debian's, driven by /usr/bin/chromedriver) per test class, registered as
- * a static {@code @RegisterExtension}. A failing test leaves its screenshot, page source and
- * browser console under {@code target/screenshots/}. Without chromedriver the class is skipped
- * with a message, except under CI=true, where that fails.
+ * One headless Chromium (Debian's, driven by /usr/bin/chromedriver) per test class, registered as a
+ * static {@code @RegisterExtension}. A failing test leaves its screenshot, page source and browser
+ * console under {@code target/screenshots/}. Without chromedriver the class is skipped with a
+ * message, except under CI=true, where that fails.
  */
 final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher {
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path SCREENSHOTS = Path.of("target/screenshots");
+
   /** Desktop size, and the phone width the layout is checked at. */
   static final Dimension DESKTOP = new Dimension(1280, 900);
+
   static final Dimension PHONE = new Dimension(390, 844);
 
   private ChromeDriver driver;
@@ -61,7 +63,8 @@ final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher 
   public void beforeAll(ExtensionContext context) throws IOException {
     boolean present = Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
     if (!present) {
-      String message = "browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)";
+      String message =
+          "browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)";
       if ("true".equals(System.getenv("CI"))) {
         throw new IllegalStateException(message + ": missing under CI=true");
       }
@@ -71,9 +74,17 @@ final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher 
     downloads = Files.createTempDirectory("tokensmith-downloads");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-dev-shm-usage", "--no-first-run", "--lang=en-US",
-        "--user-data-dir=" + profile, "--window-size=" + DESKTOP.width + "," + DESKTOP.height);
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--lang=en-US",
+        "--user-data-dir=" + profile,
+        "--window-size=" + DESKTOP.width + "," + DESKTOP.height);
     Map<String, Object> prefs = new HashMap<>();
     prefs.put("download.default_directory", downloads.toString());
     prefs.put("download.prompt_for_download", false);
@@ -81,13 +92,18 @@ final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher 
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(DESKTOP);
-    // The Console re-renders a table after each change, so an element found a moment ago may be replaced.
+    // The Console re-renders a table after each change, so an element found a moment ago may be
+    // replaced.
     wait = new WebDriverWait(driver, Duration.ofSeconds(10));
-    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).pollingEvery(Duration.ofMillis(50));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .pollingEvery(Duration.ofMillis(50));
   }
 
   @Override
@@ -104,14 +120,21 @@ final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher 
     if (driver == null) {
       return;
     }
-    String name = context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName();
+    String name =
+        context.getRequiredTestClass().getSimpleName()
+            + "-"
+            + context.getRequiredTestMethod().getName();
     try {
       Files.createDirectories(SCREENSHOTS);
       File shot = driver.getScreenshotAs(OutputType.FILE);
-      Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          shot.toPath(),
+          SCREENSHOTS.resolve(name + ".png"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       Files.writeString(SCREENSHOTS.resolve(name + ".html"), driver.getPageSource());
-      Files.writeString(SCREENSHOTS.resolve(name + ".console.txt"), consoleLog().stream().map(LogEntry::toString)
-          .collect(Collectors.joining("\n")));
+      Files.writeString(
+          SCREENSHOTS.resolve(name + ".console.txt"),
+          consoleLog().stream().map(LogEntry::toString).collect(Collectors.joining("\n")));
     } catch (IOException | RuntimeException e) {
       System.err.println("could not save the failure screenshot of " + name + ": " + e);
     }
@@ -170,11 +193,17 @@ final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher 
     return ((JavascriptExecutor) driver).executeScript(js, args);
   }
 
-  /** Sets a date input. Typing into Chrome's date picker depends on the locale's field order, so set it directly. */
+  /**
+   * Sets a date input. Typing into Chrome's date picker depends on the locale's field order, so set
+   * it directly.
+   */
   void setDate(WebElement input, LocalDate date) {
-    script("arguments[0].focus(); arguments[0].value = arguments[1];"
-        + "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
-        + "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", input, date.toString());
+    script(
+        "arguments[0].focus(); arguments[0].value = arguments[1];"
+            + "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+            + "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+        input,
+        date.toString());
   }
 
   /** The open dialog with this data-testid. */
@@ -188,7 +217,13 @@ final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher 
 
   /** The table row (data-testid) whose first cell shows this name. */
   WebElement row(String testId, String name) {
-    By by = By.xpath("//tr[@data-testid='" + testId + "'][.//td[1]//strong[normalize-space()='" + name + "']]");
+    By by =
+        By.xpath(
+            "//tr[@data-testid='"
+                + testId
+                + "'][.//td[1]//strong[normalize-space()='"
+                + name
+                + "']]");
     return visible(by);
   }
 
@@ -246,10 +281,17 @@ final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher 
     }
   }
 
-  /** Fails when the page broke its Content-Security-Policy (an inline script or style, a foreign load). */
+  /**
+   * Fails when the page broke its Content-Security-Policy (an inline script or style, a foreign
+   * load).
+   */
   void assertNoPolicyViolations() {
-    List<String> violations = consoleLog().stream().map(LogEntry::getMessage)
-        .filter(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy")).toList();
+    List<String> violations =
+        consoleLog().stream()
+            .map(LogEntry::getMessage)
+            .filter(
+                m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy"))
+            .toList();
     assertThat(violations).as("CSP violations in the browser console").isEmpty();
   }
 

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The Console's pages and assets as served: bundled in the jar, with the page headers of the issue. */
+/**
+ * The Console's pages and assets as served: bundled in the jar, with the page headers of the issue.
+ */
 @WithServer
 class ConsoleAssetsIT {
   private static final Path ASSETS = Path.of("src/main/resources/console");
@@ -34,8 +36,16 @@ class ConsoleAssetsIT {
       assertThat(r.status()).as(page).isEqualTo(200);
       assertThat(r.header("Content-Type")).startsWith("text/html");
       String policy = r.header("Content-Security-Policy");
-      assertThat(policy).as(page).contains("default-src 'none'", "script-src 'self'", "style-src 'self'",
-          "connect-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
+      assertThat(policy)
+          .as(page)
+          .contains(
+              "default-src 'none'",
+              "script-src 'self'",
+              "style-src 'self'",
+              "connect-src 'self'",
+              "frame-ancestors 'none'")
+          .doesNotContain("unsafe-inline")
+          .doesNotContain("unsafe-eval");
       assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
       assertThat(r.header("Referrer-Policy")).isEqualTo("no-referrer");
       assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
@@ -46,7 +56,8 @@ class ConsoleAssetsIT {
   @Test
   void apiAnswersWhenServedThenKeepTheStrictPolicy() {
     for (String path : List.of("/v1/user", "/openapi.json", "/console/js/app.js", "/healthz")) {
-      assertThat(server.http.get(path, Auth.NONE).header("Content-Security-Policy")).as(path)
+      assertThat(server.http.get(path, Auth.NONE).header("Content-Security-Policy"))
+          .as(path)
           .isEqualTo("default-src 'none'; frame-ancestors 'none'");
     }
   }
@@ -68,8 +79,12 @@ class ConsoleAssetsIT {
 
   @Test
   void pathsWhenEscapingTheAssetFolderThenNotFound() {
-    for (String path : List.of("/console/%2e%2e/%2e%2e/pom.xml", "/console/..%2f..%2fpom.xml",
-        "/console/swagger-ui/%2e%2e/%2e%2e/%2e%2e/META-INF/MANIFEST.MF", "/console/js/")) {
+    for (String path :
+        List.of(
+            "/console/%2e%2e/%2e%2e/pom.xml",
+            "/console/..%2f..%2fpom.xml",
+            "/console/swagger-ui/%2e%2e/%2e%2e/%2e%2e/META-INF/MANIFEST.MF",
+            "/console/js/")) {
       Response r = server.http.get(path, Auth.NONE);
       assertThat(r.status()).as(path).isEqualTo(404);
     }
@@ -79,13 +94,23 @@ class ConsoleAssetsIT {
   @Test
   void sourcesWhenScannedThenNoInlineCodeNoStorageNoForeignHost() throws IOException {
     String html = Files.readString(ASSETS.resolve("index.html"));
-    assertThat(html).doesNotContainPattern("<script(?![^>]*\\bsrc=)").doesNotContainPattern("\\son[a-z]+=")
+    assertThat(html)
+        .doesNotContainPattern("<script(?![^>]*\\bsrc=)")
+        .doesNotContainPattern("\\son[a-z]+=")
         .doesNotContain("style=");
     try (Stream<Path> files = Files.walk(ASSETS)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".js") || f.toString().endsWith(".css")).toList()) {
+      for (Path file :
+          files
+              .filter(f -> f.toString().endsWith(".js") || f.toString().endsWith(".css"))
+              .toList()) {
         String text = Files.readString(file);
-        assertThat(text).as(file.toString()).doesNotContain("localStorage").doesNotContain("sessionStorage")
-            .doesNotContain("innerHTML").doesNotContain("eval(").doesNotContain("document.cookie")
+        assertThat(text)
+            .as(file.toString())
+            .doesNotContain("localStorage")
+            .doesNotContain("sessionStorage")
+            .doesNotContain("innerHTML")
+            .doesNotContain("eval(")
+            .doesNotContain("document.cookie")
             .doesNotContainPattern("https?://(?!www\\.w3\\.org/2000/svg)");
       }
     }

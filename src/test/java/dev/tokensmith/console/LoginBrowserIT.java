@@ -13,8 +13,7 @@ import org.openqa.selenium.By;
 /** Logging in and out of the Console with the session of SPEC 4.1. */
 @WithServer
 class LoginBrowserIT {
-  @RegisterExtension
-  static Browser browser = new Browser();
+  @RegisterExtension static Browser browser = new Browser();
   static TestServer server;
   static Fixtures fixtures;
 
@@ -30,8 +29,10 @@ class LoginBrowserIT {
     browser.driver().findElement(By.id("login-password")).sendKeys("not-the-password");
     browser.click(By.id("login-submit"));
 
-    assertThat(browser.visible(By.id("login-error")).getText()).isEqualTo("Wrong email or password.");
-    assertThat(browser.driver().findElement(By.id("login-password")).getAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(browser.visible(By.id("login-error")).getText())
+        .isEqualTo("Wrong email or password.");
+    assertThat(browser.driver().findElement(By.id("login-password")).getAttribute("aria-invalid"))
+        .isEqualTo("true");
     assertThat(browser.driver().manage().getCookieNamed("tks_session")).isNull();
     browser.screenshot("login-wrong-password");
   }
@@ -42,7 +43,8 @@ class LoginBrowserIT {
 
     assertThat(browser.visible(By.cssSelector("main h1")).getText()).isEqualTo("API tokens");
     assertThat(browser.driver().findElements(By.cssSelector(".sidebar a[data-nav] .nav-label")))
-        .extracting(e -> e.getText().trim()).containsExactly("API tokens", "Users", "Activity log", "API Console");
+        .extracting(e -> e.getText().trim())
+        .containsExactly("API tokens", "Users", "Activity log", "API Console");
     assertThat(browser.driver().manage().getCookieNamed("tks_session").isHttpOnly()).isTrue();
     assertThat(browser.script("return document.cookie")).isEqualTo("");
     assertThat(browser.script("return localStorage.length + sessionStorage.length")).isEqualTo(0L);
@@ -55,8 +57,12 @@ class LoginBrowserIT {
 
     browser.driver().navigate().refresh();
 
-    browser.until(d -> TestServer.ADMIN_EMAIL.equals(d.findElement(By.id("login-email")).getAttribute("value")));
-    assertThat(browser.visible(By.cssSelector(".login-card .alert.info")).getText()).contains("Welcome back");
+    browser.until(
+        d ->
+            TestServer.ADMIN_EMAIL.equals(
+                d.findElement(By.id("login-email")).getAttribute("value")));
+    assertThat(browser.visible(By.cssSelector(".login-card .alert.info")).getText())
+        .contains("Welcome back");
   }
 
   @Test
@@ -66,9 +72,16 @@ class LoginBrowserIT {
 
     browser.logout();
 
-    assertThat(browser.visible(By.cssSelector(".login-card .alert.info")).getText()).isEqualTo("You have logged out.");
-    assertThat(server.http.get("/v1/user", dev.tokensmith.testing.Auth.header("Cookie", "tks_session=" + cookie))
-        .status()).isEqualTo(401);
+    assertThat(browser.visible(By.cssSelector(".login-card .alert.info")).getText())
+        .isEqualTo("You have logged out.");
+    assertThat(
+            server
+                .http
+                .get(
+                    "/v1/user",
+                    dev.tokensmith.testing.Auth.header("Cookie", "tks_session=" + cookie))
+                .status())
+        .isEqualTo(401);
   }
 
   @Test
@@ -78,7 +91,8 @@ class LoginBrowserIT {
     browser.login(analyst.email(), Fixtures.PASSWORD);
 
     assertThat(browser.driver().findElements(By.cssSelector(".sidebar a[data-nav] .nav-label")))
-        .extracting(e -> e.getText().trim()).containsExactly("API tokens", "API Console");
+        .extracting(e -> e.getText().trim())
+        .containsExactly("API tokens", "API Console");
     browser.screenshot("console-analyst-tokens-empty");
   }
 }

@@ -16,12 +16,18 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** /openapi.json (SPEC 4.11): an OpenAPI 3.1 document of every route the server answers, and only of those. */
+/**
+ * /openapi.json (SPEC 4.11): an OpenAPI 3.1 document of every route the server answers, and only of
+ * those.
+ */
 @WithServer
 class OpenApiIT {
   /** The Console's own pages and assets: web pages, not Cloud API endpoints. */
-  private static final Set<String> CONSOLE_ASSETS = Set.of("GET /", "GET /console/*", "GET /console/swagger-ui/*");
-  private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+  private static final Set<String> CONSOLE_ASSETS =
+      Set.of("GET /", "GET /console/*", "GET /console/swagger-ui/*");
+
+  private static final Set<String> METHODS =
+      Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
   static TestServer server;
   static JsonNode doc;
@@ -72,8 +78,11 @@ class OpenApiIT {
           continue;
         }
         String method = operation.getKey().toUpperCase(Locale.ROOT);
-        Response r = server.http.send(method, path.getKey().replace("{id}", "1"), Auth.NONE, null, Map.of());
-        if (r.status() == 404 && "\"Not found\"".equals(r.body().toString()) && !path.getKey().contains("{")
+        Response r =
+            server.http.send(method, path.getKey().replace("{id}", "1"), Auth.NONE, null, Map.of());
+        if (r.status() == 404
+                && "\"Not found\"".equals(r.body().toString())
+                && !path.getKey().contains("{")
             || r.status() == 405) {
           unknown.add(method + " " + path.getKey() + " -> " + r.status());
         }
@@ -94,7 +103,9 @@ class OpenApiIT {
         assertThat(op.path("summary").asText()).as("summary of %s", name).isNotBlank();
         assertThat(op.path("tags").size()).as("tags of %s", name).isEqualTo(1);
         assertThat(op.path("operationId").asText()).as("operationId of %s", name).isNotBlank();
-        assertThat(op.path("responses").path("200").path("content").size()).as("200 content of %s", name).isPositive();
+        assertThat(op.path("responses").path("200").path("content").size())
+            .as("200 content of %s", name)
+            .isPositive();
       }
     }
   }

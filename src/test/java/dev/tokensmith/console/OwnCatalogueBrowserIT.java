@@ -16,18 +16,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-/** The custom permissions matrix of an operator's catalogue: its own actions, however many, and no others. */
+/**
+ * The custom permissions matrix of an operator's catalogue: its own actions, however many, and no
+ * others.
+ */
 class OwnCatalogueBrowserIT {
-  @RegisterExtension
-  static Browser browser = new Browser();
-  @AutoClose
-  static TestServer server;
+  @RegisterExtension static Browser browser = new Browser();
+  @AutoClose static TestServer server;
   static Fixtures fixtures;
 
   @BeforeAll
   static void start() throws IOException {
     Path file = Files.createTempFile("catalogue", ".yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         resources:
           - id: invoices
             actions: [view, create, void, refund]
@@ -50,8 +53,10 @@ class OwnCatalogueBrowserIT {
     drawer.findElement(By.name("realname")).sendKeys("Refunds");
     drawer.findElement(By.cssSelector("input[data-mode='custom']")).click();
 
-    assertThat(drawer.findElements(By.cssSelector("input[data-permission='invoices:update']"))).isEmpty();
-    assertThat(drawer.findElements(By.cssSelector("input[data-permission='invoices:delete']"))).isEmpty();
+    assertThat(drawer.findElements(By.cssSelector("input[data-permission='invoices:update']")))
+        .isEmpty();
+    assertThat(drawer.findElements(By.cssSelector("input[data-permission='invoices:delete']")))
+        .isEmpty();
     assertThat(box(drawer, "invoices:create").isEnabled()).isFalse();
     WebElement refund = box(drawer, "invoices:refund");
     assertThat(refund.getAttribute("aria-label")).isEqualTo("Invoices: refund");
@@ -61,7 +66,8 @@ class OwnCatalogueBrowserIT {
     browser.submit(browser.dialog("secret-dialog"));
 
     Response list = server.http.get("/v2/api_tokens?realname=Refunds", analyst.session());
-    assertThat(list.body().get(0).path("permissions")).extracting(n -> n.asText())
+    assertThat(list.body().get(0).path("permissions"))
+        .extracting(n -> n.asText())
         .containsExactlyInAnyOrder("invoices:view", "invoices:refund");
   }
 

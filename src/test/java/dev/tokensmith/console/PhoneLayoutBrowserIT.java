@@ -15,11 +15,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
-/** Every page at phone width (390 px): nothing wider than the screen, tables as cards, drawers full width. */
+/**
+ * Every page at phone width (390 px): nothing wider than the screen, tables as cards, drawers full
+ * width.
+ */
 @WithServer
 class PhoneLayoutBrowserIT {
-  @RegisterExtension
-  static Browser browser = new Browser();
+  @RegisterExtension static Browser browser = new Browser();
   static TestServer server;
   static Fixtures.TestUser admin;
 
@@ -28,9 +30,12 @@ class PhoneLayoutBrowserIT {
     browser.base(server.baseUrl());
     admin = fixtures.user(fixtures.tenant("Cyberdyne Systems"), "admin");
     Fixtures.TestUser analyst = fixtures.user(admin.clientId(), "analytic");
-    fixtures.token(admin.session(), Map.of("realname", "Skynet uplink", "permissions", List.of("admin")));
-    fixtures.token(analyst.session(), Map.of("realname", "T-800 field kit", "permissions", List.of("analytic"),
-        "enabled", false));
+    fixtures.token(
+        admin.session(), Map.of("realname", "Skynet uplink", "permissions", List.of("admin")));
+    fixtures.token(
+        analyst.session(),
+        Map.of(
+            "realname", "T-800 field kit", "permissions", List.of("analytic"), "enabled", false));
     fixtures.sharedToken(admin.session(), List.of("analytic"));
   }
 
@@ -45,10 +50,16 @@ class PhoneLayoutBrowserIT {
   }
 
   private static void assertFitsTheScreen(String page) {
-    Long overflow = (Long) browser.script("const e = document.documentElement; return e.scrollWidth - e.clientWidth;");
+    Long overflow =
+        (Long)
+            browser.script(
+                "const e = document.documentElement; return e.scrollWidth - e.clientWidth;");
     assertThat(overflow).as("%s scrolls sideways", page).isLessThanOrEqualTo(0L);
-    List<?> scrolling = (List<?>) browser.script("return [...document.querySelectorAll('.table-wrap')]"
-        + ".filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.className);");
+    List<?> scrolling =
+        (List<?>)
+            browser.script(
+                "return [...document.querySelectorAll('.table-wrap')]"
+                    + ".filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.className);");
     assertThat(scrolling).as("%s has a table wider than the screen", page).isEmpty();
   }
 
@@ -64,14 +75,21 @@ class PhoneLayoutBrowserIT {
   void tokensWhenPhoneWidthThenCardsAndFullWidthDrawer() {
     browser.login(admin.email(), Fixtures.PASSWORD);
     browser.visible(By.cssSelector("[data-testid='token-table']"));
-    assertThat(browser.driver().findElement(By.cssSelector("[data-testid='token-table'] thead")).isDisplayed()).isFalse();
+    assertThat(
+            browser
+                .driver()
+                .findElement(By.cssSelector("[data-testid='token-table'] thead"))
+                .isDisplayed())
+        .isFalse();
     assertFitsTheScreen("tokens");
     browser.screenshot("phone-tokens");
 
     browser.click(By.cssSelector("[data-testid='create-token']"));
     org.openqa.selenium.WebElement drawer = browser.dialog("token-drawer");
-    assertThat(drawer.getSize().getWidth()).as("drawer width")
-        .isEqualTo(((Long) browser.script("return document.documentElement.clientWidth")).intValue());
+    assertThat(drawer.getSize().getWidth())
+        .as("drawer width")
+        .isEqualTo(
+            ((Long) browser.script("return document.documentElement.clientWidth")).intValue());
     drawer.findElement(By.cssSelector("input[data-mode='custom']")).click();
     browser.screenshot("phone-token-drawer");
     drawer.sendKeys(Keys.ESCAPE);

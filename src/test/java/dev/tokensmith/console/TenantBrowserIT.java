@@ -14,11 +14,13 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-/** The tenant selector of global users (SPEC 4.4): create a tenant, switch the client the Console works on. */
+/**
+ * The tenant selector of global users (SPEC 4.4): create a tenant, switch the client the Console
+ * works on.
+ */
 @WithServer
 class TenantBrowserIT {
-  @RegisterExtension
-  static Browser browser = new Browser();
+  @RegisterExtension static Browser browser = new Browser();
   static TestServer server;
   static Fixtures fixtures;
 
@@ -36,14 +38,19 @@ class TenantBrowserIT {
     create.findElement(By.name("vuln_prefix")).sendKeys("way1");
     browser.submit(create);
 
-    Select tenant = new Select(browser.visible(By.cssSelector("select[data-testid='tenant-select']")));
+    Select tenant =
+        new Select(browser.visible(By.cssSelector("select[data-testid='tenant-select']")));
     browser.until(d -> tenant.getFirstSelectedOption().getText().equals("Wayne Enterprises"));
     browser.visible(By.cssSelector("[data-testid='empty']"));
     browser.click(By.cssSelector("[data-testid='create-token']"));
     WebElement drawer = browser.dialog("token-drawer");
     drawer.findElement(By.name("realname")).sendKeys("Wayne automation");
     browser.submit(drawer);
-    browser.remember(browser.dialog("secret-dialog").findElement(By.cssSelector("[data-secret='new']")).getAttribute("value"));
+    browser.remember(
+        browser
+            .dialog("secret-dialog")
+            .findElement(By.cssSelector("[data-secret='new']"))
+            .getAttribute("value"));
 
     long tenantId = Long.parseLong(tenant.getFirstSelectedOption().getAttribute("value"));
     Response tokens = server.http.get("/v2/api_tokens?client_id=" + tenantId, server.admin());
@@ -60,7 +67,10 @@ class TenantBrowserIT {
     create.findElement(By.name("vuln_prefix")).sendKeys("A-");
     browser.submit(create);
 
-    assertThat(browser.visible(By.cssSelector("dialog[open] [data-field='vuln_prefix'] .field-error")).getText())
+    assertThat(
+            browser
+                .visible(By.cssSelector("dialog[open] [data-field='vuln_prefix'] .field-error"))
+                .getText())
         .isEqualTo("Use exactly 4 characters: A–Z or 0–9.");
   }
 
@@ -71,11 +81,16 @@ class TenantBrowserIT {
     fixtures.token(tony.session(), List.of("analytic"));
     browser.login(TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
 
-    Select tenant = new Select(browser.visible(By.cssSelector("select[data-testid='tenant-select']")));
+    Select tenant =
+        new Select(browser.visible(By.cssSelector("select[data-testid='tenant-select']")));
     browser.until(d -> tenant.getOptions().size() > 1);
     tenant.selectByVisibleText("Stark Industries");
 
-    browser.until(d -> d.findElement(By.cssSelector("[data-testid='token-count']")).getText().equals("1 token"));
+    browser.until(
+        d ->
+            d.findElement(By.cssSelector("[data-testid='token-count']"))
+                .getText()
+                .equals("1 token"));
     browser.click(By.cssSelector(".sidebar a[data-nav='users']"));
     assertThat(browser.row("user-row", "User " + tony.email()).isDisplayed()).isTrue();
     browser.screenshot("tenant-switched-users");
@@ -88,7 +103,9 @@ class TenantBrowserIT {
 
     browser.login(norman.email(), Fixtures.PASSWORD);
 
-    assertThat(browser.visible(By.cssSelector("[data-testid='tenant']")).getText()).isEqualTo("Oscorp");
-    assertThat(browser.driver().findElements(By.cssSelector("select[data-testid='tenant-select']"))).isEmpty();
+    assertThat(browser.visible(By.cssSelector("[data-testid='tenant']")).getText())
+        .isEqualTo("Oscorp");
+    assertThat(browser.driver().findElements(By.cssSelector("select[data-testid='tenant-select']")))
+        .isEmpty();
   }
 }

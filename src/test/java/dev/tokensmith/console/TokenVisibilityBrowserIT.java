@@ -15,11 +15,13 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-/** Who sees which tokens (T2, T4): an admin all of the client's and the shared ones, an analyst only their own. */
+/**
+ * Who sees which tokens (T2, T4): an admin all of the client's and the shared ones, an analyst only
+ * their own.
+ */
 @WithServer
 class TokenVisibilityBrowserIT {
-  @RegisterExtension
-  static Browser browser = new Browser();
+  @RegisterExtension static Browser browser = new Browser();
   static TestServer server;
   static Fixtures fixtures;
   static Fixtures.TestUser admin;
@@ -31,21 +33,37 @@ class TokenVisibilityBrowserIT {
     long client = fixtures.tenant("Globex");
     admin = fixtures.user(client, "admin");
     analyst = fixtures.user(client, "analytic");
-    fixtures.token(admin.session(), Map.of("realname", "Admin own", "permissions", List.of("admin")));
-    fixtures.token(analyst.session(), Map.of("realname", "Analyst own", "permissions", List.of("analytic")));
-    fixtures.token(admin.session(), Map.of("realname", "Shared billing", "permissions", List.of("analytic"),
-        "shared", true));
+    fixtures.token(
+        admin.session(), Map.of("realname", "Admin own", "permissions", List.of("admin")));
+    fixtures.token(
+        analyst.session(), Map.of("realname", "Analyst own", "permissions", List.of("analytic")));
+    fixtures.token(
+        admin.session(),
+        Map.of("realname", "Shared billing", "permissions", List.of("analytic"), "shared", true));
   }
 
   private static List<String> names() {
     browser.visible(By.cssSelector("[data-testid='token-table']"));
-    return browser.driver().findElements(By.cssSelector("tr[data-testid='token-row'] td.primary strong")).stream()
-        .map(WebElement::getText).toList();
+    return browser
+        .driver()
+        .findElements(By.cssSelector("tr[data-testid='token-row'] td.primary strong"))
+        .stream()
+        .map(WebElement::getText)
+        .toList();
   }
 
   private static void scope(String value) {
-    browser.driver().findElement(By.cssSelector("label[for='" + browser.driver()
-        .findElement(By.cssSelector("input[data-scope='" + value + "']")).getAttribute("id") + "']")).click();
+    browser
+        .driver()
+        .findElement(
+            By.cssSelector(
+                "label[for='"
+                    + browser
+                        .driver()
+                        .findElement(By.cssSelector("input[data-scope='" + value + "']"))
+                        .getAttribute("id")
+                    + "']"))
+        .click();
   }
 
   @Test
@@ -53,7 +71,8 @@ class TokenVisibilityBrowserIT {
     browser.login(admin.email(), Fixtures.PASSWORD);
 
     assertThat(names()).containsExactlyInAnyOrder("Admin own", "Analyst own", "Shared billing");
-    assertThat(browser.visible(By.cssSelector("[data-testid='token-count']")).getText()).isEqualTo("3 tokens");
+    assertThat(browser.visible(By.cssSelector("[data-testid='token-count']")).getText())
+        .isEqualTo("3 tokens");
     assertThat(browser.row("token-row", "Shared billing").getText()).contains("Shared");
     assertThat(browser.row("token-row", "Analyst own").getText()).contains(analyst.email());
     browser.screenshot("tokens-admin-all");
@@ -68,15 +87,29 @@ class TokenVisibilityBrowserIT {
   void menuWhenAdminOnAnothersPersonalTokenThenNoSecretButSharedOneReadable() {
     browser.login(admin.email(), Fixtures.PASSWORD);
 
-    browser.row("token-row", "Analyst own").findElement(By.cssSelector("button[aria-haspopup='menu']")).click();
-    List<String> actions = browser.driver().findElements(By.cssSelector(".menu [role='menuitem']")).stream()
-        .map(e -> e.getAttribute("data-action")).toList();
-    assertThat(actions).contains("edit", "disable", "delete").doesNotContain("show", "copy", "renew");
-    browser.driver().findElement(By.cssSelector(".menu [role='menuitem']")).sendKeys(org.openqa.selenium.Keys.ESCAPE);
+    browser
+        .row("token-row", "Analyst own")
+        .findElement(By.cssSelector("button[aria-haspopup='menu']"))
+        .click();
+    List<String> actions =
+        browser.driver().findElements(By.cssSelector(".menu [role='menuitem']")).stream()
+            .map(e -> e.getAttribute("data-action"))
+            .toList();
+    assertThat(actions)
+        .contains("edit", "disable", "delete")
+        .doesNotContain("show", "copy", "renew");
+    browser
+        .driver()
+        .findElement(By.cssSelector(".menu [role='menuitem']"))
+        .sendKeys(org.openqa.selenium.Keys.ESCAPE);
 
     browser.rowAction(browser.row("token-row", "Shared billing"), "show");
-    String secret = browser.remember(browser.dialog("secret-dialog").findElement(By.cssSelector("[data-secret='new']"))
-        .getAttribute("value"));
+    String secret =
+        browser.remember(
+            browser
+                .dialog("secret-dialog")
+                .findElement(By.cssSelector("[data-secret='new']"))
+                .getAttribute("value"));
     assertThat(secret).matches("[A-Za-z0-9]{64}");
   }
 
@@ -88,7 +121,8 @@ class TokenVisibilityBrowserIT {
     browser.driver().findElement(By.cssSelector("input[data-filter='search']")).sendKeys("billing");
 
     browser.until(d -> names().equals(List.of("Shared billing")));
-    new Select(browser.driver().findElement(By.cssSelector("select[data-filter='status']"))).selectByValue("disabled");
+    new Select(browser.driver().findElement(By.cssSelector("select[data-filter='status']")))
+        .selectByValue("disabled");
     browser.visible(By.cssSelector("[data-testid='empty']"));
     assertThat(browser.driver().findElement(By.cssSelector("[data-testid='empty']")).getText())
         .contains("No tokens match");
@@ -100,7 +134,9 @@ class TokenVisibilityBrowserIT {
 
     assertThat(names()).containsExactly("Analyst own");
     assertThat(browser.driver().findElements(By.cssSelector("input[data-scope]"))).isEmpty();
-    assertThat(browser.driver().getPageSource()).doesNotContain("Shared billing").doesNotContain("Admin own");
+    assertThat(browser.driver().getPageSource())
+        .doesNotContain("Shared billing")
+        .doesNotContain("Admin own");
   }
 
   @Test
@@ -114,14 +150,22 @@ class TokenVisibilityBrowserIT {
     drawer.findElement(By.name("realname")).sendKeys("Shared deploy");
     Select owner = new Select(drawer.findElement(By.name("owner")));
     browser.until(d -> owner.getOptions().size() > 2);
-    assertThat(owner.getOptions()).filteredOn(o -> o.getText().equals("User " + analyst.email()))
-        .singleElement().satisfies(o -> assertThat(o.isEnabled()).as("a personal token only by its owner").isFalse());
+    assertThat(owner.getOptions())
+        .filteredOn(o -> o.getText().equals("User " + analyst.email()))
+        .singleElement()
+        .satisfies(
+            o -> assertThat(o.isEnabled()).as("a personal token only by its owner").isFalse());
     owner.selectByValue("shared");
     new Select(drawer.findElement(By.name("preset"))).selectByValue("admin");
     browser.submit(drawer);
-    browser.remember(browser.dialog("secret-dialog").findElement(By.cssSelector("[data-secret='new']")).getAttribute("value"));
+    browser.remember(
+        browser
+            .dialog("secret-dialog")
+            .findElement(By.cssSelector("[data-secret='new']"))
+            .getAttribute("value"));
 
-    Response shared = server.http.get("/v2/api_tokens?shared=true&realname=deploy", admin.session());
+    Response shared =
+        server.http.get("/v2/api_tokens?shared=true&realname=deploy", admin.session());
     assertThat(shared.body().get(0).path("user_id").isNull()).isTrue();
     assertThat(shared.body().get(0).path("source_role").asText()).isEqualTo("admin");
   }

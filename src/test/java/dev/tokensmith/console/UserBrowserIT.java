@@ -19,8 +19,7 @@ import org.openqa.selenium.support.ui.Select;
 /** Settings → Users for an administrator of a tenant (SPEC 4.2, T8). */
 @WithServer
 class UserBrowserIT {
-  @RegisterExtension
-  static Browser browser = new Browser();
+  @RegisterExtension static Browser browser = new Browser();
   static TestServer server;
   static Fixtures fixtures;
   long client;
@@ -46,8 +45,11 @@ class UserBrowserIT {
   @Test
   void disableUserWhenConfirmedThenWarnedAndTheirTokensShowDisabledWithReason() {
     Fixtures.TestUser analyst = fixtures.user(client, "analytic");
-    fixtures.token(analyst.session(), Map.of("realname", "Analyst script", "permissions", List.of("analytic")));
-    fixtures.token(analyst.session(), Map.of("realname", "Analyst cron", "permissions", List.of("analytic")));
+    fixtures.token(
+        analyst.session(),
+        Map.of("realname", "Analyst script", "permissions", List.of("analytic")));
+    fixtures.token(
+        analyst.session(), Map.of("realname", "Analyst cron", "permissions", List.of("analytic")));
     openUsers();
 
     browser.rowAction(browser.row("user-row", "User " + analyst.email()), "disable");
@@ -56,13 +58,15 @@ class UserBrowserIT {
     assertThat(confirm.getText()).contains("Their tokens will be disabled");
     browser.screenshot("user-disable-warning");
     browser.submit(confirm);
-    browser.until(d -> browser.row("user-row", "User " + analyst.email()).getText().contains("Disabled"));
+    browser.until(
+        d -> browser.row("user-row", "User " + analyst.email()).getText().contains("Disabled"));
 
     browser.click(By.cssSelector(".sidebar a[data-nav='tokens']"));
     for (String name : List.of("Analyst script", "Analyst cron")) {
       WebElement row = browser.row("token-row", name);
       assertThat(row.getAttribute("class")).contains("is-disabled");
-      assertThat(row.findElement(By.cssSelector("[data-testid='disabled-reason']")).getText()).isEqualTo("Owner disabled");
+      assertThat(row.findElement(By.cssSelector("[data-testid='disabled-reason']")).getText())
+          .isEqualTo("Owner disabled");
     }
     browser.screenshot("tokens-owner-disabled");
   }
@@ -73,7 +77,9 @@ class UserBrowserIT {
     browser.click(By.cssSelector("[data-testid='add-user']"));
     WebElement drawer = browser.dialog("user-drawer");
     Select role = new Select(drawer.findElement(By.name("role")));
-    assertThat(role.getOptions()).filteredOn(o -> o.getAttribute("value").equals("partner_admin")).singleElement()
+    assertThat(role.getOptions())
+        .filteredOn(o -> o.getAttribute("value").equals("partner_admin"))
+        .singleElement()
         .satisfies(o -> assertThat(o.isEnabled()).isFalse());
     drawer.findElement(By.name("realname")).sendKeys("Peter Gibbons");
     drawer.findElement(By.name("email")).sendKeys("peter@initech.example");
@@ -83,7 +89,10 @@ class UserBrowserIT {
 
     WebElement row = browser.row("user-row", "Peter Gibbons");
     assertThat(row.getText()).contains("peter@initech.example").contains("Enabled");
-    assertThat(new Select(row.findElement(By.cssSelector("select[data-role='select']"))).getFirstSelectedOption().getText())
+    assertThat(
+            new Select(row.findElement(By.cssSelector("select[data-role='select']")))
+                .getFirstSelectedOption()
+                .getText())
         .isEqualTo("Analyst");
     browser.screenshot("users-list");
   }
@@ -96,13 +105,21 @@ class UserBrowserIT {
     drawer.findElement(By.name("realname")).sendKeys("Twin");
     drawer.findElement(By.name("email")).sendKeys("not-an-email");
     browser.submit(drawer);
-    assertThat(browser.visible(By.cssSelector("dialog[open] [data-field='email'] .field-error")).getText())
+    assertThat(
+            browser
+                .visible(By.cssSelector("dialog[open] [data-field='email'] .field-error"))
+                .getText())
         .isEqualTo("Enter a valid email address.");
 
     drawer.findElement(By.name("email")).clear();
     drawer.findElement(By.name("email")).sendKeys(admin.email().toUpperCase());
     browser.submit(drawer);
-    browser.until(d -> drawer.findElement(By.cssSelector(".alert.error")).getText().contains("already exists"));
+    browser.until(
+        d ->
+            drawer
+                .findElement(By.cssSelector(".alert.error"))
+                .getText()
+                .contains("already exists"));
   }
 
   @Test
@@ -110,12 +127,29 @@ class UserBrowserIT {
     Fixtures.TestUser other = fixtures.user(client, "admin");
     openUsers();
 
-    assertThat(browser.row("user-row", "User " + admin.email()).findElements(By.cssSelector("select"))).isEmpty();
-    new Select(browser.row("user-row", "User " + other.email()).findElement(By.cssSelector("select[data-role='select']")))
+    assertThat(
+            browser.row("user-row", "User " + admin.email()).findElements(By.cssSelector("select")))
+        .isEmpty();
+    new Select(
+            browser
+                .row("user-row", "User " + other.email())
+                .findElement(By.cssSelector("select[data-role='select']")))
         .selectByValue("auditor");
 
-    browser.until(d -> "auditor".equals(server.http.post("/v1/objects/user", admin.session(),
-        Map.of("filter", Map.of("id", other.id()))).body().get(0).path("role").asText()));
+    browser.until(
+        d ->
+            "auditor"
+                .equals(
+                    server
+                        .http
+                        .post(
+                            "/v1/objects/user",
+                            admin.session(),
+                            Map.of("filter", Map.of("id", other.id())))
+                        .body()
+                        .get(0)
+                        .path("role")
+                        .asText()));
   }
 
   @Test
@@ -126,9 +160,15 @@ class UserBrowserIT {
     browser.rowAction(browser.row("user-row", "User " + leaving.email()), "delete");
     browser.submit(browser.dialog("delete-user-dialog"));
 
-    browser.until(d -> d.findElements(By.xpath("//tr[@data-testid='user-row'][contains(., '" + leaving.email() + "')]"))
-        .isEmpty());
-    Response list = server.http.post("/v1/objects/user", admin.session(), Map.of("filter", Map.of("id", leaving.id())));
+    browser.until(
+        d ->
+            d.findElements(
+                    By.xpath(
+                        "//tr[@data-testid='user-row'][contains(., '" + leaving.email() + "')]"))
+                .isEmpty());
+    Response list =
+        server.http.post(
+            "/v1/objects/user", admin.session(), Map.of("filter", Map.of("id", leaving.id())));
     assertThat(list.body()).isEmpty();
   }
 
@@ -136,13 +176,16 @@ class UserBrowserIT {
   void enableUserWhenDisabledThenEnabledButTokensStayDisabled() {
     Fixtures.TestUser analyst = fixtures.user(client, "analytic");
     fixtures.token(analyst.session(), List.of("analytic"));
-    server.http.post("/v1/objects/user/update", admin.session(),
+    server.http.post(
+        "/v1/objects/user/update",
+        admin.session(),
         Map.of("filter", Map.of("id", analyst.id()), "fields", Map.of("enabled", false)));
     openUsers();
 
     browser.rowAction(browser.row("user-row", "User " + analyst.email()), "enable");
 
-    browser.until(d -> browser.row("user-row", "User " + analyst.email()).getText().contains("Enabled"));
+    browser.until(
+        d -> browser.row("user-row", "User " + analyst.email()).getText().contains("Enabled"));
     Response tokens = server.http.get("/v2/api_tokens?user_id=" + analyst.id(), admin.session());
     assertThat(tokens.body().get(0).path("disabled_reason").asText()).isEqualTo("owner_disabled");
   }

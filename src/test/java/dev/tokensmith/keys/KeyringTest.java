@@ -20,8 +20,7 @@ class KeyringTest {
   private static final byte[] AAD = "token:42".getBytes(StandardCharsets.UTF_8);
   private final SecureRandom random = new SecureRandom();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void openWhenSealedWithSameAadThenRoundTrips() {
@@ -56,7 +55,8 @@ class KeyringTest {
       byte[] copy = raw.clone();
       copy[i] ^= 0x01;
       String tampered = "v1:" + Base64.getEncoder().encodeToString(copy);
-      assertThatThrownBy(() -> keyring.open(tampered, AAD)).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> keyring.open(tampered, AAD))
+          .isInstanceOf(IllegalStateException.class);
     }
   }
 
@@ -64,9 +64,18 @@ class KeyringTest {
   void openWhenMalformedOrUnknownVersionThenIllegalState() {
     Keyring keyring = keyring(keys(1), bytes(32));
     String sealed = keyring.seal("the-secret", AAD);
-    for (String bad : new String[] {"", "v1", "v:abc", "x1:" + sealed.substring(3), "v1:!!!",
-        "v1:AAAA", "v99999999999:" + sealed.substring(3)}) {
-      assertThatThrownBy(() -> keyring.open(bad, AAD)).as(bad)
+    for (String bad :
+        new String[] {
+          "",
+          "v1",
+          "v:abc",
+          "x1:" + sealed.substring(3),
+          "v1:!!!",
+          "v1:AAAA",
+          "v99999999999:" + sealed.substring(3)
+        }) {
+      assertThatThrownBy(() -> keyring.open(bad, AAD))
+          .as(bad)
           .isInstanceOf(IllegalStateException.class);
     }
     assertThatThrownBy(() -> keyring.open("v2:" + sealed.substring(3), AAD))
@@ -95,7 +104,9 @@ class KeyringTest {
     Keyring a = keyring(keys, pepper);
     Keyring b = keyring(keys, pepper);
     Keyring other = keyring(keys, bytes(32));
-    assertThat(a.digest("secret")).hasSize(32).isEqualTo(a.digest("secret"))
+    assertThat(a.digest("secret"))
+        .hasSize(32)
+        .isEqualTo(a.digest("secret"))
         .isEqualTo(b.digest("secret"));
     assertThat(a.digest("secret")).isNotEqualTo(other.digest("secret"));
     assertThat(a.digest("secret")).isNotEqualTo(a.digest("secreT"));
@@ -109,13 +120,15 @@ class KeyringTest {
     boolean[] ok = new boolean[threads.length];
     for (int t = 0; t < threads.length; t++) {
       int index = t;
-      threads[t] = new Thread(() -> {
-        boolean all = true;
-        for (int i = 0; i < 2000; i++) {
-          all &= Keyring.constantTimeEquals(expected, keyring.digest("secret"));
-        }
-        ok[index] = all;
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                boolean all = true;
+                for (int i = 0; i < 2000; i++) {
+                  all &= Keyring.constantTimeEquals(expected, keyring.digest("secret"));
+                }
+                ok[index] = all;
+              });
       threads[t].start();
     }
     for (Thread thread : threads) {
@@ -135,16 +148,19 @@ class KeyringTest {
   @Test
   void constructorWhenKeysOrPepperInvalidThenIllegalArgument() {
     assertThatThrownBy(() -> keyring(new TreeMap<>(), bytes(32)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no master key");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no master key");
     SortedMap<Integer, byte[]> shortKey = new TreeMap<>();
     shortKey.put(1, bytes(16));
     assertThatThrownBy(() -> keyring(shortKey, bytes(32)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("32 bytes");
     SortedMap<Integer, byte[]> zero = new TreeMap<>();
     zero.put(0, bytes(32));
     assertThatThrownBy(() -> keyring(zero, bytes(32))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> keyring(keys(1), bytes(31)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pepper");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pepper");
     assertThatThrownBy(() -> keyring(keys(1), null)).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -154,7 +170,8 @@ class KeyringTest {
     keys.put(2, bytes(32));
     byte[] pepper = bytes(32);
     String text = keyring(keys, pepper).toString();
-    assertThat(text).contains("1", "2")
+    assertThat(text)
+        .contains("1", "2")
         .doesNotContain(Base64.getEncoder().encodeToString(keys.get(1)))
         .doesNotContain(Base64.getEncoder().encodeToString(pepper));
   }
@@ -208,7 +225,8 @@ class KeyringTest {
     String v2 = b64(bytes(32));
     String pepper = b64(bytes(32));
     Keyring fromEnv = Keyring.parse("v1:" + v1 + ", v2:" + v2, pepper);
-    Keyring fromFile = Keyring.parse("# keys\nv2:" + v2 + "\r\nv1:" + v1 + "\n", "# pepper\n" + pepper + "\n");
+    Keyring fromFile =
+        Keyring.parse("# keys\nv2:" + v2 + "\r\nv1:" + v1 + "\n", "# pepper\n" + pepper + "\n");
     assertThat(fromEnv.currentVersion()).isEqualTo(2);
     assertThat(fromFile.open(fromEnv.seal("s", AAD), AAD)).isEqualTo("s");
     assertThat(fromFile.digest("s")).isEqualTo(fromEnv.digest("s"));
@@ -218,23 +236,35 @@ class KeyringTest {
   void parseWhenMalformedThenIllegalArgumentWithoutKeyMaterial() {
     String key = b64(bytes(32));
     String pepper = b64(bytes(32));
-    String[] badKeys = {"", "# only a comment", key, "1:" + key, "v:" + key, "vx:" + key,
-        "v0:" + key, "v1:" + key.substring(0, 20), "v1:" + key.replace('A', '-') + "-",
-        "v1:" + key + ",v1:" + key};
+    String[] badKeys = {
+      "",
+      "# only a comment",
+      key,
+      "1:" + key,
+      "v:" + key,
+      "vx:" + key,
+      "v0:" + key,
+      "v1:" + key.substring(0, 20),
+      "v1:" + key.replace('A', '-') + "-",
+      "v1:" + key + ",v1:" + key
+    };
     for (String bad : badKeys) {
-      assertThatThrownBy(() -> Keyring.parse(bad, pepper)).as(bad)
+      assertThatThrownBy(() -> Keyring.parse(bad, pepper))
+          .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("master keys setting")
           .hasMessageNotContaining(key.substring(0, 12));
     }
     String[] badPeppers = {"", pepper + "\n" + pepper, b64(bytes(16)), "%%%" + pepper};
     for (String bad : badPeppers) {
-      assertThatThrownBy(() -> Keyring.parse("v1:" + key, bad)).as(bad)
+      assertThatThrownBy(() -> Keyring.parse("v1:" + key, bad))
+          .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("pepper setting")
           .hasMessageNotContaining(pepper.substring(0, 12));
     }
-    assertThatThrownBy(() -> Keyring.parse(null, pepper)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Keyring.parse(null, pepper))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static Keyring keyring(SortedMap<Integer, byte[]> keys, byte[] pepper) {

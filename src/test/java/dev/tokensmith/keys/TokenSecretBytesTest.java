@@ -12,8 +12,8 @@ class TokenSecretBytesTest {
   private final TokenSecrets secrets = TokenSecretTest.secrets("tks1");
 
   @Property(tries = 300)
-  void isWellFormedWhenOneCharacterChangedThenBothFormsAgree(@ForAll @IntRange(min = 0, max = 63) int position,
-      @ForAll char replacement) {
+  void isWellFormedWhenOneCharacterChangedThenBothFormsAgree(
+      @ForAll @IntRange(min = 0, max = 63) int position, @ForAll char replacement) {
     String secret = secrets.generate();
     String changed = secret.substring(0, position) + replacement + secret.substring(position + 1);
     assertThat(secrets.isWellFormed(secret.getBytes(StandardCharsets.ISO_8859_1))).isTrue();

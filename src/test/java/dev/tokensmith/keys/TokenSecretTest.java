@@ -20,7 +20,10 @@ import net.jqwik.api.constraints.CharRange;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-/** {@link TokenSecrets}: the secret format and checksum, the hint, the digest, sealing, session values. */
+/**
+ * {@link TokenSecrets}: the secret format and checksum, the hint, the digest, sealing, session
+ * values.
+ */
 class TokenSecretTest {
 
   private static final String BASE62 =
@@ -32,7 +35,9 @@ class TokenSecretTest {
   void generateWhenPrefixValidThenWellFormedAndMatchesClientRegex() {
     for (int i = 0; i < 1000; i++) {
       String secret = secrets.generate();
-      assertThat(secret).hasSize(64).startsWith("tks1")
+      assertThat(secret)
+          .hasSize(64)
+          .startsWith("tks1")
           .matches("^[A-Za-z0-9+/]{64}$")
           .matches(TokenSecrets.PATTERN)
           .matches(secrets.pattern());
@@ -62,28 +67,32 @@ class TokenSecretTest {
   // Computed by the first implementation (its own CRC table) and kept verbatim: secrets issued by
   // any earlier release must keep their checksum, so existing tokens keep verifying.
   private static final String[] ISSUED_BEFORE = {
-      "tks1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1LfRAs",
-      "tks100000000000000000000000000000000000000000000000000000021v3Ue",
-      "AB12ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ2sP2P3",
-      "00000000000000000000000000000000000000000000000000000000003KXZrt",
-      "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz3Saj7j",
-      "tks10123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr1sbrPj",
-      "tks17U3c51TguAPELuJ3y17Mr9Msx4IeKfYpzuxWRF09UJ0wHzt3Sjvfpt4Sc7LJ",
-      "tks1qnnVziqDQGGGMvNqfdoUyGckXi0tj7vQRDcoYtbBke5Yg9ShW95QkV3gBXxg",
-      "AB12JtMSrFTaquDAWY9tyz0O1NkwTHk3mQlmAJjSweJZg4pHgMRLGcjeo81cYmG3",
-      "x9YzLC5wVQIf88GqE6dCw7n3sxyuQUTS5muhccSezaBhoAoP2lqmUzjXWu1fxvpO",
+    "tks1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1LfRAs",
+    "tks100000000000000000000000000000000000000000000000000000021v3Ue",
+    "AB12ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ2sP2P3",
+    "00000000000000000000000000000000000000000000000000000000003KXZrt",
+    "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz3Saj7j",
+    "tks10123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr1sbrPj",
+    "tks17U3c51TguAPELuJ3y17Mr9Msx4IeKfYpzuxWRF09UJ0wHzt3Sjvfpt4Sc7LJ",
+    "tks1qnnVziqDQGGGMvNqfdoUyGckXi0tj7vQRDcoYtbBke5Yg9ShW95QkV3gBXxg",
+    "AB12JtMSrFTaquDAWY9tyz0O1NkwTHk3mQlmAJjSweJZg4pHgMRLGcjeo81cYmG3",
+    "x9YzLC5wVQIf88GqE6dCw7n3sxyuQUTS5muhccSezaBhoAoP2lqmUzjXWu1fxvpO",
   };
 
   @Test
   void isWellFormedWhenIssuedByEarlierReleaseThenStillTrueAndChecksumUnchanged() {
     for (String issued : ISSUED_BEFORE) {
       assertThat(secrets.isWellFormed(issued)).as(issued).isTrue();
-      assertThat(secrets.isWellFormed(issued.getBytes(StandardCharsets.US_ASCII))).as(issued).isTrue();
-      // Every other value of the last checksum character is refused: the checksum is pinned, not just valid.
+      assertThat(secrets.isWellFormed(issued.getBytes(StandardCharsets.US_ASCII)))
+          .as(issued)
+          .isTrue();
+      // Every other value of the last checksum character is refused: the checksum is pinned, not
+      // just valid.
       for (char c : BASE62.toCharArray()) {
         String other = issued.substring(0, 63) + c;
         assertThat(secrets.isWellFormed(other)).as(other).isEqualTo(c == issued.charAt(63));
-        assertThat(secrets.isWellFormed(other.getBytes(StandardCharsets.US_ASCII))).as(other)
+        assertThat(secrets.isWellFormed(other.getBytes(StandardCharsets.US_ASCII)))
+            .as(other)
             .isEqualTo(c == issued.charAt(63));
       }
     }
@@ -120,7 +129,8 @@ class TokenSecretTest {
   void constructorWhenPrefixInvalidThenIllegalArgument() {
     for (String prefix : new String[] {null, "", "tks", "tks12", "tk-1", "tks_", "tksé"}) {
       assertThatThrownBy(() -> secrets(prefix))
-          .as(String.valueOf(prefix)).isInstanceOf(IllegalArgumentException.class);
+          .as(String.valueOf(prefix))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -136,8 +146,16 @@ class TokenSecretTest {
     String good = secrets.generate();
     assertThat(secrets.isWellFormed((CharSequence) null)).isFalse();
     assertThat(secrets.isWellFormed((byte[]) null)).isFalse();
-    for (String bad : new String[] {"", good.substring(1), good + "0", " " + good.substring(1),
-        good.substring(0, 63) + "+", "a".repeat(64), good.substring(0, 63) + "é"}) {
+    for (String bad :
+        new String[] {
+          "",
+          good.substring(1),
+          good + "0",
+          " " + good.substring(1),
+          good.substring(0, 63) + "+",
+          "a".repeat(64),
+          good.substring(0, 63) + "é"
+        }) {
       assertThat(secrets.isWellFormed(bad)).as(bad).isFalse();
       assertThat(secrets.isWellFormed(bad.getBytes(StandardCharsets.ISO_8859_1))).as(bad).isFalse();
     }
@@ -157,7 +175,8 @@ class TokenSecretTest {
   // Bytes allocated by this thread over 100 000 calls of a well-formedness check, after a warm-up
   // long enough for the JIT to compile it.
   private static long allocatedBy(java.util.function.BooleanSupplier check) {
-    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
     int ok = 0;
     for (int i = 0; i < 20_000; i++) {
@@ -176,9 +195,7 @@ class TokenSecretTest {
   @Test
   void hintWhenSecretThenFirstFourDotsLastFour() {
     String secret = secrets.generate();
-    assertThat(secrets.hint(secret))
-        .isEqualTo("tks1..." + secret.substring(60))
-        .hasSize(11);
+    assertThat(secrets.hint(secret)).isEqualTo("tks1..." + secret.substring(60)).hasSize(11);
     assertThatThrownBy(() -> secrets.hint("short")).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -187,7 +204,8 @@ class TokenSecretTest {
     String secret = secrets("AB12").generate();
     assertThat(TokenSecrets.containsSecret("pasted: " + secret + " by mistake")).isTrue();
     assertThat(TokenSecrets.containsSecret("x" + secret)).isTrue();
-    assertThat(TokenSecrets.containsSecret(secret.substring(0, 63) + " " + secret.substring(63))).isFalse();
+    assertThat(TokenSecrets.containsSecret(secret.substring(0, 63) + " " + secret.substring(63)))
+        .isFalse();
     assertThat(TokenSecrets.containsSecret("a".repeat(200))).isFalse();
     assertThat(TokenSecrets.containsSecret("")).isFalse();
   }
@@ -195,9 +213,12 @@ class TokenSecretTest {
   @Test
   void digestWhenSameValueThenSameHexDigestAndOtherKeysDiffer() {
     String secret = secrets.generate();
-    assertThat(secrets.digest(secret)).matches("[0-9a-f]{64}").isEqualTo(secrets.digest(secret))
+    assertThat(secrets.digest(secret))
+        .matches("[0-9a-f]{64}")
+        .isEqualTo(secrets.digest(secret))
         .isNotEqualTo(secrets("tks1").digest(secret))
-        .isEqualTo(HexFormat.of().formatHex(secrets.digest(secret.getBytes(StandardCharsets.US_ASCII))));
+        .isEqualTo(
+            HexFormat.of().formatHex(secrets.digest(secret.getBytes(StandardCharsets.US_ASCII))));
   }
 
   @Test
@@ -216,7 +237,8 @@ class TokenSecretTest {
     assertThat(sealed).startsWith("v1:").doesNotContain(secret);
     assertThat(secrets.open(sealed, 42)).isEqualTo(secret);
     assertThatThrownBy(() -> secrets.open(sealed, 43)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> secrets("tks1").open(sealed, 42)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> secrets("tks1").open(sealed, 42))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -256,7 +278,8 @@ class TokenSecretTest {
     char[] chars = secret.toCharArray();
     chars[position] = BASE62.charAt((BASE62.indexOf(chars[position]) + shift) % 62);
     assertThat(secrets.isWellFormed(new String(chars))).isFalse();
-    assertThat(secrets.isWellFormed(new String(chars).getBytes(StandardCharsets.US_ASCII))).isFalse();
+    assertThat(secrets.isWellFormed(new String(chars).getBytes(StandardCharsets.US_ASCII)))
+        .isFalse();
   }
 
   @Provide

@@ -37,8 +37,23 @@ class IpRangeTest {
 
   @Test
   void parseWhenNotACidrThenEmptyWithoutDnsLookup() {
-    for (String bad : new String[] {"", "example.com", "localhost", "10.0.0.0/33", "::/129", "1.2.3", "1.2.3.4.5",
-        "256.1.1.1", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8/8", "1.2.3.4/abc", "gggg::1", "x".repeat(100)}) {
+    for (String bad :
+        new String[] {
+          "",
+          "example.com",
+          "localhost",
+          "10.0.0.0/33",
+          "::/129",
+          "1.2.3",
+          "1.2.3.4.5",
+          "256.1.1.1",
+          "10.0.0.0/",
+          "10.0.0.0/-1",
+          "10.0.0.0/8/8",
+          "1.2.3.4/abc",
+          "gggg::1",
+          "x".repeat(100)
+        }) {
       assertThat(IpRange.parse(bad)).as(bad).isEmpty();
     }
     assertThat(IpRange.parse(null)).isEmpty();
@@ -48,7 +63,8 @@ class IpRangeTest {
   void toStringWhenHostBitsSetThenCanonicalNetwork() {
     assertThat(IpRange.parse("10.1.2.3/8").orElseThrow()).hasToString("10.0.0.0/8");
     assertThat(IpRange.parse("192.168.1.7").orElseThrow()).hasToString("192.168.1.7/32");
-    assertThat(IpRange.parse("2001:DB8::1/32").orElseThrow()).hasToString("2001:db8:0:0:0:0:0:0/32");
+    assertThat(IpRange.parse("2001:DB8::1/32").orElseThrow())
+        .hasToString("2001:db8:0:0:0:0:0:0/32");
   }
 
   @Test

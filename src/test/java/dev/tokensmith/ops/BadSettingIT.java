@@ -10,24 +10,35 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A bad setting stops the start with one line that names it and says why: no stack trace, a failing exit code. */
+/**
+ * A bad setting stops the start with one line that names it and says why: no stack trace, a failing
+ * exit code.
+ */
 class BadSettingIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void startWhenSettingIsBadThenOneLineNamingItAndNonZeroExit() throws Exception {
-    for (Map.Entry<String, String> bad : List.of(Map.entry("TOKENSMITH_PORT", "eighty"),
-        Map.entry("TOKENSMITH_SECRET_PREFIX", "toolong"))) {
-      ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.tokensmith.Main")
-          .redirectErrorStream(true);
+    for (Map.Entry<String, String> bad :
+        List.of(
+            Map.entry("TOKENSMITH_PORT", "eighty"),
+            Map.entry("TOKENSMITH_SECRET_PREFIX", "toolong"))) {
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx128m",
+                  "-XX:TieredStopAtLevel=1",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "dev.tokensmith.Main")
+              .redirectErrorStream(true);
       builder.environment().keySet().removeIf(name -> name.startsWith("TOKENSMITH_"));
       builder.environment().put("TOKENSMITH_DATA_DIR", dir.resolve("data").toString());
       builder.environment().put(bad.getKey(), bad.getValue());
       Process process = builder.start();
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      String output =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
 
       assertThat(process.exitValue()).as(output).isNotZero();
       assertThat(output.lines().toList()).as(output).hasSize(1);

@@ -29,8 +29,7 @@ class CrashIT {
   private static final long LOAD_MILLIS = 2_000;
   private static final int WRITERS = 3;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void killWhenWritesWereAcknowledgedThenEveryOneSurvivesTheRestart() throws Exception {
@@ -48,7 +47,8 @@ class CrashIT {
           AtomicBoolean stop = new AtomicBoolean();
           List<Thread> threads = new ArrayList<>();
           for (Writer writer : writers) {
-            Thread thread = new Thread(() -> writer.run(server, admin, stop), "writer-" + writer.number);
+            Thread thread =
+                new Thread(() -> writer.run(server, admin, stop), "writer-" + writer.number);
             thread.start();
             threads.add(thread);
           }
@@ -68,7 +68,8 @@ class CrashIT {
       }
       int acknowledged = writers.stream().mapToInt(w -> w.acknowledged).sum();
       assertThat(acknowledged).as("acknowledged writes").isGreaterThan(WRITERS * CYCLES);
-      System.out.printf("CrashIT (%s): %d acknowledged writes across %d kills, none lost%n",
+      System.out.printf(
+          "CrashIT (%s): %d acknowledged writes across %d kills, none lost%n",
           database == null ? "h2" : "postgresql", acknowledged, CYCLES);
     } finally {
       if (database != null) {
@@ -77,8 +78,8 @@ class CrashIT {
     }
   }
 
-  private static void assertAcknowledgedWritesPresent(ChildServer server, Auth admin, List<Writer> writers,
-      int restart) {
+  private static void assertAcknowledgedWritesPresent(
+      ChildServer server, Auth admin, List<Writer> writers, int restart) {
     Map<Long, String> names = storedNames(server, admin);
     List<String> lost = new ArrayList<>();
     int checked = 0;
@@ -106,7 +107,12 @@ class CrashIT {
             token.secret = null;
             token.secretInDoubt = false;
           } else {
-            lost.add("renewal of token " + token.id + " (its acknowledged secret answers " + check.status() + ")");
+            lost.add(
+                "renewal of token "
+                    + token.id
+                    + " (its acknowledged secret answers "
+                    + check.status()
+                    + ")");
           }
         }
         for (String revoked : token.revoked) {
@@ -117,7 +123,9 @@ class CrashIT {
         }
       }
     }
-    assertThat(lost).as("acknowledged writes lost after restart %d (of %d tokens)", restart, checked).isEmpty();
+    assertThat(lost)
+        .as("acknowledged writes lost after restart %d (of %d tokens)", restart, checked)
+        .isEmpty();
   }
 
   private static Map<Long, String> storedNames(ChildServer server, Auth admin) {
@@ -136,12 +144,16 @@ class CrashIT {
   private static final class Known {
     final long id;
     String name;
+
     /** A rename in flight when the server died: either name may be stored. */
     String pendingName;
+
     /** The last acknowledged secret (null: a committed renewal's value was never seen). */
     String secret;
+
     /** A renewal in flight when the server died. */
     boolean secretInDoubt;
+
     final List<String> revoked = new ArrayList<>();
 
     Known(long id, String name, String secret) {
@@ -185,8 +197,11 @@ class CrashIT {
     }
 
     private void create(ChildServer server, Auth admin, String name) {
-      Response r = server.http.post("/v2/api_tokens", admin, Map.of("realname", name,
-          "permissions", List.of("partner_admin")));
+      Response r =
+          server.http.post(
+              "/v2/api_tokens",
+              admin,
+              Map.of("realname", name, "permissions", List.of("partner_admin")));
       assertThat(r.status()).as("%s", r).isEqualTo(200);
       tokens.add(new Known(r.id(), name, r.body().path("secret").asText()));
       acknowledged++;

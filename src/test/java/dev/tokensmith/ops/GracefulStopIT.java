@@ -21,18 +21,28 @@ import org.junit.jupiter.api.Test;
  * are answered before the connections close.
  */
 class GracefulStopIT {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @Test
   void stopWhenRequestInFlightThenReadyzUnavailableAtOnceAndTheRequestAnswered() throws Exception {
     // A password check this costly keeps a login busy for a while on any machine.
-    try (TestServer server = TestServer.start(Map.of("TOKENSMITH_PASSWORD_ITERATIONS", "4000000",
-        "TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", "1"))) {
-      HttpRequest login = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/login"))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"nobody@example.com\",\"password\":\"not-the-one-1\"}"))
-          .build();
-      CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(login, HttpResponse.BodyHandlers.ofString());
+    try (TestServer server =
+        TestServer.start(
+            Map.of(
+                "TOKENSMITH_PASSWORD_ITERATIONS",
+                "4000000",
+                "TOKENSMITH_SHUTDOWN_DRAIN_SECONDS",
+                "1"))) {
+      HttpRequest login =
+          HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/login"))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"email\":\"nobody@example.com\",\"password\":\"not-the-one-1\"}"))
+              .build();
+      CompletableFuture<HttpResponse<String>> inFlight =
+          CLIENT.sendAsync(login, HttpResponse.BodyHandlers.ofString());
       Thread.sleep(300);
 
       CompletableFuture<Void> stopped = CompletableFuture.runAsync(server.app::close);
@@ -57,8 +67,10 @@ class GracefulStopIT {
     return ready;
   }
 
-  private static HttpResponse<String> get(TestServer server, String path) throws IOException, InterruptedException {
-    return CLIENT.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(),
+  private static HttpResponse<String> get(TestServer server, String path)
+      throws IOException, InterruptedException {
+    return CLIENT.send(
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

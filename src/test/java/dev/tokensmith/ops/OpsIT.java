@@ -34,8 +34,10 @@ class OpsIT {
     Response metrics = server.http.get("/metrics", Auth.NONE);
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.header("Content-Type")).startsWith("text/plain");
-    assertThat(metrics.text()).contains("tokensmith_token_verifications_total{result=\"malformed\"}")
-        .contains("jvm_memory_used_bytes").doesNotContain(junk);
+    assertThat(metrics.text())
+        .contains("tokensmith_token_verifications_total{result=\"malformed\"}")
+        .contains("jvm_memory_used_bytes")
+        .doesNotContain(junk);
   }
 
   @Test

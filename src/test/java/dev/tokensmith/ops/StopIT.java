@@ -19,13 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A clean stop (SIGTERM) writes what the server collected in memory before the database closes,
- * and exits 0. Runs on the embedded default database and, in the PostgreSQL run, on PostgreSQL.
+ * A clean stop (SIGTERM) writes what the server collected in memory before the database closes, and
+ * exits 0. Runs on the embedded default database and, in the PostgreSQL run, on PostgreSQL.
  */
 @UsesDatabase
 class StopIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void sigtermWhenTokenWasUsedThenLastUsedWrittenAndExitZero() throws Exception {
@@ -35,10 +34,15 @@ class StopIT {
       long tokenId;
       int exitCode;
       try (ChildServer server = ChildServer.start(config)) {
-        Response created = server.http.post("/v2/api_tokens", server.admin(), Map.of("realname", "used once",
-            "permissions", List.of("partner_admin")));
+        Response created =
+            server.http.post(
+                "/v2/api_tokens",
+                server.admin(),
+                Map.of("realname", "used once", "permissions", List.of("partner_admin")));
         tokenId = created.id();
-        Response used = server.http.post("/v2/auth/check", Auth.token(created.body().path("secret").asText()), Map.of());
+        Response used =
+            server.http.post(
+                "/v2/auth/check", Auth.token(created.body().path("secret").asText()), Map.of());
         assertThat(used.status()).as("%s", used).isEqualTo(200);
         exitCode = server.stop();
         assertThat(server.output()).doesNotContain("could not record token usage");
@@ -47,7 +51,9 @@ class StopIT {
       assertThat(exitCode).isZero();
       Settings settings = Settings.from(config.environment());
       try (Connection c = DriverManager.getConnection(settings.dbUrl(), settings.dbUser(), "");
-           PreparedStatement s = c.prepareStatement("SELECT last_used_at, last_used_ip FROM api_tokens WHERE id = ?")) {
+          PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT last_used_at, last_used_ip FROM api_tokens WHERE id = ?")) {
         s.setLong(1, tokenId);
         try (ResultSet rs = s.executeQuery()) {
           assertThat(rs.next()).isTrue();

@@ -18,29 +18,56 @@ import org.junit.jupiter.api.Test;
 class PermissionSetTest {
   private static final Catalogue CATALOGUE = Catalogue.standard();
 
-
   @Test
   void resourcesWhenListedThenSpecOrder() {
-    assertThat(CATALOGUE.resources().stream().map(Catalogue.Resource::id).toList()).containsExactly(
-        "nodes", "dashboard", "attacks", "incidents", "api_sessions", "vulnerabilities",
-        "api_inventory", "api_specs", "infrastructure", "triggers", "ip_lists", "rules",
-        "mitigation_controls", "credential_stuffing", "security_edge", "integrations",
-        "filtration_mode", "applications", "users", "api_tokens", "activity_log", "clients");
+    assertThat(CATALOGUE.resources().stream().map(Catalogue.Resource::id).toList())
+        .containsExactly(
+            "nodes",
+            "dashboard",
+            "attacks",
+            "incidents",
+            "api_sessions",
+            "vulnerabilities",
+            "api_inventory",
+            "api_specs",
+            "infrastructure",
+            "triggers",
+            "ip_lists",
+            "rules",
+            "mitigation_controls",
+            "credential_stuffing",
+            "security_edge",
+            "integrations",
+            "filtration_mode",
+            "applications",
+            "users",
+            "api_tokens",
+            "activity_log",
+            "clients");
   }
 
   @Test
   void catalogueWhenListedThenFourActionsPerResourcePlusThreeExtras() {
     List<String> catalogue = CATALOGUE.ids();
     assertThat(catalogue).hasSize(22 * 4 + 3).doesNotHaveDuplicates();
-    assertThat(catalogue).startsWith("nodes:view", "nodes:create", "nodes:update", "nodes:delete",
-        "dashboard:view");
-    assertThat(catalogue).endsWith("activity_log:view", "activity_log:create",
-        "activity_log:update", "activity_log:delete", "activity_log:export",
-        "clients:view", "clients:create", "clients:update", "clients:delete");
-    assertThat(catalogue).containsSequence("api_inventory:delete", "api_inventory:download",
-        "api_specs:view");
+    assertThat(catalogue)
+        .startsWith("nodes:view", "nodes:create", "nodes:update", "nodes:delete", "dashboard:view");
+    assertThat(catalogue)
+        .endsWith(
+            "activity_log:view",
+            "activity_log:create",
+            "activity_log:update",
+            "activity_log:delete",
+            "activity_log:export",
+            "clients:view",
+            "clients:create",
+            "clients:update",
+            "clients:delete");
+    assertThat(catalogue)
+        .containsSequence("api_inventory:delete", "api_inventory:download", "api_specs:view");
     assertThat(catalogue).containsSequence("ip_lists:delete", "ip_lists:export", "rules:view");
-    assertThat(catalogue).filteredOn(id -> id.endsWith(":export") || id.endsWith(":download"))
+    assertThat(catalogue)
+        .filteredOn(id -> id.endsWith(":export") || id.endsWith(":download"))
         .containsExactly("api_inventory:download", "ip_lists:export", "activity_log:export");
   }
 
@@ -48,7 +75,8 @@ class PermissionSetTest {
   void catalogueWhenModifiedThenUnsupported() {
     assertThatThrownBy(() -> CATALOGUE.ids().add("x:view"))
         .isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> CATALOGUE.resources().stream().map(Catalogue.Resource::id).toList().clear())
+    assertThatThrownBy(
+            () -> CATALOGUE.resources().stream().map(Catalogue.Resource::id).toList().clear())
         .isInstanceOf(UnsupportedOperationException.class);
   }
 
@@ -98,8 +126,9 @@ class PermissionSetTest {
 
   @Test
   void effectiveWhenViewMissingThenResourceDropped() {
-    PermissionSet set = CATALOGUE.set("users:create", "users:delete", "nodes:view", "nodes:create",
-        "activity_log:export");
+    PermissionSet set =
+        CATALOGUE.set(
+            "users:create", "users:delete", "nodes:view", "nodes:create", "activity_log:export");
     assertThat(set.effective().ids()).containsExactly("nodes:view", "nodes:create");
   }
 
@@ -131,8 +160,8 @@ class PermissionSetTest {
   void hasAndContainsAllWhenCalledRepeatedlyThenAllocateNothing() {
     PermissionSet admin = CATALOGUE.bundle(Role.PARTNER_ADMIN);
     PermissionSet analytic = CATALOGUE.bundle(Role.ANALYTIC);
-    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
-        .getThreadMXBean();
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
     boolean sink = false;
     for (int i = 0; i < 20_000; i++) {

@@ -9,58 +9,136 @@ import org.junit.jupiter.api.Test;
 class RoleTest {
   private static final Catalogue CATALOGUE = Catalogue.standard();
 
-
   private static final String[] ADMIN = {
-    "nodes:view", "nodes:create", "nodes:update", "nodes:delete",
+    "nodes:view",
+    "nodes:create",
+    "nodes:update",
+    "nodes:delete",
     "dashboard:view",
-    "attacks:view", "attacks:create", "attacks:update", "attacks:delete",
-    "incidents:view", "incidents:create", "incidents:update", "incidents:delete",
-    "api_sessions:view", "api_sessions:create", "api_sessions:update", "api_sessions:delete",
-    "vulnerabilities:view", "vulnerabilities:create", "vulnerabilities:update",
+    "attacks:view",
+    "attacks:create",
+    "attacks:update",
+    "attacks:delete",
+    "incidents:view",
+    "incidents:create",
+    "incidents:update",
+    "incidents:delete",
+    "api_sessions:view",
+    "api_sessions:create",
+    "api_sessions:update",
+    "api_sessions:delete",
+    "vulnerabilities:view",
+    "vulnerabilities:create",
+    "vulnerabilities:update",
     "vulnerabilities:delete",
-    "api_inventory:view", "api_inventory:create", "api_inventory:update", "api_inventory:delete",
+    "api_inventory:view",
+    "api_inventory:create",
+    "api_inventory:update",
+    "api_inventory:delete",
     "api_inventory:download",
-    "api_specs:view", "api_specs:create", "api_specs:update", "api_specs:delete",
-    "infrastructure:view", "infrastructure:create", "infrastructure:update",
+    "api_specs:view",
+    "api_specs:create",
+    "api_specs:update",
+    "api_specs:delete",
+    "infrastructure:view",
+    "infrastructure:create",
+    "infrastructure:update",
     "infrastructure:delete",
-    "triggers:view", "triggers:create", "triggers:update", "triggers:delete",
-    "ip_lists:view", "ip_lists:create", "ip_lists:update", "ip_lists:delete", "ip_lists:export",
-    "rules:view", "rules:create", "rules:update", "rules:delete",
-    "mitigation_controls:view", "mitigation_controls:create", "mitigation_controls:update",
+    "triggers:view",
+    "triggers:create",
+    "triggers:update",
+    "triggers:delete",
+    "ip_lists:view",
+    "ip_lists:create",
+    "ip_lists:update",
+    "ip_lists:delete",
+    "ip_lists:export",
+    "rules:view",
+    "rules:create",
+    "rules:update",
+    "rules:delete",
+    "mitigation_controls:view",
+    "mitigation_controls:create",
+    "mitigation_controls:update",
     "mitigation_controls:delete",
-    "credential_stuffing:view", "credential_stuffing:create", "credential_stuffing:update",
+    "credential_stuffing:view",
+    "credential_stuffing:create",
+    "credential_stuffing:update",
     "credential_stuffing:delete",
-    "security_edge:view", "security_edge:create", "security_edge:update", "security_edge:delete",
-    "integrations:view", "integrations:create", "integrations:update", "integrations:delete",
-    "filtration_mode:view", "filtration_mode:create", "filtration_mode:update",
+    "security_edge:view",
+    "security_edge:create",
+    "security_edge:update",
+    "security_edge:delete",
+    "integrations:view",
+    "integrations:create",
+    "integrations:update",
+    "integrations:delete",
+    "filtration_mode:view",
+    "filtration_mode:create",
+    "filtration_mode:update",
     "filtration_mode:delete",
-    "applications:view", "applications:create", "applications:update", "applications:delete",
-    "users:view", "users:create", "users:update", "users:delete",
-    "api_tokens:view", "api_tokens:create", "api_tokens:update", "api_tokens:delete",
-    "activity_log:view", "activity_log:export"
+    "applications:view",
+    "applications:create",
+    "applications:update",
+    "applications:delete",
+    "users:view",
+    "users:create",
+    "users:update",
+    "users:delete",
+    "api_tokens:view",
+    "api_tokens:create",
+    "api_tokens:update",
+    "api_tokens:delete",
+    "activity_log:view",
+    "activity_log:export"
   };
 
   private static final String[] ANALYTIC = {
     "nodes:view",
     "dashboard:view",
-    "attacks:view", "attacks:create", "attacks:update", "attacks:delete",
-    "incidents:view", "incidents:create", "incidents:update", "incidents:delete",
+    "attacks:view",
+    "attacks:create",
+    "attacks:update",
+    "attacks:delete",
+    "incidents:view",
+    "incidents:create",
+    "incidents:update",
+    "incidents:delete",
     "api_sessions:view",
-    "vulnerabilities:view", "vulnerabilities:create", "vulnerabilities:update",
+    "vulnerabilities:view",
+    "vulnerabilities:create",
+    "vulnerabilities:update",
     "vulnerabilities:delete",
-    "api_inventory:view", "api_inventory:create", "api_inventory:update", "api_inventory:delete",
+    "api_inventory:view",
+    "api_inventory:create",
+    "api_inventory:update",
+    "api_inventory:delete",
     "api_specs:view",
-    "infrastructure:view", "infrastructure:create", "infrastructure:update",
+    "infrastructure:view",
+    "infrastructure:create",
+    "infrastructure:update",
     "infrastructure:delete",
-    "ip_lists:view", "ip_lists:create", "ip_lists:update", "ip_lists:delete", "ip_lists:export",
-    "rules:view", "rules:create", "rules:update", "rules:delete",
+    "ip_lists:view",
+    "ip_lists:create",
+    "ip_lists:update",
+    "ip_lists:delete",
+    "ip_lists:export",
+    "rules:view",
+    "rules:create",
+    "rules:update",
+    "rules:delete",
     "mitigation_controls:view",
-    "credential_stuffing:view", "credential_stuffing:create", "credential_stuffing:update",
+    "credential_stuffing:view",
+    "credential_stuffing:create",
+    "credential_stuffing:update",
     "credential_stuffing:delete",
     "security_edge:view",
     "filtration_mode:view",
     "applications:view",
-    "api_tokens:view", "api_tokens:create", "api_tokens:update", "api_tokens:delete"
+    "api_tokens:view",
+    "api_tokens:create",
+    "api_tokens:update",
+    "api_tokens:delete"
   };
 
   private static final String[] AUDITOR = {
@@ -72,19 +150,20 @@ class RoleTest {
     "vulnerabilities:view",
     "api_specs:view",
     "infrastructure:view",
-    "ip_lists:view", "ip_lists:export",
+    "ip_lists:view",
+    "ip_lists:export",
     "rules:view",
     "mitigation_controls:view",
     "credential_stuffing:view",
     "filtration_mode:view",
     "applications:view",
     "users:view",
-    "activity_log:view", "activity_log:export"
+    "activity_log:view",
+    "activity_log:export"
   };
 
   private static final String[] API_DEVELOPER = {
-    "api_inventory:view", "api_inventory:download",
-    "api_specs:view"
+    "api_inventory:view", "api_inventory:download", "api_specs:view"
   };
 
   private static final String[] DEPLOY = {"nodes:create"};
@@ -144,8 +223,8 @@ class RoleTest {
 
   @Test
   void bundleWhenRegularRoleThenNoClientsPermission() {
-    for (Role role : new Role[] {Role.ADMIN, Role.ANALYTIC, Role.AUDITOR, Role.API_DEVELOPER,
-        Role.DEPLOY}) {
+    for (Role role :
+        new Role[] {Role.ADMIN, Role.ANALYTIC, Role.AUDITOR, Role.API_DEVELOPER, Role.DEPLOY}) {
       assertThat(CATALOGUE.bundle(role).ids()).noneMatch(id -> id.startsWith("clients:"));
     }
   }
@@ -154,7 +233,9 @@ class RoleTest {
   void bundleWhenAnyRoleThenOnlyDeployHoldsAPermissionWithoutItsView() {
     for (Role role : Role.values()) {
       if (role != Role.DEPLOY) {
-        assertThat(CATALOGUE.bundle(role).effective()).as(role.id()).isEqualTo(CATALOGUE.bundle(role));
+        assertThat(CATALOGUE.bundle(role).effective())
+            .as(role.id())
+            .isEqualTo(CATALOGUE.bundle(role));
       }
     }
     assertThat(CATALOGUE.bundle(Role.DEPLOY).effective()).isEqualTo(PermissionSet.EMPTY);
@@ -162,12 +243,30 @@ class RoleTest {
 
   @Test
   void idAndTitleWhenEachRoleThenAsInSpec() {
-    assertThat(Role.values()).extracting(Role::id).containsExactly(
-        "admin", "analytic", "auditor", "api_developer", "deploy",
-        "partner_admin", "partner_analytic", "partner_auditor", "custom");
-    assertThat(Role.values()).extracting(Role::title).containsExactly(
-        "Administrator", "Analyst", "Read Only", "API Developer", "Deploy",
-        "Global Administrator", "Global Analyst", "Global Read Only", "Custom permissions");
+    assertThat(Role.values())
+        .extracting(Role::id)
+        .containsExactly(
+            "admin",
+            "analytic",
+            "auditor",
+            "api_developer",
+            "deploy",
+            "partner_admin",
+            "partner_analytic",
+            "partner_auditor",
+            "custom");
+    assertThat(Role.values())
+        .extracting(Role::title)
+        .containsExactly(
+            "Administrator",
+            "Analyst",
+            "Read Only",
+            "API Developer",
+            "Deploy",
+            "Global Administrator",
+            "Global Analyst",
+            "Global Read Only",
+            "Custom permissions");
   }
 
   @Test
@@ -189,7 +288,8 @@ class RoleTest {
 
   @Test
   void globalWhenPartnerRoleThenTrue() {
-    assertThat(Role.values()).filteredOn(Role::global)
+    assertThat(Role.values())
+        .filteredOn(Role::global)
         .containsExactly(Role.PARTNER_ADMIN, Role.PARTNER_ANALYTIC, Role.PARTNER_AUDITOR);
   }
 
@@ -207,13 +307,15 @@ class RoleTest {
 
   @Test
   void mayHoldTokensWhenT1RolesThenTrueElseFalse() {
-    assertThat(Role.values()).filteredOn(Role::mayHoldTokens).containsExactly(
-        Role.ADMIN, Role.ANALYTIC, Role.PARTNER_ADMIN, Role.PARTNER_ANALYTIC);
+    assertThat(Role.values())
+        .filteredOn(Role::mayHoldTokens)
+        .containsExactly(Role.ADMIN, Role.ANALYTIC, Role.PARTNER_ADMIN, Role.PARTNER_ANALYTIC);
   }
 
   @Test
   void administersWhenAdminOrPartnerAdminThenTrueElseFalse() {
-    assertThat(Role.values()).filteredOn(Role::administers)
+    assertThat(Role.values())
+        .filteredOn(Role::administers)
         .containsExactly(Role.ADMIN, Role.PARTNER_ADMIN);
   }
 }

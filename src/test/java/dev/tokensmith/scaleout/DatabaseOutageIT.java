@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database goes away and comes back (issue 4, criterion 5): readiness says so, management
- * answers 503, cached tokens keep verifying for at most the cache lifetime, other tokens answer
- * 503 (never 401 for a valid one, never 200 for a revoked one), and all recovers by itself.
+ * answers 503, cached tokens keep verifying for at most the cache lifetime, other tokens answer 503
+ * (never 401 for a valid one, never 200 for a revoked one), and all recovers by itself.
  */
 class DatabaseOutageIT {
 
@@ -34,30 +34,45 @@ class DatabaseOutageIT {
 
   @Test
   void outageWhenDatabaseCutThenCachedTokensServeUnknownOnes503AndAllRecovers() throws Exception {
-    try (TestDatabase database = TestDatabase.postgresqlOnly(); TcpProxy proxy = new TcpProxy(5432)) {
+    try (TestDatabase database = TestDatabase.postgresqlOnly();
+        TcpProxy proxy = new TcpProxy(5432)) {
       TestDatabase viaProxy = database;
-      try (TestServer server = TestServer.startOn(viaProxy, Map.of("TOKENSMITH_DB_URL", database.urlVia(proxy.port()),
-          "TOKENSMITH_CACHE_SECONDS", "15", "TOKENSMITH_DB_TIMEOUT_MS", "1000"))) {
+      try (TestServer server =
+          TestServer.startOn(
+              viaProxy,
+              Map.of(
+                  "TOKENSMITH_DB_URL",
+                  database.urlVia(proxy.port()),
+                  "TOKENSMITH_CACHE_SECONDS",
+                  "15",
+                  "TOKENSMITH_DB_TIMEOUT_MS",
+                  "1000"))) {
         Fixtures fixtures = new Fixtures(server);
         long tenant = fixtures.tenant("Outage");
         TestUser admin = fixtures.user(tenant, "admin");
         Issued cached = fixtures.token(admin.session(), List.of("admin"));
         Issued uncached = fixtures.token(admin.session(), List.of("admin"));
         Issued revoked = fixtures.token(admin.session(), List.of("admin"));
-        Supplier<Integer> checkCached = () -> server.http.post("/v2/auth/check", cached.auth(), Map.of()).status();
+        Supplier<Integer> checkCached =
+            () -> server.http.post("/v2/auth/check", cached.auth(), Map.of()).status();
         assertThat(checkCached.get()).isEqualTo(200);
-        assertThat(server.http.post("/v2/auth/check", revoked.auth(), Map.of()).status()).isEqualTo(200);
+        assertThat(server.http.post("/v2/auth/check", revoked.auth(), Map.of()).status())
+            .isEqualTo(200);
         server.http.delete("/v2/api_tokens/" + revoked.id(), admin.session());
 
         proxy.cut();
 
-        assertThat(waitFor(503, () -> server.http.get("/readyz", Auth.NONE).status())).isEqualTo(503);
+        assertThat(waitFor(503, () -> server.http.get("/readyz", Auth.NONE).status()))
+            .isEqualTo(503);
         assertThat(checkCached.get()).as("a cached token keeps working").isEqualTo(200);
         Response unknown = server.http.post("/v2/auth/check", uncached.auth(), Map.of());
-        assertThat(unknown.status()).as("a valid token the cache lacks: %s", unknown).isEqualTo(503);
+        assertThat(unknown.status())
+            .as("a valid token the cache lacks: %s", unknown)
+            .isEqualTo(503);
         assertThat(unknown.json().path("status").asInt()).isEqualTo(503);
         assertThat(server.http.post("/v2/auth/check", revoked.auth(), Map.of()).status())
-            .as("a revoked token is never 200").isIn(401, 503);
+            .as("a revoked token is never 200")
+            .isIn(401, 503);
         Response management = server.http.get("/v2/api_tokens", cached.auth());
         assertThat(management.status()).isEqualTo(503);
         assertThat(management.json().path("status").asInt()).isEqualTo(503);
@@ -67,10 +82,13 @@ class DatabaseOutageIT {
 
         proxy.restore();
 
-        assertThat(waitFor(200, () -> server.http.get("/readyz", Auth.NONE).status())).isEqualTo(200);
+        assertThat(waitFor(200, () -> server.http.get("/readyz", Auth.NONE).status()))
+            .isEqualTo(200);
         assertThat(waitFor(200, checkCached)).isEqualTo(200);
-        assertThat(server.http.post("/v2/auth/check", uncached.auth(), Map.of()).status()).isEqualTo(200);
-        assertThat(server.http.post("/v2/auth/check", revoked.auth(), Map.of()).status()).isEqualTo(401);
+        assertThat(server.http.post("/v2/auth/check", uncached.auth(), Map.of()).status())
+            .isEqualTo(200);
+        assertThat(server.http.post("/v2/auth/check", revoked.auth(), Map.of()).status())
+            .isEqualTo(401);
         assertThat(server.http.get("/v2/api_tokens", cached.auth()).status()).isEqualTo(200);
       }
     }

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real nginx in front of a small upstream, asking {@code /v2/auth/forward} through
- * {@code auth_request} (issue 4, criterion 6). The nginx configuration is the README's snippet.
+ * A real nginx in front of a small upstream, asking {@code /v2/auth/forward} through {@code
+ * auth_request} (issue 4, criterion 6). The nginx configuration is the README's snippet.
  */
 class NginxGatewayIT {
   static TestServer server;
@@ -46,42 +46,77 @@ class NginxGatewayIT {
     if (!installed && "true".equals(System.getenv("CI"))) {
       throw new IllegalStateException("nginx is required under CI=true (.ci/run installs it)");
     }
-    assumeTrue(installed, "nginx is not installed (apt-get install nginx); skipping the gateway test");
+    assumeTrue(
+        installed, "nginx is not installed (apt-get install nginx); skipping the gateway test");
     dir = Files.createTempDirectory("nginx-test");
     Path routes = dir.resolve("routes.txt");
-    Files.writeString(routes, "GET /api/attacks/** attacks:view\nPOST /api/attacks attacks:create\n");
+    Files.writeString(
+        routes, "GET /api/attacks/** attacks:view\nPOST /api/attacks attacks:create\n");
     server = TestServer.start(Map.of("TOKENSMITH_FORWARD_ROUTES_FILE", routes.toString()));
     Fixtures fixtures = new Fixtures(server);
     long tenant = fixtures.tenant("Gateway");
     reader = fixtures.token(fixtures.user(tenant, "admin").session(), List.of("attacks:view"));
 
     upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    upstream.createContext("/", exchange -> {
-      String body = "upstream saw user=" + exchange.getRequestHeaders().getFirst("X-Auth-User-Id")
-          + " client=" + exchange.getRequestHeaders().getFirst("X-Auth-Client-Id")
-          + " token=" + exchange.getRequestHeaders().getFirst("X-Auth-Token-Id");
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    });
+    upstream.createContext(
+        "/",
+        exchange -> {
+          String body =
+              "upstream saw user="
+                  + exchange.getRequestHeaders().getFirst("X-Auth-User-Id")
+                  + " client="
+                  + exchange.getRequestHeaders().getFirst("X-Auth-Client-Id")
+                  + " token="
+                  + exchange.getRequestHeaders().getFirst("X-Auth-Token-Id");
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
     upstream.start();
 
     try (ServerSocket free = new ServerSocket(0)) {
       nginxPort = free.getLocalPort();
     }
-    String config = Files.readString(Path.of("docs/nginx-gateway.conf"))
-        .replace("listen 8000;", "listen 127.0.0.1:" + nginxPort + ";")
-        .replace("127.0.0.1:8080", "127.0.0.1:" + server.app.port())
-        .replace("127.0.0.1:9000", "127.0.0.1:" + upstream.getAddress().getPort());
-    Files.writeString(dir.resolve("nginx.conf"), "worker_processes 1;\nerror_log " + dir.resolve("error.log")
-        + " warn;\npid " + dir.resolve("nginx.pid") + ";\nevents { worker_connections 64; }\nhttp {\n"
-        + "access_log off;\nclient_body_temp_path " + dir + "/body;\nproxy_temp_path " + dir + "/proxy;\n"
-        + "fastcgi_temp_path " + dir + "/fastcgi;\nuwsgi_temp_path " + dir + "/uwsgi;\nscgi_temp_path " + dir
-        + "/scgi;\n" + config + "\n}\n");
-    nginx = new ProcessBuilder("/usr/sbin/nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-        "-g", "daemon off;").redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+    String config =
+        Files.readString(Path.of("docs/nginx-gateway.conf"))
+            .replace("listen 8000;", "listen 127.0.0.1:" + nginxPort + ";")
+            .replace("127.0.0.1:8080", "127.0.0.1:" + server.app.port())
+            .replace("127.0.0.1:9000", "127.0.0.1:" + upstream.getAddress().getPort());
+    Files.writeString(
+        dir.resolve("nginx.conf"),
+        "worker_processes 1;\nerror_log "
+            + dir.resolve("error.log")
+            + " warn;\npid "
+            + dir.resolve("nginx.pid")
+            + ";\nevents { worker_connections 64; }\nhttp {\n"
+            + "access_log off;\nclient_body_temp_path "
+            + dir
+            + "/body;\nproxy_temp_path "
+            + dir
+            + "/proxy;\n"
+            + "fastcgi_temp_path "
+            + dir
+            + "/fastcgi;\nuwsgi_temp_path "
+            + dir
+            + "/uwsgi;\nscgi_temp_path "
+            + dir
+            + "/scgi;\n"
+            + config
+            + "\n}\n");
+    nginx =
+        new ProcessBuilder(
+                "/usr/sbin/nginx",
+                "-p",
+                dir.toString(),
+                "-c",
+                dir.resolve("nginx.conf").toString(),
+                "-g",
+                "daemon off;")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("nginx.out").toFile())
+            .start();
     waitForPort(nginxPort);
   }
 
@@ -92,7 +127,8 @@ class NginxGatewayIT {
         return;
       } catch (IOException e) {
         if (!nginx.isAlive()) {
-          throw new IllegalStateException("nginx exited: " + Files.readString(dir.resolve("nginx.out")));
+          throw new IllegalStateException(
+              "nginx exited: " + Files.readString(dir.resolve("nginx.out")));
         }
         Thread.sleep(50);
       }
@@ -115,8 +151,9 @@ class NginxGatewayIT {
   }
 
   private static HttpResponse<String> send(String method, String path, Auth auth) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginxPort + path))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginxPort + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     auth.apply(request, false);
     return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -125,8 +162,11 @@ class NginxGatewayIT {
   void gatewayWhenTokenHoldsPermissionThenUpstreamAnswersWithIdentityHeaders() throws Exception {
     HttpResponse<String> r = send("GET", "/api/attacks/17", reader.auth());
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).startsWith("upstream saw user=").contains("token=" + reader.id())
-        .doesNotContain("user=null").doesNotContain("client=null");
+    assertThat(r.body())
+        .startsWith("upstream saw user=")
+        .contains("token=" + reader.id())
+        .doesNotContain("user=null")
+        .doesNotContain("client=null");
   }
 
   @Test
@@ -139,6 +179,7 @@ class NginxGatewayIT {
   @Test
   void gatewayWhenNoTokenThenUnauthorized() throws Exception {
     assertThat(send("GET", "/api/attacks/1", Auth.NONE).statusCode()).isEqualTo(401);
-    assertThat(send("GET", "/api/attacks/1", Auth.token("not-a-token")).statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/api/attacks/1", Auth.token("not-a-token")).statusCode())
+        .isEqualTo(401);
   }
 }

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two instances on one PostgreSQL database (SPEC 6): every kind of change made on one is refused
- * by the other, whose cache held the token as valid a moment before. PostgreSQL only (that is
- * where several instances share a database), so it runs once, in the first test pass.
+ * Two instances on one PostgreSQL database (SPEC 6): every kind of change made on one is refused by
+ * the other, whose cache held the token as valid a moment before. PostgreSQL only (that is where
+ * several instances share a database), so it runs once, in the first test pass.
  */
 class ScaleOutIT {
   static TestDatabase database;
@@ -42,8 +42,12 @@ class ScaleOutIT {
     random.nextBytes(key);
     random.nextBytes(pepper);
     // Every instance shares the master key and pepper, as the README's scale-out section says.
-    Map<String, String> shared = Map.of("TOKENSMITH_MASTER_KEYS", "v1:" + Base64.getEncoder().encodeToString(key),
-        "TOKENSMITH_PEPPER", Base64.getEncoder().encodeToString(pepper));
+    Map<String, String> shared =
+        Map.of(
+            "TOKENSMITH_MASTER_KEYS",
+            "v1:" + Base64.getEncoder().encodeToString(key),
+            "TOKENSMITH_PEPPER",
+            Base64.getEncoder().encodeToString(pepper));
     a = TestServer.startOn(database, shared);
     b = TestServer.startOn(database, shared);
     fixtures = new Fixtures(a);
@@ -103,16 +107,28 @@ class ScaleOutIT {
   @Test
   void renewWhenMadeOnOneInstanceThenOldValueRefusedByTheOther() {
     Issued t = cachedOnB(admin, List.of("admin"));
-    String next = a.http.post("/v2/api_tokens/" + t.id() + "/secret", admin.session(), Map.of()).body()
-        .path("secret").asText();
+    String next =
+        a.http
+            .post("/v2/api_tokens/" + t.id() + "/secret", admin.session(), Map.of())
+            .body()
+            .path("secret")
+            .asText();
     assertRefusedOnB(t, () -> checkOnB(t));
     assertThat(checkOnB(new Issued(t.id(), next))).isEqualTo(200);
   }
 
   @Test
   void expiryWhenReachedThenRefusedByEveryInstance() {
-    Issued t = fixtures.token(admin.session(), Map.of("realname", "expiring", "permissions", List.of("admin"),
-        "expire_at", IsoTime.format(b.clock.instant().plus(Duration.ofMinutes(1)))));
+    Issued t =
+        fixtures.token(
+            admin.session(),
+            Map.of(
+                "realname",
+                "expiring",
+                "permissions",
+                List.of("admin"),
+                "expire_at",
+                IsoTime.format(b.clock.instant().plus(Duration.ofMinutes(1)))));
     assertThat(checkOnB(t)).isEqualTo(200);
     b.clock.advance(Duration.ofMinutes(1));
     assertRefusedOnB(t, () -> checkOnB(t));
@@ -122,7 +138,9 @@ class ScaleOutIT {
   void userDisabledWhenOnOneInstanceThenTokensRefusedByTheOther() {
     TestUser user = fixtures.user(tenant, "analytic");
     Issued t = cachedOnB(user, List.of("analytic"));
-    a.http.post("/v1/objects/user/update", admin.session(),
+    a.http.post(
+        "/v1/objects/user/update",
+        admin.session(),
         Map.of("filter", Map.of("id", user.id()), "fields", Map.of("enabled", false)));
     assertRefusedOnB(t, () -> checkOnB(t));
   }
@@ -131,11 +149,18 @@ class ScaleOutIT {
   void roleLoweredWhenOnOneInstanceThenPermissionRefusedByTheOther() {
     TestUser user = fixtures.user(tenant, "admin");
     Issued t = fixtures.token(user.session(), List.of("admin"));
-    Supplier<Integer> usersCreate = () -> b.http.post("/v2/auth/check", t.auth(),
-        Map.of("permission", "users:create")).status();
+    Supplier<Integer> usersCreate =
+        () ->
+            b.http.post("/v2/auth/check", t.auth(), Map.of("permission", "users:create")).status();
     assertThat(usersCreate.get()).isEqualTo(200);
-    a.http.post("/v1/objects/user/update", admin.session(),
-        Map.of("filter", Map.of("id", user.id()), "fields", Map.of("permissions", List.of("analytic"))));
+    a.http.post(
+        "/v1/objects/user/update",
+        admin.session(),
+        Map.of(
+            "filter",
+            Map.of("id", user.id()),
+            "fields",
+            Map.of("permissions", List.of("analytic"))));
     long start = System.nanoTime();
     int status = usersCreate.get();
     while (status == 200 && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
@@ -151,7 +176,9 @@ class ScaleOutIT {
     long other = fixtures.tenant("Deactivated");
     TestUser owner = fixtures.user(other, "admin");
     Issued t = cachedOnB(owner, List.of("admin"));
-    a.http.post("/v1/objects/client/update", a.admin(),
+    a.http.post(
+        "/v1/objects/client/update",
+        a.admin(),
         Map.of("filter", Map.of("id", other), "fields", Map.of("enabled", false)));
     assertRefusedOnB(t, () -> checkOnB(t));
     Auth session = b.admin();

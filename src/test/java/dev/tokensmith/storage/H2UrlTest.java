@@ -12,7 +12,8 @@ class H2UrlTest {
   void completeWhenFileUrlWithoutSettingsThenCommitsWrittenAtOnceAndServerClosesTheDatabase() {
     assertThat(H2Url.complete("jdbc:h2:file:/srv/ts/db;MODE=PostgreSQL"))
         .isEqualTo("jdbc:h2:file:/srv/ts/db;MODE=PostgreSQL;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
-    assertThat(H2Url.complete("jdbc:h2:./db")).isEqualTo("jdbc:h2:./db;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+    assertThat(H2Url.complete("jdbc:h2:./db"))
+        .isEqualTo("jdbc:h2:./db;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
   }
 
   @Test
@@ -23,7 +24,8 @@ class H2UrlTest {
 
   @Test
   void completeWhenInMemoryThenNoWriteDelay() {
-    assertThat(H2Url.complete("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1")).isEqualTo("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE");
+    assertThat(H2Url.complete("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1"))
+        .isEqualTo("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE");
   }
 
   @Test
@@ -34,10 +36,12 @@ class H2UrlTest {
 
   @Test
   void databasePathWhenEmbeddedFileThenPathWithoutSuffix() {
-    assertThat(H2Url.databasePath("jdbc:h2:file:/srv/ts/db;MODE=PostgreSQL")).contains(Path.of("/srv/ts/db"));
+    assertThat(H2Url.databasePath("jdbc:h2:file:/srv/ts/db;MODE=PostgreSQL"))
+        .contains(Path.of("/srv/ts/db"));
     assertThat(H2Url.databasePath("jdbc:h2:/srv/ts/db")).contains(Path.of("/srv/ts/db"));
     assertThat(H2Url.databasePath("jdbc:h2:./db")).contains(Path.of("db").toAbsolutePath());
-    assertThat(H2Url.databasePath("jdbc:h2:~/db")).contains(Path.of(System.getProperty("user.home"), "db"));
+    assertThat(H2Url.databasePath("jdbc:h2:~/db"))
+        .contains(Path.of(System.getProperty("user.home"), "db"));
   }
 
   @Test

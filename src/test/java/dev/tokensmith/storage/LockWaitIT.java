@@ -21,15 +21,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A row another connection holds locked ({@code SELECT … FOR UPDATE}) is waited for no longer than
- * the database timeout: the request answers 503 in the envelope, not 500 and not after the lock
- * is released, and the row can be changed again once it is.
+ * the database timeout: the request answers 503 in the envelope, not 500 and not after the lock is
+ * released, and the row can be changed again once it is.
  */
 @UsesDatabase
 class LockWaitIT {
   private static final int TIMEOUT_MILLIS = 1000;
 
   @AutoClose
-  static final TestServer server = TestServer.start(Map.of("TOKENSMITH_DB_TIMEOUT_MS", Integer.toString(TIMEOUT_MILLIS)));
+  static final TestServer server =
+      TestServer.start(Map.of("TOKENSMITH_DB_TIMEOUT_MS", Integer.toString(TIMEOUT_MILLIS)));
 
   @Test
   void updateWhenRowLockedElsewhereThenAnswers503WithinTimeout() throws Exception {
@@ -39,15 +40,18 @@ class LockWaitIT {
     Map<String, Object> rename = Map.of("realname", "renamed");
     long took;
     Response answer;
-    try (Connection holder = DriverManager.getConnection(server.database.url(), server.database.user(), "")) {
+    try (Connection holder =
+        DriverManager.getConnection(server.database.url(), server.database.user(), "")) {
       holder.setAutoCommit(false);
-      try (PreparedStatement lock = holder.prepareStatement("SELECT id FROM api_tokens WHERE id = ? FOR UPDATE")) {
+      try (PreparedStatement lock =
+          holder.prepareStatement("SELECT id FROM api_tokens WHERE id = ? FOR UPDATE")) {
         lock.setLong(1, token.id());
         lock.executeQuery().close();
       }
       long start = System.nanoTime();
-      CompletableFuture<Response> update = CompletableFuture.supplyAsync(
-          () -> server.http.put("/v2/api_tokens/" + token.id(), admin.session(), rename));
+      CompletableFuture<Response> update =
+          CompletableFuture.supplyAsync(
+              () -> server.http.put("/v2/api_tokens/" + token.id(), admin.session(), rename));
       try {
         update.get(TIMEOUT_MILLIS + 4000, TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
@@ -61,6 +65,7 @@ class LockWaitIT {
     assertThat(answer.status()).as("%s after %d ms", answer, took).isEqualTo(503);
     assertThat(answer.json().path("status").asInt()).isEqualTo(503);
     assertThat(took).as("answered after %d ms", took).isLessThanOrEqualTo(TIMEOUT_MILLIS + 1000);
-    assertThat(server.http.put("/v2/api_tokens/" + token.id(), admin.session(), rename).status()).isEqualTo(200);
+    assertThat(server.http.put("/v2/api_tokens/" + token.id(), admin.session(), rename).status())
+        .isEqualTo(200);
   }
 }

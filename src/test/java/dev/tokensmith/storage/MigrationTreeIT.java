@@ -24,16 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The migrations are one tree for both databases. A database migrated by the releases that kept
- * one tree per dialect (copied under migration-fixtures/two-trees) still starts, and a fresh
- * database gets the schema those releases made. On an embedded H2 file in the H2 run, on a
- * PostgreSQL schema in the PostgreSQL run.
+ * The migrations are one tree for both databases. A database migrated by the releases that kept one
+ * tree per dialect (copied under migration-fixtures/two-trees) still starts, and a fresh database
+ * gets the schema those releases made. On an embedded H2 file in the H2 run, on a PostgreSQL schema
+ * in the PostgreSQL run.
  */
 @UsesDatabase
 class MigrationTreeIT {
 
-  @TempDir
-  Path folder;
+  @TempDir Path folder;
 
   @Test
   void startWhenDatabaseMigratedByTheTwoReleasedTreesThenServesAndKeepsItsSchema() {
@@ -51,14 +50,18 @@ class MigrationTreeIT {
 
       assertThat(releasedTables(schema(database))).isEqualTo(released);
       List<MigrationInfo> applied = List.of(newTree(database).info().applied());
-      assertThat(applied).extracting(MigrationInfo::getScript).containsExactly("V1__core.sql", "V2__catalogue.sql");
-      assertThat(applied).allMatch(MigrationInfo::isChecksumMatching, "checksum matching the one tree");
+      assertThat(applied)
+          .extracting(MigrationInfo::getScript)
+          .containsExactly("V1__core.sql", "V2__catalogue.sql");
+      assertThat(applied)
+          .allMatch(MigrationInfo::isChecksumMatching, "checksum matching the one tree");
     }
   }
 
   @Test
   void startWhenDatabaseFreshThenSchemaIsTheReleasedTreesOne() {
-    try (TestDatabase released = database("released"); TestDatabase fresh = database("fresh")) {
+    try (TestDatabase released = database("released");
+        TestDatabase fresh = database("fresh")) {
       migrateWithReleasedTree(released);
 
       try (TestServer server = TestServer.startOn(fresh, Map.of())) {
@@ -70,19 +73,25 @@ class MigrationTreeIT {
   }
 
   private TestDatabase database(String name) {
-    return TestDatabase.postgresqlSelected() ? TestDatabase.create() : TestDatabase.h2File(folder.resolve(name));
+    return TestDatabase.postgresqlSelected()
+        ? TestDatabase.create()
+        : TestDatabase.h2File(folder.resolve(name));
   }
 
   private static void migrateWithReleasedTree(TestDatabase database) {
     Flyway.configure()
         .dataSource(database.url(), database.user(), "")
-        .locations("classpath:migration-fixtures/two-trees/" + (database.postgresql() ? "postgresql" : "h2"))
+        .locations(
+            "classpath:migration-fixtures/two-trees/"
+                + (database.postgresql() ? "postgresql" : "h2"))
         .load()
         .migrate();
   }
 
   private static Flyway newTree(TestDatabase database) {
-    return Flyway.configure().dataSource(database.url(), database.user(), "").locations("classpath:db/migration")
+    return Flyway.configure()
+        .dataSource(database.url(), database.user(), "")
+        .locations("classpath:db/migration")
         .load();
   }
 
@@ -91,21 +100,29 @@ class MigrationTreeIT {
     Fixtures fixtures = new Fixtures(server);
     long tenant = fixtures.tenant("Tenant " + System.nanoTime());
     TestUser admin = fixtures.user(tenant, "admin");
-    Response created = server.http.post("/v2/api_tokens", admin.session(),
-        Map.of("realname", "After the upgrade", "permissions", List.of("analytic")));
+    Response created =
+        server.http.post(
+            "/v2/api_tokens",
+            admin.session(),
+            Map.of("realname", "After the upgrade", "permissions", List.of("analytic")));
     assertThat(created.status()).as("%s", created).isEqualTo(200);
 
     Response log = server.http.get("/v2/activity_log?object_type=api_token", admin.session());
     assertThat(log.status()).as("%s", log).isEqualTo(200);
     List<JsonNode> records = new ArrayList<>();
     log.body().forEach(records::add);
-    assertThat(records).anySatisfy(r -> {
-      assertThat(r.path("object_id").asLong()).isEqualTo(created.id());
-      assertThat(r.path("changes").path("realname").get(1).asText()).isEqualTo("After the upgrade");
-    });
+    assertThat(records)
+        .anySatisfy(
+            r -> {
+              assertThat(r.path("object_id").asLong()).isEqualTo(created.id());
+              assertThat(r.path("changes").path("realname").get(1).asText())
+                  .isEqualTo("After the upgrade");
+            });
   }
 
-  /** The columns of the tables the released trees made (later migrations add tables of their own). */
+  /**
+   * The columns of the tables the released trees made (later migrations add tables of their own).
+   */
   private static List<String> releasedTables(List<String> columns) {
     return columns.stream().filter(column -> !column.startsWith("catalogue_history ")).toList();
   }
@@ -114,13 +131,21 @@ class MigrationTreeIT {
   private static List<String> schema(TestDatabase database) {
     List<String> columns = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(database.url(), database.user(), "");
-         Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT table_name, column_name, data_type, character_maximum_length,"
-             + " is_nullable FROM information_schema.columns WHERE table_schema = current_schema()"
-             + " ORDER BY table_name, column_name")) {
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT table_name, column_name, data_type, character_maximum_length,"
+                    + " is_nullable FROM information_schema.columns WHERE table_schema = current_schema()"
+                    + " ORDER BY table_name, column_name")) {
       while (rs.next()) {
-        columns.add(String.join(" ", rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getString(5)));
+        columns.add(
+            String.join(
+                " ",
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5)));
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e);

@@ -45,11 +45,9 @@ public sealed interface Auth {
 
   record None() implements Auth {
     @Override
-    public void apply(HttpRequest.Builder request, boolean stateChanging) {
-    }
+    public void apply(HttpRequest.Builder request, boolean stateChanging) {}
   }
 
   /** Anything else a test wants to send. */
-  non-sealed interface Custom extends Auth {
-  }
+  non-sealed interface Custom extends Auth {}
 }

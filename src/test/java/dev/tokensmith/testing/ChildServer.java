@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * A real Tokensmith server in its own JVM ({@code dev.tokensmith.Main}, the test class path), for
- * tests that kill or stop the process: SIGKILL through {@link #kill()}, SIGTERM through
- * {@link #stop()}. Its console output is appended to one file across restarts; its log goes to the
- * suite's log file like every other server's.
+ * tests that kill or stop the process: SIGKILL through {@link #kill()}, SIGTERM through {@link
+ * #stop()}. Its console output is appended to one file across restarts; its log goes to the suite's
+ * log file like every other server's.
  */
 public final class ChildServer implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("Console: http://localhost:(\\d+)/");
@@ -47,22 +47,28 @@ public final class ChildServer implements AutoCloseable {
     public static Config of(Path dir, TestDatabase postgresqlOrNull) {
       return postgresqlOrNull == null
           ? new Config(dir.resolve("data"), null, "", dir.resolve("server.out"))
-          : new Config(dir.resolve("data"), postgresqlOrNull.url(), postgresqlOrNull.user(), dir.resolve("server.out"));
+          : new Config(
+              dir.resolve("data"),
+              postgresqlOrNull.url(),
+              postgresqlOrNull.user(),
+              dir.resolve("server.out"));
     }
 
     /** The environment the child gets (the same as {@code Settings.from} reads in a test). */
     public Map<String, String> environment() {
-      Map<String, String> env = new java.util.HashMap<>(Map.of(
-          "TOKENSMITH_PORT", "0",
-          "TOKENSMITH_HOST", "127.0.0.1",
-          "TOKENSMITH_DATA_DIR", dataDir.toString(),
-          "TOKENSMITH_ADMIN_EMAIL", TestServer.ADMIN_EMAIL,
-          "TOKENSMITH_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD,
-          "TOKENSMITH_PASSWORD_ITERATIONS", "1000",
-          "TOKENSMITH_EVENT_LOOPS", "1",
-          "TOKENSMITH_JOB_INTERVAL_SECONDS", "3600",
-          "TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", "0",
-          "TOKENSMITH_AUTH_FAILURES_PER_MINUTE", "1000000"));
+      Map<String, String> env =
+          new java.util.HashMap<>(
+              Map.of(
+                  "TOKENSMITH_PORT", "0",
+                  "TOKENSMITH_HOST", "127.0.0.1",
+                  "TOKENSMITH_DATA_DIR", dataDir.toString(),
+                  "TOKENSMITH_ADMIN_EMAIL", TestServer.ADMIN_EMAIL,
+                  "TOKENSMITH_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD,
+                  "TOKENSMITH_PASSWORD_ITERATIONS", "1000",
+                  "TOKENSMITH_EVENT_LOOPS", "1",
+                  "TOKENSMITH_JOB_INTERVAL_SECONDS", "3600",
+                  "TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", "0",
+                  "TOKENSMITH_AUTH_FAILURES_PER_MINUTE", "1000000"));
       if (dbUrl != null) {
         env.put("TOKENSMITH_DB_URL", dbUrl);
         env.put("TOKENSMITH_DB_USER", dbUser);
@@ -76,11 +82,20 @@ public final class ChildServer implements AutoCloseable {
     try {
       Files.createDirectories(config.output().getParent());
       long offset = Files.exists(config.output()) ? Files.size(config.output()) : 0;
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          "-cp", System.getProperty("java.class.path"), "dev.tokensmith.Main"));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(config.output().toFile()));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "dev.tokensmith.Main"));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(config.output().toFile()));
       builder.environment().keySet().removeIf(name -> name.startsWith("TOKENSMITH_"));
       builder.environment().putAll(config.environment());
       Process process = builder.start();
@@ -99,17 +114,22 @@ public final class ChildServer implements AutoCloseable {
         return Integer.parseInt(m.group(1));
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("the server exited with " + process.exitValue() + ":\n" + printed);
+        throw new IllegalStateException(
+            "the server exited with " + process.exitValue() + ":\n" + printed);
       }
       sleep(50);
     }
     process.destroyForcibly();
-    throw new IllegalStateException("the server did not start within " + START_TIMEOUT + ":\n" + read(output, offset));
+    throw new IllegalStateException(
+        "the server did not start within " + START_TIMEOUT + ":\n" + read(output, offset));
   }
 
   private static String read(Path output, long offset) throws IOException {
     byte[] bytes = Files.readAllBytes(output);
-    return new String(bytes, (int) Math.min(offset, bytes.length), (int) Math.max(0, bytes.length - offset),
+    return new String(
+        bytes,
+        (int) Math.min(offset, bytes.length),
+        (int) Math.max(0, bytes.length - offset),
         StandardCharsets.UTF_8);
   }
 
@@ -123,16 +143,28 @@ public final class ChildServer implements AutoCloseable {
 
   /** Logs in as the first Global Administrator. */
   public Auth.Session admin() {
-    Response r = http.post("/v1/login", Auth.NONE, Map.of("email", TestServer.ADMIN_EMAIL,
-        "password", TestServer.ADMIN_PASSWORD));
+    Response r =
+        http.post(
+            "/v1/login",
+            Auth.NONE,
+            Map.of("email", TestServer.ADMIN_EMAIL, "password", TestServer.ADMIN_PASSWORD));
     assertThat(r.status()).as("login: %s", r).isEqualTo(200);
-    String cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("tks_session="))
-        .findFirst().orElseThrow();
-    return new Auth.Session(cookie.substring("tks_session=".length(), cookie.indexOf(';')),
-        r.body().path("csrf_token").asText(), r.body().path("id").asLong(), r.body().path("client_id").asLong());
+    String cookie =
+        r.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("tks_session="))
+            .findFirst()
+            .orElseThrow();
+    return new Auth.Session(
+        cookie.substring("tks_session=".length(), cookie.indexOf(';')),
+        r.body().path("csrf_token").asText(),
+        r.body().path("id").asLong(),
+        r.body().path("client_id").asLong());
   }
 
-  /** SIGKILL (on Linux {@code destroyForcibly} is {@code kill -9}): no shutdown hook, nothing flushed. */
+  /**
+   * SIGKILL (on Linux {@code destroyForcibly} is {@code kill -9}): no shutdown hook, nothing
+   * flushed.
+   */
   public void kill() {
     process.destroyForcibly();
     await(process, Duration.ofSeconds(30));

@@ -42,7 +42,8 @@ public final class DbLocks implements AutoCloseable {
 
   /** Locks one row of {@code table} by id until {@link #commit()}. */
   public void lockRow(String table, long id) throws SQLException {
-    try (PreparedStatement s = holder.prepareStatement("SELECT id FROM " + table + " WHERE id = ? FOR UPDATE")) {
+    try (PreparedStatement s =
+        holder.prepareStatement("SELECT id FROM " + table + " WHERE id = ? FOR UPDATE")) {
       s.setLong(1, id);
       s.executeQuery().close();
     }
@@ -54,9 +55,10 @@ public final class DbLocks implements AutoCloseable {
 
   /** The database session that waits for a lock {@code blocker} holds; polls until there is one. */
   public long awaitBlockedBy(long blocker) throws InterruptedException, SQLException {
-    String sql = database.postgresql()
-        ? "SELECT pid FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))"
-        : "SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID = ?";
+    String sql =
+        database.postgresql()
+            ? "SELECT pid FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))"
+            : "SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID = ?";
     for (int i = 0; i < 500; i++) {
       try (PreparedStatement s = probe.prepareStatement(sql)) {
         s.setLong(1, blocker);

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Builds test data the way a user would: over HTTP, as the Global Administrator or another
- * caller. Every builder asserts its own request succeeded, so a broken fixture fails loudly.
+ * Builds test data the way a user would: over HTTP, as the Global Administrator or another caller.
+ * Every builder asserts its own request succeeded, so a broken fixture fails loudly.
  */
 public final class Fixtures {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -25,8 +25,7 @@ public final class Fixtures {
   }
 
   /** A user of a client, with a session. */
-  public record TestUser(long id, long clientId, String email, Auth.Session session) {
-  }
+  public record TestUser(long id, long clientId, String email, Auth.Session session) {}
 
   /** An issued token: its id and secret. */
   public record Issued(long id, String secret) {
@@ -42,15 +41,21 @@ public final class Fixtures {
 
   /** A new tenant of the first partner. */
   public long tenant(String name) {
-    String partnerUuid = server.http.get("/v1/user", server.admin()).body().path("partner_uuid").asText();
+    String partnerUuid =
+        server.http.get("/v1/user", server.admin()).body().path("partner_uuid").asText();
     String prefix = String.format("T%03d", SEQUENCE.incrementAndGet() % 1000);
-    Response r = server.http.post("/v1/objects/client/create", server.admin(),
-        Map.of("name", name, "vuln_prefix", prefix, "partner_uuid", partnerUuid));
+    Response r =
+        server.http.post(
+            "/v1/objects/client/create",
+            server.admin(),
+            Map.of("name", name, "vuln_prefix", prefix, "partner_uuid", partnerUuid));
     assertThat(r.status()).as("create tenant: %s", r).isEqualTo(200);
     return r.id();
   }
 
-  /** A user created by the Global Administrator in {@code clientId} with a role or permission list. */
+  /**
+   * A user created by the Global Administrator in {@code clientId} with a role or permission list.
+   */
   public TestUser user(long clientId, List<String> permissions) {
     return user(server.admin(), clientId, permissions);
   }
@@ -75,7 +80,9 @@ public final class Fixtures {
 
   /** A personal token of {@code owner} with the given permissions (a role or ids). */
   public Issued token(Auth owner, List<String> permissions) {
-    return token(owner, Map.of("realname", "token " + SEQUENCE.incrementAndGet(), "permissions", permissions));
+    return token(
+        owner,
+        Map.of("realname", "token " + SEQUENCE.incrementAndGet(), "permissions", permissions));
   }
 
   /** A token created with any request body. */
@@ -87,16 +94,33 @@ public final class Fixtures {
 
   /** A shared token of the creator's client. */
   public Issued sharedToken(Auth admin, List<String> permissions) {
-    return token(admin, Map.of("realname", "shared " + SEQUENCE.incrementAndGet(), "permissions", permissions,
-        "shared", true));
+    return token(
+        admin,
+        Map.of(
+            "realname",
+            "shared " + SEQUENCE.incrementAndGet(),
+            "permissions",
+            permissions,
+            "shared",
+            true));
   }
 
-  /** A second, unrelated partner with its own Global Administrator: "another client" in every sense. */
+  /**
+   * A second, unrelated partner with its own Global Administrator: "another client" in every sense.
+   */
   public TestUser otherPartnerAdmin() {
-    Client technical = server.app.clients().createPartner("Other partner " + SEQUENCE.incrementAndGet(),
-        Origin.SYSTEM);
+    Client technical =
+        server
+            .app
+            .clients()
+            .createPartner("Other partner " + SEQUENCE.incrementAndGet(), Origin.SYSTEM);
     String email = "other" + SEQUENCE.incrementAndGet() + "@example.com";
-    long id = server.app.users().createInitial(technical.id(), email, "Other admin", PASSWORD, Role.PARTNER_ADMIN).id();
+    long id =
+        server
+            .app
+            .users()
+            .createInitial(technical.id(), email, "Other admin", PASSWORD, Role.PARTNER_ADMIN)
+            .id();
     return new TestUser(id, technical.id(), email, server.login(email, PASSWORD));
   }
 }

@@ -13,13 +13,16 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A small HTTP client for API tests: sends JSON, parses the envelope, remembers every secret it
- * is handed ({@link SecretLedger}) and fails at once if an error body ever carries one.
+ * A small HTTP client for API tests: sends JSON, parses the envelope, remembers every secret it is
+ * handed ({@link SecretLedger}) and fails at once if an error body ever carries one.
  */
 public final class Http {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   private final String base;
 
@@ -44,18 +47,24 @@ public final class Http {
   }
 
   /** Sends any request; {@code body} is a raw String or an object serialised as JSON. */
-  public Response send(String method, String path, Auth auth, Object body, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+  public Response send(
+      String method, String path, Auth auth, Object body, Map<String, String> headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     auth.apply(request, !method.equals("GET") && !method.equals("HEAD"));
     headers.forEach(request::header);
     String text = body == null ? null : body instanceof String s ? s : write(body);
-    request.method(method, text == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(text));
+    request.method(
+        method,
+        text == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(text));
     if (text != null) {
       request.header("Content-Type", "application/json");
     }
     try {
-      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return remember(response);
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
@@ -75,26 +84,37 @@ public final class Http {
     if (json != null) {
       collect(json);
     }
-    response.headers().allValues("Set-Cookie").forEach(cookie -> {
-      int eq = cookie.indexOf('=');
-      int end = cookie.indexOf(';');
-      SecretLedger.record(cookie.substring(eq + 1, end < 0 ? cookie.length() : end));
-    });
+    response
+        .headers()
+        .allValues("Set-Cookie")
+        .forEach(
+            cookie -> {
+              int eq = cookie.indexOf('=');
+              int end = cookie.indexOf(';');
+              SecretLedger.record(cookie.substring(eq + 1, end < 0 ? cookie.length() : end));
+            });
     if (response.statusCode() >= 400) {
-      assertThat(SecretLedger.findIn(response.body())).as("a secret in an error body: %s", response.body()).isNull();
+      assertThat(SecretLedger.findIn(response.body()))
+          .as("a secret in an error body: %s", response.body())
+          .isNull();
     }
-    assertThat(response.statusCode()).as("no request may produce a 500: %s", response.body()).isNotEqualTo(500);
+    assertThat(response.statusCode())
+        .as("no request may produce a 500: %s", response.body())
+        .isNotEqualTo(500);
     return new Response(response.statusCode(), response.body(), json, response.headers());
   }
 
   private static void collect(JsonNode node) {
     if (node.isObject()) {
-      node.fields().forEachRemaining(field -> {
-        if ((field.getKey().equals("secret") || field.getKey().equals("csrf_token")) && field.getValue().isTextual()) {
-          SecretLedger.record(field.getValue().asText());
-        }
-        collect(field.getValue());
-      });
+      node.fields()
+          .forEachRemaining(
+              field -> {
+                if ((field.getKey().equals("secret") || field.getKey().equals("csrf_token"))
+                    && field.getValue().isTextual()) {
+                  SecretLedger.record(field.getValue().asText());
+                }
+                collect(field.getValue());
+              });
     } else if (node.isArray()) {
       node.forEach(Http::collect);
     }

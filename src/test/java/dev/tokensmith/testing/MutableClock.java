@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move instead of sleeping. Starts at the real time so "future" dates in requests stay future. */
+/**
+ * A clock tests move instead of sleeping. Starts at the real time so "future" dates in requests
+ * stay future.
+ */
 public final class MutableClock extends Clock {
   private volatile Instant now = Instant.now();
 

@@ -17,21 +17,25 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The one place the service-tier and store tests build permissions, grants, users and tokens by hand
- * (the rest goes through the services): when the shape of a record or of the permission types changes,
- * this file changes and the tests do not. Permissions are written as on the wire: one role id
- * ({@code "admin"}) or permission ids.
+ * The one place the service-tier and store tests build permissions, grants, users and tokens by
+ * hand (the rest goes through the services): when the shape of a record or of the permission types
+ * changes, this file changes and the tests do not. Permissions are written as on the wire: one role
+ * id ({@code "admin"}) or permission ids.
  */
 public final class Records {
   /** The default catalogue, which these tests are written against. */
   public static final Catalogue CATALOGUE = Catalogue.standard();
 
-  private Records() {
-  }
+  private Records() {}
 
-  /** Permissions as a request writes them: {@code grant("admin")}, {@code grant("users:view", "api_tokens:view")}. */
+  /**
+   * Permissions as a request writes them: {@code grant("admin")}, {@code grant("users:view",
+   * "api_tokens:view")}.
+   */
   public static Grant grant(String... written) {
-    return CATALOGUE.parse(List.of(written)).orElseThrow(() -> new IllegalArgumentException(Arrays.toString(written)));
+    return CATALOGUE
+        .parse(List.of(written))
+        .orElseThrow(() -> new IllegalArgumentException(Arrays.toString(written)));
   }
 
   /** What {@code written} grants: a role's bundle, or the custom list as it takes effect. */
@@ -51,41 +55,106 @@ public final class Records {
     return Role.fromId(id).orElseThrow(() -> new IllegalArgumentException(id));
   }
 
-  /** A user as stored, not yet inserted (id 0): enabled, with a role or custom permissions, no password. */
+  /**
+   * A user as stored, not yet inserted (id 0): enabled, with a role or custom permissions, no
+   * password.
+   */
   public static User user(long clientId, String email, String... written) {
     Grant grant = grant(written);
-    return new User(0, UUID.randomUUID().toString(), clientId, email, "User " + email, grant, true, Sso.NONE, false,
-        null, Instant.parse("2026-01-01T00:00:00Z"), null);
+    return new User(
+        0,
+        UUID.randomUUID().toString(),
+        clientId,
+        email,
+        "User " + email,
+        grant,
+        true,
+        Sso.NONE,
+        false,
+        null,
+        Instant.parse("2026-01-01T00:00:00Z"),
+        null);
   }
 
   /** The same user with another e-mail, name, role or enabled state (as an update writes it). */
-  public static User changed(User user, String email, String realname, boolean enabled, String... written) {
+  public static User changed(
+      User user, String email, String realname, boolean enabled, String... written) {
     Grant grant = grant(written);
-    return new User(user.id(), user.uuid(), user.clientId(), email, realname, grant, enabled, user.sso(),
-        user.apiAccess(), user.passwordHash(), user.createAt(), user.lastLoginAt());
+    return new User(
+        user.id(),
+        user.uuid(),
+        user.clientId(),
+        email,
+        realname,
+        grant,
+        enabled,
+        user.sso(),
+        user.apiAccess(),
+        user.passwordHash(),
+        user.createAt(),
+        user.lastLoginAt());
   }
 
   /** The same user with another password hash. */
   public static User withPasswordHash(User user, String passwordHash) {
-    return new User(user.id(), user.uuid(), user.clientId(), user.email(), user.realname(), user.grant(),
-        user.enabled(), user.sso(), user.apiAccess(), passwordHash, user.createAt(), user.lastLoginAt());
+    return new User(
+        user.id(),
+        user.uuid(),
+        user.clientId(),
+        user.email(),
+        user.realname(),
+        user.grant(),
+        user.enabled(),
+        user.sso(),
+        user.apiAccess(),
+        passwordHash,
+        user.createAt(),
+        user.lastLoginAt());
   }
 
-  /** A personal token of {@code owner} in {@code client}, as a request would see it (not stored). */
+  /**
+   * A personal token of {@code owner} in {@code client}, as a request would see it (not stored).
+   */
   public static ApiToken token(long id, Account client, Principal owner, String... written) {
     return token(id, client.id(), owner.id(), owner.id(), false, written);
   }
 
-  /** A shared token of {@code client} created by {@code creatorId}, as a request would see it (not stored). */
+  /**
+   * A shared token of {@code client} created by {@code creatorId}, as a request would see it (not
+   * stored).
+   */
   public static ApiToken sharedToken(long id, Account client, long creatorId, String... written) {
     return token(id, client.id(), null, creatorId, true, written);
   }
 
-  /** A token as stored, not yet inserted when {@code id} is 0: enabled, no expiry, no secret yet. */
-  public static ApiToken token(long id, long clientId, Long userId, long createdBy, boolean shared, String... written) {
+  /**
+   * A token as stored, not yet inserted when {@code id} is 0: enabled, no expiry, no secret yet.
+   */
+  public static ApiToken token(
+      long id, long clientId, Long userId, long createdBy, boolean shared, String... written) {
     Grant grant = grant(written);
     Instant created = Instant.parse("2026-01-01T00:00:00Z");
-    return new ApiToken(id, clientId, userId, createdBy, "token " + id, shared, Usage.API, grant, true, null, null, null, created, created, null, null, false, List.of(), "hint", null);
+    return new ApiToken(
+        id,
+        clientId,
+        userId,
+        createdBy,
+        "token " + id,
+        shared,
+        Usage.API,
+        grant,
+        true,
+        null,
+        null,
+        null,
+        created,
+        created,
+        null,
+        null,
+        false,
+        List.of(),
+        "hint",
+        null);
   }
 
   /** The same token with other permissions and another name (as an update writes it). */

@@ -4,15 +4,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every secret (and session value) the test suite has been handed, across all tests of the JVM,
- * so a check can prove none of them ever shows up where it must not: an error body, a log line,
- * an activity record.
+ * Every secret (and session value) the test suite has been handed, across all tests of the JVM, so
+ * a check can prove none of them ever shows up where it must not: an error body, a log line, an
+ * activity record.
  */
 public final class SecretLedger {
   private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
 
-  private SecretLedger() {
-  }
+  private SecretLedger() {}
 
   public static void record(String secret) {
     if (secret != null && secret.length() >= 16) {

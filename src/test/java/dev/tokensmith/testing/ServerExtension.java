@@ -17,24 +17,29 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
- * The setup every API test class shared: one {@link TestServer} on a random port over a fresh database
- * (H2, or PostgreSQL in the PostgreSQL run), with {@link Fixtures} to seed it over HTTP. Started before
- * the class's {@code @BeforeAll} methods (which seed what the class needs) and closed after its last
- * test, which checks that no secret leaked. Use it through {@link WithServer}; the server reaches the
- * class through its static {@code TestServer} and {@code Fixtures} fields, filled when declared, and
- * through parameters of those types.
+ * The setup every API test class shared: one {@link TestServer} on a random port over a fresh
+ * database (H2, or PostgreSQL in the PostgreSQL run), with {@link Fixtures} to seed it over HTTP.
+ * Started before the class's {@code @BeforeAll} methods (which seed what the class needs) and
+ * closed after its last test, which checks that no secret leaked. Use it through {@link
+ * WithServer}; the server reaches the class through its static {@code TestServer} and {@code
+ * Fixtures} fields, filled when declared, and through parameters of those types.
  */
 public final class ServerExtension implements BeforeAllCallback, ParameterResolver {
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ServerExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(ServerExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) throws IllegalAccessException {
     TestServer server = server(context);
     Fixtures fixtures = fixtures(context);
-    for (Field field : ReflectionSupport.findFields(context.getRequiredTestClass(),
-        f -> Modifier.isStatic(f.getModifiers()) && !Modifier.isFinal(f.getModifiers())
-            && (f.getType() == TestServer.class || f.getType() == Fixtures.class),
-        HierarchyTraversalMode.TOP_DOWN)) {
+    for (Field field :
+        ReflectionSupport.findFields(
+            context.getRequiredTestClass(),
+            f ->
+                Modifier.isStatic(f.getModifiers())
+                    && !Modifier.isFinal(f.getModifiers())
+                    && (f.getType() == TestServer.class || f.getType() == Fixtures.class),
+            HierarchyTraversalMode.TOP_DOWN)) {
       field.setAccessible(true);
       field.set(null, field.getType() == TestServer.class ? server : fixtures);
     }
@@ -48,22 +53,30 @@ public final class ServerExtension implements BeforeAllCallback, ParameterResolv
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == TestServer.class ? server(context) : fixtures(context);
+    return parameter.getParameter().getType() == TestServer.class
+        ? server(context)
+        : fixtures(context);
   }
 
-  // The class's server, started on first use; the store closes it after the class (a nested class shares it).
+  // The class's server, started on first use; the store closes it after the class (a nested class
+  // shares it).
   private static TestServer server(ExtensionContext context) {
-    return context.getStore(NAMESPACE).getOrComputeIfAbsent(TestServer.class, key -> start(context), TestServer.class);
+    return context
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(TestServer.class, key -> start(context), TestServer.class);
   }
 
   private static Fixtures fixtures(ExtensionContext context) {
-    return context.getStore(NAMESPACE).getOrComputeIfAbsent(Fixtures.class, key -> new Fixtures(server(context)),
-        Fixtures.class);
+    return context
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(Fixtures.class, key -> new Fixtures(server(context)), Fixtures.class);
   }
 
   private static TestServer start(ExtensionContext context) {
-    WithServer wanted = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithServer.class)
-        .orElseThrow(() -> new IllegalStateException("ServerExtension is used through @WithServer"));
+    WithServer wanted =
+        AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithServer.class)
+            .orElseThrow(
+                () -> new IllegalStateException("ServerExtension is used through @WithServer"));
     Map<String, String> settings = new HashMap<>();
     for (String setting : wanted.settings()) {
       int equals = setting.indexOf('=');

@@ -15,5 +15,4 @@ import org.junit.jupiter.api.Tag;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Tag("service")
-public @interface ServiceTier {
-}
+public @interface ServiceTier {}

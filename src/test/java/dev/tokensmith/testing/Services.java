@@ -59,8 +59,10 @@ public final class Services implements AutoCloseable {
   public final TokenLifecycle lifecycle;
   public final TokenService tokens;
   public final UserService users;
+
   /** The first partner's technical tenant and its Global Administrator. */
   public final Client technical;
+
   public final User admin;
 
   private final JdbcUserStore userStore;
@@ -82,36 +84,58 @@ public final class Services implements AutoCloseable {
     keyring = new Keyring(keys, pepper);
     changes = new ChangeFeed(db);
     activity = new ActivityLog(new JdbcActivityStore(db, Json.mapper()), clock);
-    clients = new ClientService(db, new JdbcClientStore(db), activity, clock, random, changes, CACHE_LIFETIME);
+    clients =
+        new ClientService(
+            db, new JdbcClientStore(db), activity, clock, random, changes, CACHE_LIFETIME);
     access = new Access(clients, Records.CATALOGUE);
     userStore = new JdbcUserStore(db, Records.CATALOGUE);
     directory = new UserDirectory(userStore);
     hasher = new PasswordHasher(1000, random);
     secrets = new TokenSecrets(keyring, random, SECRET_PREFIX);
-    sessions = new SessionService(db, userStore, new JdbcSessionStore(db), hasher, secrets, activity, clock,
-        Duration.ofHours(8));
+    sessions =
+        new SessionService(
+            db,
+            userStore,
+            new JdbcSessionStore(db),
+            hasher,
+            secrets,
+            activity,
+            clock,
+            Duration.ofHours(8));
     tokenStore = new JdbcTokenStore(db, Records.CATALOGUE);
-    verifier = new TokenVerifier(tokenStore, directory, clients, secrets, clock, CACHE_LIFETIME, 10_000);
+    verifier =
+        new TokenVerifier(tokenStore, directory, clients, secrets, clock, CACHE_LIFETIME, 10_000);
     changes.subscribe(clients::onChange);
     changes.subscribe(verifier::onChange);
-    TokenWriter writer = new TokenWriter(tokenStore, directory, clients, access, secrets, activity, clock, changes);
+    TokenWriter writer =
+        new TokenWriter(tokenStore, directory, clients, access, secrets, activity, clock, changes);
     lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
     tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock, 0);
     users = usersWith(lifecycle);
     technical = clients.createPartner("Partner", Origin.SYSTEM);
-    admin = users.createInitial(technical.id(), "admin@example.com", "Global Administrator", "admin-password-1",
-        Records.role("partner_admin"));
+    admin =
+        users.createInitial(
+            technical.id(),
+            "admin@example.com",
+            "Global Administrator",
+            "admin-password-1",
+            Records.role("partner_admin"));
   }
 
-  /** A user service like {@link #users} whose user changes reach {@code followers} instead of the tokens. */
+  /**
+   * A user service like {@link #users} whose user changes reach {@code followers} instead of the
+   * tokens.
+   */
   public UserService usersWith(UserChanges followers) {
-    return new UserService(db, userStore, access, clients, followers, sessions, hasher, activity, clock, changes);
+    return new UserService(
+        db, userStore, access, clients, followers, sessions, hasher, activity, clock, changes);
   }
 
   /** A new tenant of the first partner. */
   public Client tenant() {
     int n = SEQUENCE.incrementAndGet();
-    return clients.createTenant(technical.partnerId(), "Tenant " + n, String.format("S%03d", n % 1000), Origin.SYSTEM);
+    return clients.createTenant(
+        technical.partnerId(), "Tenant " + n, String.format("S%03d", n % 1000), Origin.SYSTEM);
   }
 
   /** A stand-alone second partner's technical tenant: a client the first partner does not reach. */
@@ -119,7 +143,9 @@ public final class Services implements AutoCloseable {
     return clients.createPartner("Other partner " + SEQUENCE.incrementAndGet(), Origin.SYSTEM);
   }
 
-  /** A user created by the Global Administrator in {@code client}, with a role or permission ids. */
+  /**
+   * A user created by the Global Administrator in {@code client}, with a role or permission ids.
+   */
   public User user(Client client, String... permissions) {
     return user(caller(admin), client, permissions);
   }
@@ -127,11 +153,20 @@ public final class Services implements AutoCloseable {
   /** A user created by {@code creator}. */
   public User user(Caller creator, Client client, String... permissions) {
     String email = "user" + SEQUENCE.incrementAndGet() + "@example.com";
-    return users.create(creator, new UserService.Create(client.id(), email, "User " + email, Fixtures.PASSWORD,
-        Records.grant(permissions), true));
+    return users.create(
+        creator,
+        new UserService.Create(
+            client.id(),
+            email,
+            "User " + email,
+            Fixtures.PASSWORD,
+            Records.grant(permissions),
+            true));
   }
 
-  /** A Global Administrator of the first partner (a second one: the first cannot disable itself). */
+  /**
+   * A Global Administrator of the first partner (a second one: the first cannot disable itself).
+   */
   public User globalAdmin() {
     return user(technical, "partner_admin");
   }
@@ -157,8 +192,21 @@ public final class Services implements AutoCloseable {
 
   /** Disables or enables a client (as a Global Administrator would). */
   public Client enable(Client client, boolean enabled) {
-    return clients.update(client.id(), c -> new Client(c.id(), c.uuid(), c.name(), c.vulnPrefix(), enabled,
-        c.partnerId(), c.technical(), c.showOnce(), c.maxTokens(), c.createAt()), Origin.SYSTEM);
+    return clients.update(
+        client.id(),
+        c ->
+            new Client(
+                c.id(),
+                c.uuid(),
+                c.name(),
+                c.vulnPrefix(),
+                enabled,
+                c.partnerId(),
+                c.technical(),
+                c.showOnce(),
+                c.maxTokens(),
+                c.createAt()),
+        Origin.SYSTEM);
   }
 
   @Override

@@ -10,11 +10,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP proxy a test can cut, blackhole and restore, to take a database away from a
- * server and give it back. Cut: every open connection is closed and new ones are refused at once
- * (the peer is gone and says so). Blackhole: connections, open and new, stay open but nothing is
- * forwarded either way (a network partition that drops packets); on restore, what was held back is
- * delivered, as TCP does once a short partition heals.
+ * A loopback TCP proxy a test can cut, blackhole and restore, to take a database away from a server
+ * and give it back. Cut: every open connection is closed and new ones are refused at once (the peer
+ * is gone and says so). Blackhole: connections, open and new, stay open but nothing is forwarded
+ * either way (a network partition that drops packets); on restore, what was held back is delivered,
+ * as TCP does once a short partition heals.
  */
 public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
@@ -47,7 +47,9 @@ public final class TcpProxy implements AutoCloseable {
     wakeUp();
   }
 
-  /** Forwards nothing, on open and new connections alike, and closes none, until {@link #restore()}. */
+  /**
+   * Forwards nothing, on open and new connections alike, and closes none, until {@link #restore()}.
+   */
   public void blackhole() {
     blackholed = true;
   }

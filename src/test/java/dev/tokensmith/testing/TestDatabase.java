@@ -43,25 +43,42 @@ public final class TestDatabase implements AutoCloseable {
 
   /** An embedded H2 file database in {@code folder}, with the settings of the default one. */
   public static TestDatabase h2File(Path folder) {
-    return new TestDatabase("jdbc:h2:file:" + folder.toAbsolutePath().resolve("tokensmith")
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", null);
+    return new TestDatabase(
+        "jdbc:h2:file:"
+            + folder.toAbsolutePath().resolve("tokensmith")
+            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
+        null);
   }
 
-  /** A fresh in-memory H2 database whatever the run (for the service tier, which never needs PostgreSQL). */
+  /**
+   * A fresh in-memory H2 database whatever the run (for the service tier, which never needs
+   * PostgreSQL).
+   */
   public static TestDatabase h2() {
-    return new TestDatabase("jdbc:h2:mem:ts" + UUID.randomUUID().toString().replace("-", "")
-        + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", null);
+    return new TestDatabase(
+        "jdbc:h2:mem:ts"
+            + UUID.randomUUID().toString().replace("-", "")
+            + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
+        null);
   }
 
   private static TestDatabase createPostgresql() {
     String schema = "ts_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, "");
+        Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
       if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException("PostgreSQL is required under CI=true but is unreachable at " + PG_URL, e);
+        throw new IllegalStateException(
+            "PostgreSQL is required under CI=true but is unreachable at " + PG_URL, e);
       }
-      assumeTrue(false, "PostgreSQL unreachable at " + PG_URL + " (" + e.getMessage() + "); skipping the PostgreSQL run");
+      assumeTrue(
+          false,
+          "PostgreSQL unreachable at "
+              + PG_URL
+              + " ("
+              + e.getMessage()
+              + "); skipping the PostgreSQL run");
     }
     return new TestDatabase(PG_URL + "?currentSchema=" + schema, schema);
   }
@@ -93,7 +110,8 @@ public final class TestDatabase implements AutoCloseable {
   @Override
   public void close() {
     String dropUrl = schema == null ? url : PG_URL;
-    try (Connection c = DriverManager.getConnection(dropUrl, user(), ""); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(dropUrl, user(), "");
+        Statement s = c.createStatement()) {
       s.execute(schema == null ? "SHUTDOWN" : "DROP SCHEMA " + schema + " CASCADE");
     } catch (SQLException e) {
       // best effort: an in-memory database vanishes with the JVM anyway

@@ -8,8 +8,7 @@ import java.util.TreeMap;
 
 /** Token secrets under throwaway keys: well-formed values that no server under test has issued. */
 public final class TestSecrets {
-  private TestSecrets() {
-  }
+  private TestSecrets() {}
 
   /** Secrets of an instance with {@code prefix}, under fresh random keys. */
   public static TokenSecrets withPrefix(String prefix) {

@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * A real Tokensmith server on a random port over a fresh database (H2, or PostgreSQL in the
- * PostgreSQL run), with a clock the test moves. Closing it checks that no secret handed out so
- * far appears in any table of its database or in the log.
+ * PostgreSQL run), with a clock the test moves. Closing it checks that no secret handed out so far
+ * appears in any table of its database or in the log.
  */
 public final class TestServer implements AutoCloseable {
   public static final String ADMIN_EMAIL = "admin@example.com";
@@ -82,7 +82,10 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(settings, TestDatabase.create(), true);
   }
 
-  /** A server on a database the test owns (several instances on one database); closing it keeps the database. */
+  /**
+   * A server on a database the test owns (several instances on one database); closing it keeps the
+   * database.
+   */
   public static TestServer startOn(TestDatabase database, Map<String, String> settings) {
     return new TestServer(settings, database, false);
   }
@@ -93,16 +96,26 @@ public final class TestServer implements AutoCloseable {
 
   /** Logs in and returns the session (fails the test when the login fails). */
   public Auth.Session login(String email, String password) {
-    Response response = http.post("/v1/login", Auth.NONE, Map.of("email", email, "password", password));
+    Response response =
+        http.post("/v1/login", Auth.NONE, Map.of("email", email, "password", password));
     assertThat(response.status()).as("login of %s: %s", email, response).isEqualTo(200);
-    String cookie = response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("tks_session="))
-        .findFirst().orElseThrow();
+    String cookie =
+        response.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("tks_session="))
+            .findFirst()
+            .orElseThrow();
     String value = cookie.substring("tks_session=".length(), cookie.indexOf(';'));
-    return new Auth.Session(value, response.body().path("csrf_token").asText(), response.body().path("id").asLong(),
+    return new Auth.Session(
+        value,
+        response.body().path("csrf_token").asText(),
+        response.body().path("id").asLong(),
         response.body().path("client_id").asLong());
   }
 
-  /** The first Global Administrator's session (a new one once the test clock has moved past an hour). */
+  /**
+   * The first Global Administrator's session (a new one once the test clock has moved past an
+   * hour).
+   */
   public Auth.Session admin() {
     if (admin == null || clock.instant().isAfter(adminLoginAt.plus(Duration.ofHours(1)))) {
       admin = login(ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -115,9 +128,17 @@ public final class TestServer implements AutoCloseable {
   public String databaseText() {
     StringBuilder text = new StringBuilder();
     try (Connection c = DriverManager.getConnection(database.url(), database.user(), "");
-         Statement s = c.createStatement()) {
-      for (String table : List.of("partners", "clients", "users", "sessions", "api_tokens", "api_token_secrets",
-          "activity", "job_leases")) {
+        Statement s = c.createStatement()) {
+      for (String table :
+          List.of(
+              "partners",
+              "clients",
+              "users",
+              "sessions",
+              "api_tokens",
+              "api_token_secrets",
+              "activity",
+              "job_leases")) {
         try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
           int columns = rs.getMetaData().getColumnCount();
           while (rs.next()) {

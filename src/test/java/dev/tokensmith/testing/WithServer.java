@@ -22,6 +22,9 @@ public @interface WithServer {
   /** Settings on top of the test server's defaults, each {@code NAME=value}. */
   String[] settings() default {};
 
-  /** A forward route table, written to a file for {@code TOKENSMITH_FORWARD_ROUTES_FILE}; empty = the built-in one. */
+  /**
+   * A forward route table, written to a file for {@code TOKENSMITH_FORWARD_ROUTES_FILE}; empty =
+   * the built-in one.
+   */
   String routes() default "";
 }

@@ -33,23 +33,34 @@ class CallerTokenChangedIT {
   }
 
   @Test
-  void createWhenTheCallingTokenWasDisabledWhileTheRequestWaitedThenUnauthorized() throws Exception {
+  void createWhenTheCallingTokenWasDisabledWhileTheRequestWaitedThenUnauthorized()
+      throws Exception {
     Issued caller = fixtures.token(admin.session(), List.of("admin"));
     assertThat(server.http.get("/v1/user", caller.auth()).status()).isEqualTo(200);
     try (DbLocks locks = new DbLocks(server)) {
       // Holds the disable inside its transaction (owner locked, token row awaited) for a moment.
       locks.lockRow("api_tokens", caller.id());
-      CompletableFuture<Response> disable = CompletableFuture.supplyAsync(() -> server.http.put(
-          "/v2/api_tokens/" + caller.id(), admin.session(), Map.of("enabled", false)));
+      CompletableFuture<Response> disable =
+          CompletableFuture.supplyAsync(
+              () ->
+                  server.http.put(
+                      "/v2/api_tokens/" + caller.id(), admin.session(), Map.of("enabled", false)));
       long disabling = locks.awaitBlockedBy(locks.holderSession());
-      // Authenticated while the token is still enabled, then waits for the owner behind the disable.
-      CompletableFuture<Response> create = CompletableFuture.supplyAsync(() -> server.http.post("/v2/api_tokens",
-          caller.auth(), Map.of("realname", "minted", "permissions", List.of("admin"))));
+      // Authenticated while the token is still enabled, then waits for the owner behind the
+      // disable.
+      CompletableFuture<Response> create =
+          CompletableFuture.supplyAsync(
+              () ->
+                  server.http.post(
+                      "/v2/api_tokens",
+                      caller.auth(),
+                      Map.of("realname", "minted", "permissions", List.of("admin"))));
       locks.awaitBlockedBy(disabling);
       locks.commit();
       assertThat(disable.get().status()).isEqualTo(200);
       Response minted = create.get();
-      assertThat(minted.status()).as("a create made with a token disabled before its turn: %s", minted)
+      assertThat(minted.status())
+          .as("a create made with a token disabled before its turn: %s", minted)
           .isEqualTo(401);
     }
   }

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Concurrent changes of one object never undo each other: many pairs of requests race, and the final
- * state always equals some serial order of them, the one the activity log tells (each record's old
- * value is the previous record's new value, and the last new value is the state).
+ * Concurrent changes of one object never undo each other: many pairs of requests race, and the
+ * final state always equals some serial order of them, the one the activity log tells (each
+ * record's old value is the previous record's new value, and the last new value is the state).
  */
 @UsesDatabase
 @WithServer
@@ -56,9 +56,18 @@ class ConcurrentChangesIT {
   void disableWhenRacingRenameThenBothHoldAndTheLogTellsTheOrder() {
     TestUser owner = fixtures.user(tenant, "analytic");
     List<Issued> tokens = tokens(owner, PAIRS);
-    race(tokens, t -> List.of(
-        () -> server.http.put("/v2/api_tokens/" + t.id(), admin.session(), Map.of("enabled", false)),
-        () -> server.http.put("/v2/api_tokens/" + t.id(), owner.session(), Map.of("realname", "r" + t.id()))),
+    race(
+        tokens,
+        t ->
+            List.of(
+                () ->
+                    server.http.put(
+                        "/v2/api_tokens/" + t.id(), admin.session(), Map.of("enabled", false)),
+                () ->
+                    server.http.put(
+                        "/v2/api_tokens/" + t.id(),
+                        owner.session(),
+                        Map.of("realname", "r" + t.id()))),
         List.of(200, 200));
     for (Issued t : tokens) {
       JsonNode token = server.http.get("/v2/api_tokens/" + t.id(), admin.session()).body();
@@ -74,18 +83,27 @@ class ConcurrentChangesIT {
     TestUser owner = fixtures.user(tenant, "analytic");
     List<Issued> tokens = tokens(owner, PAIRS);
     Map<Long, String> renewed = new java.util.concurrent.ConcurrentHashMap<>();
-    race(tokens, t -> List.of(
-        () -> server.http.put("/v2/api_tokens/" + t.id(), admin.session(), Map.of("enabled", false)),
-        () -> {
-          Response r = server.http.post("/v2/api_tokens/" + t.id() + "/secret", owner.session(), Map.of());
-          renewed.put(t.id(), r.body().path("secret").asText());
-          return r;
-        }),
+    race(
+        tokens,
+        t ->
+            List.of(
+                () ->
+                    server.http.put(
+                        "/v2/api_tokens/" + t.id(), admin.session(), Map.of("enabled", false)),
+                () -> {
+                  Response r =
+                      server.http.post(
+                          "/v2/api_tokens/" + t.id() + "/secret", owner.session(), Map.of());
+                  renewed.put(t.id(), r.body().path("secret").asText());
+                  return r;
+                }),
         List.of(200, 200));
     for (Issued t : tokens) {
       JsonNode token = server.http.get("/v2/api_tokens/" + t.id(), admin.session()).body();
       assertThat(token.path("enabled").asBoolean()).as("token %s", t.id()).isFalse();
-      assertThat(verifies(renewed.get(t.id()))).as("the renewed value of a disabled token verifies").isFalse();
+      assertThat(verifies(renewed.get(t.id())))
+          .as("the renewed value of a disabled token verifies")
+          .isFalse();
       assertThat(verifies(t.secret())).isFalse();
       assertLogTellsState("api_token", t.id(), token, "enabled", "secret_hint");
     }
@@ -98,9 +116,14 @@ class ConcurrentChangesIT {
     Map<String, Object> enable = new HashMap<>();
     enable.put("enabled", true);
     enable.put("expire_at", null);
-    race(tokens, t -> List.of(
-        () -> server.http.put("/v2/api_tokens/" + t.id(), admin.session(), Map.of("enabled", false)),
-        () -> server.http.put("/v2/api_tokens/" + t.id(), owner.session(), enable)),
+    race(
+        tokens,
+        t ->
+            List.of(
+                () ->
+                    server.http.put(
+                        "/v2/api_tokens/" + t.id(), admin.session(), Map.of("enabled", false)),
+                () -> server.http.put("/v2/api_tokens/" + t.id(), owner.session(), enable)),
         List.of(200, 200));
     for (Issued t : tokens) {
       JsonNode token = server.http.get("/v2/api_tokens/" + t.id(), admin.session()).body();
@@ -122,15 +145,26 @@ class ConcurrentChangesIT {
     for (int i = 0; i < PAIRS; i++) {
       ownerOf.put(tokens.get(i).id(), owners.get(i));
     }
-    // The rename may come after the owner's sessions ended (401); what matters is what the token becomes.
-    race(tokens, t -> List.of(
-        () -> userUpdate(ownerOf.get(t.id()).id(), Map.of("enabled", false)),
-        () -> server.http.put("/v2/api_tokens/" + t.id(), Auth.token(t.secret()), Map.of("realname", "r" + t.id()))),
+    // The rename may come after the owner's sessions ended (401); what matters is what the token
+    // becomes.
+    race(
+        tokens,
+        t ->
+            List.of(
+                () -> userUpdate(ownerOf.get(t.id()).id(), Map.of("enabled", false)),
+                () ->
+                    server.http.put(
+                        "/v2/api_tokens/" + t.id(),
+                        Auth.token(t.secret()),
+                        Map.of("realname", "r" + t.id()))),
         null);
     for (Issued t : tokens) {
-      assertThat(userUpdate(ownerOf.get(t.id()).id(), Map.of("enabled", true)).status()).isEqualTo(200);
+      assertThat(userUpdate(ownerOf.get(t.id()).id(), Map.of("enabled", true)).status())
+          .isEqualTo(200);
       JsonNode token = server.http.get("/v2/api_tokens/" + t.id(), admin.session()).body();
-      assertThat(token.path("enabled").asBoolean()).as("token %s after its owner returned", t.id()).isFalse();
+      assertThat(token.path("enabled").asBoolean())
+          .as("token %s after its owner returned", t.id())
+          .isFalse();
       assertThat(token.path("disabled_reason").asText()).isEqualTo("owner_disabled");
       assertThat(verifies(t.secret())).isFalse();
       assertLogTellsState("api_token", t.id(), token, "enabled", "realname");
@@ -145,14 +179,31 @@ class ConcurrentChangesIT {
     }
     TestUser otherAdmin = fixtures.user(tenant, "admin");
     List<Issued> byUser = users.stream().map(u -> new Issued(u.id(), null)).toList();
-    race(byUser, u -> List.of(
-        () -> userUpdate(u.id(), Map.of("enabled", false)),
-        () -> server.http.post("/v1/objects/user/update", otherAdmin.session(),
-            Map.of("filter", Map.of("id", u.id()), "fields", Map.of("realname", "n" + u.id())))),
+    race(
+        byUser,
+        u ->
+            List.of(
+                () -> userUpdate(u.id(), Map.of("enabled", false)),
+                () ->
+                    server.http.post(
+                        "/v1/objects/user/update",
+                        otherAdmin.session(),
+                        Map.of(
+                            "filter",
+                            Map.of("id", u.id()),
+                            "fields",
+                            Map.of("realname", "n" + u.id())))),
         List.of(200, 200));
     for (TestUser u : users) {
-      JsonNode user = server.http.post("/v1/objects/user", admin.session(),
-          Map.of("filter", Map.of("clientid", tenant, "id", u.id()))).body().get(0);
+      JsonNode user =
+          server
+              .http
+              .post(
+                  "/v1/objects/user",
+                  admin.session(),
+                  Map.of("filter", Map.of("clientid", tenant, "id", u.id())))
+              .body()
+              .get(0);
       assertThat(user.path("enabled").asBoolean()).as("user %s", u.id()).isFalse();
       assertThat(user.path("realname").asText()).isEqualTo("n" + u.id());
       assertLogTellsState("user", u.id(), user, "enabled", "realname");
@@ -166,15 +217,35 @@ class ConcurrentChangesIT {
       tenants.add(new Issued(fixtures.tenant("Race tenant " + i), null));
     }
     TestUser global = fixtures.user(fixtures.technicalClient(), "partner_admin");
-    race(tenants, c -> List.of(
-        () -> server.http.post("/v1/objects/client/update", server.admin(),
-            Map.of("filter", Map.of("id", c.id()), "fields", Map.of("enabled", false))),
-        () -> server.http.post("/v1/objects/client/update", global.session(),
-            Map.of("filter", Map.of("id", c.id()), "fields", Map.of("name", "n" + c.id())))),
+    race(
+        tenants,
+        c ->
+            List.of(
+                () ->
+                    server.http.post(
+                        "/v1/objects/client/update",
+                        server.admin(),
+                        Map.of("filter", Map.of("id", c.id()), "fields", Map.of("enabled", false))),
+                () ->
+                    server.http.post(
+                        "/v1/objects/client/update",
+                        global.session(),
+                        Map.of(
+                            "filter",
+                            Map.of("id", c.id()),
+                            "fields",
+                            Map.of("name", "n" + c.id())))),
         List.of(200, 200));
     for (Issued c : tenants) {
-      JsonNode client = server.http.post("/v1/objects/client", server.admin(),
-          Map.of("filter", Map.of("id", List.of(c.id())))).body().get(0);
+      JsonNode client =
+          server
+              .http
+              .post(
+                  "/v1/objects/client",
+                  server.admin(),
+                  Map.of("filter", Map.of("id", List.of(c.id()))))
+              .body()
+              .get(0);
       assertThat(client.path("enabled").asBoolean()).as("tenant %s", c.id()).isFalse();
       assertThat(client.path("name").asText()).isEqualTo("n" + c.id());
     }
@@ -183,25 +254,34 @@ class ConcurrentChangesIT {
   @Test
   void createWhenRacingPastTheClientsLimitThenNeverMoreThanTheLimit() {
     long limited = fixtures.tenant("Limited");
-    Response set = server.http.post("/v1/objects/client/update", server.admin(),
-        Map.of("filter", Map.of("id", limited), "fields", Map.of("max_tokens", 5)));
+    Response set =
+        server.http.post(
+            "/v1/objects/client/update",
+            server.admin(),
+            Map.of("filter", Map.of("id", limited), "fields", Map.of("max_tokens", 5)));
     assertThat(set.status()).as("%s", set).isEqualTo(200);
     TestUser limitedAdmin = fixtures.user(limited, "admin");
     List<Future<Response>> creates = new ArrayList<>();
     CountDownLatch go = new CountDownLatch(1);
     for (int i = 0; i < 20; i++) {
       int n = i;
-      creates.add(POOL.submit(() -> {
-        go.await();
-        return server.http.post("/v2/api_tokens", limitedAdmin.session(),
-            Map.of("realname", "t" + n, "permissions", List.of("analytic")));
-      }));
+      creates.add(
+          POOL.submit(
+              () -> {
+                go.await();
+                return server.http.post(
+                    "/v2/api_tokens",
+                    limitedAdmin.session(),
+                    Map.of("realname", "t" + n, "permissions", List.of("analytic")));
+              }));
     }
     go.countDown();
-    List<Integer> statuses = creates.stream().map(ConcurrentChangesIT::get).map(Response::status).toList();
+    List<Integer> statuses =
+        creates.stream().map(ConcurrentChangesIT::get).map(Response::status).toList();
     assertThat(statuses).filteredOn(s -> s == 200).hasSize(5);
     assertThat(statuses).filteredOn(s -> s == 409).hasSize(15);
-    assertThat(server.http.get("/v2/api_tokens?limit=100", limitedAdmin.session()).body()).hasSize(5);
+    assertThat(server.http.get("/v2/api_tokens?limit=100", limitedAdmin.session()).body())
+        .hasSize(5);
   }
 
   private static List<Issued> tokens(TestUser owner, int count) {
@@ -213,7 +293,9 @@ class ConcurrentChangesIT {
   }
 
   private static Response userUpdate(long id, Map<String, Object> fields) {
-    return server.http.post("/v1/objects/user/update", admin.session(),
+    return server.http.post(
+        "/v1/objects/user/update",
+        admin.session(),
         Map.of("filter", Map.of("id", id), "fields", fields));
   }
 
@@ -221,16 +303,19 @@ class ConcurrentChangesIT {
     List<Supplier<Response>> of(Issued object);
   }
 
-  // Sends every object's two requests at once, all objects together; checks the statuses when given.
+  // Sends every object's two requests at once, all objects together; checks the statuses when
+  // given.
   private static void race(List<Issued> objects, Pair pair, List<Integer> expected) {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<Response>> answers = new ArrayList<>();
     for (Issued object : objects) {
       for (Supplier<Response> request : pair.of(object)) {
-        answers.add(POOL.submit(() -> {
-          go.await();
-          return request.get();
-        }));
+        answers.add(
+            POOL.submit(
+                () -> {
+                  go.await();
+                  return request.get();
+                }));
       }
     }
     go.countDown();
@@ -255,17 +340,31 @@ class ConcurrentChangesIT {
     return server.http.post("/v2/auth/check", Auth.token(secret), Map.of()).status() == 200;
   }
 
-  /** Replays the object's activity records field by field: an unbroken chain that ends in the state seen. */
+  /**
+   * Replays the object's activity records field by field: an unbroken chain that ends in the state
+   * seen.
+   */
   private static void assertLogTellsState(String type, long id, JsonNode state, String... fields) {
     List<JsonNode> records = new ArrayList<>();
     for (int offset = 0; ; offset += 1000) {
-      JsonNode page = server.http.get("/v2/activity_log?client_id=" + tenant + "&object_type=" + type
-          + "&limit=1000&offset=" + offset, admin.session()).body();
-      page.forEach(r -> {
-        if (r.path("object_id").asLong() == id) {
-          records.add(r);
-        }
-      });
+      JsonNode page =
+          server
+              .http
+              .get(
+                  "/v2/activity_log?client_id="
+                      + tenant
+                      + "&object_type="
+                      + type
+                      + "&limit=1000&offset="
+                      + offset,
+                  admin.session())
+              .body();
+      page.forEach(
+          r -> {
+            if (r.path("object_id").asLong() == id) {
+              records.add(r);
+            }
+          });
       if (page.size() < 1000) {
         break;
       }
@@ -279,7 +378,8 @@ class ConcurrentChangesIT {
         if (change.isArray()) {
           String old = text(change.get(0));
           if (started) {
-            assertThat(old).as("%s %s: %s changed from a value it did not have (%s)", type, id, field, records)
+            assertThat(old)
+                .as("%s %s: %s changed from a value it did not have (%s)", type, id, field, records)
                 .isEqualTo(value);
           }
           value = text(change.get(1));
@@ -287,14 +387,16 @@ class ConcurrentChangesIT {
         }
       }
       if (started) {
-        assertThat(text(state.path(field))).as("%s %s: %s is not what its log says (%s)", type, id, field, records)
+        assertThat(text(state.path(field)))
+            .as("%s %s: %s is not what its log says (%s)", type, id, field, records)
             .isEqualTo(value);
       }
     }
   }
 
   private static String text(JsonNode node) {
-    return node == null || node.isNull() || node.isMissingNode() ? null : node.isTextual() ? node.asText()
-        : Objects.toString(node);
+    return node == null || node.isNull() || node.isMissingNode()
+        ? null
+        : node.isTextual() ? node.asText() : Objects.toString(node);
   }
 }

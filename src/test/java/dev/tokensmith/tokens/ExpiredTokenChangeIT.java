@@ -42,13 +42,25 @@ class ExpiredTokenChangeIT {
 
   @Test
   void newExpiryWhenTokenAlreadyExpiredButNotYetDisabledByTheJobThenItStaysDisabled() {
-    Issued t = fixtures.token(admin.session(), Map.of("realname", "expiring", "permissions", List.of("admin"),
-        "expire_at", inFuture(Duration.ofMinutes(5))));
+    Issued t =
+        fixtures.token(
+            admin.session(),
+            Map.of(
+                "realname",
+                "expiring",
+                "permissions",
+                List.of("admin"),
+                "expire_at",
+                inFuture(Duration.ofMinutes(5))));
     server.clock.advance(Duration.ofMinutes(6));
     assertThat(use(t)).isEqualTo(401);
-    // The expiry job has not run: the row still says enabled, the API already says disabled (expired).
-    Response put = server.http.put("/v2/api_tokens/" + t.id(), admin.session(),
-        Map.of("expire_at", inFuture(Duration.ofDays(30))));
+    // The expiry job has not run: the row still says enabled, the API already says disabled
+    // (expired).
+    Response put =
+        server.http.put(
+            "/v2/api_tokens/" + t.id(),
+            admin.session(),
+            Map.of("expire_at", inFuture(Duration.ofDays(30))));
     assertThat(put.status()).as("%s", put).isEqualTo(200);
     assertThat(put.body().path("enabled").asBoolean()).as("the answer").isFalse();
     Response seen = server.http.get("/v2/api_tokens/" + t.id(), admin.session());
@@ -58,17 +70,39 @@ class ExpiredTokenChangeIT {
 
   @Test
   void renameWhenTokenAlreadyExpiredThenAJobRunAndANewExpiryLeaveItDisabled() {
-    Issued t = fixtures.token(admin.session(), Map.of("realname", "expiring", "permissions", List.of("admin"),
-        "expire_at", inFuture(Duration.ofMinutes(5))));
+    Issued t =
+        fixtures.token(
+            admin.session(),
+            Map.of(
+                "realname",
+                "expiring",
+                "permissions",
+                List.of("admin"),
+                "expire_at",
+                inFuture(Duration.ofMinutes(5))));
     server.clock.advance(Duration.ofMinutes(6));
-    assertThat(server.http.put("/v2/api_tokens/" + t.id(), admin.session(), Map.of("realname", "renamed")).status())
+    assertThat(
+            server
+                .http
+                .put("/v2/api_tokens/" + t.id(), admin.session(), Map.of("realname", "renamed"))
+                .status())
         .isEqualTo(200);
     server.app.runJobs();
-    assertThat(server.http.put("/v2/api_tokens/" + t.id(), admin.session(),
-        Map.of("expire_at", inFuture(Duration.ofDays(30)))).status()).isEqualTo(200);
+    assertThat(
+            server
+                .http
+                .put(
+                    "/v2/api_tokens/" + t.id(),
+                    admin.session(),
+                    Map.of("expire_at", inFuture(Duration.ofDays(30))))
+                .status())
+        .isEqualTo(200);
     assertThat(use(t)).isEqualTo(401);
-    Response back = server.http.put("/v2/api_tokens/" + t.id(), admin.session(), Map.of("enabled", true,
-        "expire_at", inFuture(Duration.ofDays(30))));
+    Response back =
+        server.http.put(
+            "/v2/api_tokens/" + t.id(),
+            admin.session(),
+            Map.of("enabled", true, "expire_at", inFuture(Duration.ofDays(30))));
     assertThat(back.status()).as("%s", back).isEqualTo(200);
     assertThat(use(t)).isEqualTo(200);
   }

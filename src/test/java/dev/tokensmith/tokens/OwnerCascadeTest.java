@@ -29,10 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 @ServiceTier
 class OwnerCascadeTest {
-  @AutoClose
-  static final Services services = new Services();
+  @AutoClose static final Services services = new Services();
   static final TokenStore rows = new JdbcTokenStore(services.db, Records.CATALOGUE);
   static Client tenant;
+
   /** The tenant's administrator, who changes the other users. */
   static User manager;
 
@@ -90,15 +90,20 @@ class OwnerCascadeTest {
   void updateWhenTheTokensCannotFollowThenTheOwnerChangeRollsBackWithThem() {
     User owner = services.user(tenant, "admin");
     Created token = issue(owner, "admin");
-    UserChanges failing = new Followers(services.lifecycle) {
-      @Override
-      public void disabled(User user, Origin origin) {
-        super.disabled(user, origin);
-        throw new IllegalStateException("the cascade failed after disabling the tokens");
-      }
-    };
+    UserChanges failing =
+        new Followers(services.lifecycle) {
+          @Override
+          public void disabled(User user, Origin origin) {
+            super.disabled(user, origin);
+            throw new IllegalStateException("the cascade failed after disabling the tokens");
+          }
+        };
 
-    assertThatThrownBy(() -> services.usersWith(failing).update(services.caller(manager), owner.id(), enabled(false)))
+    assertThatThrownBy(
+            () ->
+                services
+                    .usersWith(failing)
+                    .update(services.caller(manager), owner.id(), enabled(false)))
         .hasMessageContaining("the cascade failed");
 
     assertThat(services.reread(owner).enabled()).isTrue();
@@ -127,7 +132,8 @@ class OwnerCascadeTest {
     update(owner, role("analytic"));
 
     assertThat(stored(preset).sourceRole()).isEqualTo("custom");
-    assertThat(stored(preset).permissionsAsWritten()).containsExactlyInAnyOrderElementsOf(both("admin", "analytic"));
+    assertThat(stored(preset).permissionsAsWritten())
+        .containsExactlyInAnyOrderElementsOf(both("admin", "analytic"));
     assertThat(stored(custom).permissionsAsWritten()).containsExactly("api_tokens:view");
     assertThat(stored(fitting).permissionsAsWritten()).containsExactly("api_tokens:view");
     assertThat(ids(stored(preset).permissionSet())).isSubsetOf(ids(permissions("analytic")));
@@ -142,7 +148,9 @@ class OwnerCascadeTest {
 
     update(owner, role("admin"));
 
-    assertThat(stored(preset).permissionsAsWritten()).isEqualTo(narrowed).doesNotContain("users:view");
+    assertThat(stored(preset).permissionsAsWritten())
+        .isEqualTo(narrowed)
+        .doesNotContain("users:view");
     assertThat(stored(preset).sourceRole()).isEqualTo("custom");
   }
 
@@ -155,7 +163,8 @@ class OwnerCascadeTest {
     update(owner, new UserService.Update(null, Records.grant("analytic"), false, null, null));
 
     assertThat(stored(token).enabled()).isFalse();
-    assertThat(stored(token).permissionsAsWritten()).containsExactlyInAnyOrderElementsOf(both("admin", "analytic"));
+    assertThat(stored(token).permissionsAsWritten())
+        .containsExactlyInAnyOrderElementsOf(both("admin", "analytic"));
   }
 
   @Test
@@ -182,7 +191,9 @@ class OwnerCascadeTest {
     assertThat(rows.find(shared.token().id())).isPresent();
   }
 
-  /** Hands every user change to the tokens, as the application wires it; tests override one step. */
+  /**
+   * Hands every user change to the tokens, as the application wires it; tests override one step.
+   */
   private static class Followers implements UserChanges {
     private final UserChanges tokens;
 

@@ -63,9 +63,12 @@ class TokenEscalationIT {
 
   @Test
   void readSecretWhenTargetIsWithinTheCallingTokenThenAllowed() {
-    assertThat(readSecret(viewOnly.auth(), viewOnly).body().path("secret").asText()).isEqualTo(viewOnly.secret());
-    assertThat(readSecret(updater.auth(), viewOnly).body().path("secret").asText()).isEqualTo(viewOnly.secret());
-    assertThat(readSecret(full.auth(), shared).body().path("secret").asText()).isEqualTo(shared.secret());
+    assertThat(readSecret(viewOnly.auth(), viewOnly).body().path("secret").asText())
+        .isEqualTo(viewOnly.secret());
+    assertThat(readSecret(updater.auth(), viewOnly).body().path("secret").asText())
+        .isEqualTo(viewOnly.secret());
+    assertThat(readSecret(full.auth(), shared).body().path("secret").asText())
+        .isEqualTo(shared.secret());
   }
 
   @Test
@@ -88,40 +91,73 @@ class TokenEscalationIT {
 
   @Test
   void createWhenAskingMoreThanTheCallingTokenThenNotAllowed() {
-    Issued creator = fixtures.token(admin.session(), List.of("api_tokens:view", "api_tokens:create", "attacks:view"));
-    for (List<String> wider : List.of(List.of("admin"), List.of("attacks:view", "attacks:delete"),
-        List.of("api_tokens:view", "api_tokens:update"))) {
-      Response r = server.http.post("/v2/api_tokens", creator.auth(), Map.of("realname", "wider",
-          "permissions", wider));
+    Issued creator =
+        fixtures.token(
+            admin.session(), List.of("api_tokens:view", "api_tokens:create", "attacks:view"));
+    for (List<String> wider :
+        List.of(
+            List.of("admin"),
+            List.of("attacks:view", "attacks:delete"),
+            List.of("api_tokens:view", "api_tokens:update"))) {
+      Response r =
+          server.http.post(
+              "/v2/api_tokens", creator.auth(), Map.of("realname", "wider", "permissions", wider));
       assertThat(r.status()).as("%s", wider).isEqualTo(400);
       assertThat(r.body().path("permissions").path("error").asText()).isEqualTo("not_allowed");
     }
-    Response within = server.http.post("/v2/api_tokens", creator.auth(), Map.of("realname", "within",
-        "permissions", List.of("attacks:view")));
+    Response within =
+        server.http.post(
+            "/v2/api_tokens",
+            creator.auth(),
+            Map.of("realname", "within", "permissions", List.of("attacks:view")));
     assertThat(within.status()).isEqualTo(200);
   }
 
   @Test
   void widenWhenBeyondTheCallingTokenThenNotAllowed() {
     Issued weak = fixtures.token(admin.session(), List.of("api_tokens:view"));
-    Response r = server.http.put("/v2/api_tokens/" + weak.id(), updater.auth(), Map.of("permissions", List.of("admin")));
+    Response r =
+        server.http.put(
+            "/v2/api_tokens/" + weak.id(), updater.auth(), Map.of("permissions", List.of("admin")));
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.body().path("permissions").path("error").asText()).isEqualTo("not_allowed");
-    assertThat(server.http.get("/v2/api_tokens/" + weak.id(), admin.session()).body().path("permissions"))
+    assertThat(
+            server
+                .http
+                .get("/v2/api_tokens/" + weak.id(), admin.session())
+                .body()
+                .path("permissions"))
         .hasSize(1);
   }
 
   @Test
   void updateWhenItWouldWidenAStrongerTokensReachThenForbiddenAndNothingChanges() {
-    Issued strong = fixtures.token(admin.session(), Map.of("realname", "strong", "permissions", List.of("admin"),
-        "allowed_ips", List.of("10.1.0.0/16"), "expire_at", "2099-01-01T00:00:00.000Z"));
-    assertThat(server.http.put("/v2/api_tokens/" + strong.id(), admin.session(), Map.of("enabled", false)).status())
+    Issued strong =
+        fixtures.token(
+            admin.session(),
+            Map.of(
+                "realname",
+                "strong",
+                "permissions",
+                List.of("admin"),
+                "allowed_ips",
+                List.of("10.1.0.0/16"),
+                "expire_at",
+                "2099-01-01T00:00:00.000Z"));
+    assertThat(
+            server
+                .http
+                .put("/v2/api_tokens/" + strong.id(), admin.session(), Map.of("enabled", false))
+                .status())
         .isEqualTo(200);
     Map<String, Object> enable = new java.util.HashMap<>();
     enable.put("enabled", true);
     enable.put("expire_at", null);
-    for (Map<String, Object> widening : List.<Map<String, Object>>of(enable, Map.of("allowed_ips", List.of()),
-        Map.<String, Object>of("expire_at", "2100-01-01T00:00:00.000Z"))) {
+    for (Map<String, Object> widening :
+        List.<Map<String, Object>>of(
+            enable,
+            Map.of("allowed_ips", List.of()),
+            Map.<String, Object>of("expire_at", "2100-01-01T00:00:00.000Z"))) {
       Response r = server.http.put("/v2/api_tokens/" + strong.id(), updater.auth(), widening);
       assertThat(r.status()).as("%s", widening).isEqualTo(403);
     }
@@ -134,19 +170,36 @@ class TokenEscalationIT {
   @Test
   void updateWhenItDisablesRenamesOrNarrowsAStrongerTokenThenAllowed() {
     Issued strong = fixtures.token(admin.session(), List.of("admin"));
-    assertThat(server.http.put("/v2/api_tokens/" + strong.id(), updater.auth(), Map.of("realname", "renamed"))
-        .status()).isEqualTo(200);
-    assertThat(server.http.put("/v2/api_tokens/" + strong.id(), updater.auth(),
-        Map.of("permissions", List.of("api_tokens:view"))).status()).isEqualTo(200);
+    assertThat(
+            server
+                .http
+                .put("/v2/api_tokens/" + strong.id(), updater.auth(), Map.of("realname", "renamed"))
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            server
+                .http
+                .put(
+                    "/v2/api_tokens/" + strong.id(),
+                    updater.auth(),
+                    Map.of("permissions", List.of("api_tokens:view")))
+                .status())
+        .isEqualTo(200);
     Issued other = fixtures.token(admin.session(), List.of("admin"));
-    assertThat(server.http.put("/v2/api_tokens/" + other.id(), updater.auth(), Map.of("enabled", false)).status())
+    assertThat(
+            server
+                .http
+                .put("/v2/api_tokens/" + other.id(), updater.auth(), Map.of("enabled", false))
+                .status())
         .isEqualTo(200);
     assertThat(verifies(other.secret())).isFalse();
   }
 
   @Test
   void secretWhenAskedByThePersonThenNotLimitedByAnyToken() {
-    assertThat(readSecret(admin.session(), full).body().path("secret").asText()).isEqualTo(full.secret());
-    assertThat(readSecret(admin.session(), shared).body().path("secret").asText()).isEqualTo(shared.secret());
+    assertThat(readSecret(admin.session(), full).body().path("secret").asText())
+        .isEqualTo(full.secret());
+    assertThat(readSecret(admin.session(), shared).body().path("secret").asText())
+        .isEqualTo(shared.secret());
   }
 }

@@ -24,12 +24,19 @@ class TokenSeederIT {
       List<String> secrets = Files.readAllLines(pool);
       assertThat(secrets).hasSize(50).doesNotHaveDuplicates();
       for (String secret : secrets) {
-        assertThat(server.http.post("/v2/auth/check", Auth.token(secret), Map.of()).status()).isEqualTo(200);
+        assertThat(server.http.post("/v2/auth/check", Auth.token(secret), Map.of()).status())
+            .isEqualTo(200);
       }
-      assertThat(server.http.get("/v2/api_tokens?limit=1000&offset=5500", server.admin()).body().size())
+      assertThat(
+              server
+                  .http
+                  .get("/v2/api_tokens?limit=1000&offset=5500", server.admin())
+                  .body()
+                  .size())
           .isEqualTo(500);
       for (String secret : secrets) {
-        com.fasterxml.jackson.databind.JsonNode found = server.http.post("/v1/user", Auth.token(secret), null).body();
+        com.fasterxml.jackson.databind.JsonNode found =
+            server.http.post("/v1/user", Auth.token(secret), null).body();
         assertThat(found.path("api_token").path("usage").asText()).isEqualTo("api");
       }
       Path analysts = dir.resolve("analysts.txt");
@@ -37,9 +44,11 @@ class TokenSeederIT {
       String analyst = Files.readAllLines(analysts).get(0);
       com.fasterxml.jackson.databind.JsonNode checked =
           server.http.post("/v2/auth/check", Auth.token(analyst), Map.of()).body();
-      assertThat(checked.path("permissions").toString()).contains("attacks:create").doesNotContain("users:");
+      assertThat(checked.path("permissions").toString())
+          .contains("attacks:create")
+          .doesNotContain("users:");
       org.assertj.core.api.Assertions.assertThatThrownBy(
-          () -> server.app.seed(1, dir.resolve("x.txt"), 1, java.util.Optional.of("custom")))
+              () -> server.app.seed(1, dir.resolve("x.txt"), 1, java.util.Optional.of("custom")))
           .isInstanceOf(IllegalArgumentException.class);
     }
   }

@@ -64,7 +64,12 @@ abstract class TokenStoreContract {
 
   private long client() {
     int n = SEQUENCE.incrementAndGet();
-    return clients.insert(UUID.randomUUID().toString(), "Client " + n, String.format("K%03d", n % 1000), true, null,
+    return clients.insert(
+        UUID.randomUUID().toString(),
+        "Client " + n,
+        String.format("K%03d", n % 1000),
+        true,
+        null,
         T.toEpochMilli());
   }
 
@@ -90,9 +95,14 @@ abstract class TokenStoreContract {
 
   @Test
   void insertWhenTokenGivenThenFindReadsItBackAsWritten() {
-    ApiToken token = personal(client, owner, "users:view", "api_tokens:view").draft().realname("Deploy")
-        .expireAt(T.plusSeconds(3600)).allowedIps(List.of("10.0.0.0/8", "192.0.2.1"))
-        .secret("abcd", "v1:sealed", T).build();
+    ApiToken token =
+        personal(client, owner, "users:view", "api_tokens:view")
+            .draft()
+            .realname("Deploy")
+            .expireAt(T.plusSeconds(3600))
+            .allowedIps(List.of("10.0.0.0/8", "192.0.2.1"))
+            .secret("abcd", "v1:sealed", T)
+            .build();
 
     long id = store.insert(token);
 
@@ -102,8 +112,13 @@ abstract class TokenStoreContract {
 
   @Test
   void insertWhenSharedAndDisabledThenReadBackSo() {
-    ApiToken token = shared(client, "admin").draft().enabled(false).disabledReason(DisabledReason.MANUAL)
-        .disabledAt(T).build();
+    ApiToken token =
+        shared(client, "admin")
+            .draft()
+            .enabled(false)
+            .disabledReason(DisabledReason.MANUAL)
+            .disabledAt(T)
+            .build();
 
     long id = store.insert(token);
 
@@ -123,7 +138,9 @@ abstract class TokenStoreContract {
     // Another change meanwhile, which this one did not see.
     store.update(seen, seen.draft().realname("renamed meanwhile").build());
 
-    store.update(seen, seen.draft().enabled(false).disabledReason(DisabledReason.MANUAL).disabledAt(T).build());
+    store.update(
+        seen,
+        seen.draft().enabled(false).disabledReason(DisabledReason.MANUAL).disabledAt(T).build());
 
     ApiToken now = reread(seen);
     assertThat(now.realname()).isEqualTo("renamed meanwhile");
@@ -145,33 +162,48 @@ abstract class TokenStoreContract {
 
   @Test
   void updateWhenFieldsClearedThenReadBackEmpty() {
-    ApiToken seen = inserted(personal(client, owner, "admin").draft().expireAt(T).allowedIps(List.of("10.0.0.1"))
-        .secret("abcd", "v1:sealed", T).build());
+    ApiToken seen =
+        inserted(
+            personal(client, owner, "admin")
+                .draft()
+                .expireAt(T)
+                .allowedIps(List.of("10.0.0.1"))
+                .secret("abcd", "v1:sealed", T)
+                .build());
 
-    ApiToken cleared = seen.draft().expireAt(null).allowedIps(List.of()).secret("efgh", null, T.plusSeconds(1))
-        .grant(Records.grant("users:view")).build();
+    ApiToken cleared =
+        seen.draft()
+            .expireAt(null)
+            .allowedIps(List.of())
+            .secret("efgh", null, T.plusSeconds(1))
+            .grant(Records.grant("users:view"))
+            .build();
     store.update(seen, cleared);
 
     assertThat(reread(seen)).isEqualTo(cleared);
   }
 
   @Test
-  void lockWhenRowLockedElsewhereThenWaitsAndReadsItAsCommittedWhileFindDoesNotWait() throws Exception {
+  void lockWhenRowLockedElsewhereThenWaitsAndReadsItAsCommittedWhileFindDoesNotWait()
+      throws Exception {
     ApiToken token = inserted(personal(client, owner, "admin"));
     try (DbLocks locks = new DbLocks(database)) {
       locks.lockRow("api_tokens", token.id());
       try (Statement change = locks.holder().createStatement()) {
-        change.executeUpdate("UPDATE api_tokens SET realname = 'changed by the holder' WHERE id = " + token.id());
+        change.executeUpdate(
+            "UPDATE api_tokens SET realname = 'changed by the holder' WHERE id = " + token.id());
       }
 
-      assertThat(store.find(token.id()).orElseThrow().realname()).as("a plain read does not wait")
+      assertThat(store.find(token.id()).orElseThrow().realname())
+          .as("a plain read does not wait")
           .isEqualTo(token.realname());
-      CompletableFuture<Optional<ApiToken>> locking = CompletableFuture.supplyAsync(
-          () -> db.inTransaction(() -> store.lock(token.id())));
+      CompletableFuture<Optional<ApiToken>> locking =
+          CompletableFuture.supplyAsync(() -> db.inTransaction(() -> store.lock(token.id())));
       locks.awaitBlockedBy(locks.holderSession());
       locks.commit();
 
-      assertThat(locking.get(10, TimeUnit.SECONDS).orElseThrow().realname()).isEqualTo("changed by the holder");
+      assertThat(locking.get(10, TimeUnit.SECONDS).orElseThrow().realname())
+          .isEqualTo("changed by the holder");
     }
   }
 
@@ -189,41 +221,67 @@ abstract class TokenStoreContract {
   @Test
   void listWhenFilteredThenOnlyMatchingTokensOfTheClientInIdOrder() {
     long listed = client();
-    ApiToken deploy = inserted(Records.changed(personal(listed, owner, "admin"), "Deploy key", "admin"));
-    ApiToken bot = inserted(Records.changed(personal(listed, otherOwner, "analytic"), "ci_bot 100%", "analytic"));
-    ApiToken common = inserted(shared(listed, "admin").draft().realname("Common").enabled(false)
-        .disabledReason(DisabledReason.MANUAL).disabledAt(T).build());
+    ApiToken deploy =
+        inserted(Records.changed(personal(listed, owner, "admin"), "Deploy key", "admin"));
+    ApiToken bot =
+        inserted(
+            Records.changed(personal(listed, otherOwner, "analytic"), "ci_bot 100%", "analytic"));
+    ApiToken common =
+        inserted(
+            shared(listed, "admin")
+                .draft()
+                .realname("Common")
+                .enabled(false)
+                .disabledReason(DisabledReason.MANUAL)
+                .disabledAt(T)
+                .build());
     inserted(personal(client, owner, "admin"));
 
-    assertThat(ids(store.list(query(listed, null, null, null, null, null)))).containsExactly(deploy.id(), bot.id(),
-        common.id());
-    assertThat(ids(store.list(query(listed, owner, null, null, null, null)))).containsExactly(deploy.id());
-    assertThat(ids(store.list(query(listed, null, otherOwner, null, null, null)))).containsExactly(bot.id());
-    assertThat(ids(store.list(query(listed, null, null, false, null, null)))).containsExactly(common.id());
-    assertThat(ids(store.list(query(listed, null, null, null, null, true)))).containsExactly(common.id());
-    assertThat(ids(store.list(query(listed, null, null, null, null, false)))).containsExactly(deploy.id(), bot.id());
-    assertThat(ids(store.list(query(listed, null, null, null, "DEPLOY", null)))).containsExactly(deploy.id());
-    assertThat(ids(store.list(query(listed, null, null, null, "%", null)))).as("% is a letter")
+    assertThat(ids(store.list(query(listed, null, null, null, null, null))))
+        .containsExactly(deploy.id(), bot.id(), common.id());
+    assertThat(ids(store.list(query(listed, owner, null, null, null, null))))
+        .containsExactly(deploy.id());
+    assertThat(ids(store.list(query(listed, null, otherOwner, null, null, null))))
         .containsExactly(bot.id());
-    assertThat(ids(store.list(query(listed, null, null, null, "_", null)))).as("_ is a letter")
+    assertThat(ids(store.list(query(listed, null, null, false, null, null))))
+        .containsExactly(common.id());
+    assertThat(ids(store.list(query(listed, null, null, null, null, true))))
+        .containsExactly(common.id());
+    assertThat(ids(store.list(query(listed, null, null, null, null, false))))
+        .containsExactly(deploy.id(), bot.id());
+    assertThat(ids(store.list(query(listed, null, null, null, "DEPLOY", null))))
+        .containsExactly(deploy.id());
+    assertThat(ids(store.list(query(listed, null, null, null, "%", null))))
+        .as("% is a letter")
         .containsExactly(bot.id());
-    assertThat(ids(store.list(new TokenQuery(listed, null, null, null, null, null, 2, 1)))).containsExactly(bot.id(),
-        common.id());
+    assertThat(ids(store.list(query(listed, null, null, null, "_", null))))
+        .as("_ is a letter")
+        .containsExactly(bot.id());
+    assertThat(ids(store.list(new TokenQuery(listed, null, null, null, null, null, 2, 1))))
+        .containsExactly(bot.id(), common.id());
   }
 
-  private static TokenQuery query(long clientId, Long visibleTo, Long userId, Boolean enabled, String realname,
+  private static TokenQuery query(
+      long clientId,
+      Long visibleTo,
+      Long userId,
+      Boolean enabled,
+      String realname,
       Boolean shared) {
     return new TokenQuery(clientId, visibleTo, userId, enabled, realname, shared, 100, 0);
   }
 
   @Test
   void lockByUserWhenUserHasTokensThenTheirPersonalOnesInIdOrder() {
-    long user = new JdbcUserStore(db, Records.CATALOGUE).insert(Records.user(client, "holder@example.com", "admin"));
+    long user =
+        new JdbcUserStore(db, Records.CATALOGUE)
+            .insert(Records.user(client, "holder@example.com", "admin"));
     ApiToken first = inserted(personal(client, user, "admin"));
     ApiToken second = inserted(personal(client, user, "analytic"));
     inserted(Records.token(0, client, null, user, true, "admin"));
 
-    assertThat(ids(db.inTransaction(() -> store.lockByUser(user)))).containsExactly(first.id(), second.id());
+    assertThat(ids(db.inTransaction(() -> store.lockByUser(user))))
+        .containsExactly(first.id(), second.id());
   }
 
   @Test
@@ -260,11 +318,20 @@ abstract class TokenStoreContract {
 
   @Test
   void findExpiredEnabledWhenExpiryHasComeThenEnabledOnesOnly() {
-    ApiToken past = inserted(personal(client, owner, "admin").draft().expireAt(T.minusSeconds(1)).build());
+    ApiToken past =
+        inserted(personal(client, owner, "admin").draft().expireAt(T.minusSeconds(1)).build());
     ApiToken now = inserted(personal(client, owner, "admin").draft().expireAt(T).build());
-    ApiToken future = inserted(personal(client, owner, "admin").draft().expireAt(T.plusSeconds(1)).build());
-    ApiToken disabled = inserted(personal(client, owner, "admin").draft().expireAt(T.minusSeconds(1))
-        .enabled(false).disabledReason(DisabledReason.MANUAL).disabledAt(T).build());
+    ApiToken future =
+        inserted(personal(client, owner, "admin").draft().expireAt(T.plusSeconds(1)).build());
+    ApiToken disabled =
+        inserted(
+            personal(client, owner, "admin")
+                .draft()
+                .expireAt(T.minusSeconds(1))
+                .enabled(false)
+                .disabledReason(DisabledReason.MANUAL)
+                .disabledAt(T)
+                .build());
 
     List<Long> due = ids(store.findExpiredEnabled(T.toEpochMilli(), 1000));
 
@@ -274,10 +341,22 @@ abstract class TokenStoreContract {
 
   @Test
   void findDisabledBeforeWhenCutoffThenDisabledAtOrBeforeIt() {
-    ApiToken old = inserted(personal(client, owner, "admin").draft().enabled(false)
-        .disabledReason(DisabledReason.MANUAL).disabledAt(T.minusSeconds(1)).build());
-    ApiToken recent = inserted(personal(client, owner, "admin").draft().enabled(false)
-        .disabledReason(DisabledReason.MANUAL).disabledAt(T.plusSeconds(1)).build());
+    ApiToken old =
+        inserted(
+            personal(client, owner, "admin")
+                .draft()
+                .enabled(false)
+                .disabledReason(DisabledReason.MANUAL)
+                .disabledAt(T.minusSeconds(1))
+                .build());
+    ApiToken recent =
+        inserted(
+            personal(client, owner, "admin")
+                .draft()
+                .enabled(false)
+                .disabledReason(DisabledReason.MANUAL)
+                .disabledAt(T.plusSeconds(1))
+                .build());
 
     List<Long> ended = ids(store.findDisabledBefore(T.toEpochMilli(), 1000));
 
@@ -289,8 +368,10 @@ abstract class TokenStoreContract {
     ApiToken first = inserted(personal(client, owner, "admin"));
     ApiToken second = inserted(personal(client, owner, "admin"));
 
-    store.recordUses(List.of(new UsageRecorder.Use(first.id(), T.toEpochMilli(), "192.0.2.1"),
-        new UsageRecorder.Use(second.id(), T.plusSeconds(1).toEpochMilli(), "2001:db8::1")));
+    store.recordUses(
+        List.of(
+            new UsageRecorder.Use(first.id(), T.toEpochMilli(), "192.0.2.1"),
+            new UsageRecorder.Use(second.id(), T.plusSeconds(1).toEpochMilli(), "2001:db8::1")));
 
     assertThat(reread(first).lastUsedAt()).isEqualTo(T);
     assertThat(reread(first).lastUsedIp()).isEqualTo("192.0.2.1");
@@ -300,7 +381,8 @@ abstract class TokenStoreContract {
   @Test
   void insertSeededWhenManyThenEachFoundByItsDigest() {
     long seeded = client();
-    List<ApiToken> tokens = List.of(personal(seeded, owner, "admin"), personal(seeded, owner, "analytic"));
+    List<ApiToken> tokens =
+        List.of(personal(seeded, owner, "admin"), personal(seeded, owner, "analytic"));
 
     store.insertSeeded(tokens, List.of("seeded-1", "seeded-2"));
 

@@ -1,15 +1,15 @@
 package dev.tokensmith.tokens;
 
-import dev.tokensmith.testing.Records;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.keys.TokenSecrets;
-import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.storage.ChangeFeed.Change;
 import dev.tokensmith.storage.ChangeFeed.Kind;
+import dev.tokensmith.testing.Records;
 import dev.tokensmith.testing.ServiceTier;
 import dev.tokensmith.testing.Services;
+import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.tokens.TokenService.Created;
 import dev.tokensmith.tokens.TokenVerifier.CacheStats;
 import dev.tokensmith.tokens.Verification.Reason;
@@ -26,16 +26,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The verifier's memory: a token seen is answered without the database until a change of it, of its
- * owner or of its client evicts it (the lifetime is the backstop); an unknown digest is refused from
- * a negative cache; a load that a change overtakes is not kept; owners are cached once for all
+ * owner or of its client evicts it (the lifetime is the backstop); an unknown digest is refused
+ * from a negative cache; a load that a change overtakes is not kept; owners are cached once for all
  * their tokens.
  */
 @ServiceTier
 class TokenVerifierTest {
   private static final String IP = "127.0.0.1";
 
-  @AutoClose
-  static final Services services = new Services();
+  @AutoClose static final Services services = new Services();
   static TokenVerifier verifier;
   static Client tenant;
   static User admin;
@@ -67,7 +66,9 @@ class TokenVerifierTest {
   /** The counters moved since {@code before}: hits, unknown hits, loads. */
   private static CacheStats since(CacheStats before) {
     CacheStats now = verifier.cacheStats();
-    return new CacheStats(now.hits() - before.hits(), now.unknownHits() - before.unknownHits(),
+    return new CacheStats(
+        now.hits() - before.hits(),
+        now.unknownHits() - before.unknownHits(),
         now.loads() - before.loads());
   }
 
@@ -104,7 +105,8 @@ class TokenVerifierTest {
   void verifyWhenChecksumBadThenRefusedWithoutALookup() {
     CacheStats before = verifier.cacheStats();
 
-    assertThat(refused(verifier.verify("x".repeat(TokenSecrets.LENGTH), IP, false))).isEqualTo(Reason.MALFORMED);
+    assertThat(refused(verifier.verify("x".repeat(TokenSecrets.LENGTH), IP, false)))
+        .isEqualTo(Reason.MALFORMED);
     assertThat(since(before)).isEqualTo(new CacheStats(0, 0, 0));
   }
 
@@ -125,8 +127,11 @@ class TokenVerifierTest {
     assertThat(verify(token)).isInstanceOf(Verified.class);
 
     // Another instance's change whose notice never arrived.
-    services.db.withHandle(h -> h.createUpdate("UPDATE api_tokens SET enabled = FALSE WHERE id = :id")
-        .bind("id", token.token().id()).execute());
+    services.db.withHandle(
+        h ->
+            h.createUpdate("UPDATE api_tokens SET enabled = FALSE WHERE id = :id")
+                .bind("id", token.token().id())
+                .execute());
     assertThat(verify(token)).isInstanceOf(Verified.class);
 
     services.clock.advance(Services.CACHE_LIFETIME.plusSeconds(1));
@@ -135,30 +140,44 @@ class TokenVerifierTest {
 
   @Test
   void verifyWhenAChangeArrivesDuringTheLoadThenWhatWasLoadedIsNotKept() {
-    // A store whose read is overtaken by a change of the token, as if committed between read and put.
+    // A store whose read is overtaken by a change of the token, as if committed between read and
+    // put.
     TokenStore jdbc = new JdbcTokenStore(services.db, Records.CATALOGUE);
-    AtomicReference<Runnable> duringLoad = new AtomicReference<>(() -> { });
-    TokenStore racing = (TokenStore) Proxy.newProxyInstance(TokenStore.class.getClassLoader(),
-        new Class<?>[] {TokenStore.class}, (proxy, method, args) -> {
-          try {
-            Object result = method.invoke(jdbc, args);
-            if (method.getName().equals("findBySecretDigest")) {
-              duringLoad.get().run();
-            }
-            return result;
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    TokenVerifier overtaken = new TokenVerifier(racing, services.directory, services.clients, services.secrets,
-        services.clock, Services.CACHE_LIFETIME, 1000);
+    AtomicReference<Runnable> duringLoad = new AtomicReference<>(() -> {});
+    TokenStore racing =
+        (TokenStore)
+            Proxy.newProxyInstance(
+                TokenStore.class.getClassLoader(),
+                new Class<?>[] {TokenStore.class},
+                (proxy, method, args) -> {
+                  try {
+                    Object result = method.invoke(jdbc, args);
+                    if (method.getName().equals("findBySecretDigest")) {
+                      duringLoad.get().run();
+                    }
+                    return result;
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    TokenVerifier overtaken =
+        new TokenVerifier(
+            racing,
+            services.directory,
+            services.clients,
+            services.secrets,
+            services.clock,
+            Services.CACHE_LIFETIME,
+            1000);
     Created token = issue(admin);
     duringLoad.set(() -> overtaken.onChange(new Change(Kind.TOKEN, token.token().id())));
 
     assertThat(overtaken.verify(token.secret(), IP, false)).isInstanceOf(Verified.class);
-    assertThat(cached(overtaken, token.secret())).as("kept although a change overtook the load").isFalse();
+    assertThat(cached(overtaken, token.secret()))
+        .as("kept although a change overtook the load")
+        .isFalse();
 
-    duringLoad.set(() -> { });
+    duringLoad.set(() -> {});
     assertThat(overtaken.verify(token.secret(), IP, false)).isInstanceOf(Verified.class);
     assertThat(cached(overtaken, token.secret())).isTrue();
     assertThat(overtaken.cacheStats().loads()).isEqualTo(2);
@@ -172,8 +191,11 @@ class TokenVerifierTest {
     assertThat(verify(first)).isInstanceOf(Verified.class);
 
     // The owner disabled without notice: the second token, read now, still meets the cached owner.
-    services.db.withHandle(h -> h.createUpdate("UPDATE users SET enabled = FALSE WHERE id = :id")
-        .bind("id", owner.id()).execute());
+    services.db.withHandle(
+        h ->
+            h.createUpdate("UPDATE users SET enabled = FALSE WHERE id = :id")
+                .bind("id", owner.id())
+                .execute());
     assertThat(verify(second)).isInstanceOf(Verified.class);
 
     verifier.onChange(new Change(Kind.USER, owner.id()));

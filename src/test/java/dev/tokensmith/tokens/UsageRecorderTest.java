@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** Last-used times are written in batches; a batch the database refused is written by the next flush. */
+/**
+ * Last-used times are written in batches; a batch the database refused is written by the next
+ * flush.
+ */
 class UsageRecorderTest {
   private final MutableClock clock = new MutableClock();
   private final AtomicBoolean down = new AtomicBoolean();
@@ -19,17 +22,21 @@ class UsageRecorderTest {
 
   // A store whose only working call is recordUses, failing while the database is "down".
   @SuppressWarnings("unchecked")
-  private final TokenStore store = (TokenStore) Proxy.newProxyInstance(TokenStore.class.getClassLoader(),
-      new Class<?>[] {TokenStore.class}, (proxy, method, args) -> {
-        if (!method.getName().equals("recordUses")) {
-          throw new UnsupportedOperationException(method.getName());
-        }
-        if (down.get()) {
-          throw new IllegalStateException("database unreachable");
-        }
-        written.addAll((List<UsageRecorder.Use>) args[0]);
-        return null;
-      });
+  private final TokenStore store =
+      (TokenStore)
+          Proxy.newProxyInstance(
+              TokenStore.class.getClassLoader(),
+              new Class<?>[] {TokenStore.class},
+              (proxy, method, args) -> {
+                if (!method.getName().equals("recordUses")) {
+                  throw new UnsupportedOperationException(method.getName());
+                }
+                if (down.get()) {
+                  throw new IllegalStateException("database unreachable");
+                }
+                written.addAll((List<UsageRecorder.Use>) args[0]);
+                return null;
+              });
 
   @Test
   void flushWhenTheDatabaseRefusesThenTheNextFlushWritesTheUses() {

@@ -20,9 +20,9 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every change locks a user, then their client, then tokens: changes that also meet the usage
- * flush (which updates the tokens it batches in id order, in one transaction on PostgreSQL) never
- * wait for each other in a circle. Here a plain connection plays that flush, step by step.
+ * Every change locks a user, then their client, then tokens: changes that also meet the usage flush
+ * (which updates the tokens it batches in id order, in one transaction on PostgreSQL) never wait
+ * for each other in a circle. Here a plain connection plays that flush, step by step.
  */
 @UsesDatabase
 @WithServer
@@ -44,14 +44,28 @@ class LockOrderIT {
       Connection flush = locks.holder();
       long flushSession = locks.holderSession();
       recordUse(flush, lower.id());
-      // The demotion locks its user and the client (last-admin count), then waits for the lower token.
-      CompletableFuture<Response> demotion = async(() -> server.http.post("/v1/objects/user/update",
-          caller.session(), Map.of("filter", Map.of("id", demoted.id()), "fields", Map.of("permissions",
-              List.of("analytic")))));
+      // The demotion locks its user and the client (last-admin count), then waits for the lower
+      // token.
+      CompletableFuture<Response> demotion =
+          async(
+              () ->
+                  server.http.post(
+                      "/v1/objects/user/update",
+                      caller.session(),
+                      Map.of(
+                          "filter",
+                          Map.of("id", demoted.id()),
+                          "fields",
+                          Map.of("permissions", List.of("analytic")))));
       long demotionSession = locks.awaitBlockedBy(flushSession);
       // The deletion locks its user and tokens, and must not then wait for the client behind them.
-      CompletableFuture<Response> deletion = async(() -> server.http.post("/v1/objects/user/delete",
-          caller.session(), Map.of("filter", Map.of("id", deleted.id()))));
+      CompletableFuture<Response> deletion =
+          async(
+              () ->
+                  server.http.post(
+                      "/v1/objects/user/delete",
+                      caller.session(),
+                      Map.of("filter", Map.of("id", deleted.id()))));
       locks.awaitBlockedBy(demotionSession);
       SQLException flushError = null;
       try {
@@ -63,7 +77,9 @@ class LockOrderIT {
       }
       Response demoted1 = demotion.get();
       Response deleted1 = deletion.get();
-      assertThat(flushError == null ? null : flushError.getSQLState()).as("the usage flush failed: SQLState").isNull();
+      assertThat(flushError == null ? null : flushError.getSQLState())
+          .as("the usage flush failed: SQLState")
+          .isNull();
       assertThat(demoted1.status()).as("demotion: %s", demoted1).isEqualTo(200);
       assertThat(deleted1.status()).as("deletion: %s", deleted1).isEqualTo(200);
     }
@@ -71,8 +87,9 @@ class LockOrderIT {
 
   // What JdbcTokenStore.recordUses writes for one token.
   private static void recordUse(Connection connection, long tokenId) throws SQLException {
-    try (PreparedStatement s = connection.prepareStatement(
-        "UPDATE api_tokens SET last_used_at = 1, last_used_ip = '127.0.0.1' WHERE id = ?")) {
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "UPDATE api_tokens SET last_used_at = 1, last_used_ip = '127.0.0.1' WHERE id = ?")) {
       s.setLong(1, tokenId);
       s.executeUpdate();
     }

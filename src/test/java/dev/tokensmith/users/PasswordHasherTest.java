@@ -11,7 +11,10 @@ import javax.crypto.spec.PBEKeySpec;
 import org.junit.jupiter.api.Test;
 
 class PasswordHasherTest {
-  /** The iterations of the hasher the work-counting tests check; {@link #hasher}'s hashes have fewer. */
+  /**
+   * The iterations of the hasher the work-counting tests check; {@link #hasher}'s hashes have
+   * fewer.
+   */
   private static final int CONFIGURED = 5000;
 
   private final SecureRandom random = new SecureRandom();
@@ -20,7 +23,8 @@ class PasswordHasherTest {
   @Test
   void constructorWhenIterationsBelow1000ThenIllegalArgument() {
     assertThatThrownBy(() -> new PasswordHasher(999, random))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1000");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1000");
   }
 
   @Test
@@ -44,8 +48,10 @@ class PasswordHasherTest {
   void hashWhenCheckedAgainstJdkPbkdf2ThenSameHash() throws Exception {
     String[] parts = hasher.hash("pässwörd").split("\\$");
     byte[] salt = Base64.getDecoder().decode(parts[2]);
-    byte[] expected = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-        .generateSecret(new PBEKeySpec("pässwörd".toCharArray(), salt, 1000, 256)).getEncoded();
+    byte[] expected =
+        SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+            .generateSecret(new PBEKeySpec("pässwörd".toCharArray(), salt, 1000, 256))
+            .getEncoded();
     assertThat(Base64.getDecoder().decode(parts[3])).isEqualTo(expected);
   }
 
@@ -70,7 +76,11 @@ class PasswordHasherTest {
     String good = hasher.hash("pw");
     String[] parts = good.split("\\$");
     String[] bad = {
-      null, "", "pw", "$$$", "pbkdf2-sha256$1000$" + parts[2],
+      null,
+      "",
+      "pw",
+      "$$$",
+      "pbkdf2-sha256$1000$" + parts[2],
       "pbkdf2-sha1$1000$" + parts[2] + "$" + parts[3],
       "pbkdf2-sha256$abc$" + parts[2] + "$" + parts[3],
       "pbkdf2-sha256$0$" + parts[2] + "$" + parts[3],
@@ -176,7 +186,8 @@ class PasswordHasherTest {
       this.iterations += iterations;
       try {
         return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-            .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, bytes * 8)).getEncoded();
+            .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, bytes * 8))
+            .getEncoded();
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException(e);
       }

@@ -40,18 +40,34 @@ class PasswordRehashIT {
       Map<String, String> raised = new HashMap<>(keys);
       raised.put("TOKENSMITH_PASSWORD_ITERATIONS", "2000");
       try (TestServer after = TestServer.startOn(database, raised)) {
-        assertThat(after.http.post("/v1/login", Auth.NONE, Map.of("email", user.email(), "password", "wrong-password"))
-            .status()).isEqualTo(401);
-        assertThat(passwordHash(database, user.email())).as("a failed login changes nothing")
+        assertThat(
+                after
+                    .http
+                    .post(
+                        "/v1/login",
+                        Auth.NONE,
+                        Map.of("email", user.email(), "password", "wrong-password"))
+                    .status())
+            .isEqualTo(401);
+        assertThat(passwordHash(database, user.email()))
+            .as("a failed login changes nothing")
             .startsWith("pbkdf2-sha256$1000$");
 
         after.login(user.email(), Fixtures.PASSWORD);
 
         assertThat(passwordHash(database, user.email())).startsWith("pbkdf2-sha256$2000$");
         Auth.Session again = after.login(user.email(), Fixtures.PASSWORD);
-        assertThat(after.http.get("/v1/user", again).body().path("email").asText()).isEqualTo(user.email());
-        assertThat(after.http.post("/v1/login", Auth.NONE, Map.of("email", user.email(), "password", "wrong-password"))
-            .status()).isEqualTo(401);
+        assertThat(after.http.get("/v1/user", again).body().path("email").asText())
+            .isEqualTo(user.email());
+        assertThat(
+                after
+                    .http
+                    .post(
+                        "/v1/login",
+                        Auth.NONE,
+                        Map.of("email", user.email(), "password", "wrong-password"))
+                    .status())
+            .isEqualTo(401);
       }
     }
   }
@@ -63,13 +79,17 @@ class PasswordRehashIT {
     byte[] pepper = new byte[32];
     random.nextBytes(key);
     random.nextBytes(pepper);
-    return Map.of("TOKENSMITH_MASTER_KEYS", "v1:" + Base64.getEncoder().encodeToString(key),
-        "TOKENSMITH_PEPPER", Base64.getEncoder().encodeToString(pepper));
+    return Map.of(
+        "TOKENSMITH_MASTER_KEYS",
+        "v1:" + Base64.getEncoder().encodeToString(key),
+        "TOKENSMITH_PEPPER",
+        Base64.getEncoder().encodeToString(pepper));
   }
 
   private static String passwordHash(TestDatabase database, String email) throws SQLException {
     try (Connection c = DriverManager.getConnection(database.url(), database.user(), "");
-         PreparedStatement s = c.prepareStatement("SELECT password_hash FROM users WHERE email = ?")) {
+        PreparedStatement s =
+            c.prepareStatement("SELECT password_hash FROM users WHERE email = ?")) {
       s.setString(1, email);
       try (ResultSet rs = s.executeQuery()) {
         assertThat(rs.next()).as("user %s", email).isTrue();

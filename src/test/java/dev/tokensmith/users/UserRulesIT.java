@@ -39,7 +39,8 @@ class UserRulesIT {
     Response same = create(admin.session(), null, email, List.of("analytic"));
     Response upper = create(admin.session(), null, email.toUpperCase(), List.of("analytic"));
     // Unique across clients too: the e-mail is the login name.
-    Response elsewhere = create(server.admin(), fixtures.tenant("Elsewhere"), email, List.of("analytic"));
+    Response elsewhere =
+        create(server.admin(), fixtures.tenant("Elsewhere"), email, List.of("analytic"));
 
     assertThat(same.status()).as("%s", same).isEqualTo(409);
     assertThat(same.json().path("status").asInt()).isEqualTo(409);
@@ -54,13 +55,18 @@ class UserRulesIT {
     TestUser creator = fixtures.user(tenant, List.of("users:view", "users:create", "attacks:view"));
     TestUser admin = fixtures.user(tenant, "admin");
 
-    assertNotAllowed(create(creator.session(), null, uniqueEmail("r"), List.of("admin")), "permissions");
-    assertNotAllowed(create(creator.session(), null, uniqueEmail("r"), List.of("analytic")), "permissions");
-    assertNotAllowed(create(creator.session(), null, uniqueEmail("r"), List.of("users:view", "users:delete")),
+    assertNotAllowed(
+        create(creator.session(), null, uniqueEmail("r"), List.of("admin")), "permissions");
+    assertNotAllowed(
+        create(creator.session(), null, uniqueEmail("r"), List.of("analytic")), "permissions");
+    assertNotAllowed(
+        create(creator.session(), null, uniqueEmail("r"), List.of("users:view", "users:delete")),
         "permissions");
     // An administrator holds no clients:* permission in a tenant, so cannot grant one.
-    assertNotAllowed(create(admin.session(), null, uniqueEmail("r"), List.of("clients:view")), "permissions");
-    Response within = create(creator.session(), null, uniqueEmail("ok"), List.of("users:view", "attacks:view"));
+    assertNotAllowed(
+        create(admin.session(), null, uniqueEmail("r"), List.of("clients:view")), "permissions");
+    Response within =
+        create(creator.session(), null, uniqueEmail("ok"), List.of("users:view", "attacks:view"));
     assertThat(within.status()).as("%s", within).isEqualTo(200);
     assertThat(within.body().path("role").asText()).isEqualTo("custom");
   }
@@ -82,11 +88,13 @@ class UserRulesIT {
     body.put("email", uniqueEmail("pw"));
     body.put("realname", "Password");
     body.put("permissions", List.of("analytic"));
-    for (Object password : List.of("Secret-Passphrase-" + "x".repeat(1100), "Short-1", List.of("Secret-In-A-List"))) {
+    for (Object password :
+        List.of("Secret-Passphrase-" + "x".repeat(1100), "Short-1", List.of("Secret-In-A-List"))) {
       body.put("password", password);
       Response refused = server.http.post("/v1/objects/user/create", server.admin(), body);
       assertThat(refused.status()).as("%s", refused).isEqualTo(400);
-      assertThat(refused.body().path("password").path("error").asText()).isIn("invalid", "too_long");
+      assertThat(refused.body().path("password").path("error").asText())
+          .isIn("invalid", "too_long");
       assertThat(refused.body().path("password").path("value").isNull()).as("%s", refused).isTrue();
       assertThat(refused.text()).doesNotContain("Secret-").doesNotContain("Short-1");
     }
@@ -97,12 +105,16 @@ class UserRulesIT {
     long tenant = fixtures.tenant("Admin creates");
     TestUser admin = fixtures.user(tenant, "admin");
 
-    for (List<String> permissions : List.of(List.of("admin"), List.of("analytic"), List.of("attacks:view"))) {
+    for (List<String> permissions :
+        List.of(List.of("admin"), List.of("analytic"), List.of("attacks:view"))) {
       Response created = create(admin.session(), null, uniqueEmail("made"), permissions);
       assertThat(created.status()).as("%s: %s", permissions, created).isEqualTo(200);
       assertThat(created.body().path("client_id").asLong()).isEqualTo(tenant);
       assertThat(created.body().path("role").asText())
-          .isEqualTo(permissions.size() == 1 && !permissions.get(0).contains(":") ? permissions.get(0) : "custom");
+          .isEqualTo(
+              permissions.size() == 1 && !permissions.get(0).contains(":")
+                  ? permissions.get(0)
+                  : "custom");
       assertThat(texts(created.body().path("permissions"))).isEqualTo(permissions);
       assertThat(created.body().has("password")).isFalse();
     }
@@ -114,10 +126,13 @@ class UserRulesIT {
     TestUser admin = fixtures.user(tenant, "admin");
 
     for (String role : List.of("partner_admin", "partner_analytic", "partner_auditor")) {
-      assertNotAllowed(create(admin.session(), null, uniqueEmail("g"), List.of(role)), "permissions");
+      assertNotAllowed(
+          create(admin.session(), null, uniqueEmail("g"), List.of(role)), "permissions");
     }
     // Not even a Global Administrator puts a global role into an ordinary tenant.
-    assertNotAllowed(create(server.admin(), tenant, uniqueEmail("g"), List.of("partner_analytic")), "permissions");
+    assertNotAllowed(
+        create(server.admin(), tenant, uniqueEmail("g"), List.of("partner_analytic")),
+        "permissions");
   }
 
   @Test
@@ -172,18 +187,21 @@ class UserRulesIT {
     }
     TestUser disabled = fixtures.user(admin.session(), tenant, List.of("auditor"));
     ids.add(disabled.id());
-    assertThat(update(admin.session(), disabled.id(), Map.of("enabled", false)).status()).isEqualTo(200);
+    assertThat(update(admin.session(), disabled.id(), Map.of("enabled", false)).status())
+        .isEqualTo(200);
 
     assertThat(ids(list(admin.session(), Map.of()))).containsExactlyElementsOf(ids);
     assertThat(ids(list(admin.session(), Map.of("id", ids.get(2))))).containsExactly(ids.get(2));
     assertThat(ids(list(admin.session(), Map.of("email", disabled.email().toUpperCase()))))
         .containsExactly(disabled.id());
     assertThat(ids(list(admin.session(), Map.of("enabled", false)))).containsExactly(disabled.id());
-    assertThat(ids(list(admin.session(), Map.of("enabled", true)))).containsExactlyElementsOf(ids.subList(0, 4));
+    assertThat(ids(list(admin.session(), Map.of("enabled", true))))
+        .containsExactlyElementsOf(ids.subList(0, 4));
     assertThat(ids(list(admin.session(), Map.of(), 2, 1))).containsExactly(ids.get(1), ids.get(2));
     assertThat(ids(list(admin.session(), Map.of(), 50, 5))).isEmpty();
     // A global user lists the same tenant by naming it.
-    assertThat(ids(list(server.admin(), Map.of("clientid", tenant)))).containsExactlyElementsOf(ids);
+    assertThat(ids(list(server.admin(), Map.of("clientid", tenant))))
+        .containsExactlyElementsOf(ids);
   }
 
   @Test
@@ -203,7 +221,8 @@ class UserRulesIT {
     TestUser admin = fixtures.user(tenant, "admin");
     TestUser analyst = fixtures.user(admin.session(), tenant, List.of("analytic"));
 
-    Response response = update(admin.session(), analyst.id(), Map.of("realname", "Renamed Analyst"));
+    Response response =
+        update(admin.session(), analyst.id(), Map.of("realname", "Renamed Analyst"));
 
     assertThat(response.status()).as("%s", response).isEqualTo(200);
     assertThat(response.body().path("realname").asText()).isEqualTo("Renamed Analyst");
@@ -217,13 +236,16 @@ class UserRulesIT {
     TestUser admin = fixtures.user(tenant, "admin");
     TestUser user = fixtures.user(admin.session(), tenant, List.of("analytic"));
 
-    Response response = update(admin.session(), user.id(), Map.of("permissions", List.of("auditor")));
+    Response response =
+        update(admin.session(), user.id(), Map.of("permissions", List.of("auditor")));
 
     assertThat(response.status()).as("%s", response).isEqualTo(200);
     assertThat(response.body().path("role").asText()).isEqualTo("auditor");
     JsonNode me = server.http.get("/v1/user", user.session()).body();
     assertThat(me.path("role").asText()).isEqualTo("auditor");
-    assertThat(texts(me.path("actual_permissions"))).contains("users:view").doesNotContain("api_tokens:view");
+    assertThat(texts(me.path("actual_permissions")))
+        .contains("users:view")
+        .doesNotContain("api_tokens:view");
   }
 
   @Test
@@ -231,18 +253,32 @@ class UserRulesIT {
     long tenant = fixtures.tenant("Own role");
     TestUser admin = fixtures.user(tenant, "admin");
     fixtures.user(admin.session(), tenant, List.of("admin"));
-    TestUser custom = fixtures.user(admin.session(), tenant, List.of("users:view", "users:update", "attacks:view"));
+    TestUser custom =
+        fixtures.user(
+            admin.session(), tenant, List.of("users:view", "users:update", "attacks:view"));
 
-    assertNotAllowed(update(admin.session(), admin.id(), Map.of("permissions", List.of("analytic"))), "permissions");
-    assertNotAllowed(update(custom.session(), custom.id(), Map.of("permissions", List.of("users:view", "users:update"))),
+    assertNotAllowed(
+        update(admin.session(), admin.id(), Map.of("permissions", List.of("analytic"))),
+        "permissions");
+    assertNotAllowed(
+        update(
+            custom.session(),
+            custom.id(),
+            Map.of("permissions", List.of("users:view", "users:update"))),
         "permissions");
 
-    assertThat(server.http.get("/v1/user", admin.session()).body().path("role").asText()).isEqualTo("admin");
+    assertThat(server.http.get("/v1/user", admin.session()).body().path("role").asText())
+        .isEqualTo("admin");
     assertThat(texts(server.http.get("/v1/user", custom.session()).body().path("permissions")))
         .containsExactly("users:view", "users:update", "attacks:view");
     // Restating the same role is no change and is fine.
-    assertThat(update(admin.session(), admin.id(), Map.of("permissions", List.of("admin"), "realname", "Still admin"))
-        .status()).isEqualTo(200);
+    assertThat(
+            update(
+                    admin.session(),
+                    admin.id(),
+                    Map.of("permissions", List.of("admin"), "realname", "Still admin"))
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -262,21 +298,27 @@ class UserRulesIT {
     long tenant = fixtures.tenant("Last admin");
     TestUser admin = fixtures.user(tenant, "admin");
     TestUser formerAdmin = fixtures.user(tenant, "admin");
-    assertThat(update(server.admin(), formerAdmin.id(), Map.of("enabled", false)).status()).isEqualTo(200);
+    assertThat(update(server.admin(), formerAdmin.id(), Map.of("enabled", false)).status())
+        .isEqualTo(200);
 
     // A disabled administrator does not count: admin is the last enabled one.
     assertNotAllowed(update(server.admin(), admin.id(), Map.of("enabled", false)), "enabled");
-    assertNotAllowed(update(server.admin(), admin.id(), Map.of("permissions", List.of("analytic"))), "permissions");
+    assertNotAllowed(
+        update(server.admin(), admin.id(), Map.of("permissions", List.of("analytic"))),
+        "permissions");
     assertNotAllowed(delete(server.admin(), admin.id()), "id");
 
-    JsonNode still = list(server.admin(), Map.of("clientid", tenant, "id", admin.id())).body().get(0);
+    JsonNode still =
+        list(server.admin(), Map.of("clientid", tenant, "id", admin.id())).body().get(0);
     assertThat(still.path("enabled").asBoolean()).isTrue();
     assertThat(still.path("role").asText()).isEqualTo("admin");
     assertThat(server.http.get("/v1/user", admin.session()).status()).isEqualTo(200);
 
     // With a second enabled administrator the first may go.
     TestUser second = fixtures.user(tenant, "admin");
-    assertThat(update(server.admin(), admin.id(), Map.of("permissions", List.of("analytic"))).status()).isEqualTo(200);
+    assertThat(
+            update(server.admin(), admin.id(), Map.of("permissions", List.of("analytic"))).status())
+        .isEqualTo(200);
     assertNotAllowed(delete(server.admin(), second.id()), "id");
   }
 
@@ -287,14 +329,21 @@ class UserRulesIT {
     TestUser analyst = fixtures.user(admin.session(), tenant, List.of("analytic"));
     TestUser otherAdmin = fixtures.user(admin.session(), tenant, List.of("admin"));
 
-    assertNotAllowed(update(admin.session(), analyst.id(), Map.of("api_access", true)), "api_access");
-    Response granted = update(admin.session(), otherAdmin.id(), Map.of("sso", "sso", "api_access", true));
+    assertNotAllowed(
+        update(admin.session(), analyst.id(), Map.of("api_access", true)), "api_access");
+    Response granted =
+        update(admin.session(), otherAdmin.id(), Map.of("sso", "sso", "api_access", true));
     Response global = update(server.admin(), server.admin().userId(), Map.of("api_access", true));
 
     assertThat(granted.status()).as("%s", granted).isEqualTo(200);
     assertThat(granted.body().path("api_access").asBoolean()).isTrue();
     assertThat(global.status()).as("%s", global).isEqualTo(200);
-    assertThat(list(admin.session(), Map.of("id", analyst.id())).body().get(0).path("api_access").asBoolean())
+    assertThat(
+            list(admin.session(), Map.of("id", analyst.id()))
+                .body()
+                .get(0)
+                .path("api_access")
+                .asBoolean())
         .isFalse();
   }
 
@@ -305,10 +354,15 @@ class UserRulesIT {
     TestUser sso = fixtures.user(admin.session(), tenant, List.of("admin"));
     update(admin.session(), sso.id(), Map.of("sso", "sso", "api_access", true));
 
-    Response demoted = update(admin.session(), sso.id(), Map.of("permissions", List.of("analytic")));
+    Response demoted =
+        update(admin.session(), sso.id(), Map.of("permissions", List.of("analytic")));
     assertThat(demoted.status()).as("%s", demoted).isEqualTo(200);
     assertThat(demoted.body().path("api_access").asBoolean()).isFalse();
-    assertNotAllowed(update(admin.session(), sso.id(), Map.of("permissions", List.of("analytic"), "api_access", true)),
+    assertNotAllowed(
+        update(
+            admin.session(),
+            sso.id(),
+            Map.of("permissions", List.of("analytic"), "api_access", true)),
         "api_access");
   }
 
@@ -319,11 +373,14 @@ class UserRulesIT {
     TestUser viewer = fixtures.user(admin.session(), tenant, List.of("users:view"));
     TestUser stranger = fixtures.user(fixtures.tenant("Stranger"), "admin");
 
-    assertThat(update(stranger.session(), viewer.id(), Map.of("realname", "x")).status()).isEqualTo(404);
+    assertThat(update(stranger.session(), viewer.id(), Map.of("realname", "x")).status())
+        .isEqualTo(404);
     assertThat(delete(stranger.session(), viewer.id()).status()).isEqualTo(404);
-    assertThat(update(viewer.session(), admin.id(), Map.of("realname", "x")).status()).isEqualTo(403);
+    assertThat(update(viewer.session(), admin.id(), Map.of("realname", "x")).status())
+        .isEqualTo(403);
     assertThat(delete(viewer.session(), admin.id()).status()).isEqualTo(403);
-    assertThat(list(admin.session(), Map.of("id", admin.id())).body().get(0).path("realname").asText())
+    assertThat(
+            list(admin.session(), Map.of("id", admin.id())).body().get(0).path("realname").asText())
         .isEqualTo("User " + admin.email());
   }
 
@@ -344,7 +401,8 @@ class UserRulesIT {
     Response withToken = server.http.get("/v1/user", token.auth());
     assertThat(withToken.status()).isEqualTo(401);
     assertThat(withToken.body().asText()).isEqualTo("Unauthorized");
-    assertThat(server.http.get("/v2/api_tokens/" + token.id(), admin.session()).status()).isEqualTo(404);
+    assertThat(server.http.get("/v2/api_tokens/" + token.id(), admin.session()).status())
+        .isEqualTo(404);
     assertThat(server.http.get("/v1/user", analyst.session()).status()).isEqualTo(401);
     assertThat(list(admin.session(), Map.of("id", analyst.id())).body()).isEmpty();
     assertThat(delete(admin.session(), analyst.id()).status()).isEqualTo(404);
@@ -361,7 +419,8 @@ class UserRulesIT {
 
     // A shared token belongs to the client, not to the person who made it (T2).
     assertThat(server.http.get("/v1/user", shared.auth()).status()).isEqualTo(200);
-    assertThat(server.http.get("/v2/api_tokens/" + shared.id(), admin.session()).status()).isEqualTo(200);
+    assertThat(server.http.get("/v2/api_tokens/" + shared.id(), admin.session()).status())
+        .isEqualTo(200);
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -383,7 +442,8 @@ class UserRulesIT {
   }
 
   private static Response update(Auth auth, long id, Map<String, Object> fields) {
-    return server.http.post("/v1/objects/user/update", auth, Map.of("filter", Map.of("id", id), "fields", fields));
+    return server.http.post(
+        "/v1/objects/user/update", auth, Map.of("filter", Map.of("id", id), "fields", fields));
   }
 
   private static Response delete(Auth auth, long id) {
@@ -395,7 +455,8 @@ class UserRulesIT {
   }
 
   private static Response list(Auth auth, Map<String, Object> filter, int limit, int offset) {
-    return server.http.post("/v1/objects/user", auth, Map.of("filter", filter, "limit", limit, "offset", offset));
+    return server.http.post(
+        "/v1/objects/user", auth, Map.of("filter", filter, "limit", limit, "offset", offset));
   }
 
   private static List<Long> ids(Response response) {
@@ -413,6 +474,8 @@ class UserRulesIT {
 
   private static void assertNotAllowed(Response response, String field) {
     assertThat(response.status()).as("%s", response).isEqualTo(400);
-    assertThat(response.body().path(field).path("error").asText()).as("%s", response).isEqualTo("not_allowed");
+    assertThat(response.body().path(field).path("error").asText())
+        .as("%s", response)
+        .isEqualTo("not_allowed");
   }
 }

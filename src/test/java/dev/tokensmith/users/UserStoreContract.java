@@ -23,9 +23,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * What every {@link UserStore} does: a user reads back as written, an e-mail is one whatever its
- * case, an update writes only what changed, a lock waits for another transaction's, a list's filters
- * and order, a password re-hash that never undoes a change. Each implementation's test extends it; on
- * the run's database (H2, or PostgreSQL in that run).
+ * case, an update writes only what changed, a lock waits for another transaction's, a list's
+ * filters and order, a password re-hash that never undoes a change. Each implementation's test
+ * extends it; on the run's database (H2, or PostgreSQL in that run).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class UserStoreContract {
@@ -58,7 +58,12 @@ abstract class UserStoreContract {
 
   private long client() {
     int n = SEQUENCE.incrementAndGet();
-    return clients.insert(UUID.randomUUID().toString(), "Client " + n, String.format("U%03d", n % 1000), true, null,
+    return clients.insert(
+        UUID.randomUUID().toString(),
+        "Client " + n,
+        String.format("U%03d", n % 1000),
+        true,
+        null,
         T.toEpochMilli());
   }
 
@@ -95,7 +100,10 @@ abstract class UserStoreContract {
 
   @Test
   void findByEmailWhenAnyCaseThenTheOneUser() {
-    User user = inserted(Records.user(client, "Mixed.Case" + SEQUENCE.incrementAndGet() + "@Example.com", "admin"));
+    User user =
+        inserted(
+            Records.user(
+                client, "Mixed.Case" + SEQUENCE.incrementAndGet() + "@Example.com", "admin"));
 
     assertThat(store.findByEmail(user.email().toUpperCase())).map(User::id).contains(user.id());
     assertThat(store.findByEmail(user.email().toLowerCase())).map(User::id).contains(user.id());
@@ -105,7 +113,8 @@ abstract class UserStoreContract {
   void insertWhenEmailTakenInAnotherCaseThenRefused() {
     User user = inserted(Records.user(client, email(), "admin"));
 
-    assertThatThrownBy(() -> store.insert(Records.user(client, user.email().toUpperCase(), "analytic")))
+    assertThatThrownBy(
+            () -> store.insert(Records.user(client, user.email().toUpperCase(), "analytic")))
         .isInstanceOf(RuntimeException.class);
   }
 
@@ -143,8 +152,8 @@ abstract class UserStoreContract {
         change.executeUpdate("UPDATE users SET enabled = FALSE WHERE id = " + user.id());
       }
 
-      CompletableFuture<Optional<User>> locking = CompletableFuture.supplyAsync(
-          () -> db.inTransaction(() -> store.lock(user.id())));
+      CompletableFuture<Optional<User>> locking =
+          CompletableFuture.supplyAsync(() -> db.inTransaction(() -> store.lock(user.id())));
       locks.awaitBlockedBy(locks.holderSession());
       locks.commit();
 
@@ -157,15 +166,20 @@ abstract class UserStoreContract {
     long listed = client();
     User first = inserted(Records.user(listed, email(), "admin"));
     User second = inserted(Records.user(listed, email(), "analytic"));
-    store.update(second, Records.changed(second, second.email(), second.realname(), false, "analytic"));
+    store.update(
+        second, Records.changed(second, second.email(), second.realname(), false, "analytic"));
     User third = inserted(Records.user(listed, email(), "auditor"));
     inserted(Records.user(client, email(), "admin"));
 
-    assertThat(ids(store.list(listed, null, null, null, 100, 0))).containsExactly(first.id(), second.id(), third.id());
-    assertThat(ids(store.list(listed, second.id(), null, null, 100, 0))).containsExactly(second.id());
-    assertThat(ids(store.list(listed, null, third.email().toUpperCase(), null, 100, 0))).containsExactly(third.id());
+    assertThat(ids(store.list(listed, null, null, null, 100, 0)))
+        .containsExactly(first.id(), second.id(), third.id());
+    assertThat(ids(store.list(listed, second.id(), null, null, 100, 0)))
+        .containsExactly(second.id());
+    assertThat(ids(store.list(listed, null, third.email().toUpperCase(), null, 100, 0)))
+        .containsExactly(third.id());
     assertThat(ids(store.list(listed, null, null, false, 100, 0))).containsExactly(second.id());
-    assertThat(ids(store.list(listed, null, null, true, 100, 0))).containsExactly(first.id(), third.id());
+    assertThat(ids(store.list(listed, null, null, true, 100, 0)))
+        .containsExactly(first.id(), third.id());
     assertThat(ids(store.list(listed, null, null, null, 1, 1))).containsExactly(second.id());
   }
 
@@ -205,7 +219,8 @@ abstract class UserStoreContract {
     long counted = client();
     inserted(Records.user(counted, email(), "admin"));
     User disabled = inserted(Records.user(counted, email(), "admin"));
-    store.update(disabled, Records.changed(disabled, disabled.email(), disabled.realname(), false, "admin"));
+    store.update(
+        disabled, Records.changed(disabled, disabled.email(), disabled.realname(), false, "admin"));
     inserted(Records.user(counted, email(), "analytic"));
     inserted(Records.user(client, email(), "admin"));
 

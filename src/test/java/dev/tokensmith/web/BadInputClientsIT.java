@@ -27,7 +27,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Bad input to the client endpoints and the activity log's query: the spec's 4xx bodies, nothing changes. */
+/**
+ * Bad input to the client endpoints and the activity log's query: the spec's 4xx bodies, nothing
+ * changes.
+ */
 @UsesDatabase
 class BadInputClientsIT {
   static TestServer server;
@@ -57,20 +60,32 @@ class BadInputClientsIT {
 
   static Stream<Arguments> createFieldErrors() {
     return Stream.of(
-        arguments("name", null, "required"), arguments("name", "", "required"), arguments("name", "  ", "required"),
-        arguments("name", LONG, "too_long"), arguments("name", 5, "invalid"), arguments("name", List.of(), "invalid"),
-        arguments("vuln_prefix", null, "required"), arguments("vuln_prefix", "abc", "invalid"),
-        arguments("vuln_prefix", "abcd", "invalid"), arguments("vuln_prefix", "AB-D", "invalid"),
-        arguments("vuln_prefix", "ABCDE", "too_long"), arguments("vuln_prefix", 1234, "invalid"),
-        arguments("partner_uuid", null, "required"), arguments("partner_uuid", LONG, "too_long"),
+        arguments("name", null, "required"),
+        arguments("name", "", "required"),
+        arguments("name", "  ", "required"),
+        arguments("name", LONG, "too_long"),
+        arguments("name", 5, "invalid"),
+        arguments("name", List.of(), "invalid"),
+        arguments("vuln_prefix", null, "required"),
+        arguments("vuln_prefix", "abc", "invalid"),
+        arguments("vuln_prefix", "abcd", "invalid"),
+        arguments("vuln_prefix", "AB-D", "invalid"),
+        arguments("vuln_prefix", "ABCDE", "too_long"),
+        arguments("vuln_prefix", 1234, "invalid"),
+        arguments("partner_uuid", null, "required"),
+        arguments("partner_uuid", LONG, "too_long"),
         arguments("partner_uuid", 7, "invalid"));
   }
 
   @ParameterizedTest(name = "[{index}] {0} → {2}")
   @MethodSource("createFieldErrors")
-  void createWhenFieldIsBadThenFieldErrorAndNothingChanges(String field, Object value, String code) {
-    Response r = rejections.unchanged(() -> server.http.post("/v1/objects/client/create", admin,
-        with(validCreate(), field, value)));
+  void createWhenFieldIsBadThenFieldErrorAndNothingChanges(
+      String field, Object value, String code) {
+    Response r =
+        rejections.unchanged(
+            () ->
+                server.http.post(
+                    "/v1/objects/client/create", admin, with(validCreate(), field, value)));
 
     assertField(r, field, code);
   }
@@ -81,23 +96,41 @@ class BadInputClientsIT {
     Map<String, Object> body = new HashMap<>(validCreate());
     body.remove(field);
 
-    assertField(rejections.unchanged(() -> server.http.post("/v1/objects/client/create", admin, body)), field,
+    assertField(
+        rejections.unchanged(() -> server.http.post("/v1/objects/client/create", admin, body)),
+        field,
         "required");
   }
 
   @Test
   void createWhenOtherPartnerUuidThenForbiddenAndNothingChanges() {
-    assertStatus(rejections.unchanged(() -> server.http.post("/v1/objects/client/create", admin,
-        with(validCreate(), "partner_uuid", UUID.randomUUID().toString()))), 403);
+    assertStatus(
+        rejections.unchanged(
+            () ->
+                server.http.post(
+                    "/v1/objects/client/create",
+                    admin,
+                    with(validCreate(), "partner_uuid", UUID.randomUUID().toString()))),
+        403);
   }
 
   @Test
   void createWhenPrefixTakenThenConflictAndNothingChanges() {
-    String taken = server.http.post("/v1/objects/client", admin, Map.of("filter", Map.of("id", List.of(tenantId))))
-        .body().path(0).path("vuln_prefix").asText();
+    String taken =
+        server
+            .http
+            .post("/v1/objects/client", admin, Map.of("filter", Map.of("id", List.of(tenantId))))
+            .body()
+            .path(0)
+            .path("vuln_prefix")
+            .asText();
 
-    assertStatus(rejections.unchanged(() -> server.http.post("/v1/objects/client/create", admin,
-        with(validCreate(), "vuln_prefix", taken))), 409);
+    assertStatus(
+        rejections.unchanged(
+            () ->
+                server.http.post(
+                    "/v1/objects/client/create", admin, with(validCreate(), "vuln_prefix", taken))),
+        409);
   }
 
   static Stream<Object> badIds() {
@@ -107,62 +140,115 @@ class BadInputClientsIT {
   @ParameterizedTest
   @MethodSource("badIds")
   void updateWhenFilterIdIsBadThenIdInvalidAndNothingChanges(Object id) {
-    Response r = rejections.unchanged(() -> server.http.post("/v1/objects/client/update", admin,
-        Map.of("filter", with(Map.of(), "id", id), "fields", Map.of("name", "x"))));
+    Response r =
+        rejections.unchanged(
+            () ->
+                server.http.post(
+                    "/v1/objects/client/update",
+                    admin,
+                    Map.of("filter", with(Map.of(), "id", id), "fields", Map.of("name", "x"))));
 
     assertField(r, "id", "invalid");
   }
 
   @Test
   void updateWhenIdMissingOrUnknownThenRequiredOrNotFound() {
-    assertField(rejections.unchanged(() -> server.http.post("/v1/objects/client/update", admin,
-        Map.of("fields", Map.of("name", "x")))), "id", "required");
-    assertStatus(rejections.unchanged(() -> server.http.post("/v1/objects/client/update", admin,
-        Map.of("filter", Map.of("id", 999_999), "fields", Map.of("name", "x")))), 404);
+    assertField(
+        rejections.unchanged(
+            () ->
+                server.http.post(
+                    "/v1/objects/client/update", admin, Map.of("fields", Map.of("name", "x")))),
+        "id",
+        "required");
+    assertStatus(
+        rejections.unchanged(
+            () ->
+                server.http.post(
+                    "/v1/objects/client/update",
+                    admin,
+                    Map.of("filter", Map.of("id", 999_999), "fields", Map.of("name", "x")))),
+        404);
   }
 
   static Stream<Arguments> updateFieldErrors() {
     return Stream.of(
-        arguments("name", "", "required"), arguments("name", LONG, "too_long"), arguments("name", 9, "invalid"),
-        arguments("enabled", "no", "invalid"), arguments("show_once", 1, "invalid"),
-        arguments("max_tokens", -1, "invalid"), arguments("max_tokens", TWO_TO_63, "invalid"),
-        arguments("max_tokens", 1L << 32, "invalid"), arguments("max_tokens", "5", "invalid"),
+        arguments("name", "", "required"),
+        arguments("name", LONG, "too_long"),
+        arguments("name", 9, "invalid"),
+        arguments("enabled", "no", "invalid"),
+        arguments("show_once", 1, "invalid"),
+        arguments("max_tokens", -1, "invalid"),
+        arguments("max_tokens", TWO_TO_63, "invalid"),
+        arguments("max_tokens", 1L << 32, "invalid"),
+        arguments("max_tokens", "5", "invalid"),
         arguments("max_tokens", TEN_TO_30, "invalid"));
   }
 
   @ParameterizedTest(name = "[{index}] {0} → {2}")
   @MethodSource("updateFieldErrors")
-  void updateWhenFieldIsBadThenFieldErrorAndNothingChanges(String field, Object value, String code) {
-    Response r = rejections.unchanged(() -> server.http.post("/v1/objects/client/update", admin,
-        Map.of("filter", Map.of("id", tenantId), "fields", with(Map.of("name", "Renamed"), field, value))));
+  void updateWhenFieldIsBadThenFieldErrorAndNothingChanges(
+      String field, Object value, String code) {
+    Response r =
+        rejections.unchanged(
+            () ->
+                server.http.post(
+                    "/v1/objects/client/update",
+                    admin,
+                    Map.of(
+                        "filter",
+                        Map.of("id", tenantId),
+                        "fields",
+                        with(Map.of("name", "Renamed"), field, value))));
 
     assertField(r, field, code);
   }
 
   @Test
   void updateWhenDisablingTechnicalTenantThenEnabledNotAllowed() {
-    assertField(rejections.unchanged(() -> server.http.post("/v1/objects/client/update", admin,
-        Map.of("filter", Map.of("id", admin.clientId()), "fields", Map.of("enabled", false)))), "enabled",
+    assertField(
+        rejections.unchanged(
+            () ->
+                server.http.post(
+                    "/v1/objects/client/update",
+                    admin,
+                    Map.of(
+                        "filter",
+                        Map.of("id", admin.clientId()),
+                        "fields",
+                        Map.of("enabled", false)))),
+        "enabled",
         "not_allowed");
   }
 
   @Test
   void listWhenFilterIdsAreBadThenIdInvalid() {
-    for (Object ids : List.of(List.of(-1), List.of("1"), List.of(TWO_TO_63), "x", List.of(List.of(1)))) {
-      assertField(server.http.post("/v1/objects/client", admin, Map.of("filter", Map.of("id", ids))), "id", "invalid");
+    for (Object ids :
+        List.of(List.of(-1), List.of("1"), List.of(TWO_TO_63), "x", List.of(List.of(1)))) {
+      assertField(
+          server.http.post("/v1/objects/client", admin, Map.of("filter", Map.of("id", ids))),
+          "id",
+          "invalid");
     }
   }
 
   static Stream<Arguments> badActivityQueries() {
     return Stream.of(
-        arguments("limit=0", "limit", "invalid"), arguments("limit=1001", "limit", "invalid"),
-        arguments("limit=-1", "limit", "invalid"), arguments("limit=abc", "limit", "invalid"),
-        arguments("offset=-1", "offset", "invalid"), arguments("offset=1e3", "offset", "invalid"),
-        arguments("from=yesterday", "from", "invalid"), arguments("to=2033-02-30T00:00:00Z", "to", "invalid"),
-        arguments("from=2033-06-13", "from", "invalid"), arguments("from=" + "1".repeat(41), "from", "too_long"),
-        arguments("object_type=planet", "object_type", "invalid"), arguments("action=explode", "action", "invalid"),
-        arguments("actor_id=-1", "actor_id", "invalid"), arguments("actor_id=abc", "actor_id", "invalid"),
-        arguments("client_id=abc", "client_id", "invalid"), arguments("client_id=0", "client_id", "invalid"),
+        arguments("limit=0", "limit", "invalid"),
+        arguments("limit=1001", "limit", "invalid"),
+        arguments("limit=-1", "limit", "invalid"),
+        arguments("limit=abc", "limit", "invalid"),
+        arguments("offset=-1", "offset", "invalid"),
+        arguments("offset=1e3", "offset", "invalid"),
+        arguments("from=yesterday", "from", "invalid"),
+        arguments("to=2033-02-30T00:00:00Z", "to", "invalid"),
+        arguments("from=2033-06-13", "from", "invalid"),
+        arguments("from=" + "1".repeat(41), "from", "too_long"),
+        arguments("object_type=planet", "object_type", "invalid"),
+        arguments("action=explode", "action", "invalid"),
+        arguments("actor_id=-1", "actor_id", "invalid"),
+        arguments("actor_id=abc", "actor_id", "invalid"),
+        arguments("client_id=abc", "client_id", "invalid"),
+        arguments("client_id=0", "client_id", "invalid"),
         arguments("client_id=9223372036854775808", "client_id", "invalid"));
   }
 
@@ -180,7 +266,9 @@ class BadInputClientsIT {
 
   @Test
   void activityLogWhenTimeWithOffsetThenAccepted() {
-    Response r = server.http.get("/v2/activity_log?from=2020-01-01T00:00:00%2B02:00&to=2099-01-01T00:00:00Z", admin);
+    Response r =
+        server.http.get(
+            "/v2/activity_log?from=2020-01-01T00:00:00%2B02:00&to=2099-01-01T00:00:00Z", admin);
 
     assertThat(r.status()).as("%s", r).isEqualTo(200);
   }

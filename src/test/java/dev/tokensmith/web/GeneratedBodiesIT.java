@@ -28,17 +28,21 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * Generated bodies against every create/update endpoint: the answer is never a 5xx, always the
- * envelope with the HTTP status in it; a refusal changes nothing, and a success leaves the
- * server consistent (what was written reads back the same).
+ * envelope with the HTTP status in it; a refusal changes nothing, and a success leaves the server
+ * consistent (what was written reads back the same).
  */
 @UsesDatabase
 class GeneratedBodiesIT {
   /** The endpoints under test; {@code {token}} is the live target token. */
   enum Write {
-    CREATE_TOKEN("POST", "/v2/api_tokens"), UPDATE_TOKEN("PUT", "/v2/api_tokens/{token}"),
-    RENEW_TOKEN("POST", "/v2/api_tokens/{token}/secret"), CREATE_USER("POST", "/v1/objects/user/create"),
-    UPDATE_USER("POST", "/v1/objects/user/update"), DELETE_USER("POST", "/v1/objects/user/delete"),
-    CREATE_CLIENT("POST", "/v1/objects/client/create"), UPDATE_CLIENT("POST", "/v1/objects/client/update"),
+    CREATE_TOKEN("POST", "/v2/api_tokens"),
+    UPDATE_TOKEN("PUT", "/v2/api_tokens/{token}"),
+    RENEW_TOKEN("POST", "/v2/api_tokens/{token}/secret"),
+    CREATE_USER("POST", "/v1/objects/user/create"),
+    UPDATE_USER("POST", "/v1/objects/user/update"),
+    DELETE_USER("POST", "/v1/objects/user/delete"),
+    CREATE_CLIENT("POST", "/v1/objects/client/create"),
+    UPDATE_CLIENT("POST", "/v1/objects/client/update"),
     LOGIN("POST", "/v1/login");
 
     final String method;
@@ -51,8 +55,10 @@ class GeneratedBodiesIT {
   }
 
   // jqwik has no @BeforeAll: the server starts with the first try and stops after the class.
-  // Shrinking is off: it re-runs tries against a server whose state has moved on (and, past its time
-  // bound, in the background), which hides the real failure; the failure message carries the whole body.
+  // Shrinking is off: it re-runs tries against a server whose state has moved on (and, past its
+  // time
+  // bound, in the background), which hides the real failure; the failure message carries the whole
+  // body.
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static TestServer server;
   private static Fixtures fixtures;
@@ -113,7 +119,8 @@ class GeneratedBodiesIT {
   }
 
   @Property(tries = 100, shrinking = ShrinkingMode.OFF)
-  void everyWriteWhenRealFieldsWithWrongValuesThenEnvelopeAndNeverServerError(@ForAll("fieldObjects") Body body) {
+  void everyWriteWhenRealFieldsWithWrongValuesThenEnvelopeAndNeverServerError(
+      @ForAll("fieldObjects") Body body) {
     started();
     for (Write write : Write.values()) {
       check(write, body);
@@ -126,11 +133,12 @@ class GeneratedBodiesIT {
   }
 
   @Property(tries = 200, shrinking = ShrinkingMode.OFF)
-  void anyWriteWhenValidBodyWithOneFieldChangedThenEnvelopeAndNeverServerError(@ForAll Write write,
-      @ForAll("mutations") Mutation mutation) {
+  void anyWriteWhenValidBodyWithOneFieldChangedThenEnvelopeAndNeverServerError(
+      @ForAll Write write, @ForAll("mutations") Mutation mutation) {
     started();
     check(write, new Body(mutation.applyTo(valid(write)), false));
-    // Most of these bodies are still valid: a generator that stopped producing successes would test little.
+    // Most of these bodies are still valid: a generator that stopped producing successes would test
+    // little.
     Statistics.label("answer").coverage(coverage -> coverage.check("2xx").percentage(p -> p >= 20));
   }
 
@@ -138,19 +146,66 @@ class GeneratedBodiesIT {
   private static Map<String, Object> valid(Write write) {
     int n = SEQUENCE.incrementAndGet();
     return switch (write) {
-      case CREATE_TOKEN -> Map.of("realname", "generated " + n, "permissions", List.of("api_tokens:view"),
-          "expire_at", "2033-06-13T04:56:01.037Z", "allowed_ips", List.of("10.0.0.0/8"), "usage", "api");
-      case UPDATE_TOKEN -> Map.of("realname", "renamed " + n, "expire_at", "2034-01-01T00:00:00.000Z",
-          "permissions", List.of("admin"));
+      case CREATE_TOKEN ->
+          Map.of(
+              "realname",
+              "generated " + n,
+              "permissions",
+              List.of("api_tokens:view"),
+              "expire_at",
+              "2033-06-13T04:56:01.037Z",
+              "allowed_ips",
+              List.of("10.0.0.0/8"),
+              "usage",
+              "api");
+      case UPDATE_TOKEN ->
+          Map.of(
+              "realname",
+              "renamed " + n,
+              "expire_at",
+              "2034-01-01T00:00:00.000Z",
+              "permissions",
+              List.of("admin"));
       case RENEW_TOKEN -> Map.of("grace_seconds", 60);
-      case CREATE_USER -> Map.of("email", "generated" + n + "@example.com", "realname", "Generated " + n,
-          "password", "long-enough-password", "permissions", List.of("analytic"), "clientid", Target.TENANT);
-      case UPDATE_USER -> Map.of("filter", Map.of("id", Target.USER), "fields", Map.of("realname", "Renamed " + n,
-          "permissions", List.of("analytic"), "enabled", true, "sso", "none", "api_access", false));
+      case CREATE_USER ->
+          Map.of(
+              "email",
+              "generated" + n + "@example.com",
+              "realname",
+              "Generated " + n,
+              "password",
+              "long-enough-password",
+              "permissions",
+              List.of("analytic"),
+              "clientid",
+              Target.TENANT);
+      case UPDATE_USER ->
+          Map.of(
+              "filter",
+              Map.of("id", Target.USER),
+              "fields",
+              Map.of(
+                  "realname",
+                  "Renamed " + n,
+                  "permissions",
+                  List.of("analytic"),
+                  "enabled",
+                  true,
+                  "sso",
+                  "none",
+                  "api_access",
+                  false));
       case DELETE_USER -> Map.of("filter", Map.of("id", Target.USER));
-      case CREATE_CLIENT -> Map.of("name", "Generated " + n, "vuln_prefix", String.format("G%03d", n % 1000),
-          "partner_uuid", Target.PARTNER_UUID);
-      case UPDATE_CLIENT -> Map.of("filter", Map.of("id", Target.TENANT), "fields", Map.of("name", "Renamed " + n));
+      case CREATE_CLIENT ->
+          Map.of(
+              "name",
+              "Generated " + n,
+              "vuln_prefix",
+              String.format("G%03d", n % 1000),
+              "partner_uuid",
+              Target.PARTNER_UUID);
+      case UPDATE_CLIENT ->
+          Map.of("filter", Map.of("id", Target.TENANT), "fields", Map.of("name", "Renamed " + n));
       case LOGIN -> Map.of("email", TestServer.ADMIN_EMAIL, "password", TestServer.ADMIN_PASSWORD);
     };
   }
@@ -197,7 +252,8 @@ class GeneratedBodiesIT {
         assertThat(server.http.get("/v2/api_tokens/" + r.id(), admin).body()).isEqualTo(expected);
         assertThat(server.http.delete("/v2/api_tokens/" + r.id(), admin).status()).isEqualTo(200);
       }
-      case UPDATE_TOKEN -> assertThat(server.http.get("/v2/api_tokens/" + tokenId, admin).body()).isEqualTo(written);
+      case UPDATE_TOKEN ->
+          assertThat(server.http.get("/v2/api_tokens/" + tokenId, admin).body()).isEqualTo(written);
       case RENEW_TOKEN -> {
         Response secret = server.http.get("/v2/api_tokens/" + tokenId + "/secret", admin);
         assertThat(secret.status()).isIn(200, 410);
@@ -208,7 +264,9 @@ class GeneratedBodiesIT {
       case CREATE_USER -> {
         assertThat(user(written)).isEqualTo(written);
         // The only user of a role in its client is that client's last admin of the role, and stays.
-        Response deleted = server.http.post("/v1/objects/user/delete", admin, Map.of("filter", Map.of("id", r.id())));
+        Response deleted =
+            server.http.post(
+                "/v1/objects/user/delete", admin, Map.of("filter", Map.of("id", r.id())));
         if (deleted.status() != 200) {
           Rejections.assertField(deleted, "id", "not_allowed");
         }
@@ -223,24 +281,45 @@ class GeneratedBodiesIT {
       case CREATE_CLIENT -> assertThat(client(r.id())).isEqualTo(written);
       case UPDATE_CLIENT -> {
         assertThat(client(r.id())).isEqualTo(written);
-        // Back to defaults, so a limit or show_once set by chance does not block the tries that follow.
+        // Back to defaults, so a limit or show_once set by chance does not block the tries that
+        // follow.
         Map<String, Object> defaults = new HashMap<>(Map.of("enabled", true, "show_once", false));
         defaults.put("max_tokens", null);
-        assertThat(server.http.post("/v1/objects/client/update", admin,
-            Map.of("filter", Map.of("id", r.id()), "fields", defaults)).status()).isEqualTo(200);
+        assertThat(
+                server
+                    .http
+                    .post(
+                        "/v1/objects/client/update",
+                        admin,
+                        Map.of("filter", Map.of("id", r.id()), "fields", defaults))
+                    .status())
+            .isEqualTo(200);
       }
       case LOGIN -> assertThat(written.path("csrf_token").isTextual()).isTrue();
     }
   }
 
   private static JsonNode client(long id) {
-    return server.http.post("/v1/objects/client", admin, Map.of("filter", Map.of("id", List.of(id)))).body().path(0);
+    return server
+        .http
+        .post("/v1/objects/client", admin, Map.of("filter", Map.of("id", List.of(id))))
+        .body()
+        .path(0);
   }
 
   /** The user as the users list shows it now, or null. */
   private static JsonNode user(JsonNode written) {
-    Response list = server.http.post("/v1/objects/user", admin,
-        Map.of("filter", Map.of("clientid", written.path("client_id").asLong(), "id", written.path("id").asLong())));
+    Response list =
+        server.http.post(
+            "/v1/objects/user",
+            admin,
+            Map.of(
+                "filter",
+                Map.of(
+                    "clientid",
+                    written.path("client_id").asLong(),
+                    "id",
+                    written.path("id").asLong())));
     assertThat(list.status()).as("%s", list).isEqualTo(200);
     return list.body().size() == 0 ? null : list.body().get(0);
   }

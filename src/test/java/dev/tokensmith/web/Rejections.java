@@ -15,14 +15,21 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Checks for refused requests: the spec's envelope with the right status and body, and a
- * database that is exactly as it was before (login records aside, which a failed login is meant
- * to leave).
+ * Checks for refused requests: the spec's envelope with the right status and body, and a database
+ * that is exactly as it was before (login records aside, which a failed login is meant to leave).
  */
 final class Rejections implements AutoCloseable {
-  static final Set<String> FIELD_CODES = Set.of("required", "invalid", "too_long", "not_allowed", "in_past");
-  private static final List<String> TABLES = List.of("partners", "clients", "users", "sessions", "api_tokens",
-      "api_token_secrets", "job_leases");
+  static final Set<String> FIELD_CODES =
+      Set.of("required", "invalid", "too_long", "not_allowed", "in_past");
+  private static final List<String> TABLES =
+      List.of(
+          "partners",
+          "clients",
+          "users",
+          "sessions",
+          "api_tokens",
+          "api_token_secrets",
+          "job_leases");
 
   private final TestServer server;
   private Connection connection;
@@ -48,7 +55,7 @@ final class Rejections implements AutoCloseable {
       case 403 -> assertThat(r.body().asText()).isEqualTo("Check permissions failed");
       case 404 -> assertThat(r.body().asText()).isEqualTo("Not found");
       case 413 -> assertThat(r.body().isTextual()).as("%s", r).isTrue();
-      default -> { }
+      default -> {}
     }
   }
 
@@ -60,7 +67,10 @@ final class Rejections implements AutoCloseable {
     assertThat(r.body().path(field).has("value")).as("%s", r).isTrue();
   }
 
-  /** Any answer: JSON {@code {"status": <the HTTP status>, "body": …}}; a 400 body names fields with spec codes. */
+  /**
+   * Any answer: JSON {@code {"status": <the HTTP status>, "body": …}}; a 400 body names fields with
+   * spec codes.
+   */
   static void assertEnvelope(Response r) {
     assertThat(r.json()).as("a JSON envelope: %s", r).isNotNull();
     assertThat(r.json().path("status").isInt()).as("%s", r).isTrue();
@@ -69,11 +79,14 @@ final class Rejections implements AutoCloseable {
     assertThat(r.header("Content-Type")).startsWith("application/json");
     if (r.status() == 400 && r.body().isObject()) {
       assertThat(r.body().size()).as("%s", r).isPositive();
-      r.body().fields().forEachRemaining(field -> {
-        JsonNode error = field.getValue();
-        assertThat(error.path("error").asText()).as("%s", r).isIn(FIELD_CODES);
-        assertThat(error.has("value")).as("%s", r).isTrue();
-      });
+      r.body()
+          .fields()
+          .forEachRemaining(
+              field -> {
+                JsonNode error = field.getValue();
+                assertThat(error.path("error").asText()).as("%s", r).isIn(FIELD_CODES);
+                assertThat(error.has("value")).as("%s", r).isTrue();
+              });
     }
   }
 
@@ -85,7 +98,9 @@ final class Rejections implements AutoCloseable {
         dump(s, "SELECT * FROM " + table + " ORDER BY 1", text.append(table).append('\n'));
       }
       // Activity records are only ever appended: their count and last id say whether one was added.
-      dump(s, "SELECT COUNT(*), MAX(id) FROM activity WHERE action NOT IN ('login', 'login_failed')",
+      dump(
+          s,
+          "SELECT COUNT(*), MAX(id) FROM activity WHERE action NOT IN ('login', 'login_failed')",
           text.append("activity\n"));
     } catch (SQLException e) {
       throw new IllegalStateException(e);

@@ -18,7 +18,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,18 +33,19 @@ import org.junit.jupiter.api.Test;
  */
 class SlowRequestIT {
   private static final long TIMEOUT_MILLIS = 1000;
+
   /** How long a refused client may wait for the close: the timeout and a second. */
   private static final long BOUND_MILLIS = TIMEOUT_MILLIS + 1000;
 
-  @AutoClose
-  static TestServer server;
+  @AutoClose static TestServer server;
   static Issued token;
 
   @BeforeAll
   static void start() {
     server = TestServer.start(Map.of("TOKENSMITH_REQUEST_TIMEOUT_SECONDS", "1"));
     Fixtures fixtures = new Fixtures(server);
-    token = fixtures.token(fixtures.user(fixtures.tenant("Slow"), "admin").session(), List.of("admin"));
+    token =
+        fixtures.token(fixtures.user(fixtures.tenant("Slow"), "admin").session(), List.of("admin"));
   }
 
   private static Socket connect() throws IOException {
@@ -61,29 +61,37 @@ class SlowRequestIT {
 
   /** Sends {@code text} one byte every 200 ms from another thread, until the server closes. */
   private static void trickle(Socket socket, String text) {
-    Thread thread = new Thread(() -> {
-      try {
-        OutputStream out = socket.getOutputStream();
-        for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
-          out.write(b);
-          out.flush();
-          Thread.sleep(200);
-        }
-      } catch (IOException | InterruptedException e) {
-        // closed by the server: the point
-      }
-    }, "trickle");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                OutputStream out = socket.getOutputStream();
+                for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
+                  out.write(b);
+                  out.flush();
+                  Thread.sleep(200);
+                }
+              } catch (IOException | InterruptedException e) {
+                // closed by the server: the point
+              }
+            },
+            "trickle");
     thread.setDaemon(true);
     thread.start();
   }
 
-  /** What the server sent until it closed; fails when it is still open {@code BOUND_MILLIS} after {@code since}. */
+  /**
+   * What the server sent until it closed; fails when it is still open {@code BOUND_MILLIS} after
+   * {@code since}.
+   */
   private static String closedWithinBound(Socket socket, long since) throws IOException {
     ByteArrayOutputStream received = new ByteArrayOutputStream();
     InputStream in = socket.getInputStream();
     while (true) {
       long left = since + BOUND_MILLIS - System.currentTimeMillis();
-      assertThat(left).as("still open %d ms after the first byte; received %s", BOUND_MILLIS, received).isPositive();
+      assertThat(left)
+          .as("still open %d ms after the first byte; received %s", BOUND_MILLIS, received)
+          .isPositive();
       socket.setSoTimeout((int) left);
       try {
         int b = in.read();
@@ -92,16 +100,25 @@ class SlowRequestIT {
         }
         received.write(b);
       } catch (SocketTimeoutException e) {
-        throw new AssertionError("still open " + BOUND_MILLIS + " ms after the first byte; received " + received);
+        throw new AssertionError(
+            "still open " + BOUND_MILLIS + " ms after the first byte; received " + received);
       } catch (SocketException e) {
-        return received.toString(StandardCharsets.UTF_8);  // reset: closed while we were still sending
+        return received.toString(
+            StandardCharsets.UTF_8); // reset: closed while we were still sending
       }
     }
   }
 
   private static String head(String method, String path, String... headers) {
-    StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "X-WallarmApi-Token: " + token.secret() + "\r\n");
+    StringBuilder head =
+        new StringBuilder(
+            method
+                + " "
+                + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "X-WallarmApi-Token: "
+                + token.secret()
+                + "\r\n");
     for (String header : headers) {
       head.append(header).append("\r\n");
     }
@@ -117,8 +134,13 @@ class SlowRequestIT {
 
   @Test
   void requestWhenHeadNeverCompletesThenClosedWithinTimeout() throws IOException {
-    for (String partial : List.of("POST /v2/auth/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wallarm",
-        "GET /v2/api_tokens HTTP/1.1\r\n", "PRI * HTTP/2.0\r\n", "P", "\r\n")) {
+    for (String partial :
+        List.of(
+            "POST /v2/auth/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wallarm",
+            "GET /v2/api_tokens HTTP/1.1\r\n",
+            "PRI * HTTP/2.0\r\n",
+            "P",
+            "\r\n")) {
       try (Socket socket = connect()) {
         long since = System.currentTimeMillis();
         send(socket, partial);
@@ -128,9 +150,12 @@ class SlowRequestIT {
   }
 
   @Test
-  void requestWhenHeadArrivesOneByteAtATimeThenClosedWithinTimeoutOfItsFirstByte() throws IOException {
-    for (String head : List.of(head("POST", "/v2/auth/check", "X-Pad: " + "x".repeat(100)),
-        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")) {
+  void requestWhenHeadArrivesOneByteAtATimeThenClosedWithinTimeoutOfItsFirstByte()
+      throws IOException {
+    for (String head :
+        List.of(
+            head("POST", "/v2/auth/check", "X-Pad: " + "x".repeat(100)),
+            "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")) {
       try (Socket socket = connect()) {
         long since = System.currentTimeMillis();
         trickle(socket, head);
@@ -145,13 +170,18 @@ class SlowRequestIT {
       for (String framing : List.of("Content-Length: 40", "Transfer-Encoding: chunked")) {
         try (Socket socket = connect()) {
           long since = System.currentTimeMillis();
-          send(socket, head("POST", path, "Content-Type: application/json", framing)
-              + (framing.startsWith("Content") ? "{\"realname\":" : "b\r\n{\"realname\"\r\n"));
+          send(
+              socket,
+              head("POST", path, "Content-Type: application/json", framing)
+                  + (framing.startsWith("Content") ? "{\"realname\":" : "b\r\n{\"realname\"\r\n"));
           String answer = closedWithinBound(socket, since);
 
-          assertThat(answer).as("%s %s", path, framing).startsWith("HTTP/1.1 408 ")
+          assertThat(answer)
+              .as("%s %s", path, framing)
+              .startsWith("HTTP/1.1 408 ")
               .endsWith("{\"status\":408,\"body\":\"Request timeout\"}");
-          assertThat(answer.toLowerCase(Locale.ROOT)).contains("connection: close", "x-content-type-options: nosniff");
+          assertThat(answer.toLowerCase(Locale.ROOT))
+              .contains("connection: close", "x-content-type-options: nosniff");
         }
       }
     }
@@ -159,10 +189,14 @@ class SlowRequestIT {
 
   @Test
   void pipelinedRequestWhenItsHeadOrBodyNeverCompletesThenClosedWithinTimeout() throws IOException {
-    // The stalled request's first bytes come in the same packet as the end of a whole one before it.
+    // The stalled request's first bytes come in the same packet as the end of a whole one before
+    // it.
     String whole = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    for (String stalled : List.of("G", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n",
-        head("POST", "/v2/auth/check", "Content-Length: 40") + "{\"pad\":")) {
+    for (String stalled :
+        List.of(
+            "G",
+            "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+            head("POST", "/v2/auth/check", "Content-Length: 40") + "{\"pad\":")) {
       try (Socket socket = connect()) {
         long since = System.currentTimeMillis();
         send(socket, whole + stalled);
@@ -177,7 +211,8 @@ class SlowRequestIT {
   }
 
   @Test
-  void keepAliveWhenRequestsPipelinedOrALineEndFollowsTheBodyThenIdleConnectionKept() throws Exception {
+  void keepAliveWhenRequestsPipelinedOrALineEndFollowsTheBodyThenIdleConnectionKept()
+      throws Exception {
     String check = head("POST", "/v2/auth/check", "Content-Length: 2") + "{}";
     try (Socket socket = connect()) {
       socket.setSoTimeout(10_000);
@@ -196,7 +231,8 @@ class SlowRequestIT {
   }
 
   @Test
-  void requestWhenBodyArrivesOneByteAtATimeThenClosedWithinTimeoutOfItsFirstByte() throws IOException {
+  void requestWhenBodyArrivesOneByteAtATimeThenClosedWithinTimeoutOfItsFirstByte()
+      throws IOException {
     try (Socket socket = connect()) {
       long since = System.currentTimeMillis();
       send(socket, head("POST", "/v2/auth/check", "Content-Length: 200"));
@@ -206,30 +242,59 @@ class SlowRequestIT {
   }
 
   @Test
-  void http2StreamWhenBodyNeverCompletesThenTimeoutAnswerAndTheConnectionKeepsServing() throws Exception {
+  void http2StreamWhenBodyNeverCompletesThenTimeoutAnswerAndTheConnectionKeepsServing()
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
       // Prior knowledge: the JDK client holds an HTTP/2 answer back until its own body is sent.
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-          .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(server.app.port()));
+      HttpClient client =
+          vertx.createHttpClient(
+              new HttpClientOptions()
+                  .setProtocolVersion(HttpVersion.HTTP_2)
+                  .setHttp2ClearTextUpgrade(false)
+                  .setDefaultHost("127.0.0.1")
+                  .setDefaultPort(server.app.port()));
       for (String path : List.of("/v2/auth/check", "/v2/api_tokens")) {
         long since = System.currentTimeMillis();
-        String answer = client.request(HttpMethod.POST, path).compose(request -> {
-          // The server resets the stream after its answer (so that the client stops sending): expected.
-          request.exceptionHandler(e -> { });
-          request.putHeader("X-WallarmApi-Token", token.secret()).putHeader("Content-Length", "100");
-          request.write("{\"pad\":");
-          return request.response();
-        }).compose(response -> response.body().map(body -> response.version() + " " + response.statusCode() + " " + body))
-            .toCompletionStage().toCompletableFuture().get(BOUND_MILLIS, TimeUnit.MILLISECONDS);
+        String answer =
+            client
+                .request(HttpMethod.POST, path)
+                .compose(
+                    request -> {
+                      // The server resets the stream after its answer (so that the client stops
+                      // sending): expected.
+                      request.exceptionHandler(e -> {});
+                      request
+                          .putHeader("X-WallarmApi-Token", token.secret())
+                          .putHeader("Content-Length", "100");
+                      request.write("{\"pad\":");
+                      return request.response();
+                    })
+                .compose(
+                    response ->
+                        response
+                            .body()
+                            .map(
+                                body ->
+                                    response.version() + " " + response.statusCode() + " " + body))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(BOUND_MILLIS, TimeUnit.MILLISECONDS);
 
-        assertThat(answer).as(path).isEqualTo("HTTP_2 408 {\"status\":408,\"body\":\"Request timeout\"}");
+        assertThat(answer)
+            .as(path)
+            .isEqualTo("HTTP_2 408 {\"status\":408,\"body\":\"Request timeout\"}");
         assertThat(System.currentTimeMillis() - since).isLessThan(BOUND_MILLIS);
       }
-      String after = client.request(HttpMethod.POST, "/v2/auth/check")
-          .compose(request -> request.putHeader("X-WallarmApi-Token", token.secret()).send("{}"))
-          .map(response -> response.version() + " " + response.statusCode())
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      String after =
+          client
+              .request(HttpMethod.POST, "/v2/auth/check")
+              .compose(
+                  request -> request.putHeader("X-WallarmApi-Token", token.secret()).send("{}"))
+              .map(response -> response.version() + " " + response.statusCode())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       assertThat(after).isEqualTo("HTTP_2 200");
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -241,7 +306,8 @@ class SlowRequestIT {
     String check = head("POST", "/v2/auth/check", "Content-Length: 2") + "{}";
     try (Socket socket = connect()) {
       socket.setSoTimeout(10_000);
-      // Longer than the timeout in all, each request prompt: the clock starts again with every request.
+      // Longer than the timeout in all, each request prompt: the clock starts again with every
+      // request.
       for (int i = 0; i < 6; i++) {
         send(socket, check);
         assertThat(readAnswer(socket)).startsWith("HTTP/1.1 200 ");
@@ -267,7 +333,9 @@ class SlowRequestIT {
       socket.setReceiveBufferSize(4096);
       socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.app.port()));
       socket.setSoTimeout(10_000);
-      send(socket, "GET /console/swagger-ui/swagger-ui-bundle.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      send(
+          socket,
+          "GET /console/swagger-ui/swagger-ui-bundle.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       Thread.sleep(TIMEOUT_MILLIS + 500);
       String answer = readAnswer(socket);
       assertThat(answer).startsWith("HTTP/1.1 200 ");
