@@ -214,7 +214,7 @@ public final class App implements AutoCloseable {
     RouteTable forwardRoutes =
         settings
             .forwardRoutesFile()
-            .map(file -> RouteTable.load(file, catalogue))
+            .map(file -> forwardRoutes(file, catalogue))
             .orElseGet(
                 () -> RouteTable.parse(RouteTable.DEFAULT, "the default route table", catalogue));
     Grants grants = new Grants(catalogue);
@@ -259,7 +259,16 @@ public final class App implements AutoCloseable {
     try {
       return settings.catalogueFile().map(Catalogue::load).orElseGet(Catalogue::standard);
     } catch (Catalogue.Invalid e) {
-      throw new Settings.Invalid("TOKENSMITH_CATALOGUE_FILE: " + e.getMessage());
+      throw new Settings.Invalid("TOKENSMITH_CATALOGUE_FILE " + e.getMessage());
+    }
+  }
+
+  // A route table that cannot be used stops the start with its one line, like any bad setting.
+  private static RouteTable forwardRoutes(Path file, Catalogue catalogue) {
+    try {
+      return RouteTable.load(file, catalogue);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new Settings.Invalid("TOKENSMITH_FORWARD_ROUTES_FILE " + e.getMessage());
     }
   }
 

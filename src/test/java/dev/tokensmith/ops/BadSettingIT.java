@@ -19,10 +19,18 @@ class BadSettingIT {
 
   @Test
   void startWhenSettingIsBadThenOneLineNamingItAndNonZeroExit() throws Exception {
+    Path catalogue = dir.resolve("catalogue.yaml");
+    java.nio.file.Files.writeString(
+        catalogue,
+        "resources:\n  - id: invoices\n    actions: [view]\n    roles: {owner: [view]}\n");
+    Path routes = dir.resolve("routes.txt");
+    java.nio.file.Files.writeString(routes, "GET /invoices/** invoices:view\n");
     for (Map.Entry<String, String> bad :
         List.of(
             Map.entry("TOKENSMITH_PORT", "eighty"),
-            Map.entry("TOKENSMITH_SECRET_PREFIX", "toolong"))) {
+            Map.entry("TOKENSMITH_SECRET_PREFIX", "toolong"),
+            Map.entry("TOKENSMITH_CATALOGUE_FILE", catalogue.toString()),
+            Map.entry("TOKENSMITH_FORWARD_ROUTES_FILE", routes.toString()))) {
       ProcessBuilder builder =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
