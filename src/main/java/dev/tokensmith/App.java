@@ -65,6 +65,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -267,7 +268,7 @@ public final class App implements AutoCloseable {
   private static RouteTable forwardRoutes(Path file, Catalogue catalogue) {
     try {
       return RouteTable.load(file, catalogue);
-    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+    } catch (IllegalArgumentException | UncheckedIOException e) {
       throw new Settings.Invalid("TOKENSMITH_FORWARD_ROUTES_FILE " + e.getMessage());
     }
   }

@@ -257,6 +257,16 @@ public final class Catalogue {
   }
 
   /**
+   * A stored grant without the ids this catalogue no longer has, for writing back; empty when it
+   * names none (nothing to rewrite).
+   */
+  public Optional<Grant> withoutRemoved(Grant grant) {
+    return removedFrom(grant)
+        ? Optional.of(custom(grant.custom().stream().filter(this::isKnown).toList()))
+        : Optional.empty();
+  }
+
+  /**
    * Reads permissions as written on the wire: one role id ({@code ["admin"]}), or permission ids.
    * Empty when the list is empty, mixes roles in, names {@code custom} or an unknown id.
    */

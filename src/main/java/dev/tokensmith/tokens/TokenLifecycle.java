@@ -5,6 +5,7 @@ import dev.tokensmith.audit.Origin;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.permissions.Catalogue;
+import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserChanges;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Token changes that follow from something else: the owner disabled (T8), narrowed (T9), deleted,
@@ -95,9 +97,9 @@ public final class TokenLifecycle implements UserChanges {
     Catalogue catalogue = access.catalogue();
     int narrowed = 0;
     for (ApiToken token : store.lockCustom()) {
-      if (catalogue.removedFrom(token.grant())) {
-        List<String> known = token.permissions().stream().filter(catalogue::isKnown).toList();
-        writer.update(Origin.SYSTEM, token, token.draft().grant(catalogue.custom(known)).build());
+      Optional<Grant> kept = catalogue.withoutRemoved(token.grant());
+      if (kept.isPresent()) {
+        writer.update(Origin.SYSTEM, token, token.draft().grant(kept.get()).build());
         narrowed++;
       }
     }

@@ -32,6 +32,23 @@ public record User(
     return grant.role();
   }
 
+  /** The same user with another role or custom list. */
+  public User withGrant(Grant other) {
+    return new User(
+        id,
+        uuid,
+        clientId,
+        email,
+        realname,
+        other,
+        enabled,
+        sso,
+        apiAccess,
+        passwordHash,
+        createAt,
+        lastLoginAt);
+  }
+
   /** The custom list; empty for a role preset. */
   public List<String> customPermissions() {
     return grant.custom();

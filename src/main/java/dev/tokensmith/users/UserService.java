@@ -20,6 +20,7 @@ import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -255,23 +256,11 @@ public final class UserService {
     Catalogue catalogue = access.catalogue();
     int narrowed = 0;
     for (User before : store.lockCustom()) {
-      if (!catalogue.removedFrom(before.grant())) {
+      Optional<Grant> kept = catalogue.withoutRemoved(before.grant());
+      if (kept.isEmpty()) {
         continue;
       }
-      User after =
-          new User(
-              before.id(),
-              before.uuid(),
-              before.clientId(),
-              before.email(),
-              before.realname(),
-              catalogue.custom(known(catalogue, before)),
-              before.enabled(),
-              before.sso(),
-              before.apiAccess(),
-              before.passwordHash(),
-              before.createAt(),
-              before.lastLoginAt());
+      User after = before.withGrant(kept.get());
       store.update(before, after);
       changes.publish(ChangeFeed.Kind.USER, after.id());
       activity.record(
@@ -287,10 +276,6 @@ public final class UserService {
       narrowed++;
     }
     return narrowed;
-  }
-
-  private static List<String> known(Catalogue catalogue, User user) {
-    return user.customPermissions().stream().filter(catalogue::isKnown).toList();
   }
 
   /** Deletes a user and their personal tokens; returns the user as they were. */
