@@ -43,7 +43,7 @@ export function sharedCap(technical) {
 }
 
 /**
- * The role presets for a token, each with whether this user may grant it (T3): the whole bundle
+ * The role presets for a token, each with whether this user may grant it: the whole bundle
  * must fit the cap, and global presets need a global user.
  */
 export function tokenPresets({ held, globalUser, shared, technical }) {

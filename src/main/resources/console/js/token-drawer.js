@@ -13,7 +13,7 @@ function parseIps(text) {
   return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 }
 
-/** The secret of a token as its hint, with Show and Copy for those who may read it (4.3). */
+/** The secret of a token as its hint, with Show and Copy for those who may read it. */
 function secretControl(token) {
   const input = h('input', { type: 'text', readonly: true, class: 'control mono', value: token.secret_hint || '',
     'aria-label': 'Secret', dataset: { secret: 'value' } });
