@@ -31,6 +31,7 @@ import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.ops.OpsApi;
 import dev.tokensmith.permissions.Catalogue;
+import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
@@ -306,11 +307,15 @@ public final class App implements AutoCloseable {
    * TokenSeeder}.
    */
   public void seed(int count, Path pool, int poolSize) {
-    seed(count, pool, poolSize, Optional.empty());
+    seed(count, pool, poolSize, Optional.empty(), Optional.empty());
   }
 
-  /** The same with a role preset of the tokens (default: the administrator's own role). */
-  public void seed(int count, Path pool, int poolSize, Optional<String> preset) {
+  /**
+   * The same with a role preset of the tokens (default: the administrator's own role), or with a
+   * custom list of permission ids (comma-separated, each one the administrator holds).
+   */
+  public void seed(
+      int count, Path pool, int poolSize, Optional<String> preset, Optional<String> custom) {
     bootstrap();
     User admin =
         directory
@@ -319,18 +324,31 @@ public final class App implements AutoCloseable {
                 () ->
                     new IllegalStateException(
                         "no user " + settings.adminEmail() + " to own the seeded tokens"));
-    String role = preset.orElse(admin.role().id());
-    Role granted =
-        Role.fromId(role)
-            .filter(
-                r ->
-                    r != Role.CUSTOM
-                        && catalogue.bundle(admin.role()).containsAll(catalogue.bundle(r)))
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "--preset must be a role the administrator may grant: " + role));
-    seeder.seed(admin.clientId(), admin.id(), catalogue.preset(granted), count, pool, poolSize);
+    Grant grant;
+    if (custom.isPresent()) {
+      List<String> ids = List.of(custom.get().split(","));
+      if (!ids.stream().allMatch(catalogue::isKnown)
+          || !admin.grant().granted().containsAll(catalogue.set(ids))) {
+        throw new IllegalArgumentException(
+            "--permissions must name permissions of the catalogue the administrator holds: "
+                + custom.get());
+      }
+      grant = catalogue.custom(ids);
+    } else {
+      String role = preset.orElse(admin.role().id());
+      Role granted =
+          Role.fromId(role)
+              .filter(
+                  r ->
+                      r != Role.CUSTOM
+                          && catalogue.bundle(admin.role()).containsAll(catalogue.bundle(r)))
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "--preset must be a role the administrator may grant: " + role));
+      grant = catalogue.preset(granted);
+    }
+    seeder.seed(admin.clientId(), admin.id(), grant, count, pool, poolSize);
   }
 
   private void bootstrap() {

@@ -98,11 +98,25 @@ public final class Main implements Callable<Integer> {
         description = "role preset of the tokens (default: the admin's own role)")
     String preset;
 
+    @CommandLine.Option(
+        names = "--permissions",
+        description = "a custom permission list of the tokens instead, comma-separated ids")
+    String permissions;
+
     @Override
     public Integer call() {
+      if (preset != null && permissions != null) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--preset and --permissions exclude each other");
+      }
       try (App app = new App(Settings.fromEnvironment(), Clock.systemUTC())) {
         long start = System.nanoTime();
-        app.seed(tokens, out, poolSize, java.util.Optional.ofNullable(preset));
+        app.seed(
+            tokens,
+            out,
+            poolSize,
+            java.util.Optional.ofNullable(preset),
+            java.util.Optional.ofNullable(permissions));
         System.out.printf(
             "Seeded %d tokens in %.1f s; %d secrets in %s%n",
             tokens, (System.nanoTime() - start) / 1e9, Math.min(tokens, poolSize), out);

@@ -38,6 +38,10 @@ public final class CatalogueStart {
     db.inTransaction(
         () -> {
           if (history.lostPermissions(catalogue)) {
+            LOG.info(
+                "Catalogue {}: permissions were removed since the last start; narrowing the users"
+                    + " and tokens that name them",
+                catalogue.source());
             // Users before tokens: the lock order of every change.
             int userCount = users.narrowToCatalogue();
             int tokenCount = tokens.narrowToCatalogue();

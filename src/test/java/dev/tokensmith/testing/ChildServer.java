@@ -41,17 +41,26 @@ public final class ChildServer implements AutoCloseable {
    * The settings of a child server: its data folder and, unless {@code dbUrl} is null (then the
    * embedded default database in the data folder), the database.
    */
-  public record Config(Path dataDir, String dbUrl, String dbUser, Path output) {
+  public record Config(
+      Path dataDir, String dbUrl, String dbUser, Path output, Map<String, String> settings) {
 
     /** The embedded default in {@code dir}/data, or the PostgreSQL schema in the PostgreSQL run. */
     public static Config of(Path dir, TestDatabase postgresqlOrNull) {
       return postgresqlOrNull == null
-          ? new Config(dir.resolve("data"), null, "", dir.resolve("server.out"))
+          ? new Config(dir.resolve("data"), null, "", dir.resolve("server.out"), Map.of())
           : new Config(
               dir.resolve("data"),
               postgresqlOrNull.url(),
               postgresqlOrNull.user(),
-              dir.resolve("server.out"));
+              dir.resolve("server.out"),
+              Map.of());
+    }
+
+    /** The same with one more setting ({@code TOKENSMITH_…}) in the child's environment. */
+    public Config with(String name, String value) {
+      Map<String, String> more = new java.util.HashMap<>(settings);
+      more.put(name, value);
+      return new Config(dataDir, dbUrl, dbUser, output, Map.copyOf(more));
     }
 
     /** The environment the child gets (the same as {@code Settings.from} reads in a test). */
@@ -73,6 +82,7 @@ public final class ChildServer implements AutoCloseable {
         env.put("TOKENSMITH_DB_URL", dbUrl);
         env.put("TOKENSMITH_DB_USER", dbUser);
       }
+      env.putAll(settings);
       return env;
     }
   }
@@ -80,8 +90,21 @@ public final class ChildServer implements AutoCloseable {
   /** Starts a child server and waits until it prints its URL (fails with its output if it dies). */
   public static ChildServer start(Config config) {
     try {
-      Files.createDirectories(config.output().getParent());
       long offset = Files.exists(config.output()) ? Files.size(config.output()) : 0;
+      Process process = launch(config);
+      return new ChildServer(process, config.output(), awaitPort(process, config.output(), offset));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Starts {@code dev.tokensmith.Main} with {@code arguments} (none: the server) in a child JVM,
+   * its console output appended to the config's file, and returns at once.
+   */
+  public static Process launch(Config config, String... arguments) {
+    try {
+      Files.createDirectories(config.output().getParent());
       List<String> command =
           new ArrayList<>(
               List.of(
@@ -92,14 +115,14 @@ public final class ChildServer implements AutoCloseable {
                   "-cp",
                   System.getProperty("java.class.path"),
                   "dev.tokensmith.Main"));
+      command.addAll(List.of(arguments));
       ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(config.output().toFile()));
       builder.environment().keySet().removeIf(name -> name.startsWith("TOKENSMITH_"));
       builder.environment().putAll(config.environment());
-      Process process = builder.start();
-      return new ChildServer(process, config.output(), awaitPort(process, config.output(), offset));
+      return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

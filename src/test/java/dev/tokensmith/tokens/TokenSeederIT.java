@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,7 @@ class TokenSeederIT {
         assertThat(found.path("api_token").path("usage").asText()).isEqualTo("api");
       }
       Path analysts = dir.resolve("analysts.txt");
-      server.app.seed(10, analysts, 10, java.util.Optional.of("analytic"));
+      server.app.seed(10, analysts, 10, Optional.of("analytic"), Optional.empty());
       String analyst = Files.readAllLines(analysts).get(0);
       com.fasterxml.jackson.databind.JsonNode checked =
           server.http.post("/v2/auth/check", Auth.token(analyst), Map.of()).body();
@@ -48,7 +49,25 @@ class TokenSeederIT {
           .contains("attacks:create")
           .doesNotContain("users:");
       org.assertj.core.api.Assertions.assertThatThrownBy(
-              () -> server.app.seed(1, dir.resolve("x.txt"), 1, java.util.Optional.of("custom")))
+              () ->
+                  server.app.seed(
+                      1, dir.resolve("x.txt"), 1, Optional.of("custom"), Optional.empty()))
+          .isInstanceOf(IllegalArgumentException.class);
+
+      // A custom list: the tokens hold exactly it; a permission the catalogue lacks is refused.
+      Path custom = dir.resolve("custom.txt");
+      server.app.seed(3, custom, 3, Optional.empty(), Optional.of("users:view,activity_log:view"));
+      com.fasterxml.jackson.databind.JsonNode listed =
+          server
+              .http
+              .post("/v2/auth/check", Auth.token(Files.readAllLines(custom).get(0)), Map.of())
+              .body();
+      assertThat(listed.path("permissions").toString())
+          .isEqualTo("[\"users:view\",\"activity_log:view\"]");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  server.app.seed(
+                      1, dir.resolve("y.txt"), 1, Optional.empty(), Optional.of("invoices:view")))
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
