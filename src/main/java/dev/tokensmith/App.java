@@ -27,6 +27,7 @@ import dev.tokensmith.clients.TenantService;
 import dev.tokensmith.config.Settings;
 import dev.tokensmith.console.ConsoleApi;
 import dev.tokensmith.jobs.Scheduler;
+import dev.tokensmith.keys.KeyCheck;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.ops.OpsApi;
@@ -67,6 +68,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -121,8 +123,6 @@ public final class App implements AutoCloseable {
     this.catalogue = catalogue(settings);
     SecureRandom random = new SecureRandom();
     ObjectMapper json = Json.mapper();
-    TokenSecrets secrets =
-        new TokenSecrets(keyring(settings, random), random, settings.secretPrefix());
     this.db =
         new Database(
             settings.dbUrl(),
@@ -131,6 +131,13 @@ public final class App implements AutoCloseable {
             16,
             settings.dbTimeoutMillis());
     db.migrate();
+    TokenSecrets secrets;
+    try {
+      secrets = new TokenSecrets(keyring(settings, db, random), random, settings.secretPrefix());
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
     // From here on, an event loop that reaches for the database is stopped, never blocked.
     db.refuseBlockingWhen(Context::isOnEventLoopThread);
 
@@ -274,15 +281,57 @@ public final class App implements AutoCloseable {
     }
   }
 
-  private static Keyring keyring(Settings settings, SecureRandom random) {
+  /**
+   * The keys: from the settings, or from the key files, which are generated only for a new
+   * database. They must match the database's check values, else the start stops with one line.
+   */
+  private static Keyring keyring(Settings settings, Database db, SecureRandom random) {
     if (settings.masterKeys().isPresent() != settings.pepper().isPresent()) {
       throw new Settings.Invalid(
           "TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER must be set together");
     }
+    KeyCheck check = new KeyCheck(db);
+    Keyring keyring;
+    KeyCheck.Sources sources;
     if (settings.masterKeys().isPresent()) {
-      return Keyring.parse(settings.masterKeys().get(), settings.pepper().get());
+      keyring = Keyring.parse(settings.masterKeys().get(), settings.pepper().get());
+      sources = new KeyCheck.Sources("TOKENSMITH_MASTER_KEYS", "TOKENSMITH_PEPPER");
+    } else {
+      Path keyFile = settings.masterKeyFile();
+      Path pepperFile = settings.pepperFile();
+      sources =
+          new KeyCheck.Sources("the master key file " + keyFile, "the pepper file " + pepperFile);
+      if (Keyring.anyFileExists(keyFile, pepperFile)) {
+        for (Path file : List.of(keyFile, pepperFile)) {
+          if (!Files.exists(file)) {
+            throw new Settings.Invalid(
+                "Key file "
+                    + file
+                    + " is missing: restore it from the backup of this data folder (a new one would"
+                    + " not open what its predecessor made)");
+          }
+        }
+        keyring = Keyring.load(keyFile, pepperFile);
+      } else if (check.databaseIsNew()) {
+        keyring = Keyring.create(keyFile, pepperFile, random);
+      } else {
+        throw new Settings.Invalid(
+            "No keys: neither "
+                + keyFile
+                + " nor "
+                + pepperFile
+                + " exists, and the database already holds data made with its keys (keys are"
+                + " generated only for a new database): copy the key files of a running instance"
+                + " there, or set TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER to theirs, or restore"
+                + " the key files that were backed up with this database");
+      }
     }
-    return Keyring.loadOrCreate(settings.masterKeyFile(), settings.pepperFile(), random);
+    try {
+      check.verify(keyring, sources);
+    } catch (KeyCheck.Mismatch e) {
+      throw new Settings.Invalid(e.getMessage());
+    }
+    return keyring;
   }
 
   /**

@@ -12,10 +12,13 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -36,6 +39,7 @@ public final class Keyring {
   private static final int IV_BYTES = 12;
   private static final int TAG_BITS = 128;
   private static final String HMAC = "HmacSHA256";
+  private static final String CHECK_LABEL = "tokensmith key check";
 
   private final SortedMap<Integer, SecretKeySpec> keys;
   private final int currentVersion;
@@ -100,19 +104,22 @@ public final class Keyring {
    * same bytes must be given to {@link #open}.
    */
   String seal(String secret, byte[] associatedData) {
+    return seal(currentVersion, secret, associatedData);
+  }
+
+  private String seal(int version, String secret, byte[] associatedData) {
     Objects.requireNonNull(secret, "secret");
     byte[] iv = new byte[IV_BYTES];
     random.nextBytes(iv);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(
-          Cipher.ENCRYPT_MODE, keys.get(currentVersion), new GCMParameterSpec(TAG_BITS, iv));
+      cipher.init(Cipher.ENCRYPT_MODE, keys.get(version), new GCMParameterSpec(TAG_BITS, iv));
       if (associatedData != null) {
         cipher.updateAAD(associatedData);
       }
       byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
       byte[] out = ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array();
-      return "v" + currentVersion + ":" + Base64.getEncoder().encodeToString(out);
+      return "v" + version + ":" + Base64.getEncoder().encodeToString(out);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM encryption failed", e);
     }
@@ -160,6 +167,43 @@ public final class Keyring {
     }
   }
 
+  /** The master key versions, lowest first. */
+  public SortedSet<Integer> versions() {
+    return Collections.unmodifiableSortedSet(new TreeSet<>(keys.keySet()));
+  }
+
+  /**
+   * The pepper's check value: its HMAC of a fixed label, in base64. Equal for equal peppers, and
+   * tells nothing else about it.
+   */
+  String pepperCheck() {
+    return Base64.getEncoder().encodeToString(digest(CHECK_LABEL));
+  }
+
+  /** Whether {@code check} is this pepper's {@link #pepperCheck}, compared in constant time. */
+  boolean pepperMatches(String check) {
+    return constantTimeEquals(
+        pepperCheck().getBytes(StandardCharsets.US_ASCII),
+        check.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Master key {@code version}'s check value: a fixed label sealed under it. */
+  String masterKeyCheck(int version) {
+    return seal(version, CHECK_LABEL, null);
+  }
+
+  /** Whether {@code check} was sealed by this keyring's master key {@code version}. */
+  boolean masterKeyMatches(int version, String check) {
+    if (!keys.containsKey(version) || !check.startsWith("v" + version + ":")) {
+      return false;
+    }
+    try {
+      return CHECK_LABEL.equals(open(check, null));
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
   /**
    * Whether the arrays are equal, in time independent of where they differ; false if either is
    * null.
@@ -171,17 +215,30 @@ public final class Keyring {
     return MessageDigest.isEqual(a, b);
   }
 
+  /** Whether either key file exists (then both must: {@link #load} says which is missing). */
+  public static boolean anyFileExists(Path masterKeyFile, Path pepperFile) {
+    return Files.exists(masterKeyFile) || Files.exists(pepperFile);
+  }
+
   /**
-   * The keyring in {@code masterKeyFile} and {@code pepperFile}; a missing file is first generated
-   * with fresh random bytes and owner-only permissions (rw-------), creating parent directories.
-   *
-   * @throws IllegalArgumentException if a file exists but is malformed (the message names the file)
-   * @throws UncheckedIOException if a file cannot be read or written
+   * Generates both key files with fresh random bytes and owner-only permissions (rw-------),
+   * creating parent directories; a file that exists already (another process was first) is kept.
+   * Then {@link #load}s them.
    */
-  public static Keyring loadOrCreate(Path masterKeyFile, Path pepperFile, SecureRandom random) {
+  public static Keyring create(Path masterKeyFile, Path pepperFile, SecureRandom random) {
     Objects.requireNonNull(random, "random");
     createIfMissing(masterKeyFile, "v1:" + randomBase64(random) + "\n");
     createIfMissing(pepperFile, randomBase64(random) + "\n");
+    return load(masterKeyFile, pepperFile);
+  }
+
+  /**
+   * The keyring in {@code masterKeyFile} and {@code pepperFile}.
+   *
+   * @throws IllegalArgumentException if a file is malformed (the message names the file)
+   * @throws UncheckedIOException if a file is missing or cannot be read
+   */
+  public static Keyring load(Path masterKeyFile, Path pepperFile) {
     String keysText = read(masterKeyFile);
     String pepperText = read(pepperFile);
     return new Keyring(

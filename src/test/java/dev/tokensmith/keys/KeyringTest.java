@@ -177,10 +177,12 @@ class KeyringTest {
   }
 
   @Test
-  void loadOrCreateWhenFilesMissingThenCreatesOwnerOnlyFilesAndReloadsSameKeys() throws Exception {
+  void createWhenFilesMissingThenCreatesOwnerOnlyFilesAndLoadReadsTheSameKeys() throws Exception {
     Path keyFile = dir.resolve("data/keys/master.key");
     Path pepperFile = dir.resolve("data/keys/pepper");
-    Keyring first = Keyring.loadOrCreate(keyFile, pepperFile, random);
+    assertThat(Keyring.anyFileExists(keyFile, pepperFile)).isFalse();
+    Keyring first = Keyring.create(keyFile, pepperFile, random);
+    assertThat(Keyring.anyFileExists(keyFile, pepperFile)).isTrue();
     assertThat(Files.readString(keyFile)).matches("v1:[A-Za-z0-9+/]{43}=\\n");
     assertThat(Files.readString(pepperFile)).matches("[A-Za-z0-9+/]{43}=\\n");
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
@@ -190,17 +192,18 @@ class KeyringTest {
           .isEqualTo("rw-------");
     }
     String sealed = first.seal("secret", AAD);
-    Keyring second = Keyring.loadOrCreate(keyFile, pepperFile, random);
+    Keyring second = Keyring.load(keyFile, pepperFile);
     assertThat(second.open(sealed, AAD)).isEqualTo("secret");
     assertThat(second.digest("secret")).isEqualTo(first.digest("secret"));
   }
 
   @Test
-  void loadOrCreateWhenFileMalformedThenIllegalArgumentNamingTheFile() throws Exception {
+  void loadWhenFileMalformedThenIllegalArgumentNamingTheFile() throws Exception {
     Path keyFile = dir.resolve("master.key");
     Path pepperFile = dir.resolve("pepper");
     Files.writeString(keyFile, "v1:c2VjcmV0LWtleS1tYXRlcmlhbA==\n");
-    assertThatThrownBy(() -> Keyring.loadOrCreate(keyFile, pepperFile, random))
+    Files.writeString(pepperFile, b64(bytes(32)));
+    assertThatThrownBy(() -> Keyring.load(keyFile, pepperFile))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("master key file")
         .hasMessageContaining(keyFile.toString())
@@ -208,13 +211,13 @@ class KeyringTest {
   }
 
   @Test
-  void loadOrCreateWhenFilesExistThenKeepsThem() throws Exception {
+  void createWhenFilesExistThenKeepsThem() throws Exception {
     Path keyFile = dir.resolve("master.key");
     Path pepperFile = dir.resolve("pepper");
     String keysText = "# rotated 2026\nv1:" + b64(bytes(32)) + "\n\nv2:" + b64(bytes(32)) + "\n";
     Files.writeString(keyFile, keysText);
     Files.writeString(pepperFile, b64(bytes(48)));
-    Keyring keyring = Keyring.loadOrCreate(keyFile, pepperFile, random);
+    Keyring keyring = Keyring.create(keyFile, pepperFile, random);
     assertThat(keyring.currentVersion()).isEqualTo(2);
     assertThat(Files.readString(keyFile)).isEqualTo(keysText);
   }

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tokensmith.storage.Database;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,6 +25,7 @@ public final class TestDatabase implements AutoCloseable {
 
   private final String url;
   private final String schema;
+  private final Map<String, String> keys = newKeys();
 
   private TestDatabase(String url, String schema) {
     this.url = url;
@@ -92,6 +96,27 @@ public final class TestDatabase implements AutoCloseable {
 
   public String url() {
     return url;
+  }
+
+  /**
+   * The master key and pepper settings of every server on this database (the instances of one
+   * installation share their keys; a server on the database with other keys refuses to start).
+   */
+  public Map<String, String> keys() {
+    return keys;
+  }
+
+  private static Map<String, String> newKeys() {
+    SecureRandom random = new SecureRandom();
+    byte[] key = new byte[32];
+    byte[] pepper = new byte[32];
+    random.nextBytes(key);
+    random.nextBytes(pepper);
+    return Map.of(
+        "TOKENSMITH_MASTER_KEYS",
+        "v1:" + Base64.getEncoder().encodeToString(key),
+        "TOKENSMITH_PEPPER",
+        Base64.getEncoder().encodeToString(pepper));
   }
 
   /** The schema's URL with another host and port (to reach it through a proxy). */

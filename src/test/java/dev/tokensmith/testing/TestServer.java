@@ -62,6 +62,10 @@ public final class TestServer implements AutoCloseable {
     env.put("TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", "0");
     env.put("TOKENSMITH_AUTH_FAILURES_PER_MINUTE", "1000000");
     env.put("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", "1000000");
+    if (extra.keySet().stream()
+        .noneMatch(name -> name.contains("KEY") || name.contains("PEPPER"))) {
+      env.putAll(database.keys());
+    }
     env.putAll(extra);
     try {
       this.app = new App(Settings.from(env), clock).start();

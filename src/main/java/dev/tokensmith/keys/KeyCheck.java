@@ -1,0 +1,129 @@
+package dev.tokensmith.keys;
+
+import dev.tokensmith.storage.Database;
+import java.util.HashMap;
+import java.util.Map;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * Tells whether an instance runs with the keys its database was written with. The database keeps a
+ * check value per key (never a key): the pepper's HMAC of a fixed label, and a fixed label sealed
+ * under each master key version. An instance whose pepper or master keys do not match would answer
+ * 401 for every valid token and could show no stored secret, so it must not start.
+ */
+public final class KeyCheck {
+  private static final String PEPPER = "pepper";
+  private static final String MASTER_KEY = "master_key_v";
+
+  /** The keys do not match the database's: the message is one line for the operator. */
+  public static final class Mismatch extends RuntimeException {
+    Mismatch(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Where the instance's keys came from, as the operator knows them (a setting, or a file), for the
+   * messages.
+   */
+  public record Sources(String masterKeys, String pepper) {}
+
+  private final Database db;
+
+  public KeyCheck(Database db) {
+    this.db = db;
+  }
+
+  /**
+   * True when nothing was ever written under any key: no check value and no user. Only then may an
+   * instance generate keys.
+   */
+  public boolean databaseIsNew() {
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT (SELECT COUNT(*) FROM key_checks) + (SELECT COUNT(*) FROM users)")
+                    .mapTo(Long.class)
+                    .one()
+                == 0);
+  }
+
+  /**
+   * Compares {@code keyring} with the database's check values, and records those it lacks (the
+   * first start, or a master key version added since). Instances starting together on a new
+   * database take turns: the second compares with what the first recorded.
+   *
+   * @throws Mismatch naming the key that differs, or the master key version the instance lacks
+   */
+  public void verify(Keyring keyring, Sources sources) {
+    try {
+      db.inTransaction(() -> compareAndRecord(keyring, sources));
+    } catch (UnableToExecuteStatementException raced) {
+      // Another instance recorded its check values first (unique name): compare with those.
+      db.inTransaction(() -> compareAndRecord(keyring, sources));
+    }
+  }
+
+  private void compareAndRecord(Keyring keyring, Sources sources) {
+    Map<String, String> stored = new HashMap<>();
+    db.withHandle(
+            h ->
+                h.createQuery("SELECT name, check_value FROM key_checks")
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                    .list())
+        .forEach(e -> stored.put(e.getKey(), e.getValue()));
+    String pepper = stored.get(PEPPER);
+    if (pepper != null && !keyring.pepperMatches(pepper)) {
+      throw new Mismatch(
+          "The pepper ("
+              + sources.pepper()
+              + ") is not the one this database's token digests were made with: "
+              + WHAT_TO_DO);
+    }
+    for (Map.Entry<String, String> entry : stored.entrySet()) {
+      if (!entry.getKey().startsWith(MASTER_KEY)) {
+        continue;
+      }
+      int version = Integer.parseInt(entry.getKey().substring(MASTER_KEY.length()));
+      if (!keyring.versions().contains(version)) {
+        throw new Mismatch(
+            "Master key v"
+                + version
+                + " is missing from "
+                + sources.masterKeys()
+                + ", and this database has secrets sealed under it: "
+                + WHAT_TO_DO);
+      }
+      if (!keyring.masterKeyMatches(version, entry.getValue())) {
+        throw new Mismatch(
+            "Master key v"
+                + version
+                + " ("
+                + sources.masterKeys()
+                + ") is not the one this database's secrets were sealed with: "
+                + WHAT_TO_DO);
+      }
+    }
+    if (pepper == null) {
+      record(PEPPER, keyring.pepperCheck());
+    }
+    for (int version : keyring.versions()) {
+      if (!stored.containsKey(MASTER_KEY + version)) {
+        record(MASTER_KEY + version, keyring.masterKeyCheck(version));
+      }
+    }
+  }
+
+  private static final String WHAT_TO_DO =
+      "start every instance with the same keys (copy the key files of a running instance, or set"
+          + " TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER to theirs), or restore the key files"
+          + " that were backed up with this database";
+
+  private void record(String name, String check) {
+    db.withHandle(
+        h ->
+            h.createUpdate("INSERT INTO key_checks (name, check_value) VALUES (:name, :check)")
+                .bind("name", name)
+                .bind("check", check)
+                .execute());
+  }
+}

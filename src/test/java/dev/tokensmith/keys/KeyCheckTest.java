@@ -1,0 +1,140 @@
+package dev.tokensmith.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokensmith.storage.Database;
+import dev.tokensmith.testing.TestDatabase;
+import dev.tokensmith.testing.UsesDatabase;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database's check values against an instance's keys: recorded on first use, compared on every
+ * start, new master key versions added, a missing or different key refused.
+ */
+@UsesDatabase
+class KeyCheckTest {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final String pepper = random();
+  private final String v1 = random();
+  private final String v2 = random();
+
+  private TestDatabase database;
+  private Database db;
+  private KeyCheck check;
+
+  @BeforeEach
+  void open() {
+    database = TestDatabase.create();
+    db = database.migrated();
+    check = new KeyCheck(db);
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+    database.close();
+  }
+
+  @Test
+  void verifyWhenDatabaseNewThenRecordsAndTheSameKeysPassAgain() {
+    assertThat(check.databaseIsNew()).isTrue();
+    check.verify(keys("v1:" + v1, pepper), SOURCES);
+    assertThat(check.databaseIsNew()).isFalse();
+    check.verify(keys("v1:" + v1, pepper), SOURCES);
+  }
+
+  @Test
+  void verifyWhenPepperDiffersThenRefusedNamingThePepperAndNoKey() {
+    check.verify(keys("v1:" + v1, pepper), SOURCES);
+    String other = random();
+
+    assertThatThrownBy(() -> check.verify(keys("v1:" + v1, other), SOURCES))
+        .isInstanceOf(KeyCheck.Mismatch.class)
+        .hasMessageStartingWith("The pepper (PEPPER-SOURCE) is not the one")
+        .hasMessageNotContaining(other)
+        .hasMessageNotContaining(pepper)
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void verifyWhenMasterKeyDiffersThenRefusedNamingItsVersion() {
+    check.verify(keys("v1:" + v1, pepper), SOURCES);
+
+    assertThatThrownBy(() -> check.verify(keys("v1:" + v2, pepper), SOURCES))
+        .isInstanceOf(KeyCheck.Mismatch.class)
+        .hasMessageStartingWith("Master key v1 (KEYS-SOURCE) is not the one")
+        .hasMessageNotContaining(v1)
+        .hasMessageNotContaining(v2);
+  }
+
+  @Test
+  void verifyWhenVersionAddedThenRecordedAndAnInstanceWithoutItRefused() {
+    check.verify(keys("v1:" + v1, pepper), SOURCES);
+    check.verify(keys("v1:" + v1 + ",v2:" + v2, pepper), SOURCES);
+
+    assertThatThrownBy(() -> check.verify(keys("v1:" + v1, pepper), SOURCES))
+        .isInstanceOf(KeyCheck.Mismatch.class)
+        .hasMessageStartingWith("Master key v2 is missing from KEYS-SOURCE");
+    assertThatThrownBy(() -> check.verify(keys("v2:" + v2, pepper), SOURCES))
+        .hasMessageStartingWith("Master key v1 is missing from KEYS-SOURCE");
+    check.verify(keys("v1:" + v1 + ",v2:" + v2, pepper), SOURCES);
+  }
+
+  @Test
+  void verifyWhenTwoInstancesWithOtherKeysStartTogetherOnANewDatabaseThenOnlyOneIsAccepted()
+      throws Exception {
+    for (int round = 0; round < 5; round++) {
+      db.withHandle(h -> h.execute("DELETE FROM key_checks"));
+      List<Keyring> keyrings = List.of(keys("v1:" + random(), random()), keys("v1:" + v1, pepper));
+      CyclicBarrier together = new CyclicBarrier(2);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        List<Future<Boolean>> outcomes = new ArrayList<>();
+        for (Keyring keyring : keyrings) {
+          outcomes.add(
+              pool.submit(
+                  () -> {
+                    together.await();
+                    try {
+                      check.verify(keyring, SOURCES);
+                      return true;
+                    } catch (KeyCheck.Mismatch refused) {
+                      return false;
+                    }
+                  }));
+        }
+        int accepted = 0;
+        for (Future<Boolean> outcome : outcomes) {
+          accepted += outcome.get() ? 1 : 0;
+        }
+        assertThat(accepted).as("round %d", round).isEqualTo(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static final KeyCheck.Sources SOURCES =
+      new KeyCheck.Sources("KEYS-SOURCE", "PEPPER-SOURCE");
+
+  private static Keyring keys(String masterKeys, String pepper) {
+    return Keyring.parse(masterKeys, pepper);
+  }
+
+  private static String random() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+}
