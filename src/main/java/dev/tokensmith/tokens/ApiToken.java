@@ -85,31 +85,6 @@ public record ApiToken(
     return this;
   }
 
-  /** The same token with the id its row was given. */
-  public ApiToken withId(long newId) {
-    return new ApiToken(
-        newId,
-        clientId,
-        userId,
-        createdBy,
-        realname,
-        shared,
-        usage,
-        grant,
-        enabled,
-        disabledReason,
-        disabledAt,
-        expireAt,
-        createAt,
-        tokenGeneratedAt,
-        lastUsedAt,
-        lastUsedIp,
-        legacy,
-        allowedIps,
-        secretHint,
-        secretSealed);
-  }
-
   public Draft draft() {
     return new Draft(this);
   }

@@ -130,28 +130,46 @@ public final class JdbcTokenStore implements TokenStore {
   private static final String INSERT_SECRET =
       "INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)";
 
+  private static final String COLUMNS =
+      "client_id, user_id, created_by, realname, shared, token_usage, source_role, permissions, "
+          + "enabled, disabled_reason, disabled_at, expire_at, create_at, token_generated_at, legacy, "
+          + "allowed_ips, secret_hint, secret_sealed";
+  private static final String VALUES =
+      ":client, :user, :createdBy, :realname, :shared, :usage, :source_role, :permissions, "
+          + ":enabled, :disabled_reason, :disabled_at, :expire_at, :createAt, :token_generated_at, "
+          + ":legacy, :allowed_ips, :secret_hint, :secret_sealed";
+
+  // A token whose id was taken first (newId): the row is written once, its sealed secret included.
   private static final String INSERT =
-      "INSERT INTO api_tokens (client_id, user_id, created_by, realname, shared, "
-          + "token_usage, source_role, permissions, enabled, disabled_reason, disabled_at, expire_at, create_at, "
-          + "token_generated_at, legacy, allowed_ips, secret_hint, secret_sealed) VALUES (:client, :user, :createdBy, "
-          + ":realname, :shared, :usage, :source_role, :permissions, :enabled, :disabled_reason, :disabled_at, :expire_at, "
-          + ":createAt, :token_generated_at, :legacy, :allowed_ips, :secret_hint, :secret_sealed)";
+      "INSERT INTO api_tokens (id, " + COLUMNS + ") VALUES (:id, " + VALUES + ")";
+
+  // Seeded tokens keep no sealed secret: the column default gives their ids.
+  private static final String INSERT_WITH_DEFAULT_ID =
+      "INSERT INTO api_tokens (" + COLUMNS + ") VALUES (" + VALUES + ")";
 
   @Override
-  public long insert(ApiToken t) {
+  public long newId() {
     return db.withHandle(
-        h ->
-            bindAll(h.createUpdate(INSERT), t)
-                .executeAndReturnGeneratedKeys("id")
-                .mapTo(Long.class)
-                .one());
+        h -> h.createQuery("SELECT nextval('api_token_ids')").mapTo(Long.class).one());
+  }
+
+  @Override
+  public void insert(ApiToken t, String digest) {
+    db.withHandle(
+        h -> {
+          bindAll(h.createUpdate(INSERT), t).bind("id", t.id()).execute();
+          return h.createUpdate(INSERT_SECRET)
+              .bind("digest", digest)
+              .bind("token", t.id())
+              .execute();
+        });
   }
 
   @Override
   public void insertSeeded(List<ApiToken> tokens, List<String> digests) {
     db.withHandle(
         h -> {
-          PreparedBatch batch = h.prepareBatch(INSERT);
+          PreparedBatch batch = h.prepareBatch(INSERT_WITH_DEFAULT_ID);
           for (ApiToken t : tokens) {
             bindAll(batch, t).add();
           }
@@ -187,12 +205,6 @@ public final class JdbcTokenStore implements TokenStore {
   public void delete(long id) {
     db.withHandle(
         h -> h.createUpdate("DELETE FROM api_tokens WHERE id = :id").bind("id", id).execute());
-  }
-
-  @Override
-  public void addSecret(long tokenId, String digest) {
-    db.withHandle(
-        h -> h.createUpdate(INSERT_SECRET).bind("digest", digest).bind("token", tokenId).execute());
   }
 
   @Override

@@ -58,14 +58,15 @@ public final class TokenWriter {
     this.changes = changes;
   }
 
-  // Three writes: the row, its sealed secret (the ciphertext is bound to the row's id, known only
-  // once the row exists) and the lookup digest.
+  // The row is written once, its sealed secret included: the id the ciphertext is bound to is taken
+  // first. Its lookup digest is a row of its own (a renewed token has two values for a while).
   Issued insert(Caller caller, Client target, Create cmd) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String secret = secrets.generate();
-    ApiToken draft =
+    long id = store.newId();
+    ApiToken token =
         new ApiToken(
-            0,
+            id,
             target.id(),
             cmd.shared() ? null : caller.user().id(),
             caller.actingUserId(),
@@ -84,13 +85,8 @@ public final class TokenWriter {
             false,
             cmd.allowedIps(),
             secrets.hint(secret),
-            null);
-    long id = store.insert(draft);
-    ApiToken token = draft.withId(id);
-    ApiToken sealed =
-        token.draft().secret(token.secretHint(), seal(target, id, secret), now).build();
-    store.update(token, sealed);
-    store.addSecret(id, secrets.digest(secret));
+            seal(target, id, secret));
+    store.insert(token, secrets.digest(secret));
     activity.record(
         caller.origin(),
         target.id(),
@@ -108,7 +104,7 @@ public final class TokenWriter {
             .put("allowed_ips", null, token.allowedIps())
             .put("secret_hint", null, token.secretHint())
             .map());
-    return new Issued(sealed, secret);
+    return new Issued(token, secret);
   }
 
   ApiToken update(Origin origin, ApiToken before, ApiToken after) {
