@@ -188,9 +188,9 @@ public final class JdbcTokenStore implements TokenStore {
         .bind("user", t.userId())
         .bind("createdBy", t.createdBy())
         .bind("shared", t.shared())
-        .bind("usage", t.usage().id())
-        .bind("createAt", t.createAt().toEpochMilli())
-        .bind("legacy", t.legacy());
+        .bind("usage", t.scope().usage().id())
+        .bind("createAt", t.history().createAt().toEpochMilli())
+        .bind("legacy", t.scope().legacy());
   }
 
   @Override
@@ -305,14 +305,15 @@ public final class JdbcTokenStore implements TokenStore {
     columns.put("realname", t.realname());
     columns.put("source_role", t.sourceRole());
     columns.put("permissions", String.join(",", t.permissions()));
-    columns.put("enabled", t.enabled());
-    columns.put("disabled_reason", t.disabledReason() == null ? null : t.disabledReason().id());
-    columns.put("disabled_at", millis(t.disabledAt()));
-    columns.put("expire_at", millis(t.expireAt()));
-    columns.put("token_generated_at", t.tokenGeneratedAt().toEpochMilli());
-    columns.put("allowed_ips", String.join(",", t.allowedIps()));
-    columns.put("secret_hint", t.secretHint());
-    columns.put("secret_sealed", t.secretSealed());
+    DisabledReason reason = t.state().disabledReason();
+    columns.put("enabled", t.state().enabled());
+    columns.put("disabled_reason", reason == null ? null : reason.id());
+    columns.put("disabled_at", millis(t.state().disabledAt()));
+    columns.put("expire_at", millis(t.state().expireAt()));
+    columns.put("token_generated_at", t.secret().generatedAt().toEpochMilli());
+    columns.put("allowed_ips", String.join(",", t.scope().allowedIps()));
+    columns.put("secret_hint", t.secret().hint());
+    columns.put("secret_sealed", t.secret().ciphertext());
     return columns;
   }
 
@@ -334,25 +335,31 @@ public final class JdbcTokenStore implements TokenStore {
     String reason = rs.getString("disabled_reason");
     return new ApiToken(
         rs.getLong("id"),
-        rs.getLong("client_id"),
-        Rows.nullableLong(rs, "user_id"),
-        rs.getLong("created_by"),
+        new ApiToken.Owner(
+            rs.getLong("client_id"),
+            Rows.nullableLong(rs, "user_id"),
+            rs.getLong("created_by"),
+            rs.getBoolean("shared")),
         rs.getString("realname"),
-        rs.getBoolean("shared"),
-        Usage.fromId(rs.getString("token_usage")).orElseThrow(),
-        catalogue.stored(
-            Role.fromId(rs.getString("source_role")).orElseThrow(), Rows.list(rs, "permissions")),
-        rs.getBoolean("enabled"),
-        reason == null ? null : DisabledReason.fromId(reason).orElseThrow(),
-        Rows.instant(rs, "disabled_at"),
-        Rows.instant(rs, "expire_at"),
-        Rows.instant(rs, "create_at"),
-        Rows.instant(rs, "token_generated_at"),
-        Rows.instant(rs, "last_used_at"),
-        rs.getString("last_used_ip"),
-        rs.getBoolean("legacy"),
-        Rows.list(rs, "allowed_ips"),
-        rs.getString("secret_hint"),
-        rs.getString("secret_sealed"));
+        new ApiToken.Scope(
+            Usage.fromId(rs.getString("token_usage")).orElseThrow(),
+            catalogue.stored(
+                Role.fromId(rs.getString("source_role")).orElseThrow(),
+                Rows.list(rs, "permissions")),
+            Rows.list(rs, "allowed_ips"),
+            rs.getBoolean("legacy")),
+        new ApiToken.State(
+            rs.getBoolean("enabled"),
+            reason == null ? null : DisabledReason.fromId(reason).orElseThrow(),
+            Rows.instant(rs, "disabled_at"),
+            Rows.instant(rs, "expire_at")),
+        new ApiToken.Secret(
+            rs.getString("secret_hint"),
+            rs.getString("secret_sealed"),
+            Rows.instant(rs, "token_generated_at")),
+        new ApiToken.History(
+            Rows.instant(rs, "create_at"),
+            Rows.instant(rs, "last_used_at"),
+            rs.getString("last_used_ip")));
   }
 }

@@ -124,7 +124,7 @@ class MigrationTreeIT {
 
         for (int i = 0; i < 2; i++) {
           ApiToken kept = store.find(ids.get(i)).orElseThrow();
-          assertThat(secrets.open(kept.secretSealed(), kept.id())).isEqualTo(values.get(i));
+          assertThat(secrets.open(kept.secret().ciphertext(), kept.id())).isEqualTo(values.get(i));
           assertThat(store.findBySecretDigest(secrets.digest(values.get(i))).orElseThrow().token())
               .isEqualTo(kept);
         }

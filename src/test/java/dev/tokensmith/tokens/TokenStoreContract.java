@@ -108,7 +108,7 @@ abstract class TokenStoreContract {
             .realname("Deploy")
             .expireAt(T.plusSeconds(3600))
             .allowedIps(List.of("10.0.0.0/8", "192.0.2.1"))
-            .secret("abcd", "v1:sealed", T)
+            .secret(new ApiToken.Secret("abcd", "v1:sealed", T))
             .build();
 
     store.insert(token, "deploy-digest");
@@ -136,7 +136,10 @@ abstract class TokenStoreContract {
   @Test
   void insertWhenNewTokenThenItsRowIsWrittenOnceSecretIncludedAndItsDigestBeside() {
     ApiToken token =
-        personal(client, owner, "admin").draft().secret("abcd", "v1:sealed", T).build();
+        personal(client, owner, "admin")
+            .draft()
+            .secret(new ApiToken.Secret("abcd", "v1:sealed", T))
+            .build();
 
     List<String> statements =
         db.inTransaction(
@@ -154,7 +157,7 @@ abstract class TokenStoreContract {
                     .startsWith("INSERT INTO api_tokens (id, ")
                     .contains("secret_sealed"),
             digest -> assertThat(digest).startsWith("INSERT INTO api_token_secrets "));
-    assertThat(store.find(token.id()).orElseThrow().secretSealed()).isEqualTo("v1:sealed");
+    assertThat(store.find(token.id()).orElseThrow().secret().ciphertext()).isEqualTo("v1:sealed");
   }
 
   @Test
@@ -206,8 +209,8 @@ abstract class TokenStoreContract {
     ApiToken now = reread(seen);
     assertThat(now.realname()).isEqualTo("renamed meanwhile");
     assertThat(now.enabled()).isFalse();
-    assertThat(now.disabledReason()).isEqualTo(DisabledReason.MANUAL);
-    assertThat(now.disabledAt()).isEqualTo(T);
+    assertThat(now.state().disabledReason()).isEqualTo(DisabledReason.MANUAL);
+    assertThat(now.state().disabledAt()).isEqualTo(T);
   }
 
   @Test
@@ -229,14 +232,14 @@ abstract class TokenStoreContract {
                 .draft()
                 .expireAt(T)
                 .allowedIps(List.of("10.0.0.1"))
-                .secret("abcd", "v1:sealed", T)
+                .secret(new ApiToken.Secret("abcd", "v1:sealed", T))
                 .build());
 
     ApiToken cleared =
         seen.draft()
             .expireAt(null)
             .allowedIps(List.of())
-            .secret("efgh", null, T.plusSeconds(1))
+            .secret(new ApiToken.Secret("efgh", null, T.plusSeconds(1)))
             .grant(Records.grant("users:view"))
             .build();
     store.update(seen, cleared);
@@ -432,9 +435,9 @@ abstract class TokenStoreContract {
             new UsageRecorder.Use(first.id(), T.toEpochMilli(), "192.0.2.1"),
             new UsageRecorder.Use(second.id(), T.plusSeconds(1).toEpochMilli(), "2001:db8::1")));
 
-    assertThat(reread(first).lastUsedAt()).isEqualTo(T);
-    assertThat(reread(first).lastUsedIp()).isEqualTo("192.0.2.1");
-    assertThat(reread(second).lastUsedIp()).isEqualTo("2001:db8::1");
+    assertThat(reread(first).history().lastUsedAt()).isEqualTo(T);
+    assertThat(reread(first).history().lastUsedIp()).isEqualTo("192.0.2.1");
+    assertThat(reread(second).history().lastUsedIp()).isEqualTo("2001:db8::1");
   }
 
   @Test
