@@ -120,11 +120,31 @@ public final class Database implements AutoCloseable {
             .placeholders(
                 Map.of(
                     "long_text",
-                    dialect == Dialect.POSTGRESQL ? "TEXT" : "CHARACTER VARYING(1000000)"))
+                    dialect == Dialect.POSTGRESQL ? "TEXT" : "CHARACTER VARYING(1000000)",
+                    "api_token_ids_continue",
+                    dialect == Dialect.POSTGRESQL
+                        ? POSTGRESQL_TOKEN_IDS_CONTINUE
+                        : H2_TOKEN_IDS_CONTINUE))
             .load();
     acceptReleasedCoreChecksum(flyway);
     flyway.migrate();
   }
+
+  // Moves the new api_token_ids sequence past every id the api_tokens identity gave or the table
+  // holds. PostgreSQL reads the identity's sequence (taking a value from it) and sets the new one
+  // with setval, the table locked until the migration commits; H2 keeps the identity's next value
+  // in its information schema and restarts a sequence at a computed value.
+  private static final String POSTGRESQL_TOKEN_IDS_CONTINUE =
+      "LOCK TABLE api_tokens IN SHARE ROW EXCLUSIVE MODE;\n"
+          + "SELECT setval('api_token_ids', GREATEST("
+          + "nextval(pg_get_serial_sequence('api_tokens', 'id')), "
+          + "(SELECT COALESCE(MAX(id), 0) + 1 FROM api_tokens)), false)";
+  private static final String H2_TOKEN_IDS_CONTINUE =
+      "ALTER SEQUENCE api_token_ids RESTART WITH (SELECT GREATEST("
+          + "(SELECT identity_base FROM information_schema.columns "
+          + "WHERE table_schema = CURRENT_SCHEMA AND LOWER(table_name) = 'api_tokens' "
+          + "AND LOWER(column_name) = 'id'), "
+          + "(SELECT COALESCE(MAX(id), 0) + 1 FROM api_tokens)))";
 
   // Flyway's checksums of the released db/migration/{h2,postgresql}/V1__core.sql.
   private static final int RELEASED_CORE_H2 = 1221333312;

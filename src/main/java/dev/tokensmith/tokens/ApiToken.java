@@ -9,47 +9,101 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An API token as stored. {@code userId} is null for a shared token; {@code grant} is its role
- * preset or custom list, resolved once by the catalogue when the token is read; {@code
- * secretSealed} is null when the client keeps no copy of secrets ({@code show_once}). Nullable
- * instants mean "never" / "not yet".
+ * An API token as stored: its row id, whose it is, its name, what it may do, whether it works now,
+ * its current secret and its history. Nullable instants mean "never" / "not yet".
  */
 public record ApiToken(
-    long id,
-    long clientId,
-    Long userId,
-    long createdBy,
-    String realname,
-    boolean shared,
-    Usage usage,
-    Grant grant,
-    boolean enabled,
-    DisabledReason disabledReason,
-    Instant disabledAt,
-    Instant expireAt,
-    Instant createAt,
-    Instant tokenGeneratedAt,
-    Instant lastUsedAt,
-    String lastUsedIp,
-    boolean legacy,
-    List<String> allowedIps,
-    String secretHint,
-    String secretSealed)
+    long id, Owner owner, String realname, Scope scope, State state, Secret secret, History history)
     implements Credential {
+
+  /**
+   * Whose token it is, fixed when it is created: its client, its owner ({@code userId}, null for a
+   * shared token, which acts for its client) and the user who created it.
+   */
+  public record Owner(long clientId, Long userId, long createdBy, boolean shared) {}
+
+  /**
+   * What the token may do and from where: what it is used for, its role preset or custom list
+   * (resolved once by the catalogue when the token is read), the addresses it may be used from
+   * (empty: any) and whether it is a backward-compatible token, whose permissions follow its
+   * owner's role. Only the grant and the addresses ever change.
+   */
+  public record Scope(Usage usage, Grant grant, List<String> allowedIps, boolean legacy) {}
+
+  /**
+   * Whether the token works: enabled, or disabled with a reason since a time; and when it expires.
+   */
+  public record State(
+      boolean enabled, DisabledReason disabledReason, Instant disabledAt, Instant expireAt) {}
+
+  /**
+   * The current secret as kept: the hint shown in its place, its sealed copy (null when the client
+   * keeps none, {@code show_once}) and when it was made.
+   */
+  public record Secret(String hint, String ciphertext, Instant generatedAt) {}
+
+  /** When the token was created, and when and from which address it was last used (null: never). */
+  public record History(Instant createAt, Instant lastUsedAt, String lastUsedIp) {
+
+    /** The history of a token created at {@code createAt}, never used. */
+    public static History createdAt(Instant createAt) {
+      return new History(createAt, null, null);
+    }
+  }
+
+  @Override
+  public long clientId() {
+    return owner.clientId();
+  }
+
+  @Override
+  public Long userId() {
+    return owner.userId();
+  }
+
+  @Override
+  public long createdBy() {
+    return owner.createdBy();
+  }
+
+  @Override
+  public boolean shared() {
+    return owner.shared();
+  }
+
+  @Override
+  public String secretHint() {
+    return secret.hint();
+  }
+
+  @Override
+  public Instant expireAt() {
+    return state.expireAt();
+  }
+
+  /** Whether it is enabled as stored (see {@link #asSeenAt} for an expired one). */
+  public boolean enabled() {
+    return state.enabled();
+  }
+
+  /** Its role preset or custom list. */
+  public Grant grant() {
+    return scope.grant();
+  }
 
   /** The role preset, or empty for a custom list. */
   public Optional<Role> preset() {
-    return Optional.ofNullable(grant.preset());
+    return Optional.ofNullable(grant().preset());
   }
 
   /** The role id it is stored under: the preset's, or {@code custom}. */
   public String sourceRole() {
-    return grant.sourceRole();
+    return grant().sourceRole();
   }
 
   /** The custom list; empty for a role preset. */
   public List<String> permissions() {
-    return grant.custom();
+    return grant().custom();
   }
 
   /**
@@ -57,12 +111,12 @@ public record ApiToken(
    */
   @Override
   public PermissionSet permissionSet() {
-    return grant.granted();
+    return grant().granted();
   }
 
   /** The permissions as written: {@code [role]} or the custom list. */
   public List<String> permissionsAsWritten() {
-    return grant.written();
+    return grant().written();
   }
 
   /**
@@ -70,44 +124,19 @@ public record ApiToken(
    * it).
    */
   public boolean expiredAt(Instant now) {
-    return expireAt != null && !now.isBefore(expireAt);
+    return expireAt() != null && !now.isBefore(expireAt());
   }
 
   /** The state as the caller should see it at {@code now}: an expired token reads as disabled. */
   public ApiToken asSeenAt(Instant now) {
-    if (enabled && expiredAt(now)) {
+    if (enabled() && expiredAt(now)) {
       return draft()
           .enabled(false)
           .disabledReason(DisabledReason.EXPIRED)
-          .disabledAt(expireAt)
+          .disabledAt(expireAt())
           .build();
     }
     return this;
-  }
-
-  /** The same token with the id its row was given. */
-  public ApiToken withId(long newId) {
-    return new ApiToken(
-        newId,
-        clientId,
-        userId,
-        createdBy,
-        realname,
-        shared,
-        usage,
-        grant,
-        enabled,
-        disabledReason,
-        disabledAt,
-        expireAt,
-        createAt,
-        tokenGeneratedAt,
-        lastUsedAt,
-        lastUsedIp,
-        legacy,
-        allowedIps,
-        secretHint,
-        secretSealed);
   }
 
   public Draft draft() {
@@ -115,34 +144,30 @@ public record ApiToken(
   }
 
   /**
-   * A mutable copy for building the next state of a token; identity and history fields stay as they
-   * were.
+   * A mutable copy for building the next state of a token; its owner, usage, legacy mark and
+   * history stay as they were.
    */
   public static final class Draft {
     private final ApiToken t;
     private String realname;
     private Grant grant;
+    private List<String> allowedIps;
     private boolean enabled;
     private DisabledReason disabledReason;
     private Instant disabledAt;
     private Instant expireAt;
-    private Instant tokenGeneratedAt;
-    private List<String> allowedIps;
-    private String secretHint;
-    private String secretSealed;
+    private Secret secret;
 
     private Draft(ApiToken t) {
       this.t = t;
       this.realname = t.realname;
-      this.grant = t.grant;
-      this.enabled = t.enabled;
-      this.disabledReason = t.disabledReason;
-      this.disabledAt = t.disabledAt;
-      this.expireAt = t.expireAt;
-      this.tokenGeneratedAt = t.tokenGeneratedAt;
-      this.allowedIps = t.allowedIps;
-      this.secretHint = t.secretHint;
-      this.secretSealed = t.secretSealed;
+      this.grant = t.scope.grant();
+      this.allowedIps = t.scope.allowedIps();
+      this.enabled = t.state.enabled();
+      this.disabledReason = t.state.disabledReason();
+      this.disabledAt = t.state.disabledAt();
+      this.expireAt = t.state.expireAt();
+      this.secret = t.secret;
     }
 
     public Draft realname(String v) {
@@ -180,35 +205,20 @@ public record ApiToken(
       return this;
     }
 
-    public Draft secret(String hint, String sealed, Instant generatedAt) {
-      secretHint = hint;
-      secretSealed = sealed;
-      tokenGeneratedAt = generatedAt;
+    public Draft secret(Secret v) {
+      secret = v;
       return this;
     }
 
     public ApiToken build() {
       return new ApiToken(
           t.id,
-          t.clientId,
-          t.userId,
-          t.createdBy,
+          t.owner,
           realname,
-          t.shared,
-          t.usage,
-          grant,
-          enabled,
-          disabledReason,
-          disabledAt,
-          expireAt,
-          t.createAt,
-          tokenGeneratedAt,
-          t.lastUsedAt,
-          t.lastUsedIp,
-          t.legacy,
-          allowedIps,
-          secretHint,
-          secretSealed);
+          new Scope(t.scope.usage(), grant, allowedIps, t.scope.legacy()),
+          new State(enabled, disabledReason, disabledAt, expireAt),
+          secret,
+          t.history);
     }
   }
 }

@@ -130,28 +130,46 @@ public final class JdbcTokenStore implements TokenStore {
   private static final String INSERT_SECRET =
       "INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)";
 
+  private static final String COLUMNS =
+      "client_id, user_id, created_by, realname, shared, token_usage, source_role, permissions, "
+          + "enabled, disabled_reason, disabled_at, expire_at, create_at, token_generated_at, legacy, "
+          + "allowed_ips, secret_hint, secret_sealed";
+  private static final String VALUES =
+      ":client, :user, :createdBy, :realname, :shared, :usage, :source_role, :permissions, "
+          + ":enabled, :disabled_reason, :disabled_at, :expire_at, :createAt, :token_generated_at, "
+          + ":legacy, :allowed_ips, :secret_hint, :secret_sealed";
+
+  // A token whose id was taken first (newId): the row is written once, its sealed secret included.
   private static final String INSERT =
-      "INSERT INTO api_tokens (client_id, user_id, created_by, realname, shared, "
-          + "token_usage, source_role, permissions, enabled, disabled_reason, disabled_at, expire_at, create_at, "
-          + "token_generated_at, legacy, allowed_ips, secret_hint, secret_sealed) VALUES (:client, :user, :createdBy, "
-          + ":realname, :shared, :usage, :source_role, :permissions, :enabled, :disabled_reason, :disabled_at, :expire_at, "
-          + ":createAt, :token_generated_at, :legacy, :allowed_ips, :secret_hint, :secret_sealed)";
+      "INSERT INTO api_tokens (id, " + COLUMNS + ") VALUES (:id, " + VALUES + ")";
+
+  // Seeded tokens keep no sealed secret: the column default gives their ids.
+  private static final String INSERT_WITH_DEFAULT_ID =
+      "INSERT INTO api_tokens (" + COLUMNS + ") VALUES (" + VALUES + ")";
 
   @Override
-  public long insert(ApiToken t) {
+  public long newId() {
     return db.withHandle(
-        h ->
-            bindAll(h.createUpdate(INSERT), t)
-                .executeAndReturnGeneratedKeys("id")
-                .mapTo(Long.class)
-                .one());
+        h -> h.createQuery("SELECT nextval('api_token_ids')").mapTo(Long.class).one());
+  }
+
+  @Override
+  public void insert(ApiToken t, String digest) {
+    db.withHandle(
+        h -> {
+          bindAll(h.createUpdate(INSERT), t).bind("id", t.id()).execute();
+          return h.createUpdate(INSERT_SECRET)
+              .bind("digest", digest)
+              .bind("token", t.id())
+              .execute();
+        });
   }
 
   @Override
   public void insertSeeded(List<ApiToken> tokens, List<String> digests) {
     db.withHandle(
         h -> {
-          PreparedBatch batch = h.prepareBatch(INSERT);
+          PreparedBatch batch = h.prepareBatch(INSERT_WITH_DEFAULT_ID);
           for (ApiToken t : tokens) {
             bindAll(batch, t).add();
           }
@@ -170,9 +188,9 @@ public final class JdbcTokenStore implements TokenStore {
         .bind("user", t.userId())
         .bind("createdBy", t.createdBy())
         .bind("shared", t.shared())
-        .bind("usage", t.usage().id())
-        .bind("createAt", t.createAt().toEpochMilli())
-        .bind("legacy", t.legacy());
+        .bind("usage", t.scope().usage().id())
+        .bind("createAt", t.history().createAt().toEpochMilli())
+        .bind("legacy", t.scope().legacy());
   }
 
   @Override
@@ -187,12 +205,6 @@ public final class JdbcTokenStore implements TokenStore {
   public void delete(long id) {
     db.withHandle(
         h -> h.createUpdate("DELETE FROM api_tokens WHERE id = :id").bind("id", id).execute());
-  }
-
-  @Override
-  public void addSecret(long tokenId, String digest) {
-    db.withHandle(
-        h -> h.createUpdate(INSERT_SECRET).bind("digest", digest).bind("token", tokenId).execute());
   }
 
   @Override
@@ -293,14 +305,15 @@ public final class JdbcTokenStore implements TokenStore {
     columns.put("realname", t.realname());
     columns.put("source_role", t.sourceRole());
     columns.put("permissions", String.join(",", t.permissions()));
-    columns.put("enabled", t.enabled());
-    columns.put("disabled_reason", t.disabledReason() == null ? null : t.disabledReason().id());
-    columns.put("disabled_at", millis(t.disabledAt()));
-    columns.put("expire_at", millis(t.expireAt()));
-    columns.put("token_generated_at", t.tokenGeneratedAt().toEpochMilli());
-    columns.put("allowed_ips", String.join(",", t.allowedIps()));
-    columns.put("secret_hint", t.secretHint());
-    columns.put("secret_sealed", t.secretSealed());
+    DisabledReason reason = t.state().disabledReason();
+    columns.put("enabled", t.state().enabled());
+    columns.put("disabled_reason", reason == null ? null : reason.id());
+    columns.put("disabled_at", millis(t.state().disabledAt()));
+    columns.put("expire_at", millis(t.state().expireAt()));
+    columns.put("token_generated_at", t.secret().generatedAt().toEpochMilli());
+    columns.put("allowed_ips", String.join(",", t.scope().allowedIps()));
+    columns.put("secret_hint", t.secret().hint());
+    columns.put("secret_sealed", t.secret().ciphertext());
     return columns;
   }
 
@@ -322,25 +335,31 @@ public final class JdbcTokenStore implements TokenStore {
     String reason = rs.getString("disabled_reason");
     return new ApiToken(
         rs.getLong("id"),
-        rs.getLong("client_id"),
-        Rows.nullableLong(rs, "user_id"),
-        rs.getLong("created_by"),
+        new ApiToken.Owner(
+            rs.getLong("client_id"),
+            Rows.nullableLong(rs, "user_id"),
+            rs.getLong("created_by"),
+            rs.getBoolean("shared")),
         rs.getString("realname"),
-        rs.getBoolean("shared"),
-        Usage.fromId(rs.getString("token_usage")).orElseThrow(),
-        catalogue.stored(
-            Role.fromId(rs.getString("source_role")).orElseThrow(), Rows.list(rs, "permissions")),
-        rs.getBoolean("enabled"),
-        reason == null ? null : DisabledReason.fromId(reason).orElseThrow(),
-        Rows.instant(rs, "disabled_at"),
-        Rows.instant(rs, "expire_at"),
-        Rows.instant(rs, "create_at"),
-        Rows.instant(rs, "token_generated_at"),
-        Rows.instant(rs, "last_used_at"),
-        rs.getString("last_used_ip"),
-        rs.getBoolean("legacy"),
-        Rows.list(rs, "allowed_ips"),
-        rs.getString("secret_hint"),
-        rs.getString("secret_sealed"));
+        new ApiToken.Scope(
+            Usage.fromId(rs.getString("token_usage")).orElseThrow(),
+            catalogue.stored(
+                Role.fromId(rs.getString("source_role")).orElseThrow(),
+                Rows.list(rs, "permissions")),
+            Rows.list(rs, "allowed_ips"),
+            rs.getBoolean("legacy")),
+        new ApiToken.State(
+            rs.getBoolean("enabled"),
+            reason == null ? null : DisabledReason.fromId(reason).orElseThrow(),
+            Rows.instant(rs, "disabled_at"),
+            Rows.instant(rs, "expire_at")),
+        new ApiToken.Secret(
+            rs.getString("secret_hint"),
+            rs.getString("secret_sealed"),
+            Rows.instant(rs, "token_generated_at")),
+        new ApiToken.History(
+            Rows.instant(rs, "create_at"),
+            Rows.instant(rs, "last_used_at"),
+            rs.getString("last_used_ip")));
   }
 }

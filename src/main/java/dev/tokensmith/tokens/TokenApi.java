@@ -115,7 +115,7 @@ public final class TokenApi implements Api {
     long id = request.pathId("id");
     int grace = request.body().number("grace_seconds", 0, MAX_GRACE_SECONDS).orElse(0L).intValue();
     Issued issued = tokens.renew(request.caller(), id, grace);
-    return new TokenView.Renewed(issued.secret(), issued.token().tokenGeneratedAt());
+    return new TokenView.Renewed(issued.secret(), issued.token().secret().generatedAt());
   }
 
   private Optional<Grant> permissions(Params body) {

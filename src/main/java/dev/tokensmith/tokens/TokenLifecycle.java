@@ -154,8 +154,8 @@ public final class TokenLifecycle implements UserChanges {
                   .filter(
                       t ->
                           !t.enabled()
-                              && t.disabledAt() != null
-                              && t.disabledAt().toEpochMilli() <= cutoff)
+                              && t.state().disabledAt() != null
+                              && t.state().disabledAt().toEpochMilli() <= cutoff)
                   .ifPresent(token -> writer.delete(Origin.SYSTEM, token)));
     }
     store.deleteEndedGraceSecrets(clock.millis());

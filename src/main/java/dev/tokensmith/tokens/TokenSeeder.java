@@ -51,25 +51,12 @@ public final class TokenSeeder {
           tokens.add(
               new ApiToken(
                   0,
-                  clientId,
-                  ownerId,
-                  ownerId,
+                  new ApiToken.Owner(clientId, ownerId, ownerId, false),
                   "seeded " + (start + i),
-                  false,
-                  Usage.API,
-                  preset,
-                  true,
-                  null,
-                  null,
-                  null,
-                  now,
-                  now,
-                  null,
-                  null,
-                  false,
-                  List.of(),
-                  secrets.hint(secret),
-                  null));
+                  new ApiToken.Scope(Usage.API, preset, List.of(), false),
+                  new ApiToken.State(true, null, null, null),
+                  new ApiToken.Secret(secrets.hint(secret), null, now),
+                  ApiToken.History.createdAt(now)));
           digests.add(secrets.digest(secret));
           if ((start + i) % step == 0 && written < poolSize) {
             out.write(secret);

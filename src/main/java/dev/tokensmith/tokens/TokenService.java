@@ -163,7 +163,7 @@ public final class TokenService {
                 next.realname(cmd.realname());
               }
               if (cmd.grant() != null) {
-                if (before.legacy()) {
+                if (before.scope().legacy()) {
                   throw ValidationException.of("permissions", NOT_ALLOWED, cmd.grant().custom());
                 }
                 Cap.requireFits(
@@ -256,7 +256,7 @@ public final class TokenService {
    * has been deleted.
    */
   public Optional<Usage> usage(Credential token) {
-    return store.find(token.id()).map(ApiToken::usage);
+    return store.find(token.id()).map(t -> t.scope().usage());
   }
 
   private Described describe(ApiToken token) {

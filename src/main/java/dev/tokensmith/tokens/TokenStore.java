@@ -35,7 +35,17 @@ interface TokenStore {
 
   long countByClient(long clientId);
 
-  long insert(ApiToken token);
+  /**
+   * An id for a new token, taken before its row is written (its secret is sealed to it); never
+   * given twice, even when the transaction that took it rolls back.
+   */
+  long newId();
+
+  /**
+   * Writes a new token's row, under the id {@link #newId} gave, and {@code digest} as its current
+   * value.
+   */
+  void insert(ApiToken token, String digest);
 
   /** Inserts many tokens with their current secrets' digests in one batch (the seeding command). */
   void insertSeeded(List<ApiToken> tokens, List<String> digests);
@@ -47,9 +57,6 @@ interface TokenStore {
   void update(ApiToken before, ApiToken after);
 
   void delete(long id);
-
-  /** Records {@code digest} as the current value of a token that has none yet (a new token). */
-  void addSecret(long tokenId, String digest);
 
   /**
    * Makes {@code digest} the token's current value; older values end now, or at {@code

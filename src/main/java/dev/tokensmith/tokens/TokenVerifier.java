@@ -229,7 +229,7 @@ public final class TokenVerifier {
       refused = Reason.SSO_WITHOUT_API_ACCESS;
     }
     List<IpRange> ranges =
-        token.allowedIps().stream().map(IpRange::parse).flatMap(Optional::stream).toList();
+        token.scope().allowedIps().stream().map(IpRange::parse).flatMap(Optional::stream).toList();
     return new Snapshot(
         token,
         match.validUntil(),
@@ -348,7 +348,7 @@ public final class TokenVerifier {
       if (!ranges.isEmpty() && !allowed(ip)) {
         return new Rejected(Reason.IP_NOT_ALLOWED);
       }
-      boolean nodeToken = token.usage() == Usage.NODE_DEPLOYMENT;
+      boolean nodeToken = token.scope().usage() == Usage.NODE_DEPLOYMENT;
       if (nodeToken != nodeRegistration
           && !(nodeRegistration && token.permissionSet().has("nodes:create"))) {
         return new Rejected(Reason.WRONG_USAGE);

@@ -58,39 +58,28 @@ public final class TokenWriter {
     this.changes = changes;
   }
 
-  // Three writes: the row, its sealed secret (the ciphertext is bound to the row's id, known only
-  // once the row exists) and the lookup digest.
+  // The row is written once, its sealed secret included: the id the ciphertext is bound to is taken
+  // first. Its lookup digest is a row of its own (a renewed token has two values for a while).
   Issued insert(Caller caller, Client target, Create cmd) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String secret = secrets.generate();
-    ApiToken draft =
+    long id = store.newId();
+    ApiToken token =
         new ApiToken(
-            0,
-            target.id(),
-            cmd.shared() ? null : caller.user().id(),
-            caller.actingUserId(),
+            id,
+            new ApiToken.Owner(
+                target.id(),
+                cmd.shared() ? null : caller.user().id(),
+                caller.actingUserId(),
+                cmd.shared()),
             cmd.realname(),
-            cmd.shared(),
-            cmd.usage(),
-            cmd.grant(),
-            cmd.enabled(),
-            cmd.enabled() ? null : DisabledReason.MANUAL,
-            cmd.enabled() ? null : now,
-            cmd.expireAt(),
-            now,
-            now,
-            null,
-            null,
-            false,
-            cmd.allowedIps(),
-            secrets.hint(secret),
-            null);
-    long id = store.insert(draft);
-    ApiToken token = draft.withId(id);
-    ApiToken sealed =
-        token.draft().secret(token.secretHint(), seal(target, id, secret), now).build();
-    store.update(token, sealed);
-    store.addSecret(id, secrets.digest(secret));
+            new ApiToken.Scope(cmd.usage(), cmd.grant(), cmd.allowedIps(), false),
+            cmd.enabled()
+                ? new ApiToken.State(true, null, null, cmd.expireAt())
+                : new ApiToken.State(false, DisabledReason.MANUAL, now, cmd.expireAt()),
+            new ApiToken.Secret(secrets.hint(secret), seal(target, id, secret), now),
+            ApiToken.History.createdAt(now));
+    store.insert(token, secrets.digest(secret));
     activity.record(
         caller.origin(),
         target.id(),
@@ -101,14 +90,14 @@ public final class TokenWriter {
         ActivityLog.changes()
             .put("realname", null, token.realname())
             .put("shared", null, token.shared())
-            .put("usage", null, token.usage().id())
+            .put("usage", null, token.scope().usage().id())
             .put("permissions", null, token.permissionsAsWritten())
             .put("enabled", null, token.enabled())
             .put("expire_at", null, text(token.expireAt()))
-            .put("allowed_ips", null, token.allowedIps())
+            .put("allowed_ips", null, token.scope().allowedIps())
             .put("secret_hint", null, token.secretHint())
             .map());
-    return new Issued(sealed, secret);
+    return new Issued(token, secret);
   }
 
   ApiToken update(Origin origin, ApiToken before, ApiToken after) {
@@ -127,7 +116,7 @@ public final class TokenWriter {
         ActivityLog.changes()
             .put("realname", before.realname(), after.realname())
             .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
-            .put("allowed_ips", before.allowedIps(), after.allowedIps())
+            .put("allowed_ips", before.scope().allowedIps(), after.scope().allowedIps())
             .put("expire_at", text(before.expireAt()), text(after.expireAt()))
             .put("enabled", before.enabled(), after.enabled())
             .put("disabled_reason", reason(before), reason(after));
@@ -164,7 +153,11 @@ public final class TokenWriter {
     Instant now = clock.instant();
     String secret = secrets.generate();
     ApiToken renewed =
-        token.draft().secret(secrets.hint(secret), seal(client, token.id(), secret), now).build();
+        token
+            .draft()
+            .secret(
+                new ApiToken.Secret(secrets.hint(secret), seal(client, token.id(), secret), now))
+            .build();
     store.update(token, renewed);
     changes.publish(ChangeFeed.Kind.TOKEN, token.id());
     Long graceEnd = graceSeconds > 0 ? now.plusSeconds(graceSeconds).toEpochMilli() : null;
@@ -178,7 +171,7 @@ public final class TokenWriter {
         "renew",
         ActivityLog.changes()
             .put("secret_hint", token.secretHint(), renewed.secretHint())
-            .put("token_generated_at", text(token.tokenGeneratedAt()), text(now))
+            .put("token_generated_at", text(token.secret().generatedAt()), text(now))
             .put("grace_seconds", null, graceSeconds)
             .map());
     return new Issued(renewed, secret);
@@ -186,7 +179,7 @@ public final class TokenWriter {
 
   /** The stored secret in plain text, or empty when the client keeps none (show_once). */
   Optional<String> open(ApiToken token) {
-    return Optional.ofNullable(token.secretSealed())
+    return Optional.ofNullable(token.secret().ciphertext())
         .map(ciphertext -> secrets.open(ciphertext, token.id()));
   }
 
@@ -220,7 +213,7 @@ public final class TokenWriter {
     boolean ownerBlocks =
         owner.isEmpty()
             || !owner.get().enabled()
-            || token.disabledReason() == DisabledReason.API_ACCESS_REVOKED
+            || token.state().disabledReason() == DisabledReason.API_ACCESS_REVOKED
                 && owner.get().sso() != Sso.NONE
                 && !owner.get().apiAccess();
     if (ownerBlocks) {
@@ -237,7 +230,8 @@ public final class TokenWriter {
   }
 
   private static String reason(ApiToken token) {
-    return token.disabledReason() == null ? null : token.disabledReason().id();
+    DisabledReason reason = token.state().disabledReason();
+    return reason == null ? null : reason.id();
   }
 
   /** Narrows a token to what its owner may still do (T9); unchanged when it still fits. */

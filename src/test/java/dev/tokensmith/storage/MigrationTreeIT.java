@@ -3,12 +3,17 @@ package dev.tokensmith.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokensmith.keys.TokenSecrets;
+import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestDatabase;
+import dev.tokensmith.testing.TestSecrets;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
+import dev.tokensmith.tokens.ApiToken;
+import dev.tokensmith.tokens.JdbcTokenStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The migrations are one tree for both databases. A database migrated by the releases that kept one
  * tree per dialect (copied under migration-fixtures/two-trees) still starts, and a fresh database
- * gets the schema those releases made. On an embedded H2 file in the H2 run, on a PostgreSQL schema
- * in the PostgreSQL run.
+ * gets the schema those releases made; the tokens they wrote keep their ids and secrets. On an
+ * embedded H2 file in the H2 run, on a PostgreSQL schema in the PostgreSQL run.
  */
 @UsesDatabase
 class MigrationTreeIT {
@@ -52,7 +57,7 @@ class MigrationTreeIT {
       List<MigrationInfo> applied = List.of(newTree(database).info().applied());
       assertThat(applied)
           .extracting(MigrationInfo::getScript)
-          .containsExactly("V1__core.sql", "V2__catalogue.sql");
+          .containsExactly("V1__core.sql", "V2__catalogue.sql", "V3__token_ids.sql");
       assertThat(applied)
           .allMatch(MigrationInfo::isChecksumMatching, "checksum matching the one tree");
     }
@@ -69,6 +74,76 @@ class MigrationTreeIT {
       }
 
       assertThat(releasedTables(schema(fresh))).isEqualTo(schema(released)).isNotEmpty();
+    }
+  }
+
+  @Test
+  void migrateWhenTokensWrittenByEarlierReleasesThenTheirSecretsOpenAndIdsGoOnAfterTheLast()
+      throws SQLException {
+    TokenSecrets secrets = TestSecrets.withPrefix("tks1");
+    try (TestDatabase database = database("tokens")) {
+      migrateWithReleasedTree(database);
+      List<String> values = List.of(secrets.generate(), secrets.generate(), secrets.generate());
+      List<Long> ids = new ArrayList<>();
+      try (Connection c = DriverManager.getConnection(database.url(), database.user(), "");
+          Statement s = c.createStatement()) {
+        s.executeUpdate(
+            "INSERT INTO clients (uuid, name, vuln_prefix, enabled, create_at)"
+                + " VALUES ('c0ffee00-0000-0000-0000-000000000000', 'Before', 'B001', TRUE, 0)");
+        long client = single(s, "SELECT id FROM clients");
+        for (String value : values) {
+          // As those releases wrote a token: the row, then its secret sealed to the row's id.
+          s.executeUpdate(
+              "INSERT INTO api_tokens (client_id, created_by, realname, shared, token_usage,"
+                  + " source_role, enabled, create_at, token_generated_at, secret_hint)"
+                  + " VALUES ("
+                  + client
+                  + ", 1, 'before', TRUE, 'api', 'admin', TRUE, 0, 0, 'hint')",
+              Statement.RETURN_GENERATED_KEYS);
+          long id = generatedId(s);
+          s.executeUpdate(
+              "UPDATE api_tokens SET secret_sealed = '"
+                  + secrets.seal(value, id)
+                  + "' WHERE id = "
+                  + id);
+          s.executeUpdate(
+              "INSERT INTO api_token_secrets (digest, token_id) VALUES ('"
+                  + secrets.digest(value)
+                  + "', "
+                  + id
+                  + ")");
+          ids.add(id);
+        }
+        // The last id given belongs to a token deleted since.
+        s.executeUpdate("DELETE FROM api_tokens WHERE id = " + ids.get(2));
+      }
+
+      try (Database db = new Database(database.url(), database.user(), "", 2)) {
+        db.migrate();
+        JdbcTokenStore store = new JdbcTokenStore(db, Catalogue.standard());
+
+        for (int i = 0; i < 2; i++) {
+          ApiToken kept = store.find(ids.get(i)).orElseThrow();
+          assertThat(secrets.open(kept.secret().ciphertext(), kept.id())).isEqualTo(values.get(i));
+          assertThat(store.findBySecretDigest(secrets.digest(values.get(i))).orElseThrow().token())
+              .isEqualTo(kept);
+        }
+        assertThat(store.newId()).as("after the deleted token's id").isGreaterThan(ids.get(2));
+      }
+    }
+  }
+
+  private static long single(Statement s, String query) throws SQLException {
+    try (ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long generatedId(Statement s) throws SQLException {
+    try (ResultSet rs = s.getGeneratedKeys()) {
+      rs.next();
+      return rs.getLong("id");
     }
   }
 

@@ -136,25 +136,12 @@ public final class Records {
     Instant created = Instant.parse("2026-01-01T00:00:00Z");
     return new ApiToken(
         id,
-        clientId,
-        userId,
-        createdBy,
+        new ApiToken.Owner(clientId, userId, createdBy, shared),
         "token " + id,
-        shared,
-        Usage.API,
-        grant,
-        true,
-        null,
-        null,
-        null,
-        created,
-        created,
-        null,
-        null,
-        false,
-        List.of(),
-        "hint",
-        null);
+        new ApiToken.Scope(Usage.API, grant, List.of(), false),
+        new ApiToken.State(true, null, null, null),
+        new ApiToken.Secret("hint", null, created),
+        ApiToken.History.createdAt(created));
   }
 
   /** The same token with other permissions and another name (as an update writes it). */

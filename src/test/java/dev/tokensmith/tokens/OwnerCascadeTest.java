@@ -80,8 +80,8 @@ class OwnerCascadeTest {
 
     for (Created token : List.of(full, narrow)) {
       assertThat(stored(token).enabled()).isFalse();
-      assertThat(stored(token).disabledReason()).isEqualTo(DisabledReason.OWNER_DISABLED);
-      assertThat(stored(token).disabledAt()).isEqualTo(services.clock.instant());
+      assertThat(stored(token).state().disabledReason()).isEqualTo(DisabledReason.OWNER_DISABLED);
+      assertThat(stored(token).state().disabledAt()).isEqualTo(services.clock.instant());
     }
     assertThat(stored(shared).enabled()).as("a shared token acts for its client").isTrue();
   }
@@ -119,7 +119,7 @@ class OwnerCascadeTest {
     update(owner, enabled(true));
 
     assertThat(stored(token).enabled()).isFalse();
-    assertThat(stored(token).disabledReason()).isEqualTo(DisabledReason.OWNER_DISABLED);
+    assertThat(stored(token).state().disabledReason()).isEqualTo(DisabledReason.OWNER_DISABLED);
   }
 
   @Test
@@ -176,7 +176,7 @@ class OwnerCascadeTest {
     update(owner, new UserService.Update(null, null, null, null, false));
 
     assertThat(stored(token).enabled()).isFalse();
-    assertThat(stored(token).disabledReason()).isEqualTo(DisabledReason.API_ACCESS_REVOKED);
+    assertThat(stored(token).state().disabledReason()).isEqualTo(DisabledReason.API_ACCESS_REVOKED);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.tokensmith.clients.JdbcClientStore;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.testing.DbLocks;
 import dev.tokensmith.testing.Records;
+import dev.tokensmith.testing.StatementLog;
 import dev.tokensmith.testing.TestDatabase;
 import dev.tokensmith.tokens.TokenStore.SecretMatch;
 import dev.tokensmith.users.JdbcUserStore;
@@ -73,16 +74,22 @@ abstract class TokenStoreContract {
         T.toEpochMilli());
   }
 
+  // A new token gets its id before its row is written, as the writer does.
   private ApiToken personal(long clientId, long userId, String... permissions) {
-    return Records.token(0, clientId, userId, userId, false, permissions);
+    return Records.token(store.newId(), clientId, userId, userId, false, permissions);
   }
 
   private ApiToken shared(long clientId, String... permissions) {
-    return Records.token(0, clientId, null, owner, true, permissions);
+    return Records.token(store.newId(), clientId, null, owner, true, permissions);
   }
 
   private ApiToken inserted(ApiToken token) {
-    return token.withId(store.insert(token));
+    return inserted(token, "digest-" + token.id());
+  }
+
+  private ApiToken inserted(ApiToken token, String digest) {
+    store.insert(token, digest);
+    return token;
   }
 
   private ApiToken reread(ApiToken token) {
@@ -101,13 +108,14 @@ abstract class TokenStoreContract {
             .realname("Deploy")
             .expireAt(T.plusSeconds(3600))
             .allowedIps(List.of("10.0.0.0/8", "192.0.2.1"))
-            .secret("abcd", "v1:sealed", T)
+            .secret(new ApiToken.Secret("abcd", "v1:sealed", T))
             .build();
 
-    long id = store.insert(token);
+    store.insert(token, "deploy-digest");
 
-    assertThat(id).isPositive();
-    assertThat(store.find(id)).contains(token.withId(id));
+    assertThat(token.id()).isPositive();
+    assertThat(store.find(token.id())).contains(token);
+    assertThat(store.findBySecretDigest("deploy-digest")).contains(new SecretMatch(token, null));
   }
 
   @Test
@@ -120,9 +128,65 @@ abstract class TokenStoreContract {
             .disabledAt(T)
             .build();
 
-    long id = store.insert(token);
+    store.insert(token, "shared-digest");
 
-    assertThat(store.find(id)).contains(token.withId(id));
+    assertThat(store.find(token.id())).contains(token);
+  }
+
+  @Test
+  void insertWhenNewTokenThenItsRowIsWrittenOnceSecretIncludedAndItsDigestBeside() {
+    ApiToken token =
+        personal(client, owner, "admin")
+            .draft()
+            .secret(new ApiToken.Secret("abcd", "v1:sealed", T))
+            .build();
+
+    List<String> statements =
+        db.inTransaction(
+            () -> {
+              StatementLog log = StatementLog.attach(db);
+              store.insert(token, "written-once");
+              return log.all();
+            });
+
+    assertThat(statements)
+        .hasSize(2)
+        .satisfiesExactly(
+            row ->
+                assertThat(row)
+                    .startsWith("INSERT INTO api_tokens (id, ")
+                    .contains("secret_sealed"),
+            digest -> assertThat(digest).startsWith("INSERT INTO api_token_secrets "));
+    assertThat(store.find(token.id()).orElseThrow().secret().ciphertext()).isEqualTo("v1:sealed");
+  }
+
+  @Test
+  void newIdWhenTakenThenNeverGivenAgainEvenWhenItsTransactionRolledBack() {
+    long first = store.newId();
+    try {
+      db.inTransaction(
+          () -> {
+            store.insert(
+                Records.token(store.newId(), client, owner, owner, false, "admin"), "gone");
+            throw new IllegalStateException("rolled back");
+          });
+    } catch (IllegalStateException expected) {
+      // the row and its digest are gone; the id it took is not given again
+    }
+    long afterRollback = store.newId();
+
+    assertThat(afterRollback).isGreaterThan(first + 1);
+    assertThat(store.findBySecretDigest("gone")).isEmpty();
+  }
+
+  @Test
+  void insertSeededWhenIdsTakenBeforeThenTheSeededOnesComeAfterThem() {
+    ApiToken numbered = personal(client, owner, "admin");
+
+    store.insertSeeded(List.of(numbered), List.of("seeded-after"));
+
+    assertThat(store.findBySecretDigest("seeded-after").orElseThrow().token().id())
+        .isGreaterThan(numbered.id());
   }
 
   @Test
@@ -145,8 +209,8 @@ abstract class TokenStoreContract {
     ApiToken now = reread(seen);
     assertThat(now.realname()).isEqualTo("renamed meanwhile");
     assertThat(now.enabled()).isFalse();
-    assertThat(now.disabledReason()).isEqualTo(DisabledReason.MANUAL);
-    assertThat(now.disabledAt()).isEqualTo(T);
+    assertThat(now.state().disabledReason()).isEqualTo(DisabledReason.MANUAL);
+    assertThat(now.state().disabledAt()).isEqualTo(T);
   }
 
   @Test
@@ -168,14 +232,14 @@ abstract class TokenStoreContract {
                 .draft()
                 .expireAt(T)
                 .allowedIps(List.of("10.0.0.1"))
-                .secret("abcd", "v1:sealed", T)
+                .secret(new ApiToken.Secret("abcd", "v1:sealed", T))
                 .build());
 
     ApiToken cleared =
         seen.draft()
             .expireAt(null)
             .allowedIps(List.of())
-            .secret("efgh", null, T.plusSeconds(1))
+            .secret(new ApiToken.Secret("efgh", null, T.plusSeconds(1)))
             .grant(Records.grant("users:view"))
             .build();
     store.update(seen, cleared);
@@ -209,8 +273,7 @@ abstract class TokenStoreContract {
 
   @Test
   void deleteWhenDeletedThenGoneWithItsSecrets() {
-    ApiToken token = inserted(personal(client, owner, "admin"));
-    store.addSecret(token.id(), "deleted-digest");
+    ApiToken token = inserted(personal(client, owner, "admin"), "deleted-digest");
 
     store.delete(token.id());
 
@@ -278,7 +341,7 @@ abstract class TokenStoreContract {
             .insert(Records.user(client, "holder@example.com", "admin"));
     ApiToken first = inserted(personal(client, user, "admin"));
     ApiToken second = inserted(personal(client, user, "analytic"));
-    inserted(Records.token(0, client, null, user, true, "admin"));
+    inserted(Records.token(store.newId(), client, null, user, true, "admin"));
 
     assertThat(ids(db.inTransaction(() -> store.lockByUser(user))))
         .containsExactly(first.id(), second.id());
@@ -295,8 +358,7 @@ abstract class TokenStoreContract {
 
   @Test
   void replaceSecretWhenGraceGivenThenTheOldValueEndsThenAndAnEarlierGraceEndsNow() {
-    ApiToken token = inserted(personal(client, owner, "admin"));
-    store.addSecret(token.id(), "first");
+    ApiToken token = inserted(personal(client, owner, "admin"), "first");
     assertThat(store.findBySecretDigest("first")).contains(new SecretMatch(token, null));
 
     store.replaceSecret(token.id(), "second", 5_000L);
@@ -373,9 +435,9 @@ abstract class TokenStoreContract {
             new UsageRecorder.Use(first.id(), T.toEpochMilli(), "192.0.2.1"),
             new UsageRecorder.Use(second.id(), T.plusSeconds(1).toEpochMilli(), "2001:db8::1")));
 
-    assertThat(reread(first).lastUsedAt()).isEqualTo(T);
-    assertThat(reread(first).lastUsedIp()).isEqualTo("192.0.2.1");
-    assertThat(reread(second).lastUsedIp()).isEqualTo("2001:db8::1");
+    assertThat(reread(first).history().lastUsedAt()).isEqualTo(T);
+    assertThat(reread(first).history().lastUsedIp()).isEqualTo("192.0.2.1");
+    assertThat(reread(second).history().lastUsedIp()).isEqualTo("2001:db8::1");
   }
 
   @Test
