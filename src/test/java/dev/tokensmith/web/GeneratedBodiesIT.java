@@ -320,7 +320,7 @@ class GeneratedBodiesIT {
                 "filter",
                 Map.of(
                     "clientid",
-                    written.path("client_id").asLong(),
+                    written.path("clientid").asLong(),
                     "id",
                     written.path("id").asLong())));
     assertThat(list.status()).as("%s", list).isEqualTo(200);
