@@ -6,6 +6,11 @@ import { roleTitle, userRoles } from './catalogue.js';
 import { permissionMatrix } from './matrix.js';
 import { icon } from './icons.js';
 
+// The users endpoints give times in Unix seconds, as the Wallarm client library reads them.
+function fromSeconds(seconds) {
+  return seconds == null ? null : new Date(seconds * 1000).toISOString();
+}
+
 export function usersView(main) {
   const count = h('span', { class: 'count', 'data-testid': 'user-count' }, '…');
   const list = h('div', {}, h('div', { class: 'loading' }, 'Loading users…'));
@@ -119,8 +124,9 @@ export function usersView(main) {
       h('td', { 'data-label': 'Role' }, roleCell(user)),
       h('td', { 'data-label': 'Status' }, user.enabled ? h('span', { class: 'pill ok' }, 'Enabled')
         : h('span', { class: 'pill off' }, 'Disabled')),
-      h('td', { 'data-label': 'Created', class: 'nowrap' }, time(user.create_at)),
-      h('td', { 'data-label': 'Last login', class: 'nowrap' }, time(user.last_login_at, { withTime: true, empty: 'Never' })),
+      h('td', { 'data-label': 'Created', class: 'nowrap' }, time(fromSeconds(user.create_at))),
+      h('td', { 'data-label': 'Last login', class: 'nowrap' },
+        time(fromSeconds(user.last_login_time), { withTime: true, empty: 'Never' })),
       h('td', { class: 'actions' }, hasActions ? actions : null));
   }
 

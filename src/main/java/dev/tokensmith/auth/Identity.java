@@ -1,6 +1,7 @@
 package dev.tokensmith.auth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -29,6 +30,15 @@ public record Identity(
     String partnerUuid,
     CallingToken apiToken,
     String csrfToken) {
+
+  /**
+   * The client once more as {@code clientid}, the name the Wallarm client library and Terraform
+   * provider read it by.
+   */
+  @JsonProperty("clientid")
+  public long clientid() {
+    return clientId;
+  }
 
   /** The token a request was made with. */
   public record CallingToken(long id, boolean shared, String usage) {}

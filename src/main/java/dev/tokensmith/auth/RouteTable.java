@@ -44,6 +44,7 @@ public final class RouteTable {
           "POST   /v1/objects/client/create   clients:create",
           "POST   /v1/objects/client/update   clients:update",
           "POST   /v1/objects/client          clients:view",
+          "GET    /v1/objects/client          clients:view",
           "GET    /v2/partner_client          clients:view",
           "GET    /v2/activity_log            activity_log:view",
           "GET    /v2/activity_log.csv        activity_log:export");

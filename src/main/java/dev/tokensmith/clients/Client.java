@@ -4,8 +4,8 @@ import dev.tokensmith.access.Account;
 import java.time.Instant;
 
 /**
- * A company account. {@code partnerId} is null for a stand-alone company; {@code technical} is true
- * for the client where a partner's global users live.
+ * A company account. {@code partnerId} and {@code partnerUuid} are null for a stand-alone company;
+ * {@code technical} is true for the client where a partner's global users live.
  *
  * @param maxTokens the most tokens this client may hold; null = the server's default
  */
@@ -16,6 +16,7 @@ public record Client(
     String vulnPrefix,
     boolean enabled,
     Long partnerId,
+    String partnerUuid,
     boolean technical,
     boolean showOnce,
     Integer maxTokens,

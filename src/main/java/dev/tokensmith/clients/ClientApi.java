@@ -9,6 +9,7 @@ import dev.tokensmith.web.Page;
 import dev.tokensmith.web.Params;
 import dev.tokensmith.web.Request;
 import dev.tokensmith.web.Routes;
+import java.util.List;
 
 /** Tenants, for global users (section 4.4); who may do what is {@link TenantService}'s to say. */
 public final class ClientApi implements Api {
@@ -22,6 +23,7 @@ public final class ClientApi implements Api {
   public void routes(Routes routes) {
     routes.post("/v1/objects/client/create", this::create);
     routes.post("/v1/objects/client", this::list);
+    routes.get("/v1/objects/client", this::list);
     routes.post("/v1/objects/client/update", this::update);
     routes.get("/v2/partner_client", this::partnerClients);
   }
@@ -29,16 +31,18 @@ public final class ClientApi implements Api {
   private Object create(Request request) {
     Params body = request.body();
     String name = body.requiredText("name", 255);
-    String prefix = body.requiredText("vuln_prefix", 4);
-    if (!prefix.matches("[A-Z0-9]{4}")) {
+    // Newer Wallarm client libraries send no prefix: a free one is chosen then.
+    String prefix = body.text("vuln_prefix", 4).orElse(null);
+    if (prefix != null && !prefix.matches("[A-Z0-9]{4}")) {
       throw ValidationException.of("vuln_prefix", INVALID, prefix);
     }
     String partnerUuid = body.requiredText("partner_uuid", 36);
     return ClientView.of(tenants.create(request.caller(), partnerUuid, name, prefix));
   }
 
+  // GET takes the filter in the query string (filter[id]=1, also filter[id][]=1), POST in the body.
   private Object list(Request request) {
-    Params filter = request.body().object("filter");
+    Params filter = request.query().object("filter").or(request.body().object("filter"));
     Page page = Page.of(request);
     return tenants
         .list(request.caller(), filter.ids("id", 1000), page.limit(), page.offset())
@@ -65,7 +69,8 @@ public final class ClientApi implements Api {
             fields.bool("show_once").orElse(null),
             fields.has("max_tokens"),
             fields.number("max_tokens", 0, Integer.MAX_VALUE).map(Long::intValue).orElse(null));
-    return ClientView.of(tenants.update(request.caller(), id, changes));
+    // A list of the updated clients, as the Wallarm client library reads it.
+    return List.of(ClientView.of(tenants.update(request.caller(), id, changes)));
   }
 
   private Object partnerClients(Request request) {

@@ -105,9 +105,14 @@ public final class ClientService implements Accounts {
         });
   }
 
-  /** Creates a tenant of a partner; the prefix must be free (else a conflict). */
+  /**
+   * Creates a tenant of a partner; the prefix must be free (else a conflict); a null prefix gets a
+   * random one.
+   */
   public Client createTenant(long partnerId, String name, String vulnPrefix, Origin origin) {
-    return db.inTransaction(() -> insertClient(name, vulnPrefix, partnerId, origin));
+    return db.inTransaction(
+        () ->
+            insertClient(name, vulnPrefix != null ? vulnPrefix : freePrefix(), partnerId, origin));
   }
 
   private Client insertClient(String name, String vulnPrefix, Long partnerId, Origin origin) {
@@ -170,7 +175,16 @@ public final class ClientService implements Accounts {
         });
   }
 
+  // A random prefix no client has yet (a few tries; the unique key has the last word).
   private String freePrefix() {
+    String prefix = randomPrefix();
+    for (int tries = 1; tries < 10 && store.prefixTaken(prefix); tries++) {
+      prefix = randomPrefix();
+    }
+    return prefix;
+  }
+
+  private String randomPrefix() {
     StringBuilder prefix = new StringBuilder(4);
     for (int i = 0; i < 4; i++) {
       prefix.append(PREFIX_ALPHABET.charAt(random.nextInt(PREFIX_ALPHABET.length())));

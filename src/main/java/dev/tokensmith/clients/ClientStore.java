@@ -35,4 +35,7 @@ interface ClientStore {
   Optional<Partner> findPartner(long id);
 
   boolean anyPartner();
+
+  /** True when some client has this {@code vuln_prefix}. */
+  boolean prefixTaken(String vulnPrefix);
 }

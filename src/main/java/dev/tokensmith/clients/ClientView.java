@@ -1,6 +1,9 @@
 package dev.tokensmith.clients;
 
-/** A client on the wire (section 4.4). */
+/**
+ * A client on the wire, in the shape the Wallarm client library and Terraform provider decode: the
+ * partner as {@code partnerid} and {@code partner_uuid} (both null for a stand-alone company).
+ */
 record ClientView(
     long id,
     String uuid,
@@ -8,6 +11,7 @@ record ClientView(
     String vulnPrefix,
     boolean enabled,
     Long partnerid,
+    String partnerUuid,
     boolean showOnce,
     Integer maxTokens) {
 
@@ -19,6 +23,7 @@ record ClientView(
         c.vulnPrefix(),
         c.enabled(),
         c.partnerId(),
+        c.partnerUuid(),
         c.showOnce(),
         c.maxTokens());
   }

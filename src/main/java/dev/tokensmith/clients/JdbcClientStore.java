@@ -13,7 +13,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** {@link ClientStore} on the JDBC database. */
 public final class JdbcClientStore implements ClientStore {
   private static final String SELECT =
-      "SELECT c.*, (p.technical_client_id = c.id) AS technical "
+      "SELECT c.*, p.uuid AS partner_uuid, (p.technical_client_id = c.id) AS technical "
           + "FROM clients c LEFT JOIN partners p ON p.id = c.partner_id ";
 
   private final Database db;
@@ -146,6 +146,17 @@ public final class JdbcClientStore implements ClientStore {
         h -> h.createQuery("SELECT COUNT(*) FROM partners").mapTo(Long.class).one() > 0);
   }
 
+  @Override
+  public boolean prefixTaken(String vulnPrefix) {
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT COUNT(*) FROM clients WHERE vuln_prefix = :prefix")
+                    .bind("prefix", vulnPrefix)
+                    .mapTo(Long.class)
+                    .one()
+                > 0);
+  }
+
   private static Client client(ResultSet rs, StatementContext ctx) throws SQLException {
     return new Client(
         rs.getLong("id"),
@@ -154,6 +165,7 @@ public final class JdbcClientStore implements ClientStore {
         rs.getString("vuln_prefix"),
         rs.getBoolean("enabled"),
         Rows.nullableLong(rs, "partner_id"),
+        rs.getString("partner_uuid"),
         rs.getBoolean("technical"),
         rs.getBoolean("show_once"),
         Rows.nullableInt(rs, "max_tokens"),

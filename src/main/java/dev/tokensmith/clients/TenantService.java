@@ -32,7 +32,8 @@ public final class TenantService {
       String name, Boolean enabled, Boolean showOnce, boolean maxTokensGiven, Integer maxTokens) {}
 
   /**
-   * Creates a tenant of the caller's partner; 403 unless {@code partnerUuid} names that partner.
+   * Creates a tenant of the caller's partner; 403 unless {@code partnerUuid} names that partner. A
+   * null {@code vulnPrefix} gets a free one.
    */
   public Client create(Caller caller, String partnerUuid, String name, String vulnPrefix) {
     Partner partner = partnerOf(caller, "clients:create");
@@ -81,6 +82,7 @@ public final class TenantService {
               before.vulnPrefix(),
               changes.enabled() != null ? changes.enabled() : before.enabled(),
               before.partnerId(),
+              before.partnerUuid(),
               before.technical(),
               changes.showOnce() != null ? changes.showOnce() : before.showOnce(),
               changes.maxTokensGiven() ? changes.maxTokens() : before.maxTokens(),

@@ -8,6 +8,7 @@ import dev.tokensmith.storage.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,25 +58,25 @@ public final class JdbcUserStore implements UserStore {
   }
 
   @Override
-  public List<User> list(
-      long clientId, Long id, String email, Boolean enabled, int limit, int offset) {
-    StringBuilder sql = new StringBuilder("SELECT * FROM users WHERE client_id = :client");
-    if (id != null) {
-      sql.append(" AND id = :id");
-    }
-    if (email != null) {
-      sql.append(" AND email_key = :key");
-    }
-    if (enabled != null) {
-      sql.append(" AND enabled = :enabled");
-    }
-    sql.append(" ORDER BY id LIMIT :limit OFFSET :offset");
+  public Optional<User> findByUuid(String uuid) {
     return db.withHandle(
         h ->
-            h.createQuery(sql.toString())
-                .bind("client", clientId)
-                .bind("id", id)
-                .bind("key", email == null ? null : email.toLowerCase(Locale.ROOT))
+            h.createQuery("SELECT * FROM users WHERE uuid = :uuid")
+                .bind("uuid", uuid)
+                .map(this::user)
+                .findOne());
+  }
+
+  @Override
+  public List<User> list(Collection<Long> clientIds, Boolean enabled, int limit, int offset) {
+    String sql =
+        "SELECT * FROM users WHERE client_id IN (<clients>)"
+            + (enabled != null ? " AND enabled = :enabled" : "")
+            + " ORDER BY id LIMIT :limit OFFSET :offset";
+    return db.withHandle(
+        h ->
+            h.createQuery(sql)
+                .bindList("clients", List.copyOf(clientIds))
                 .bind("enabled", enabled)
                 .bind("limit", limit)
                 .bind("offset", offset)

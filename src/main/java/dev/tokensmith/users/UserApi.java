@@ -1,6 +1,7 @@
 package dev.tokensmith.users;
 
 import static dev.tokensmith.errors.ValidationException.Code.INVALID;
+import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
 import static dev.tokensmith.errors.ValidationException.Code.TOO_LONG;
 
@@ -12,15 +13,26 @@ import dev.tokensmith.web.Page;
 import dev.tokensmith.web.Params;
 import dev.tokensmith.web.Request;
 import dev.tokensmith.web.Routes;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** The users endpoints (section 4.2). */
+/** The users endpoints, in the shapes the Wallarm client library and Terraform provider use. */
 public final class UserApi implements Api {
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
   private static final int MAX_NAME = 255;
   private static final int MAX_EMAIL = 320;
+
+  // The role names the Terraform provider writes (it turns them into role ids on create only).
+  private static final Map<String, String> ROLE_ALIASES =
+      Map.of(
+          "analyst", "analytic",
+          "read_only", "auditor",
+          "global_admin", "partner_admin",
+          "global_analyst", "partner_analytic",
+          "global_read_only", "partner_auditor");
 
   private final UserService users;
   private final Grants grants;
@@ -39,15 +51,9 @@ public final class UserApi implements Api {
   }
 
   private Object list(Request request) {
-    Params filter = request.body().object("filter");
+    UserService.Filter filter = filter(request.body().object("filter"));
     Page page = Page.of(request);
-    Long clientId = filter.id("clientid").orElse(null);
-    Long id = filter.id("id").orElse(null);
-    String email = filter.text("email", 320).orElse(null);
-    Boolean enabled = filter.bool("enabled").orElse(null);
-    return users
-        .list(request.caller(), clientId, id, email, enabled, page.limit(), page.offset())
-        .stream()
+    return users.list(request.caller(), filter, page.limit(), page.offset()).stream()
         .map(UserView::of)
         .toList();
   }
@@ -72,21 +78,23 @@ public final class UserApi implements Api {
     Grant grant =
         permissions(body).orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
     Long clientId = body.id("clientid").or(() -> body.id("client_id")).orElse(null);
-    boolean enabled = body.bool("enabled").orElse(true);
+    // A user is created enabled whatever "enabled" says (the Wallarm client library always sends
+    // false); disabling is an update. A value that is not a boolean is still refused.
+    body.bool("enabled");
     return UserView.of(
         users.create(
             request.caller(),
-            new UserService.Create(
-                clientId, email, realname, password.orElse(null), grant, enabled)));
+            new UserService.Create(clientId, email, realname, password.orElse(null), grant, true)));
   }
 
   private Object update(Request request) {
     Params body = request.body();
-    long id =
-        body.object("filter")
-            .id("id")
-            .orElseThrow(() -> ValidationException.of("id", REQUIRED, null));
+    UserService.Filter filter = oneUser(body);
     Params fields = body.object("fields");
+    if (fields.secretText("password", 1024).isPresent()) {
+      // A password is the user's to set (or an invitation's), never another user's to write.
+      throw ValidationException.of("password", NOT_ALLOWED, null);
+    }
     Optional<String> realname = fields.text("realname", MAX_NAME);
     if (realname.isPresent() && realname.get().isBlank()) {
       throw ValidationException.of("realname", REQUIRED, realname.get());
@@ -103,22 +111,45 @@ public final class UserApi implements Api {
             fields.bool("enabled").orElse(null),
             sso,
             fields.bool("api_access").orElse(null));
-    return UserView.of(users.update(request.caller(), id, cmd));
+    return UserView.of(users.update(request.caller(), filter, cmd));
   }
 
   private Object delete(Request request) {
-    long id =
-        request
-            .body()
-            .object("filter")
-            .id("id")
-            .orElseThrow(() -> ValidationException.of("id", REQUIRED, null));
-    return UserView.of(users.delete(request.caller(), id));
+    return UserView.of(users.delete(request.caller(), oneUser(request.body())));
+  }
+
+  /**
+   * The filter of an update or delete: it must name one user (id, uuid, e-mail or username), else
+   * 400 {@code id required} — a filter by client alone would match many.
+   */
+  private static UserService.Filter oneUser(Params body) {
+    UserService.Filter filter = filter(body.object("filter"));
+    if (!filter.namesOne()) {
+      throw ValidationException.of("id", REQUIRED, null);
+    }
+    return filter;
+  }
+
+  /** {@code clientid} is one id or a list; {@code username} is the e-mail. */
+  private static UserService.Filter filter(Params filter) {
+    return new UserService.Filter(
+        filter.ids("clientid", Page.MAX_LIMIT),
+        filter.id("id").orElse(null),
+        filter.text("uuid", 36).orElse(null),
+        filter.text("email", MAX_EMAIL).orElse(null),
+        filter.text("username", MAX_EMAIL).orElse(null),
+        filter.bool("enabled").orElse(null));
   }
 
   private Optional<Grant> permissions(Params params) {
     return params
         .texts("permissions", Grants.MAX_ENTRIES, Grants.MAX_ENTRY_LENGTH)
-        .map(written -> grants.read("permissions", written));
+        .map(written -> grants.read("permissions", withoutAlias(written)));
+  }
+
+  private static List<String> withoutAlias(List<String> written) {
+    return written.size() == 1 && ROLE_ALIASES.containsKey(written.get(0))
+        ? List.of(ROLE_ALIASES.get(written.get(0)))
+        : written;
   }
 }

@@ -20,6 +20,7 @@ import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -74,12 +75,81 @@ public final class UserService {
   /** {@code POST /v1/objects/user/update}: null fields stay as they are. */
   public record Update(String realname, Grant grant, Boolean enabled, Sso sso, Boolean apiAccess) {}
 
-  /** Users of a client the caller may see (users:view), ordered by id. */
-  public List<User> list(
-      Caller caller, Long clientId, Long id, String email, Boolean enabled, int limit, int offset) {
-    Account target = access.target(caller, clientId);
-    access.require(caller, target, "users:view");
-    return store.list(target.id(), id, email, enabled, limit, offset);
+  /**
+   * Which users a request means (the {@code filter} of {@code /v1/objects/user*}); a null field, or
+   * no client ids, matches any user. {@code username} is the e-mail under the name older clients
+   * give it; both compare without case.
+   */
+  public record Filter(
+      List<Long> clientIds, Long id, String uuid, String email, String username, Boolean enabled) {
+    public Filter {
+      clientIds = List.copyOf(clientIds);
+    }
+
+    /** The user with this id. */
+    public static Filter byId(long id) {
+      return new Filter(List.of(), id, null, null, null, null);
+    }
+
+    /** True when it names one user: by id, uuid, e-mail or username (each unique). */
+    public boolean namesOne() {
+      return id != null || uuid != null || email != null || username != null;
+    }
+
+    boolean matches(User user) {
+      return (clientIds.isEmpty() || clientIds.contains(user.clientId()))
+          && (id == null || id == user.id())
+          && (uuid == null || uuid.equals(user.uuid()))
+          && (email == null || sameEmail(email, user.email()))
+          && (username == null || sameEmail(username, user.email()))
+          && (enabled == null || enabled == user.enabled());
+    }
+
+    // As the unique key compares them: in lower case.
+    private static boolean sameEmail(String a, String b) {
+      return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * Users the filter matches that the caller may see (users:view), ordered by id: 403 unless the
+   * caller may see the users of every client the filter names (of their own when it names none). A
+   * filter that names one user finds them in any client whose users the caller may see, named or
+   * not; any other filter lists the named clients (or the caller's own).
+   */
+  public List<User> list(Caller caller, Filter filter, int limit, int offset) {
+    List<Long> clientIds =
+        filter.clientIds().isEmpty()
+            ? List.of(caller.homeClient().id())
+            : filter.clientIds().stream().distinct().toList();
+    for (long clientId : clientIds) {
+      access.require(caller, access.target(caller, clientId), "users:view");
+    }
+    if (!filter.namesOne()) {
+      return store.list(clientIds, filter.enabled(), limit, offset);
+    }
+    return find(filter).filter(user -> mayView(caller, user)).stream()
+        .skip(offset)
+        .limit(limit)
+        .toList();
+  }
+
+  // The one user a filter names (by its first unique key), if the rest of the filter fits them.
+  private Optional<User> find(Filter filter) {
+    Optional<User> named =
+        filter.id() != null
+            ? store.find(filter.id())
+            : filter.uuid() != null
+                ? store.findByUuid(filter.uuid())
+                : store.findByEmail(filter.email() != null ? filter.email() : filter.username());
+    return named.filter(filter::matches);
+  }
+
+  private boolean mayView(Caller caller, User user) {
+    return clients
+        .find(user.clientId())
+        .map(client -> access.permissionsIn(caller, client).has("users:view"))
+        .orElse(false);
   }
 
   /** Creates a user; 409 when the e-mail exists, 400 when granting more than the caller holds. */
@@ -167,10 +237,18 @@ public final class UserService {
    * row lock, so concurrent changes of one user take turns and none undoes another.
    */
   public User update(Caller caller, long id, Update cmd) {
+    return update(caller, Filter.byId(id), cmd);
+  }
+
+  /**
+   * {@link #update(Caller, long, Update)} of the one user the filter names (404 when it names none
+   * the caller reaches).
+   */
+  public User update(Caller caller, Filter filter, Update cmd) {
     Origin origin = caller.origin();
     return db.inTransaction(
         () -> {
-          Managed m = managed(caller, id, "users:update");
+          Managed m = managed(caller, filter, "users:update");
           User before = m.user();
           User after = updated(caller, m, cmd);
           store.update(before, after);
@@ -201,7 +279,7 @@ public final class UserService {
             activity.record(
                 origin, after.clientId(), "user", after.id(), after.email(), action, changes.map());
           }
-          return store.find(id).orElseThrow();
+          return store.find(after.id()).orElseThrow();
         });
   }
 
@@ -280,11 +358,19 @@ public final class UserService {
 
   /** Deletes a user and their personal tokens; returns the user as they were. */
   public User delete(Caller caller, long id) {
+    return delete(caller, Filter.byId(id));
+  }
+
+  /**
+   * {@link #delete(Caller, long)} of the one user the filter names (404 when it names none the
+   * caller reaches).
+   */
+  public User delete(Caller caller, Filter filter) {
     return db.inTransaction(
         () -> {
-          User user = managed(caller, id, "users:delete").user();
+          User user = managed(caller, filter, "users:delete").user();
           if (user.id() == caller.actingUserId()) {
-            throw ValidationException.of("id", NOT_ALLOWED, id);
+            throw ValidationException.of("id", NOT_ALLOWED, user.id());
           }
           if (user.enabled() && user.role().administers()) {
             // The client's row (the last-admin count) before the tokens', the order every change
@@ -309,13 +395,15 @@ public final class UserService {
 
   private record Managed(User user, Client client) {}
 
-  // Without the permission at all: 403 whatever the id, so a 404 never tells such a caller which
-  // ids
-  // exist. With it, a user of a client the caller does not reach reads as "not found". The user is
-  // read under their row lock: only call it inside the change's transaction.
-  private Managed managed(Caller caller, long id, String permission) {
+  // Without the permission at all: 403 whatever the filter, so a 404 never tells such a caller
+  // which
+  // users exist. With it, a user of a client the caller does not reach reads as "not found". The
+  // user is read under their row lock (and the filter checked again on what the lock reads): only
+  // call it inside the change's transaction.
+  private Managed managed(Caller caller, Filter filter, String permission) {
     access.require(caller, caller.homeClient(), permission);
-    User user = store.lock(id).orElseThrow(ServiceException::notFound);
+    long id = find(filter).map(User::id).orElseThrow(ServiceException::notFound);
+    User user = store.lock(id).filter(filter::matches).orElseThrow(ServiceException::notFound);
     Client client = clients.find(user.clientId()).orElseThrow(ServiceException::notFound);
     PermissionSet permissions = access.permissionsIn(caller, client);
     if (permissions.isEmpty()) {

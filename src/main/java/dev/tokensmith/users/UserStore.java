@@ -1,5 +1,6 @@
 package dev.tokensmith.users;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,8 +18,10 @@ interface UserStore {
   /** By e-mail, ignoring case. */
   Optional<User> findByEmail(String email);
 
-  /** Users of one client matching the optional filters, ordered by id. */
-  List<User> list(long clientId, Long id, String email, Boolean enabled, int limit, int offset);
+  Optional<User> findByUuid(String uuid);
+
+  /** Users of the clients (at least one), enabled or not when {@code enabled} is null, by id. */
+  List<User> list(Collection<Long> clientIds, Boolean enabled, int limit, int offset);
 
   long insert(User user);
 

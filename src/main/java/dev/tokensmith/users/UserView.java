@@ -3,12 +3,18 @@ package dev.tokensmith.users;
 import java.time.Instant;
 import java.util.List;
 
-/** A user on the wire (section 4.1/4.2). The password hash never leaves the server. */
+/**
+ * A user as the {@code /v1/objects/user*} endpoints answer it, in the shape the Wallarm client
+ * library and the Terraform provider decode: the client is {@code clientid}, {@code username} is
+ * the e-mail, and times are whole Unix seconds ({@code last_login_time} null before the first
+ * login). The password hash never leaves the server.
+ */
 record UserView(
     long id,
     String uuid,
-    long clientId,
+    long clientid,
     String email,
+    String username,
     String realname,
     String role,
     List<String> permissions,
@@ -16,14 +22,15 @@ record UserView(
     boolean enabled,
     String sso,
     boolean apiAccess,
-    Instant createAt,
-    Instant lastLoginAt) {
+    long createAt,
+    Long lastLoginTime) {
 
   static UserView of(User user) {
     return new UserView(
         user.id(),
         user.uuid(),
         user.clientId(),
+        user.email(),
         user.email(),
         user.realname(),
         user.role().id(),
@@ -32,7 +39,11 @@ record UserView(
         user.enabled(),
         user.sso().id(),
         user.apiAccess(),
-        user.createAt(),
-        user.lastLoginAt());
+        user.createAt().getEpochSecond(),
+        seconds(user.lastLoginAt()));
+  }
+
+  private static Long seconds(Instant time) {
+    return time == null ? null : time.getEpochSecond();
   }
 }

@@ -10,19 +10,33 @@ import java.util.Optional;
 
 /**
  * The query string read as {@link Params}: every value is text, so a number or a boolean is read
- * from its text ({@code true}/{@code false}), and a list from a repeated parameter. A query string
- * with a broken %-escape is 400 {@code query invalid}, whichever parameter is asked for.
+ * from its text ({@code true}/{@code false}), and a list from a repeated parameter. A nested object
+ * is written with brackets, as Rails and the Wallarm client library write it: {@code filter[id]=1},
+ * a list also {@code filter[id][]=1&filter[id][]=2}. A query string with a broken %-escape is 400
+ * {@code query invalid}, whichever parameter is asked for.
  */
 final class QueryParams implements Params {
   private final HttpServerRequest http;
+  // The nested object's name as the parameters spell it ("filter", "a[b]"), or null at the top.
+  private final String prefix;
 
   QueryParams(HttpServerRequest http) {
-    this.http = http;
+    this(http, null);
   }
 
-  private List<String> values(String name) {
+  private QueryParams(HttpServerRequest http, String prefix) {
+    this.http = http;
+    this.prefix = prefix;
+  }
+
+  private String key(String field) {
+    return prefix == null ? field : prefix + "[" + field + "]";
+  }
+
+  private List<String> values(String field) {
     try {
-      return http.params().getAll(name);
+      List<String> values = http.params().getAll(key(field));
+      return values.isEmpty() && prefix != null ? http.params().getAll(key(field) + "[]") : values;
     } catch (IllegalArgumentException e) {
       throw ValidationException.of("query", INVALID, null);
     }
@@ -40,7 +54,7 @@ final class QueryParams implements Params {
 
   @Override
   public Params object(String field) {
-    return JsonBody.empty();
+    return new QueryParams(http, key(field));
   }
 
   @Override

@@ -34,6 +34,7 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
     RENEW_SECRET("POST /v2/api_tokens/{id}/secret"),
     CREATE_CLIENT("POST /v1/objects/client/create"),
     LIST_CLIENTS("POST /v1/objects/client"),
+    GET_CLIENTS("GET /v1/objects/client"),
     UPDATE_CLIENT("POST /v1/objects/client/update"),
     PARTNER_CLIENT("GET /v2/partner_client"),
     ACTIVITY_LOG("GET /v2/activity_log"),

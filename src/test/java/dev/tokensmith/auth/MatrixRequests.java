@@ -117,6 +117,11 @@ final class MatrixRequests {
                   Map.of("filter", Map.of("id", List.of(client)))),
               client,
               "id");
+      case GET_CLIENTS ->
+          new Sent(
+              http.get("/v1/objects/client?filter%5Bid%5D=" + client + "&limit=1", caller.auth()),
+              client,
+              "id");
       case UPDATE_CLIENT ->
           Sent.of(
               http.post(

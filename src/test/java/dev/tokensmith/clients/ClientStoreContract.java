@@ -102,7 +102,19 @@ abstract class ClientStoreContract {
     long id = store.insert(uuid, "Acme", prefix, true, partner.id(), T.toEpochMilli());
 
     assertThat(store.find(id))
-        .contains(new Client(id, uuid, "Acme", prefix, true, partner.id(), false, false, null, T));
+        .contains(
+            new Client(
+                id,
+                uuid,
+                "Acme",
+                prefix,
+                true,
+                partner.id(),
+                partner.uuid(),
+                false,
+                false,
+                null,
+                T));
   }
 
   @Test
@@ -113,8 +125,17 @@ abstract class ClientStoreContract {
 
     Client alone = store.find(id).orElseThrow();
     assertThat(alone.partnerId()).isNull();
+    assertThat(alone.partnerUuid()).isNull();
     assertThat(alone.technical()).isFalse();
     assertThat(alone.enabled()).isFalse();
+  }
+
+  @Test
+  void prefixTakenWhenAClientHasItThenTrue() {
+    Client taken = tenant(partner());
+
+    assertThat(store.prefixTaken(taken.vulnPrefix())).isTrue();
+    assertThat(store.prefixTaken("0000")).isFalse();
   }
 
   @Test
@@ -153,6 +174,7 @@ abstract class ClientStoreContract {
                 client.vulnPrefix(),
                 false,
                 client.partnerId(),
+                client.partnerUuid(),
                 false,
                 true,
                 5,

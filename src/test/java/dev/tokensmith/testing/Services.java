@@ -202,6 +202,7 @@ public final class Services implements AutoCloseable {
                 c.vulnPrefix(),
                 enabled,
                 c.partnerId(),
+                c.partnerUuid(),
                 c.technical(),
                 c.showOnce(),
                 c.maxTokens(),

@@ -356,7 +356,7 @@ class TokenAccessIT {
                 .http
                 .post("/v1/objects/user", tenantToken.auth(), Map.of())
                 .body()
-                .findValues("client_id"))
+                .findValues("clientid"))
         .extracting(JsonNode::asLong)
         .containsOnly(tenant);
   }

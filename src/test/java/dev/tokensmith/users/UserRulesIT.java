@@ -109,7 +109,7 @@ class UserRulesIT {
         List.of(List.of("admin"), List.of("analytic"), List.of("attacks:view"))) {
       Response created = create(admin.session(), null, uniqueEmail("made"), permissions);
       assertThat(created.status()).as("%s: %s", permissions, created).isEqualTo(200);
-      assertThat(created.body().path("client_id").asLong()).isEqualTo(tenant);
+      assertThat(created.body().path("clientid").asLong()).isEqualTo(tenant);
       assertThat(created.body().path("role").asText())
           .isEqualTo(
               permissions.size() == 1 && !permissions.get(0).contains(":")
@@ -154,7 +154,7 @@ class UserRulesIT {
     Response created = create(server.admin(), tenant, email, List.of("admin"));
 
     assertThat(created.status()).as("%s", created).isEqualTo(200);
-    assertThat(created.body().path("client_id").asLong()).isEqualTo(tenant);
+    assertThat(created.body().path("clientid").asLong()).isEqualTo(tenant);
     Auth.Session session = server.login(email, Fixtures.PASSWORD);
     assertThat(session.clientId()).isEqualTo(tenant);
     assertThat(ids(list(session, Map.of()))).containsExactly(created.id());

@@ -110,6 +110,14 @@ abstract class UserStoreContract {
   }
 
   @Test
+  void findByUuidWhenKnownThenTheOneUserElseEmpty() {
+    User user = inserted(Records.user(client, email(), "admin"));
+
+    assertThat(store.findByUuid(user.uuid())).map(User::id).contains(user.id());
+    assertThat(store.findByUuid(UUID.randomUUID().toString())).isEmpty();
+  }
+
+  @Test
   void insertWhenEmailTakenInAnotherCaseThenRefused() {
     User user = inserted(Records.user(client, email(), "admin"));
 
@@ -162,7 +170,7 @@ abstract class UserStoreContract {
   }
 
   @Test
-  void listWhenFilteredThenOnlyMatchingUsersOfTheClientInIdOrder() {
+  void listWhenFilteredThenOnlyMatchingUsersOfTheClientsInIdOrder() {
     long listed = client();
     User first = inserted(Records.user(listed, email(), "admin"));
     User second = inserted(Records.user(listed, email(), "analytic"));
@@ -170,17 +178,17 @@ abstract class UserStoreContract {
         second, Records.changed(second, second.email(), second.realname(), false, "analytic"));
     User third = inserted(Records.user(listed, email(), "auditor"));
     inserted(Records.user(client, email(), "admin"));
+    long alsoListed = client();
+    User other = inserted(Records.user(alsoListed, email(), "admin"));
 
-    assertThat(ids(store.list(listed, null, null, null, 100, 0)))
+    assertThat(ids(store.list(List.of(listed), null, 100, 0)))
         .containsExactly(first.id(), second.id(), third.id());
-    assertThat(ids(store.list(listed, second.id(), null, null, 100, 0)))
-        .containsExactly(second.id());
-    assertThat(ids(store.list(listed, null, third.email().toUpperCase(), null, 100, 0)))
-        .containsExactly(third.id());
-    assertThat(ids(store.list(listed, null, null, false, 100, 0))).containsExactly(second.id());
-    assertThat(ids(store.list(listed, null, null, true, 100, 0)))
+    assertThat(ids(store.list(List.of(listed), false, 100, 0))).containsExactly(second.id());
+    assertThat(ids(store.list(List.of(listed), true, 100, 0)))
         .containsExactly(first.id(), third.id());
-    assertThat(ids(store.list(listed, null, null, null, 1, 1))).containsExactly(second.id());
+    assertThat(ids(store.list(List.of(listed), null, 1, 1))).containsExactly(second.id());
+    assertThat(ids(store.list(List.of(listed, alsoListed), true, 100, 0)))
+        .containsExactly(first.id(), third.id(), other.id());
   }
 
   @Test

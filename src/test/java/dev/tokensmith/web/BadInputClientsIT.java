@@ -66,7 +66,6 @@ class BadInputClientsIT {
         arguments("name", LONG, "too_long"),
         arguments("name", 5, "invalid"),
         arguments("name", List.of(), "invalid"),
-        arguments("vuln_prefix", null, "required"),
         arguments("vuln_prefix", "abc", "invalid"),
         arguments("vuln_prefix", "abcd", "invalid"),
         arguments("vuln_prefix", "AB-D", "invalid"),
@@ -91,7 +90,7 @@ class BadInputClientsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"name", "vuln_prefix", "partner_uuid"})
+  @ValueSource(strings = {"name", "partner_uuid"})
   void createWhenRequiredFieldMissingThenRequired(String field) {
     Map<String, Object> body = new HashMap<>(validCreate());
     body.remove(field);
