@@ -1,7 +1,6 @@
 package dev.tokensmith.users;
 
 import static dev.tokensmith.errors.ValidationException.Code.INVALID;
-import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 import static dev.tokensmith.errors.ValidationException.Code.REQUIRED;
 import static dev.tokensmith.errors.ValidationException.Code.TOO_LONG;
 
@@ -91,10 +90,10 @@ public final class UserApi implements Api {
     Params body = request.body();
     UserService.Filter filter = oneUser(body);
     Params fields = body.object("fields");
-    if (fields.secretText("password", 1024).isPresent()) {
-      // A password is the user's to set (or an invitation's), never another user's to write.
-      throw ValidationException.of("password", NOT_ALLOWED, null);
-    }
+    // A password in the fields is ignored: a password is its user's to set (or an invitation's),
+    // never another user's to write. The Terraform provider sends a freshly generated one with
+    // every
+    // update; applying it would reset the user's password at each run.
     Optional<String> realname = fields.text("realname", MAX_NAME);
     if (realname.isPresent() && realname.get().isBlank()) {
       throw ValidationException.of("realname", REQUIRED, realname.get());
