@@ -272,7 +272,7 @@ public final class App implements AutoCloseable {
                 new TokenApi(tokens, grants),
                 new NodeApi(
                     new NodeService(db, nodeStore, nodeWriter, access, clients, clock),
-                    new NodeRegistration(db, nodeStore, nodeWriter, access, clients),
+                    new NodeRegistration(db, nodeStore, nodeWriter, access, clients, tokens, clock),
                     instances),
                 new ClientApi(new TenantService(clients, access)),
                 new ActivityApi(new ActivityService(activity, access), json),

@@ -92,9 +92,19 @@ public final class JdbcNodeStore implements NodeStore {
 
   @Override
   public Optional<Node> findByHostname(long clientId, String hostname) {
+    return byHostname("", clientId, hostname);
+  }
+
+  @Override
+  public Optional<Node> lockByHostname(long clientId, String hostname) {
+    return byHostname(" FOR UPDATE", clientId, hostname);
+  }
+
+  private Optional<Node> byHostname(String lock, long clientId, String hostname) {
     return db.withHandle(
         h ->
-            h.createQuery("SELECT * FROM nodes WHERE client_id = :client AND hostname = :hostname")
+            h.createQuery(
+                    "SELECT * FROM nodes WHERE client_id = :client AND hostname = :hostname" + lock)
                 .bind("client", clientId)
                 .bind("hostname", hostname)
                 .map(JdbcNodeStore::node)

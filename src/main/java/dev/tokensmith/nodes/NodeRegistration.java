@@ -13,6 +13,10 @@ import dev.tokensmith.nodes.Instance.RegisteredWith;
 import dev.tokensmith.nodes.NodeWriter.Registered;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.SqlErrors;
+import dev.tokensmith.tokens.TokenService;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -27,14 +31,24 @@ public final class NodeRegistration {
   private final NodeWriter writer;
   private final Access access;
   private final ClientService clients;
+  private final TokenService tokens;
+  private final Clock clock;
 
   public NodeRegistration(
-      Database db, NodeStore store, NodeWriter writer, Access access, ClientService clients) {
+      Database db,
+      NodeStore store,
+      NodeWriter writer,
+      Access access,
+      ClientService clients,
+      TokenService tokens,
+      Clock clock) {
     this.db = db;
     this.store = store;
     this.writer = writer;
     this.access = access;
     this.clients = clients;
+    this.tokens = tokens;
+    this.clock = clock;
   }
 
   /**
@@ -73,19 +87,48 @@ public final class NodeRegistration {
     if (!mayRegister(caller, target)) {
       throw ServiceException.forbidden();
     }
-    return db.inTransaction(
-        () -> {
-          // Under the client's row lock: two first registrations of one group make one node.
-          Client client = clients.lock(target.id()).orElseThrow(ServiceException::unauthorized);
-          Node node =
-              store
-                  .findByHostname(client.id(), group)
-                  .orElseGet(
-                      () ->
-                          writer.insert(caller.origin(), client, group, Node.DEFAULT_TYPE).node());
-          return writer.register(
-              caller.origin(), node, hostname, RegisteredWith.API_TOKEN, caller.token().id());
-        });
+    try {
+      return db.inTransaction(
+          () -> {
+            // Under the client's row lock two first registrations of one group make one node, and
+            // under the node's a deletion waits for the registration (and takes its instance).
+            Client client = clients.lock(target.id()).orElseThrow(ServiceException::unauthorized);
+            Node node =
+                store
+                    .lockByHostname(client.id(), group)
+                    .orElseGet(
+                        () ->
+                            writer
+                                .insert(caller.origin(), client, group, Node.DEFAULT_TYPE)
+                                .node());
+            Registered registered =
+                writer.register(
+                    caller.origin(), node, hostname, RegisteredWith.API_TOKEN, caller.token().id());
+            // The token as it is now, read after the instance that refers to it was written: one
+            // disabled or deleted while the request waited for its turn registers nothing.
+            boolean usable =
+                tokens
+                    .stored(caller.token().id())
+                    .map(t -> t.asSeenAt(clock.instant()).enabled())
+                    .orElse(false);
+            if (!usable) {
+              throw ServiceException.unauthorized();
+            }
+            return registered;
+          });
+    } catch (RuntimeException e) {
+      // The token was deleted between its check and the instance's insert: it no longer exists.
+      if (referenceGone(e)) {
+        throw ServiceException.unauthorized();
+      }
+      throw e;
+    }
+  }
+
+  // A foreign key whose row is gone: 23503 on PostgreSQL, 23506 on H2.
+  private static boolean referenceGone(RuntimeException e) {
+    SQLException sql = SqlErrors.cause(e);
+    return sql != null && ("23503".equals(sql.getSQLState()) || "23506".equals(sql.getSQLState()));
   }
 
   /**

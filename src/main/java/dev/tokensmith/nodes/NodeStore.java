@@ -26,6 +26,9 @@ interface NodeStore {
   /** The client's node of this hostname, or empty. */
   Optional<Node> findByHostname(long clientId, String hostname);
 
+  /** The client's node of this hostname, its row locked; or empty. */
+  Optional<Node> lockByHostname(long clientId, String hostname);
+
   /**
    * The nodes a query asks for, with their instances' counts and last sync; an instance is active
    * when it synced after {@code activeAfterMillis}.

@@ -7,6 +7,7 @@ import dev.tokensmith.nodes.InstanceVerifier.CacheStats;
 import dev.tokensmith.nodes.NodeCalls.Created;
 import dev.tokensmith.nodes.NodeCalls.Pair;
 import dev.tokensmith.testing.Auth;
+import dev.tokensmith.testing.DbLocks;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
@@ -16,10 +17,12 @@ import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
 import dev.tokensmith.testing.WithServer;
 import dev.tokensmith.web.IsoTime;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -257,6 +260,32 @@ class NodeRegistrationIT {
     assertThat(calls.sync(three).status()).isEqualTo(200);
     server.clock.advance(Duration.ofMinutes(1));
     assertThat(calls.sync(three).status()).isEqualTo(401);
+  }
+
+  @Test
+  void registerWhenTheApiTokenEndsWhileTheRequestWaitsThenUnauthorized() throws Exception {
+    for (String end :
+        List.of(
+            "UPDATE api_tokens SET enabled = FALSE, disabled_reason = 'manual' WHERE id = ?",
+            "DELETE FROM api_tokens WHERE id = ?")) {
+      Issued token = adminToken();
+      String group = NodeCalls.hostname("raced");
+      assertThat(calls.registered(token.auth(), group)).isNotNull();
+      try (DbLocks locks = new DbLocks(server)) {
+        // The registration waits for the client's row behind a transaction that ends the token.
+        locks.lockRow("clients", tenant);
+        try (PreparedStatement statement = locks.holder().prepareStatement(end)) {
+          statement.setLong(1, token.id());
+          statement.executeUpdate();
+        }
+        CompletableFuture<Response> register =
+            CompletableFuture.supplyAsync(() -> calls.register(token.auth(), "late", group));
+        locks.awaitBlockedBy(locks.holderSession());
+        locks.commit();
+        Response late = register.get();
+        assertThat(late.status()).as("%s: %s", end, late).isEqualTo(401);
+      }
+    }
   }
 
   @Test

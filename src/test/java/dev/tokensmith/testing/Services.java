@@ -133,7 +133,7 @@ public final class Services implements AutoCloseable {
             nodeStore, clients, tokens, nodeSecrets, nodeActivity, clock, CACHE_LIFETIME, 10_000);
     changes.subscribe(instances::onChange);
     nodes = new NodeService(db, nodeStore, nodeWriter, access, clients, clock);
-    registration = new NodeRegistration(db, nodeStore, nodeWriter, access, clients);
+    registration = new NodeRegistration(db, nodeStore, nodeWriter, access, clients, tokens, clock);
     technical = clients.createPartner("Partner", Origin.SYSTEM);
     admin =
         users.createInitial(
