@@ -346,6 +346,9 @@ class NodeRegistrationIT {
     CacheStats after = stats();
     assertThat(after.loads()).isEqualTo(before.loads());
     assertThat(after.hits() - before.hits()).isEqualTo(5);
+    assertThat(server.http.get("/metrics", Auth.NONE).text())
+        .contains("tokensmith_node_instance_cache_total{result=\"hit\"}")
+        .contains("tokensmith_node_instance_cache_size");
   }
 
   @Test
