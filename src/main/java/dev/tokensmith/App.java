@@ -30,6 +30,13 @@ import dev.tokensmith.jobs.Scheduler;
 import dev.tokensmith.keys.KeyCheck;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.keys.TokenSecrets;
+import dev.tokensmith.nodes.InstanceActivity;
+import dev.tokensmith.nodes.InstanceVerifier;
+import dev.tokensmith.nodes.JdbcNodeStore;
+import dev.tokensmith.nodes.NodeApi;
+import dev.tokensmith.nodes.NodeRegistration;
+import dev.tokensmith.nodes.NodeService;
+import dev.tokensmith.nodes.NodeWriter;
 import dev.tokensmith.ops.OpsApi;
 import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
@@ -104,8 +111,10 @@ public final class App implements AutoCloseable {
   private final UserService users;
   private final UserDirectory directory;
   private final UsageRecorder usage;
+  private final InstanceActivity nodeActivity;
   private final ChangeFeed changes;
   private final TokenVerifier verifier;
+  private final InstanceVerifier instances;
   private final TokenSeeder seeder;
   private final ScheduledExecutorService local =
       Executors.newSingleThreadScheduledExecutor(
@@ -131,13 +140,14 @@ public final class App implements AutoCloseable {
             16,
             settings.dbTimeoutMillis());
     db.migrate();
-    TokenSecrets secrets;
+    Keyring keyring;
     try {
-      secrets = new TokenSecrets(keyring(settings, db, random), random, settings.secretPrefix());
+      keyring = keyring(settings, db, random);
     } catch (RuntimeException e) {
       db.close();
       throw e;
     }
+    TokenSecrets secrets = new TokenSecrets(keyring, random, settings.secretPrefix());
     // From here on, an event loop that reaches for the database is stopped, never blocked.
     db.refuseBlockingWhen(Context::isOnEventLoopThread);
 
@@ -183,6 +193,22 @@ public final class App implements AutoCloseable {
             clock,
             settings.maxTokensPerClient());
     this.seeder = new TokenSeeder(db, tokenStore, secrets, clock);
+    // Node tokens and instance secrets: the same format and storage, with a prefix of their own.
+    TokenSecrets nodeSecrets = new TokenSecrets(keyring, random, settings.nodeSecretPrefix());
+    JdbcNodeStore nodeStore = new JdbcNodeStore(db);
+    this.nodeActivity = new InstanceActivity(nodeStore, clock);
+    NodeWriter nodeWriter = new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes);
+    this.instances =
+        new InstanceVerifier(
+            nodeStore,
+            clients,
+            tokens,
+            nodeSecrets,
+            nodeActivity,
+            clock,
+            cacheLifetime,
+            settings.cacheSize());
+    changes.subscribe(instances::onChange);
     this.users =
         new UserService(
             db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock, changes);
@@ -203,6 +229,16 @@ public final class App implements AutoCloseable {
         .tag("result", "load")
         .register(metrics);
     Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens)
+        .register(metrics);
+    Gauge.builder(
+            "tokensmith.node.instance.cache.size", instances, InstanceVerifier::cachedInstances)
+        .register(metrics);
+    FunctionCounter.builder("tokensmith.node.instance.cache", instances, v -> v.cacheStats().hits())
+        .tag("result", "hit")
+        .register(metrics);
+    FunctionCounter.builder(
+            "tokensmith.node.instance.cache", instances, v -> v.cacheStats().loads())
+        .tag("result", "load")
         .register(metrics);
     Authenticator authenticator =
         new Authenticator(
@@ -243,6 +279,10 @@ public final class App implements AutoCloseable {
                     settings.behindTls()),
                 new UserApi(users, grants),
                 new TokenApi(tokens, grants),
+                new NodeApi(
+                    new NodeService(db, nodeStore, nodeWriter, access, clients, clock),
+                    new NodeRegistration(db, nodeStore, nodeWriter, access, clients, tokens, clock),
+                    instances),
                 new ClientApi(new TenantService(clients, access)),
                 new ActivityApi(new ActivityService(activity, access), json),
                 new CatalogueApi(catalogue),
@@ -454,14 +494,28 @@ public final class App implements AutoCloseable {
     return users;
   }
 
-  /** Writes collected last-used times now (tests, shutdown). */
+  /**
+   * Writes collected last-used times of tokens and last syncs of node instances now (tests,
+   * shutdown).
+   */
   public int flushUsage() {
+    int written = 0;
     try {
-      return usage.flush();
+      written += usage.flush();
     } catch (RuntimeException e) {
       LOG.warn("could not record token usage; will retry", e);
-      return 0;
     }
+    try {
+      written += nodeActivity.flush();
+    } catch (RuntimeException e) {
+      LOG.warn("could not record node instance activity; will retry", e);
+    }
+    return written;
+  }
+
+  /** The node instances' verifier (its cache counters, for tests). */
+  public InstanceVerifier instances() {
+    return instances;
   }
 
   /** The verifier, for benchmarks and the seeding command. */

@@ -28,4 +28,7 @@ public interface Credential {
 
   /** What the token itself grants, before its owner's cap. */
   PermissionSet permissionSet();
+
+  /** True for a token made for registering node instances only ({@code usage: node_deployment}). */
+  boolean nodeDeployment();
 }

@@ -27,7 +27,8 @@ public final class ActivityApi implements Api {
           "disable",
           "login",
           "login_failed",
-          "logout");
+          "logout",
+          "register");
 
   private final ActivityService activity;
   private final ActivityCsv csv;

@@ -84,6 +84,15 @@ public final class Authenticator implements Authentication {
         .map(v -> caller(v, credentials));
   }
 
+  @Override
+  public Caller authenticateNodeRegistration(Credentials credentials) {
+    if (credentials.token() == null) {
+      // A session is a good credential, only not one this endpoint takes: no failure to count.
+      throw ServiceException.unauthorized();
+    }
+    return caller(verifier.verify(credentials.token(), credentials.ip(), true), credentials);
+  }
+
   private Caller caller(Verification result, Credentials credentials) {
     outcomes.count(result);
     if (result instanceof Verification.Verified v) {
@@ -148,6 +157,7 @@ public final class Authenticator implements Authentication {
    * Counts a failed token or cookie and returns the error to answer with: 401, or 429 once the
    * limit was already reached.
    */
+  @Override
   public ServiceException failed(String ip) {
     long retryAfter = limiter.recordFailure(ip);
     return retryAfter > 0

@@ -23,6 +23,7 @@ import java.util.function.Function;
  * @param masterKeys versioned AES-256 master keys inline ({@code v1:<base64>,v2:…}); empty = the
  *     file
  * @param pepper the HMAC pepper inline (base64); empty = the file
+ * @param nodeSecretPrefix the 4-character prefix of new node tokens and node instance secrets
  * @param publicUrl the address users reach the server at, when it is set (an absolute http(s) URL)
  * @param requestTimeoutSeconds how long a client may take to send a whole request (head and body)
  * @param drainSeconds on a stop, how long the server keeps taking requests after {@code /readyz}
@@ -38,6 +39,7 @@ public record Settings(
     String adminEmail,
     Optional<String> adminPassword,
     String secretPrefix,
+    String nodeSecretPrefix,
     int authFailuresPerMinute,
     int loginFailuresPerAccountPerMinute,
     Path masterKeyFile,
@@ -153,6 +155,10 @@ public record Settings(
       if (!prefix.matches("[A-Za-z0-9]{4}")) {
         throw bad("TOKENSMITH_SECRET_PREFIX", "must be exactly 4 characters of A-Z, a-z, 0-9");
       }
+      String nodePrefix = text("TOKENSMITH_NODE_SECRET_PREFIX", "tkn1");
+      if (!nodePrefix.matches("[A-Za-z0-9]{4}")) {
+        throw bad("TOKENSMITH_NODE_SECRET_PREFIX", "must be exactly 4 characters of A-Z, a-z, 0-9");
+      }
       String email = text("TOKENSMITH_ADMIN_EMAIL", "admin@localhost");
       if (!email.contains("@") || email.length() > 320) {
         throw bad("TOKENSMITH_ADMIN_EMAIL", "must be an e-mail address");
@@ -170,6 +176,7 @@ public record Settings(
           email,
           password,
           prefix,
+          nodePrefix,
           integer("TOKENSMITH_AUTH_FAILURES_PER_MINUTE", 30, 1, 1_000_000),
           integer("TOKENSMITH_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", 10, 1, 1_000_000),
           Path.of(text("TOKENSMITH_MASTER_KEY_FILE", dataDir.resolve("master.key").toString())),

@@ -190,6 +190,24 @@ public final class TokenSecrets {
   }
 
   /**
+   * The value of node {@code nodeId}'s node token encrypted for storage, like a token's secret but
+   * bound to the node: a token's ciphertext copied onto a node of the same id does not open, nor
+   * the other way round.
+   */
+  public String sealNodeToken(String secret, long nodeId) {
+    return keyring.seal(secret, nodeData(nodeId));
+  }
+
+  /**
+   * The node token in a value made by {@link #sealNodeToken} for the same node.
+   *
+   * @throws IllegalStateException as {@link #open} does
+   */
+  public String openNodeToken(String sealed, long nodeId) {
+    return keyring.open(sealed, nodeData(nodeId));
+  }
+
+  /**
    * A new console session value (cookie or CSRF token): 256 random bits, base64url without padding.
    */
   public String generateSessionValue() {
@@ -205,6 +223,14 @@ public final class TokenSecrets {
 
   private static byte[] associatedData(long tokenId) {
     return ByteBuffer.allocate(Long.BYTES).putLong(tokenId).array();
+  }
+
+  // A token's associated data is its id alone (as stored by every release); a node's is marked.
+  private static byte[] nodeData(long nodeId) {
+    return ByteBuffer.allocate(5 + Long.BYTES)
+        .put("node:".getBytes(StandardCharsets.US_ASCII))
+        .putLong(nodeId)
+        .array();
   }
 
   private static boolean isWellFormed(CharSequence value, Scratch scratch) {

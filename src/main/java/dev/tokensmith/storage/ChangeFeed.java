@@ -13,15 +13,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells every instance that something verification depends on has changed (a token, a user, a
- * client), so caches drop it (SPEC 6). A change is announced inside the writing transaction: on
- * this instance the listeners run right after commit; on PostgreSQL a {@code NOTIFY} in the same
- * transaction reaches every other instance's {@code LISTEN} connection when it commits, and never
- * when it rolls back. While the listening connection is lost, caches keep what they have (so cached
- * tokens still verify during a database outage) and their short lifetime bounds how stale they can
- * get; once it is back, listeners are told to forget everything ({@link Change#ALL}), since
- * notifications may have been missed in between. A database that goes silent (a partition that
- * drops packets rather than resetting the connection) counts as lost once a tiny query on the
- * listening connection has had no answer for a little over the database timeout (its read bound).
+ * client, a node), so caches drop it (SPEC 6). A change is announced inside the writing
+ * transaction: on this instance the listeners run right after commit; on PostgreSQL a {@code
+ * NOTIFY} in the same transaction reaches every other instance's {@code LISTEN} connection when it
+ * commits, and never when it rolls back. While the listening connection is lost, caches keep what
+ * they have (so cached tokens still verify during a database outage) and their short lifetime
+ * bounds how stale they can get; once it is back, listeners are told to forget everything ({@link
+ * Change#ALL}), since notifications may have been missed in between. A database that goes silent (a
+ * partition that drops packets rather than resetting the connection) counts as lost once a tiny
+ * query on the listening connection has had no answer for a little over the database timeout (its
+ * read bound).
  */
 public final class ChangeFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
@@ -32,6 +33,7 @@ public final class ChangeFeed implements AutoCloseable {
     TOKEN,
     USER,
     CLIENT,
+    NODE,
     ALL
   }
 
@@ -50,6 +52,7 @@ public final class ChangeFeed implements AutoCloseable {
           case 'T' -> new Change(Kind.TOKEN, id);
           case 'U' -> new Change(Kind.USER, id);
           case 'C' -> new Change(Kind.CLIENT, id);
+          case 'N' -> new Change(Kind.NODE, id);
           default -> ALL;
         };
       } catch (RuntimeException e) {

@@ -114,6 +114,11 @@ public record ApiToken(
     return grant().granted();
   }
 
+  @Override
+  public boolean nodeDeployment() {
+    return scope.usage() == Usage.NODE_DEPLOYMENT;
+  }
+
   /** The permissions as written: {@code [role]} or the custom list. */
   public List<String> permissionsAsWritten() {
     return grant().written();

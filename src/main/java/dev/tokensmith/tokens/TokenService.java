@@ -259,6 +259,14 @@ public final class TokenService {
     return store.find(token.id()).map(t -> t.scope().usage());
   }
 
+  /**
+   * A token as stored, for another feature's checks of the state it is in (never for display);
+   * empty once it has been deleted.
+   */
+  public Optional<ApiToken> stored(long id) {
+    return store.find(id);
+  }
+
   private Described describe(ApiToken token) {
     return describe(List.of(token)).get(0);
   }

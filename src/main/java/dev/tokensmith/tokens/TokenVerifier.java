@@ -264,6 +264,9 @@ public final class TokenVerifier {
               s ->
                   s.tokenClient() != null && s.tokenClient().id() == change.id()
                       || s.ownerClient() != null && s.ownerClient().id() == change.id());
+      case NODE -> {
+        // A node's change touches no token.
+      }
       default -> throw new IllegalStateException("unknown change " + change);
     }
   }

@@ -1,6 +1,7 @@
 package dev.tokensmith.web;
 
 import dev.tokensmith.access.Caller;
+import dev.tokensmith.errors.ServiceException;
 import java.util.Optional;
 
 /**
@@ -17,4 +18,17 @@ public interface Authentication {
    * database is needed; a refusal memory can tell throws like {@link #authenticate}. Never blocks.
    */
   Optional<Caller> authenticateCached(Credentials credentials);
+
+  /**
+   * The caller of the node registration endpoint, the one place a token made for registering nodes
+   * is accepted (an API token is accepted there only when it holds {@code nodes:create}); a session
+   * never is. May reach the database.
+   */
+  Caller authenticateNodeRegistration(Credentials credentials);
+
+  /**
+   * Counts a credential that failed to authenticate from this address and returns the error to
+   * answer with: 401, or 429 once the address has failed too often.
+   */
+  ServiceException failed(String ip);
 }

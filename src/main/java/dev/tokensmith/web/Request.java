@@ -75,6 +75,25 @@ public final class Request {
     return caller;
   }
 
+  /**
+   * The caller of the node registration endpoint, where a token made for registering nodes is
+   * accepted; 401 (or 429) otherwise, a session included.
+   */
+  public Caller nodeRegistrationCaller() {
+    if (caller == null) {
+      caller = authenticator.authenticateNodeRegistration(credentials());
+    }
+    return caller;
+  }
+
+  /**
+   * Counts a credential of this request that failed to authenticate (one this class does not read
+   * itself) and returns the error to answer with: 401, or 429 once the address failed too often.
+   */
+  public ServiceException authenticationFailed() {
+    return authenticator.failed(ip());
+  }
+
   void leaveEventLoop() {
     onEventLoop = false;
   }

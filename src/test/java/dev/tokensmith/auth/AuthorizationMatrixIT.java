@@ -20,8 +20,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The authorization matrix: every role (plus a custom user and no credential) × every endpoint of
- * spec 4.1–4.4 and 4.8 × own / another user's / shared / another client's object, one request per
- * case, against the expectations written by hand in {@link ExpectedMatrix}.
+ * spec 4.1–4.4 and 4.8 and every node endpoint × own / another user's / shared / another client's
+ * object, one request per case, against the expectations written by hand in {@link ExpectedMatrix}.
  */
 @UsesDatabase
 @WithServer

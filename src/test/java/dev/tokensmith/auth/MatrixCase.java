@@ -15,7 +15,7 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
   /** 200, and the target is not in the list. */
   static final int HIDDEN = -2;
 
-  /** The endpoints of spec 4.1–4.4 and 4.8. */
+  /** The endpoints of spec 4.1–4.4 and 4.8, and the node endpoints. */
   enum Endpoint {
     LOGIN("POST /v1/login"),
     LOGOUT("POST /v1/logout"),
@@ -38,7 +38,15 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
     UPDATE_CLIENT("POST /v1/objects/client/update"),
     PARTNER_CLIENT("GET /v2/partner_client"),
     ACTIVITY_LOG("GET /v2/activity_log"),
-    ACTIVITY_CSV("GET /v2/activity_log.csv");
+    ACTIVITY_CSV("GET /v2/activity_log.csv"),
+    CREATE_NODE("POST /v2/node"),
+    LIST_NODES("GET /v2/node"),
+    FIND_NODES("POST /v1/objects/node"),
+    DELETE_NODE("DELETE /v2/node/{id}"),
+    NODE_TOKEN("POST /v2/node/{id}/token"),
+    NODE_INSTANCES("GET /v2/node/{id}/instances"),
+    REGISTER_NODE("POST /v2/node/register"),
+    SYNC_NODE("POST /v2/node/sync");
 
     private final String label;
 
@@ -55,15 +63,20 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
   enum Target {
     /** The caller themself (a user endpoint) or nothing beyond the caller (login, identity). */
     SELF("self"),
-    /** The tenant T as a whole (a list, a create, a tenant of the caller's partner). */
+    /**
+     * The tenant T as a whole (a list, a create, a tenant of the caller's partner), or a node of T.
+     */
     TENANT("tenant T"),
-    /** The caller's own personal token in T. */
+    /**
+     * The caller's own personal token in T (for node registration: a token of the caller's own
+     * role, registering in the caller's client).
+     */
     OWN("own token"),
     /** Another user of T, or that user's personal token. */
     OTHER_USER("other user's"),
     /** A shared token of T. */
     SHARED("shared token"),
-    /** A client of an unrelated partner: named by id, or one of its objects. */
+    /** A client of an unrelated partner: named by id, or one of its objects (a node among them). */
     OTHER_CLIENT("other client's");
 
     private final String label;

@@ -141,6 +141,48 @@ final class MatrixRequests {
               world.tenant,
               "clientid");
 
+      case CREATE_NODE ->
+          Sent.of(
+              http.post(
+                  "/v2/node",
+                  caller.auth(),
+                  Map.of("hostname", "matrix-created-" + System.nanoTime(), "clientid", client)));
+      case LIST_NODES ->
+          new Sent(
+              http.get("/v2/node?limit=1000&filter%5Bclientid%5D%5B%5D=" + client, caller.auth()),
+              world.node(target).id(),
+              "id");
+      case FIND_NODES ->
+          // Found by uuid within the client: listed when the node's client is in the answer.
+          new Sent(
+              http.post(
+                  "/v1/objects/node",
+                  caller.auth(),
+                  Map.of(
+                      "filter",
+                      Map.of("clientid", client, "uuid", world.node(target).uuid()),
+                      "limit",
+                      1000)),
+              client,
+              "clientid");
+      case DELETE_NODE ->
+          Sent.of(http.delete("/v2/node/" + world.freshNode(target).id(), caller.auth()));
+      case NODE_TOKEN ->
+          Sent.of(
+              http.post(
+                  "/v2/node/" + world.freshNode(target).id() + "/token", caller.auth(), Map.of()));
+      case NODE_INSTANCES ->
+          Sent.of(http.get("/v2/node/" + world.node(target).id() + "/instances", caller.auth()));
+      case REGISTER_NODE -> {
+        Auth auth = target == Target.OWN ? world.roleToken(c.role()).auth() : caller.auth();
+        yield Sent.of(
+            http.post(
+                "/v2/node/register",
+                auth,
+                Map.of("hostname", "matrix-host", "labels", Map.of("group", "matrix-group"))));
+      }
+      case SYNC_NODE -> Sent.of(http.post("/v2/node/sync", caller.auth(), Map.of()));
+
       case ACTIVITY_LOG -> Sent.of(http.get("/v2/activity_log?client_id=" + client, caller.auth()));
       case ACTIVITY_CSV ->
           Sent.of(http.get("/v2/activity_log.csv?client_id=" + client, caller.auth()));

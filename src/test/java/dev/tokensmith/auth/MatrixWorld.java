@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a fresh object, so the order of the cases never matters.
  */
 final class MatrixWorld {
+  /** A node: its id and uuid. */
+  record Node(long id, String uuid) {}
+
   /** A caller: how it authenticates and, for a person, who it is and how it logs in again. */
   record Member(Auth auth, long id, String email, String password) {}
 
@@ -59,6 +62,12 @@ final class MatrixWorld {
   final Issued colleagueToken;
   final Issued sharedToken;
   final Issued otherClientToken;
+
+  /** A node of T (made by the keeper) and one of the other client. */
+  final Node node;
+
+  final Node otherClientNode;
+
   private final Map<MatrixRole, Member> members = new EnumMap<>(MatrixRole.class);
   private final Map<MatrixRole, Long> ownTokens = new EnumMap<>(MatrixRole.class);
 
@@ -93,6 +102,30 @@ final class MatrixWorld {
     this.colleagueToken = fixtures.token(colleague.session(), tokenBody(tenant));
     this.sharedToken = fixtures.sharedToken(keeper.session(), TOKEN_PERMISSIONS);
     this.otherClientToken = fixtures.token(stranger.session(), TOKEN_PERMISSIONS);
+    this.node = freshNode(MatrixCase.Target.TENANT);
+    this.otherClientNode = freshNode(MatrixCase.Target.OTHER_CLIENT);
+  }
+
+  /** A new node of T (made by the keeper) or of the other client (made by its administrator). */
+  Node freshNode(MatrixCase.Target target) {
+    boolean other = target == MatrixCase.Target.OTHER_CLIENT;
+    Response created =
+        server.http.post(
+            "/v2/node",
+            other ? stranger.session() : keeper.session(),
+            Map.of("hostname", "matrix-node-" + SEQUENCE.incrementAndGet()));
+    assertThat(created.status()).as("fresh node: %s", created).isEqualTo(200);
+    return new Node(created.id(), created.body().path("uuid").asText());
+  }
+
+  /** The node a read-only case looks at. */
+  Node node(MatrixCase.Target target) {
+    return target == MatrixCase.Target.OTHER_CLIENT ? otherClientNode : node;
+  }
+
+  /** A new personal token of the caller holding the caller's own role (or custom list). */
+  Issued roleToken(MatrixRole role) {
+    return fixtures.token(member(role).auth(), role.permissions());
   }
 
   /** The long-lived caller of a column. */

@@ -149,6 +149,35 @@ class RateLimitIT {
     assertThat(get(other, "/v1/user", Auth.token("not-a-token")).status()).isEqualTo(401);
   }
 
+  @Test
+  void nodeSyncWhenLimitOfFailuresReachedThen429AndTheRightPairStillSyncs() {
+    String ip = nextAddress();
+    Response node =
+        server.http.post("/v2/node", user.session(), Map.of("hostname", "limited-" + ip));
+    Response pair =
+        server.http.post(
+            "/v2/node/register",
+            Auth.token(node.body().path("token").asText()),
+            Map.of("hostname", "host"));
+    String uuid = pair.body().path("uuid").asText();
+    String secret = pair.body().path("secret").asText();
+    for (int i = 0; i < LIMIT; i++) {
+      assertThat(sync(ip, uuid, TestSecrets.unknown("tkn1")).status()).isEqualTo(401);
+    }
+
+    assertLimited(sync(ip, uuid, TestSecrets.unknown("tkn1")));
+    assertThat(sync(ip, uuid, secret).status()).isEqualTo(200);
+  }
+
+  private static Response sync(String ip, String uuid, String secret) {
+    return server.http.send(
+        "POST",
+        "/v2/node/sync",
+        Auth.NONE,
+        Map.of(),
+        Map.of("X-Forwarded-For", ip, "X-WallarmAPI-UUID", uuid, "X-WallarmAPI-Secret", secret));
+  }
+
   private static void assertLimited(Response response) {
     assertThat(response.status()).as("%s", response).isEqualTo(429);
     assertThat(response.json().path("status").asInt()).isEqualTo(429);

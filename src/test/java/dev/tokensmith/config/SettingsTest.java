@@ -21,6 +21,7 @@ class SettingsTest {
     assertThat(s.adminEmail()).isEqualTo("admin@localhost");
     assertThat(s.adminPassword()).isEmpty();
     assertThat(s.secretPrefix()).isEqualTo("tks1");
+    assertThat(s.nodeSecretPrefix()).isEqualTo("tkn1");
     assertThat(s.authFailuresPerMinute()).isEqualTo(30);
     assertThat(s.loginFailuresPerAccountPerMinute()).isEqualTo(10);
     assertThat(s.publicUrl()).isEmpty();
@@ -45,6 +46,12 @@ class SettingsTest {
         .hasMessageContaining("TOKENSMITH_PORT");
     assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_SECRET_PREFIX", "tk-1")))
         .hasMessageContaining("TOKENSMITH_SECRET_PREFIX");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_NODE_SECRET_PREFIX", "tkn-")))
+        .hasMessageContaining("TOKENSMITH_NODE_SECRET_PREFIX");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_NODE_SECRET_PREFIX", "tkn12")))
+        .hasMessageContaining("TOKENSMITH_NODE_SECRET_PREFIX");
+    assertThat(Settings.from(Map.of("TOKENSMITH_NODE_SECRET_PREFIX", "node")).nodeSecretPrefix())
+        .isEqualTo("node");
     assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_DB_URL", "jdbc:mysql://x")))
         .hasMessageContaining("TOKENSMITH_DB_URL");
     assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_AUTH_FAILURES_PER_MINUTE", "0")))

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A small HTTP client for API tests: sends JSON, parses the envelope, remembers every secret it is
@@ -23,6 +24,9 @@ public final class Http {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(10))
           .build();
+
+  // A node's "token" is its node token.
+  private static final Set<String> SECRET_FIELDS = Set.of("secret", "csrf_token", "token");
 
   private final String base;
 
@@ -109,8 +113,7 @@ public final class Http {
       node.fields()
           .forEachRemaining(
               field -> {
-                if ((field.getKey().equals("secret") || field.getKey().equals("csrf_token"))
-                    && field.getValue().isTextual()) {
+                if (SECRET_FIELDS.contains(field.getKey()) && field.getValue().isTextual()) {
                   SecretLedger.record(field.getValue().asText());
                 }
                 collect(field.getValue());

@@ -10,6 +10,12 @@ import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.clients.JdbcClientStore;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.keys.TokenSecrets;
+import dev.tokensmith.nodes.InstanceActivity;
+import dev.tokensmith.nodes.InstanceVerifier;
+import dev.tokensmith.nodes.JdbcNodeStore;
+import dev.tokensmith.nodes.NodeRegistration;
+import dev.tokensmith.nodes.NodeService;
+import dev.tokensmith.nodes.NodeWriter;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.JdbcTokenStore;
@@ -42,6 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Services implements AutoCloseable {
   public static final Duration CACHE_LIFETIME = Duration.ofSeconds(15);
   public static final String SECRET_PREFIX = "test";
+  public static final String NODE_SECRET_PREFIX = "tnod";
   private static final String IP = "127.0.0.1";
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
@@ -59,6 +66,11 @@ public final class Services implements AutoCloseable {
   public final TokenLifecycle lifecycle;
   public final TokenService tokens;
   public final UserService users;
+  public final TokenSecrets nodeSecrets;
+  public final InstanceActivity nodeActivity;
+  public final InstanceVerifier instances;
+  public final NodeService nodes;
+  public final NodeRegistration registration;
 
   /** The first partner's technical tenant and its Global Administrator. */
   public final Client technical;
@@ -112,6 +124,16 @@ public final class Services implements AutoCloseable {
     lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
     tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock, 0);
     users = usersWith(lifecycle);
+    nodeSecrets = new TokenSecrets(keyring, random, NODE_SECRET_PREFIX);
+    JdbcNodeStore nodeStore = new JdbcNodeStore(db);
+    nodeActivity = new InstanceActivity(nodeStore, clock);
+    NodeWriter nodeWriter = new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes);
+    instances =
+        new InstanceVerifier(
+            nodeStore, clients, tokens, nodeSecrets, nodeActivity, clock, CACHE_LIFETIME, 10_000);
+    changes.subscribe(instances::onChange);
+    nodes = new NodeService(db, nodeStore, nodeWriter, access, clients, clock);
+    registration = new NodeRegistration(db, nodeStore, nodeWriter, access, clients, tokens, clock);
     technical = clients.createPartner("Partner", Origin.SYSTEM);
     admin =
         users.createInitial(

@@ -142,7 +142,9 @@ public final class TestServer implements AutoCloseable {
               "api_tokens",
               "api_token_secrets",
               "activity",
-              "job_leases")) {
+              "job_leases",
+              "nodes",
+              "node_instances")) {
         try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
           int columns = rs.getMetaData().getColumnCount();
           while (rs.next()) {
