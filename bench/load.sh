@@ -10,6 +10,8 @@
 #                                   the two endpoints alternating so that both see the same machine
 #   BARE=1 bench/load.sh …          the same load against a bare Vert.x server (the floor of this machine:
 #                                   a constant /healthz, and one HMAC plus a map lookup for the check)
+#   SYNC=1 bench/load.sh …          POST /v2/node/sync instead of the check: one node, POOL instances
+#                                   registered through the API, each request one instance's pair
 #
 # Needs wrk (apt-get install wrk). Runs are bounded (wrk -d) and only ever target 127.0.0.1.
 set -euo pipefail
@@ -51,13 +53,30 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 
+# What the measured endpoint is sent: a token from the pool (the check), or an instance's pair (sync).
+ENDPOINT=/v2/auth/check SCRIPT=bench/pool.lua
+if [ -n "${SYNC:-}" ]; then
+  ENDPOINT=/v2/node/sync
+  base="http://127.0.0.1:$PORT"
+  csrf=$(curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' -X POST "$base/v1/login" \
+    -d "{\"email\":\"admin@localhost\",\"password\":\"$TOKENSMITH_ADMIN_PASSWORD\"}" | sed -E 's/.*"csrf_token":"([^"]+)".*/\1/')
+  node_token=$(curl -sf -b "$WORK/cookies" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+    -X POST "$base/v2/node" -d '{"hostname":"bench"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
+  : > "$POOL_FILE"
+  for i in $(seq 1 "$POOL"); do
+    curl -sf -H "X-WallarmApi-Token: $node_token" -H 'Content-Type: application/json' \
+      -X POST "$base/v2/node/register" -d "{\"hostname\":\"host-$i\"}" \
+      | sed -E 's/.*"uuid":"([^"]+)","secret":"([^"]+)".*/\1 \2/' >> "$POOL_FILE"
+  done
+fi
+
 TICKS=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 
 run() { # method endpoint connections → one result line
   local method=$1 path=$2 conns=$3 before after out requests cpu_us
   before=$(cpu_ticks)
-  out=$(METHOD=$method wrk -t2 -c"$conns" -d"${SECONDS_PER_RUN}s" -s bench/pool.lua "http://127.0.0.1:$PORT$path" | grep RESULT)
+  out=$(METHOD=$method wrk -t2 -c"$conns" -d"${SECONDS_PER_RUN}s" -s "$SCRIPT" "http://127.0.0.1:$PORT$path" | grep RESULT)
   after=$(cpu_ticks)
   requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$out")
   cpu_us=$(awk -v d=$((after - before)) -v t="$TICKS" -v n="$requests" 'BEGIN { printf "%.1f", d * 1e6 / t / n }')
@@ -68,16 +87,16 @@ field() { sed -E "s/.*$1=([0-9.]+).*/\\1/"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Warm up: JIT, and every pooled token into the verification cache.
-METHOD=POST wrk -t2 -c64 -d"${WARMUP:-60}s" -s bench/pool.lua "http://127.0.0.1:$PORT/v2/auth/check" >/dev/null
-METHOD=GET wrk -t2 -c64 -d20s -s bench/pool.lua "http://127.0.0.1:$PORT/healthz" >/dev/null
+METHOD=POST wrk -t2 -c64 -d"${WARMUP:-60}s" -s "$SCRIPT" "http://127.0.0.1:$PORT$ENDPOINT" >/dev/null
+METHOD=GET wrk -t2 -c64 -d20s -s "$SCRIPT" "http://127.0.0.1:$PORT/healthz" >/dev/null
 
-echo "$SERVER; tokens in database: $TOKENS (preset ${PRESET:-partner_admin}), pool: $POOL, ${SECONDS_PER_RUN}s per run," \
+echo "$SERVER; endpoint: ${ENDPOINT}; tokens in database: $TOKENS (preset ${PRESET:-partner_admin}), pool: $POOL, ${SECONDS_PER_RUN}s per run," \
   "median of $ROUNDS; JDK: $(java -version 2>&1 | head -1)"
 for conns in 8 64; do
   : > "$WORK/healthz" && : > "$WORK/check"
   for round in $(seq 1 "$ROUNDS"); do
     run GET /healthz "$conns" >> "$WORK/healthz"
-    run POST /v2/auth/check "$conns" >> "$WORK/check"
+    run POST "$ENDPOINT" "$conns" >> "$WORK/check"
   done
   for name in healthz check; do
     file="$WORK/$name"

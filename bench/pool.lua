@@ -1,9 +1,16 @@
--- wrk script: every request carries a valid token drawn at random from the pool file.
--- Used for /v2/auth/check and, with the very same requests, for /healthz (which ignores it).
-local tokens = {}
+-- wrk script: every request carries a valid credential drawn at random from the pool file: a token
+-- (a 64-character line) in X-WallarmApi-Token, or a node instance's pair ("uuid secret") in
+-- X-WallarmAPI-UUID and X-WallarmAPI-Secret. Used for /v2/auth/check or /v2/node/sync and, with the
+-- very same requests, for /healthz (which ignores them).
+local credentials = {}
 local pool = os.getenv("POOL_FILE") or "pool.txt"
 for line in io.lines(pool) do
-  if #line == 64 then tokens[#tokens + 1] = line end
+  local uuid, secret = line:match("^(%S+) (%S+)$")
+  if uuid then
+    credentials[#credentials + 1] = { ["X-WallarmAPI-UUID"] = uuid, ["X-WallarmAPI-Secret"] = secret }
+  elseif #line == 64 then
+    credentials[#credentials + 1] = { ["X-WallarmApi-Token"] = line }
+  end
 end
 math.randomseed(os.time())
 
@@ -12,8 +19,9 @@ local method = os.getenv("METHOD") or "POST"
 local body = method == "POST" and "{}" or nil
 
 request = function()
-  local token = tokens[math.random(#tokens)]
-  return wrk.format(method, nil, { ["X-WallarmApi-Token"] = token, ["Content-Type"] = "application/json" }, body)
+  local headers = { ["Content-Type"] = "application/json" }
+  for name, value in pairs(credentials[math.random(#credentials)]) do headers[name] = value end
+  return wrk.format(method, nil, headers, body)
 end
 
 done = function(summary, latency, requests)

@@ -114,7 +114,14 @@ class ApiConsoleBrowserIT {
                 .map(e -> e.getAttribute("data-tag"))
                 .toList())
         .containsExactly(
-            "Session", "Users", "API tokens", "Clients", "Activity log", "Verifier", "Operations");
+            "Session",
+            "Users",
+            "API tokens",
+            "Clients",
+            "Activity log",
+            "Verifier",
+            "Operations",
+            "Nodes");
     browser.assertNoPolicyViolations();
   }
 }
