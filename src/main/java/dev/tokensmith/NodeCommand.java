@@ -114,6 +114,10 @@ final class NodeCommand implements Callable<Integer> {
         return USAGE;
       }
       String name = hostname != null ? hostname : localHostname();
+      if (!secret.strip().chars().allMatch(c -> c > ' ' && c < 127)) {
+        err.println("The token holds characters no token has (spaces, line breaks, non-ASCII)");
+        return USAGE;
+      }
       try {
         NodeCredentials pair = client.register(secret.strip(), name, group);
         pair.write(credentials);
