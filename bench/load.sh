@@ -54,9 +54,9 @@ for _ in $(seq 1 150); do
 done
 
 # What the measured endpoint is sent: a token from the pool (the check), or an instance's pair (sync).
-ENDPOINT=/v2/auth/check SCRIPT=bench/pool.lua
+ENDPOINT=/v2/auth/check SCRIPT=bench/pool.lua LABEL=check
 if [ -n "${SYNC:-}" ]; then
-  ENDPOINT=/v2/node/sync
+  ENDPOINT=/v2/node/sync LABEL=sync
   base="http://127.0.0.1:$PORT"
   csrf=$(curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' -X POST "$base/v1/login" \
     -d "{\"email\":\"admin@localhost\",\"password\":\"$TOKENSMITH_ADMIN_PASSWORD\"}" | sed -E 's/.*"csrf_token":"([^"]+)".*/\1/')
@@ -64,9 +64,10 @@ if [ -n "${SYNC:-}" ]; then
     -X POST "$base/v2/node" -d '{"hostname":"bench"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
   : > "$POOL_FILE"
   for i in $(seq 1 "$POOL"); do
-    curl -sf -H "X-WallarmApi-Token: $node_token" -H 'Content-Type: application/json' \
+    pair=$(curl -sf -H "X-WallarmApi-Token: $node_token" -H 'Content-Type: application/json' \
       -X POST "$base/v2/node/register" -d "{\"hostname\":\"host-$i\"}" \
-      | sed -E 's/.*"uuid":"([^"]+)","secret":"([^"]+)".*/\1 \2/' >> "$POOL_FILE"
+      | sed -E 's/.*"uuid":"([^"]+)","secret":"([^"]+)".*/\1 \2/')
+    echo "$pair" >> "$POOL_FILE"
   done
 fi
 
@@ -101,15 +102,15 @@ for conns in 8 64; do
   for name in healthz check; do
     file="$WORK/$name"
     printf '%-8s c=%-3s rps=%s p50_us=%s p99_us=%s cpu_us_per_request=%s  non2xx=%s errors=%s  (runs: rps %s)\n' \
-      "$name" "$conns" "$(field rps < "$file" | median)" "$(field p50_us < "$file" | median)" \
+      "$([ "$name" = check ] && echo "$LABEL" || echo "$name")" "$conns" "$(field rps < "$file" | median)" "$(field p50_us < "$file" | median)" \
       "$(field p99_us < "$file" | median)" "$(field cpu_us_per_request < "$file" | median)" \
       "$(field non2xx < "$file" | paste -sd+ | bc)" "$(field errors < "$file" | paste -sd+ | bc)" \
       "$(field rps < "$file" | paste -sd' ')"
   done
   awk -v hr="$(field rps < "$WORK/healthz" | median)" -v cr="$(field rps < "$WORK/check" | median)" \
       -v hp="$(field p99_us < "$WORK/healthz" | median)" -v cp="$(field p99_us < "$WORK/check" | median)" \
-      -v c="$conns" 'BEGIN { printf "ratio c=%s: check/healthz requests/s = %.2f, p99 = %.2f\n", c, cr / hr, cp / hp }'
+      -v c="$conns" -v l="$LABEL" 'BEGIN { printf "ratio c=%s: " l "/healthz requests/s = %.2f, p99 = %.2f\n", c, cr / hr, cp / hp }'
 done
 if [ -z "${BARE:-}" ]; then
-  echo "metrics: $(curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^tokensmith_token_cache_total' | tr '\n' ' ')"
+  echo "metrics: $(curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^tokensmith_(token|node_instance)_cache_total' | tr '\n' ' ')"
 fi
