@@ -160,7 +160,13 @@ public final class App implements AutoCloseable {
     Access access = new Access(clients, catalogue);
     JdbcUserStore userStore = new JdbcUserStore(db, catalogue);
     this.directory = new UserDirectory(userStore);
-    PasswordHasher hasher = new PasswordHasher(settings.passwordIterations(), random);
+    PasswordHasher hasher =
+        new PasswordHasher(
+            new PasswordHasher.Cost(
+                settings.passwordMemoryKib(),
+                settings.passwordPasses(),
+                settings.passwordParallelism()),
+            random);
     Duration sessionLifetime = Duration.ofHours(settings.sessionHours());
     SessionService sessions =
         new SessionService(

@@ -41,8 +41,8 @@ class FirstStartIT {
                 "127.0.0.1",
                 "TOKENSMITH_DATA_DIR",
                 dataDir.toString(),
-                "TOKENSMITH_PASSWORD_ITERATIONS",
-                "1000",
+                "TOKENSMITH_PASSWORD_MEMORY_KIB",
+                "64",
                 "TOKENSMITH_EVENT_LOOPS",
                 "1"));
     env.putAll(extra);

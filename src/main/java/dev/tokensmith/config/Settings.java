@@ -46,7 +46,9 @@ public record Settings(
     Path pepperFile,
     Optional<String> masterKeys,
     Optional<String> pepper,
-    int passwordIterations,
+    int passwordMemoryKib,
+    int passwordPasses,
+    int passwordParallelism,
     int sessionHours,
     int maxTokensPerClient,
     int jobIntervalSeconds,
@@ -163,9 +165,16 @@ public record Settings(
       if (!email.contains("@") || email.length() > 320) {
         throw bad("TOKENSMITH_ADMIN_EMAIL", "must be an e-mail address");
       }
+      // The password rules (length, common passwords) are checked at start, where they are loaded.
       Optional<String> password = optional("TOKENSMITH_ADMIN_PASSWORD");
-      if (password.isPresent() && password.get().length() < 8) {
-        throw bad("TOKENSMITH_ADMIN_PASSWORD", "must have at least 8 characters");
+      // Argon2id: about 19 MiB and two passes per password check by default (OWASP's minimum).
+      int passwordParallelism = integer("TOKENSMITH_PASSWORD_PARALLELISM", 1, 1, 64);
+      int passwordPasses = integer("TOKENSMITH_PASSWORD_PASSES", 2, 1, 100);
+      int passwordMemoryKib = integer("TOKENSMITH_PASSWORD_MEMORY_KIB", 19_456, 8, 1 << 20);
+      if (passwordMemoryKib < 8 * passwordParallelism) {
+        throw bad(
+            "TOKENSMITH_PASSWORD_MEMORY_KIB",
+            "must be at least 8 KiB per lane of TOKENSMITH_PASSWORD_PARALLELISM");
       }
       return new Settings(
           integer("TOKENSMITH_PORT", 8080, 0, 65535),
@@ -183,7 +192,9 @@ public record Settings(
           Path.of(text("TOKENSMITH_PEPPER_FILE", dataDir.resolve("pepper.key").toString())),
           optional("TOKENSMITH_MASTER_KEYS"),
           optional("TOKENSMITH_PEPPER"),
-          integer("TOKENSMITH_PASSWORD_ITERATIONS", 600_000, 1_000, 10_000_000),
+          passwordMemoryKib,
+          passwordPasses,
+          passwordParallelism,
           integer("TOKENSMITH_SESSION_HOURS", 8, 1, 24 * 30),
           integer("TOKENSMITH_MAX_TOKENS_PER_CLIENT", 0, 0, Integer.MAX_VALUE),
           integer("TOKENSMITH_JOB_INTERVAL_SECONDS", 30, 1, 3600),

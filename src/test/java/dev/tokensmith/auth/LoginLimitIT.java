@@ -60,8 +60,10 @@ class LoginLimitIT {
             Map.of(
                 "TOKENSMITH_AUTH_FAILURES_PER_MINUTE",
                 Integer.toString(PER_ADDRESS),
-                "TOKENSMITH_PASSWORD_ITERATIONS",
-                "200000",
+                "TOKENSMITH_PASSWORD_MEMORY_KIB",
+                "16384",
+                "TOKENSMITH_PASSWORD_PASSES",
+                "10",
                 "TOKENSMITH_TRUSTED_PROXIES",
                 "127.0.0.1/32"));
     byAccount =

@@ -32,8 +32,8 @@ final class BenchApp {
                           + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
                       "TOKENSMITH_ADMIN_PASSWORD",
                       "bench-password-1",
-                      "TOKENSMITH_PASSWORD_ITERATIONS",
-                      "1000",
+                      "TOKENSMITH_PASSWORD_MEMORY_KIB",
+                      "64",
                       "TOKENSMITH_CACHE_SECONDS",
                       Integer.toString(cacheSeconds))),
               Clock.systemUTC());

@@ -43,8 +43,8 @@ public final class WriteBenchmark {
                 "bench@example.com",
                 "TOKENSMITH_ADMIN_PASSWORD",
                 "bench-password-1",
-                "TOKENSMITH_PASSWORD_ITERATIONS",
-                "1000"));
+                "TOKENSMITH_PASSWORD_MEMORY_KIB",
+                "64"));
     String extra = System.getProperty("write.bench.url", "");
     if (!extra.isEmpty()) {
       env.put(

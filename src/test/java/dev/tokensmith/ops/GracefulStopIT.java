@@ -30,8 +30,10 @@ class GracefulStopIT {
     try (TestServer server =
         TestServer.start(
             Map.of(
-                "TOKENSMITH_PASSWORD_ITERATIONS",
-                "4000000",
+                "TOKENSMITH_PASSWORD_MEMORY_KIB",
+                "32768",
+                "TOKENSMITH_PASSWORD_PASSES",
+                "40",
                 "TOKENSMITH_SHUTDOWN_DRAIN_SECONDS",
                 "1"))) {
       HttpRequest login =

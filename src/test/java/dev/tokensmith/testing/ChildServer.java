@@ -73,7 +73,7 @@ public final class ChildServer implements AutoCloseable {
                   "TOKENSMITH_DATA_DIR", dataDir.toString(),
                   "TOKENSMITH_ADMIN_EMAIL", TestServer.ADMIN_EMAIL,
                   "TOKENSMITH_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD,
-                  "TOKENSMITH_PASSWORD_ITERATIONS", "1000",
+                  "TOKENSMITH_PASSWORD_MEMORY_KIB", "64",
                   "TOKENSMITH_EVENT_LOOPS", "1",
                   "TOKENSMITH_JOB_INTERVAL_SECONDS", "3600",
                   "TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", "0",

@@ -5,38 +5,48 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.junit.jupiter.api.Test;
 
 class PasswordHasherTest {
-  /**
-   * The iterations of the hasher the work-counting tests check; {@link #hasher}'s hashes have
-   * fewer.
-   */
-  private static final int CONFIGURED = 5000;
+  private static final PasswordHasher.Cost CHEAP = new PasswordHasher.Cost(64, 1, 1);
+
+  /** The cost of the hasher the work-counting tests check; {@link #hasher}'s hashes are cheaper. */
+  private static final PasswordHasher.Cost CONFIGURED = new PasswordHasher.Cost(256, 2, 1);
 
   private final SecureRandom random = new SecureRandom();
-  private final PasswordHasher hasher = new PasswordHasher(1000, random);
+  private final PasswordHasher hasher = new PasswordHasher(CHEAP, random);
 
   @Test
-  void constructorWhenIterationsBelow1000ThenIllegalArgument() {
-    assertThatThrownBy(() -> new PasswordHasher(999, random))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("1000");
+  void costWhenOutOfRangeThenIllegalArgument() {
+    assertThatThrownBy(() -> new PasswordHasher.Cost(7, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PasswordHasher.Cost(15, 1, 2))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PasswordHasher.Cost(64, 0, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PasswordHasher.Cost(64, 1, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PasswordHasher.Cost((1 << 20) + 1, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
-  void hashWhenPasswordGivenThenEncodedFormat() {
+  void hashWhenPasswordGivenThenArgon2idInPhcFormat() {
     String encoded = hasher.hash("correct horse");
+
+    assertThat(encoded).startsWith("$argon2id$v=19$m=64,t=1,p=1$");
     String[] parts = encoded.split("\\$");
-    assertThat(parts).hasSize(4);
-    assertThat(parts[0]).isEqualTo("pbkdf2-sha256");
-    assertThat(parts[1]).isEqualTo("1000");
-    assertThat(Base64.getDecoder().decode(parts[2])).hasSize(16);
-    assertThat(Base64.getDecoder().decode(parts[3])).hasSize(32);
-    assertThat(encoded).doesNotContain("correct horse");
+    assertThat(parts).hasSize(6);
+    assertThat(Base64.getDecoder().decode(parts[4])).hasSize(16);
+    assertThat(Base64.getDecoder().decode(parts[5])).hasSize(32);
+    assertThat(encoded).doesNotContain("correct horse").doesNotContain("=$").doesNotEndWith("=");
   }
 
   @Test
@@ -45,14 +55,32 @@ class PasswordHasherTest {
   }
 
   @Test
-  void hashWhenCheckedAgainstJdkPbkdf2ThenSameHash() throws Exception {
+  void verifyWhenReferenceImplementationsTestVectorThenTrue() {
+    // The Argon2 reference implementation's test vector (argon2id, v=19, 64 MiB, 2 passes).
+    String reference =
+        "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
+
+    assertThat(hasher.verify("password", reference)).isTrue();
+    assertThat(hasher.verify("passwore", reference)).isFalse();
+  }
+
+  @Test
+  void hashWhenCheckedAgainstArgon2idOfItsSaltThenSameHash() {
     String[] parts = hasher.hash("pässwörd").split("\\$");
-    byte[] salt = Base64.getDecoder().decode(parts[2]);
-    byte[] expected =
-        SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-            .generateSecret(new PBEKeySpec("pässwörd".toCharArray(), salt, 1000, 256))
-            .getEncoded();
-    assertThat(Base64.getDecoder().decode(parts[3])).isEqualTo(expected);
+    byte[] salt = Base64.getDecoder().decode(parts[4]);
+    Argon2BytesGenerator generator = new Argon2BytesGenerator();
+    generator.init(
+        new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+            .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+            .withMemoryAsKB(64)
+            .withIterations(1)
+            .withParallelism(1)
+            .withSalt(salt)
+            .build());
+    byte[] expected = new byte[32];
+    generator.generateBytes("pässwörd".getBytes(java.nio.charset.StandardCharsets.UTF_8), expected);
+
+    assertThat(Base64.getDecoder().decode(parts[5])).isEqualTo(expected);
   }
 
   @Test
@@ -65,35 +93,54 @@ class PasswordHasherTest {
   }
 
   @Test
-  void verifyWhenStoredWithOtherIterationsThenUsesStoredIterations() {
-    String encoded = new PasswordHasher(1500, random).hash("pw");
+  void verifyWhenStoredWithAnotherCostThenUsesTheStoredCost() {
+    String encoded = new PasswordHasher(new PasswordHasher.Cost(128, 2, 2), random).hash("pw");
     assertThat(hasher.verify("pw", encoded)).isTrue();
-    assertThat(new PasswordHasher(5000, random).verify("pw", encoded)).isTrue();
+    assertThat(new PasswordHasher(CONFIGURED, random).verify("pw", encoded)).isTrue();
+  }
+
+  @Test
+  void verifyWhenPbkdf2HashOfAnEarlierVersionThenStillVerifies() {
+    String legacy = pbkdf2("the-old-password", 1000);
+
+    assertThat(hasher.verify("the-old-password", legacy)).isTrue();
+    assertThat(hasher.verify("the-old-passworD", legacy)).isFalse();
+    assertThat(hasher.needsRehash(legacy)).isTrue();
   }
 
   @Test
   void verifyWhenNullOrMalformedThenFalseWithoutException() {
     String good = hasher.hash("pw");
     String[] parts = good.split("\\$");
+    String salt = parts[4];
+    String hash = parts[5];
+    String[] legacy = pbkdf2("pw", 1000).split("\\$");
     String[] bad = {
       null,
       "",
       "pw",
       "$$$",
-      "pbkdf2-sha256$1000$" + parts[2],
-      "pbkdf2-sha1$1000$" + parts[2] + "$" + parts[3],
-      "pbkdf2-sha256$abc$" + parts[2] + "$" + parts[3],
-      "pbkdf2-sha256$0$" + parts[2] + "$" + parts[3],
-      "pbkdf2-sha256$-5$" + parts[2] + "$" + parts[3],
-      "pbkdf2-sha256$2000000000$" + parts[2] + "$" + parts[3],
-      "pbkdf2-sha256$1000$!!!$" + parts[3],
-      "pbkdf2-sha256$1000$$" + parts[3],
-      "pbkdf2-sha256$1000$" + parts[2] + "$" + parts[3].substring(4),
+      "$argon2id$v=19$m=64,t=1,p=1$" + salt,
+      "$argon2i$v=19$m=64,t=1,p=1$" + salt + "$" + hash,
+      "$argon2id$v=16$m=64,t=1,p=1$" + salt + "$" + hash,
+      "$argon2id$v=19$m=4,t=1,p=1$" + salt + "$" + hash,
+      "$argon2id$v=19$m=64,t=0,p=1$" + salt + "$" + hash,
+      "$argon2id$v=19$m=99999999,t=1,p=1$" + salt + "$" + hash,
+      "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + hash.substring(4),
+      "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + hash + "=",
+      "$argon2id$v=19$m=64,t=1,p=1$!!!$" + hash,
       good + "$extra",
-      "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"
+      "pbkdf2-sha256$1000$" + legacy[2],
+      "pbkdf2-sha1$1000$" + legacy[2] + "$" + legacy[3],
+      "pbkdf2-sha256$abc$" + legacy[2] + "$" + legacy[3],
+      "pbkdf2-sha256$0$" + legacy[2] + "$" + legacy[3],
+      "pbkdf2-sha256$2000000000$" + legacy[2] + "$" + legacy[3],
+      "pbkdf2-sha256$1000$!!!$" + legacy[3],
+      "pbkdf2-sha256$1000$" + legacy[2] + "$" + legacy[3].substring(4),
     };
     for (String encoded : bad) {
       assertThat(hasher.verify("pw", encoded)).as(String.valueOf(encoded)).isFalse();
+      assertThat(hasher.needsRehash(encoded)).as(String.valueOf(encoded)).isTrue();
     }
     assertThat(hasher.verify(null, good)).isFalse();
   }
@@ -104,93 +151,129 @@ class PasswordHasherTest {
   }
 
   @Test
-  void needsRehashWhenIterationsBelowConfiguredThenTrue() {
-    String old = new PasswordHasher(1000, random).hash("pw");
-    String current = new PasswordHasher(2000, random).hash("pw");
-    PasswordHasher configured = new PasswordHasher(2000, random);
-    assertThat(configured.needsRehash(old)).isTrue();
-    assertThat(configured.needsRehash(current)).isFalse();
-    assertThat(hasher.needsRehash(current)).isFalse();
+  void needsRehashWhenNotArgon2idAtTheConfiguredCostThenTrue() {
+    PasswordHasher configured = new PasswordHasher(CONFIGURED, random);
+
+    assertThat(configured.needsRehash(hasher.hash("pw"))).isTrue();
+    assertThat(configured.needsRehash(pbkdf2("pw", 600_000))).isTrue();
+    assertThat(configured.needsRehash(configured.hash("pw"))).isFalse();
+    assertThat(hasher.needsRehash(configured.hash("pw"))).as("a lowered cost too").isTrue();
   }
 
   @Test
-  void verifyDummyWhenUnknownEmailThenSpendsTheConfiguredIterations() {
+  void verifyDummyWhenUnknownEmailThenOneDerivationAtTheConfiguredCost() {
     Counting counting = new Counting();
-    PasswordHasher configured = new PasswordHasher(CONFIGURED, random, counting);
+    PasswordHasher configured = counting.hasher();
 
     configured.verifyDummy("a-wrong-password");
 
-    assertThat(counting.iterations).isEqualTo(CONFIGURED);
+    assertThat(counting.argon2).containsExactly(CONFIGURED);
+    assertThat(counting.pbkdf2Iterations).isZero();
   }
 
   @Test
-  void verifyWhenWrongPasswordAgainstHashWithFewerIterationsThenSpendsTheConfiguredIterations() {
+  void verifyWhenHashAtTheConfiguredCostThenExactlyOneDerivation() {
+    Counting counting = new Counting();
+    PasswordHasher configured = counting.hasher();
+    String current = configured.hash("the-right-password");
+    counting.argon2.clear();
+
+    assertThat(configured.verify("a-wrong-password", current)).isFalse();
+    assertThat(configured.verify("the-right-password", current)).isTrue();
+
+    assertThat(counting.argon2).containsExactly(CONFIGURED, CONFIGURED);
+  }
+
+  @Test
+  void verifyWhenCheaperArgon2idHashThenItsOwnDerivationAndOneAtTheConfiguredCost() {
     String old = hasher.hash("the-right-password");
     Counting counting = new Counting();
-    PasswordHasher configured = new PasswordHasher(CONFIGURED, random, counting);
+    PasswordHasher configured = counting.hasher();
 
     assertThat(configured.verify("a-wrong-password", old)).isFalse();
-
-    assertThat(counting.iterations).as("as much as an unknown e-mail").isEqualTo(CONFIGURED);
-  }
-
-  @Test
-  void verifyWhenRightPasswordAgainstHashWithFewerIterationsThenTrueSameWorkAndNeedsRehash() {
-    String old = hasher.hash("the-right-password");
-    Counting counting = new Counting();
-    PasswordHasher configured = new PasswordHasher(CONFIGURED, random, counting);
-
+    assertThat(counting.argon2).as("never less than an unknown e-mail").contains(CONFIGURED);
+    counting.argon2.clear();
     assertThat(configured.verify("the-right-password", old)).isTrue();
 
-    assertThat(counting.iterations).isEqualTo(CONFIGURED);
+    assertThat(counting.argon2).containsExactly(CHEAP, CONFIGURED);
     assertThat(configured.needsRehash(old)).isTrue();
   }
 
   @Test
-  void verifyWhenHashWithConfiguredIterationsThenSpendsExactlyThem() {
+  void verifyWhenPbkdf2HashThenItsIterationsAndOneArgon2idDerivationAtTheConfiguredCost() {
+    String legacy = pbkdf2("the-right-password", 1000);
     Counting counting = new Counting();
-    PasswordHasher configured = new PasswordHasher(CONFIGURED, random, counting);
-    String current = configured.hash("the-right-password");
-    counting.iterations = 0;
+    PasswordHasher configured = counting.hasher();
 
-    assertThat(configured.verify("a-wrong-password", current)).isFalse();
-    assertThat(counting.iterations).isEqualTo(CONFIGURED);
-    counting.iterations = 0;
-    assertThat(configured.verify("the-right-password", current)).isTrue();
-    assertThat(counting.iterations).isEqualTo(CONFIGURED);
+    assertThat(configured.verify("the-right-password", legacy)).isTrue();
+    assertThat(configured.verify("a-wrong-password", legacy)).isFalse();
+
+    assertThat(counting.pbkdf2Iterations).isEqualTo(2000);
+    assertThat(counting.argon2).containsExactly(CONFIGURED, CONFIGURED);
   }
 
   @Test
-  void verifyWhenStoredValueMalformedOrPasswordNullThenSpendsTheConfiguredIterations() {
+  void verifyWhenStoredValueMalformedOrPasswordNullThenOneDerivationAtTheConfiguredCost() {
     Counting counting = new Counting();
-    PasswordHasher configured = new PasswordHasher(CONFIGURED, random, counting);
+    PasswordHasher configured = counting.hasher();
 
     assertThat(configured.verify("pw", "not-a-hash")).isFalse();
     assertThat(configured.verify(null, hasher.hash("pw"))).isFalse();
 
-    assertThat(counting.iterations).isEqualTo(2L * CONFIGURED);
+    assertThat(counting.argon2).containsExactly(CONFIGURED, CONFIGURED);
   }
 
-  @Test
-  void needsRehashWhenNotThisFormatThenTrue() {
-    assertThat(hasher.needsRehash(null)).isTrue();
-    assertThat(hasher.needsRehash("$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA")).isTrue();
+  private static String pbkdf2(String password, int iterations) {
+    byte[] salt = new byte[16];
+    new SecureRandom().nextBytes(salt);
+    byte[] hash = jdkPbkdf2(password, salt, iterations);
+    Base64.Encoder b64 = Base64.getEncoder();
+    return "pbkdf2-sha256$"
+        + iterations
+        + "$"
+        + b64.encodeToString(salt)
+        + "$"
+        + b64.encodeToString(hash);
   }
 
-  /** The JDK's PBKDF2, adding up the iterations it is asked for. */
-  private static final class Counting implements PasswordHasher.Pbkdf2 {
-    long iterations;
+  private static byte[] jdkPbkdf2(String password, byte[] salt, int iterations) {
+    try {
+      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+          .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+          .getEncoded();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
-    @Override
-    public byte[] derive(String password, byte[] salt, int iterations, int bytes) {
-      this.iterations += iterations;
-      try {
-        return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-            .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, bytes * 8))
-            .getEncoded();
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
+  /** Real derivations, each one noted: the Argon2id costs asked for and the PBKDF2 iterations. */
+  private final class Counting {
+    final List<PasswordHasher.Cost> argon2 = new ArrayList<>();
+    long pbkdf2Iterations;
+
+    PasswordHasher hasher() {
+      return new PasswordHasher(
+          CONFIGURED,
+          random,
+          (password, salt, cost, bytes) -> {
+            argon2.add(cost);
+            Argon2BytesGenerator generator = new Argon2BytesGenerator();
+            generator.init(
+                new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                    .withMemoryAsKB(cost.memoryKib())
+                    .withIterations(cost.passes())
+                    .withParallelism(cost.parallelism())
+                    .withSalt(salt)
+                    .build());
+            byte[] out = new byte[bytes];
+            generator.generateBytes(password, out);
+            return out;
+          },
+          (password, salt, iterations, bytes) -> {
+            pbkdf2Iterations += iterations;
+            return jdkPbkdf2(password, salt, iterations);
+          });
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.TestDatabase;
+import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
 import java.security.SecureRandom;
@@ -17,17 +18,44 @@ import java.sql.SQLException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
- * Raising {@code TOKENSMITH_PASSWORD_ITERATIONS} (spec 4.1): a password hashed before still logs
- * in, and its hash is replaced with one of the new count at that login (not at a failed one).
+ * Password hashes are Argon2id: a PBKDF2 hash of an earlier version still logs in and is replaced
+ * by an Argon2id one at that login, as is an Argon2id hash after the cost was raised (never at a
+ * failed login).
  */
 @UsesDatabase
 class PasswordRehashIT {
 
   @Test
-  void loginWhenServerRestartedWithMoreIterationsThenOldHashLogsInAndIsRehashed() throws Exception {
+  void loginWhenPbkdf2HashOfAnEarlierVersionThenLogsInAndIsRehashedToArgon2id() throws Exception {
+    try (TestDatabase database = TestDatabase.create();
+        TestServer server = TestServer.startOn(database, sharedKeys())) {
+      Fixtures fixtures = new Fixtures(server);
+      TestUser user = fixtures.user(fixtures.tenant("Legacy hash"), "analytic");
+      String legacy = pbkdf2(Fixtures.PASSWORD, 1000);
+      setPasswordHash(database, user.email(), legacy);
+
+      assertThat(login(server, user.email(), "wrong-password").status()).isEqualTo(401);
+      assertThat(passwordHash(database, user.email()))
+          .as("a failed login changes nothing")
+          .isEqualTo(legacy);
+
+      server.login(user.email(), Fixtures.PASSWORD);
+
+      assertThat(passwordHash(database, user.email())).startsWith("$argon2id$v=19$m=64,t=1,p=1$");
+      Auth.Session again = server.login(user.email(), Fixtures.PASSWORD);
+      assertThat(server.http.get("/v1/user", again).body().path("email").asText())
+          .isEqualTo(user.email());
+      assertThat(login(server, user.email(), "wrong-password").status()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void loginWhenServerRestartedWithMoreMemoryThenOldHashLogsInAndIsRehashed() throws Exception {
     try (TestDatabase database = TestDatabase.create()) {
       Map<String, String> keys = sharedKeys();
       TestUser user;
@@ -35,40 +63,55 @@ class PasswordRehashIT {
         Fixtures fixtures = new Fixtures(before);
         user = fixtures.user(fixtures.tenant("Rehash"), "analytic");
       }
-      assertThat(passwordHash(database, user.email())).startsWith("pbkdf2-sha256$1000$");
+      assertThat(passwordHash(database, user.email())).startsWith("$argon2id$v=19$m=64,t=1,p=1$");
 
       Map<String, String> raised = new HashMap<>(keys);
-      raised.put("TOKENSMITH_PASSWORD_ITERATIONS", "2000");
+      raised.put("TOKENSMITH_PASSWORD_MEMORY_KIB", "128");
       try (TestServer after = TestServer.startOn(database, raised)) {
-        assertThat(
-                after
-                    .http
-                    .post(
-                        "/v1/login",
-                        Auth.NONE,
-                        Map.of("email", user.email(), "password", "wrong-password"))
-                    .status())
-            .isEqualTo(401);
+        assertThat(login(after, user.email(), "wrong-password").status()).isEqualTo(401);
         assertThat(passwordHash(database, user.email()))
             .as("a failed login changes nothing")
-            .startsWith("pbkdf2-sha256$1000$");
+            .startsWith("$argon2id$v=19$m=64,t=1,p=1$");
 
         after.login(user.email(), Fixtures.PASSWORD);
 
-        assertThat(passwordHash(database, user.email())).startsWith("pbkdf2-sha256$2000$");
+        assertThat(passwordHash(database, user.email()))
+            .startsWith("$argon2id$v=19$m=128,t=1,p=1$");
         Auth.Session again = after.login(user.email(), Fixtures.PASSWORD);
         assertThat(after.http.get("/v1/user", again).body().path("email").asText())
             .isEqualTo(user.email());
-        assertThat(
-                after
-                    .http
-                    .post(
-                        "/v1/login",
-                        Auth.NONE,
-                        Map.of("email", user.email(), "password", "wrong-password"))
-                    .status())
-            .isEqualTo(401);
+        assertThat(login(after, user.email(), "wrong-password").status()).isEqualTo(401);
       }
+    }
+  }
+
+  private static Response login(TestServer server, String email, String password) {
+    return server.http.post("/v1/login", Auth.NONE, Map.of("email", email, "password", password));
+  }
+
+  // A hash as versions before Argon2id wrote them.
+  private static String pbkdf2(String password, int iterations) throws Exception {
+    byte[] salt = new byte[16];
+    new SecureRandom().nextBytes(salt);
+    byte[] hash =
+        SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+            .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+            .getEncoded();
+    return "pbkdf2-sha256$%d$%s$%s"
+        .formatted(
+            iterations,
+            Base64.getEncoder().encodeToString(salt),
+            Base64.getEncoder().encodeToString(hash));
+  }
+
+  private static void setPasswordHash(TestDatabase database, String email, String hash)
+      throws SQLException {
+    try (Connection c = DriverManager.getConnection(database.url(), database.user(), "");
+        PreparedStatement s =
+            c.prepareStatement("UPDATE users SET password_hash = ? WHERE email = ?")) {
+      s.setString(1, hash);
+      s.setString(2, email);
+      assertThat(s.executeUpdate()).isEqualTo(1);
     }
   }
 
