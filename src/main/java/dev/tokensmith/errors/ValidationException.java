@@ -12,13 +12,23 @@ import java.util.Map;
  */
 public final class ValidationException extends ServiceException {
 
-  /** The spec's field error codes. */
+  /** The field error codes. */
   public enum Code {
     REQUIRED("required"),
     INVALID("invalid"),
     TOO_LONG("too_long"),
     NOT_ALLOWED("not_allowed"),
-    IN_PAST("in_past");
+    IN_PAST("in_past"),
+    /** A password shorter than the rules allow. */
+    TOO_SHORT("too_short"),
+    /** A password of the bundled list of common passwords. */
+    TOO_COMMON("too_common"),
+    /** A password that is the user's e-mail address. */
+    SAME_AS_EMAIL("same_as_email"),
+    /** A one-time code that was valid but is past its lifetime. */
+    EXPIRED("expired"),
+    /** A one-time code that has been used already. */
+    USED("used");
 
     private final String wire;
 
