@@ -62,7 +62,8 @@ class MigrationTreeIT {
               "V2__catalogue.sql",
               "V3__token_ids.sql",
               "V4__key_checks.sql",
-              "V5__nodes.sql");
+              "V5__nodes.sql",
+              "V6__password_links.sql");
       assertThat(applied)
           .allMatch(MigrationInfo::isChecksumMatching, "checksum matching the one tree");
     }
@@ -210,7 +211,8 @@ class MigrationTreeIT {
                 !column.startsWith("catalogue_history ")
                     && !column.startsWith("key_checks ")
                     && !column.startsWith("nodes ")
-                    && !column.startsWith("node_instances "))
+                    && !column.startsWith("node_instances ")
+                    && !column.startsWith("password_links "))
         .toList();
   }
 

@@ -116,6 +116,10 @@ public final class Http {
                 if (SECRET_FIELDS.contains(field.getKey()) && field.getValue().isTextual()) {
                   SecretLedger.record(field.getValue().asText());
                 }
+                if (field.getKey().equals("set_password_url") && field.getValue().isTextual()) {
+                  String url = field.getValue().asText();
+                  SecretLedger.record(url.substring(url.indexOf("code=") + "code=".length()));
+                }
                 collect(field.getValue());
               });
     } else if (node.isArray()) {

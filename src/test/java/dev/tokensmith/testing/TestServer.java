@@ -141,6 +141,7 @@ public final class TestServer implements AutoCloseable {
               "clients",
               "users",
               "sessions",
+              "password_links",
               "api_tokens",
               "api_token_secrets",
               "activity",

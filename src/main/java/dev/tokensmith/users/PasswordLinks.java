@@ -1,0 +1,108 @@
+package dev.tokensmith.users;
+
+import dev.tokensmith.audit.ActivityLog;
+import dev.tokensmith.audit.Origin;
+import dev.tokensmith.keys.TokenSecrets;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One-time links to set a password: an invitation (a user created without a password, or sent one
+ * by an administrator) or a reset (the command line). The code is 256 random bits shown once, in
+ * the link; the database keeps only its keyed digest, as for session cookies. A user has at most
+ * one link: a new one replaces the one before.
+ */
+public final class PasswordLinks {
+  /** How long a link works. */
+  public static final Duration LIFETIME = Duration.ofHours(72);
+
+  /** Where the Console's page that takes the code lives. */
+  public static final String PAGE = "/console/set-password";
+
+  // A code as generateSessionValue makes it: 32 bytes, base64url without padding.
+  private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{43}");
+
+  private final PasswordLinkStore store;
+  private final TokenSecrets secrets;
+  private final ActivityLog activity;
+  private final Clock clock;
+  private final String prefix;
+
+  /**
+   * @param publicUrl the address users reach the server at; without it, links are relative
+   */
+  public PasswordLinks(
+      PasswordLinkStore store,
+      TokenSecrets secrets,
+      ActivityLog activity,
+      Clock clock,
+      Optional<URI> publicUrl) {
+    this.store = store;
+    this.secrets = secrets;
+    this.activity = activity;
+    this.clock = clock;
+    this.prefix =
+        publicUrl.map(url -> url.toString().replaceAll("/+$", "")).orElse("") + PAGE + "?code=";
+  }
+
+  /**
+   * Issues a new link for {@code user} in place of any earlier one, records it (never the code),
+   * and returns its URL, to be shown once. Call inside the change's transaction, the user's row
+   * locked.
+   */
+  String issue(User user, Origin origin) {
+    String code = secrets.generateSessionValue();
+    Instant now = clock.instant();
+    Instant expireAt = now.plus(LIFETIME);
+    store.replace(new PasswordLink(user.id(), secrets.digest(code), now, expireAt, null));
+    activity.record(
+        origin,
+        user.clientId(),
+        "user",
+        user.id(),
+        user.email(),
+        "invite",
+        ActivityLog.changes().put("link_expire_at", null, expireAt).map());
+    return prefix + code;
+  }
+
+  /** The link of a code as typed; empty when the code is malformed or unknown. */
+  Optional<PasswordLink> find(String code) {
+    return digest(code).flatMap(store::find);
+  }
+
+  /** The same, its row locked until the transaction ends. */
+  Optional<PasswordLink> lock(String code) {
+    return digest(code).flatMap(store::lock);
+  }
+
+  private Optional<String> digest(String code) {
+    return code != null && CODE.matcher(code).matches()
+        ? Optional.of(secrets.digest(code))
+        : Optional.empty();
+  }
+
+  /** Whether the link can still be used, or why not. */
+  PasswordService.LinkState state(PasswordLink link) {
+    if (link.usedAt() != null) {
+      return PasswordService.LinkState.USED;
+    }
+    return clock.instant().isBefore(link.expireAt())
+        ? PasswordService.LinkState.USABLE
+        : PasswordService.LinkState.EXPIRED;
+  }
+
+  /** Marks a link used (inside the transaction that sets the password). */
+  void markUsed(PasswordLink link) {
+    store.markUsed(link.userId(), clock.millis());
+  }
+
+  /** Takes back a user's link, if they have one (their password was changed another way). */
+  void revoke(long userId) {
+    store.remove(userId);
+  }
+}
