@@ -51,9 +51,13 @@ import dev.tokensmith.tokens.TokenService;
 import dev.tokensmith.tokens.TokenVerifier;
 import dev.tokensmith.tokens.TokenWriter;
 import dev.tokensmith.tokens.UsageRecorder;
+import dev.tokensmith.users.JdbcPasswordLinkStore;
 import dev.tokensmith.users.JdbcSessionStore;
 import dev.tokensmith.users.JdbcUserStore;
 import dev.tokensmith.users.PasswordHasher;
+import dev.tokensmith.users.PasswordLinks;
+import dev.tokensmith.users.PasswordPolicy;
+import dev.tokensmith.users.PasswordService;
 import dev.tokensmith.users.SessionService;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserApi;
@@ -109,6 +113,7 @@ public final class App implements AutoCloseable {
   private final Scheduler scheduler;
   private final ClientService clients;
   private final UserService users;
+  private final PasswordService passwords;
   private final UserDirectory directory;
   private final UsageRecorder usage;
   private final InstanceActivity nodeActivity;
@@ -125,11 +130,20 @@ public final class App implements AutoCloseable {
           });
   private final AtomicBoolean closed = new AtomicBoolean();
   private int port;
+  private volatile boolean started;
 
   /** Builds everything (and migrates the database) without starting to listen. */
   public App(Settings settings, Clock clock) {
     this.settings = settings;
     this.catalogue = catalogue(settings);
+    PasswordPolicy policy = PasswordPolicy.standard();
+    settings
+        .adminPassword()
+        .flatMap(password -> policy.check(password, settings.adminEmail()))
+        .ifPresent(
+            problem -> {
+              throw new Settings.Invalid("TOKENSMITH_ADMIN_PASSWORD " + problem.reason());
+            });
     SecureRandom random = new SecureRandom();
     ObjectMapper json = Json.mapper();
     this.db =
@@ -215,9 +229,14 @@ public final class App implements AutoCloseable {
             cacheLifetime,
             settings.cacheSize());
     changes.subscribe(instances::onChange);
+    PasswordLinks links =
+        new PasswordLinks(
+            new JdbcPasswordLinkStore(db), secrets, activity, clock, settings.publicUrl());
     this.users =
         new UserService(
-            db, userStore, access, clients, lifecycle, sessions, hasher, activity, clock, changes);
+            db, userStore, access, clients, lifecycle, sessions, hasher, policy, links, activity,
+            clock, changes);
+    this.passwords = new PasswordService(db, userStore, sessions, links, hasher, policy, activity);
     this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
 
     this.usage = new UsageRecorder(tokenStore, clock);
@@ -280,7 +299,7 @@ public final class App implements AutoCloseable {
                 new OpsApi(db, metrics, closed::get),
                 new SessionApi(
                     new IdentityService(
-                        authenticator, sessions, directory, tokens, clients, access),
+                        authenticator, sessions, directory, tokens, clients, access, passwords),
                     sessionLifetime,
                     settings.behindTls()),
                 new UserApi(users, grants),

@@ -28,7 +28,10 @@ public final class ActivityApi implements Api {
           "login",
           "login_failed",
           "logout",
-          "register");
+          "register",
+          "invite",
+          "password_set",
+          "password_change");
 
   private final ActivityService activity;
   private final ActivityCsv csv;

@@ -147,6 +147,24 @@ public final class Authenticator implements Authentication {
     return new LoginAttempt(address, account);
   }
 
+  /**
+   * Takes the place of one attempt with a one-time code (no account to count against) before it is
+   * checked: 429 when the address has no place left this minute. The place counts as a failure
+   * unless {@link #attemptSucceeded} gives it back.
+   */
+  public FailedAuthLimiter.Attempt beginAttempt(String ip) {
+    FailedAuthLimiter.Attempt address = limiter.reserve(ip);
+    if (!address.allowed()) {
+      throw new TooManyRequestsException(address.retryAfterSeconds());
+    }
+    return address;
+  }
+
+  /** An attempt with a one-time code succeeded: its place goes back. */
+  public void attemptSucceeded(FailedAuthLimiter.Attempt attempt) {
+    limiter.release(attempt);
+  }
+
   /** A login succeeded: it was not a failure, and its places go back. */
   public void loginSucceeded(LoginAttempt attempt) {
     limiter.release(attempt.address());

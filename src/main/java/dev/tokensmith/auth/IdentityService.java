@@ -6,9 +6,11 @@ import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.clients.Partner;
 import dev.tokensmith.errors.ServiceException;
+import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.tokens.TokenService;
 import dev.tokensmith.tokens.Usage;
+import dev.tokensmith.users.PasswordService;
 import dev.tokensmith.users.Session;
 import dev.tokensmith.users.SessionService;
 import dev.tokensmith.users.User;
@@ -27,6 +29,7 @@ public final class IdentityService {
   private final TokenService tokens;
   private final ClientService clients;
   private final Access access;
+  private final PasswordService passwords;
 
   public IdentityService(
       Authenticator authenticator,
@@ -34,13 +37,15 @@ public final class IdentityService {
       UserDirectory users,
       TokenService tokens,
       ClientService clients,
-      Access access) {
+      Access access,
+      PasswordService passwords) {
     this.authenticator = authenticator;
     this.sessions = sessions;
     this.users = users;
     this.tokens = tokens;
     this.clients = clients;
     this.access = access;
+    this.passwords = passwords;
   }
 
   /**
@@ -86,6 +91,62 @@ public final class IdentityService {
     Session session =
         cookie.flatMap(authenticator::session).orElseThrow(ServiceException::unauthorized);
     sessions.logout(session, caller.origin(), caller.userClient().id());
+  }
+
+  /**
+   * Changes the session user's own password and ends their other sessions. The current password is
+   * checked like a login's, against the same limits: a wrong one is a failed authentication (400
+   * {@code current_password}, 429 once the address or the account has no attempt left this minute).
+   * 401 for a request made with a token, or without a live session; 400 {@code new_password} when
+   * the new password breaks the rules.
+   */
+  public void changePassword(Caller caller, Optional<String> cookie, String current, String next) {
+    if (caller.token() != null || cookie.isEmpty()) {
+      throw ServiceException.unauthorized();
+    }
+    Authenticator.LoginAttempt attempt =
+        authenticator.beginLogin(caller.ip(), caller.user().email());
+    PasswordService.Change change;
+    try {
+      change = passwords.change(caller.user().id(), cookie.get(), current, next, caller.origin());
+    } catch (ServiceException e) {
+      // The current password was right: what failed was the new one (or the database).
+      authenticator.loginSucceeded(attempt);
+      throw e;
+    }
+    if (change == PasswordService.Change.WRONG_PASSWORD) {
+      throw ValidationException.of("current_password", ValidationException.Code.INVALID, null);
+    }
+    authenticator.loginSucceeded(attempt);
+  }
+
+  /**
+   * Sets a password with a one-time link's code; returns the user's e-mail. A wrong, used or
+   * expired code is 400 {@code code} ({@code invalid}, {@code used}, {@code expired}) and counts as
+   * a failed authentication of the address (429 once it has no attempt left this minute); 400
+   * {@code new_password} when the new password breaks the rules (the code stays usable).
+   */
+  public String setPassword(String code, String next, String ip) {
+    FailedAuthLimiter.Attempt attempt = authenticator.beginAttempt(ip);
+    PasswordService.LinkUse use;
+    try {
+      use = passwords.setPassword(code, next, ip);
+    } catch (ServiceException e) {
+      authenticator.attemptSucceeded(attempt);
+      throw e;
+    }
+    ValidationException.Code refused =
+        switch (use.state()) {
+          case USABLE -> null;
+          case UNKNOWN -> ValidationException.Code.INVALID;
+          case EXPIRED -> ValidationException.Code.EXPIRED;
+          case USED -> ValidationException.Code.USED;
+        };
+    if (refused != null) {
+      throw ValidationException.of("code", refused, null);
+    }
+    authenticator.attemptSucceeded(attempt);
+    return use.email();
   }
 
   /**

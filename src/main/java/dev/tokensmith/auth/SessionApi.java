@@ -1,12 +1,14 @@
 package dev.tokensmith.auth;
 
 import dev.tokensmith.errors.ServiceException;
+import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.web.Api;
 import dev.tokensmith.web.Params;
 import dev.tokensmith.web.Reply;
 import dev.tokensmith.web.Request;
 import dev.tokensmith.web.Routes;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Login, logout and "who am I" (section 4.1). Behind TLS ({@code secureCookie}) the session cookie
@@ -30,6 +32,8 @@ public final class SessionApi implements Api {
     routes.post("/v1/logout", this::logout);
     routes.post("/v1/user", r -> identities.identity(r.caller()));
     routes.get("/v1/user", r -> identities.identity(r.caller()));
+    routes.post("/v1/user/password", this::changePassword);
+    routes.publicPost("/v1/user/set_password", this::setPassword);
   }
 
   private Object login(Request request) {
@@ -58,6 +62,28 @@ public final class SessionApi implements Api {
     int parameters = contentType.indexOf(';');
     String type = parameters < 0 ? contentType : contentType.substring(0, parameters);
     return type.trim().equalsIgnoreCase("application/json");
+  }
+
+  // Passwords are never echoed back, not even in a validation error.
+  private Object changePassword(Request request) {
+    Params body = request.body();
+    String current = body.secretText("current_password", 1024).orElse("");
+    String next = requiredSecret(body, "new_password");
+    identities.changePassword(request.caller(), request.sessionCookie(), current, next);
+    return "Password changed";
+  }
+
+  private Object setPassword(Request request) {
+    Params body = request.body();
+    String code = requiredSecret(body, "code");
+    String next = requiredSecret(body, "new_password");
+    return Map.of("email", identities.setPassword(code, next, request.ip()));
+  }
+
+  private static String requiredSecret(Params body, String field) {
+    return body.secretText(field, 1024)
+        .filter(value -> !value.isEmpty())
+        .orElseThrow(() -> ValidationException.of(field, ValidationException.Code.REQUIRED, null));
   }
 
   private Object logout(Request request) {

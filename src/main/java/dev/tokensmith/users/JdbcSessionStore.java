@@ -63,6 +63,16 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
+  public void deleteByUserExcept(long userId, String digest) {
+    db.withHandle(
+        h ->
+            h.createUpdate("DELETE FROM sessions WHERE user_id = :user AND digest <> :digest")
+                .bind("user", userId)
+                .bind("digest", digest)
+                .execute());
+  }
+
+  @Override
   public int deleteExpired(long nowMillis) {
     return db.withHandle(
         h ->

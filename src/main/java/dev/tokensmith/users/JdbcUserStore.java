@@ -146,6 +146,16 @@ public final class JdbcUserStore implements UserStore {
   }
 
   @Override
+  public void setPasswordHash(long id, String hash) {
+    db.withHandle(
+        h ->
+            h.createUpdate("UPDATE users SET password_hash = :hash WHERE id = :id")
+                .bind("id", id)
+                .bind("hash", hash)
+                .execute());
+  }
+
+  @Override
   public void delete(long id) {
     db.withHandle(h -> h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute());
   }

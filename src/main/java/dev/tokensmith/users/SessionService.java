@@ -175,6 +175,11 @@ public final class SessionService {
     sessions.deleteByUser(userId);
   }
 
+  /** Ends every session of a user but the one of {@code cookie} (they changed their password). */
+  public void endOthers(long userId, String cookie) {
+    sessions.deleteByUserExcept(userId, secrets.digest(cookie));
+  }
+
   /** Forgets expired sessions; for the scheduler. */
   public int purgeExpired() {
     return sessions.deleteExpired(clock.millis());

@@ -13,5 +13,8 @@ interface SessionStore {
 
   void deleteByUser(long userId);
 
+  /** Deletes every session of the user but the one with this digest. */
+  void deleteByUserExcept(long userId, String digest);
+
   int deleteExpired(long nowMillis);
 }

@@ -47,6 +47,7 @@ public final class UserApi implements Api {
     routes.post("/v1/objects/user/create", this::create);
     routes.post("/v1/objects/user/update", this::update);
     routes.post("/v1/objects/user/delete", this::delete);
+    routes.post("/v1/objects/user/invite", this::invite);
   }
 
   private Object list(Request request) {
@@ -69,21 +70,19 @@ public final class UserApi implements Api {
       throw ValidationException.of("email", TOO_LONG, email);
     }
     String realname = body.requiredText("realname", MAX_NAME);
+    // A password is never echoed back, not even in a validation error.
     Optional<String> password = body.secretText("password", 1024);
-    if (password.isPresent() && password.get().length() < 8) {
-      // The value is a password: never echoed back.
-      throw ValidationException.of("password", INVALID, null);
-    }
     Grant grant =
         permissions(body).orElseThrow(() -> ValidationException.of("permissions", REQUIRED, null));
     Long clientId = body.id("clientid").or(() -> body.id("client_id")).orElse(null);
     // A user is created enabled whatever "enabled" says (the Wallarm client library always sends
     // false); disabling is an update. A value that is not a boolean is still refused.
     body.bool("enabled");
-    return UserView.of(
+    UserService.LinkedUser created =
         users.create(
             request.caller(),
-            new UserService.Create(clientId, email, realname, password.orElse(null), grant, true)));
+            new UserService.Create(clientId, email, realname, password.orElse(null), grant, true));
+    return UserView.of(created.user()).withSetPasswordUrl(created.setPasswordUrl());
   }
 
   private Object update(Request request) {
@@ -111,6 +110,12 @@ public final class UserApi implements Api {
             sso,
             fields.bool("api_access").orElse(null));
     return UserView.of(users.update(request.caller(), filter, cmd));
+  }
+
+  /** A one-time link to set a password for the one user the filter names, shown once. */
+  private Object invite(Request request) {
+    UserService.LinkedUser invited = users.invite(request.caller(), oneUser(request.body()));
+    return UserView.of(invited.user()).withSetPasswordUrl(invited.setPasswordUrl());
   }
 
   private Object delete(Request request) {

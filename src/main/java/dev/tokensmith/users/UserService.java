@@ -36,6 +36,8 @@ public final class UserService {
   private final UserChanges followers;
   private final SessionService sessions;
   private final PasswordHasher hasher;
+  private final PasswordPolicy policy;
+  private final PasswordLinks links;
   private final ActivityLog activity;
   private final Clock clock;
   private final ChangeFeed changes;
@@ -48,6 +50,8 @@ public final class UserService {
       UserChanges followers,
       SessionService sessions,
       PasswordHasher hasher,
+      PasswordPolicy policy,
+      PasswordLinks links,
       ActivityLog activity,
       Clock clock,
       ChangeFeed changes) {
@@ -58,12 +62,17 @@ public final class UserService {
     this.followers = followers;
     this.sessions = sessions;
     this.hasher = hasher;
+    this.policy = policy;
+    this.links = links;
     this.activity = activity;
     this.clock = clock;
     this.changes = changes;
   }
 
-  /** {@code POST /v1/objects/user/create}; null password = cannot log in with a password. */
+  /**
+   * {@code POST /v1/objects/user/create}; a null password: the user gets a one-time link to set
+   * one.
+   */
   public record Create(
       Long clientId, String email, String realname, String password, Grant grant, boolean enabled) {
     @Override
@@ -152,11 +161,31 @@ public final class UserService {
         .orElse(false);
   }
 
-  /** Creates a user; 409 when the e-mail exists, 400 when granting more than the caller holds. */
-  public User create(Caller caller, Create cmd) {
+  /**
+   * A user, and the URL of a one-time link to set their password (null when none was issued), shown
+   * this once.
+   */
+  public record LinkedUser(User user, String setPasswordUrl) {
+    @Override
+    public String toString() {
+      return "LinkedUser[user=" + user.id() + "]";
+    }
+  }
+
+  /**
+   * Creates a user; 409 when the e-mail exists, 400 when granting more than the caller holds or
+   * when the password breaks the rules for one an administrator sets. Without a password the user
+   * gets a one-time link to set one.
+   */
+  public LinkedUser create(Caller caller, Create cmd) {
     Account target = access.target(caller, cmd.clientId());
     access.require(caller, target, "users:create");
     checkGrant(caller, target, cmd.grant());
+    if (cmd.password() != null) {
+      policy.requireAtCreation(cmd.password(), cmd.email(), "password");
+    }
+    // Hashed before the transaction: the slow part holds no connection.
+    String hash = cmd.password() == null ? null : hasher.hash(cmd.password());
     return db.inTransaction(
         () -> {
           if (store.findByEmail(cmd.email()).isPresent()) {
@@ -173,7 +202,7 @@ public final class UserService {
                   cmd.enabled(),
                   Sso.NONE,
                   false,
-                  cmd.password() == null ? null : hasher.hash(cmd.password()),
+                  hash,
                   clock.instant(),
                   null);
           User user = store.find(store.insert(draft)).orElseThrow();
@@ -190,7 +219,20 @@ public final class UserService {
                   .put("permissions", null, user.permissionsAsWritten())
                   .put("enabled", null, user.enabled())
                   .map());
-          return user;
+          return new LinkedUser(
+              user, cmd.password() == null ? links.issue(user, caller.origin()) : null);
+        });
+  }
+
+  /**
+   * A new one-time link for the one user the filter names to set their password (users:update; 404
+   * when it names none the caller reaches), in place of the link they had.
+   */
+  public LinkedUser invite(Caller caller, Filter filter) {
+    return db.inTransaction(
+        () -> {
+          User user = managed(caller, filter, "users:update").user();
+          return new LinkedUser(user, links.issue(user, caller.origin()));
         });
   }
 

@@ -39,11 +39,14 @@ interface UserStore {
    */
   void replacePasswordHash(long id, String expected, String replacement);
 
+  /** Writes a new password hash (call with the user's row locked). */
+  void setPasswordHash(long id, String hash);
+
   void delete(long id);
 
-  /** How many enabled users of the client hold the role. */
   /** Every user with a custom list, locked in id order (to narrow them to a changed catalogue). */
   List<User> lockCustom();
 
+  /** How many enabled users of the client hold the role. */
   long countEnabledWithRole(long clientId, String role);
 }

@@ -1,5 +1,6 @@
 package dev.tokensmith.users;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -7,7 +8,8 @@ import java.util.List;
  * A user as the {@code /v1/objects/user*} endpoints answer it, in the shape the Wallarm client
  * library and the Terraform provider decode: the client is {@code clientid}, {@code username} is
  * the e-mail, and times are whole Unix seconds ({@code last_login_time} null before the first
- * login). The password hash never leaves the server.
+ * login). The password hash never leaves the server; {@code set_password_url} (a one-time link to
+ * set a password) is there only in the answer that issued it.
  */
 record UserView(
     long id,
@@ -23,7 +25,8 @@ record UserView(
     String sso,
     boolean apiAccess,
     long createAt,
-    Long lastLoginTime) {
+    Long lastLoginTime,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String setPasswordUrl) {
 
   static UserView of(User user) {
     return new UserView(
@@ -40,7 +43,28 @@ record UserView(
         user.sso().id(),
         user.apiAccess(),
         user.createAt().getEpochSecond(),
-        seconds(user.lastLoginAt()));
+        seconds(user.lastLoginAt()),
+        null);
+  }
+
+  /** The same with the URL of a link issued just now (none when null). */
+  UserView withSetPasswordUrl(String url) {
+    return new UserView(
+        id,
+        uuid,
+        clientid,
+        email,
+        username,
+        realname,
+        role,
+        permissions,
+        actualPermissions,
+        enabled,
+        sso,
+        apiAccess,
+        createAt,
+        lastLoginTime,
+        url);
   }
 
   private static Long seconds(Instant time) {

@@ -29,6 +29,9 @@ class BadSettingIT {
         List.of(
             Map.entry("TOKENSMITH_PORT", "eighty"),
             Map.entry("TOKENSMITH_SECRET_PREFIX", "toolong"),
+            Map.entry("TOKENSMITH_ADMIN_PASSWORD", "eleven-char"),
+            Map.entry("TOKENSMITH_ADMIN_PASSWORD", "Unbelievable"),
+            Map.entry("TOKENSMITH_PASSWORD_MEMORY_KIB", "4"),
             Map.entry("TOKENSMITH_CATALOGUE_FILE", catalogue.toString()),
             Map.entry("TOKENSMITH_FORWARD_ROUTES_FILE", routes.toString()))) {
       ProcessBuilder builder =
@@ -51,6 +54,9 @@ class BadSettingIT {
       assertThat(process.exitValue()).as(output).isNotZero();
       assertThat(output.lines().toList()).as(output).hasSize(1);
       assertThat(output).startsWith(bad.getKey() + " ").doesNotContain("Exception");
+      if (bad.getKey().equals("TOKENSMITH_ADMIN_PASSWORD")) {
+        assertThat(output).as("the password is never printed").doesNotContain(bad.getValue());
+      }
     }
   }
 }

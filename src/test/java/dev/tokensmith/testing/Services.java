@@ -24,9 +24,12 @@ import dev.tokensmith.tokens.TokenService;
 import dev.tokensmith.tokens.TokenVerifier;
 import dev.tokensmith.tokens.TokenWriter;
 import dev.tokensmith.tokens.Verification;
+import dev.tokensmith.users.JdbcPasswordLinkStore;
 import dev.tokensmith.users.JdbcSessionStore;
 import dev.tokensmith.users.JdbcUserStore;
 import dev.tokensmith.users.PasswordHasher;
+import dev.tokensmith.users.PasswordLinks;
+import dev.tokensmith.users.PasswordPolicy;
 import dev.tokensmith.users.SessionService;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserChanges;
@@ -36,6 +39,7 @@ import dev.tokensmith.web.Json;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,6 +53,7 @@ public final class Services implements AutoCloseable {
   public static final Duration CACHE_LIFETIME = Duration.ofSeconds(15);
   public static final String SECRET_PREFIX = "test";
   public static final String NODE_SECRET_PREFIX = "tnod";
+  private static final PasswordPolicy POLICY = PasswordPolicy.standard();
   private static final String IP = "127.0.0.1";
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
@@ -82,6 +87,7 @@ public final class Services implements AutoCloseable {
   private final ActivityLog activity;
   private final SessionService sessions;
   private final PasswordHasher hasher;
+  private final PasswordLinks links;
 
   public Services() {
     // Whole milliseconds, as the database keeps instants.
@@ -102,8 +108,11 @@ public final class Services implements AutoCloseable {
     access = new Access(clients, Records.CATALOGUE);
     userStore = new JdbcUserStore(db, Records.CATALOGUE);
     directory = new UserDirectory(userStore);
-    hasher = new PasswordHasher(1000, random);
+    hasher = new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), random);
     secrets = new TokenSecrets(keyring, random, SECRET_PREFIX);
+    links =
+        new PasswordLinks(
+            new JdbcPasswordLinkStore(db), secrets, activity, clock, Optional.empty());
     sessions =
         new SessionService(
             db,
@@ -150,7 +159,8 @@ public final class Services implements AutoCloseable {
    */
   public UserService usersWith(UserChanges followers) {
     return new UserService(
-        db, userStore, access, clients, followers, sessions, hasher, activity, clock, changes);
+        db, userStore, access, clients, followers, sessions, hasher, POLICY, links, activity, clock,
+        changes);
   }
 
   /** A new tenant of the first partner. */
@@ -175,15 +185,17 @@ public final class Services implements AutoCloseable {
   /** A user created by {@code creator}. */
   public User user(Caller creator, Client client, String... permissions) {
     String email = "user" + SEQUENCE.incrementAndGet() + "@example.com";
-    return users.create(
-        creator,
-        new UserService.Create(
-            client.id(),
-            email,
-            "User " + email,
-            Fixtures.PASSWORD,
-            Records.grant(permissions),
-            true));
+    return users
+        .create(
+            creator,
+            new UserService.Create(
+                client.id(),
+                email,
+                "User " + email,
+                Fixtures.PASSWORD,
+                Records.grant(permissions),
+                true))
+        .user();
   }
 
   /**
