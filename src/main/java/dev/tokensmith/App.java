@@ -408,6 +408,7 @@ public final class App implements AutoCloseable {
     bootstrap();
     changes.start();
     port = server.start(settings.port());
+    started = true;
     scheduler.start(settings.jobIntervalSeconds());
     // Usage is collected per instance, so every instance flushes its own (not the leased
     // scheduler).
@@ -519,6 +520,11 @@ public final class App implements AutoCloseable {
     return users;
   }
 
+  /** The password service, for the command that prints a reset link. */
+  public PasswordService passwords() {
+    return passwords;
+  }
+
   /**
    * Writes collected last-used times of tokens and last syncs of node instances now (tests,
    * shutdown).
@@ -563,7 +569,10 @@ public final class App implements AutoCloseable {
       return;
     }
     try {
-      Thread.sleep(TimeUnit.SECONDS.toMillis(settings.drainSeconds()));
+      if (started) {
+        // Only a server that listened has a load balancer to tell.
+        Thread.sleep(TimeUnit.SECONDS.toMillis(settings.drainSeconds()));
+      }
       server.stop(Duration.ofSeconds(settings.shutdownSeconds()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

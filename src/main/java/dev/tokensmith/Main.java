@@ -1,7 +1,11 @@
 package dev.tokensmith;
 
 import dev.tokensmith.config.Settings;
+import dev.tokensmith.storage.Database;
+import dev.tokensmith.users.PasswordLinks;
+import dev.tokensmith.users.PasswordService;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -11,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "tokensmith",
     mixinStandardHelpOptions = true,
-    subcommands = {Main.Migrate.class, Main.Seed.class, NodeCommand.class},
+    subcommands = {Main.Migrate.class, Main.Seed.class, NodeCommand.class, Main.Users.class},
     description = "Self-hosted API token service. Without a command: start the server.")
 public final class Main implements Callable<Integer> {
 
@@ -67,6 +71,64 @@ public final class Main implements Callable<Integer> {
         System.out.println("Database is up to date.");
       }
       return 0;
+    }
+  }
+
+  /** Administrative work on users. */
+  @Command(
+      name = "user",
+      description = "Administer users.",
+      subcommands = {Main.ResetPassword.class})
+  static final class Users implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(System.err);
+      return 2;
+    }
+  }
+
+  /**
+   * Prints a one-time link to set a user's password. It works while the server runs on PostgreSQL;
+   * the embedded database has one owner at a time, so there the Console or the API sends the link.
+   */
+  @Command(
+      name = "reset-password",
+      description = "Print a one-time link to set a user's password (valid for 72 hours).")
+  static final class ResetPassword implements Callable<Integer> {
+    @CommandLine.Option(names = "--email", required = true, description = "the user's e-mail")
+    String email;
+
+    @Override
+    public Integer call() {
+      Settings settings = Settings.fromEnvironment();
+      try (App app = new App(settings, Clock.systemUTC())) {
+        Optional<PasswordService.ResetLink> link = app.passwords().resetLink(email);
+        if (link.isEmpty()) {
+          System.err.println("No user has the e-mail " + email + ".");
+          return 1;
+        }
+        System.out.println(
+            "One-time link to set the password of "
+                + link.get().email()
+                + " (valid for "
+                + PasswordLinks.LIFETIME.toHours()
+                + " hours; it ends their sessions once used): "
+                + link.get().url());
+        if (settings.publicUrl().isEmpty()) {
+          System.out.println(
+              "The link is relative to the server's address (set TOKENSMITH_PUBLIC_URL for full"
+                  + " links).");
+        }
+        return 0;
+      } catch (Database.InUse e) {
+        System.err.println(
+            "The embedded database is in use by the running server, so this command cannot open"
+                + " it: send the link from the Console (Users, then Send invitation / reset link)"
+                + " or with POST /v1/objects/user/invite instead.");
+        return 1;
+      }
     }
   }
 

@@ -33,6 +33,19 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  */
 public final class Database implements AutoCloseable {
 
+  /**
+   * The embedded database's file is open in another process (a running server holds it): an H2 file
+   * database has one owner at a time.
+   */
+  public static final class InUse extends IllegalStateException {
+    InUse(Throwable cause) {
+      super("the embedded database is open in another process", cause);
+    }
+  }
+
+  // H2's error code for a database file locked by another process.
+  private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
   /** Which SQL dialect the migrations and the few dialect-specific statements use. */
   public enum Dialect {
     H2,
@@ -126,8 +139,21 @@ public final class Database implements AutoCloseable {
                         ? POSTGRESQL_TOKEN_IDS_CONTINUE
                         : H2_TOKEN_IDS_CONTINUE))
             .load();
-    acceptReleasedCoreChecksum(flyway);
-    flyway.migrate();
+    try {
+      acceptReleasedCoreChecksum(flyway);
+      flyway.migrate();
+    } catch (RuntimeException e) {
+      throw lockedByAnotherProcess(e) ? new InUse(e) : e;
+    }
+  }
+
+  private static boolean lockedByAnotherProcess(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // Moves the new api_token_ids sequence past every id the api_tokens identity gave or the table

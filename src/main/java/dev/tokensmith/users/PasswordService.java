@@ -148,16 +148,24 @@ public final class PasswordService {
         });
   }
 
+  /** A link issued for the user with this e-mail (as stored), to be shown once. */
+  public record ResetLink(String email, String url) {
+    @Override
+    public String toString() {
+      return "ResetLink[" + email + "]";
+    }
+  }
+
   /**
    * A new one-time link for the user with {@code email} (any case), issued by the system (the
    * command line); empty when there is no such user.
    */
-  public Optional<String> resetLink(String email) {
+  public Optional<ResetLink> resetLink(String email) {
     return db.inTransaction(
         () ->
             users
                 .findByEmail(email)
                 .flatMap(found -> users.lock(found.id()))
-                .map(user -> links.issue(user, Origin.SYSTEM)));
+                .map(user -> new ResetLink(user.email(), links.issue(user, Origin.SYSTEM))));
   }
 }
