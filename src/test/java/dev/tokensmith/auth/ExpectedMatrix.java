@@ -51,6 +51,10 @@ final class ExpectedMatrix {
           row(LOGOUT, SELF, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401),
           row(GET_USER, SELF, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401),
           row(POST_USER, SELF, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401),
+          // Every logged-in user changes their own password; a one-time link's code needs no
+          // credential, whatever the request carries besides.
+          row(CHANGE_PASSWORD, SELF, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401),
+          row(SET_PASSWORD, SELF, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
 
           // 4.2 Users: users:view (admin, auditor, their global forms, custom),
           // users:create/update/delete (admins).
@@ -77,6 +81,10 @@ final class ExpectedMatrix {
           row(DELETE_USER, SELF, 400, 403, 403, 403, 403, 400, 403, 403, 403, NA),
           row(DELETE_USER, OTHER_USER, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
           row(DELETE_USER, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          // A one-time link to set a password takes users:update, like any change of a user.
+          row(INVITE_USER, SELF, 200, 403, 403, 403, 403, 200, 403, 403, 403, NA),
+          row(INVITE_USER, OTHER_USER, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(INVITE_USER, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
 
           // 4.3 API tokens: T1 (the section), T2 (shared tokens), T4 (visibility and secrets).
           row(LIST_TOKENS, OWN, LISTED, LISTED, NA, NA, NA, LISTED, LISTED, NA, LISTED, NA),

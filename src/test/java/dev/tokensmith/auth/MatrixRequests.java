@@ -41,6 +41,25 @@ final class MatrixRequests {
       case LOGOUT -> Sent.of(http.post("/v1/logout", loggedInAgain(caller), null));
       case GET_USER -> Sent.of(http.get("/v1/user", caller.auth()));
       case POST_USER -> Sent.of(http.post("/v1/user", caller.auth(), null));
+      case CHANGE_PASSWORD -> {
+        // A password change ends the caller's other sessions: a fresh caller of the role makes it.
+        Member actor = caller.email() == null ? caller : world.freshMember(c.role());
+        yield Sent.of(
+            http.post(
+                "/v1/user/password",
+                actor.auth(),
+                Map.of(
+                    "current_password",
+                    actor.password() == null ? "none" : actor.password(),
+                    "new_password",
+                    MatrixWorld.NEW_PASSWORD)));
+      }
+      case SET_PASSWORD ->
+          Sent.of(
+              http.post(
+                  "/v1/user/set_password",
+                  caller.auth(),
+                  Map.of("code", world.freshCode(), "new_password", MatrixWorld.NEW_PASSWORD)));
 
       case LIST_USERS ->
           new Sent(
@@ -71,6 +90,12 @@ final class MatrixRequests {
         long id = target == Target.SELF ? actor.id() : world.freshUser(target);
         yield Sent.of(
             http.post("/v1/objects/user/delete", actor.auth(), Map.of("filter", Map.of("id", id))));
+      }
+      case INVITE_USER -> {
+        Member actor = target == Target.SELF ? world.freshMember(c.role()) : caller;
+        long id = target == Target.SELF ? actor.id() : world.freshUser(target);
+        yield Sent.of(
+            http.post("/v1/objects/user/invite", actor.auth(), Map.of("filter", Map.of("id", id))));
       }
 
       case LIST_TOKENS -> {

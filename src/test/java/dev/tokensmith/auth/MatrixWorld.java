@@ -37,6 +37,9 @@ final class MatrixWorld {
    */
   static final List<String> TOKEN_PERMISSIONS = List.of("api_tokens:view");
 
+  /** The password a matrix case changes or sets a password to. */
+  static final String NEW_PASSWORD = "matrix-new-password-1";
+
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   final TestServer server;
@@ -126,6 +129,21 @@ final class MatrixWorld {
   /** A new personal token of the caller holding the caller's own role (or custom list). */
   Issued roleToken(MatrixRole role) {
     return fixtures.token(member(role).auth(), role.permissions());
+  }
+
+  /** The code of a new one-time link for a new Analyst of T, issued by the keeper. */
+  String freshCode() {
+    String url =
+        server
+            .http
+            .post(
+                "/v1/objects/user/invite",
+                keeper.session(),
+                Map.of("filter", Map.of("id", freshUser(MatrixCase.Target.OTHER_USER))))
+            .body()
+            .path("set_password_url")
+            .asText();
+    return url.substring(url.indexOf("code=") + "code=".length());
   }
 
   /** The long-lived caller of a column. */
