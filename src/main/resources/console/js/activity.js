@@ -6,8 +6,10 @@ import { icon } from './icons.js';
 
 const OBJECT_TYPES = { api_token: 'API token', user: 'User', client: 'Client', session: 'Session',
   node_group: 'Node group', node: 'Node' };
-const ACTIONS = ['create', 'update', 'delete', 'renew', 'enable', 'disable', 'login', 'login_failed', 'logout'];
-const ACTION_TITLES = { login_failed: 'login failed' };
+const ACTIONS = ['create', 'update', 'delete', 'renew', 'enable', 'disable', 'login', 'login_failed', 'logout',
+  'invite', 'password_set', 'password_change'];
+const ACTION_TITLES = { login_failed: 'login failed', invite: 'password link sent', password_set: 'password set by link',
+  password_change: 'password changed' };
 const SOURCES = { ui: 'Console', api_token: 'API token', node: 'Node', system: 'System' };
 const PAGE = 50;
 

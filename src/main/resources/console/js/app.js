@@ -12,6 +12,7 @@ import { usersView } from './users.js';
 import { activityView } from './activity.js';
 import { tenantSelector } from './tenants.js';
 import { apiConsoleView } from './api-console.js';
+import { openChangePassword, setPasswordPage } from './passwords.js';
 
 const root = document.getElementById('app');
 
@@ -103,6 +104,32 @@ async function showLogin(message) {
   }
 }
 
+// ---------------------------------------------------------------- one-time link
+
+/** /console/set-password?code=…: the page an invitation or reset link opens. */
+function showSetPassword() {
+  session.forget();
+  document.title = 'Set your password · Tokensmith';
+  const code = new URLSearchParams(window.location.search).get('code');
+  const page = setPasswordPage(code, async (email) => {
+    // The code is used up: it leaves the address bar and the history entry.
+    window.history.replaceState(null, '', '/console/');
+    await showLogin('Your password is set. Log in with it.');
+    const field = document.getElementById('login-email');
+    field.value = email;
+    document.getElementById('login-password').focus();
+  });
+  clear(root).append(h('div', { class: 'login-page' },
+    h('main', { class: 'login-card' },
+      h('span', { class: 'brand' }, h('img', { src: '/console/favicon.svg', alt: '' }), 'Tokensmith'),
+      h('h1', {}, 'Set your password'),
+      h('p', { class: 'lead muted' }, 'Choose the password you will log in to the Console with.'),
+      page.form)));
+  root.classList.remove('booting');
+  root.removeAttribute('aria-busy');
+  page.focus();
+}
+
 // ---------------------------------------------------------------- layout
 
 let main = null;
@@ -127,7 +154,10 @@ function enterApp() {
     content: [h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(user.realname)),
       h('span', { class: 'who' }, user.realname, h('small', {}, roleTitle(user.role)))],
     note: () => h('div', { class: 'menu-note' }, h('strong', {}, user.realname), user.email),
-    items: () => [{ id: 'logout', label: 'Log out', run: logout }],
+    items: () => [
+      { id: 'change-password', label: 'Change password', run: openChangePassword },
+      { id: 'logout', label: 'Log out', run: logout },
+    ],
   });
   userMenu.dataset.testid = 'user-menu';
   clear(root).append(
@@ -196,5 +226,5 @@ api.onUnauthorized(() => {
   showLogin('Your session has ended. Please log in again.');
 });
 
-showLogin();
+if (window.location.pathname === '/console/set-password') showSetPassword(); else showLogin();
 

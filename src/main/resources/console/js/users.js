@@ -5,6 +5,7 @@ import { state, can, held, isGlobal, workingOnTechnicalTenant } from './session.
 import { roleTitle, userRoles } from './catalogue.js';
 import { permissionMatrix } from './matrix.js';
 import { icon } from './icons.js';
+import { showPasswordLink } from './passwords.js';
 
 // The users endpoints give times in Unix seconds, as the Wallarm client library reads them.
 function fromSeconds(seconds) {
@@ -109,6 +110,8 @@ export function usersView(main) {
     const actions = menuButton({
       label: `Actions for ${user.realname}`, content: icon('more'), className: 'btn small ghost',
       items: () => [
+        can('users:update') && !self
+          ? { id: 'invite', label: 'Send invitation / reset link…', run: () => invite(user) } : null,
         can('users:update') && !self && user.enabled
           ? { id: 'disable', label: 'Disable…', run: () => openDisable(user) } : null,
         can('users:update') && !self && !user.enabled
@@ -128,6 +131,15 @@ export function usersView(main) {
       h('td', { 'data-label': 'Last login', class: 'nowrap' },
         time(fromSeconds(user.last_login_time), { withTime: true, empty: 'Never' })),
       h('td', { class: 'actions' }, hasActions ? actions : null));
+  }
+
+  async function invite(user) {
+    try {
+      const answer = await api.post('/v1/objects/user/invite', { filter: { id: user.id } });
+      showPasswordLink({ user, url: answer.set_password_url });
+    } catch (e) {
+      toast(e.message, 'error');
+    }
   }
 
   async function setEnabled(user, enabled) {
@@ -211,7 +223,8 @@ export function usersView(main) {
         field({ label: 'Name', name: 'realname', control: name }),
         field({ label: 'Email', name: 'email', control: email, hint: 'They log in with this address.' }),
         field({ label: 'Password', name: 'password', control: password,
-          hint: 'At least 8 characters. Share it safely; leave empty for users who log in with SSO.' }),
+          hint: 'Leave empty to get a one-time link for them to set their own. Otherwise at least 12 characters '
+            + '(or 10 with a digit and a symbol), shared safely.' }),
         field({ label: 'Role', name: 'role', field: 'permissions', control: role,
           hint: 'You can give a role up to your own, never above it.' }),
         custom),
@@ -220,10 +233,12 @@ export function usersView(main) {
         const body = { realname: name.value.trim(), email: email.value.trim(), clientid: state.clientId,
           permissions: role.value === 'custom' ? matrix.value() : [role.value] };
         if (password.value) body.password = password.value;
-        await api.post('/v1/objects/user/create', body);
+        const created = await api.post('/v1/objects/user/create', body);
         password.value = '';
         toast(`${body.realname} added.`);
         load();
+        // Shown once the drawer has closed: the link is in this answer only.
+        if (created.set_password_url) setTimeout(() => showPasswordLink({ user: created, url: created.set_password_url }));
       },
     });
   }

@@ -27,6 +27,8 @@ public final class ConsoleApi implements Api {
   @Override
   public void routes(Routes routes) {
     routes.publicGet("/", r -> Reply.of(302, "Found").header("Location", CONSOLE_PATH));
+    // The page a one-time link to set a password opens: the Console, which reads the code.
+    routes.page(CONSOLE_PATH + "set-password", shell);
     routes.staticFiles(CONSOLE_PATH + "swagger-ui/", swaggerRoot);
     routes.staticFiles(CONSOLE_PATH, "console");
     // The API Console is a view of the Console itself, so it shares the Console's in-memory
