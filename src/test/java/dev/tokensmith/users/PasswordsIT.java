@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -305,19 +308,10 @@ class PasswordsIT {
     TestUser admin = fixtures.user(tenant, "admin");
     TestUser user = fixtures.user(admin.session(), tenant, List.of("analytic"));
     String code = code(invite(admin.session(), user.id()).body().path("set_password_url"));
-    CountDownLatch start = new CountDownLatch(1);
-    List<CompletableFuture<Response>> racing = new ArrayList<>();
-    for (String password : List.of("first-racer-password", "second-racer-password")) {
-      racing.add(
-          CompletableFuture.supplyAsync(
-              () -> {
-                await(start);
-                return setPassword(code, password);
-              }));
-    }
-
-    start.countDown();
-    List<Response> answers = racing.stream().map(CompletableFuture::join).toList();
+    List<Response> answers =
+        race(
+            () -> setPassword(code, "first-racer-password"),
+            () -> setPassword(code, "second-racer-password"));
 
     assertThat(answers).extracting(Response::status).containsExactlyInAnyOrder(200, 400);
     Response loser = answers.stream().filter(r -> r.status() == 400).findFirst().orElseThrow();
@@ -327,6 +321,42 @@ class PasswordsIT {
             .filter(p -> login(user.email(), p).status() == 200)
             .count();
     assertThat(working).isEqualTo(1);
+  }
+
+  @Test
+  void changeWhenTwoAtOnceFromTwoSessionsThenExactlyOneNewPasswordHolds() {
+    TestUser user = fixtures.user(fixtures.tenant("Change race"), "analytic");
+    Auth.Session other = server.login(user.email(), Fixtures.PASSWORD);
+    List<String> passwords = List.of("first-changed-password", "second-changed-password");
+
+    List<Response> answers =
+        race(
+            () -> change(user.session(), Fixtures.PASSWORD, passwords.get(0)),
+            () -> change(other, Fixtures.PASSWORD, passwords.get(1)));
+
+    assertThat(answers).extracting(Response::status).containsOnlyOnce(200);
+    Response loser = answers.stream().filter(r -> r.status() != 200).findFirst().orElseThrow();
+    assertThat(loser.status()).as("%s", loser).isIn(400, 409);
+    assertThat(passwords.stream().filter(p -> login(user.email(), p).status() == 200).count())
+        .isEqualTo(1);
+    assertThat(login(user.email(), Fixtures.PASSWORD).status()).isEqualTo(401);
+  }
+
+  @Test
+  void inviteWhenTwoAtOnceThenOnlyTheLinkIssuedLastWorks() {
+    long tenant = fixtures.tenant("Invite race twice");
+    TestUser admin = fixtures.user(tenant, "admin");
+    TestUser user = fixtures.user(admin.session(), tenant, List.of("analytic"));
+
+    List<Response> answers =
+        race(() -> invite(admin.session(), user.id()), () -> invite(admin.session(), user.id()));
+
+    assertThat(answers).extracting(Response::status).containsExactly(200, 200);
+    List<Response> uses =
+        answers.stream()
+            .map(a -> setPassword(code(a.body().path("set_password_url")), NEW_PASSWORD))
+            .toList();
+    assertThat(uses).extracting(Response::status).containsExactlyInAnyOrder(200, 400);
   }
 
   @Test
@@ -573,6 +603,29 @@ class PasswordsIT {
 
   private static String code(String url) {
     return url.substring(url.indexOf("code=") + "code=".length());
+  }
+
+  // The requests sent at once, each from a thread of its own; the answers in the same order.
+  @SafeVarargs
+  private static List<Response> race(Supplier<Response>... requests) {
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(requests.length);
+    try {
+      List<CompletableFuture<Response>> racing = new ArrayList<>();
+      for (Supplier<Response> request : requests) {
+        racing.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  await(start);
+                  return request.get();
+                },
+                threads));
+      }
+      start.countDown();
+      return racing.stream().map(CompletableFuture::join).toList();
+    } finally {
+      threads.shutdown();
+    }
   }
 
   private static void await(CountDownLatch latch) {
