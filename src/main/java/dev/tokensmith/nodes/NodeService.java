@@ -134,15 +134,16 @@ public final class NodeService {
   }
 
   /**
-   * A new node token (administrators of the node's client holding {@code nodes:update}); instances
-   * registered with the old one stop syncing.
+   * A new node token (administrators of the node's client holding {@code nodes:update}, and {@code
+   * nodes:create}: the answer is the token, which registers instances); instances registered with
+   * the old one stop syncing.
    */
   String regenerate(Caller caller, long id) {
     return db.inTransaction(
         () -> {
           Node node = locked(caller, id, "nodes:update");
           Client client = clients.find(node.clientId()).orElseThrow(ServiceException::notFound);
-          if (!access.administers(caller, client)) {
+          if (!mayHoldToken(caller, client)) {
             throw ServiceException.forbidden();
           }
           return writer.regenerate(caller.origin(), node, client).token();

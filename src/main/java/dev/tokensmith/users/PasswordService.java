@@ -114,7 +114,8 @@ public final class PasswordService {
   public LinkUse setPassword(String code, String next, String ip) {
     Optional<PasswordLink> found = links.find(code);
     LinkState state = found.map(links::state).orElse(LinkState.UNKNOWN);
-    Optional<User> user = found.flatMap(link -> users.find(link.userId()));
+    // A disabled user's link sets nothing (disabling revokes it; this covers a race with that).
+    Optional<User> user = found.flatMap(link -> users.find(link.userId())).filter(User::enabled);
     if (state != LinkState.USABLE || user.isEmpty()) {
       return new LinkUse(user.isEmpty() ? LinkState.UNKNOWN : state, null);
     }
@@ -123,7 +124,7 @@ public final class PasswordService {
     return db.inTransaction(
         () -> {
           // The user's row before the link's, the order an invitation takes them in.
-          Optional<User> locked = users.lock(user.get().id());
+          Optional<User> locked = users.lock(user.get().id()).filter(User::enabled);
           Optional<PasswordLink> link = locked.flatMap(u -> links.lock(code));
           if (link.isEmpty()) {
             return new LinkUse(LinkState.UNKNOWN, null);

@@ -226,12 +226,24 @@ public final class UserService {
 
   /**
    * A new one-time link for the one user the filter names to set their password (users:update; 404
-   * when it names none the caller reaches), in place of the link they had.
+   * when it names none the caller reaches), in place of the link they had. The link sets the user's
+   * password, so it goes only to a caller who holds every permission the user holds (403
+   * otherwise), and never for the caller themself (400: the own password is changed with the
+   * current one).
    */
   public LinkedUser invite(Caller caller, Filter filter) {
     return db.inTransaction(
         () -> {
-          User user = managed(caller, filter, "users:update").user();
+          Managed m = managed(caller, filter, "users:update");
+          User user = m.user();
+          if (user.id() == caller.actingUserId()) {
+            throw ValidationException.of("id", NOT_ALLOWED, user.id());
+          }
+          boolean globalAllowed =
+              m.client().technical() && caller.user() != null && caller.user().role().global();
+          if (!Cap.fits(user.grant(), access.permissionsIn(caller, m.client()), globalAllowed)) {
+            throw ServiceException.forbidden();
+          }
           return new LinkedUser(user, links.issue(user, caller.origin()));
         });
   }
@@ -298,6 +310,8 @@ public final class UserService {
           changes.publish(ChangeFeed.Kind.USER, after.id());
           if (before.enabled() && !after.enabled()) {
             sessions.endAll(after.id());
+            // A link issued before would set the password of whoever is re-enabled later.
+            links.revoke(after.id());
             followers.disabled(after, origin);
           }
           if (!after.permissions().equals(before.permissions()) || after.role() != before.role()) {

@@ -240,6 +240,19 @@ class NodeApiIT {
   }
 
   @Test
+  void regenerateWhenTheCallerMayNotCreateNodesThenForbiddenAndTheTokenUnchanged() {
+    Created node = calls.node(admin.session(), tenant);
+    Fixtures.Issued updateOnly =
+        fixtures.token(admin.session(), List.of("nodes:view", "nodes:update"));
+
+    Response r = server.http.post("/v2/node/" + node.id() + "/token", updateOnly.auth(), Map.of());
+
+    assertThat(r.status()).as("%s", r).isEqualTo(403);
+    assertThat(r.text()).doesNotContain("tkn1");
+    assertThat(calls.register(Auth.token(node.token()), "still", null).status()).isEqualTo(200);
+  }
+
+  @Test
   void deleteWhenNodeDeletedThenGoneItsInstancesStopAndItsTokenRegistersNoMore() {
     Created node = calls.node(admin.session(), tenant);
     Pair pair = calls.registered(Auth.token(node.token()), null);

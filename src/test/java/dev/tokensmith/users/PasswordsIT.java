@@ -234,6 +234,47 @@ class PasswordsIT {
   }
 
   @Test
+  void inviteWhenTheUserHoldsMoreThanTheCallerOrIsTheCallerThenRefusedWithoutALink() {
+    long tenant = fixtures.tenant("Invite above");
+    TestUser admin = fixtures.user(tenant, "admin");
+    TestUser manager =
+        fixtures.user(admin.session(), tenant, List.of("users:view", "users:update"));
+    TestUser analyst = fixtures.user(admin.session(), tenant, List.of("analytic"));
+    Fixtures.Issued adminToken = fixtures.token(admin.session(), List.of("admin"));
+
+    Response above = invite(manager.session(), admin.id());
+    Response beside = invite(manager.session(), analyst.id());
+    Response self = invite(admin.session(), admin.id());
+    Response owner = invite(adminToken.auth(), admin.id());
+
+    assertThat(above.status()).as("%s", above).isEqualTo(403);
+    assertThat(above.text()).doesNotContain("set_password_url");
+    assertThat(beside.status())
+        .as("a user holding what the caller lacks: %s", beside)
+        .isEqualTo(403);
+    assertThat(self.status()).as("%s", self).isEqualTo(400);
+    assertThat(self.body().path("id").path("error").asText()).isEqualTo("not_allowed");
+    assertThat(owner.status()).as("a token for its owner: %s", owner).isEqualTo(400);
+    assertThat(login(admin.email(), Fixtures.PASSWORD).status()).isEqualTo(200);
+  }
+
+  @Test
+  void setPasswordWhenTheUserWasDisabledSinceTheLinkThenItSetsNothing() {
+    long tenant = fixtures.tenant("Invite disabled");
+    TestUser admin = fixtures.user(tenant, "admin");
+    TestUser user = fixtures.user(admin.session(), tenant, List.of("analytic"));
+    String code = code(invite(admin.session(), user.id()).body().path("set_password_url"));
+
+    assertThat(enabled(admin.session(), user.id(), false).status()).isEqualTo(200);
+    assertThat(enabled(admin.session(), user.id(), true).status()).isEqualTo(200);
+    Response set = setPassword(code, NEW_PASSWORD);
+
+    assertThat(set.status()).as("%s", set).isEqualTo(400);
+    assertThat(login(user.email(), NEW_PASSWORD).status()).isEqualTo(401);
+    assertThat(login(user.email(), Fixtures.PASSWORD).status()).isEqualTo(200);
+  }
+
+  @Test
   void inviteWhenAnotherLinkIssuedThenThePreviousOneNoLongerWorks() {
     long tenant = fixtures.tenant("Invite twice");
     TestUser admin = fixtures.user(tenant, "admin");
@@ -546,6 +587,13 @@ class PasswordsIT {
   private static Response invite(Auth admin, long userId) {
     return server.http.post(
         "/v1/objects/user/invite", admin, Map.of("filter", Map.of("id", userId)));
+  }
+
+  private static Response enabled(Auth admin, long userId, boolean enabled) {
+    return server.http.post(
+        "/v1/objects/user/update",
+        admin,
+        Map.of("filter", Map.of("id", userId), "fields", Map.of("enabled", enabled)));
   }
 
   private static Response setPassword(String code, String password) {
