@@ -67,7 +67,7 @@ public final class SessionApi implements Api {
   // Passwords are never echoed back, not even in a validation error.
   private Object changePassword(Request request) {
     Params body = request.body();
-    String current = body.secretText("current_password", 1024).orElse("");
+    String current = requiredSecret(body, "current_password");
     String next = requiredSecret(body, "new_password");
     identities.changePassword(request.caller(), request.sessionCookie(), current, next);
     return "Password changed";

@@ -26,6 +26,14 @@ public final class PasswordLinks {
   // A code as generateSessionValue makes it: 32 bytes, base64url without padding.
   private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
+  /** Whether a link can be used, or why not. */
+  public enum State {
+    USABLE,
+    UNKNOWN,
+    EXPIRED,
+    USED
+  }
+
   private final PasswordLinkStore store;
   private final TokenSecrets secrets;
   private final ActivityLog activity;
@@ -87,13 +95,11 @@ public final class PasswordLinks {
   }
 
   /** Whether the link can still be used, or why not. */
-  PasswordService.LinkState state(PasswordLink link) {
+  State state(PasswordLink link) {
     if (link.usedAt() != null) {
-      return PasswordService.LinkState.USED;
+      return State.USED;
     }
-    return clock.instant().isBefore(link.expireAt())
-        ? PasswordService.LinkState.USABLE
-        : PasswordService.LinkState.EXPIRED;
+    return clock.instant().isBefore(link.expireAt()) ? State.USABLE : State.EXPIRED;
   }
 
   /** Marks a link used (inside the transaction that sets the password). */

@@ -45,19 +45,11 @@ public final class PasswordService {
     WRONG_PASSWORD
   }
 
-  /** Whether a one-time link can be used, or why not. */
-  public enum LinkState {
-    USABLE,
-    UNKNOWN,
-    EXPIRED,
-    USED
-  }
-
   /**
    * The outcome of using a link: {@code USABLE} means the password was set, for the user with
    * {@code email} (null otherwise).
    */
-  public record LinkUse(LinkState state, String email) {}
+  public record LinkUse(PasswordLinks.State state, String email) {}
 
   /**
    * Changes the password of user {@code userId} from {@code current} to {@code next} and ends their
@@ -113,11 +105,11 @@ public final class PasswordService {
    */
   public LinkUse setPassword(String code, String next, String ip) {
     Optional<PasswordLink> found = links.find(code);
-    LinkState state = found.map(links::state).orElse(LinkState.UNKNOWN);
+    PasswordLinks.State state = found.map(links::state).orElse(PasswordLinks.State.UNKNOWN);
     // A disabled user's link sets nothing (disabling revokes it; this covers a race with that).
     Optional<User> user = found.flatMap(link -> users.find(link.userId())).filter(User::enabled);
-    if (state != LinkState.USABLE || user.isEmpty()) {
-      return new LinkUse(user.isEmpty() ? LinkState.UNKNOWN : state, null);
+    if (state != PasswordLinks.State.USABLE || user.isEmpty()) {
+      return new LinkUse(user.isEmpty() ? PasswordLinks.State.UNKNOWN : state, null);
     }
     policy.require(next, user.get().email(), "new_password");
     String hash = hasher.hash(next);
@@ -127,10 +119,10 @@ public final class PasswordService {
           Optional<User> locked = users.lock(user.get().id()).filter(User::enabled);
           Optional<PasswordLink> link = locked.flatMap(u -> links.lock(code));
           if (link.isEmpty()) {
-            return new LinkUse(LinkState.UNKNOWN, null);
+            return new LinkUse(PasswordLinks.State.UNKNOWN, null);
           }
-          LinkState now = links.state(link.get());
-          if (now != LinkState.USABLE) {
+          PasswordLinks.State now = links.state(link.get());
+          if (now != PasswordLinks.State.USABLE) {
             return new LinkUse(now, null);
           }
           User u = locked.get();
@@ -145,7 +137,7 @@ public final class PasswordService {
               u.email(),
               "password_set",
               ActivityLog.changes().map());
-          return new LinkUse(LinkState.USABLE, u.email());
+          return new LinkUse(PasswordLinks.State.USABLE, u.email());
         });
   }
 

@@ -136,6 +136,12 @@ class PasswordsIT {
 
     assertThat(refused.status()).as("%s", refused).isEqualTo(400);
     assertThat(refused.body().path("new_password").path("error").asText()).isEqualTo("required");
+    Response noCurrent =
+        server.http.post("/v1/user/password", user.session(), Map.of("new_password", NEW_PASSWORD));
+    assertThat(noCurrent.status()).as("%s", noCurrent).isEqualTo(400);
+    assertThat(noCurrent.body().path("current_password").path("error").asText())
+        .isEqualTo("required");
+    assertThat(login(user.email(), Fixtures.PASSWORD).status()).isEqualTo(200);
   }
 
   @Test
