@@ -9,9 +9,7 @@ import dev.tokensmith.testing.Fixtures.TestUser;
 import dev.tokensmith.testing.TestDatabase;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.web.IsoTime;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -36,18 +34,9 @@ class ScaleOutIT {
   @BeforeAll
   static void start() {
     database = TestDatabase.postgresqlOnly();
-    SecureRandom random = new SecureRandom();
-    byte[] key = new byte[32];
-    byte[] pepper = new byte[32];
-    random.nextBytes(key);
-    random.nextBytes(pepper);
-    // Every instance shares the master key and pepper, as the README's scale-out section says.
-    Map<String, String> shared =
-        Map.of(
-            "TOKENSMITH_MASTER_KEYS",
-            "v1:" + Base64.getEncoder().encodeToString(key),
-            "TOKENSMITH_PEPPER",
-            Base64.getEncoder().encodeToString(pepper));
+    // Every instance shares the database's master key and pepper, as the README's scale-out section
+    // says.
+    Map<String, String> shared = database.keys();
     a = TestServer.startOn(database, shared);
     b = TestServer.startOn(database, shared);
     fixtures = new Fixtures(a);
