@@ -70,4 +70,10 @@ record UserView(
   private static Long seconds(Instant time) {
     return time == null ? null : time.getEpochSecond();
   }
+
+  // The one-time link's code stays out of logs and error messages.
+  @Override
+  public String toString() {
+    return "UserView[id=" + id + "]";
+  }
 }
