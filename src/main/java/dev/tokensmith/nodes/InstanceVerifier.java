@@ -132,9 +132,10 @@ public final class InstanceVerifier {
   }
 
   private Snapshot load(String uuid) {
-    loads.increment();
     long before = epoch.get();
+    // On an event loop this throws BlockingNotAllowed before reading: only real reads are counted.
     Optional<InstanceMatch> match = store.findInstance(uuid);
+    loads.increment();
     if (match.isEmpty()) {
       unknown.put(uuid, Boolean.TRUE);
       return null;

@@ -153,9 +153,10 @@ public final class TokenVerifier {
   }
 
   private Snapshot load(Digest digest) {
-    loads.increment();
     long before = epoch.get();
+    // On an event loop this throws BlockingNotAllowed before reading: only real reads are counted.
     Optional<SecretMatch> match = store.findBySecretDigest(HEX.formatHex(digest.bytes));
+    loads.increment();
     if (match.isEmpty()) {
       unknown.put(digest, Boolean.TRUE);
       return null;

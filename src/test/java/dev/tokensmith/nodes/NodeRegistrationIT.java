@@ -352,6 +352,16 @@ class NodeRegistrationIT {
   }
 
   @Test
+  void syncWhenFirstSeenThenOneDatabaseReadIsCounted() {
+    Created node = calls.node(admin.session(), tenant);
+    Pair pair = calls.registered(Auth.token(node.token()), null);
+    CacheStats before = stats();
+    assertThat(calls.sync(pair).status()).isEqualTo(200);
+    // The event loop's attempt gives up before reading; the worker's read is the one counted.
+    assertThat(stats().loads() - before.loads()).isEqualTo(1);
+  }
+
+  @Test
   void syncWhenUnknownUuidRepeatedThenDatabaseAskedOnce() {
     Pair unknown = new Pair(UUID.randomUUID().toString(), TestSecrets.unknown("tkn1"), 0);
     assertThat(calls.sync(unknown).status()).isEqualTo(401);
