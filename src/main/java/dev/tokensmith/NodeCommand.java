@@ -113,6 +113,7 @@ final class NodeCommand implements Callable<Integer> {
         err.println(e.getMessage());
         return USAGE;
       }
+      warnIfInTheClear(client, err);
       String name = hostname != null ? hostname : localHostname();
       if (!secret.strip().chars().allMatch(c -> c > ' ' && c < 127)) {
         err.println("The token holds characters no token has (spaces, line breaks, non-ASCII)");
@@ -207,6 +208,7 @@ final class NodeCommand implements Callable<Integer> {
         err.println(e.getMessage());
         return USAGE;
       }
+      warnIfInTheClear(client, err);
       Duration retry = FIRST_RETRY;
       while (true) {
         String failure;
@@ -287,6 +289,14 @@ final class NodeCommand implements Callable<Integer> {
         throw new CommandLine.TypeConversionException("the interval is at least 1s");
       }
       return d;
+    }
+  }
+
+  private static void warnIfInTheClear(NodeClient client, PrintWriter err) {
+    if (client.inTheClear()) {
+      err.println(
+          "Warning: plain http:// to another host carries the token and the instance's credential"
+              + " pair unencrypted; use https:// unless the network between is trusted");
     }
   }
 

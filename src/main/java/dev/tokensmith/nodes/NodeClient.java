@@ -35,6 +35,21 @@ public final class NodeClient {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
+  /**
+   * True when what this client sends would cross a network unencrypted: plain {@code http://} to a
+   * host other than this machine.
+   */
+  public boolean inTheClear() {
+    URI uri = URI.create(base);
+    String host = uri.getHost().toLowerCase(java.util.Locale.ROOT);
+    boolean loopback =
+        host.equals("localhost")
+            || host.startsWith("127.")
+            || host.equals("[::1]")
+            || host.equals("::1");
+    return "http".equals(uri.getScheme()) && !loopback;
+  }
+
   /** The server answered with an error: its status and its message (never a secret). */
   public static final class Refused extends Exception {
     private final int status;

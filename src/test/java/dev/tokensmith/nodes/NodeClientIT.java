@@ -232,6 +232,38 @@ class NodeClientIT {
     assertThat(other).doesNotExist();
   }
 
+  @Test
+  void registerWhenPlainHttpToAnotherHostThenWarnsThatTheTokenTravelsUnencrypted()
+      throws Exception {
+    Path file = dir.resolve("far.json");
+    // .invalid never resolves: the registration fails, after the warning.
+    Run far =
+        run(
+            Map.of(),
+            "register",
+            "--url",
+            "http://tokens.invalid:9",
+            "--token",
+            "x".repeat(64),
+            "--credentials",
+            file.toString());
+    assertThat(far.output()).contains("Warning: plain http:// to another host");
+    assertThat(far.exit()).isNotZero();
+    assertThat(file).doesNotExist();
+
+    Run https =
+        run(
+            Map.of(),
+            "register",
+            "--url",
+            "https://tokens.invalid:9",
+            "--token",
+            "x".repeat(64),
+            "--credentials",
+            file.toString());
+    assertThat(https.output()).doesNotContain("Warning");
+  }
+
   private static JsonNode ownerOnlyPairWithoutToken(Path file, String token) throws IOException {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
