@@ -60,12 +60,26 @@ record Timeouts(long millis) {
   }
 
   /**
-   * Run once on every pooled connection: a statement, or a wait for a lock, ends after the timeout.
+   * Run once on every pooled connection: a statement, or a wait for a lock, ends after the timeout;
+   * on PostgreSQL a transaction left idle ends too (see {@link #idleInTransactionMillis()}).
    */
   String sessionSql(Database.Dialect dialect) {
     return dialect == Database.Dialect.POSTGRESQL
-        ? "SET statement_timeout = " + millis
+        ? "SET statement_timeout = "
+            + millis
+            + "; SET idle_in_transaction_session_timeout = "
+            + idleInTransactionMillis()
         : "SET LOCK_TIMEOUT " + millis;
+  }
+
+  /**
+   * How long PostgreSQL keeps a transaction that waits for its client's next statement: four times
+   * the timeout. Longer than any pause of the server's own between two statements of a transaction;
+   * short enough that a server that vanished without closing its connection (a partition, a frozen
+   * host) does not hold row locks until TCP keep-alive notices, which takes hours.
+   */
+  long idleInTransactionMillis() {
+    return 4 * millis;
   }
 
   private static long wholeSeconds(long millis) {
