@@ -2,7 +2,9 @@ package dev.tokensmith.keys;
 
 import dev.tokensmith.storage.Database;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
@@ -103,7 +105,37 @@ public final class KeyCheck {
                 + WHAT_TO_DO);
       }
     }
+    // A database written before it kept check values (or whose check values were lost) still holds
+    // what the keys made: a token's sealed secret and its digest. Keys about to be trusted from now
+    // on
+    // must open the one and reproduce the other.
+    for (int version : keyring.versions()) {
+      if (!stored.containsKey(MASTER_KEY + version)) {
+        sample("v" + version + ":%")
+            .filter(sample -> sample.secret(keyring) == null)
+            .ifPresent(
+                sample -> {
+                  throw new Mismatch(
+                      "Master key v"
+                          + version
+                          + " ("
+                          + sources.masterKeys()
+                          + ") does not open the secrets this database holds under it: "
+                          + WHAT_TO_DO);
+                });
+      }
+    }
     if (pepper == null) {
+      for (int version : keyring.versions()) {
+        Sample sample = sample("v" + version + ":%").orElse(null);
+        if (sample != null && !sample.digestMatches(keyring)) {
+          throw new Mismatch(
+              "The pepper ("
+                  + sources.pepper()
+                  + ") is not the one this database's token digests were made with: "
+                  + WHAT_TO_DO);
+        }
+      }
       record(PEPPER, keyring.pepperCheck());
     }
     for (int version : keyring.versions()) {
@@ -111,6 +143,37 @@ public final class KeyCheck {
         record(MASTER_KEY + version, keyring.masterKeyCheck(version));
       }
     }
+  }
+
+  /** A token whose secret the database keeps: sealed under a master key, looked up by a digest. */
+  private record Sample(long tokenId, String sealed, String digest) {
+    /** The secret, or null when {@code keyring} does not open it. */
+    String secret(Keyring keyring) {
+      try {
+        return keyring.open(sealed, TokenSecrets.associatedData(tokenId));
+      } catch (IllegalStateException e) {
+        return null;
+      }
+    }
+
+    boolean digestMatches(Keyring keyring) {
+      String secret = secret(keyring);
+      return secret != null
+          && Keyring.constantTimeEquals(HexFormat.of().parseHex(digest), keyring.digest(secret));
+    }
+  }
+
+  /** The oldest token whose sealed secret starts with {@code like}, with its current digest. */
+  private Optional<Sample> sample(String like) {
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT t.id, t.secret_sealed, s.digest FROM api_tokens t"
+                        + " JOIN api_token_secrets s ON s.token_id = t.id AND s.valid_until IS NULL"
+                        + " WHERE t.secret_sealed LIKE :like ORDER BY t.id LIMIT 1")
+                .bind("like", like)
+                .map((rs, ctx) -> new Sample(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                .findOne());
   }
 
   private static final String WHAT_TO_DO =

@@ -221,7 +221,7 @@ public final class TokenSecrets {
     return "TokenSecrets[prefix=" + prefix + ", " + keyring + "]";
   }
 
-  private static byte[] associatedData(long tokenId) {
+  static byte[] associatedData(long tokenId) {
     return ByteBuffer.allocate(Long.BYTES).putLong(tokenId).array();
   }
 

@@ -9,7 +9,9 @@ import dev.tokensmith.testing.UsesDatabase;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,6 +78,62 @@ class KeyCheckTest {
         .hasMessageStartingWith("Master key v1 (KEYS-SOURCE) is not the one")
         .hasMessageNotContaining(v1)
         .hasMessageNotContaining(v2);
+  }
+
+  @Test
+  void verifyWhenDatabaseHoldsSecretsButNoCheckValuesThenKeysMustOpenAndReproduceThem() {
+    // A database written before it kept check values: only its tokens tell which keys made it.
+    Keyring made = keys("v1:" + v1, pepper);
+    storeToken(made, "s".repeat(64));
+
+    assertThatThrownBy(() -> check.verify(keys("v1:" + v2, pepper), SOURCES))
+        .isInstanceOf(KeyCheck.Mismatch.class)
+        .hasMessageStartingWith("Master key v1 (KEYS-SOURCE) does not open the secrets")
+        .hasMessageNotContaining(v1)
+        .hasMessageNotContaining(v2);
+    String other = random();
+    assertThatThrownBy(() -> check.verify(keys("v1:" + v1, other), SOURCES))
+        .isInstanceOf(KeyCheck.Mismatch.class)
+        .hasMessageStartingWith("The pepper (PEPPER-SOURCE) is not the one")
+        .hasMessageNotContaining(other);
+    assertThat(check.databaseIsNew()).as("nothing recorded for refused keys").isTrue();
+
+    check.verify(made, SOURCES);
+    assertThat(check.databaseIsNew()).isFalse();
+    assertThatThrownBy(() -> check.verify(keys("v1:" + v1, other), SOURCES))
+        .isInstanceOf(KeyCheck.Mismatch.class);
+  }
+
+  private void storeToken(Keyring keyring, String secret) {
+    db.withHandle(
+        h -> {
+          long client =
+              h.createUpdate(
+                      "INSERT INTO clients (uuid, name, vuln_prefix, enabled, create_at)"
+                          + " VALUES (:uuid, 'Old', 'OLDC', TRUE, 0)")
+                  .bind("uuid", UUID.randomUUID().toString())
+                  .executeAndReturnGeneratedKeys("id")
+                  .mapTo(Long.class)
+                  .one();
+          long token =
+              h.createUpdate(
+                      "INSERT INTO api_tokens (client_id, created_by, realname, shared, token_usage,"
+                          + " source_role, enabled, create_at, token_generated_at, secret_hint)"
+                          + " VALUES (:client, 0, 'old', TRUE, 'api', 'admin', TRUE, 0, 0, 'ssss')")
+                  .bind("client", client)
+                  .executeAndReturnGeneratedKeys("id")
+                  .mapTo(Long.class)
+                  .one();
+          h.createUpdate("UPDATE api_tokens SET secret_sealed = :sealed WHERE id = :id")
+              .bind("sealed", keyring.seal(secret, TokenSecrets.associatedData(token)))
+              .bind("id", token)
+              .execute();
+          return h.createUpdate(
+                  "INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)")
+              .bind("digest", HexFormat.of().formatHex(keyring.digest(secret)))
+              .bind("token", token)
+              .execute();
+        });
   }
 
   @Test
