@@ -14,6 +14,14 @@ export const REASONS = {
 
 export const USAGES = { api: 'API', node_deployment: 'Node deployment' };
 
+/** What a token of each usage can do, shown under the usage in the token form. */
+export const USAGE_NOTES = {
+  api: 'An API token calls the Cloud API and the verifier with the permissions below.',
+  node_deployment: 'A node deployment token only registers node instances: a host sends it to '
+    + 'POST /v2/node/register, and its labels.group names the node, which is created if missing. '
+    + 'Everywhere else it is refused, the verifier included: it cannot manage tokens or use the Console.',
+};
+
 
 /** Whether the user may read (and renew) this token's secret: its owner, or any admin for a shared one (T2, T4). */
 export function canReadSecret(token) {
