@@ -58,7 +58,7 @@ export function showNodeToken({ title, node, token, mode }) {
         'Treat it like a password. Administrators can show it again from the node’s details.'),
       h('div', { class: 'small muted spaced-top' }, 'Register an instance with the node client:'),
       h('code', { class: 'code' }, 'export TOKENSMITH_NODE_TOKEN=…   # the value above\n'
-        + `java -jar tokensmith.jar node register --url ${location.origin}`)),
+        + `java -jar tokensmith.jar node register \\\n  --url ${location.origin}`)),
     submitLabel: 'Done',
     noCancel: true,
     submit: async () => {},

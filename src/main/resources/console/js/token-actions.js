@@ -74,8 +74,12 @@ export function showSecret({ title, token, secret, mode }) {
         'Treat it like a password. Later only its owner',
         token.shared ? ' (any administrator, for a shared token)' : '',
         ' can reveal it again, from the token’s menu.'),
-      h('div', { class: 'small muted spaced-top' }, 'Send it in the X-WallarmApi-Token header:'),
-      h('code', { class: 'code' }, `curl -H "X-WallarmApi-Token: $TOKEN" ${location.origin}/v1/user`)),
+      token.usage === 'node_deployment'
+        ? [h('div', { class: 'small muted spaced-top' }, 'A host registers a node instance with it (the group names the node):'),
+          h('code', { class: 'code' }, `curl -X POST -H "X-WallarmApi-Token: $TOKEN" \\\n  -H "Content-Type: application/json" \\\n`
+            + `  -d '{"hostname": "host-1", "labels": {"group": "edge"}}' \\\n  ${location.origin}/v2/node/register`)]
+        : [h('div', { class: 'small muted spaced-top' }, 'Send it in the X-WallarmApi-Token header:'),
+          h('code', { class: 'code' }, `curl -H "X-WallarmApi-Token: $TOKEN" ${location.origin}/v1/user`)]),
     submitLabel: 'Done',
     noCancel: true,
     submit: async () => {},

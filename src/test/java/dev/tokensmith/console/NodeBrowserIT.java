@@ -310,7 +310,7 @@ class NodeBrowserIT {
   }
 
   @Test
-  void tokenFormWhenNodeDeploymentChosenThenWhatItCanDoIsExplained() {
+  void tokenFormWhenNodeDeploymentChosenThenExplainedAndTheTokenRegistersOnly() {
     browser.login(admin.email(), Fixtures.PASSWORD);
     browser.click(By.cssSelector("[data-testid='create-token']"));
     WebElement drawer = browser.dialog("token-drawer");
@@ -325,5 +325,38 @@ class NodeBrowserIT {
         .contains("the verifier included")
         .contains("cannot manage tokens or use the Console");
     browser.screenshot("token-form-node-deployment");
+    drawer.findElement(By.name("realname")).sendKeys("Edge rollout");
+    browser.submit(drawer);
+
+    WebElement shown = browser.dialog("secret-dialog");
+    assertThat(shown.getText()).contains("/v2/node/register").doesNotContain("/v1/user");
+    String secret =
+        browser.remember(
+            shown.findElement(By.cssSelector("[data-secret='new']")).getAttribute("value"));
+    browser.submit(shown);
+    Response registered =
+        server.http.post(
+            "/v2/node/register",
+            Auth.token(secret),
+            Map.of("hostname", "host-t", "labels", Map.of("group", "edge-auto")));
+    assertThat(registered.status()).as("%s", registered).isEqualTo(200);
+    assertThat(server.http.get("/v1/user", Auth.token(secret)).status()).isEqualTo(401);
+    long tokenId =
+        server
+            .http
+            .get("/v2/api_tokens?realname=Edge%20rollout", admin.session())
+            .body()
+            .get(0)
+            .path("id")
+            .asLong();
+
+    browser.click(By.cssSelector(".sidebar a[data-nav='nodes']"));
+    openDrawer("edge-auto");
+    assertThat(
+            browser
+                .row("instance-row", "host-t")
+                .findElement(By.cssSelector("[data-testid='registered-with']"))
+                .getText())
+        .isEqualTo("API token #" + tokenId);
   }
 }
