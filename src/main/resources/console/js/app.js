@@ -10,6 +10,7 @@ import { loadCatalogue, roleTitle } from './catalogue.js';
 import { tokensView } from './tokens.js';
 import { usersView } from './users.js';
 import { activityView } from './activity.js';
+import { nodesView } from './nodes.js';
 import { tenantSelector } from './tenants.js';
 import { apiConsoleView } from './api-console.js';
 import { openChangePassword, setPasswordPage } from './passwords.js';
@@ -20,6 +21,7 @@ const PAGES = [
   { id: 'tokens', title: 'API tokens', icon: 'key', group: 'Settings', allowed: () => can('api_tokens:view'), view: tokensView },
   { id: 'users', title: 'Users', icon: 'users', group: 'Settings', allowed: () => can('users:view'), view: usersView },
   { id: 'activity', title: 'Activity log', icon: 'activity', group: 'Settings', allowed: () => can('activity_log:view'), view: activityView },
+  { id: 'nodes', title: 'Nodes', icon: 'server', group: 'Settings', allowed: () => can('nodes:view'), view: nodesView },
   { id: 'api-console', title: 'API Console', icon: 'code', group: 'Developers', allowed: () => true, view: apiConsoleView },
 ];
 

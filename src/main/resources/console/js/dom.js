@@ -154,6 +154,8 @@ const SPECIFIC = {
   'id:not_allowed': 'You cannot do this to your own account, or to the last administrator.',
   'user_id:not_allowed': 'A personal token can only be created by its owner.',
   'api_access:not_allowed': 'Only administrators may have API access.',
+  'hostname:exists': 'This client already has a node of this name.',
+  'type:invalid': 'Use lowercase letters, digits and _ only, e.g. cloud_node.',
 };
 
 /** The text for one API field error. */
@@ -286,10 +288,31 @@ export function formatDateTime(iso) {
   return iso ? dateTimeFormat.format(new Date(iso)) : '—';
 }
 
-/** A <time> element showing a date with the full time as its tooltip. */
-export function time(iso, { withTime = false, empty = '—' } = {}) {
+/**
+ * How long ago an instant was, in words ("just now", "5 min ago", "3 h ago"); past a day, the date.
+ * A moment ahead of this browser's clock (a clock skew) counts as just now.
+ */
+export function ago(iso, now = Date.now()) {
+  const seconds = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
+  if (seconds < 45) return 'just now';
+  if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} min ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  return formatDate(iso);
+}
+
+/**
+ * A <time> element showing a date (with the time, or how long ago with `relative`) and the full
+ * date and time as its tooltip.
+ */
+export function time(iso, { withTime = false, relative = false, empty = '—' } = {}) {
   if (!iso) return h('span', { class: 'muted' }, empty);
-  return h('time', { datetime: iso, title: formatDateTime(iso) }, withTime ? formatDateTime(iso) : formatDate(iso));
+  const text = relative ? ago(iso) : withTime ? formatDateTime(iso) : formatDate(iso);
+  return h('time', { datetime: iso, title: formatDateTime(iso) }, text);
+}
+
+/** An ISO instant from Unix seconds (the node and /v1/objects answers), or null. */
+export function fromSeconds(seconds) {
+  return seconds == null ? null : new Date(seconds * 1000).toISOString();
 }
 
 /** yyyy-mm-dd of a local date, for <input type=date>. */

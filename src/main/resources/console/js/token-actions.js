@@ -14,6 +14,14 @@ export const REASONS = {
 
 export const USAGES = { api: 'API', node_deployment: 'Node deployment' };
 
+/** What a token of each usage can do, shown under the usage in the token form. */
+export const USAGE_NOTES = {
+  api: 'An API token calls the Cloud API and the verifier with the permissions below.',
+  node_deployment: 'A node deployment token only registers node instances: a host sends it to '
+    + 'POST /v2/node/register, and its labels.group names the node, which is created if missing. '
+    + 'Everywhere else it is refused, the verifier included: it cannot manage tokens or use the Console.',
+};
+
 
 /** Whether the user may read (and renew) this token's secret: its owner, or any admin for a shared one (T2, T4). */
 export function canReadSecret(token) {
@@ -66,8 +74,12 @@ export function showSecret({ title, token, secret, mode }) {
         'Treat it like a password. Later only its owner',
         token.shared ? ' (any administrator, for a shared token)' : '',
         ' can reveal it again, from the token’s menu.'),
-      h('div', { class: 'small muted spaced-top' }, 'Send it in the X-WallarmApi-Token header:'),
-      h('code', { class: 'code' }, `curl -H "X-WallarmApi-Token: $TOKEN" ${location.origin}/v1/user`)),
+      token.usage === 'node_deployment'
+        ? [h('div', { class: 'small muted spaced-top' }, 'A host registers a node instance with it (the group names the node):'),
+          h('code', { class: 'code' }, `curl -X POST -H "X-WallarmApi-Token: $TOKEN" \\\n  -H "Content-Type: application/json" \\\n`
+            + `  -d '{"hostname": "host-1", "labels": {"group": "edge"}}' \\\n  ${location.origin}/v2/node/register`)]
+        : [h('div', { class: 'small muted spaced-top' }, 'Send it in the X-WallarmApi-Token header:'),
+          h('code', { class: 'code' }, `curl -H "X-WallarmApi-Token: $TOKEN" ${location.origin}/v1/user`)]),
     submitLabel: 'Done',
     noCancel: true,
     submit: async () => {},

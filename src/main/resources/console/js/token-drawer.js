@@ -3,7 +3,7 @@ import * as api from './api.js';
 import { h, dialog, field, toast, copyText, busy, dateInputValue, formatDateTime } from './dom.js';
 import { state, isAdmin } from './session.js';
 import { expiryControl, permissionsControl } from './token-form.js';
-import { USAGES, canReadSecret, permissionsSummary, showSecret, openRenew } from './token-actions.js';
+import { USAGES, USAGE_NOTES, canReadSecret, permissionsSummary, showSecret, openRenew } from './token-actions.js';
 
 function sameList(a, b) {
   return a.length === b.length && [...a].sort().join() === [...b].sort().join();
@@ -60,6 +60,8 @@ export function openTokenDrawer({ token = null, onSaved }) {
     isAdmin() ? h('option', { value: 'shared' }, 'Shared — belongs to the client, not a person') : null);
   const usage = h('select', { name: 'usage' },
     Object.entries(USAGES).map(([id, title]) => h('option', { value: id }, title)));
+  const usageNote = h('span', { 'data-testid': 'usage-note' }, USAGE_NOTES[editing ? token.usage : usage.value] || '');
+  usage.addEventListener('change', () => { usageNote.textContent = USAGE_NOTES[usage.value]; });
   const expiry = expiryControl({ name: 'expire_at', legend: 'Expires',
     initial: editing ? token.expire_at : undefined });
   const permissions = token && token.legacy ? null : permissionsControl({ token, shared: token ? token.shared : false });
@@ -91,9 +93,9 @@ export function openTokenDrawer({ token = null, onSaved }) {
           : 'Personal tokens act as you and stop when your account is disabled.' }),
     editing
       ? h('div', { class: 'field' }, h('div', { class: 'label' }, 'Usage'),
-        h('div', { class: 'static-value' }, USAGES[token.usage] || token.usage))
-      : field({ label: 'Usage', name: 'usage', control: usage,
-        hint: 'A node deployment token is accepted only to register nodes.' }),
+        h('div', { class: 'static-value' }, USAGES[token.usage] || token.usage),
+        h('div', { class: 'hint' }, usageNote))
+      : field({ label: 'Usage', name: 'usage', control: usage, hint: usageNote }),
     expiry.element,
     permissions ? permissions.element
       : h('div', { class: 'field' }, h('div', { class: 'label' }, 'Permissions'),

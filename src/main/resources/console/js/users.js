@@ -1,16 +1,11 @@
 // Settings → Users (users:view): list, create, change role, enable/disable, delete.
 import * as api from './api.js';
-import { h, clear, time, menuButton, plural, dialog, field, fieldset, toast, uid, fieldMessage } from './dom.js';
+import { h, clear, time, menuButton, plural, dialog, field, fieldset, toast, uid, fieldMessage, fromSeconds } from './dom.js';
 import { state, can, held, isGlobal, workingOnTechnicalTenant } from './session.js';
 import { roleTitle, userRoles } from './catalogue.js';
 import { permissionMatrix } from './matrix.js';
 import { icon } from './icons.js';
 import { showPasswordLink } from './passwords.js';
-
-// The users endpoints give times in Unix seconds, as the Wallarm client library reads them.
-function fromSeconds(seconds) {
-  return seconds == null ? null : new Date(seconds * 1000).toISOString();
-}
 
 export function usersView(main) {
   const count = h('span', { class: 'count', 'data-testid': 'user-count' }, '…');

@@ -2,7 +2,9 @@ package dev.tokensmith.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Fixtures;
+import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.WithServer;
 import java.util.List;
@@ -37,6 +39,18 @@ class PhoneLayoutBrowserIT {
         Map.of(
             "realname", "T-800 field kit", "permissions", List.of("analytic"), "enabled", false));
     fixtures.sharedToken(admin.session(), List.of("analytic"));
+    Response node =
+        server.http.post(
+            "/v2/node",
+            admin.session(),
+            Map.of("hostname", "cyberdyne-edge-eu-west-1", "clientid", admin.clientId()));
+    assertThat(node.status()).as("%s", node).isEqualTo(200);
+    Response registered =
+        server.http.post(
+            "/v2/node/register",
+            Auth.token(node.body().path("token").asText()),
+            Map.of("hostname", "t800-factory-floor-host"));
+    assertThat(registered.status()).as("%s", registered).isEqualTo(200);
   }
 
   @BeforeEach
@@ -107,6 +121,41 @@ class PhoneLayoutBrowserIT {
     browser.visible(By.cssSelector("[data-testid='activity-table']"));
     assertFitsTheScreen("activity");
     browser.screenshot("phone-activity");
+  }
+
+  @Test
+  void nodesWhenPhoneWidthThenCardsAndFullWidthDrawer() {
+    browser.login(admin.email(), Fixtures.PASSWORD);
+    browser.click(By.cssSelector(".sidebar a[data-nav='nodes']"));
+    browser.visible(By.cssSelector("[data-testid='node-table']"));
+    assertFitsTheScreen("nodes");
+    browser.screenshot("phone-nodes");
+
+    browser.click(By.cssSelector("tr[data-testid='node-row'] button[data-action='open']"));
+    org.openqa.selenium.WebElement drawer = browser.dialog("node-drawer");
+    browser.visible(By.cssSelector("[data-testid='instance-table']"));
+    // Measured once the drawer has slid in.
+    browser.until(
+        d ->
+            (Boolean)
+                browser.script(
+                    "return document.querySelector('dialog[open]').getAnimations().length === 0;"));
+    assertThat(drawer.getSize().getWidth())
+        .as("drawer width")
+        .isEqualTo(
+            ((Long) browser.script("return document.documentElement.clientWidth")).intValue());
+    List<?> wide =
+        (List<?>)
+            browser.script(
+                "const d = document.querySelector('dialog[open]');"
+                    + "const box = d.getBoundingClientRect();"
+                    + "return [...d.querySelectorAll('*')].filter(e => e.getClientRects().length)"
+                    + ".filter(e => e.getBoundingClientRect().right > box.right + 1"
+                    + " || e.getBoundingClientRect().left < box.left - 1)"
+                    + ".map(e => e.tagName + '.' + e.className);");
+    assertThat(wide).as("node drawer content or buttons wider than the screen").isEmpty();
+    browser.screenshot("phone-node-drawer");
+    drawer.sendKeys(Keys.ESCAPE);
   }
 
   @Test
