@@ -15,7 +15,7 @@ const PAGE = 50;
 
 export function activityView(main) {
   let records = [];
-  let offset = 0;
+  let cursor = null;
   let more = false;
 
   const objectType = h('select', { 'aria-label': 'Object type', dataset: { filter: 'object_type' } },
@@ -29,6 +29,7 @@ export function activityView(main) {
   const to = h('input', { type: 'date', 'aria-label': 'To date', dataset: { filter: 'to' } });
   const exportLink = can('activity_log:export')
     ? h('a', { class: 'btn', download: 'activity_log.csv', 'data-testid': 'export-csv' }, 'Export CSV') : null;
+  const exportNote = exportLink ? h('span', { class: 'small muted', 'data-testid': 'export-count' }) : null;
   const reset = h('button', { type: 'button', class: 'btn ghost' }, 'Reset');
   const list = h('div', {}, h('div', { class: 'loading' }, 'Loading activity…'));
   const count = h('span', { class: 'count' }, '…');
@@ -48,7 +49,7 @@ export function activityView(main) {
   });
 
   main.append(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Activity log'), count, h('div', { class: 'actions' }, exportLink)),
+    h('div', { class: 'page-head' }, h('h1', {}, 'Activity log'), count, h('div', { class: 'actions' }, exportNote, exportLink)),
     h('p', { class: 'page-lead' }, 'Every change to tokens, users and clients, and every login, with who did it and from where. Select a record to see what changed.'),
     h('div', { class: 'toolbar' },
       objectType, action, actor,
@@ -69,14 +70,23 @@ export function activityView(main) {
   }
 
   async function load(restart) {
-    if (restart) { offset = 0; records = []; }
-    const query = { ...filter(), limit: PAGE + 1, offset };
-    if (exportLink) exportLink.href = api.url('/v2/activity_log.csv', { ...filter(), limit: 1000 });
+    if (restart) { cursor = null; records = []; }
+    const query = { ...filter(), limit: PAGE };
+    if (cursor) query.cursor = cursor;
+    if (restart && exportLink) {
+      // Every record of the filter goes into the file, newest first: say how many before the download.
+      exportLink.href = api.url('/v2/activity_log.csv', filter());
+      exportNote.textContent = '';
+      api.get('/v2/activity_log/count', filter()).then(({ count: n }) => {
+        exportNote.textContent = plural(n, 'record');
+        exportLink.setAttribute('aria-label', `Export ${plural(n, 'record')} as CSV`);
+      }).catch(() => {});
+    }
     try {
-      const page = await api.get('/v2/activity_log', query);
-      more = page.length > PAGE;
-      records = records.concat(page.slice(0, PAGE));
-      offset += PAGE;
+      const page = await api.get('/v2/activity_log', query, { envelope: true });
+      cursor = page.next_cursor;
+      more = Boolean(cursor);
+      records = records.concat(page.body);
       render();
     } catch (e) {
       clear(list).append(h('div', { class: 'alert error', role: 'alert' }, e.message));

@@ -78,7 +78,7 @@ export function url(path, query) {
 }
 
 /** Calls the API; resolves to the envelope's body, rejects with an {@link ApiError}. */
-export async function request(method, path, { body, query, quiet = false } = {}) {
+export async function request(method, path, { body, query, quiet = false, envelope: whole = false } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -110,7 +110,8 @@ export async function request(method, path, { body, query, quiet = false } = {})
     if (response.status === 401 && !quiet && unauthorizedHandler) unauthorizedHandler();
     throw new ApiError(response.status, payload, response.headers.get('Retry-After'));
   }
-  return payload;
+  // A list's page with its next_cursor when asked for: { body, next_cursor }.
+  return whole ? envelope : payload;
 }
 
 export const get = (path, query, options = {}) => request('GET', path, { ...options, query });

@@ -3,7 +3,9 @@ package dev.tokensmith.activity;
 import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokensmith.audit.Activity;
 import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.storage.Window;
 import dev.tokensmith.web.Api;
 import dev.tokensmith.web.Page;
 import dev.tokensmith.web.Params;
@@ -11,6 +13,7 @@ import dev.tokensmith.web.Reply;
 import dev.tokensmith.web.Request;
 import dev.tokensmith.web.Routes;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 
 /** The activity log (section 4.8): a filtered list, and the same filter as CSV. */
@@ -45,16 +48,34 @@ public final class ActivityApi implements Api {
   public void routes(Routes routes) {
     routes.get(
         "/v2/activity_log",
-        r -> activity.list(r.caller(), search(r)).stream().map(ActivityView::of).toList());
+        r -> {
+          Page page = Page.of(r);
+          return page.keyset(
+              activity.list(r.caller(), search(r, page.window())), Activity::id, ActivityView::of);
+        });
     routes.get(
-        "/v2/activity_log.csv",
-        r ->
-            Reply.raw("text/csv; charset=utf-8", csv.write(activity.export(r.caller(), search(r))))
-                .header("Content-Disposition", "attachment; filename=\"activity_log.csv\""));
+        "/v2/activity_log/count",
+        r -> Map.of("count", activity.count(r.caller(), search(r, Window.first(1)))));
+    routes.get("/v2/activity_log.csv", this::export);
   }
 
-  private static ActivityService.Search search(Request request) {
-    Page page = Page.of(request);
+  // Every record of the filter, however many: limit, offset and cursor are checked as anywhere, and
+  // do not apply.
+  private Reply export(Request request) {
+    Page.of(request);
+    ActivityService.Search search = search(request, Window.first(1));
+    var caller = request.caller();
+    return Reply.stream(
+            "text/csv; charset=utf-8",
+            out -> {
+              // Nothing has gone out yet if the export is refused: the refusal is the answer.
+              out.write(csv.header());
+              activity.export(caller, search, record -> out.write(csv.row(record)));
+            })
+        .header("Content-Disposition", "attachment; filename=\"activity_log.csv\"");
+  }
+
+  private static ActivityService.Search search(Request request, Window window) {
     Params query = request.query();
     String objectType = oneOf(query, "object_type", OBJECT_TYPES);
     String action = oneOf(query, "action", ACTIONS);
@@ -62,14 +83,7 @@ public final class ActivityApi implements Api {
     Instant from = query.time("from").orElse(null);
     Instant to = query.time("to").orElse(null);
     return new ActivityService.Search(
-        query.id("client_id").orElse(null),
-        objectType,
-        action,
-        actorId,
-        from,
-        to,
-        page.limit(),
-        page.offset());
+        query.id("client_id").orElse(null), objectType, action, actorId, from, to, window);
   }
 
   private static String oneOf(Params query, String name, Set<String> allowed) {

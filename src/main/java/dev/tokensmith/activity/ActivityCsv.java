@@ -19,31 +19,34 @@ final class ActivityCsv {
     this.json = json;
   }
 
-  String write(List<Activity> records) {
-    StringBuilder out = new StringBuilder(HEADER);
-    for (Activity a : records) {
-      Object[] cells = {
-        a.id(),
-        IsoTime.format(a.time()),
-        a.clientId(),
-        a.objectType(),
-        a.objectId(),
-        a.objectName(),
-        a.action(),
-        a.outcome(),
-        a.actor().type(),
-        a.actor().id(),
-        a.actor().name(),
-        a.source(),
-        a.ip(),
-        changesText(a.changes())
-      };
-      for (int i = 0; i < cells.length; i++) {
-        out.append(i == 0 ? "" : ",").append(cell(cells[i]));
-      }
-      out.append('\n');
+  /** The header line. */
+  String header() {
+    return HEADER;
+  }
+
+  /** One record's line. */
+  String row(Activity a) {
+    Object[] cells = {
+      a.id(),
+      IsoTime.format(a.time()),
+      a.clientId(),
+      a.objectType(),
+      a.objectId(),
+      a.objectName(),
+      a.action(),
+      a.outcome(),
+      a.actor().type(),
+      a.actor().id(),
+      a.actor().name(),
+      a.source(),
+      a.ip(),
+      changesText(a.changes())
+    };
+    StringBuilder out = new StringBuilder(256);
+    for (int i = 0; i < cells.length; i++) {
+      out.append(i == 0 ? "" : ",").append(cell(cells[i]));
     }
-    return out.toString();
+    return out.append('\n').toString();
   }
 
   private String changesText(Map<String, List<Object>> changes) {

@@ -6,8 +6,10 @@ import dev.tokensmith.access.Caller;
 import dev.tokensmith.audit.Activity;
 import dev.tokensmith.audit.ActivityFilter;
 import dev.tokensmith.audit.ActivityLog;
+import dev.tokensmith.storage.Window;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Reading the activity log (section 4.8): the records of one client the caller reaches, as the
@@ -22,6 +24,9 @@ public final class ActivityService {
     this.access = access;
   }
 
+  /** How many records an export reads at a time. */
+  private static final int EXPORT_BATCH = 500;
+
   /**
    * What a reader asks for. {@code clientId} null means the caller's own client; the other null
    * fields do not filter.
@@ -33,32 +38,47 @@ public final class ActivityService {
       Long actorId,
       Instant from,
       Instant to,
-      int limit,
-      int offset) {}
+      Window window) {}
 
-  /** The matching records, ordered by id; 403 without {@code activity_log:view} in the client. */
+  /** The matching records, newest first; 403 without {@code activity_log:view} in the client. */
   public List<Activity> list(Caller caller, Search search) {
-    return find(caller, search, "activity_log:view");
+    return activity.find(filter(caller, search, "activity_log:view"));
   }
 
-  /** The same records for a download; 403 without {@code activity_log:export} as well. */
-  public List<Activity> export(Caller caller, Search search) {
-    return find(caller, search, "activity_log:export");
+  /** How many records match, whatever the window. */
+  public long count(Caller caller, Search search) {
+    return activity.count(filter(caller, search, "activity_log:view"));
   }
 
-  private List<Activity> find(Caller caller, Search search, String permission) {
+  /**
+   * Every matching record, newest first, to {@code each}, whatever the window: read by keyset in
+   * batches, so an export of any size holds one batch in memory; records added meanwhile are left
+   * out. 403 without {@code activity_log:export} as well, before anything is read.
+   */
+  public void export(Caller caller, Search search, Consumer<Activity> each) {
+    ActivityFilter filter = filter(caller, search, "activity_log:export");
+    Long after = null;
+    while (true) {
+      List<Activity> batch = activity.find(filter.with(new Window(EXPORT_BATCH, 0, after)));
+      batch.forEach(each);
+      if (batch.size() < EXPORT_BATCH) {
+        return;
+      }
+      after = batch.get(batch.size() - 1).id();
+    }
+  }
+
+  private ActivityFilter filter(Caller caller, Search search, String permission) {
     Account target = access.target(caller, search.clientId());
     access.require(caller, target, "activity_log:view");
     access.require(caller, target, permission);
-    return activity.find(
-        new ActivityFilter(
-            target.id(),
-            search.objectType(),
-            search.action(),
-            search.actorId(),
-            search.from(),
-            search.to(),
-            search.limit(),
-            search.offset()));
+    return new ActivityFilter(
+        target.id(),
+        search.objectType(),
+        search.action(),
+        search.actorId(),
+        search.from(),
+        search.to(),
+        search.window());
   }
 }

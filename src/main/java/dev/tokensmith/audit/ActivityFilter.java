@@ -1,8 +1,9 @@
 package dev.tokensmith.audit;
 
+import dev.tokensmith.storage.Window;
 import java.time.Instant;
 
-/** What {@code GET /v2/activity_log} asks for; null fields do not filter. */
+/** What {@code GET /v2/activity_log} asks for, newest first; null fields do not filter. */
 public record ActivityFilter(
     long clientId,
     String objectType,
@@ -10,5 +11,10 @@ public record ActivityFilter(
     Long actorId,
     Instant from,
     Instant to,
-    int limit,
-    int offset) {}
+    Window window) {
+
+  /** The same filter over another window. */
+  public ActivityFilter with(Window other) {
+    return new ActivityFilter(clientId, objectType, action, actorId, from, to, other);
+  }
+}

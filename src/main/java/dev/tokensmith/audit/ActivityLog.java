@@ -83,9 +83,14 @@ public final class ActivityLog {
     return value instanceof String text && TokenSecrets.containsSecret(text) ? masked : value;
   }
 
-  /** Records of one client matching the filter, ordered by id. */
+  /** Records of one client matching the filter, newest first. */
   public List<Activity> find(ActivityFilter filter) {
     return store.find(filter);
+  }
+
+  /** How many records of one client match the filter. */
+  public long count(ActivityFilter filter) {
+    return store.count(filter);
   }
 
   /** A change set builder: only fields whose value really changed are kept. */

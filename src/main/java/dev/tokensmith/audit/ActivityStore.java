@@ -8,5 +8,9 @@ interface ActivityStore {
   void insert(Activity activity);
 
   /** Records matching the filter, ordered by id. */
+  /** The matching records, newest first. */
   List<Activity> find(ActivityFilter filter);
+
+  /** How many records match (the filter's window aside). */
+  long count(ActivityFilter filter);
 }

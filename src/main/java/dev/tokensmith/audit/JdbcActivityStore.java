@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** {@link ActivityStore} on the JDBC database; changes are kept as a JSON text. */
@@ -51,7 +52,29 @@ public final class JdbcActivityStore implements ActivityStore {
 
   @Override
   public List<Activity> find(ActivityFilter f) {
-    StringBuilder sql = new StringBuilder("SELECT * FROM activity WHERE client_id = :client");
+    StringBuilder sql = new StringBuilder("SELECT * FROM activity");
+    where(sql, f);
+    sql.append(f.window().after("id", true))
+        .append(" ORDER BY id DESC LIMIT :limit OFFSET :offset");
+    return db.withHandle(
+        h ->
+            bind(h.createQuery(sql.toString()), f)
+                .bind("after", f.window().after())
+                .bind("limit", f.window().limit())
+                .bind("offset", f.window().offset())
+                .map(this::activity)
+                .list());
+  }
+
+  @Override
+  public long count(ActivityFilter f) {
+    StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM activity");
+    where(sql, f);
+    return db.withHandle(h -> bind(h.createQuery(sql.toString()), f).mapTo(Long.class).one());
+  }
+
+  private static void where(StringBuilder sql, ActivityFilter f) {
+    sql.append(" WHERE client_id = :client");
     if (f.objectType() != null) {
       sql.append(" AND object_type = :type");
     }
@@ -67,20 +90,16 @@ public final class JdbcActivityStore implements ActivityStore {
     if (f.to() != null) {
       sql.append(" AND occurred_at <= :to");
     }
-    sql.append(" ORDER BY id LIMIT :limit OFFSET :offset");
-    return db.withHandle(
-        h ->
-            h.createQuery(sql.toString())
-                .bind("client", f.clientId())
-                .bind("type", f.objectType())
-                .bind("action", f.action())
-                .bind("actor", f.actorId())
-                .bind("from", f.from() == null ? null : f.from().toEpochMilli())
-                .bind("to", f.to() == null ? null : f.to().toEpochMilli())
-                .bind("limit", f.limit())
-                .bind("offset", f.offset())
-                .map(this::activity)
-                .list());
+  }
+
+  private static Query bind(Query query, ActivityFilter f) {
+    return query
+        .bind("client", f.clientId())
+        .bind("type", f.objectType())
+        .bind("action", f.action())
+        .bind("actor", f.actorId())
+        .bind("from", f.from() == null ? null : f.from().toEpochMilli())
+        .bind("to", f.to() == null ? null : f.to().toEpochMilli());
   }
 
   private Activity activity(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -44,11 +44,10 @@ public final class ClientApi implements Api {
   private Object list(Request request) {
     Params filter = request.query().object("filter").or(request.body().object("filter"));
     Page page = Page.of(request);
-    return tenants
-        .list(request.caller(), filter.ids("id", 1000), page.limit(), page.offset())
-        .stream()
-        .map(ClientView::of)
-        .toList();
+    return page.keyset(
+        tenants.list(request.caller(), filter.ids("id", 1000), page.window()),
+        Client::id,
+        ClientView::of);
   }
 
   private Object update(Request request) {
@@ -76,8 +75,9 @@ public final class ClientApi implements Api {
   private Object partnerClients(Request request) {
     Page page = Page.of(request);
     Long partnerId = request.query().id("partnerid").orElse(null);
-    return tenants.partnerClients(request.caller(), partnerId, page.limit(), page.offset()).stream()
-        .map(ClientView.Link::of)
-        .toList();
+    return page.keyset(
+        tenants.partnerClients(request.caller(), partnerId, page.window()),
+        Client::id,
+        ClientView.Link::of);
   }
 }

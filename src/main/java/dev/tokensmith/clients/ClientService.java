@@ -8,6 +8,7 @@ import dev.tokensmith.audit.Origin;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.Window;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -132,8 +133,9 @@ public final class ClientService implements Accounts {
   }
 
   /** Clients of a partner, ordered by id; all of them when {@code ids} is empty. */
-  public List<Client> listByPartner(long partnerId, Collection<Long> ids, int limit, int offset) {
-    return store.listByPartner(partnerId, ids, limit, offset);
+  public List<Client> listByPartner(
+      long partnerId, Collection<Long> ids, boolean tenantsOnly, Window window) {
+    return store.listByPartner(partnerId, ids, tenantsOnly, window);
   }
 
   /**

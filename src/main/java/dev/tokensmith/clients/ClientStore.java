@@ -1,5 +1,6 @@
 package dev.tokensmith.clients;
 
+import dev.tokensmith.storage.Window;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,12 @@ interface ClientStore {
    * Clients of a partner (its technical tenant included), ordered by id; all of them when ids is
    * empty.
    */
-  List<Client> listByPartner(long partnerId, Collection<Long> ids, int limit, int offset);
+  /**
+   * A partner's clients by id; those of {@code ids} when it is not empty; without the technical
+   * client when {@code tenantsOnly}.
+   */
+  List<Client> listByPartner(
+      long partnerId, Collection<Long> ids, boolean tenantsOnly, Window window);
 
   long insert(
       String uuid,

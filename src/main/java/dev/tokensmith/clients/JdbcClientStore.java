@@ -2,6 +2,7 @@ package dev.tokensmith.clients;
 
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.Rows;
+import dev.tokensmith.storage.Window;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -49,8 +50,15 @@ public final class JdbcClientStore implements ClientStore {
   }
 
   @Override
-  public List<Client> listByPartner(long partnerId, Collection<Long> ids, int limit, int offset) {
-    String where = ids.isEmpty() ? "" : "AND c.id IN (<ids>) ";
+  public List<Client> listByPartner(
+      long partnerId, Collection<Long> ids, boolean tenantsOnly, Window window) {
+    String where =
+        (ids.isEmpty() ? "" : "AND c.id IN (<ids>) ")
+            + (tenantsOnly
+                ? "AND (p.technical_client_id IS NULL OR c.id <> p.technical_client_id) "
+                : "")
+            + window.after("c.id", false)
+            + " ";
     return db.withHandle(
         h -> {
           var query =
@@ -60,8 +68,9 @@ public final class JdbcClientStore implements ClientStore {
                           + where
                           + "ORDER BY c.id LIMIT :limit OFFSET :offset")
                   .bind("partner", partnerId)
-                  .bind("limit", limit)
-                  .bind("offset", offset);
+                  .bind("after", window.after())
+                  .bind("limit", window.limit())
+                  .bind("offset", window.offset());
           if (!ids.isEmpty()) {
             query.bindList("ids", List.copyOf(ids));
           }

@@ -7,6 +7,7 @@ import dev.tokensmith.access.Account;
 import dev.tokensmith.access.Caller;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.storage.Window;
 import java.util.List;
 
 /**
@@ -44,22 +45,20 @@ public final class TenantService {
   }
 
   /** The caller's partner's clients, ordered by id; all of them when {@code ids} is empty. */
-  public List<Client> list(Caller caller, List<Long> ids, int limit, int offset) {
+  public List<Client> list(Caller caller, List<Long> ids, Window window) {
     Partner partner = partnerOf(caller, "clients:view");
-    return clients.listByPartner(partner.id(), ids, limit, offset);
+    return clients.listByPartner(partner.id(), ids, false, window);
   }
 
   /**
    * The caller's partner's tenants (its technical client left out); 403 for another partner's id.
    */
-  public List<Client> partnerClients(Caller caller, Long partnerId, int limit, int offset) {
+  public List<Client> partnerClients(Caller caller, Long partnerId, Window window) {
     Partner partner = partnerOf(caller, "clients:view");
     if (partnerId != null && partnerId != partner.id()) {
       throw ServiceException.forbidden();
     }
-    return clients.listByPartner(partner.id(), List.of(), limit, offset).stream()
-        .filter(c -> !c.technical())
-        .toList();
+    return clients.listByPartner(partner.id(), List.of(), true, window);
   }
 
   /** Changes a client of the caller's partner; 404 for any other client. */

@@ -138,6 +138,9 @@ public final class JdbcNodeStore implements NodeStore {
       sql.append(" AND EXISTS (SELECT 1 FROM node_instances i WHERE i.node_id = n.id")
           .append(" AND i.ip = :ip)");
     }
+    if (q.order() == NodeQuery.Order.ID) {
+      sql.append(q.window().after("n.id", q.descending()));
+    }
     String direction = q.descending() ? " DESC" : "";
     sql.append(" ORDER BY ").append(q.order().column()).append(direction);
     if (q.order() != NodeQuery.Order.ID) {
@@ -154,8 +157,9 @@ public final class JdbcNodeStore implements NodeStore {
                 .bind("uuid", q.uuid())
                 .bind("hostname", q.hostname())
                 .bind("ip", q.ip())
-                .bind("limit", q.limit())
-                .bind("offset", q.offset())
+                .bind("after", q.window().after())
+                .bind("limit", q.window().limit())
+                .bind("offset", q.window().offset())
                 .map(JdbcNodeStore::nodeState)
                 .list());
   }

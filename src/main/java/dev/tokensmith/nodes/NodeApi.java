@@ -12,14 +12,17 @@ import dev.tokensmith.nodes.NodeView.RegisteredView;
 import dev.tokensmith.nodes.NodeView.SyncView;
 import dev.tokensmith.nodes.NodeView.TokenView;
 import dev.tokensmith.nodes.NodeWriter.Registered;
+import dev.tokensmith.storage.Window;
 import dev.tokensmith.web.Api;
 import dev.tokensmith.web.Page;
 import dev.tokensmith.web.Params;
+import dev.tokensmith.web.Reply;
 import dev.tokensmith.web.Request;
 import dev.tokensmith.web.Routes;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -79,6 +82,7 @@ public final class NodeApi implements Api {
       clientIds = query.ids("filter[clientid]", MAX_CLIENTS);
     }
     Page page = Page.of(request);
+    NodeQuery.Order order = order(query);
     NodeQuery q =
         new NodeQuery(
             clientIds,
@@ -87,17 +91,17 @@ public final class NodeApi implements Api {
             null,
             null,
             null,
-            order(query),
+            order,
             query.bool("order_desc").orElse(false),
-            page.limit(),
-            page.offset());
-    return nodes.list(request.caller(), q).stream().map(NodeView::of).toList();
+            window(page, order));
+    return answer(page, order, nodes.list(request.caller(), q), NodeView::of);
   }
 
   private Object find(Request request) {
     Params body = request.body();
     Params filter = body.object("filter");
     Page page = Page.of(request);
+    NodeQuery.Order order = order(body);
     Optional<String> ip = filter.text("ip", 45).filter(t -> !t.isEmpty());
     if (ip.isPresent() && IpRange.address(ip.get()).isEmpty()) {
       throw ValidationException.of("ip", INVALID, ip.get());
@@ -110,11 +114,26 @@ public final class NodeApi implements Api {
             filter.text("uuid", 36).filter(t -> !t.isEmpty()).orElse(null),
             filter.text("hostname", MAX_HOSTNAME).filter(t -> !t.isEmpty()).orElse(null),
             ip.orElse(null),
-            order(body),
+            order,
             body.bool("order_desc").orElse(false),
-            page.limit(),
-            page.offset());
-    return nodes.list(request.caller(), q).stream().map(Found::of).toList();
+            window(page, order));
+    return answer(page, order, nodes.list(request.caller(), q), Found::of);
+  }
+
+  // Ordered by id, a list pages by keyset; in another order (a count, a time that may be missing),
+  // by offset.
+  private static Window window(Page page, NodeQuery.Order order) {
+    return order == NodeQuery.Order.ID ? page.window() : page.requireOffset("order_by").window();
+  }
+
+  private static <T> Reply answer(
+      Page page,
+      NodeQuery.Order order,
+      List<NodeService.Shown> shown,
+      Function<NodeService.Shown, T> view) {
+    return order == NodeQuery.Order.ID
+        ? page.keyset(shown, s -> s.state().node().id(), view)
+        : page.byOffset(shown, view);
   }
 
   private static NodeQuery.Order order(Params params) {

@@ -1,5 +1,6 @@
 package dev.tokensmith.nodes;
 
+import dev.tokensmith.storage.Window;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,8 +20,7 @@ record NodeQuery(
     String ip,
     Order order,
     boolean descending,
-    int limit,
-    int offset) {
+    Window window) {
 
   /** The orders a list may ask for, by their wire names. */
   enum Order {

@@ -108,8 +108,7 @@ public final class NodeService {
             query.ip(),
             query.order(),
             query.descending(),
-            query.limit(),
-            query.offset());
+            query.window());
     return store.list(resolved, activeAfter()).stream()
         .map(
             s ->

@@ -81,7 +81,7 @@ public final class JdbcTokenStore implements TokenStore {
     if (q.realname() != null) {
       sql.append(" AND LOWER(realname) LIKE :realname ESCAPE '!'");
     }
-    sql.append(" ORDER BY id LIMIT :limit OFFSET :offset");
+    sql.append(q.window().after("id", false)).append(" ORDER BY id LIMIT :limit OFFSET :offset");
     String like =
         q.realname() == null
             ? null
@@ -101,8 +101,9 @@ public final class JdbcTokenStore implements TokenStore {
                 .bind("enabled", q.enabled())
                 .bind("shared", q.shared())
                 .bind("realname", like)
-                .bind("limit", q.limit())
-                .bind("offset", q.offset())
+                .bind("after", q.window().after())
+                .bind("limit", q.window().limit())
+                .bind("offset", q.window().offset())
                 .map(this::token)
                 .list());
   }

@@ -53,19 +53,17 @@ public final class TokenApi implements Api {
     // Each filter from the query string, else from the body's filter object.
     Params filter = request.query().or(request.body().object("filter"));
     Page page = Page.of(request);
-    return tokens
-        .list(
+    return page.keyset(
+        tokens.list(
             request.caller(),
             filter.id("client_id").orElse(null),
             filter.id("user_id").orElse(null),
             filter.bool("enabled").orElse(null),
             filter.text("realname", MAX_NAME).orElse(null),
             filter.bool("shared").orElse(null),
-            page.limit(),
-            page.offset())
-        .stream()
-        .map(TokenView::of)
-        .toList();
+            page.window()),
+        described -> described.token().id(),
+        TokenView::of);
   }
 
   private Object create(Request request) {

@@ -1,5 +1,7 @@
 package dev.tokensmith.tokens;
 
+import dev.tokensmith.storage.Window;
+
 /**
  * A list request on one client's tokens. {@code visibleTo} restricts to one owner's personal tokens
  * (null = every token of the client, for admins); the other fields are the caller's filters.
@@ -11,5 +13,4 @@ record TokenQuery(
     Boolean enabled,
     String realname,
     Boolean shared,
-    int limit,
-    int offset) {}
+    Window window) {}

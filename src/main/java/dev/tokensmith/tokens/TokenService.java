@@ -15,6 +15,7 @@ import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.permissions.Cap;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.Window;
 import dev.tokensmith.tokens.TokenCommands.Create;
 import dev.tokensmith.tokens.TokenCommands.Issued;
 import dev.tokensmith.tokens.TokenCommands.Update;
@@ -69,8 +70,7 @@ public final class TokenService {
       Boolean enabled,
       String realname,
       Boolean shared,
-      int limit,
-      int offset) {
+      Window window) {
     Account target = access.target(caller, clientId);
     requireSection(caller, target);
     boolean admin = access.administers(caller, target);
@@ -81,9 +81,7 @@ public final class TokenService {
     Instant now = clock.instant();
     return describe(
         store
-            .list(
-                new TokenQuery(
-                    target.id(), visibleTo, userId, enabled, realname, shared, limit, offset))
+            .list(new TokenQuery(target.id(), visibleTo, userId, enabled, realname, shared, window))
             .stream()
             .map(t -> t.asSeenAt(now))
             .toList());

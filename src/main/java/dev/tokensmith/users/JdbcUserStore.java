@@ -5,6 +5,7 @@ import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.RowUpdate;
 import dev.tokensmith.storage.Rows;
+import dev.tokensmith.storage.Window;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -68,18 +69,20 @@ public final class JdbcUserStore implements UserStore {
   }
 
   @Override
-  public List<User> list(Collection<Long> clientIds, Boolean enabled, int limit, int offset) {
+  public List<User> list(Collection<Long> clientIds, Boolean enabled, Window window) {
     String sql =
         "SELECT * FROM users WHERE client_id IN (<clients>)"
             + (enabled != null ? " AND enabled = :enabled" : "")
+            + window.after("id", false)
             + " ORDER BY id LIMIT :limit OFFSET :offset";
     return db.withHandle(
         h ->
             h.createQuery(sql)
                 .bindList("clients", List.copyOf(clientIds))
                 .bind("enabled", enabled)
-                .bind("limit", limit)
-                .bind("offset", offset)
+                .bind("after", window.after())
+                .bind("limit", window.limit())
+                .bind("offset", window.offset())
                 .map(this::user)
                 .list());
   }

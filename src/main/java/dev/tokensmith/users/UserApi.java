@@ -53,9 +53,7 @@ public final class UserApi implements Api {
   private Object list(Request request) {
     UserService.Filter filter = filter(request.body().object("filter"));
     Page page = Page.of(request);
-    return users.list(request.caller(), filter, page.limit(), page.offset()).stream()
-        .map(UserView::of)
-        .toList();
+    return page.keyset(users.list(request.caller(), filter, page.window()), User::id, UserView::of);
   }
 
   private Object create(Request request) {

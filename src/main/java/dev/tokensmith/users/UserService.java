@@ -18,6 +18,7 @@ import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.Window;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -126,7 +127,7 @@ public final class UserService {
    * filter that names one user finds them in any client whose users the caller may see, named or
    * not; any other filter lists the named clients (or the caller's own).
    */
-  public List<User> list(Caller caller, Filter filter, int limit, int offset) {
+  public List<User> list(Caller caller, Filter filter, Window window) {
     List<Long> clientIds =
         filter.clientIds().isEmpty()
             ? List.of(caller.homeClient().id())
@@ -135,11 +136,14 @@ public final class UserService {
       access.require(caller, access.target(caller, clientId), "users:view");
     }
     if (!filter.namesOne()) {
-      return store.list(clientIds, filter.enabled(), limit, offset);
+      return store.list(clientIds, filter.enabled(), window);
     }
-    return find(filter).filter(user -> mayView(caller, user)).stream()
-        .skip(offset)
-        .limit(limit)
+    return find(filter)
+        .filter(user -> mayView(caller, user))
+        .filter(user -> window.after() == null || user.id() > window.after())
+        .stream()
+        .skip(window.offset())
+        .limit(window.limit())
         .toList();
   }
 

@@ -1,5 +1,6 @@
 package dev.tokensmith.users;
 
+import dev.tokensmith.storage.Window;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,7 @@ interface UserStore {
   Optional<User> findByUuid(String uuid);
 
   /** Users of the clients (at least one), enabled or not when {@code enabled} is null, by id. */
-  List<User> list(Collection<Long> clientIds, Boolean enabled, int limit, int offset);
+  List<User> list(Collection<Long> clientIds, Boolean enabled, Window window);
 
   long insert(User user);
 

@@ -12,6 +12,23 @@ public final class Reply {
   final Object body;
   final String rawContentType;
   final Map<String, String> headers = new LinkedHashMap<>();
+  final Map<String, Object> envelope = new LinkedHashMap<>();
+  Streamed streamed;
+
+  /** Where a streamed body goes, piece by piece. */
+  public interface Output {
+    void write(String text);
+  }
+
+  /**
+   * A body written piece by piece on the worker thread, sent as it comes (chunked): a download of
+   * any size in constant memory. What it throws before its first piece has gone out is answered as
+   * any error; after that, the connection is reset, so a cut download never looks complete.
+   */
+  @FunctionalInterface
+  public interface Streamed {
+    void writeTo(Output out);
+  }
 
   private Reply(int status, Object body, String rawContentType) {
     this.status = status;
@@ -42,6 +59,22 @@ public final class Reply {
   /** A raw text body (not enveloped) with its content type. */
   public static Reply raw(String contentType, String text) {
     return new Reply(200, text, contentType);
+  }
+
+  /**
+   * A field of the envelope beside {@code status} and {@code body} (a list's {@code next_cursor}):
+   * clients that read only those two are not disturbed.
+   */
+  public Reply with(String field, Object value) {
+    envelope.put(field, value);
+    return this;
+  }
+
+  /** A raw body of this content type, written by {@code body} as it goes. */
+  public static Reply stream(String contentType, Streamed body) {
+    Reply reply = new Reply(200, null, contentType);
+    reply.streamed = body;
+    return reply;
   }
 
   public Reply header(String name, String value) {

@@ -14,9 +14,14 @@ import dev.tokensmith.testing.UsesDatabase;
 import dev.tokensmith.testing.WithServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +69,7 @@ class ActivityLogIT {
     String newSecret = renewed.body().path("secret").asText();
     assertThat(server.http.delete(path, automation.auth()).status()).isEqualTo(200);
 
-    List<JsonNode> log = log(admin.session(), "object_type=api_token");
+    List<JsonNode> log = oldestFirst(log(admin.session(), "object_type=api_token"));
     JsonNode create =
         one(log, r -> r.path("object_id").asLong() == automation.id() && action(r, "create"));
     assertActor(create, "user", admin.id(), admin.email(), "ui");
@@ -130,7 +135,7 @@ class ActivityLogIT {
         .isEqualTo(200);
 
     List<JsonNode> records =
-        log(admin.session(), "object_type=user").stream()
+        oldestFirst(log(admin.session(), "object_type=user")).stream()
             .filter(r -> r.path("object_id").asLong() == user.id())
             .toList();
     assertThat(records)
@@ -189,7 +194,7 @@ class ActivityLogIT {
           .isEqualTo(200);
     }
 
-    List<JsonNode> records = log(admin.session(), "object_type=client");
+    List<JsonNode> records = oldestFirst(log(admin.session(), "object_type=client"));
 
     assertThat(records)
         .extracting(r -> r.path("action").asText())
@@ -199,7 +204,7 @@ class ActivityLogIT {
   }
 
   @Test
-  void filtersWhenGivenThenOnlyMatchingRecordsInIdOrder() {
+  void filtersWhenGivenThenOnlyMatchingRecordsNewestFirst() {
     long tenant = fixtures.tenant("Filters");
     TestUser admin = fixtures.user(tenant, "admin");
     Issued token = fixtures.token(admin.session(), List.of("admin"));
@@ -210,7 +215,10 @@ class ActivityLogIT {
 
     List<JsonNode> all = log(admin.session(), "");
     List<Long> ids = all.stream().map(r -> r.path("id").asLong()).toList();
-    assertThat(ids).isSorted().doesNotHaveDuplicates().hasSizeGreaterThan(5);
+    assertThat(ids)
+        .isSortedAccordingTo(Comparator.reverseOrder())
+        .doesNotHaveDuplicates()
+        .hasSizeGreaterThan(5);
     assertThat(log(admin.session(), "object_type=user"))
         .isNotEmpty()
         .allSatisfy(r -> assertThat(r.path("object_type").asText()).isEqualTo("user"));
@@ -291,7 +299,7 @@ class ActivityLogIT {
         Map.of("realname", "Quote \" and, comma", "permissions", List.of("admin")));
     fixtures.user(admin.session(), tenant, List.of("analytic"));
 
-    for (String filter : List.of("", "object_type=user", "action=create&limit=2&offset=1")) {
+    for (String filter : List.of("", "object_type=user", "action=create")) {
       Response csv = server.http.get("/v2/activity_log.csv?" + filter, admin.session());
       assertThat(csv.status()).as("%s", csv).isEqualTo(200);
       assertThat(csv.header("Content-Type")).startsWith("text/csv");
@@ -359,7 +367,7 @@ class ActivityLogIT {
     assertThat(rows).hasSize(4);
     assertThat(rows.subList(1, 4))
         .extracting(row -> row.get(5))
-        .containsExactly("'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1+1", "'@SUM(1)");
+        .containsExactly("'@SUM(1)", "'+1+1", "'=HYPERLINK(\"http://evil.example\",\"x\")");
     assertThat(rows)
         .allSatisfy(
             row ->
@@ -373,7 +381,110 @@ class ActivityLogIT {
                                 .doesNotStartWith("-")));
   }
 
+  @Test
+  void pagesWhenFollowedByCursorThenEveryRecordOnceNewestFirstAndNewOnesDoNotShift()
+      throws Exception {
+    long tenant = fixtures.tenant("Paging");
+    TestUser admin = fixtures.user(tenant, "admin");
+    insertRecords(tenant, 1203);
+    long total = count(admin.session(), "");
+    assertThat(total).isGreaterThanOrEqualTo(1203);
+    assertThat(count(admin.session(), "object_type=node")).isEqualTo(1203);
+
+    List<Long> seen = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      Response page =
+          server.http.get(
+              "/v2/activity_log?limit=500" + (cursor == null ? "" : "&cursor=" + cursor),
+              admin.session());
+      assertThat(page.status()).as("%s", page).isEqualTo(200);
+      page.body().forEach(r -> seen.add(r.path("id").asLong()));
+      if (pages == 0) {
+        // A record made after the first page is newer: it does not push anything onto the next.
+        fixtures.token(admin.session(), List.of("admin"));
+      }
+      cursor =
+          page.json().path("next_cursor").isNull()
+              ? null
+              : page.json().path("next_cursor").asText();
+      pages++;
+    } while (cursor != null && pages < 10);
+    assertThat(pages).isEqualTo((int) ((total + 499) / 500));
+    assertThat(seen)
+        .hasSize((int) total)
+        .doesNotHaveDuplicates()
+        .isSortedAccordingTo(Comparator.reverseOrder());
+
+    Response csv =
+        server.http.get("/v2/activity_log.csv?object_type=node&limit=2", admin.session());
+    assertThat(csv.status()).as("%s", csv).isEqualTo(200);
+    List<List<String>> rows = parseCsv(csv.text());
+    assertThat(rows).as("every row of the filter, whatever limit says").hasSize(1 + 1203);
+    List<Long> exported =
+        rows.subList(1, rows.size()).stream().map(row -> Long.parseLong(row.get(0))).toList();
+    assertThat(exported).doesNotHaveDuplicates().isSortedAccordingTo(Comparator.reverseOrder());
+  }
+
+  @Test
+  void cursorWhenMalformedOrBesideAnOffsetThenRefused() {
+    TestUser admin = fixtures.user(fixtures.tenant("Cursors"), "admin");
+    for (String bad : List.of("cursor=abc", "cursor=" + "A".repeat(40), "cursor=eDE")) {
+      Response refused = server.http.get("/v2/activity_log?" + bad, admin.session());
+      assertThat(refused.status()).as("%s: %s", bad, refused).isEqualTo(400);
+      assertThat(refused.body().path("cursor").path("error").asText()).isIn("invalid", "too_long");
+    }
+    String next =
+        server
+            .http
+            .get("/v2/activity_log?limit=1", admin.session())
+            .json()
+            .path("next_cursor")
+            .asText();
+    Response both = server.http.get("/v2/activity_log?offset=1&cursor=" + next, admin.session());
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.body().path("offset").path("error").asText()).isEqualTo("not_allowed");
+    Response last = server.http.get("/v2/activity_log?limit=1000", admin.session());
+    assertThat(last.json().has("next_cursor")).isTrue();
+    assertThat(last.json().path("next_cursor").isNull()).isTrue();
+  }
+
+  private static long count(Auth auth, String query) {
+    Response response = server.http.get("/v2/activity_log/count?" + query, auth);
+    assertThat(response.status()).as("%s", response).isEqualTo(200);
+    return response.body().path("count").asLong();
+  }
+
+  // Records written straight into the table: more than an export's batch, quickly.
+  private static void insertRecords(long client, int n) throws Exception {
+    try (Connection c =
+            DriverManager.getConnection(server.database.url(), server.database.user(), "");
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO activity (occurred_at, client_id, object_type, object_id, object_name,"
+                    + " action, outcome, actor_type, actor_id, actor_name, source, ip, changes)"
+                    + " VALUES (?, ?, 'node', ?, 'edge', 'update', 'success', 'system', NULL,"
+                    + " 'system', 'system', NULL, '{}')")) {
+      long time = server.clock.millis();
+      for (int i = 0; i < n; i++) {
+        insert.setLong(1, time);
+        insert.setLong(2, client);
+        insert.setLong(3, i);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
+
+  /** The log is newest first; a change's story reads oldest first. */
+  private static List<JsonNode> oldestFirst(List<JsonNode> records) {
+    List<JsonNode> reversed = new ArrayList<>(records);
+    Collections.reverse(reversed);
+    return reversed;
+  }
 
   private static List<JsonNode> log(Auth auth, String query) {
     String q =

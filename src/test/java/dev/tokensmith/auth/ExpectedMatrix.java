@@ -146,6 +146,8 @@ final class ExpectedMatrix {
           // CSV also export.
           row(ACTIVITY_LOG, TENANT, 200, 403, 200, 403, 403, 200, 403, 200, 200, 401),
           row(ACTIVITY_LOG, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(ACTIVITY_COUNT, TENANT, 200, 403, 200, 403, 403, 200, 403, 200, 200, 401),
+          row(ACTIVITY_COUNT, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
           row(ACTIVITY_CSV, TENANT, 200, 403, 200, 403, 403, 200, 403, 200, 403, 401),
           row(ACTIVITY_CSV, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
 

@@ -41,6 +41,7 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
     UPDATE_CLIENT("POST /v1/objects/client/update"),
     PARTNER_CLIENT("GET /v2/partner_client"),
     ACTIVITY_LOG("GET /v2/activity_log"),
+    ACTIVITY_COUNT("GET /v2/activity_log/count"),
     ACTIVITY_CSV("GET /v2/activity_log.csv"),
     CREATE_NODE("POST /v2/node"),
     LIST_NODES("GET /v2/node"),

@@ -209,6 +209,8 @@ final class MatrixRequests {
       case SYNC_NODE -> Sent.of(http.post("/v2/node/sync", caller.auth(), Map.of()));
 
       case ACTIVITY_LOG -> Sent.of(http.get("/v2/activity_log?client_id=" + client, caller.auth()));
+      case ACTIVITY_COUNT ->
+          Sent.of(http.get("/v2/activity_log/count?client_id=" + client, caller.auth()));
       case ACTIVITY_CSV ->
           Sent.of(http.get("/v2/activity_log.csv?client_id=" + client, caller.auth()));
     };

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.Window;
 import dev.tokensmith.testing.DbLocks;
 import dev.tokensmith.testing.TestDatabase;
 import java.sql.Statement;
@@ -213,10 +214,14 @@ abstract class ClientStoreContract {
     Client second = tenant(partner);
     tenant(partner());
 
-    assertThat(ids(store.listByPartner(partner.id(), Set.of(), 100, 0)))
+    assertThat(ids(store.listByPartner(partner.id(), Set.of(), false, new Window(100, 0, null))))
         .containsExactly(partner.technicalClientId(), first.id(), second.id());
-    assertThat(ids(store.listByPartner(partner.id(), Set.of(second.id(), first.id()), 100, 0)))
+    assertThat(
+            ids(
+                store.listByPartner(
+                    partner.id(), Set.of(second.id(), first.id()), false, Window.first(100))))
         .containsExactly(first.id(), second.id());
-    assertThat(ids(store.listByPartner(partner.id(), Set.of(), 1, 1))).containsExactly(first.id());
+    assertThat(ids(store.listByPartner(partner.id(), Set.of(), false, new Window(1, 1, null))))
+        .containsExactly(first.id());
   }
 }

@@ -74,6 +74,8 @@ class ActivityBrowserIT {
     new Select(browser.driver().findElement(By.cssSelector("select[data-filter='object_type']")))
         .selectByValue("api_token");
     browser.until(d -> actions().stream().allMatch(a -> a.endsWith("api_token")));
+    // Newest first: the token was disabled after it was created.
+    assertThat(actions()).containsExactly("disable api_token", "create api_token");
     new Select(browser.driver().findElement(By.cssSelector("select[data-filter='action']")))
         .selectByValue("disable");
 
@@ -106,6 +108,12 @@ class ActivityBrowserIT {
                 .getAttribute("href")
                 .contains("object_type=api_token"));
 
+    // How many rows the file will hold is said before the download.
+    browser.until(
+        d ->
+            d.findElement(By.cssSelector("[data-testid='export-count']"))
+                .getText()
+                .equals("2 records"));
     browser.click(By.cssSelector("[data-testid='export-csv']"));
 
     String csv = browser.downloaded("activity_log.csv");

@@ -14,6 +14,7 @@ import dev.tokensmith.testing.UsesDatabase;
 import dev.tokensmith.testing.WithServer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +63,53 @@ class NodeApiIT {
     assertThat(node.path("active_instance_count").asInt()).isZero();
     assertThat(node.path("last_activity").isNull()).isTrue();
     assertThat(node.path("active").asBoolean()).isFalse();
+  }
+
+  @Test
+  void listWhenPagedByCursorThenKeysetByIdAndOffsetInAnotherOrder() {
+    long own = fixtures.tenant("Node pages");
+    TestUser owner = fixtures.user(own, "admin");
+    List<Long> made = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      made.add(calls.node(owner.session(), own).id());
+    }
+    for (String order : List.of("", "&order_by=hostname", "&order_by=id&order_desc=true")) {
+      List<Long> seen = new ArrayList<>();
+      String cursor = null;
+      do {
+        Response page =
+            server.http.get(
+                "/v2/node?filter[clientid][]="
+                    + own
+                    + "&limit=2"
+                    + order
+                    + (cursor == null ? "" : "&cursor=" + cursor),
+                owner.session());
+        assertThat(page.status()).as("%s", page).isEqualTo(200);
+        page.body().forEach(n -> seen.add(n.path("id").asLong()));
+        cursor =
+            page.json().path("next_cursor").isNull()
+                ? null
+                : page.json().path("next_cursor").asText();
+      } while (cursor != null && seen.size() < 20);
+      assertThat(seen).as(order).containsExactlyInAnyOrderElementsOf(made).doesNotHaveDuplicates();
+      if (order.contains("order_desc")) {
+        assertThat(seen).isSortedAccordingTo(Comparator.reverseOrder());
+      }
+    }
+    String keyset =
+        server
+            .http
+            .get("/v2/node?filter[clientid][]=" + own + "&limit=2", owner.session())
+            .json()
+            .path("next_cursor")
+            .asText();
+    Response mixed =
+        server.http.get(
+            "/v2/node?filter[clientid][]=" + own + "&order_by=hostname&cursor=" + keyset,
+            owner.session());
+    assertThat(mixed.status()).isEqualTo(400);
+    assertThat(mixed.body().path("cursor").path("error").asText()).isEqualTo("invalid");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.tokensmith.nodes.Instance.RegisteredWith;
 import dev.tokensmith.nodes.NodeStore.InstanceMatch;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.SqlErrors;
+import dev.tokensmith.storage.Window;
 import dev.tokensmith.testing.TestDatabase;
 import java.time.Instant;
 import java.util.List;
@@ -110,7 +111,8 @@ abstract class NodeStoreContract {
   }
 
   private static NodeQuery query(long client, NodeQuery.Order order, boolean descending) {
-    return new NodeQuery(List.of(client), null, null, null, null, null, order, descending, 50, 0);
+    return new NodeQuery(
+        List.of(client), null, null, null, null, null, order, descending, Window.first(50));
   }
 
   @Test
@@ -174,8 +176,7 @@ abstract class NodeStoreContract {
                     null,
                     NodeQuery.Order.ID,
                     false,
-                    50,
-                    0)))
+                    new Window(50, 0, null))))
         .containsExactly("alpha");
     assertThat(
             hostnames(
@@ -188,8 +189,7 @@ abstract class NodeStoreContract {
                     null,
                     NodeQuery.Order.HOSTNAME,
                     false,
-                    50,
-                    0)))
+                    new Window(50, 0, null))))
         .containsExactly("bravo", "charlie");
     assertThat(
             hostnames(
@@ -202,8 +202,7 @@ abstract class NodeStoreContract {
                     null,
                     NodeQuery.Order.ID,
                     false,
-                    50,
-                    0)))
+                    new Window(50, 0, null))))
         .containsExactly("alpha");
     assertThat(
             hostnames(
@@ -216,8 +215,7 @@ abstract class NodeStoreContract {
                     null,
                     NodeQuery.Order.ID,
                     false,
-                    50,
-                    0)))
+                    new Window(50, 0, null))))
         .containsExactly("bravo");
     assertThat(
             hostnames(
@@ -230,13 +228,20 @@ abstract class NodeStoreContract {
                     null,
                     NodeQuery.Order.HOSTNAME,
                     false,
-                    1,
-                    1)))
+                    new Window(1, 1, null))))
         .containsExactly("bravo");
     assertThat(
             store.list(
                 new NodeQuery(
-                    List.of(), null, null, null, null, null, NodeQuery.Order.ID, false, 50, 0),
+                    List.of(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    NodeQuery.Order.ID,
+                    false,
+                    Window.first(50)),
                 0))
         .isEmpty();
   }
@@ -270,8 +275,7 @@ abstract class NodeStoreContract {
                     "10.0.0.1",
                     NodeQuery.Order.LAST_ACTIVITY,
                     false,
-                    50,
-                    0)))
+                    new Window(50, 0, null))))
         .containsExactly("synced");
     NodeState idle = store.state(node.id(), T.plusSeconds(90).toEpochMilli()).orElseThrow();
     assertThat(idle.activeInstanceCount()).isZero();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.clients.JdbcClientStore;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.Window;
 import dev.tokensmith.testing.DbLocks;
 import dev.tokensmith.testing.Records;
 import dev.tokensmith.testing.StatementLog;
@@ -320,7 +321,10 @@ abstract class TokenStoreContract {
     assertThat(ids(store.list(query(listed, null, null, null, "_", null))))
         .as("_ is a letter")
         .containsExactly(bot.id());
-    assertThat(ids(store.list(new TokenQuery(listed, null, null, null, null, null, 2, 1))))
+    assertThat(
+            ids(
+                store.list(
+                    new TokenQuery(listed, null, null, null, null, null, new Window(2, 1, null)))))
         .containsExactly(bot.id(), common.id());
   }
 
@@ -331,7 +335,8 @@ abstract class TokenStoreContract {
       Boolean enabled,
       String realname,
       Boolean shared) {
-    return new TokenQuery(clientId, visibleTo, userId, enabled, realname, shared, 100, 0);
+    return new TokenQuery(
+        clientId, visibleTo, userId, enabled, realname, shared, Window.first(100));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokensmith.clients.JdbcClientStore;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.Window;
 import dev.tokensmith.testing.DbLocks;
 import dev.tokensmith.testing.Records;
 import dev.tokensmith.testing.TestDatabase;
@@ -181,13 +182,15 @@ abstract class UserStoreContract {
     long alsoListed = client();
     User other = inserted(Records.user(alsoListed, email(), "admin"));
 
-    assertThat(ids(store.list(List.of(listed), null, 100, 0)))
+    assertThat(ids(store.list(List.of(listed), null, new Window(100, 0, null))))
         .containsExactly(first.id(), second.id(), third.id());
-    assertThat(ids(store.list(List.of(listed), false, 100, 0))).containsExactly(second.id());
-    assertThat(ids(store.list(List.of(listed), true, 100, 0)))
+    assertThat(ids(store.list(List.of(listed), false, new Window(100, 0, null))))
+        .containsExactly(second.id());
+    assertThat(ids(store.list(List.of(listed), true, new Window(100, 0, null))))
         .containsExactly(first.id(), third.id());
-    assertThat(ids(store.list(List.of(listed), null, 1, 1))).containsExactly(second.id());
-    assertThat(ids(store.list(List.of(listed, alsoListed), true, 100, 0)))
+    assertThat(ids(store.list(List.of(listed), null, new Window(1, 1, null))))
+        .containsExactly(second.id());
+    assertThat(ids(store.list(List.of(listed, alsoListed), true, new Window(100, 0, null))))
         .containsExactly(first.id(), third.id(), other.id());
   }
 
