@@ -1,7 +1,7 @@
 // The parts of a token form: the expiry ("Never" or a date) and the permissions (a role preset or the
 // custom matrix), each capped by what the user may grant.
 import { h, fieldset, uid, dateInputValue, daysFromNow, endOfDay } from './dom.js';
-import { state, held, isGlobal, workingOnTechnicalTenant } from './session.js';
+import { held, isGlobal, workingOnTechnicalTenant } from './session.js';
 import { tokenPresets, tokenCap } from './catalogue.js';
 import { permissionMatrix } from './matrix.js';
 
@@ -54,10 +54,13 @@ export function permissionsControl({ token, shared }) {
       const label = choice.allowed ? choice.role.title : `${choice.role.title} — ${choice.reason}`;
       select.append(h('option', { value: choice.role.id, disabled: !choice.allowed }, label));
     }
-    const wanted = [previous, token && token.source_role, state.user.role, 'analytic']
+    const wanted = [previous, token && token.source_role]
       .find((id) => id && choices.some((c) => c.allowed && c.role.id === id));
-    const fallback = choices.find((c) => c.allowed);
-    select.value = wanted || (fallback ? fallback.role.id : '');
+    // A new token starts from the least powerful preset the user may grant, never from the most.
+    // (The deploy role is for node deployment tokens only.)
+    const least = choices.filter((c) => c.allowed && c.role.id !== 'deploy')
+      .sort((a, b) => a.role.permissions.length - b.role.permissions.length)[0];
+    select.value = wanted || (least ? least.role.id : '');
   }
 
   const syncMode = () => {

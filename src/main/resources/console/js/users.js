@@ -2,7 +2,7 @@
 import * as api from './api.js';
 import { h, clear, time, menuButton, plural, dialog, field, fieldset, toast, uid, fieldMessage, fromSeconds } from './dom.js';
 import { state, can, held, isGlobal, workingOnTechnicalTenant } from './session.js';
-import { roleTitle, userRoles } from './catalogue.js';
+import { role, roleTitle, userRoles } from './catalogue.js';
 import { permissionMatrix } from './matrix.js';
 import { icon } from './icons.js';
 import { showPasswordLink } from './passwords.js';
@@ -80,22 +80,16 @@ export function usersView(main) {
     }
     select.value = user.role;
     const error = h('div', { class: 'field-error', role: 'alert' });
-    select.addEventListener('change', async () => {
+    select.addEventListener('change', () => {
       error.textContent = '';
       select.removeAttribute('aria-invalid');
-      select.disabled = true;
-      try {
-        const saved = await api.post('/v1/objects/user/update', { filter: { id: user.id },
-          fields: { permissions: [select.value] } });
-        Object.assign(user, saved);
-        toast(`${user.realname} is now ${roleTitle(saved.role)}. Their tokens were narrowed to fit.`);
-      } catch (e) {
-        select.value = user.role;
-        select.setAttribute('aria-invalid', 'true');
-        error.textContent = e.fields ? fieldMessage(Object.keys(e.fields)[0], Object.values(e.fields)[0]) : e.message;
-      } finally {
-        select.disabled = false;
-      }
+      confirmRole(user, select.value, {
+        saved: (saved) => {
+          Object.assign(user, saved);
+          select.value = user.role;
+        },
+        kept: () => { select.value = user.role; },
+      });
     });
     return h('div', { dataset: { field: 'permissions' } }, select, error);
   }
@@ -145,6 +139,49 @@ export function usersView(main) {
       render();
     } catch (e) {
       toast(e.fields ? fieldMessage(Object.keys(e.fields)[0], Object.values(e.fields)[0]) : e.message, 'error');
+    }
+  }
+
+  /**
+   * A role change narrows the user's tokens for good (a later raise does not widen them): it is
+   * confirmed first, saying how many of their tokens hold more than the new role allows.
+   */
+  async function confirmRole(user, next, { saved, kept }) {
+    let done = false;
+    const FOR_GOOD = 'Raising the role again later does not widen them back.';
+    const note = h('div', { class: 'alert warn', role: 'note', 'data-testid': 'narrowed-note' },
+      `Their tokens that hold more than ${roleTitle(next)} allows will be narrowed to fit it, for good. ${FOR_GOOD}`);
+    dialog({
+      title: `Change ${user.realname}'s role?`,
+      testId: 'role-dialog',
+      body: h('div', {},
+        h('p', {}, `From ${roleTitle(user.role)} to ${roleTitle(next)}.`),
+        note,
+        h('div', { class: 'field', dataset: { field: 'permissions' } }, h('div', { class: 'field-error', role: 'alert' }))),
+      submitLabel: 'Change role',
+      danger: true,
+      submit: async () => {
+        const result = await api.post('/v1/objects/user/update', { filter: { id: user.id },
+          fields: { permissions: [next] } });
+        done = true;
+        saved(result);
+        toast(`${user.realname} is now ${roleTitle(result.role)}.`);
+      },
+      onClose: () => { if (!done) kept(); },
+    });
+    if (can('api_tokens:view')) {
+      try {
+        const tokens = await api.get('/v2/api_tokens', { client_id: state.clientId, user_id: user.id, limit: 1000 });
+        const bundle = new Set((role(next) || { permissions: [] }).permissions);
+        const narrowed = tokens.filter((t) => (t.actual_permissions || []).some((p) => !bundle.has(p))).length;
+        note.textContent = narrowed
+          ? `${narrowed === 1 ? '1 of their tokens holds' : `${narrowed} of their tokens hold`} more than ${roleTitle(next)} allows: ${narrowed === 1 ? 'it' : 'they'} will be narrowed to fit it, for good. ${FOR_GOOD}`
+          : tokens.length
+            ? `None of their ${plural(tokens.length, 'token')} holds more than ${roleTitle(next)} allows: nothing will be narrowed.`
+            : 'They have no tokens: nothing will be narrowed.';
+      } catch (e) {
+        // the count is a courtesy; the warning stands without it
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.WithServer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,8 +156,25 @@ class TokenVisibilityBrowserIT {
         .singleElement()
         .satisfies(
             o -> assertThat(o.isEnabled()).as("a personal token only by its owner").isFalse());
+    // The preset starts at the least powerful one the admin may grant, never at everything.
+    Select preset = new Select(drawer.findElement(By.name("preset")));
+    String chosen = preset.getFirstSelectedOption().getAttribute("value");
+    assertThat(chosen).isNotEqualTo("admin");
+    Map<String, Integer> sizes = new HashMap<>();
+    server
+        .http
+        .get("/v2/catalogue", admin.session())
+        .body()
+        .path("roles")
+        .forEach(r -> sizes.put(r.path("id").asText(), r.path("permissions").size()));
+    assertThat(preset.getOptions())
+        .filteredOn(o -> o.isEnabled() && !o.getAttribute("value").equals("deploy"))
+        .allSatisfy(
+            o ->
+                assertThat(sizes.get(o.getAttribute("value")))
+                    .isGreaterThanOrEqualTo(sizes.get(chosen)));
     owner.selectByValue("shared");
-    new Select(drawer.findElement(By.name("preset"))).selectByValue("admin");
+    preset.selectByValue("admin");
     browser.submit(drawer);
     browser.remember(
         browser

@@ -123,18 +123,44 @@ class UserBrowserIT {
   }
 
   @Test
-  void changeRoleWhenLoweredThenSavedAndOwnRoleNotEditable() {
+  void changeRoleWhenLoweredThenConfirmedWithTheTokensItNarrowsAndOwnRoleNotEditable() {
     Fixtures.TestUser other = fixtures.user(client, "admin");
+    fixtures.token(other.session(), List.of("admin"));
+    fixtures.token(other.session(), List.of("auditor"));
     openUsers();
 
     assertThat(
             browser.row("user-row", "User " + admin.email()).findElements(By.cssSelector("select")))
         .isEmpty();
-    new Select(
+    Select role =
+        new Select(
             browser
                 .row("user-row", "User " + other.email())
-                .findElement(By.cssSelector("select[data-role='select']")))
-        .selectByValue("auditor");
+                .findElement(By.cssSelector("select[data-role='select']")));
+    role.selectByValue("auditor");
+    // Cancelled: nothing changes, and the select shows the role the user still has.
+    WebElement dialog = browser.dialog("role-dialog");
+    browser.until(
+        d ->
+            dialog
+                .findElement(By.cssSelector("[data-testid='narrowed-note']"))
+                .getText()
+                .startsWith("1 of their tokens holds more than"));
+    dialog.findElement(By.cssSelector("button.btn:not([data-role='submit'])")).click();
+    browser.until(d -> role.getFirstSelectedOption().getAttribute("value").equals("admin"));
+    assertThat(
+            server
+                .http
+                .post(
+                    "/v1/objects/user", admin.session(), Map.of("filter", Map.of("id", other.id())))
+                .body()
+                .get(0)
+                .path("role")
+                .asText())
+        .isEqualTo("admin");
+
+    role.selectByValue("auditor");
+    browser.submit(browser.dialog("role-dialog"));
 
     browser.until(
         d ->
