@@ -7,11 +7,17 @@ import { state } from './session.js';
 
 let swagger = null;
 
+// Under its version (named by the page), so the browser keeps the 1.5 MB bundle between visits.
+function swaggerBase() {
+  const meta = document.querySelector('meta[name="swagger-ui"]');
+  return meta ? meta.getAttribute('content') : '/console/swagger-ui/';
+}
+
 function loadSwagger() {
   if (!swagger) {
     swagger = new Promise((resolve, reject) => {
-      document.head.append(h('link', { rel: 'stylesheet', href: '/console/swagger-ui/swagger-ui.css' }));
-      const script = h('script', { src: '/console/swagger-ui/swagger-ui-bundle.js' });
+      document.head.append(h('link', { rel: 'stylesheet', href: `${swaggerBase()}swagger-ui.css` }));
+      const script = h('script', { src: `${swaggerBase()}swagger-ui-bundle.js` });
       script.addEventListener('load', () => resolve(window.SwaggerUIBundle));
       script.addEventListener('error', () => { swagger = null; reject(new Error('The API Console could not be loaded.')); });
       document.head.append(script);
@@ -19,6 +25,30 @@ function loadSwagger() {
   }
   return swagger;
 }
+
+// The curl command shown beside an answer, as someone would run it outside the Console: with their
+// own token in the header that every endpoint reads (the Console's session and CSRF token stay here).
+function shellQuote(text) {
+  return `'${String(text).replace(/'/g, "'\\''")}'`;
+}
+
+function curlWithToken(request) {
+  const lines = [`curl -X ${request.get('method')} ${shellQuote(request.get('url'))}`,
+    `-H ${shellQuote('X-WallarmApi-Token: <your token>')}`];
+  const headers = request.get('headers');
+  const entries = headers && headers.entrySeq ? headers.entrySeq().toArray() : Object.entries(headers || {});
+  for (const [name, value] of entries) {
+    if (!/^(x-csrf-token|cookie)$/i.test(name)) lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
+  }
+  let body = request.get('body');
+  if (body !== undefined && body !== null && body !== '') {
+    if (typeof body !== 'string') body = JSON.stringify(body.toJS ? body.toJS() : body);
+    lines.push(`-d ${shellQuote(body)}`);
+  }
+  return lines.join(' \\\n  ');
+}
+
+const TOKEN_CURL = () => ({ fn: { requestSnippetGenerator_curl_token: curlWithToken } });
 
 function sameOrigin(url) {
   try {
@@ -45,6 +75,13 @@ export async function apiConsoleView(main) {
       url: '/openapi.json',
       domNode: host,
       presets: [SwaggerUIBundle.presets.apis],
+      plugins: [TOKEN_CURL],
+      requestSnippetsEnabled: true,
+      requestSnippets: {
+        generators: { curl_token: { title: 'cURL with your token', syntax: 'bash' } },
+        defaultExpanded: true,
+        languages: ['curl_token'],
+      },
       layout: 'BaseLayout',
       deepLinking: false,
       validatorUrl: null,

@@ -20,16 +20,27 @@ public final class ConsoleApi implements Api {
 
   private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
 
-  private final String shell = resource("console/index.html");
+  private final String swaggerVersion = swaggerVersion();
+  private final String swaggerRoot = WEBJAR + swaggerVersion;
+  // The page names where swagger-ui lives: under its version, which browsers may cache for good.
+  private final String shell =
+      resource("console/index.html")
+          .replace(
+              "<!-- swagger-ui -->",
+              "<meta name=\"swagger-ui\" content=\""
+                  + CONSOLE_PATH
+                  + "swagger-ui/"
+                  + swaggerVersion
+                  + "/\">");
   private final String openApi = resource("openapi.json");
-  private final String swaggerRoot = WEBJAR + swaggerVersion();
 
   @Override
   public void routes(Routes routes) {
     routes.publicGet("/", r -> Reply.of(302, "Found").header("Location", CONSOLE_PATH));
     // The page a one-time link to set a password opens: the Console, which reads the code.
     routes.page(CONSOLE_PATH + "set-password", shell);
-    routes.staticFiles(CONSOLE_PATH + "swagger-ui/", swaggerRoot);
+    routes.page(CONSOLE_PATH, shell);
+    routes.staticFiles(CONSOLE_PATH + "swagger-ui/", swaggerRoot, swaggerVersion);
     routes.staticFiles(CONSOLE_PATH, "console");
     // The API Console is a view of the Console itself, so it shares the Console's in-memory
     // session.

@@ -2,7 +2,6 @@ package dev.tokensmith.web;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,19 +67,23 @@ public final class Routes {
 
   /**
    * Files under the classpath folder {@code classpathRoot}, served as they are below {@code
-   * mountPath} (which ends with {@code /}) to anyone: the Console's assets. Nothing is cached by
-   * the browser, so an upgrade is seen at once.
+   * mountPath} (which ends with {@code /}) to anyone: the Console's assets, gzip'd when the browser
+   * takes it, revalidated by their ETag at every use so that an upgrade is seen at once.
    */
   public void staticFiles(String mountPath, String classpathRoot) {
+    staticFiles(mountPath, classpathRoot, null);
+  }
+
+  /**
+   * As {@link #staticFiles(String, String)}, where paths under {@code versionSegment} (the files'
+   * version, as the first segment) are cached by browsers for a year.
+   */
+  public void staticFiles(String mountPath, String classpathRoot, String versionSegment) {
     registered.add("GET " + mountPath + "*");
     router
         .route(HttpMethod.GET, mountPath + "*")
         .handler(SecurityHeaders::page)
-        .handler(
-            StaticHandler.create(classpathRoot)
-                .setCachingEnabled(false)
-                .setDirectoryListing(false)
-                .setIncludeHidden(false));
+        .handler(new StaticFiles(mountPath, classpathRoot, versionSegment));
   }
 
   /** A fixed HTML page of the Console, open to anyone (it holds no data). */

@@ -78,6 +78,17 @@ class ApiConsoleBrowserIT {
     String answer = execute(block);
 
     assertThat(answer).startsWith("200").contains(analyst.email());
+    // The command to copy runs outside the Console: with the caller's own token, never the session.
+    String curl =
+        block.findElement(By.cssSelector(".request-snippets pre, .curl-command pre")).getText();
+    assertThat(curl)
+        .contains("X-WallarmApi-Token: <your token>")
+        .contains("/v1/user")
+        .doesNotContain("X-CSRF-Token")
+        .doesNotContain("tks_session");
+    // The session authorizes every request: swagger-ui's "Authorize" is not offered.
+    assertThat(browser.driver().findElements(By.cssSelector(".swagger-ui .auth-wrapper button")))
+        .allSatisfy(b -> assertThat(b.isDisplayed()).isFalse());
     assertThat(browser.script("return localStorage.length + sessionStorage.length")).isEqualTo(0L);
     browser.screenshot("api-console-post-user");
     browser.assertNoPolicyViolations();

@@ -6,11 +6,19 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.WithServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +29,9 @@ class ConsoleAssetsIT {
   private static final Path ASSETS = Path.of("src/main/resources/console");
 
   static TestServer server;
+
+  // No decompression, no caching: the bytes and headers as the server sent them.
+  private static final HttpClient RAW = HttpClient.newHttpClient();
 
   @Test
   void rootWhenRequestedThenRedirectsToTheConsole() {
@@ -75,6 +86,49 @@ class ConsoleAssetsIT {
     Response r = server.http.get(path, Auth.NONE);
     assertThat(r.status()).as(path).isEqualTo(200);
     assertThat(r.header("Content-Type")).as(path).startsWith(type);
+  }
+
+  @Test
+  void swaggerUiWhenLoadedUnderItsVersionThenGzippedCachedForAYearAndRevalidatedBy304()
+      throws Exception {
+    String shell = server.http.get("/console/", Auth.NONE).text();
+    Matcher base =
+        Pattern.compile("<meta name=\"swagger-ui\" content=\"(/console/swagger-ui/[0-9.]+/)\">")
+            .matcher(shell);
+    assertThat(base.find()).as(shell).isTrue();
+    String bundle = base.group(1) + "swagger-ui-bundle.js";
+
+    HttpResponse<byte[]> zipped = raw(bundle, "Accept-Encoding", "br, gzip;q=0.8");
+    assertThat(zipped.statusCode()).isEqualTo(200);
+    assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    assertThat(zipped.headers().firstValue("Cache-Control"))
+        .hasValue("public, max-age=31536000, immutable");
+    assertThat(zipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+    byte[] unzipped = new GZIPInputStream(new ByteArrayInputStream(zipped.body())).readAllBytes();
+    HttpResponse<byte[]> plain = raw(bundle, "Accept-Encoding", "gzip;q=0");
+    assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(unzipped).isEqualTo(plain.body());
+    assertThat(zipped.body().length).isLessThan(plain.body().length / 2);
+
+    String etag = zipped.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<byte[]> again = raw(bundle, "If-None-Match", etag);
+    assertThat(again.statusCode()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+
+    // The Console's own files are revalidated at every use, so a new release shows at once.
+    HttpResponse<byte[]> app = raw("/console/js/app.js", "Accept-Encoding", "gzip");
+    assertThat(app.headers().firstValue("Cache-Control")).hasValue("no-cache");
+    String appTag = app.headers().firstValue("ETag").orElseThrow();
+    assertThat(raw("/console/js/app.js", "If-None-Match", "W/" + appTag).statusCode())
+        .isEqualTo(304);
+    assertThat(raw("/console/js/app.js", "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
+  }
+
+  private static HttpResponse<byte[]> raw(String path, String header, String value)
+      throws Exception {
+    return RAW.send(
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header(header, value).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Test

@@ -24,7 +24,12 @@ import org.junit.jupiter.api.Test;
 class OpenApiIT {
   /** The Console's own pages and assets: web pages, not Cloud API endpoints. */
   private static final Set<String> CONSOLE_ASSETS =
-      Set.of("GET /", "GET /console/*", "GET /console/swagger-ui/*", "GET /console/set-password");
+      Set.of(
+          "GET /",
+          "GET /console/",
+          "GET /console/*",
+          "GET /console/swagger-ui/*",
+          "GET /console/set-password");
 
   private static final Set<String> METHODS =
       Set.of("get", "put", "post", "delete", "patch", "head", "options");
