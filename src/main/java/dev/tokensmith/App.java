@@ -37,6 +37,14 @@ import dev.tokensmith.nodes.NodeApi;
 import dev.tokensmith.nodes.NodeRegistration;
 import dev.tokensmith.nodes.NodeService;
 import dev.tokensmith.nodes.NodeWriter;
+import dev.tokensmith.notify.JdbcNoticeStore;
+import dev.tokensmith.notify.Mailer;
+import dev.tokensmith.notify.NoticeMetrics;
+import dev.tokensmith.notify.NotificationApi;
+import dev.tokensmith.notify.Outbox;
+import dev.tokensmith.notify.OutboxWorker;
+import dev.tokensmith.notify.Sender;
+import dev.tokensmith.notify.SmtpSender;
 import dev.tokensmith.ops.OpsApi;
 import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
@@ -121,6 +129,8 @@ public final class App implements AutoCloseable {
   private final TokenVerifier verifier;
   private final InstanceVerifier instances;
   private final TokenSeeder seeder;
+  private final Outbox outbox;
+  private final OutboxWorker notices;
   private final ScheduledExecutorService local =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -229,9 +239,23 @@ public final class App implements AutoCloseable {
             cacheLifetime,
             settings.cacheSize());
     changes.subscribe(instances::onChange);
+    // The outbox: notices are written with the changes that cause them and sent by a worker on
+    // every instance.
+    JdbcNoticeStore noticeStore = new JdbcNoticeStore(db);
+    this.outbox = new Outbox(noticeStore, clock);
+    Mailer mailer =
+        new Mailer(outbox, secrets, json, access, settings.smtp().map(Settings.Smtp::from));
+    List<Sender> senders =
+        settings
+            .smtp()
+            .<Sender>map(
+                smtp ->
+                    new SmtpSender(smtp, settings.publicUrl().orElseThrow(), secrets, json, clock))
+            .stream()
+            .toList();
     PasswordLinks links =
         new PasswordLinks(
-            new JdbcPasswordLinkStore(db), secrets, activity, clock, settings.publicUrl());
+            new JdbcPasswordLinkStore(db), secrets, activity, mailer, clock, settings.publicUrl());
     this.users =
         new UserService(
             db, userStore, access, clients, lifecycle, sessions, hasher, policy, links, activity,
@@ -265,6 +289,9 @@ public final class App implements AutoCloseable {
             "tokensmith.node.instance.cache", instances, v -> v.cacheStats().loads())
         .tag("result", "load")
         .register(metrics);
+    this.notices =
+        new OutboxWorker(
+            db, noticeStore, senders, new NoticeMetrics(metrics, clock), clock, random);
     Authenticator authenticator =
         new Authenticator(
             verifier,
@@ -311,6 +338,7 @@ public final class App implements AutoCloseable {
                 new ClientApi(new TenantService(clients, access)),
                 new ActivityApi(new ActivityService(activity, access), json),
                 new CatalogueApi(catalogue),
+                new NotificationApi(mailer),
                 new ConsoleApi()),
             settings.host(),
             settings.trustedProxies(),
@@ -410,6 +438,7 @@ public final class App implements AutoCloseable {
     port = server.start(settings.port());
     started = true;
     scheduler.start(settings.jobIntervalSeconds());
+    notices.start(settings.outboxPollSeconds());
     // Usage is collected per instance, so every instance flushes its own (not the leased
     // scheduler).
     local.scheduleWithFixedDelay(this::flushUsage, 10, 10, TimeUnit.SECONDS);
@@ -510,6 +539,16 @@ public final class App implements AutoCloseable {
     return scheduler.runOnce();
   }
 
+  /** Sends the notices due now (tests); returns how many attempts were made. */
+  public int deliverNotices() {
+    return notices.deliverDue();
+  }
+
+  /** The outbox, for tests that look at a notice. */
+  public Outbox outbox() {
+    return outbox;
+  }
+
   /** The client service, for administrative commands and test fixtures. */
   public ClientService clients() {
     return clients;
@@ -586,6 +625,7 @@ public final class App implements AutoCloseable {
       LOG.warn("database work still running after {} s; stopping anyway", STOP_WAIT.toSeconds());
     }
     scheduler.close();
+    notices.close();
     changes.close();
     // No interrupt: a flush in progress completes (an interrupted H2 write closes the database
     // file).
