@@ -99,13 +99,13 @@ public final class JdbcNoticeStore implements NoticeStore {
   }
 
   @Override
-  public void markSent(String id, Instant at) {
+  public void markSent(List<String> ids, Instant at) {
     db.withHandle(
         h ->
             h.createUpdate(
                     "UPDATE notices SET status = 'sent', sent_at = :at, last_error = NULL"
-                        + " WHERE id = :id AND status = 'pending'")
-                .bind("id", id)
+                        + " WHERE id IN (<ids>) AND status = 'pending'")
+                .bindList("ids", ids)
                 .bind("at", at.toEpochMilli())
                 .execute());
   }

@@ -19,8 +19,8 @@ interface NoticeStore {
    */
   List<Notice> claimDue(Instant now, Instant claimUntil, int limit);
 
-  /** Marks a pending notice sent. */
-  void markSent(String id, Instant at);
+  /** Marks pending notices sent. */
+  void markSent(List<String> ids, Instant at);
 
   /** Leaves a pending notice for another attempt at {@code next}, with the reason of this one. */
   void markRetry(String id, Instant next, String error);

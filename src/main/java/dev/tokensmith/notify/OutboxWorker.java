@@ -4,6 +4,7 @@ import dev.tokensmith.storage.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the outbox's due notices, on every instance. A notice is first claimed in a short
  * transaction of its own (its attempt counted, and not due again until the claim ends), then sent
- * with no transaction open, then marked. So any number of workers share the queue without sending a
- * notice twice, and a crash between sending and marking costs a repeat once the claim ends, never a
- * loss: receivers de-duplicate by the delivery id. A failed attempt is retried with {@link
- * Backoff}, for 24 hours, then the notice is marked failed.
+ * with no transaction open, then marked (a batch's sent notices in one commit). So any number of
+ * workers share the queue without sending a notice twice, and a crash between sending and marking
+ * costs a repeat once the claim ends, never a loss: receivers de-duplicate by the delivery id. A
+ * failed attempt is retried with {@link Backoff}, for 24 hours, then the notice is marked failed.
  */
 public final class OutboxWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
@@ -95,22 +96,38 @@ public final class OutboxWorker implements AutoCloseable {
         if (claimed.isEmpty()) {
           break;
         }
-        for (Notice notice : claimed) {
-          if (clock.instant().isAfter(notice.nextAttemptAt().minus(MARGIN))) {
-            // Too little of the claim left (a slow round): it comes due again when the claim ends.
-            continue;
+        List<Notice> sent = new ArrayList<>(claimed.size());
+        try {
+          for (Notice notice : claimed) {
+            if (clock.instant().isAfter(notice.nextAttemptAt().minus(MARGIN))) {
+              // Too little of the claim left (a slow round): it comes due again when the claim
+              // ends.
+              continue;
+            }
+            if (attempt(notice)) {
+              sent.add(notice);
+            }
+            attempts++;
           }
-          attempt(notice);
-          attempts++;
+        } finally {
+          // One commit for the batch's sent notices: a crash before it repeats them, never loses.
+          if (!sent.isEmpty()) {
+            Instant at = clock.instant();
+            db.inTransaction(() -> store.markSent(sent.stream().map(Notice::id).toList(), at));
+            sent.forEach(n -> metrics.sent(n.kind()));
+          }
         }
       }
     } finally {
+      senders.values().forEach(Sender::endRound);
       metrics.backlog(store.backlog());
     }
     return attempts;
   }
 
-  private void attempt(Notice notice) {
+  // Sends one notice; true when it went (marked with its batch), false when it failed (marked
+  // now).
+  private boolean attempt(Notice notice) {
     Sender sender = senders.get(notice.kind());
     try {
       if (sender == null) {
@@ -119,15 +136,14 @@ public final class OutboxWorker implements AutoCloseable {
       sender.send(notice);
     } catch (Sender.Failure failure) {
       failed(notice, failure);
-      return;
+      return false;
     } catch (RuntimeException e) {
       // A bug in a sender must not stop the queue; the exception's class says enough.
       LOG.warn("sending notice {} failed", notice.id(), e);
       failed(notice, Sender.Failure.retryable("unexpected " + e.getClass().getSimpleName()));
-      return;
+      return false;
     }
-    store.markSent(notice.id(), clock.instant());
-    metrics.sent(notice.kind());
+    return true;
   }
 
   private void failed(Notice notice, Sender.Failure failure) {

@@ -17,6 +17,12 @@ public interface Sender {
    */
   void send(Notice notice) throws Failure;
 
+  /**
+   * Called after each round of sends: a sender that keeps a connection open between the notices of
+   * a round (one SMTP session for many mails) closes it here.
+   */
+  default void endRound() {}
+
   /** A failed attempt. The message is kept with the notice, so it never holds a secret. */
   final class Failure extends Exception {
     private final boolean permanent;

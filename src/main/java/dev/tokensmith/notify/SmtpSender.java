@@ -24,8 +24,9 @@ import java.util.Properties;
 
 /**
  * Sends mail notices over SMTP (Jakarta Mail): a plain-text and an HTML part from the notice's
- * template, the delivery id in the {@code X-Tokensmith-Delivery} header. Every connection, read and
- * write gives up after 10 seconds.
+ * template, the delivery id in the {@code X-Tokensmith-Delivery} header. The mails of one round go
+ * through one connection (a new connection per mail costs about twenty times as much). Every
+ * connection, read and write gives up after 10 seconds. Used by the outbox worker's one thread.
  */
 public final class SmtpSender implements Sender {
   /** The header that carries the delivery id, for the recipient's side to de-duplicate by. */
@@ -40,6 +41,7 @@ public final class SmtpSender implements Sender {
   private final ObjectMapper json;
   private final String publicUrl;
   private final Clock clock;
+  private Transport transport;
 
   public SmtpSender(
       Settings.Smtp smtp, URI publicUrl, TokenSecrets secrets, ObjectMapper json, Clock clock) {
@@ -52,10 +54,12 @@ public final class SmtpSender implements Sender {
     } catch (AddressException e) {
       throw new Settings.Invalid("TOKENSMITH_SMTP_FROM is not an e-mail address");
     }
-    this.session = Session.getInstance(properties(smtp), authenticator(smtp));
+    this.session = Session.getInstance(properties(smtp, publicUrl.getHost()), authenticator(smtp));
   }
 
-  private static Properties properties(Settings.Smtp smtp) {
+  // The name this server gives itself (EHLO, Message-ID) is the public URL's host: looking up the
+  // local host's name instead may wait on DNS for every mail.
+  private static Properties properties(Settings.Smtp smtp, String ownName) {
     boolean ssl = smtp.tls() == Settings.Smtp.Tls.TLS;
     String p = ssl ? "mail.smtps." : "mail.smtp.";
     Properties props = new Properties();
@@ -66,6 +70,8 @@ public final class SmtpSender implements Sender {
     props.setProperty(p + "timeout", TIMEOUT_MILLIS);
     props.setProperty(p + "writetimeout", TIMEOUT_MILLIS);
     props.setProperty(p + "auth", Boolean.toString(smtp.user().isPresent()));
+    props.setProperty(p + "localhost", ownName);
+    props.setProperty("mail.host", ownName);
     if (smtp.tls() == Settings.Smtp.Tls.STARTTLS) {
       // Required, not merely tried: a server that does not offer it is refused, never sent to in
       // the clear.
@@ -101,8 +107,22 @@ public final class SmtpSender implements Sender {
   public void send(Notice notice) throws Failure {
     MimeMessage message = message(notice);
     try {
-      Transport.send(message);
+      message.saveChanges();
+      boolean reused = transport != null && transport.isConnected();
+      try {
+        connected().sendMessage(message, message.getAllRecipients());
+      } catch (SendFailedException e) {
+        throw e;
+      } catch (MessagingException e) {
+        // A connection kept from an earlier mail may have been closed by the server meanwhile.
+        endRound();
+        if (!reused) {
+          throw e;
+        }
+        connected().sendMessage(message, message.getAllRecipients());
+      }
     } catch (SendFailedException e) {
+      endRound();
       // The server refused the recipient for good (5xx): no retry will change that.
       boolean refused =
           e.getInvalidAddresses() != null
@@ -110,7 +130,29 @@ public final class SmtpSender implements Sender {
               && (e.getValidUnsentAddresses() == null || e.getValidUnsentAddresses().length == 0);
       throw new Failure("the mail server refused it: " + firstLine(e), refused);
     } catch (MessagingException e) {
+      endRound();
       throw Failure.retryable("the mail server could not be reached or failed: " + firstLine(e));
+    }
+  }
+
+  private Transport connected() throws MessagingException {
+    if (transport == null || !transport.isConnected()) {
+      transport = session.getTransport();
+      transport.connect();
+    }
+    return transport;
+  }
+
+  /** Closes the round's connection, if one is open. */
+  @Override
+  public void endRound() {
+    if (transport != null) {
+      try {
+        transport.close();
+      } catch (MessagingException e) {
+        // Closing is a courtesy (QUIT): the connection is dropped either way.
+      }
+      transport = null;
     }
   }
 
