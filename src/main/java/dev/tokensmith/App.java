@@ -51,6 +51,7 @@ import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.tokens.ExpiryNotices;
 import dev.tokensmith.tokens.JdbcTokenStore;
 import dev.tokensmith.tokens.TokenApi;
 import dev.tokensmith.tokens.TokenLifecycle;
@@ -262,6 +263,8 @@ public final class App implements AutoCloseable {
             clock, changes);
     this.passwords = new PasswordService(db, userStore, sessions, links, hasher, policy, activity);
     this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
+    ExpiryNotices expiryNotices =
+        new ExpiryNotices(db, tokenStore, directory, clients, mailer, activity, clock);
 
     this.usage = new UsageRecorder(tokenStore, clock);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -351,6 +354,7 @@ public final class App implements AutoCloseable {
             clock,
             List.of(
                 Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
+                Scheduler.Job.of("tokens.expiry_notices", expiryNotices::warnDue),
                 Scheduler.Job.of("tokens.purge", lifecycle::purge),
                 Scheduler.Job.of("sessions.purge", sessions::purgeExpired)));
   }
