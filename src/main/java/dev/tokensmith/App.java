@@ -37,12 +37,21 @@ import dev.tokensmith.nodes.NodeApi;
 import dev.tokensmith.nodes.NodeRegistration;
 import dev.tokensmith.nodes.NodeService;
 import dev.tokensmith.nodes.NodeWriter;
+import dev.tokensmith.notify.JdbcNoticeStore;
+import dev.tokensmith.notify.Mailer;
+import dev.tokensmith.notify.NoticeMetrics;
+import dev.tokensmith.notify.NotificationApi;
+import dev.tokensmith.notify.Outbox;
+import dev.tokensmith.notify.OutboxWorker;
+import dev.tokensmith.notify.Sender;
+import dev.tokensmith.notify.SmtpSender;
 import dev.tokensmith.ops.OpsApi;
 import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.tokens.ExpiryNotices;
 import dev.tokensmith.tokens.JdbcTokenStore;
 import dev.tokensmith.tokens.TokenApi;
 import dev.tokensmith.tokens.TokenLifecycle;
@@ -121,6 +130,8 @@ public final class App implements AutoCloseable {
   private final TokenVerifier verifier;
   private final InstanceVerifier instances;
   private final TokenSeeder seeder;
+  private final Outbox outbox;
+  private final OutboxWorker notices;
   private final ScheduledExecutorService local =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -229,15 +240,31 @@ public final class App implements AutoCloseable {
             cacheLifetime,
             settings.cacheSize());
     changes.subscribe(instances::onChange);
+    // The outbox: notices are written with the changes that cause them and sent by a worker on
+    // every instance.
+    JdbcNoticeStore noticeStore = new JdbcNoticeStore(db);
+    this.outbox = new Outbox(noticeStore, clock);
+    Mailer mailer =
+        new Mailer(outbox, secrets, json, access, settings.smtp().map(Settings.Smtp::from));
+    List<Sender> senders =
+        settings
+            .smtp()
+            .<Sender>map(
+                smtp ->
+                    new SmtpSender(smtp, settings.publicUrl().orElseThrow(), secrets, json, clock))
+            .stream()
+            .toList();
     PasswordLinks links =
         new PasswordLinks(
-            new JdbcPasswordLinkStore(db), secrets, activity, clock, settings.publicUrl());
+            new JdbcPasswordLinkStore(db), secrets, activity, mailer, clock, settings.publicUrl());
     this.users =
         new UserService(
             db, userStore, access, clients, lifecycle, sessions, hasher, policy, links, activity,
             clock, changes);
     this.passwords = new PasswordService(db, userStore, sessions, links, hasher, policy, activity);
     this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
+    ExpiryNotices expiryNotices =
+        new ExpiryNotices(db, tokenStore, directory, clients, mailer, activity, clock);
 
     this.usage = new UsageRecorder(tokenStore, clock);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -265,6 +292,9 @@ public final class App implements AutoCloseable {
             "tokensmith.node.instance.cache", instances, v -> v.cacheStats().loads())
         .tag("result", "load")
         .register(metrics);
+    this.notices =
+        new OutboxWorker(
+            db, noticeStore, senders, new NoticeMetrics(metrics, clock), clock, random);
     Authenticator authenticator =
         new Authenticator(
             verifier,
@@ -311,6 +341,7 @@ public final class App implements AutoCloseable {
                 new ClientApi(new TenantService(clients, access)),
                 new ActivityApi(new ActivityService(activity, access), json),
                 new CatalogueApi(catalogue),
+                new NotificationApi(mailer),
                 new ConsoleApi()),
             settings.host(),
             settings.trustedProxies(),
@@ -323,6 +354,7 @@ public final class App implements AutoCloseable {
             clock,
             List.of(
                 Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
+                Scheduler.Job.of("tokens.expiry_notices", expiryNotices::warnDue),
                 Scheduler.Job.of("tokens.purge", lifecycle::purge),
                 Scheduler.Job.of("sessions.purge", sessions::purgeExpired)));
   }
@@ -410,6 +442,7 @@ public final class App implements AutoCloseable {
     port = server.start(settings.port());
     started = true;
     scheduler.start(settings.jobIntervalSeconds());
+    notices.start(settings.outboxPollSeconds());
     // Usage is collected per instance, so every instance flushes its own (not the leased
     // scheduler).
     local.scheduleWithFixedDelay(this::flushUsage, 10, 10, TimeUnit.SECONDS);
@@ -510,6 +543,16 @@ public final class App implements AutoCloseable {
     return scheduler.runOnce();
   }
 
+  /** Sends the notices due now (tests); returns how many attempts were made. */
+  public int deliverNotices() {
+    return notices.deliverDue();
+  }
+
+  /** The outbox, for tests that look at a notice. */
+  public Outbox outbox() {
+    return outbox;
+  }
+
   /** The client service, for administrative commands and test fixtures. */
   public ClientService clients() {
     return clients;
@@ -586,6 +629,7 @@ public final class App implements AutoCloseable {
       LOG.warn("database work still running after {} s; stopping anyway", STOP_WAIT.toSeconds());
     }
     scheduler.close();
+    notices.close();
     changes.close();
     // No interrupt: a flush in progress completes (an interrupted H2 write closes the database
     // file).

@@ -7,9 +7,9 @@ import { icon } from './icons.js';
 const OBJECT_TYPES = { api_token: 'API token', user: 'User', client: 'Client', session: 'Session',
   node_group: 'Node group', node: 'Node' };
 const ACTIONS = ['create', 'update', 'delete', 'renew', 'enable', 'disable', 'login', 'login_failed', 'logout',
-  'invite', 'password_set', 'password_change'];
+  'invite', 'password_set', 'password_change', 'expiring'];
 const ACTION_TITLES = { login_failed: 'login failed', invite: 'password link sent', password_set: 'password set by link',
-  password_change: 'password changed' };
+  password_change: 'password changed', expiring: 'expiry notice' };
 const SOURCES = { ui: 'Console', api_token: 'API token', node: 'Node', system: 'System' };
 const PAGE = 50;
 

@@ -34,7 +34,8 @@ public final class ActivityApi implements Api {
           "register",
           "invite",
           "password_set",
-          "password_change");
+          "password_change",
+          "expiring");
 
   private final ActivityService activity;
   private final ActivityCsv csv;

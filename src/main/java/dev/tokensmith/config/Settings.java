@@ -29,6 +29,8 @@ import java.util.function.Function;
  * @param drainSeconds on a stop, how long the server keeps taking requests after {@code /readyz}
  *     turned 503
  * @param shutdownSeconds on a stop, how long requests in flight may take to be answered
+ * @param smtp the mail server notices are sent through; empty = e-mail is off
+ * @param outboxPollSeconds how often each instance looks for notices due to be sent
  */
 public record Settings(
     int port,
@@ -63,7 +65,40 @@ public record Settings(
     int dbTimeoutMillis,
     int requestTimeoutSeconds,
     int drainSeconds,
-    int shutdownSeconds) {
+    int shutdownSeconds,
+    Optional<Smtp> smtp,
+    int outboxPollSeconds) {
+
+  /**
+   * The mail server notices go through ({@code TOKENSMITH_SMTP_*}).
+   *
+   * @param user the login, when the server wants one (with {@code password})
+   * @param from the sender address (may carry a display name: {@code Tokens <noreply@x.com>})
+   */
+  public record Smtp(
+      String host,
+      int port,
+      Optional<String> user,
+      Optional<String> password,
+      String from,
+      Tls tls) {
+
+    /** How the connection to the mail server is protected. */
+    public enum Tls {
+      /** Plain SMTP (a relay on the same host or network). */
+      NONE,
+      /** Plain connection upgraded with STARTTLS, which the server must offer. */
+      STARTTLS,
+      /** TLS from the first byte (SMTPS, usually port 465). */
+      TLS
+    }
+
+    @Override
+    public String toString() {
+      // Never the password.
+      return "Smtp[" + host + ":" + port + ", tls=" + tls + ", from=" + from + "]";
+    }
+  }
 
   /** A setting that cannot be used; the message names it and says why, fit to be shown alone. */
   public static final class Invalid extends IllegalArgumentException {
@@ -130,6 +165,8 @@ public record Settings(
         + secretPrefix
         + ", eventLoops="
         + eventLoops
+        + ", email="
+        + (smtp.isPresent() ? "on" : "off")
         + "]";
   }
 
@@ -176,6 +213,7 @@ public record Settings(
             "TOKENSMITH_PASSWORD_MEMORY_KIB",
             "must be at least 8 KiB per lane of TOKENSMITH_PASSWORD_PARALLELISM");
       }
+      Optional<URI> publicUrl = publicUrl();
       return new Settings(
           integer("TOKENSMITH_PORT", 8080, 0, 65535),
           dataDir,
@@ -200,7 +238,7 @@ public record Settings(
           integer("TOKENSMITH_JOB_INTERVAL_SECONDS", 30, 1, 3600),
           integer("TOKENSMITH_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
           text("TOKENSMITH_HOST", "0.0.0.0"),
-          publicUrl(),
+          publicUrl,
           proxies(),
           integer("TOKENSMITH_CACHE_SECONDS", 15, 1, 3600),
           integer("TOKENSMITH_CACHE_SIZE", 2_000_000, 1000, 100_000_000),
@@ -209,7 +247,68 @@ public record Settings(
           integer("TOKENSMITH_DB_TIMEOUT_MS", 5000, 250, 60_000),
           integer("TOKENSMITH_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600),
           integer("TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", 5, 0, 3600),
-          integer("TOKENSMITH_SHUTDOWN_SECONDS", 20, 0, 3600));
+          integer("TOKENSMITH_SHUTDOWN_SECONDS", 20, 0, 3600),
+          smtp(publicUrl),
+          integer("TOKENSMITH_OUTBOX_POLL_SECONDS", 2, 1, 3600));
+    }
+
+    // E-mail is on when a host is named; every other TOKENSMITH_SMTP_* setting needs it.
+    private Optional<Smtp> smtp(Optional<URI> publicUrl) {
+      Optional<String> host = optional("TOKENSMITH_SMTP_HOST");
+      if (host.isEmpty()) {
+        for (String name :
+            List.of(
+                "TOKENSMITH_SMTP_PORT",
+                "TOKENSMITH_SMTP_USER",
+                "TOKENSMITH_SMTP_PASSWORD",
+                "TOKENSMITH_SMTP_FROM",
+                "TOKENSMITH_SMTP_TLS")) {
+          if (optional(name).isPresent()) {
+            throw bad(name, "is set but TOKENSMITH_SMTP_HOST is not (e-mail is off without it)");
+          }
+        }
+        return Optional.empty();
+      }
+      if (!host.get().matches("[A-Za-z0-9._:\\[\\]-]{1,253}")) {
+        throw bad("TOKENSMITH_SMTP_HOST", "must be a host name or an address");
+      }
+      Smtp.Tls tls =
+          switch (text("TOKENSMITH_SMTP_TLS", "starttls").toLowerCase(java.util.Locale.ROOT)) {
+            case "starttls" -> Smtp.Tls.STARTTLS;
+            case "tls" -> Smtp.Tls.TLS;
+            case "none" -> Smtp.Tls.NONE;
+            default -> throw bad("TOKENSMITH_SMTP_TLS", "must be starttls, tls or none");
+          };
+      int defaultPort =
+          switch (tls) {
+            case TLS -> 465;
+            case STARTTLS -> 587;
+            case NONE -> 25;
+          };
+      int port = integer("TOKENSMITH_SMTP_PORT", defaultPort, 1, 65535);
+      Optional<String> user = optional("TOKENSMITH_SMTP_USER");
+      Optional<String> password = optional("TOKENSMITH_SMTP_PASSWORD");
+      if (password.isPresent() && user.isEmpty()) {
+        throw bad("TOKENSMITH_SMTP_PASSWORD", "is set but TOKENSMITH_SMTP_USER is not");
+      }
+      String from =
+          optional("TOKENSMITH_SMTP_FROM")
+              .orElseThrow(
+                  () ->
+                      bad(
+                          "TOKENSMITH_SMTP_FROM",
+                          "must be set when TOKENSMITH_SMTP_HOST is (the sender of notices)"));
+      if (!MailAddress.valid(from)) {
+        throw bad(
+            "TOKENSMITH_SMTP_FROM",
+            "must be an e-mail address, optionally with a name: Tokensmith <tokens@example.com>");
+      }
+      if (publicUrl.isEmpty()) {
+        throw bad(
+            "TOKENSMITH_SMTP_HOST",
+            "needs TOKENSMITH_PUBLIC_URL: the links in e-mails are built from it");
+      }
+      return Optional.of(new Smtp(host.get(), port, user, password, from, tls));
     }
 
     private Optional<URI> publicUrl() {

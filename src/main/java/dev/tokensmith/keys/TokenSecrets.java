@@ -208,6 +208,23 @@ public final class TokenSecrets {
   }
 
   /**
+   * A value a notice must carry to its recipient (a one-time link) encrypted for the outbox, bound
+   * to the notice's delivery id: copied onto another notice, it does not open.
+   */
+  public String sealNotice(String value, String deliveryId) {
+    return keyring.seal(value, noticeData(deliveryId));
+  }
+
+  /**
+   * The value in one made by {@link #sealNotice} for the same notice.
+   *
+   * @throws IllegalStateException as {@link #open} does
+   */
+  public String openNotice(String sealed, String deliveryId) {
+    return keyring.open(sealed, noticeData(deliveryId));
+  }
+
+  /**
    * A new console session value (cookie or CSRF token): 256 random bits, base64url without padding.
    */
   public String generateSessionValue() {
@@ -231,6 +248,10 @@ public final class TokenSecrets {
         .put("node:".getBytes(StandardCharsets.US_ASCII))
         .putLong(nodeId)
         .array();
+  }
+
+  private static byte[] noticeData(String deliveryId) {
+    return ("notice:" + deliveryId).getBytes(StandardCharsets.UTF_8);
   }
 
   private static boolean isWellFormed(CharSequence value, Scratch scratch) {

@@ -250,6 +250,52 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
+  public List<ApiToken> findExpiringUnwarned(
+      long nowMillis, long untilMillis, long minLifetimeMillis, int limit) {
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT t.* FROM api_tokens t LEFT JOIN token_expiry_notices n"
+                        + " ON n.token_id = t.id WHERE t.enabled = TRUE"
+                        + " AND t.expire_at IS NOT NULL AND t.expire_at > :now"
+                        + " AND t.expire_at <= :until AND t.expire_at - t.create_at >= :lifetime"
+                        + " AND (n.token_id IS NULL OR n.expire_at <> t.expire_at)"
+                        + " ORDER BY t.expire_at, t.id LIMIT :limit")
+                .bind("now", nowMillis)
+                .bind("until", untilMillis)
+                .bind("lifetime", minLifetimeMillis)
+                .bind("limit", limit)
+                .map(this::token)
+                .list());
+  }
+
+  @Override
+  public boolean markExpiryWarned(long tokenId, long expireAtMillis, long nowMillis) {
+    return db.withHandle(
+        h -> {
+          Optional<Long> warned =
+              h.createQuery("SELECT expire_at FROM token_expiry_notices WHERE token_id = :id")
+                  .bind("id", tokenId)
+                  .mapTo(Long.class)
+                  .findOne();
+          if (warned.isPresent() && warned.get() == expireAtMillis) {
+            return false;
+          }
+          h.createUpdate(
+                  warned.isPresent()
+                      ? "UPDATE token_expiry_notices SET expire_at = :expireAt,"
+                          + " notified_at = :now WHERE token_id = :id"
+                      : "INSERT INTO token_expiry_notices (token_id, expire_at, notified_at)"
+                          + " VALUES (:id, :expireAt, :now)")
+              .bind("id", tokenId)
+              .bind("expireAt", expireAtMillis)
+              .bind("now", nowMillis)
+              .execute();
+          return true;
+        });
+  }
+
+  @Override
   public List<ApiToken> findDisabledBefore(long cutoffMillis, int limit) {
     return db.withHandle(
         h ->

@@ -67,6 +67,21 @@ interface TokenStore {
   /** Enabled tokens whose expiry has come, at most {@code limit}. */
   List<ApiToken> findExpiredEnabled(long nowMillis, int limit);
 
+  /**
+   * Enabled tokens that expire after {@code nowMillis} and no later than {@code untilMillis}, whose
+   * whole lifetime (creation to expiry) is at least {@code minLifetimeMillis}, and that have not
+   * been warned about this expiry date yet; soonest first, at most {@code limit}.
+   */
+  List<ApiToken> findExpiringUnwarned(
+      long nowMillis, long untilMillis, long minLifetimeMillis, int limit);
+
+  /**
+   * Records that the token is warned about expiry {@code expireAtMillis}, unless it already was;
+   * true when this call recorded it. Call with the token's row locked, in the transaction that
+   * queues the warning, so it is sent once whatever the instances and restarts.
+   */
+  boolean markExpiryWarned(long tokenId, long expireAtMillis, long nowMillis);
+
   /** Tokens disabled before the cutoff, at most {@code limit}. */
   List<ApiToken> findDisabledBefore(long cutoffMillis, int limit);
 

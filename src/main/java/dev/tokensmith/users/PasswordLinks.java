@@ -3,10 +3,17 @@ package dev.tokensmith.users;
 import dev.tokensmith.audit.ActivityLog;
 import dev.tokensmith.audit.Origin;
 import dev.tokensmith.keys.TokenSecrets;
+import dev.tokensmith.notify.MailTemplate;
+import dev.tokensmith.notify.Mailer;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -14,7 +21,8 @@ import java.util.regex.Pattern;
  * One-time links to set a password: an invitation (a user created without a password, or sent one
  * by an administrator) or a reset (the command line). The code is 256 random bits shown once, in
  * the link; the database keeps only its keyed digest, as for session cookies. A user has at most
- * one link: a new one replaces the one before.
+ * one link: a new one replaces the one before. When e-mail is on, the link goes to the user by
+ * e-mail (through the outbox, sealed) instead of being shown.
  */
 public final class PasswordLinks {
   /** How long a link works. */
@@ -34,9 +42,13 @@ public final class PasswordLinks {
     USED
   }
 
+  private static final DateTimeFormatter MAIL_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
   private final PasswordLinkStore store;
   private final TokenSecrets secrets;
   private final ActivityLog activity;
+  private final Mailer mailer;
   private final Clock clock;
   private final String prefix;
 
@@ -47,22 +59,47 @@ public final class PasswordLinks {
       PasswordLinkStore store,
       TokenSecrets secrets,
       ActivityLog activity,
+      Mailer mailer,
       Clock clock,
       Optional<URI> publicUrl) {
     this.store = store;
     this.secrets = secrets;
     this.activity = activity;
+    this.mailer = mailer;
     this.clock = clock;
     this.prefix =
         publicUrl.map(url -> url.toString().replaceAll("/+$", "")).orElse("") + PAGE + "?code=";
   }
 
   /**
-   * Issues a new link for {@code user} in place of any earlier one, records it (never the code),
-   * and returns its URL, to be shown once. Call inside the change's transaction, the user's row
-   * locked.
+   * Issues a new link for {@code user} in place of any earlier one and records it (never the code).
+   * When e-mail is on, the link is mailed to the user and the answer is empty; otherwise it is the
+   * link's URL, to be shown once. Call inside the change's transaction, the user's row locked: the
+   * mail is queued with it.
    */
-  String issue(User user, Origin origin) {
+  Optional<String> issue(User user, Origin origin) {
+    String url = issueToShow(user, origin);
+    if (!mailer.on()) {
+      return Optional.of(url);
+    }
+    Instant expireAt = clock.instant().plus(LIFETIME).truncatedTo(ChronoUnit.MINUTES);
+    mailer.send(
+        user.email(),
+        MailTemplate.PASSWORD_LINK,
+        user.clientId(),
+        Map.of(
+            "name", Objects.requireNonNullElse(user.realname(), user.email()),
+            "email", user.email(),
+            "expire_at", MAIL_TIME.format(expireAt)),
+        Map.of("link", url));
+    return Optional.empty();
+  }
+
+  /**
+   * The same, always shown and never mailed (the command line prints it to the operator who asked
+   * for it).
+   */
+  String issueToShow(User user, Origin origin) {
     String code = secrets.generateSessionValue();
     Instant now = clock.instant();
     Instant expireAt = now.plus(LIFETIME);

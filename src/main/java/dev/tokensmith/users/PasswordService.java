@@ -159,6 +159,6 @@ public final class PasswordService {
             users
                 .findByEmail(email)
                 .flatMap(found -> users.lock(found.id()))
-                .map(user -> new ResetLink(user.email(), links.issue(user, Origin.SYSTEM))));
+                .map(user -> new ResetLink(user.email(), links.issueToShow(user, Origin.SYSTEM))));
   }
 }

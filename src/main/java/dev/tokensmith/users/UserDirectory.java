@@ -1,5 +1,7 @@
 package dev.tokensmith.users;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,6 +27,22 @@ public final class UserDirectory {
    */
   public Optional<User> lock(long id) {
     return store.lock(id);
+  }
+
+  /**
+   * The enabled administrators of a client (its users whose role administers it: Administrator, and
+   * Global Administrator in a partner's technical tenant), by id; empty when it has none.
+   */
+  public List<User> admins(long clientId) {
+    List<User> admins = new ArrayList<>();
+    int page = 1000;
+    for (int offset = 0; ; offset += page) {
+      List<User> users = store.list(List.of(clientId), true, page, offset);
+      users.stream().filter(u -> u.role().administers()).forEach(admins::add);
+      if (users.size() < page) {
+        return admins;
+      }
+    }
   }
 
   /** By e-mail, ignoring case; or empty. */

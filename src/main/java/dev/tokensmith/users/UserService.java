@@ -166,8 +166,8 @@ public final class UserService {
   }
 
   /**
-   * A user, and the URL of a one-time link to set their password (null when none was issued), shown
-   * this once.
+   * A user, and the URL of a one-time link to set their password, shown this once (null when none
+   * was issued, or when it went to the user by e-mail).
    */
   public record LinkedUser(User user, String setPasswordUrl) {
     @Override
@@ -224,7 +224,8 @@ public final class UserService {
                   .put("enabled", null, user.enabled())
                   .map());
           return new LinkedUser(
-              user, cmd.password() == null ? links.issue(user, caller.origin()) : null);
+              user,
+              cmd.password() == null ? links.issue(user, caller.origin()).orElse(null) : null);
         });
   }
 
@@ -248,7 +249,7 @@ public final class UserService {
           if (!Cap.fits(user.grant(), access.permissionsIn(caller, m.client()), globalAllowed)) {
             throw ServiceException.forbidden();
           }
-          return new LinkedUser(user, links.issue(user, caller.origin()));
+          return new LinkedUser(user, links.issue(user, caller.origin()).orElse(null));
         });
   }
 

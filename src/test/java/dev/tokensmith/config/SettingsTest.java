@@ -31,6 +31,78 @@ class SettingsTest {
   }
 
   @Test
+  void fromWhenNoSmtpHostThenEmailOffAndOutboxPollsEveryTwoSeconds() {
+    Settings s = Settings.from(Map.of());
+    assertThat(s.smtp()).isEmpty();
+    assertThat(s.outboxPollSeconds()).isEqualTo(2);
+    assertThat(s.toString()).contains("email=off");
+  }
+
+  @Test
+  void fromWhenSmtpSetThenPortFollowsTlsAndPasswordNeverInToString() {
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "TOKENSMITH_SMTP_HOST", "smtp.example.com",
+                "TOKENSMITH_SMTP_FROM", "Tokensmith <tokens@example.com>",
+                "TOKENSMITH_SMTP_USER", "mailer",
+                "TOKENSMITH_SMTP_PASSWORD", "smtp-password-secret",
+                "TOKENSMITH_PUBLIC_URL", "https://tokens.example.com"));
+    Settings.Smtp smtp = Settings.from(env).smtp().orElseThrow();
+    assertThat(smtp.host()).isEqualTo("smtp.example.com");
+    assertThat(smtp.tls()).isEqualTo(Settings.Smtp.Tls.STARTTLS);
+    assertThat(smtp.port()).isEqualTo(587);
+    assertThat(smtp.user()).contains("mailer");
+    assertThat(smtp.toString()).doesNotContain("smtp-password-secret");
+    assertThat(Settings.from(env).toString())
+        .contains("email=on")
+        .doesNotContain("smtp-password-secret");
+    env.put("TOKENSMITH_SMTP_TLS", "tls");
+    assertThat(Settings.from(env).smtp().orElseThrow().port()).isEqualTo(465);
+    env.put("TOKENSMITH_SMTP_TLS", "NONE");
+    assertThat(Settings.from(env).smtp().orElseThrow().port()).isEqualTo(25);
+    env.put("TOKENSMITH_SMTP_PORT", "2525");
+    assertThat(Settings.from(env).smtp().orElseThrow().port()).isEqualTo(2525);
+  }
+
+  @Test
+  void fromWhenSmtpSettingBadThenOneLineNamingTheSetting() {
+    Map<String, String> good =
+        Map.of(
+            "TOKENSMITH_SMTP_HOST", "smtp.example.com",
+            "TOKENSMITH_SMTP_FROM", "tokens@example.com",
+            "TOKENSMITH_PUBLIC_URL", "https://tokens.example.com");
+    assertThat(Settings.from(good).smtp()).isPresent();
+    Map<String, Map<String, String>> bad =
+        Map.of(
+            "TOKENSMITH_SMTP_TLS", Map.of("TOKENSMITH_SMTP_TLS", "ssl"),
+            "TOKENSMITH_SMTP_PORT", Map.of("TOKENSMITH_SMTP_PORT", "70000"),
+            "TOKENSMITH_SMTP_FROM", Map.of("TOKENSMITH_SMTP_FROM", "not an address"),
+            "TOKENSMITH_SMTP_PASSWORD", Map.of("TOKENSMITH_SMTP_PASSWORD", "pw"),
+            "TOKENSMITH_SMTP_HOST", Map.of("TOKENSMITH_SMTP_HOST", "smtp example com"));
+    bad.forEach(
+        (name, change) -> {
+          Map<String, String> env = new java.util.HashMap<>(good);
+          env.putAll(change);
+          assertThatThrownBy(() -> Settings.from(env))
+              .as(name)
+              .isInstanceOf(Settings.Invalid.class)
+              .hasMessageStartingWith(name + " ")
+              .hasMessageNotContaining("\n");
+        });
+    Map<String, String> noFrom = new java.util.HashMap<>(good);
+    noFrom.remove("TOKENSMITH_SMTP_FROM");
+    assertThatThrownBy(() -> Settings.from(noFrom))
+        .hasMessageStartingWith("TOKENSMITH_SMTP_FROM must be set");
+    Map<String, String> noUrl = new java.util.HashMap<>(good);
+    noUrl.remove("TOKENSMITH_PUBLIC_URL");
+    assertThatThrownBy(() -> Settings.from(noUrl))
+        .hasMessageStartingWith("TOKENSMITH_SMTP_HOST needs TOKENSMITH_PUBLIC_URL");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_SMTP_PORT", "25")))
+        .hasMessageStartingWith("TOKENSMITH_SMTP_PORT is set but TOKENSMITH_SMTP_HOST is not");
+  }
+
+  @Test
   void fromWhenPostgresqlUrlThenPostgresql() {
     assertThat(
             Settings.from(Map.of("TOKENSMITH_DB_URL", "jdbc:postgresql://db/tokensmith"))

@@ -16,6 +16,9 @@ import dev.tokensmith.nodes.JdbcNodeStore;
 import dev.tokensmith.nodes.NodeRegistration;
 import dev.tokensmith.nodes.NodeService;
 import dev.tokensmith.nodes.NodeWriter;
+import dev.tokensmith.notify.JdbcNoticeStore;
+import dev.tokensmith.notify.Mailer;
+import dev.tokensmith.notify.Outbox;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.JdbcTokenStore;
@@ -112,7 +115,17 @@ public final class Services implements AutoCloseable {
     secrets = new TokenSecrets(keyring, random, SECRET_PREFIX);
     links =
         new PasswordLinks(
-            new JdbcPasswordLinkStore(db), secrets, activity, clock, Optional.empty());
+            new JdbcPasswordLinkStore(db),
+            secrets,
+            activity,
+            new Mailer(
+                new Outbox(new JdbcNoticeStore(db), clock),
+                secrets,
+                Json.mapper(),
+                access,
+                Optional.empty()),
+            clock,
+            Optional.empty());
     sessions =
         new SessionService(
             db,

@@ -60,6 +60,8 @@ public final class TestServer implements AutoCloseable {
     env.put("TOKENSMITH_PASSWORD_PASSES", "1");
     env.put("TOKENSMITH_EVENT_LOOPS", "1");
     env.put("TOKENSMITH_JOB_INTERVAL_SECONDS", "3600");
+    // Notices are sent when a test says so (app.deliverNotices()), at the test clock's time.
+    env.put("TOKENSMITH_OUTBOX_POLL_SECONDS", "3600");
     // No load balancer to tell: a test's server stops at once.
     env.put("TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", "0");
     env.put("TOKENSMITH_AUTH_FAILURES_PER_MINUTE", "1000000");
@@ -147,7 +149,9 @@ public final class TestServer implements AutoCloseable {
               "activity",
               "job_leases",
               "nodes",
-              "node_instances")) {
+              "node_instances",
+              "notices",
+              "token_expiry_notices")) {
         try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
           int columns = rs.getMetaData().getColumnCount();
           while (rs.next()) {

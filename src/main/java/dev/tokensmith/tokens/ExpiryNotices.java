@@ -1,0 +1,131 @@
+package dev.tokensmith.tokens;
+
+import dev.tokensmith.audit.ActivityLog;
+import dev.tokensmith.audit.Origin;
+import dev.tokensmith.clients.Client;
+import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.notify.MailTemplate;
+import dev.tokensmith.notify.Mailer;
+import dev.tokensmith.storage.Database;
+import dev.tokensmith.users.User;
+import dev.tokensmith.users.UserDirectory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Warns of a token's expiry three days ahead (T15): an e-mail to its owner, or for a shared token
+ * to every administrator of its client, and a {@code token.expiring} activity record. Once per
+ * token per expiry date: the date warned about is recorded under the token's row lock in the
+ * transaction that queues the mails, so neither a restart nor a second instance warns twice, and a
+ * new expiry date gets a warning of its own. A token whose whole lifetime is under three days is
+ * not warned about (its creator knew). The webhook event joins the same transaction when webhooks
+ * come.
+ */
+public final class ExpiryNotices {
+  /** How long before its expiry a token is warned about, and the shortest lifetime warned of. */
+  public static final Duration AHEAD = Duration.ofDays(3);
+
+  private static final int BATCH = 500;
+  private static final DateTimeFormatter MAIL_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+  private final Database db;
+  private final TokenStore store;
+  private final UserDirectory directory;
+  private final ClientService clients;
+  private final Mailer mailer;
+  private final ActivityLog activity;
+  private final Clock clock;
+
+  public ExpiryNotices(
+      Database db,
+      TokenStore store,
+      UserDirectory directory,
+      ClientService clients,
+      Mailer mailer,
+      ActivityLog activity,
+      Clock clock) {
+    this.db = db;
+    this.store = store;
+    this.directory = directory;
+    this.clients = clients;
+    this.mailer = mailer;
+    this.activity = activity;
+    this.clock = clock;
+  }
+
+  /** Warns of every token due a warning now (up to 500 a run); returns how many. */
+  public int warnDue() {
+    Instant now = clock.instant();
+    List<ApiToken> due =
+        store.findExpiringUnwarned(
+            now.toEpochMilli(), now.plus(AHEAD).toEpochMilli(), AHEAD.toMillis(), BATCH);
+    int warned = 0;
+    for (ApiToken seen : due) {
+      // Read again under the lock: a request may have changed its expiry or disabled it meanwhile.
+      warned +=
+          db.inTransaction(
+              () ->
+                  store
+                      .lock(seen.id())
+                      .filter(t -> due(t, now))
+                      .filter(
+                          t ->
+                              store.markExpiryWarned(
+                                  t.id(), t.expireAt().toEpochMilli(), now.toEpochMilli()))
+                      .map(
+                          t -> {
+                            warn(t);
+                            return 1;
+                          })
+                      .orElse(0));
+    }
+    return warned;
+  }
+
+  private static boolean due(ApiToken t, Instant now) {
+    Instant expireAt = t.expireAt();
+    return t.enabled()
+        && expireAt != null
+        && expireAt.isAfter(now)
+        && !expireAt.isAfter(now.plus(AHEAD))
+        && Duration.between(t.history().createAt(), expireAt).compareTo(AHEAD) >= 0;
+  }
+
+  private void warn(ApiToken token) {
+    List<User> recipients =
+        token.shared()
+            ? directory.admins(token.clientId())
+            : directory.find(token.userId()).filter(User::enabled).stream().toList();
+    String clientName = clients.find(token.clientId()).map(Client::name).orElse("your account");
+    for (User user : recipients) {
+      mailer.send(
+          user.email(),
+          MailTemplate.TOKEN_EXPIRING,
+          token.clientId(),
+          Map.of(
+              "name", Objects.requireNonNullElse(user.realname(), user.email()),
+              "token_name", token.realname(),
+              "token_kind", token.shared() ? "shared" : "personal",
+              "token_id", Long.toString(token.id()),
+              "secret_hint", token.secretHint(),
+              "client_name", clientName,
+              "expire_at", MAIL_TIME.format(token.expireAt())),
+          Map.of());
+    }
+    activity.record(
+        Origin.SYSTEM,
+        token.clientId(),
+        "api_token",
+        token.id(),
+        token.realname(),
+        "expiring",
+        ActivityLog.changes().put("expire_at", null, token.expireAt()).map());
+  }
+}
