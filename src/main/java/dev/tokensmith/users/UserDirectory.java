@@ -1,5 +1,6 @@
 package dev.tokensmith.users;
 
+import dev.tokensmith.storage.Window;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,12 +37,14 @@ public final class UserDirectory {
   public List<User> admins(long clientId) {
     List<User> admins = new ArrayList<>();
     int page = 1000;
-    for (int offset = 0; ; offset += page) {
-      List<User> users = store.list(List.of(clientId), true, page, offset);
+    Long after = null;
+    while (true) {
+      List<User> users = store.list(List.of(clientId), true, new Window(page, 0, after));
       users.stream().filter(u -> u.role().administers()).forEach(admins::add);
       if (users.size() < page) {
         return admins;
       }
+      after = users.get(users.size() - 1).id();
     }
   }
 
