@@ -154,7 +154,9 @@ function enterApp() {
     label: 'Account',
     className: 'user-btn',
     content: [h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(user.realname)),
-      h('span', { class: 'who' }, user.realname, h('small', {}, roleTitle(user.role)))],
+      // The name once: the role beneath it only when it says something else.
+      h('span', { class: 'who' }, user.realname,
+        user.realname === roleTitle(user.role) ? null : h('small', {}, roleTitle(user.role)))],
     note: () => h('div', { class: 'menu-note' }, h('strong', {}, user.realname), user.email),
     items: () => [
       { id: 'change-password', label: 'Change password', run: openChangePassword },

@@ -23,8 +23,8 @@ export function tenantSelector() {
   });
   host.append(h('label', { for: 'tenant-select' }, 'Client'), select);
   if (can('clients:create')) {
-    host.append(h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Create a tenant', title: 'Create a tenant',
-      'data-testid': 'create-tenant', onclick: () => openCreateTenant(render) }, icon('plus')));
+    host.append(h('button', { type: 'button', class: 'btn small ghost', title: 'Create a tenant',
+      'data-testid': 'create-tenant', onclick: () => openCreateTenant(render) }, icon('plus'), 'New tenant'));
   }
   loadClients().then(render).catch(() => {});
   return host;

@@ -2,7 +2,7 @@
 import * as api from './api.js';
 import { h, clear, time, menuButton, plural, uid, toast } from './dom.js';
 import { icon } from './icons.js';
-import { state, isAdmin, can } from './session.js';
+import { state, isAdmin, can, workingOnTechnicalTenant } from './session.js';
 import {
   REASONS, USAGES, canReadSecret, permissionsSummary, openRenew, openEnable, disableToken,
   openDelete, copySecret, showSecret,
@@ -83,6 +83,19 @@ export function tokensView(main) {
 
   const filtered = () => filters.scope !== (admin ? 'all' : 'mine') || filters.status !== 'any' || filters.search;
 
+  // The first screen of a new partner account: where the user is, and the three first steps.
+  function welcome() {
+    return h('div', { class: 'empty welcome', 'data-testid': 'welcome' }, h('div', { class: 'empty-icon' }, icon('key', 24)),
+      h('h2', {}, 'Welcome to Tokensmith'),
+      h('p', {}, `You are working on ${state.clientName || 'your technical client'}: your partner account's own client, `
+        + 'where global users like you live. Your customers each get a tenant of their own.'),
+      h('ol', { class: 'steps' },
+        h('li', {}, h('strong', {}, 'Create a tenant'), ' with “New tenant” beside the client selector at the top; the Console switches to it.'),
+        h('li', {}, h('strong', {}, 'Add its first administrator'), ' on the Users page, with an invitation link.'),
+        h('li', {}, h('strong', {}, 'Make a token'), ' for a script or service: here for work across tenants, or inside a tenant for its own.')),
+      createButton ? h('button', { type: 'button', class: 'btn primary', onclick: () => create() }, 'Create your first token') : null);
+  }
+
   function render() {
     count.textContent = tokens.length >= PAGE ? `${PAGE}+ tokens` : plural(tokens.length, 'token');
     clear(list);
@@ -90,7 +103,9 @@ export function tokensView(main) {
       list.append(filtered()
         ? h('div', { class: 'empty', 'data-testid': 'empty' }, h('div', { class: 'empty-icon' }, icon('search', 24)),
           h('h2', {}, 'No tokens match these filters'), h('p', {}, 'Try another name or status.'))
-        : h('div', { class: 'empty', 'data-testid': 'empty' }, h('div', { class: 'empty-icon' }, icon('key', 24)),
+        : workingOnTechnicalTenant()
+          ? welcome()
+          : h('div', { class: 'empty', 'data-testid': 'empty' }, h('div', { class: 'empty-icon' }, icon('key', 24)),
           h('h2', {}, 'No API tokens yet'),
           h('p', {}, 'Create a token to call the Cloud API from scripts, CI or your own services.'),
           createButton ? h('button', { type: 'button', class: 'btn primary', onclick: () => create() }, 'Create your first token') : null));

@@ -30,6 +30,37 @@ class TenantBrowserIT {
   }
 
   @Test
+  void firstScreenWhenTechnicalTenantHasNoTokensThenWelcomesWithTheFirstStepsAndLabelledButtons() {
+    // An account with nothing yet: the technical tenant holds no token.
+    server
+        .http
+        .get("/v2/api_tokens", server.admin())
+        .body()
+        .forEach(
+            t ->
+                assertThat(
+                        server
+                            .http
+                            .delete("/v2/api_tokens/" + t.path("id").asLong(), server.admin())
+                            .status())
+                    .isEqualTo(200));
+    browser.login(TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+    WebElement welcome = browser.visible(By.cssSelector("[data-testid='welcome']"));
+    assertThat(welcome.getText())
+        .contains("Welcome to Tokensmith")
+        .contains("partner account's own client")
+        .contains("Create a tenant")
+        .contains("Make a token");
+    assertThat(browser.visible(By.cssSelector("[data-testid='create-tenant']")).getText())
+        .isEqualTo("New tenant");
+    String who =
+        browser.visible(By.cssSelector("[data-testid='user-menu'] .who")).getText().strip();
+    String[] lines = who.split("\\R");
+    assertThat(lines).doesNotHaveDuplicates();
+    browser.screenshot("first-screen");
+  }
+
+  @Test
   void createTenantWhenGlobalAdminThenSelectedAndTokensCreatedThere() {
     browser.login(TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
     browser.click(By.cssSelector("[data-testid='create-tenant']"));
