@@ -147,7 +147,8 @@ public final class TestServer implements AutoCloseable {
               "activity",
               "job_leases",
               "nodes",
-              "node_instances")) {
+              "node_instances",
+              "legacy_credentials")) {
         try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
           int columns = rs.getMetaData().getColumnCount();
           while (rs.next()) {
