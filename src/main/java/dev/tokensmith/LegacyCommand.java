@@ -83,27 +83,23 @@ final class LegacyCommand implements Callable<Integer> {
     private static int run(LegacyCredentials legacy, List<String> lines) {
       Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
       List<Row> batch = new ArrayList<>(BATCH);
-      int invalid = 0;
       for (int i = 0; i < lines.size(); i++) {
         String text = lines.get(i).strip();
         if (text.isEmpty() || i == 0 && text.toLowerCase().startsWith("email,")) {
           continue;
         }
         String[] fields = text.split(",", -1);
-        if (fields.length != 3) {
-          System.out.println(
-              "line " + (i + 1) + ": invalid: expected 3 fields (email,uuid,secret)");
-          invalid++;
-          continue;
-        }
-        batch.add(new Row(i + 1, fields[0].strip(), fields[1].strip(), fields[2].strip()));
+        batch.add(
+            fields.length == 3
+                ? new Row(i + 1, fields[0].strip(), fields[1].strip(), fields[2].strip())
+                : new Row(i + 1, null, null, null));
         if (batch.size() == BATCH) {
           importBatch(legacy, batch, counts);
           batch.clear();
         }
       }
       importBatch(legacy, batch, counts);
-      int failed = invalid;
+      int failed = 0;
       StringBuilder summary = new StringBuilder("Done:");
       for (Outcome outcome : Outcome.values()) {
         int n = counts.getOrDefault(outcome, 0);
@@ -114,8 +110,8 @@ final class LegacyCommand implements Callable<Integer> {
           summary.append(' ').append(n).append(' ').append(label(outcome)).append(',');
         }
       }
-      summary.append(' ').append(invalid).append(" malformed row(s).");
-      System.out.println(summary);
+      summary.setLength(summary.length() - (summary.charAt(summary.length() - 1) == ',' ? 1 : 0));
+      System.out.println(summary.append('.'));
       return failed == 0 ? 0 : 1;
     }
 
@@ -137,7 +133,7 @@ final class LegacyCommand implements Callable<Integer> {
         for (Row r : batch) {
           Outcome outcome;
           try {
-            outcome = legacy.inTransaction(() -> legacy.importRow(r.email, r.uuid, r.secret));
+            outcome = legacy.inTransaction(() -> importRow(legacy, r));
           } catch (RuntimeException again) {
             outcome = Outcome.FAILED;
           }
@@ -148,8 +144,19 @@ final class LegacyCommand implements Callable<Integer> {
         Row row = batch.get(i);
         Outcome outcome = outcomes.get(i);
         counts.merge(outcome, 1, Integer::sum);
-        System.out.println("line " + row.line + ": " + shown(row.email) + " " + outcome.text());
+        System.out.println(
+            "line "
+                + row.line
+                + ": "
+                + (row.email == null ? "" : shown(row.email) + " ")
+                + outcome.text());
       }
+    }
+
+    private static Outcome importRow(LegacyCredentials legacy, Row row) {
+      return row.email == null
+          ? Outcome.MALFORMED
+          : legacy.importRow(row.email, row.uuid, row.secret);
     }
 
     // A secret key has no '@': a row with its fields in the wrong order never prints one.

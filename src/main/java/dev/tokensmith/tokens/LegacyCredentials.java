@@ -110,6 +110,7 @@ public final class LegacyCredentials {
     IMPORTED("imported"),
     ALREADY_IMPORTED("already imported"),
     UNKNOWN_EMAIL("unknown e-mail"),
+    MALFORMED("invalid: expected 3 fields (email,uuid,secret)"),
     INVALID_UUID("invalid: the UUID is not 36 characters of [0-9a-f-] in UUID form"),
     INVALID_SECRET("invalid: the secret key is not 40 characters of [A-Za-z0-9_-]"),
     NOT_ALLOWED("refused: the user may not hold API tokens, or signs in with SSO"),
