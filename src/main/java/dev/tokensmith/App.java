@@ -52,7 +52,10 @@ import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.ExpiryNotices;
+import dev.tokensmith.tokens.JdbcLegacyStore;
 import dev.tokensmith.tokens.JdbcTokenStore;
+import dev.tokensmith.tokens.LegacyApi;
+import dev.tokensmith.tokens.LegacyCredentials;
 import dev.tokensmith.tokens.TokenApi;
 import dev.tokensmith.tokens.TokenLifecycle;
 import dev.tokensmith.tokens.TokenSeeder;
@@ -123,6 +126,7 @@ public final class App implements AutoCloseable {
   private final ClientService clients;
   private final UserService users;
   private final PasswordService passwords;
+  private final LegacyCredentials legacy;
   private final UserDirectory directory;
   private final UsageRecorder usage;
   private final InstanceActivity nodeActivity;
@@ -205,13 +209,22 @@ public final class App implements AutoCloseable {
             sessionLifetime);
 
     JdbcTokenStore tokenStore = new JdbcTokenStore(db, catalogue);
+    JdbcLegacyStore legacyStore = new JdbcLegacyStore(db);
     this.verifier =
         new TokenVerifier(
-            tokenStore, directory, clients, secrets, clock, cacheLifetime, settings.cacheSize());
+            tokenStore,
+            legacyStore,
+            directory,
+            clients,
+            secrets,
+            clock,
+            cacheLifetime,
+            settings.cacheSize());
     changes.subscribe(clients::onChange);
     changes.subscribe(verifier::onChange);
     TokenWriter writer =
-        new TokenWriter(tokenStore, directory, clients, access, secrets, activity, clock, changes);
+        new TokenWriter(
+            tokenStore, directory, clients, access, secrets, activity, clock, changes, legacyStore);
     TokenLifecycle lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
     TokenService tokens =
         new TokenService(
@@ -224,6 +237,8 @@ public final class App implements AutoCloseable {
             clock,
             settings.maxTokensPerClient());
     this.seeder = new TokenSeeder(db, tokenStore, secrets, clock);
+    this.legacy =
+        new LegacyCredentials(db, legacyStore, writer, tokens, directory, clients, access, secrets);
     // Node tokens and instance secrets: the same format and storage, with a prefix of their own.
     TokenSecrets nodeSecrets = new TokenSecrets(keyring, random, settings.nodeSecretPrefix());
     JdbcNodeStore nodeStore = new JdbcNodeStore(db);
@@ -334,6 +349,7 @@ public final class App implements AutoCloseable {
                     settings.behindTls()),
                 new UserApi(users, grants),
                 new TokenApi(tokens, grants),
+                new LegacyApi(legacy),
                 new NodeApi(
                     new NodeService(db, nodeStore, nodeWriter, access, clients, clock),
                     new NodeRegistration(db, nodeStore, nodeWriter, access, clients, tokens, clock),
@@ -564,6 +580,11 @@ public final class App implements AutoCloseable {
   }
 
   /** The password service, for the command that prints a reset link. */
+  /** Imports of legacy credentials (the command line's). */
+  public LegacyCredentials legacy() {
+    return legacy;
+  }
+
   public PasswordService passwords() {
     return passwords;
   }

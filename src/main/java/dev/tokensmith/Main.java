@@ -15,7 +15,13 @@ import picocli.CommandLine.Command;
 @Command(
     name = "tokensmith",
     mixinStandardHelpOptions = true,
-    subcommands = {Main.Migrate.class, Main.Seed.class, NodeCommand.class, Main.Users.class},
+    subcommands = {
+      Main.Migrate.class,
+      Main.Seed.class,
+      NodeCommand.class,
+      Main.Users.class,
+      LegacyCommand.class
+    },
     description = "Self-hosted API token service. Without a command: start the server.")
 public final class Main implements Callable<Integer> {
 

@@ -18,12 +18,12 @@ import java.util.Optional;
 
 /**
  * Turns a request's credentials into a {@link Caller} (section 3): a token header first, then the
- * Console session (with its CSRF header on changes). Failed attempts count against the source
- * address; once over the limit they answer 429 instead of 401. A valid token still passes from a
- * limited address: a 320-bit secret cannot be guessed, and a gateway's shared address must not lock
- * out its good callers. A login also counts against its account, and takes its places before the
- * password is checked, so that neither concurrency nor many addresses get more checks than the
- * limits allow.
+ * legacy UUID + secret key pair (4.5), then the Console session (with its CSRF header on changes).
+ * Failed attempts count against the source address; once over the limit they answer 429 instead of
+ * 401. A valid token still passes from a limited address: a 320-bit secret cannot be guessed, and a
+ * gateway's shared address must not lock out its good callers. A login also counts against its
+ * account, and takes its places before the password is checked, so that neither concurrency nor
+ * many addresses get more checks than the limits allow.
  */
 public final class Authenticator implements Authentication {
   private final TokenVerifier verifier;
@@ -60,6 +60,12 @@ public final class Authenticator implements Authentication {
     if (credentials.token() != null) {
       return caller(verifier.verify(credentials.token(), credentials.ip(), false), credentials);
     }
+    if (legacyPair(credentials)) {
+      return caller(
+          verifier.verifyLegacy(
+              credentials.legacyUuid(), credentials.legacySecret(), credentials.ip(), false),
+          credentials);
+    }
     if (credentials.sessionCookie() != null) {
       return session(credentials).orElseThrow(() -> failed(credentials.ip()));
     }
@@ -73,6 +79,12 @@ public final class Authenticator implements Authentication {
    */
   @Override
   public Optional<Caller> authenticateCached(Credentials credentials) {
+    if (credentials.token() == null && legacyPair(credentials)) {
+      return verifier
+          .verifyLegacyCached(
+              credentials.legacyUuid(), credentials.legacySecret(), credentials.ip(), false)
+          .map(v -> caller(v, credentials));
+    }
     if (credentials.token() == null) {
       if (credentials.sessionCookie() == null) {
         throw ServiceException.unauthorized();
@@ -86,11 +98,22 @@ public final class Authenticator implements Authentication {
 
   @Override
   public Caller authenticateNodeRegistration(Credentials credentials) {
+    if (credentials.token() == null && legacyPair(credentials)) {
+      return caller(
+          verifier.verifyLegacy(
+              credentials.legacyUuid(), credentials.legacySecret(), credentials.ip(), true),
+          credentials);
+    }
     if (credentials.token() == null) {
       // A session is a good credential, only not one this endpoint takes: no failure to count.
       throw ServiceException.unauthorized();
     }
     return caller(verifier.verify(credentials.token(), credentials.ip(), true), credentials);
+  }
+
+  // Either header of the legacy pair (4.5) makes it the credential: one without the other fails.
+  private static boolean legacyPair(Credentials credentials) {
+    return credentials.legacyUuid() != null || credentials.legacySecret() != null;
   }
 
   private Caller caller(Verification result, Credentials credentials) {

@@ -79,12 +79,30 @@ public final class TokenLifecycle implements UserChanges {
           token.clientId() == ownerClient.id()
               ? ownerClient
               : clients.find(token.clientId()).orElse(ownerClient);
-      // Judge the role itself: a disabled user or client must not wipe the tokens' permissions.
+      // A backward-compatible token follows its owner's role, wider as well as narrower (4.5).
+      // Otherwise judge the role itself: a disabled user or client must not wipe the tokens'
+      // permissions.
       ApiToken narrowed =
-          writer.narrowed(token, access.rolePermissionsIn(owner, ownerClient, tokenClient));
+          token.scope().legacy()
+              ? followOwner(token, owner)
+              : writer.narrowed(token, access.rolePermissionsIn(owner, ownerClient, tokenClient));
       if (narrowed != token) {
         writer.update(origin, token, narrowed);
       }
+    }
+  }
+
+  private static ApiToken followOwner(ApiToken token, User owner) {
+    return token.grant().written().equals(owner.grant().written())
+        ? token
+        : token.draft().grant(owner.grant()).build();
+  }
+
+  /** Ends the legacy pair of the user's backward-compatible token: they sign in with SSO now. */
+  @Override
+  public void ssoStarted(User owner, Origin origin) {
+    for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
+      writer.endLegacyPair(origin, token);
     }
   }
 

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The token lifecycle as callers drive it: list, read, create, update, enable/disable, renew,
@@ -232,9 +233,16 @@ public final class TokenService {
   }
 
   /**
-   * A token with what the wire shows beside it: its owner's name and its effective permissions now.
+   * A token with what the wire shows beside it: its owner's name, its effective permissions now
+   * and, for a backward-compatible token only, whether its legacy pair still works (else null).
    */
-  public record Described(ApiToken token, String ownerName, PermissionSet actual) {}
+  public record Described(
+      ApiToken token, String ownerName, PermissionSet actual, Boolean legacyPairActive) {}
+
+  /** The token as the caller sees it, described (for the legacy import's answer). */
+  Described describeNew(ApiToken token) {
+    return describe(token);
+  }
 
   /** A created token, described, with its secret (shown this once). */
   public record Created(Described described, String secret) {
@@ -273,6 +281,9 @@ public final class TokenService {
   private List<Described> describe(List<ApiToken> tokens) {
     Map<Long, Optional<User>> owners = new HashMap<>();
     Map<Long, Optional<Client>> clientsById = new HashMap<>();
+    List<Long> legacyIds =
+        tokens.stream().filter(t -> t.scope().legacy()).map(ApiToken::id).toList();
+    Set<Long> pairsActive = writer.legacyPairsActive(legacyIds);
     List<Described> described = new ArrayList<>(tokens.size());
     for (ApiToken token : tokens) {
       Optional<Client> client = clientsById.computeIfAbsent(token.clientId(), clients::find);
@@ -284,7 +295,8 @@ public final class TokenService {
           new Described(
               token,
               owner.map(User::realname).orElse(null),
-              Cap.effective(token.permissionSet(), cap)));
+              Cap.effective(token.permissionSet(), cap),
+              token.scope().legacy() ? pairsActive.contains(token.id()) : null));
     }
     return described;
   }

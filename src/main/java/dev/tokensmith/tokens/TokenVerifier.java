@@ -15,6 +15,7 @@ import dev.tokensmith.users.Sso;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserDirectory;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,9 +60,15 @@ public final class TokenVerifier {
   private final LongAdder hits = new LongAdder();
   private final LongAdder unknownHits = new LongAdder();
   private final LongAdder loads = new LongAdder();
+  // Legacy pairs (4.5) by UUID: the stored digest of the secret key beside its token's snapshot.
+  private final LegacyStore legacy;
+  private final Cache<String, LegacyEntry> legacyKnown;
+  private final Cache<String, Boolean> legacyUnknown;
+  private final ConcurrentHashMap<Long, String> uuidsByToken = new ConcurrentHashMap<>();
 
   public TokenVerifier(
       TokenStore store,
+      LegacyStore legacy,
       UserDirectory users,
       ClientService clients,
       TokenSecrets secrets,
@@ -69,6 +76,7 @@ public final class TokenVerifier {
       Duration cacheLifetime,
       long cacheSize) {
     this.store = store;
+    this.legacy = legacy;
     this.users = users;
     this.clients = clients;
     this.secrets = secrets;
@@ -84,6 +92,23 @@ public final class TokenVerifier {
                 (digest, snapshot, cause) -> unindex(snapshot.token().id(), digest))
             .build();
     this.unknown =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .expireAfterWrite(UNKNOWN_LIFETIME)
+            .maximumSize(Math.max(1000, cacheSize / 10))
+            .build();
+    this.legacyKnown =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .expireAfterWrite(cacheLifetime)
+            .maximumSize(cacheSize)
+            .<String, LegacyEntry>evictionListener(
+                (uuid, entry, cause) ->
+                    uuidsByToken.computeIfPresent(
+                        entry.snapshot().token().id(),
+                        (id, held) -> legacyKnown().asMap().containsKey(held) ? held : null))
+            .build();
+    this.legacyUnknown =
         Caffeine.newBuilder()
             .ticker(ticker)
             .expireAfterWrite(UNKNOWN_LIFETIME)
@@ -127,6 +152,101 @@ public final class TokenVerifier {
       return Optional.of(new Rejected(Reason.MALFORMED));
     }
     return Optional.ofNullable(fromMemory(digest, ip, nodeRegistration));
+  }
+
+  /**
+   * Checks a legacy pair ({@code X-WallarmAPI-UUID} + {@code X-WallarmAPI-Secret}, 4.5): it
+   * authenticates as its backward-compatible token, under the same rules, while the pair works. The
+   * lookup is by UUID; the secret key's keyed digest is compared in constant time.
+   */
+  public Verification verifyLegacy(
+      String uuid, String secret, String ip, boolean nodeRegistration) {
+    byte[] presented = legacyDigest(uuid, secret);
+    if (presented == null) {
+      return new Rejected(Reason.MALFORMED);
+    }
+    Verification remembered = legacyFromMemory(uuid, presented, ip, nodeRegistration);
+    if (remembered != null) {
+      return remembered;
+    }
+    LegacyEntry entry = loadLegacy(uuid);
+    return entry == null
+        ? new Rejected(Reason.UNKNOWN)
+        : entry.check(presented, clock.instant(), ip, nodeRegistration);
+  }
+
+  /** {@link #verifyLegacy} when memory alone can tell; empty otherwise. Never blocks. */
+  public Optional<Verification> verifyLegacyCached(
+      String uuid, String secret, String ip, boolean nodeRegistration) {
+    byte[] presented = legacyDigest(uuid, secret);
+    if (presented == null) {
+      return Optional.of(new Rejected(Reason.MALFORMED));
+    }
+    return Optional.ofNullable(legacyFromMemory(uuid, presented, ip, nodeRegistration));
+  }
+
+  private Verification legacyFromMemory(
+      String uuid, byte[] presented, String ip, boolean nodeRegistration) {
+    LegacyEntry entry = legacyKnown.getIfPresent(uuid);
+    if (entry != null) {
+      hits.increment();
+      return entry.check(presented, clock.instant(), ip, nodeRegistration);
+    }
+    if (legacyUnknown.getIfPresent(uuid) != null) {
+      unknownHits.increment();
+      return new Rejected(Reason.UNKNOWN);
+    }
+    return null;
+  }
+
+  // The keyed digest of a well-formed pair's secret key; null when either part is malformed.
+  private byte[] legacyDigest(String uuid, String secret) {
+    if (uuid == null
+        || secret == null
+        || !LegacyCredentials.UUID.matcher(uuid).matches()
+        || !LegacyCredentials.SECRET.matcher(secret).matches()) {
+      return null;
+    }
+    return secrets.digest(secret.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private LegacyEntry loadLegacy(String uuid) {
+    long before = epoch.get();
+    // On an event loop this throws BlockingNotAllowed before reading.
+    Optional<LegacyStore.Pair> pair = legacy.findByUuid(uuid).filter(LegacyStore.Pair::active);
+    loads.increment();
+    Optional<ApiToken> token = pair.flatMap(p -> store.find(p.tokenId()));
+    if (token.isEmpty()) {
+      if (epoch.get() == before) {
+        legacyUnknown.put(uuid, Boolean.TRUE);
+      }
+      return null;
+    }
+    LegacyEntry entry =
+        new LegacyEntry(
+            HEX.parseHex(pair.get().secretDigest()), snapshot(new SecretMatch(token.get(), null)));
+    if (epoch.get() == before) {
+      legacyKnown.put(uuid, entry);
+      uuidsByToken.put(token.get().id(), uuid);
+      if (epoch.get() != before) {
+        legacyKnown.invalidate(uuid);
+      }
+    }
+    return entry;
+  }
+
+  private Cache<String, LegacyEntry> legacyKnown() {
+    return legacyKnown;
+  }
+
+  /** A legacy pair as the database said: its secret key's digest and its token's snapshot. */
+  private record LegacyEntry(byte[] secretDigest, Snapshot snapshot) {
+    Verification check(byte[] presented, Instant now, String ip, boolean nodeRegistration) {
+      if (!MessageDigest.isEqual(secretDigest, presented)) {
+        return new Rejected(Reason.UNKNOWN);
+      }
+      return snapshot.check(now, ip, nodeRegistration);
+    }
   }
 
   // The cached answer for a digest, or null when neither cache knows it.
@@ -249,15 +369,24 @@ public final class TokenVerifier {
         known.invalidateAll();
         digestsByToken.clear();
         owners.invalidateAll();
+        legacyKnown.invalidateAll();
+        legacyUnknown.invalidateAll();
+        uuidsByToken.clear();
       }
       case TOKEN -> {
         Object held = digestsByToken.remove(change.id());
         if (held != null) {
           known.invalidateAll(Arrays.asList(digests(held)));
         }
+        String uuid = uuidsByToken.remove(change.id());
+        if (uuid != null) {
+          legacyKnown.invalidate(uuid);
+        }
       }
       case USER -> {
         owners.invalidate(change.id());
+        // A user change may be an import: a UUID tried before it must work at once.
+        legacyUnknown.invalidateAll();
         evictWhere(s -> s.owner() != null && s.owner().id() == change.id());
       }
       case CLIENT ->
@@ -275,6 +404,7 @@ public final class TokenVerifier {
   // A user's or a client's change: rare, and it may touch any number of tokens, so the cache is
   // scanned.
   private void evictWhere(Predicate<Snapshot> stale) {
+    legacyKnown.asMap().values().removeIf(entry -> stale.test(entry.snapshot()));
     known
         .asMap()
         .forEach(

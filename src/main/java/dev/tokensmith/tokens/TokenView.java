@@ -29,6 +29,7 @@ record TokenView(
     Instant lastUsedAt,
     String lastUsedIp,
     boolean legacy,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean legacyPairActive,
     List<String> allowedIps,
     String secretHint,
     @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
@@ -53,7 +54,7 @@ record TokenView(
         t.shared(),
         t.scope().usage().id(),
         t.sourceRole(),
-        t.scope().legacy() ? List.of() : t.permissionsAsWritten(),
+        t.scope().legacy() ? null : t.permissionsAsWritten(),
         d.actual().ids(),
         t.enabled(),
         t.state().disabledReason() == null ? null : t.state().disabledReason().id(),
@@ -64,6 +65,7 @@ record TokenView(
         t.history().lastUsedAt(),
         t.history().lastUsedIp(),
         t.scope().legacy(),
+        d.legacyPairActive(),
         t.scope().allowedIps(),
         t.secretHint(),
         secret);

@@ -21,8 +21,10 @@ import dev.tokensmith.users.UserDirectory;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The writes every token change is made of, each with its activity record: the caller-driven ones
@@ -30,6 +32,9 @@ import java.util.Optional;
  * open the transaction.
  */
 public final class TokenWriter {
+  /** The name a backward-compatible token gets at its import. */
+  static final String LEGACY_NAME = "Backward-compatible token";
+
   private final TokenStore store;
   private final UserDirectory users;
   private final ClientService clients;
@@ -38,6 +43,7 @@ public final class TokenWriter {
   private final ActivityLog activity;
   private final Clock clock;
   private final ChangeFeed changes;
+  private final LegacyStore legacy;
 
   public TokenWriter(
       TokenStore store,
@@ -47,7 +53,8 @@ public final class TokenWriter {
       TokenSecrets secrets,
       ActivityLog activity,
       Clock clock,
-      ChangeFeed changes) {
+      ChangeFeed changes,
+      LegacyStore legacy) {
     this.store = store;
     this.users = users;
     this.clients = clients;
@@ -56,6 +63,7 @@ public final class TokenWriter {
     this.activity = activity;
     this.clock = clock;
     this.changes = changes;
+    this.legacy = legacy;
   }
 
   // The row is written once, its sealed secret included: the id the ciphertext is bound to is taken
@@ -100,6 +108,72 @@ public final class TokenWriter {
     return new Issued(token, secret);
   }
 
+  /**
+   * The owner's backward-compatible token with its legacy pair (4.5): an ordinary value of its own,
+   * the owner's role as its grant, never an expiry; only {@code secretDigest} of the pair's secret
+   * key is kept, beside its UUID.
+   */
+  Issued insertLegacy(
+      Origin origin, long createdBy, User owner, Client client, String uuid, String secretDigest) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    String secret = secrets.generate();
+    long id = store.newId();
+    ApiToken token =
+        new ApiToken(
+            id,
+            new ApiToken.Owner(client.id(), owner.id(), createdBy, false),
+            LEGACY_NAME,
+            new ApiToken.Scope(Usage.API, owner.grant(), List.of(), true),
+            new ApiToken.State(true, null, null, null),
+            new ApiToken.Secret(secrets.hint(secret), seal(client, id, secret), now),
+            ApiToken.History.createdAt(now));
+    store.insert(token, secrets.digest(secret));
+    legacy.insert(new LegacyStore.Pair(owner.id(), uuid, id, secretDigest), now.toEpochMilli());
+    // An instance may hold the UUID in its unknown cache (old clients kept trying before the
+    // import): the owner's change clears it everywhere.
+    changes.publish(ChangeFeed.Kind.USER, owner.id());
+    activity.record(
+        origin,
+        client.id(),
+        "api_token",
+        id,
+        token.realname(),
+        "create",
+        ActivityLog.changes()
+            .put("realname", null, token.realname())
+            .put("legacy", null, true)
+            .put("legacy_pair", null, true)
+            .put("user_id", null, owner.id())
+            .put("source_role", null, token.sourceRole())
+            .put("secret_hint", null, token.secretHint())
+            .map());
+    return new Issued(token, secret);
+  }
+
+  /**
+   * Ends a backward-compatible token's legacy pair for good: the digest of its secret key is
+   * erased, every instance forgets it, and the end is recorded. Nothing when it had already ended.
+   */
+  void endLegacyPair(Origin origin, ApiToken token) {
+    if (!token.scope().legacy() || !legacy.end(token.id(), clock.millis())) {
+      return;
+    }
+    changes.publish(ChangeFeed.Kind.TOKEN, token.id());
+    activity.record(
+        origin,
+        token.clientId(),
+        "api_token",
+        token.id(),
+        token.realname(),
+        "update",
+        ActivityLog.changes().put("legacy_pair", true, false).map());
+  }
+
+  /** Which of these tokens still answer to their legacy pair. */
+  Set<Long> legacyPairsActive(Collection<Long> tokenIds) {
+    return legacy.activeAmong(tokenIds);
+  }
+
   ApiToken update(Origin origin, ApiToken before, ApiToken after) {
     return update(origin, before, before, after);
   }
@@ -136,6 +210,7 @@ public final class TokenWriter {
   }
 
   ApiToken delete(Origin origin, ApiToken token) {
+    endLegacyPair(origin, token);
     store.delete(token.id());
     changes.publish(ChangeFeed.Kind.TOKEN, token.id());
     activity.record(
@@ -150,6 +225,8 @@ public final class TokenWriter {
   }
 
   Issued renew(Origin origin, ApiToken token, Client client, int graceSeconds) {
+    // A new value ends the old pair (4.5): whoever renews has moved off the old credentials.
+    endLegacyPair(origin, token);
     Instant now = clock.instant();
     String secret = secrets.generate();
     ApiToken renewed =

@@ -18,6 +18,12 @@ public interface UserChanges {
   /** The user lost API access (single sign-on without API access): their tokens stop working. */
   void apiAccessRevoked(User user, Origin origin);
 
+  /**
+   * The user moved from password login to single sign-on ({@code sso} or {@code strict}): what
+   * belongs to their old credentials (a legacy pair) ends for good.
+   */
+  void ssoStarted(User user, Origin origin);
+
   /** The user's role or permission list changed: what they own narrows to it, for good. */
   void permissionsChanged(User user, Client userClient, Origin origin);
 

@@ -325,6 +325,9 @@ public final class UserService {
           if (before.apiAccess() && !after.apiAccess()) {
             followers.apiAccessRevoked(after, origin);
           }
+          if (before.sso() == Sso.NONE && after.sso() != Sso.NONE) {
+            followers.ssoStarted(after, origin);
+          }
           ActivityLog.Changes changes =
               ActivityLog.changes()
                   .put("realname", before.realname(), after.realname())

@@ -86,6 +86,11 @@ final class ExpectedMatrix {
           row(INVITE_USER, SELF, 400, 403, 403, 403, 403, 400, 403, 403, 403, NA),
           row(INVITE_USER, OTHER_USER, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
           row(INVITE_USER, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          // Legacy credentials (4.5) are imported as a user is updated: by the admins of the user's
+          // client, an admin for themselves too.
+          row(IMPORT_LEGACY, SELF, 200, 403, 403, 403, 403, 200, 403, 403, 403, NA),
+          row(IMPORT_LEGACY, OTHER_USER, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(IMPORT_LEGACY, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
 
           // 4.3 API tokens: T1 (the section), T2 (shared tokens), T4 (visibility and secrets).
           row(LIST_TOKENS, OWN, LISTED, LISTED, NA, NA, NA, LISTED, LISTED, NA, LISTED, NA),

@@ -28,6 +28,7 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
     UPDATE_USER("POST /v1/objects/user/update"),
     DELETE_USER("POST /v1/objects/user/delete"),
     INVITE_USER("POST /v1/objects/user/invite"),
+    IMPORT_LEGACY("POST /v2/user/{id}/legacy_credentials"),
     LIST_TOKENS("GET /v2/api_tokens"),
     CREATE_TOKEN("POST /v2/api_tokens"),
     GET_TOKEN("GET /v2/api_tokens/{id}"),

@@ -4,6 +4,7 @@ import dev.tokensmith.auth.MatrixCase.Target;
 import dev.tokensmith.auth.MatrixWorld.Member;
 import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Http;
+import dev.tokensmith.testing.LegacyPairs;
 import dev.tokensmith.testing.Response;
 import java.util.HashMap;
 import java.util.List;
@@ -96,6 +97,17 @@ final class MatrixRequests {
         long id = target == Target.SELF ? actor.id() : world.freshUser(target);
         yield Sent.of(
             http.post("/v1/objects/user/invite", actor.auth(), Map.of("filter", Map.of("id", id))));
+      }
+
+      case IMPORT_LEGACY -> {
+        Member actor = target == Target.SELF ? world.freshMember(c.role()) : caller;
+        long id = target == Target.SELF ? actor.id() : world.freshUser(target);
+        LegacyPairs.Pair pair = LegacyPairs.next();
+        yield Sent.of(
+            http.post(
+                "/v2/user/" + id + "/legacy_credentials",
+                actor.auth(),
+                Map.of("uuid", pair.uuid(), "secret", pair.secret())));
       }
 
       case LIST_TOKENS -> {

@@ -21,6 +21,7 @@ import dev.tokensmith.notify.Mailer;
 import dev.tokensmith.notify.Outbox;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.tokens.JdbcLegacyStore;
 import dev.tokensmith.tokens.JdbcTokenStore;
 import dev.tokensmith.tokens.TokenLifecycle;
 import dev.tokensmith.tokens.TokenService;
@@ -138,11 +139,28 @@ public final class Services implements AutoCloseable {
             Duration.ofHours(8));
     tokenStore = new JdbcTokenStore(db, Records.CATALOGUE);
     verifier =
-        new TokenVerifier(tokenStore, directory, clients, secrets, clock, CACHE_LIFETIME, 10_000);
+        new TokenVerifier(
+            tokenStore,
+            new JdbcLegacyStore(db),
+            directory,
+            clients,
+            secrets,
+            clock,
+            CACHE_LIFETIME,
+            10_000);
     changes.subscribe(clients::onChange);
     changes.subscribe(verifier::onChange);
     TokenWriter writer =
-        new TokenWriter(tokenStore, directory, clients, access, secrets, activity, clock, changes);
+        new TokenWriter(
+            tokenStore,
+            directory,
+            clients,
+            access,
+            secrets,
+            activity,
+            clock,
+            changes,
+            new JdbcLegacyStore(db));
     lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
     tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock, 0);
     users = usersWith(lifecycle);

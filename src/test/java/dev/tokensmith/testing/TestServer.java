@@ -151,7 +151,8 @@ public final class TestServer implements AutoCloseable {
               "nodes",
               "node_instances",
               "notices",
-              "token_expiry_notices")) {
+              "token_expiry_notices",
+              "legacy_credentials")) {
         try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
           int columns = rs.getMetaData().getColumnCount();
           while (rs.next()) {

@@ -220,5 +220,10 @@ class OwnerCascadeTest {
     public void deleted(User user, Origin origin) {
       tokens.deleted(user, origin);
     }
+
+    @Override
+    public void ssoStarted(User user, Origin origin) {
+      tokens.ssoStarted(user, origin);
+    }
   }
 }

@@ -163,6 +163,7 @@ class TokenVerifierTest {
     TokenVerifier overtaken =
         new TokenVerifier(
             racing,
+            new JdbcLegacyStore(services.db),
             services.directory,
             services.clients,
             services.secrets,
