@@ -38,6 +38,7 @@ import dev.tokensmith.nodes.NodeRegistration;
 import dev.tokensmith.nodes.NodeService;
 import dev.tokensmith.nodes.NodeWriter;
 import dev.tokensmith.ops.OpsApi;
+import dev.tokensmith.ops.Version;
 import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.Role;
@@ -87,6 +88,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +107,8 @@ public final class App implements AutoCloseable {
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   private final Settings settings;
+  private final Version version = Version.ofBuild();
+  private final StartBanner.Keys keys;
   private final Catalogue catalogue;
   private final CatalogueStart catalogueStart;
   private final Database db;
@@ -156,7 +160,9 @@ public final class App implements AutoCloseable {
     db.migrate();
     Keyring keyring;
     try {
-      keyring = keyring(settings, db, random);
+      KeysFound found = keyring(settings, db, random);
+      keyring = found.keyring();
+      this.keys = found.banner();
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -244,6 +250,10 @@ public final class App implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
+    Gauge.builder("tokensmith.build.info", () -> 1)
+        .description("The running build: always 1, its version in the label")
+        .tag("version", version.number())
+        .register(metrics);
     FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().hits())
         .tag("result", "hit")
         .register(metrics);
@@ -296,7 +306,7 @@ public final class App implements AutoCloseable {
             List.of(
                 // The hot endpoints first: the router tries routes in this order.
                 new VerifierApi(new VerifierService(access, forwardRoutes)),
-                new OpsApi(db, metrics, closed::get),
+                new OpsApi(db, metrics, closed::get, version),
                 new SessionApi(
                     new IdentityService(
                         authenticator, sessions, directory, tokens, clients, access, passwords),
@@ -350,7 +360,9 @@ public final class App implements AutoCloseable {
    * The keys: from the settings, or from the key files, which are generated only for a new
    * database. They must match the database's check values, else the start stops with one line.
    */
-  private static Keyring keyring(Settings settings, Database db, SecureRandom random) {
+  private record KeysFound(Keyring keyring, StartBanner.Keys banner) {}
+
+  private static KeysFound keyring(Settings settings, Database db, SecureRandom random) {
     if (settings.masterKeys().isPresent() != settings.pepper().isPresent()) {
       throw new Settings.Invalid(
           "TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER must be set together");
@@ -358,12 +370,19 @@ public final class App implements AutoCloseable {
     KeyCheck check = new KeyCheck(db);
     Keyring keyring;
     KeyCheck.Sources sources;
+    StartBanner.Keys banner;
     if (settings.masterKeys().isPresent()) {
       keyring = Keyring.parse(settings.masterKeys().get(), settings.pepper().get());
       sources = new KeyCheck.Sources("TOKENSMITH_MASTER_KEYS", "TOKENSMITH_PEPPER");
+      banner = new StartBanner.Keys("from TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER", false);
     } else {
       Path keyFile = settings.masterKeyFile();
       Path pepperFile = settings.pepperFile();
+      String files =
+          "the master key "
+              + keyFile.toAbsolutePath().normalize()
+              + " and the pepper "
+              + pepperFile.toAbsolutePath().normalize();
       sources =
           new KeyCheck.Sources("the master key file " + keyFile, "the pepper file " + pepperFile);
       if (Keyring.anyFileExists(keyFile, pepperFile)) {
@@ -377,8 +396,10 @@ public final class App implements AutoCloseable {
           }
         }
         keyring = Keyring.load(keyFile, pepperFile);
+        banner = new StartBanner.Keys("from " + files, false);
       } else if (check.databaseIsNew()) {
         keyring = Keyring.create(keyFile, pepperFile, random);
+        banner = new StartBanner.Keys(files, true);
       } else {
         throw new Settings.Invalid(
             "No keys: neither "
@@ -396,7 +417,7 @@ public final class App implements AutoCloseable {
     } catch (KeyCheck.Mismatch e) {
       throw new Settings.Invalid(e.getMessage());
     }
-    return keyring;
+    return new KeysFound(keyring, banner);
   }
 
   /**
@@ -413,7 +434,7 @@ public final class App implements AutoCloseable {
     // Usage is collected per instance, so every instance flushes its own (not the leased
     // scheduler).
     local.scheduleWithFixedDelay(this::flushUsage, 10, 10, TimeUnit.SECONDS);
-    LOG.info("Tokensmith listening on port {}", port);
+    StartBanner.lines(version, settings, keys, port, OptionalInt.empty()).forEach(LOG::info);
     return this;
   }
 
@@ -493,6 +514,11 @@ public final class App implements AutoCloseable {
     byte[] bytes = new byte[18];
     new SecureRandom().nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** This build's version. */
+  public Version version() {
+    return version;
   }
 
   /** The port the server listens on. */

@@ -1,6 +1,7 @@
 package dev.tokensmith;
 
 import dev.tokensmith.config.Settings;
+import dev.tokensmith.ops.Version;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.users.PasswordLinks;
 import dev.tokensmith.users.PasswordService;
@@ -8,6 +9,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,9 +18,11 @@ import picocli.CommandLine.Command;
 @Command(
     name = "tokensmith",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.BuildVersion.class,
     subcommands = {Main.Migrate.class, Main.Seed.class, NodeCommand.class, Main.Users.class},
     description = "Self-hosted API token service. Without a command: start the server.")
 public final class Main implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
     // A bad setting is the operator's to fix, not a crash: its one line, no stack trace.
@@ -34,9 +39,27 @@ public final class Main implements Callable<Integer> {
             .execute(args));
   }
 
+  /** {@code --version}: the build's version number. */
+  static final class BuildVersion implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"tokensmith " + Version.ofBuild().number()};
+    }
+  }
+
+  /**
+   * The settings of every command: read from the environment, with a warning for each name that is
+   * no setting.
+   */
+  static Settings settings() {
+    Settings.Loaded loaded = Settings.load(System.getenv());
+    loaded.warnings().forEach(LOG::warn);
+    return loaded.settings();
+  }
+
   @Override
   public Integer call() throws Exception {
-    Settings settings = Settings.fromEnvironment();
+    Settings settings = settings();
     App app = new App(settings, Clock.systemUTC()).start();
     CountDownLatch stop = new CountDownLatch(1);
     onSigterm(stop::countDown);
@@ -67,7 +90,7 @@ public final class Main implements Callable<Integer> {
   static final class Migrate implements Callable<Integer> {
     @Override
     public Integer call() {
-      try (App app = new App(Settings.fromEnvironment(), Clock.systemUTC())) {
+      try (App app = new App(settings(), Clock.systemUTC())) {
         System.out.println("Database is up to date.");
       }
       return 0;
@@ -102,7 +125,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Settings settings = Settings.fromEnvironment();
+      Settings settings = settings();
       try (App app = new App(settings, Clock.systemUTC())) {
         Optional<PasswordService.ResetLink> link = app.passwords().resetLink(email);
         if (link.isEmpty()) {
@@ -171,7 +194,7 @@ public final class Main implements Callable<Integer> {
         throw new CommandLine.ParameterException(
             new CommandLine(this), "--preset and --permissions exclude each other");
       }
-      try (App app = new App(Settings.fromEnvironment(), Clock.systemUTC())) {
+      try (App app = new App(settings(), Clock.systemUTC())) {
         long start = System.nanoTime();
         app.seed(
             tokens,

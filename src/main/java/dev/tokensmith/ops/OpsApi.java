@@ -13,20 +13,27 @@ public final class OpsApi implements Api {
   private final Database db;
   private final PrometheusMeterRegistry metrics;
   private final BooleanSupplier stopping;
+  // The liveness answer never changes: the envelope, plus the build's version beside its body.
+  private final String healthy;
 
   /**
    * @param stopping true once the server has begun to stop: not ready, so the load balancer sends
    *     no more
    */
-  public OpsApi(Database db, PrometheusMeterRegistry metrics, BooleanSupplier stopping) {
+  public OpsApi(
+      Database db, PrometheusMeterRegistry metrics, BooleanSupplier stopping, Version version) {
     this.db = db;
     this.metrics = metrics;
     this.stopping = stopping;
+    this.healthy =
+        "{\"status\":200,\"body\":\"ok\",\"version\":\""
+            + version.number().replaceAll("[^A-Za-z0-9._+-]", "")
+            + "\"}";
   }
 
   @Override
   public void routes(Routes routes) {
-    routes.fast(HttpMethod.GET, "/healthz", r -> "ok");
+    routes.fast(HttpMethod.GET, "/healthz", r -> Reply.raw("application/json", healthy));
     routes.fast(
         HttpMethod.GET,
         "/readyz",
