@@ -64,6 +64,7 @@ import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserApi;
 import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.users.UserService;
+import dev.tokensmith.web.HttpMetrics;
 import dev.tokensmith.web.Json;
 import dev.tokensmith.web.TimedTransport;
 import dev.tokensmith.web.WebServer;
@@ -326,7 +327,9 @@ public final class App implements AutoCloseable {
             settings.trustedProxies(),
             settings.eventLoops(),
             settings.behindTls(),
-            requestTimeout);
+            requestTimeout,
+            new HttpMetrics(metrics),
+            settings.accessLog());
     this.scheduler =
         new Scheduler(
             db,

@@ -1,6 +1,7 @@
 package dev.tokensmith;
 
 import dev.tokensmith.config.Settings;
+import dev.tokensmith.ops.LogFormats;
 import dev.tokensmith.ops.Version;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.users.PasswordLinks;
@@ -53,6 +54,7 @@ public final class Main implements Callable<Integer> {
    */
   static Settings settings() {
     Settings.Loaded loaded = Settings.load(System.getenv());
+    LogFormats.use(loaded.settings().logFormat());
     loaded.warnings().forEach(LOG::warn);
     return loaded.settings();
   }
@@ -65,8 +67,11 @@ public final class Main implements Callable<Integer> {
     onSigterm(stop::countDown);
     // Any other end of the JVM (Ctrl-C) still closes the server in order, with the JVM's exit code.
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "tokensmith-shutdown"));
-    System.out.println(
-        "Tokensmith is running. Console: http://localhost:" + app.port() + "/console/");
+    // Scripts wait for this line; with JSON logs it is the banner's own (stdout stays all JSON).
+    if (settings.logFormat() == Settings.LogFormat.TEXT) {
+      System.out.println(
+          "Tokensmith is running. Console: http://localhost:" + app.port() + "/console/");
+    }
     stop.await();
     app.close();
     return 0;
