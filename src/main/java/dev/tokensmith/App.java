@@ -70,6 +70,7 @@ import dev.tokensmith.web.TimedTransport;
 import dev.tokensmith.web.WebServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -115,6 +116,8 @@ public final class App implements AutoCloseable {
   private final Database db;
   private final Vertx vertx;
   private final WebServer server;
+  private final Optional<WebServer> management;
+  private OptionalInt managementPort = OptionalInt.empty();
   private final Scheduler scheduler;
   private final ClientService clients;
   private final UserService users;
@@ -255,27 +258,44 @@ public final class App implements AutoCloseable {
         .description("The running build: always 1, its version in the label")
         .tag("version", version.number())
         .register(metrics);
+    String tokenLookups =
+        "Token verifications by where the answer came from: the token cache (hit), the cache of"
+            + " unknown values (unknown_hit) or the database (load)";
     FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().hits())
+        .description(tokenLookups)
         .tag("result", "hit")
         .register(metrics);
     FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().unknownHits())
+        .description(tokenLookups)
         .tag("result", "unknown_hit")
         .register(metrics);
     FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().loads())
+        .description(tokenLookups)
         .tag("result", "load")
         .register(metrics);
     Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens)
+        .description("Verified tokens held in memory")
         .register(metrics);
     Gauge.builder(
             "tokensmith.node.instance.cache.size", instances, InstanceVerifier::cachedInstances)
+        .description("Node instances held in memory")
         .register(metrics);
+    String instanceLookups =
+        "Node instance syncs by where the answer came from: memory (hit) or the database (load)";
     FunctionCounter.builder("tokensmith.node.instance.cache", instances, v -> v.cacheStats().hits())
+        .description(instanceLookups)
         .tag("result", "hit")
         .register(metrics);
     FunctionCounter.builder(
             "tokensmith.node.instance.cache", instances, v -> v.cacheStats().loads())
+        .description(instanceLookups)
         .tag("result", "load")
         .register(metrics);
+    // Caffeine's own figures of every cache: cache_size, cache_gets_total{result=hit|miss}, …
+    verifier.caches().forEach((name, cache) -> CaffeineCacheMetrics.monitor(metrics, cache, name));
+    instances.caches().forEach((name, cache) -> CaffeineCacheMetrics.monitor(metrics, cache, name));
+    CaffeineCacheMetrics.monitor(metrics, clients.cache(), "clients");
+    db.bindMetrics(metrics);
     Authenticator authenticator =
         new Authenticator(
             verifier,
@@ -299,6 +319,7 @@ public final class App implements AutoCloseable {
             .orElseGet(
                 () -> RouteTable.parse(RouteTable.DEFAULT, "the default route table", catalogue));
     Grants grants = new Grants(catalogue);
+    HttpMetrics httpMetrics = new HttpMetrics(metrics);
     this.server =
         new WebServer(
             vertx,
@@ -307,7 +328,7 @@ public final class App implements AutoCloseable {
             List.of(
                 // The hot endpoints first: the router tries routes in this order.
                 new VerifierApi(new VerifierService(access, forwardRoutes)),
-                new OpsApi(db, metrics, closed::get, version),
+                new OpsApi(db, metrics, closed::get, version, settings.managementPort().isEmpty()),
                 new SessionApi(
                     new IdentityService(
                         authenticator, sessions, directory, tokens, clients, access, passwords),
@@ -328,8 +349,26 @@ public final class App implements AutoCloseable {
             settings.eventLoops(),
             settings.behindTls(),
             requestTimeout,
-            new HttpMetrics(metrics),
+            httpMetrics,
             settings.accessLog());
+    // With a management port, the metrics are served there only (and the health checks on both).
+    this.management =
+        settings
+            .managementPort()
+            .map(
+                managementPort ->
+                    new WebServer(
+                        vertx,
+                        authenticator,
+                        json,
+                        List.of(new OpsApi(db, metrics, closed::get, version, true)),
+                        settings.host(),
+                        settings.trustedProxies(),
+                        1,
+                        settings.behindTls(),
+                        requestTimeout,
+                        httpMetrics,
+                        settings.accessLog()));
     this.scheduler =
         new Scheduler(
             db,
@@ -337,7 +376,8 @@ public final class App implements AutoCloseable {
             List.of(
                 Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
                 Scheduler.Job.of("tokens.purge", lifecycle::purge),
-                Scheduler.Job.of("sessions.purge", sessions::purgeExpired)));
+                Scheduler.Job.of("sessions.purge", sessions::purgeExpired)),
+            metrics);
   }
 
   // An operator's catalogue is checked before anything else: a bad one stops the start with its one
@@ -432,12 +472,15 @@ public final class App implements AutoCloseable {
     bootstrap();
     changes.start();
     port = server.start(settings.port());
+    if (management.isPresent()) {
+      managementPort = OptionalInt.of(management.get().start(settings.managementPort().get(), 2));
+    }
     started = true;
     scheduler.start(settings.jobIntervalSeconds());
     // Usage is collected per instance, so every instance flushes its own (not the leased
     // scheduler).
     local.scheduleWithFixedDelay(this::flushUsage, 10, 10, TimeUnit.SECONDS);
-    StartBanner.lines(version, settings, keys, port, OptionalInt.empty()).forEach(LOG::info);
+    StartBanner.lines(version, settings, keys, port, managementPort).forEach(LOG::info);
     return this;
   }
 
@@ -529,6 +572,11 @@ public final class App implements AutoCloseable {
     return port;
   }
 
+  /** The management port ({@code /metrics} and health), when one was set. */
+  public OptionalInt managementPort() {
+    return managementPort;
+  }
+
   /** Every route the server answers, as {@code "METHOD /path"}. */
   public List<String> routes() {
     return server.routes();
@@ -603,6 +651,9 @@ public final class App implements AutoCloseable {
         Thread.sleep(TimeUnit.SECONDS.toMillis(settings.drainSeconds()));
       }
       server.stop(Duration.ofSeconds(settings.shutdownSeconds()));
+      if (management.isPresent()) {
+        management.get().stop(Duration.ofSeconds(1));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.tokensmith.web;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.http.HttpMethod;
@@ -39,10 +40,17 @@ public final class HttpMetrics {
   };
 
   private final MeterRegistry registry;
+  private final Counter tooManyRequests;
   private final ConcurrentHashMap<String, Route> routes = new ConcurrentHashMap<>();
 
   public HttpMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.tooManyRequests =
+        Counter.builder("tokensmith.rate.limited")
+            .description(
+                "Requests answered 429 because their address (or account) failed to authenticate"
+                    + " too often")
+            .register(registry);
   }
 
   /** The timers of one route (the same object for the same method and template). */
@@ -90,6 +98,9 @@ public final class HttpMetrics {
         byStatus[index] = timer;
       }
       timer.record(nanos, TimeUnit.NANOSECONDS);
+      if (status == 429) {
+        tooManyRequests.increment();
+      }
     }
   }
 }

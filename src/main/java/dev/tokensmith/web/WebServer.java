@@ -84,9 +84,17 @@ public final class WebServer {
 
   /** Starts listening and returns the port (a random free one when {@code port} is 0). */
   public int start(int requestedPort) throws Exception {
+    return start(requestedPort, 1);
+  }
+
+  /**
+   * The same, where a random port is shared by the servers of one {@code randomPortGroup} only (a
+   * second server of the process, such as the management port's, takes another group).
+   */
+  public int start(int requestedPort, int randomPortGroup) throws Exception {
     // A negative port makes every instance share one random port (Vert.x), so port 0 works with N
-    // loops.
-    int listenPort = requestedPort == 0 ? -1 : requestedPort;
+    // loops; each negative number is a random port of its own.
+    int listenPort = requestedPort == 0 ? -randomPortGroup : requestedPort;
     vertx
         .deployVerticle(
             () -> new ServerVerticle(listenPort), new DeploymentOptions().setInstances(instances))
