@@ -74,7 +74,8 @@ final class Exchange implements Handler<Void> {
   @Override
   public void handle(Void ended) {
     long nanos = System.nanoTime() - start;
-    int status = http.response().getStatusCode();
+    // A connection closed before the answer was written: nginx's "client closed request".
+    int status = http.response().ended() ? http.response().getStatusCode() : 499;
     route.record(status, nanos);
     if (accessLog) {
       log(status, nanos);

@@ -2,6 +2,8 @@ package dev.tokensmith.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensmith.testing.ChildServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,41 @@ class StartIT {
       assertThat(server.output())
           .contains("TOKENSMITH_PROT is not a Tokensmith setting and is ignored")
           .contains("did you mean TOKENSMITH_PORT?");
+    }
+  }
+
+  @Test
+  void startWhenLogFormatJsonThenTheWarningIsOneJsonObject() throws Exception {
+    ChildServer.Config config =
+        ChildServer.Config.of(dir, null)
+            .with("TOKENSMITH_PROT", "8080")
+            .with("TOKENSMITH_LOG_FORMAT", "json");
+    Process process = ChildServer.launch(config);
+    try {
+      String line = null;
+      for (int i = 0; i < 600 && line == null; i++) {
+        line =
+            Files.exists(config.output())
+                ? Files.readString(config.output())
+                    .lines()
+                    .filter(l -> l.contains("TOKENSMITH_PROT"))
+                    .findFirst()
+                    .orElse(null)
+                : null;
+        if (line == null) {
+          assertThat(process.isAlive()).as(Files.readString(config.output())).isTrue();
+          Thread.sleep(100);
+        }
+      }
+      assertThat(line).as("the warning").isNotNull();
+      JsonNode json = new ObjectMapper().readTree(line);
+      assertThat(json.path("level").asText()).isEqualTo("WARN");
+      assertThat(json.path("formattedMessage").asText())
+          .isEqualTo(
+              "TOKENSMITH_PROT is not a Tokensmith setting and is ignored; did you mean"
+                  + " TOKENSMITH_PORT?");
+    } finally {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
   }
 
