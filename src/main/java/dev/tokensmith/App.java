@@ -46,6 +46,7 @@ import dev.tokensmith.notify.OutboxWorker;
 import dev.tokensmith.notify.Sender;
 import dev.tokensmith.notify.SmtpSender;
 import dev.tokensmith.ops.OpsApi;
+import dev.tokensmith.ops.Version;
 import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.Role;
@@ -75,11 +76,13 @@ import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserApi;
 import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.users.UserService;
+import dev.tokensmith.web.HttpMetrics;
 import dev.tokensmith.web.Json;
 import dev.tokensmith.web.TimedTransport;
 import dev.tokensmith.web.WebServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -99,6 +102,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -117,11 +121,15 @@ public final class App implements AutoCloseable {
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   private final Settings settings;
+  private final Version version = Version.ofBuild();
+  private final StartBanner.Keys keys;
   private final Catalogue catalogue;
   private final CatalogueStart catalogueStart;
   private final Database db;
   private final Vertx vertx;
   private final WebServer server;
+  private final Optional<WebServer> management;
+  private OptionalInt managementPort = OptionalInt.empty();
   private final Scheduler scheduler;
   private final ClientService clients;
   private final UserService users;
@@ -171,7 +179,9 @@ public final class App implements AutoCloseable {
     db.migrate();
     Keyring keyring;
     try {
-      keyring = keyring(settings, db, random);
+      KeysFound found = keyring(settings, db, random);
+      keyring = found.keyring();
+      this.keys = found.banner();
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -286,30 +296,51 @@ public final class App implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
+    Gauge.builder("tokensmith.build.info", () -> 1)
+        .description("The running build: always 1, its version in the label")
+        .tag("version", version.number())
+        .register(metrics);
+    String tokenLookups =
+        "Token verifications by where the answer came from: the token cache (hit), the cache of"
+            + " unknown values (unknown_hit) or the database (load)";
     FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().hits())
+        .description(tokenLookups)
         .tag("result", "hit")
         .register(metrics);
     FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().unknownHits())
+        .description(tokenLookups)
         .tag("result", "unknown_hit")
         .register(metrics);
     FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().loads())
+        .description(tokenLookups)
         .tag("result", "load")
         .register(metrics);
     Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens)
+        .description("Verified tokens held in memory")
         .register(metrics);
     Gauge.builder(
             "tokensmith.node.instance.cache.size", instances, InstanceVerifier::cachedInstances)
+        .description("Node instances held in memory")
         .register(metrics);
+    String instanceLookups =
+        "Node instance syncs by where the answer came from: memory (hit) or the database (load)";
     FunctionCounter.builder("tokensmith.node.instance.cache", instances, v -> v.cacheStats().hits())
+        .description(instanceLookups)
         .tag("result", "hit")
         .register(metrics);
     FunctionCounter.builder(
             "tokensmith.node.instance.cache", instances, v -> v.cacheStats().loads())
+        .description(instanceLookups)
         .tag("result", "load")
         .register(metrics);
     this.notices =
         new OutboxWorker(
             db, noticeStore, senders, new NoticeMetrics(metrics, clock), clock, random);
+    // Caffeine's own figures of every cache: cache_size, cache_gets_total{result=hit|miss}, …
+    verifier.caches().forEach((name, cache) -> CaffeineCacheMetrics.monitor(metrics, cache, name));
+    instances.caches().forEach((name, cache) -> CaffeineCacheMetrics.monitor(metrics, cache, name));
+    CaffeineCacheMetrics.monitor(metrics, clients.cache(), "clients");
+    db.bindMetrics(metrics);
     Authenticator authenticator =
         new Authenticator(
             verifier,
@@ -333,6 +364,7 @@ public final class App implements AutoCloseable {
             .orElseGet(
                 () -> RouteTable.parse(RouteTable.DEFAULT, "the default route table", catalogue));
     Grants grants = new Grants(catalogue);
+    HttpMetrics httpMetrics = new HttpMetrics(metrics);
     this.server =
         new WebServer(
             vertx,
@@ -341,7 +373,7 @@ public final class App implements AutoCloseable {
             List.of(
                 // The hot endpoints first: the router tries routes in this order.
                 new VerifierApi(new VerifierService(access, forwardRoutes)),
-                new OpsApi(db, metrics, closed::get),
+                new OpsApi(db, metrics, closed::get, version, settings.managementPort().isEmpty()),
                 new SessionApi(
                     new IdentityService(
                         authenticator, sessions, directory, tokens, clients, access, passwords),
@@ -363,7 +395,27 @@ public final class App implements AutoCloseable {
             settings.trustedProxies(),
             settings.eventLoops(),
             settings.behindTls(),
-            requestTimeout);
+            requestTimeout,
+            httpMetrics,
+            settings.accessLog());
+    // With a management port, the metrics are served there only (and the health checks on both).
+    this.management =
+        settings
+            .managementPort()
+            .map(
+                managementPort ->
+                    new WebServer(
+                        vertx,
+                        authenticator,
+                        json,
+                        List.of(new OpsApi(db, metrics, closed::get, version, true)),
+                        settings.host(),
+                        settings.trustedProxies(),
+                        1,
+                        settings.behindTls(),
+                        requestTimeout,
+                        httpMetrics,
+                        settings.accessLog()));
     this.scheduler =
         new Scheduler(
             db,
@@ -372,7 +424,8 @@ public final class App implements AutoCloseable {
                 Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
                 Scheduler.Job.of("tokens.expiry_notices", expiryNotices::warnDue),
                 Scheduler.Job.of("tokens.purge", lifecycle::purge),
-                Scheduler.Job.of("sessions.purge", sessions::purgeExpired)));
+                Scheduler.Job.of("sessions.purge", sessions::purgeExpired)),
+            metrics);
   }
 
   // An operator's catalogue is checked before anything else: a bad one stops the start with its one
@@ -398,7 +451,9 @@ public final class App implements AutoCloseable {
    * The keys: from the settings, or from the key files, which are generated only for a new
    * database. They must match the database's check values, else the start stops with one line.
    */
-  private static Keyring keyring(Settings settings, Database db, SecureRandom random) {
+  private record KeysFound(Keyring keyring, StartBanner.Keys banner) {}
+
+  private static KeysFound keyring(Settings settings, Database db, SecureRandom random) {
     if (settings.masterKeys().isPresent() != settings.pepper().isPresent()) {
       throw new Settings.Invalid(
           "TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER must be set together");
@@ -406,12 +461,19 @@ public final class App implements AutoCloseable {
     KeyCheck check = new KeyCheck(db);
     Keyring keyring;
     KeyCheck.Sources sources;
+    StartBanner.Keys banner;
     if (settings.masterKeys().isPresent()) {
       keyring = Keyring.parse(settings.masterKeys().get(), settings.pepper().get());
       sources = new KeyCheck.Sources("TOKENSMITH_MASTER_KEYS", "TOKENSMITH_PEPPER");
+      banner = new StartBanner.Keys("from TOKENSMITH_MASTER_KEYS and TOKENSMITH_PEPPER", false);
     } else {
       Path keyFile = settings.masterKeyFile();
       Path pepperFile = settings.pepperFile();
+      String files =
+          "the master key "
+              + keyFile.toAbsolutePath().normalize()
+              + " and the pepper "
+              + pepperFile.toAbsolutePath().normalize();
       sources =
           new KeyCheck.Sources("the master key file " + keyFile, "the pepper file " + pepperFile);
       if (Keyring.anyFileExists(keyFile, pepperFile)) {
@@ -425,8 +487,10 @@ public final class App implements AutoCloseable {
           }
         }
         keyring = Keyring.load(keyFile, pepperFile);
+        banner = new StartBanner.Keys("from " + files, false);
       } else if (check.databaseIsNew()) {
         keyring = Keyring.create(keyFile, pepperFile, random);
+        banner = new StartBanner.Keys(files, true);
       } else {
         throw new Settings.Invalid(
             "No keys: neither "
@@ -444,7 +508,7 @@ public final class App implements AutoCloseable {
     } catch (KeyCheck.Mismatch e) {
       throw new Settings.Invalid(e.getMessage());
     }
-    return keyring;
+    return new KeysFound(keyring, banner);
   }
 
   /**
@@ -456,13 +520,16 @@ public final class App implements AutoCloseable {
     bootstrap();
     changes.start();
     port = server.start(settings.port());
+    if (management.isPresent()) {
+      managementPort = OptionalInt.of(management.get().start(settings.managementPort().get(), 2));
+    }
     started = true;
     scheduler.start(settings.jobIntervalSeconds());
     notices.start(settings.outboxPollSeconds());
     // Usage is collected per instance, so every instance flushes its own (not the leased
     // scheduler).
     local.scheduleWithFixedDelay(this::flushUsage, 10, 10, TimeUnit.SECONDS);
-    LOG.info("Tokensmith listening on port {}", port);
+    StartBanner.lines(version, settings, keys, port, managementPort).forEach(LOG::info);
     return this;
   }
 
@@ -544,9 +611,19 @@ public final class App implements AutoCloseable {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
+  /** This build's version. */
+  public Version version() {
+    return version;
+  }
+
   /** The port the server listens on. */
   public int port() {
     return port;
+  }
+
+  /** The management port ({@code /metrics} and health), when one was set. */
+  public OptionalInt managementPort() {
+    return managementPort;
   }
 
   /** Every route the server answers, as {@code "METHOD /path"}. */
@@ -638,6 +715,9 @@ public final class App implements AutoCloseable {
         Thread.sleep(TimeUnit.SECONDS.toMillis(settings.drainSeconds()));
       }
       server.stop(Duration.ofSeconds(settings.shutdownSeconds()));
+      if (management.isPresent()) {
+        management.get().stop(Duration.ofSeconds(1));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

@@ -1,6 +1,8 @@
 package dev.tokensmith;
 
 import dev.tokensmith.config.Settings;
+import dev.tokensmith.ops.LogFormats;
+import dev.tokensmith.ops.Version;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.users.PasswordLinks;
 import dev.tokensmith.users.PasswordService;
@@ -8,6 +10,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +19,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "tokensmith",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.BuildVersion.class,
     subcommands = {
       Main.Migrate.class,
       Main.Seed.class,
@@ -24,6 +29,7 @@ import picocli.CommandLine.Command;
     },
     description = "Self-hosted API token service. Without a command: start the server.")
 public final class Main implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
     // A bad setting is the operator's to fix, not a crash: its one line, no stack trace.
@@ -40,16 +46,38 @@ public final class Main implements Callable<Integer> {
             .execute(args));
   }
 
+  /** {@code --version}: the build's version number. */
+  static final class BuildVersion implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"tokensmith " + Version.ofBuild().number()};
+    }
+  }
+
+  /**
+   * The settings of every command: read from the environment, with a warning for each name that is
+   * no setting.
+   */
+  static Settings settings() {
+    Settings.Loaded loaded = Settings.load(System.getenv());
+    LogFormats.use(loaded.settings().logFormat());
+    loaded.warnings().forEach(LOG::warn);
+    return loaded.settings();
+  }
+
   @Override
   public Integer call() throws Exception {
-    Settings settings = Settings.fromEnvironment();
+    Settings settings = settings();
     App app = new App(settings, Clock.systemUTC()).start();
     CountDownLatch stop = new CountDownLatch(1);
     onSigterm(stop::countDown);
     // Any other end of the JVM (Ctrl-C) still closes the server in order, with the JVM's exit code.
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "tokensmith-shutdown"));
-    System.out.println(
-        "Tokensmith is running. Console: http://localhost:" + app.port() + "/console/");
+    // Scripts wait for this line; with JSON logs it is the banner's own (stdout stays all JSON).
+    if (settings.logFormat() == Settings.LogFormat.TEXT) {
+      System.out.println(
+          "Tokensmith is running. Console: http://localhost:" + app.port() + "/console/");
+    }
     stop.await();
     app.close();
     return 0;
@@ -73,7 +101,7 @@ public final class Main implements Callable<Integer> {
   static final class Migrate implements Callable<Integer> {
     @Override
     public Integer call() {
-      try (App app = new App(Settings.fromEnvironment(), Clock.systemUTC())) {
+      try (App app = new App(settings(), Clock.systemUTC())) {
         System.out.println("Database is up to date.");
       }
       return 0;
@@ -108,7 +136,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Settings settings = Settings.fromEnvironment();
+      Settings settings = settings();
       try (App app = new App(settings, Clock.systemUTC())) {
         Optional<PasswordService.ResetLink> link = app.passwords().resetLink(email);
         if (link.isEmpty()) {
@@ -177,7 +205,7 @@ public final class Main implements Callable<Integer> {
         throw new CommandLine.ParameterException(
             new CommandLine(this), "--preset and --permissions exclude each other");
       }
-      try (App app = new App(Settings.fromEnvironment(), Clock.systemUTC())) {
+      try (App app = new App(settings(), Clock.systemUTC())) {
         long start = System.nanoTime();
         app.seed(
             tokens,

@@ -188,6 +188,11 @@ public final class Authenticator implements Authentication {
     limiter.release(attempt);
   }
 
+  /** A login's e-mail and password did not open a session (counted for the metrics). */
+  public void loginFailed() {
+    outcomes.loginFailed();
+  }
+
   /** A login succeeded: it was not a failure, and its places go back. */
   public void loginSucceeded(LoginAttempt attempt) {
     limiter.release(attempt.address());

@@ -72,7 +72,11 @@ public final class IdentityService {
                 password,
                 ip,
                 clientId -> clients.find(clientId).map(Client::enabled).orElse(false))
-            .orElseThrow(ServiceException::unauthorized);
+            .orElseThrow(
+                () -> {
+                  authenticator.loginFailed();
+                  return ServiceException.unauthorized();
+                });
     authenticator.loginSucceeded(attempt);
     User user = login.user();
     Client client = clients.find(user.clientId()).orElseThrow();

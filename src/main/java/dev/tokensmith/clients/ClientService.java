@@ -54,9 +54,15 @@ public final class ClientService implements Accounts {
     this.cache =
         Caffeine.newBuilder()
             .ticker(() -> clock.millis() * 1_000_000L)
+            .recordStats()
             .expireAfterWrite(cacheLifetime)
             .maximumSize(100_000)
             .build();
+  }
+
+  /** The client cache, for its metrics (size, hits, misses, evictions). */
+  public Cache<?, ?> cache() {
+    return cache;
   }
 
   /** The client, or empty. */

@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -31,6 +34,10 @@ import java.util.function.Function;
  * @param shutdownSeconds on a stop, how long requests in flight may take to be answered
  * @param smtp the mail server notices are sent through; empty = e-mail is off
  * @param outboxPollSeconds how often each instance looks for notices due to be sent
+ * @param managementPort the port of {@code /metrics} and the health checks when they are served
+ *     apart from the API (0 = any free port); empty = on the API's port
+ * @param logFormat how log lines are written: {@code text} or {@code json} (one object per line)
+ * @param accessLog true when every answered request is logged (method, route, status, duration)
  */
 public record Settings(
     int port,
@@ -67,7 +74,23 @@ public record Settings(
     int drainSeconds,
     int shutdownSeconds,
     Optional<Smtp> smtp,
-    int outboxPollSeconds) {
+    int outboxPollSeconds,
+    Optional<Integer> managementPort,
+    LogFormat logFormat,
+    boolean accessLog) {
+
+  /** How log lines are written. */
+  public enum LogFormat {
+    TEXT,
+    JSON
+  }
+
+  /**
+   * Settings as read, with a warning for every name that is no setting (a typo, an old name).
+   *
+   * @param warnings one line each, naming the unknown setting and the closest known one if any
+   */
+  public record Loaded(Settings settings, List<String> warnings) {}
 
   /**
    * The mail server notices go through ({@code TOKENSMITH_SMTP_*}).
@@ -114,19 +137,48 @@ public record Settings(
 
   /** Reads the given variables (tests pass their own map); fails naming the first bad setting. */
   public static Settings from(Map<String, String> environment) {
+    return load(environment).settings();
+  }
+
+  /**
+   * Reads the given variables like {@link #from}, and says which {@code TOKENSMITH_*} variables and
+   * which keys of the configuration file are no setting.
+   */
+  public static Loaded load(Map<String, String> environment) {
     Map<String, String> values = new HashMap<>();
-    String file = environment.get("TOKENSMITH_CONFIG_FILE");
+    String file = environment.get(CONFIG_FILE);
+    Map<String, String> fileValues = Map.of();
     if (file != null && !file.isBlank()) {
-      values.putAll(readFile(Path.of(file)));
+      fileValues = readFile(Path.of(file));
+      values.putAll(fileValues);
     }
+    Map<String, String> fromEnvironment = new HashMap<>();
     environment.forEach(
         (key, value) -> {
           if (key.startsWith("TOKENSMITH_")) {
             values.put(key, value);
+            fromEnvironment.put(key, value);
           }
         });
-    return new Reader_(values).settings();
+    Reader_ reader = new Reader_(values);
+    Settings settings = reader.settings();
+    Set<String> known = new TreeSet<>(reader.read);
+    known.add(CONFIG_FILE);
+    List<String> warnings = new ArrayList<>();
+    for (String name : new TreeSet<>(fromEnvironment.keySet())) {
+      if (!known.contains(name)) {
+        warnings.add(UnknownSetting.warning(name, "", known));
+      }
+    }
+    for (String name : new TreeSet<>(fileValues.keySet())) {
+      if (!known.contains(name) && !fromEnvironment.containsKey(name)) {
+        warnings.add(UnknownSetting.warning(name, " in " + file, known));
+      }
+    }
+    return new Loaded(settings, List.copyOf(warnings));
   }
+
+  private static final String CONFIG_FILE = "TOKENSMITH_CONFIG_FILE";
 
   private static Map<String, String> readFile(Path file) {
     Properties properties = new Properties();
@@ -172,6 +224,8 @@ public record Settings(
 
   private static final class Reader_ {
     private final Map<String, String> values;
+    // Every name asked for: the known settings, whatever the reading path took.
+    private final Set<String> read = new HashSet<>();
 
     Reader_(Map<String, String> values) {
       this.values = values;
@@ -249,7 +303,30 @@ public record Settings(
           integer("TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", 5, 0, 3600),
           integer("TOKENSMITH_SHUTDOWN_SECONDS", 20, 0, 3600),
           smtp(publicUrl),
-          integer("TOKENSMITH_OUTBOX_POLL_SECONDS", 2, 1, 3600));
+          integer("TOKENSMITH_OUTBOX_POLL_SECONDS", 2, 1, 3600),
+          optional("TOKENSMITH_MANAGEMENT_PORT").map(parse("TOKENSMITH_MANAGEMENT_PORT", 0, 65535)),
+          logFormat(),
+          bool("TOKENSMITH_ACCESS_LOG", false));
+    }
+
+    private LogFormat logFormat() {
+      return switch (text("TOKENSMITH_LOG_FORMAT", "text").toLowerCase(java.util.Locale.ROOT)) {
+        case "text" -> LogFormat.TEXT;
+        case "json" -> LogFormat.JSON;
+        default -> throw bad("TOKENSMITH_LOG_FORMAT", "must be text or json");
+      };
+    }
+
+    private boolean bool(String name, boolean fallback) {
+      return optional(name)
+          .map(
+              raw ->
+                  switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw bad(name, "must be true or false");
+                  })
+          .orElse(fallback);
     }
 
     // E-mail is on when a host is named; every other TOKENSMITH_SMTP_* setting needs it.
@@ -357,11 +434,13 @@ public record Settings(
     }
 
     private String text(String name, String fallback) {
+      read.add(name);
       String value = values.get(name);
       return value == null || value.isBlank() ? fallback : value.trim();
     }
 
     private Optional<String> optional(String name) {
+      read.add(name);
       String value = values.get(name);
       return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }

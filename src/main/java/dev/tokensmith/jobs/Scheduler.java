@@ -1,6 +1,10 @@
 package dev.tokensmith.jobs;
 
 import dev.tokensmith.storage.Database;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -56,10 +60,21 @@ public final class Scheduler implements AutoCloseable {
             return thread;
           });
 
+  private final MeterRegistry metrics;
+
   public Scheduler(Database db, Clock clock, List<Job> jobs) {
+    this(db, clock, jobs, new SimpleMeterRegistry());
+  }
+
+  /**
+   * @param metrics where each job's runs ({@code tokensmith_job_runs_seconds{job, result}}) and
+   *     handled items ({@code tokensmith_job_items_total{job}}) are counted
+   */
+  public Scheduler(Database db, Clock clock, List<Job> jobs, MeterRegistry metrics) {
     this.db = db;
     this.clock = clock;
     this.jobs = List.copyOf(jobs);
+    this.metrics = metrics;
   }
 
   /** Runs a round every {@code seconds}. */
@@ -85,15 +100,36 @@ public final class Scheduler implements AutoCloseable {
     }
     try {
       for (Job job : jobs) {
-        int handled = job.run();
-        if (handled > 0) {
-          LOG.info("{}: {} handled", job.name(), handled);
-        }
+        run(job);
       }
     } finally {
       release();
     }
     return true;
+  }
+
+  private void run(Job job) {
+    long start = System.nanoTime();
+    String result = "failure";
+    try {
+      int handled = job.run();
+      result = "success";
+      if (handled > 0) {
+        LOG.info("{}: {} handled", job.name(), handled);
+        Counter.builder("tokensmith.job.items")
+            .description("Items handled by background jobs (tokens expired, rows purged, …)")
+            .tag("job", job.name())
+            .register(metrics)
+            .increment(handled);
+      }
+    } finally {
+      Timer.builder("tokensmith.job.runs")
+          .description("Runs of background jobs on this instance and how long they took")
+          .tag("job", job.name())
+          .tag("result", result)
+          .register(metrics)
+          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
   }
 
   private boolean acquire() {

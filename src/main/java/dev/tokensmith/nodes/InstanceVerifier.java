@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -69,12 +70,14 @@ public final class InstanceVerifier {
     this.known =
         Caffeine.newBuilder()
             .ticker(ticker)
+            .recordStats()
             .expireAfterWrite(cacheLifetime)
             .maximumSize(cacheSize)
             .build();
     this.unknown =
         Caffeine.newBuilder()
             .ticker(ticker)
+            .recordStats()
             .expireAfterWrite(UNKNOWN_LIFETIME)
             .maximumSize(Math.max(1000, cacheSize / 10))
             .build();
@@ -208,6 +211,11 @@ public final class InstanceVerifier {
 
   public CacheStats cacheStats() {
     return new CacheStats(hits.sum(), unknownHits.sum(), loads.sum());
+  }
+
+  /** The caches by name, for their metrics (size, hits, misses, evictions). */
+  public Map<String, Cache<?, ?>> caches() {
+    return Map.of("node.instances", known, "node.instances.unknown", unknown);
   }
 
   /** How many instances are held in memory (for metrics). */

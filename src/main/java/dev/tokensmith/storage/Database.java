@@ -3,6 +3,8 @@ package dev.tokensmith.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -303,6 +305,14 @@ public final class Database implements AutoCloseable {
       throw e;
     }
     return connection;
+  }
+
+  /**
+   * Publishes the pool's figures ({@code hikaricp_connections_active}, {@code …_pending}, {@code
+   * …_acquire_seconds}, …) to {@code registry}. Once, at start.
+   */
+  public void bindMetrics(MeterRegistry registry) {
+    dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
   }
 
   /** True when a connection can be had and answers within two seconds. */

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -86,6 +87,7 @@ public final class TokenVerifier {
     this.known =
         Caffeine.newBuilder()
             .ticker(ticker)
+            .recordStats()
             .expireAfterWrite(cacheLifetime)
             .maximumSize(cacheSize)
             .<Digest, Snapshot>evictionListener(
@@ -94,6 +96,7 @@ public final class TokenVerifier {
     this.unknown =
         Caffeine.newBuilder()
             .ticker(ticker)
+            .recordStats()
             .expireAfterWrite(UNKNOWN_LIFETIME)
             .maximumSize(Math.max(1000, cacheSize / 10))
             .build();
@@ -117,6 +120,7 @@ public final class TokenVerifier {
     this.owners =
         Caffeine.newBuilder()
             .ticker(ticker)
+            .recordStats()
             .expireAfterWrite(cacheLifetime)
             .maximumSize(Math.max(1000, cacheSize / 10))
             .build();
@@ -423,6 +427,11 @@ public final class TokenVerifier {
 
   public CacheStats cacheStats() {
     return new CacheStats(hits.sum(), unknownHits.sum(), loads.sum());
+  }
+
+  /** The caches by name, for their metrics (size, hits, misses, evictions). */
+  public Map<String, Cache<?, ?>> caches() {
+    return Map.of("tokens", known, "tokens.unknown", unknown, "token.owners", owners);
   }
 
   /** How many verified tokens are held in memory (for metrics and the heap benchmark). */

@@ -25,20 +25,27 @@ final class HotLane {
   private final Requests requests;
   private final Responder responder;
   private final SecurityHeaders securityHeaders;
+  private final boolean accessLog;
   private final Map<String, HotRoute> routes = new HashMap<>();
 
-  HotLane(Vertx vertx, Requests requests, Responder responder, SecurityHeaders securityHeaders) {
+  HotLane(
+      Vertx vertx,
+      Requests requests,
+      Responder responder,
+      SecurityHeaders securityHeaders,
+      boolean accessLog) {
     this.vertx = vertx;
     this.requests = requests;
     this.responder = responder;
     this.securityHeaders = securityHeaders;
+    this.accessLog = accessLog;
   }
 
-  private record HotRoute(HttpMethod method, Handler handler) {}
+  private record HotRoute(HttpMethod method, Handler handler, HttpMetrics.Route metrics) {}
 
   /** Adds a hot endpoint; one per path. */
-  void add(HttpMethod method, String path, Handler handler) {
-    if (routes.putIfAbsent(path, new HotRoute(method, handler)) != null) {
+  void add(HttpMethod method, String path, Handler handler, HttpMetrics.Route metrics) {
+    if (routes.putIfAbsent(path, new HotRoute(method, handler, metrics)) != null) {
       throw new IllegalStateException("two hot endpoints on " + path);
     }
   }
@@ -47,21 +54,28 @@ final class HotLane {
    * Serves a request for a hot endpoint: the security headers, a bounded body, the handler. Returns
    * false, having done nothing, for every other request.
    */
-  boolean serve(HttpServerRequest http) {
+  boolean serve(HttpServerRequest http, String requestId) {
     HotRoute route = routes.get(http.path());
     if (route == null || route.method() != http.method()) {
       return false;
     }
+    // The route's timers were resolved when it was added: timing a request allocates only this.
+    Exchange exchange = Exchange.begin(http, requestId, route.metrics(), accessLog);
     securityHeaders.api(http.response());
-    new BodyReader(http, body -> run(http, body, name -> null, route.handler())).start();
+    new BodyReader(http, body -> run(http, body, name -> null, route.handler(), exchange)).start();
     return true;
   }
 
   /**
    * Runs a hot handler on the event loop, moving it to the worker pool when it needs the database.
    */
-  void run(HttpServerRequest http, Buffer body, UnaryOperator<String> pathParams, Handler handler) {
-    Request request = requests.of(http, body, pathParams, true);
+  void run(
+      HttpServerRequest http,
+      Buffer body,
+      UnaryOperator<String> pathParams,
+      Handler handler,
+      Exchange exchange) {
+    Request request = exchange.request(requests.of(http, body, pathParams, true));
     Object value;
     try {
       value = handler.handle(request);

@@ -94,6 +94,21 @@ public final class Request {
     return authenticator.failed(ip());
   }
 
+  /**
+   * Who made the request, for the access log: {@code token:<id>} or {@code user:<id>} once a
+   * credential was checked, else null. Ids only, never a secret or an e-mail.
+   */
+  String callerLabel() {
+    Caller known = caller;
+    if (known == null) {
+      return null;
+    }
+    if (known.token() != null) {
+      return "token:" + known.token().id();
+    }
+    return known.user() == null ? null : "user:" + known.user().id();
+  }
+
   void leaveEventLoop() {
     onEventLoop = false;
   }

@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.util.ByteProcessor;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -244,6 +245,12 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     for (CharSequence[] header : securityHeaders) {
       answer.headers().set(header[0], header[1]);
     }
+    // Every answer has an id, this one too (rare enough for a random one of its own).
+    answer
+        .headers()
+        .set(
+            RequestIds.HEADER,
+            "timeout-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
     return answer;
   }
 

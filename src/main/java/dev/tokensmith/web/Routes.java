@@ -2,6 +2,7 @@ package dev.tokensmith.web;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,13 +16,16 @@ public final class Routes {
   private final HotLane hotLane;
   private final Requests requests;
   private final Responder responder;
+  private final HttpMetrics metrics;
   private final List<String> registered = new ArrayList<>();
 
-  Routes(Router router, HotLane hotLane, Requests requests, Responder responder) {
+  Routes(
+      Router router, HotLane hotLane, Requests requests, Responder responder, HttpMetrics metrics) {
     this.router = router;
     this.hotLane = hotLane;
     this.requests = requests;
     this.responder = responder;
+    this.metrics = metrics;
   }
 
   /**
@@ -59,10 +63,18 @@ public final class Routes {
    */
   public void fast(HttpMethod method, String path, Handler handler) {
     registered.add(method.name() + " " + path);
-    hotLane.add(method, path, handler);
+    HttpMetrics.Route timers = metrics.route(method, path);
+    hotLane.add(method, path, handler, timers);
     router
         .route(method, path)
-        .handler(ctx -> hotLane.run(ctx.request(), ctx.body().buffer(), ctx::pathParam, handler));
+        .handler(
+            ctx ->
+                hotLane.run(
+                    ctx.request(),
+                    ctx.body().buffer(),
+                    ctx::pathParam,
+                    handler,
+                    Exchange.of(ctx).route(timers)));
   }
 
   /**
@@ -80,8 +92,10 @@ public final class Routes {
    */
   public void staticFiles(String mountPath, String classpathRoot, String versionSegment) {
     registered.add("GET " + mountPath + "*");
+    HttpMetrics.Route timers = metrics.route(HttpMethod.GET, mountPath + "*");
     router
         .route(HttpMethod.GET, mountPath + "*")
+        .handler(ctx -> taken(ctx, timers))
         .handler(SecurityHeaders::page)
         .handler(new StaticFiles(mountPath, classpathRoot, versionSegment));
   }
@@ -89,8 +103,10 @@ public final class Routes {
   /** A fixed HTML page of the Console, open to anyone (it holds no data). */
   public void page(String path, String html) {
     registered.add("GET " + path);
+    HttpMetrics.Route timers = metrics.route(HttpMethod.GET, path);
     router
         .route(HttpMethod.GET, path)
+        .handler(ctx -> taken(ctx, timers))
         .handler(SecurityHeaders::page)
         .handler(
             ctx -> responder.write(ctx.response(), Reply.raw("text/html; charset=utf-8", html)));
@@ -98,15 +114,24 @@ public final class Routes {
 
   private void route(HttpMethod method, String path, Handler handler, boolean authenticated) {
     registered.add(method.name() + " " + path);
+    HttpMetrics.Route timers = metrics.route(method, path);
     router
         .route(method, path)
         .handler(
             ctx ->
                 responder.runBlocking(
                     ctx.response(),
-                    requests.of(ctx.request(), ctx.body().buffer(), ctx::pathParam, false),
+                    Exchange.of(ctx)
+                        .route(timers)
+                        .request(
+                            requests.of(ctx.request(), ctx.body().buffer(), ctx::pathParam, false)),
                     handler,
                     authenticated));
+  }
+
+  private static void taken(RoutingContext ctx, HttpMetrics.Route timers) {
+    Exchange.of(ctx).route(timers);
+    ctx.next();
   }
 
   /**

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +40,9 @@ public final class WebServer {
   private final String host;
   private final int instances;
   private final long requestTimeoutMillis;
+  private final HttpMetrics metrics;
+  private final boolean accessLog;
+  private final SecureRandom random = new SecureRandom();
   private volatile int port;
   private volatile List<String> routes = List.of();
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
@@ -48,6 +52,8 @@ public final class WebServer {
    *     Strict-Transport-Security
    * @param requestTimeout how long an HTTP/2 stream may take to send its body; HTTP/1 connections
    *     are bounded by the same timeout in the transport ({@link TimedTransport})
+   * @param metrics where every answered request is timed
+   * @param accessLog true to log a line for every answered request ({@link Exchange})
    */
   public WebServer(
       Vertx vertx,
@@ -58,8 +64,12 @@ public final class WebServer {
       List<String> trustedProxies,
       int instances,
       boolean behindTls,
-      Duration requestTimeout) {
+      Duration requestTimeout,
+      HttpMetrics metrics,
+      boolean accessLog) {
     this.vertx = vertx;
+    this.metrics = metrics;
+    this.accessLog = accessLog;
     this.requestTimeoutMillis = requestTimeout.toMillis();
     this.authenticator = authenticator;
     this.json = json;
@@ -74,9 +84,17 @@ public final class WebServer {
 
   /** Starts listening and returns the port (a random free one when {@code port} is 0). */
   public int start(int requestedPort) throws Exception {
+    return start(requestedPort, 1);
+  }
+
+  /**
+   * The same, where a random port is shared by the servers of one {@code randomPortGroup} only (a
+   * second server of the process, such as the management port's, takes another group).
+   */
+  public int start(int requestedPort, int randomPortGroup) throws Exception {
     // A negative port makes every instance share one random port (Vert.x), so port 0 works with N
-    // loops.
-    int listenPort = requestedPort == 0 ? -1 : requestedPort;
+    // loops; each negative number is a random port of its own.
+    int listenPort = requestedPort == 0 ? -randomPortGroup : requestedPort;
     vertx
         .deployVerticle(
             () -> new ServerVerticle(listenPort), new DeploymentOptions().setInstances(instances))
@@ -110,8 +128,10 @@ public final class WebServer {
       Router router = Router.router(vertx);
       Responder responder = new Responder(vertx, json);
       Requests requests = new Requests(authenticator, json, clientAddress);
-      HotLane hotLane = new HotLane(vertx, requests, responder, securityHeaders);
-      Routes routes = new Routes(router, hotLane, requests, responder);
+      HotLane hotLane = new HotLane(vertx, requests, responder, securityHeaders, accessLog);
+      Routes routes = new Routes(router, hotLane, requests, responder, metrics);
+      RequestIds requestIds = new RequestIds(random);
+      router.route().handler(ctx -> Exchange.begin(ctx, metrics, accessLog));
       router.route().handler(securityHeaders::apply);
       router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       apis.forEach(api -> api.routes(routes));
@@ -147,14 +167,15 @@ public final class WebServer {
           .createHttpServer(options)
           .requestHandler(
               request -> {
+                String requestId = requestIds.assign(request);
                 if (request.version() == HttpVersion.HTTP_2 && !request.isEnded()) {
                   timeStream(request, responder);
                 }
-                if (!hotLane.serve(request)) {
+                if (!hotLane.serve(request, requestId)) {
                   router.handle(request);
                 }
               })
-          .invalidRequestHandler(WebServer.this::invalidRequest)
+          .invalidRequestHandler(request -> invalidRequest(request, requestIds))
           .listen(listenPort)
           .onSuccess(
               server -> {
@@ -184,7 +205,7 @@ public final class WebServer {
 
   // Netty refuses an over-long request line or header block before any route runs; the answer
   // still comes in the envelope. Anything else that is not HTTP just loses the connection.
-  private void invalidRequest(HttpServerRequest request) {
+  private void invalidRequest(HttpServerRequest request, RequestIds requestIds) {
     Throwable cause = request.decoderResult().cause();
     int status =
         cause instanceof TooLongHttpLineException
@@ -201,6 +222,7 @@ public final class WebServer {
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .putHeader("Connection", "close")
+        .putHeader(RequestIds.HEADER, requestIds.fresh())
         .end("{\"status\":" + status + ",\"body\":\"" + body + "\"}");
   }
 

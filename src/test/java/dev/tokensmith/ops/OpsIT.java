@@ -20,6 +20,8 @@ class OpsIT {
     Response r = server.http.get("/healthz", Auth.NONE);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().path("status").asInt()).isEqualTo(200);
+    assertThat(r.json().path("body").asText()).isEqualTo("ok");
+    assertThat(r.json().path("version").asText()).isEqualTo(Version.ofBuild().number());
   }
 
   @Test
@@ -37,6 +39,7 @@ class OpsIT {
     assertThat(metrics.text())
         .contains("tokensmith_token_verifications_total{result=\"malformed\"}")
         .contains("jvm_memory_used_bytes")
+        .contains("tokensmith_build_info{version=\"" + Version.ofBuild().number() + "\"} 1")
         .doesNotContain(junk);
   }
 

@@ -181,7 +181,7 @@ class SlowRequestIT {
               .startsWith("HTTP/1.1 408 ")
               .endsWith("{\"status\":408,\"body\":\"Request timeout\"}");
           assertThat(answer.toLowerCase(Locale.ROOT))
-              .contains("connection: close", "x-content-type-options: nosniff");
+              .contains("connection: close", "x-content-type-options: nosniff", "x-request-id: ");
         }
       }
     }
