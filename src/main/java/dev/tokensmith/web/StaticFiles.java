@@ -52,7 +52,7 @@ final class StaticFiles implements io.vertx.core.Handler<RoutingContext> {
   private final String mount;
   private final String root;
   private final String versionSegment;
-  private final Map<String, Optional<Asset>> assets = new ConcurrentHashMap<>();
+  private final Map<String, Asset> assets = new ConcurrentHashMap<>();
 
   /** A file as it is served: its bytes, gzip'd bytes (null when not smaller), ETag and type. */
   private record Asset(byte[] plain, byte[] gzip, String etag, String type) {}
@@ -81,15 +81,22 @@ final class StaticFiles implements io.vertx.core.Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    Optional<Asset> held = assets.get(name);
+    Asset held = assets.get(name);
     String cacheControl = versioned ? IMMUTABLE : REVALIDATE;
     if (held != null) {
-      send(ctx, held, cacheControl);
+      send(ctx, Optional.of(held), cacheControl);
       return;
     }
+    // Only files that exist are kept: names that do not cannot grow the map.
     String file = name;
     ctx.vertx()
-        .executeBlocking(() -> assets.computeIfAbsent(file, this::load), false)
+        .executeBlocking(
+            () -> {
+              Optional<Asset> loaded = load(file);
+              loaded.ifPresent(asset -> assets.putIfAbsent(file, asset));
+              return loaded;
+            },
+            false)
         .onComplete(
             loaded -> {
               if (loaded.succeeded()) {
