@@ -4,6 +4,7 @@ import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensmith.audit.Activity;
+import dev.tokensmith.errors.TooManyRequestsException;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.storage.Window;
 import dev.tokensmith.web.Api;
@@ -15,6 +16,7 @@ import dev.tokensmith.web.Routes;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 
 /** The activity log (section 4.8): a filtered list, and the same filter as CSV. */
 public final class ActivityApi implements Api {
@@ -37,8 +39,14 @@ public final class ActivityApi implements Api {
           "password_change",
           "expiring");
 
+  /** Downloads an instance streams at once. */
+  static final int MAX_EXPORTS = 4;
+
+  private static final long EXPORT_RETRY_SECONDS = 5;
+
   private final ActivityService activity;
   private final ActivityCsv csv;
+  private final Semaphore exports = new Semaphore(MAX_EXPORTS);
 
   public ActivityApi(ActivityService activity, ObjectMapper json) {
     this.activity = activity;
@@ -61,7 +69,8 @@ public final class ActivityApi implements Api {
   }
 
   // Every record of the filter, however many: limit, offset and cursor are checked as anywhere, and
-  // do not apply.
+  // do not apply. A download holds a worker thread while the client reads it: a few at a time per
+  // instance, so slow readers cannot take the threads every other request needs.
   private Reply export(Request request) {
     Page.of(request);
     ActivityService.Search search = search(request, Window.first(1));
@@ -69,9 +78,17 @@ public final class ActivityApi implements Api {
     return Reply.stream(
             "text/csv; charset=utf-8",
             out -> {
-              // Nothing has gone out yet if the export is refused: the refusal is the answer.
-              out.write(csv.header());
-              activity.export(caller, search, record -> out.write(csv.row(record)));
+              if (!exports.tryAcquire()) {
+                throw new TooManyRequestsException(EXPORT_RETRY_SECONDS);
+              }
+              try {
+                // Nothing has gone out yet if the export is refused: the refusal is the answer.
+                out.write(csv.header());
+                activity.export(caller, search, record -> out.write(csv.row(record)));
+                out.flush();
+              } finally {
+                exports.release();
+              }
             })
         .header("Content-Disposition", "attachment; filename=\"activity_log.csv\"");
   }

@@ -125,7 +125,19 @@ public final class KeyCheck {
                 });
       }
     }
+    sealedUnderAnotherVersion(keyring)
+        .ifPresent(
+            version -> {
+              throw new Mismatch(
+                  "Master key "
+                      + version
+                      + " is missing from "
+                      + sources.masterKeys()
+                      + ", and this database has secrets sealed under it: "
+                      + WHAT_TO_DO);
+            });
     if (pepper == null) {
+      boolean verified = false;
       for (int version : keyring.versions()) {
         Sample sample = sample("v" + version + ":%").orElse(null);
         if (sample != null && !sample.digestMatches(keyring)) {
@@ -135,8 +147,13 @@ public final class KeyCheck {
                   + ") is not the one this database's token digests were made with: "
                   + WHAT_TO_DO);
         }
+        verified |= sample != null;
       }
-      record(PEPPER, keyring.pepperCheck());
+      // Digests no kept secret can confirm (every token shown once): the pepper is not trusted for
+      // good on its word; the next start checks again.
+      if (verified || !anyDigest()) {
+        record(PEPPER, keyring.pepperCheck());
+      }
     }
     for (int version : keyring.versions()) {
       if (!stored.containsKey(MASTER_KEY + version)) {
@@ -161,6 +178,32 @@ public final class KeyCheck {
       return secret != null
           && Keyring.constantTimeEquals(HexFormat.of().parseHex(digest), keyring.digest(secret));
     }
+  }
+
+  /**
+   * A master key version ({@code v3:}) some stored secret is sealed under that the keyring lacks.
+   */
+  private Optional<String> sealedUnderAnotherVersion(Keyring keyring) {
+    StringBuilder held = new StringBuilder();
+    for (int version : keyring.versions()) {
+      held.append(held.length() == 0 ? "" : " OR ")
+          .append("secret_sealed LIKE 'v" + version + ":%'");
+    }
+    String sql =
+        "SELECT secret_sealed FROM api_tokens WHERE secret_sealed IS NOT NULL AND NOT ("
+            + held
+            + ") LIMIT 1";
+    Optional<String> other = db.withHandle(h -> h.createQuery(sql).mapTo(String.class).findOne());
+    return other.map(value -> value.substring(0, Math.max(1, value.indexOf(':'))));
+  }
+
+  private boolean anyDigest() {
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT COUNT(*) FROM (SELECT 1 FROM api_token_secrets LIMIT 1) x")
+                    .mapTo(Long.class)
+                    .one()
+                > 0);
   }
 
   /** The oldest token whose sealed secret starts with {@code like}, with its current digest. */

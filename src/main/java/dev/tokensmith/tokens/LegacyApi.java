@@ -25,11 +25,15 @@ public final class LegacyApi implements Api {
   private Object importPair(Request request) {
     long userId = request.pathId("id");
     Params body = request.body();
-    return TokenView.of(
+    TokenService.Created created =
         legacy.importFor(
             request.caller(),
             userId,
             body.secretText("uuid", MAX_FIELD).orElse(null),
-            body.secretText("secret", MAX_FIELD).orElse(null)));
+            body.secretText("secret", MAX_FIELD).orElse(null));
+    // The token acts as its owner: its value goes to the owner alone (who may read it or renew it
+    // later), never to the administrator who imported the pair for them.
+    boolean owner = Long.valueOf(request.caller().actingUserId()).equals(created.token().userId());
+    return owner ? TokenView.of(created) : TokenView.of(created.described());
   }
 }

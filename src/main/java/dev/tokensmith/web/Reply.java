@@ -18,6 +18,9 @@ public final class Reply {
   /** Where a streamed body goes, piece by piece. */
   public interface Output {
     void write(String text);
+
+    /** Sends what was written so far, and waits until the client's connection has taken it. */
+    void flush();
   }
 
   /**

@@ -83,6 +83,8 @@ final class Responder {
     private final Reply reply;
     private final StringBuilder pending = new StringBuilder(CHUNK_CHARS + 1024);
     private boolean started;
+    // The chunk being waited for: a client that goes away ends the wait at once.
+    private volatile CompletableFuture<Void> waiting;
 
     Download(Context context, HttpServerResponse response, Reply reply) {
       this.context = context;
@@ -93,6 +95,13 @@ final class Responder {
     void send() {
       reply.streamed.writeTo(this);
       flush(true);
+    }
+
+    @Override
+    public void flush() {
+      if (pending.length() > 0) {
+        flush(false);
+      }
     }
 
     @Override
@@ -109,6 +118,7 @@ final class Responder {
       boolean first = !started;
       started = true;
       CompletableFuture<Void> taken = new CompletableFuture<>();
+      waiting = taken;
       context.runOnContext(
           v -> {
             if (response.closed() || response.ended()) {
@@ -116,6 +126,14 @@ final class Responder {
               return;
             }
             if (first) {
+              response.closeHandler(
+                  closed -> {
+                    CompletableFuture<Void> pendingChunk = waiting;
+                    if (pendingChunk != null) {
+                      pendingChunk.completeExceptionally(
+                          new IllegalStateException("the client has gone"));
+                    }
+                  });
               response.setStatusCode(reply.status);
               reply.headers.forEach(response::putHeader);
               response.putHeader(HttpHeaders.CONTENT_TYPE, reply.rawContentType);

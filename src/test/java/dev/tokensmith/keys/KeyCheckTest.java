@@ -104,13 +104,48 @@ class KeyCheckTest {
         .isInstanceOf(KeyCheck.Mismatch.class);
   }
 
+  @Test
+  void verifyWhenSecretsSealedUnderAVersionTheInstanceLacksThenRefusedNamingIt() {
+    storeToken(keys("v2:" + v2, pepper), "s".repeat(64));
+
+    assertThatThrownBy(() -> check.verify(keys("v1:" + v1, pepper), SOURCES))
+        .isInstanceOf(KeyCheck.Mismatch.class)
+        .hasMessageStartingWith("Master key v2 is missing from KEYS-SOURCE")
+        .hasMessageNotContaining(v2);
+  }
+
+  @Test
+  void verifyWhenNoKeptSecretCanConfirmThePepperThenItIsNotRecordedForGood() {
+    // Every token shown once: digests exist, but no sealed secret to check the pepper against.
+    storeToken(keys("v1:" + v1, pepper), "s".repeat(64), false);
+    check.verify(keys("v1:" + v1, random()), SOURCES);
+    assertThat(recorded()).doesNotContain("pepper").contains("master_key_v1");
+    // The right pepper is not locked out afterwards.
+    check.verify(keys("v1:" + v1, pepper), SOURCES);
+  }
+
+  private List<String> recorded() {
+    return db.withHandle(
+        h -> h.createQuery("SELECT name FROM key_checks ORDER BY name").mapTo(String.class).list());
+  }
+
   private void storeToken(Keyring keyring, String secret) {
+    storeToken(keyring, secret, true);
+  }
+
+  private void storeToken(Keyring keyring, String secret, boolean kept) {
     db.withHandle(
         h -> {
           long client =
               h.createUpdate(
                       "INSERT INTO clients (uuid, name, vuln_prefix, enabled, create_at)"
-                          + " VALUES (:uuid, 'Old', 'OLDC', TRUE, 0)")
+                          + " VALUES (:uuid, 'Old', :prefix, TRUE, 0)")
+                  .bind(
+                      "prefix",
+                      "O"
+                          + (char) ('A' + RANDOM.nextInt(26))
+                          + RANDOM.nextInt(10)
+                          + RANDOM.nextInt(10))
                   .bind("uuid", UUID.randomUUID().toString())
                   .executeAndReturnGeneratedKeys("id")
                   .mapTo(Long.class)
@@ -124,10 +159,12 @@ class KeyCheckTest {
                   .executeAndReturnGeneratedKeys("id")
                   .mapTo(Long.class)
                   .one();
-          h.createUpdate("UPDATE api_tokens SET secret_sealed = :sealed WHERE id = :id")
-              .bind("sealed", keyring.seal(secret, TokenSecrets.associatedData(token)))
-              .bind("id", token)
-              .execute();
+          if (kept) {
+            h.createUpdate("UPDATE api_tokens SET secret_sealed = :sealed WHERE id = :id")
+                .bind("sealed", keyring.seal(secret, TokenSecrets.associatedData(token)))
+                .bind("id", token)
+                .execute();
+          }
           return h.createUpdate(
                   "INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)")
               .bind("digest", HexFormat.of().formatHex(keyring.digest(secret)))

@@ -76,7 +76,15 @@ class LegacyCredentialsIT {
     assertThat(token.path("source_role").asText()).isEqualTo("analytic");
     assertThat(token.path("permissions").isNull()).as("%s", token).isTrue();
     assertThat(token.path("user_id").asLong()).isEqualTo(analyst.id());
-    String value = token.path("secret").asText();
+    // The value goes to its owner alone, never to the administrator who imported the pair.
+    assertThat(token.has("secret")).as("%s", token).isFalse();
+    String value =
+        server
+            .http
+            .get("/v2/api_tokens/" + created.id() + "/secret", analyst.session())
+            .body()
+            .path("secret")
+            .asText();
     assertThat(value).hasSize(64);
     assertThat(created.text()).doesNotContain(pair.secret());
 
