@@ -40,6 +40,7 @@ import dev.tokensmith.users.UserChanges;
 import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.users.UserService;
 import dev.tokensmith.web.Json;
+import dev.tokensmith.webhooks.WebhookEvents;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -160,7 +161,8 @@ public final class Services implements AutoCloseable {
             activity,
             clock,
             changes,
-            new JdbcLegacyStore(db));
+            new JdbcLegacyStore(db),
+            WebhookEvents.NONE);
     lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
     tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock, 0);
     users = usersWith(lifecycle);
