@@ -275,7 +275,8 @@ public final class App implements AutoCloseable {
     TokenSecrets nodeSecrets = new TokenSecrets(keyring, random, settings.nodeSecretPrefix());
     JdbcNodeStore nodeStore = new JdbcNodeStore(db);
     this.nodeActivity = new InstanceActivity(nodeStore, clock);
-    NodeWriter nodeWriter = new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes);
+    NodeWriter nodeWriter =
+        new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes, webhookEvents);
     this.instances =
         new InstanceVerifier(
             nodeStore,
@@ -300,8 +301,19 @@ public final class App implements AutoCloseable {
             new JdbcPasswordLinkStore(db), secrets, activity, mailer, clock, settings.publicUrl());
     this.users =
         new UserService(
-            db, userStore, access, clients, lifecycle, sessions, hasher, policy, links, activity,
-            clock, changes);
+            db,
+            userStore,
+            access,
+            clients,
+            lifecycle,
+            sessions,
+            hasher,
+            policy,
+            links,
+            activity,
+            clock,
+            changes,
+            webhookEvents);
     this.passwords = new PasswordService(db, userStore, sessions, links, hasher, policy, activity);
     this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
     ExpiryNotices expiryNotices =

@@ -169,7 +169,8 @@ public final class Services implements AutoCloseable {
     nodeSecrets = new TokenSecrets(keyring, random, NODE_SECRET_PREFIX);
     JdbcNodeStore nodeStore = new JdbcNodeStore(db);
     nodeActivity = new InstanceActivity(nodeStore, clock);
-    NodeWriter nodeWriter = new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes);
+    NodeWriter nodeWriter =
+        new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes, WebhookEvents.NONE);
     instances =
         new InstanceVerifier(
             nodeStore, clients, tokens, nodeSecrets, nodeActivity, clock, CACHE_LIFETIME, 10_000);
@@ -192,8 +193,19 @@ public final class Services implements AutoCloseable {
    */
   public UserService usersWith(UserChanges followers) {
     return new UserService(
-        db, userStore, access, clients, followers, sessions, hasher, POLICY, links, activity, clock,
-        changes);
+        db,
+        userStore,
+        access,
+        clients,
+        followers,
+        sessions,
+        hasher,
+        POLICY,
+        links,
+        activity,
+        clock,
+        changes,
+        WebhookEvents.NONE);
   }
 
   /** A new tenant of the first partner. */

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -193,6 +194,66 @@ class WebhookIT {
     server.app.runJobs();
     server.app.deliverNotices();
     assertThat(receiver.received("/expiring")).as("once per expiry date").hasSize(1);
+  }
+
+  @Test
+  void userAndNodeEventsWhenSubscribedThenDeliveredWithTheirObjects() throws Exception {
+    Hook hook =
+        hook(
+            "Users and nodes",
+            "/people",
+            List.of("user.created", "user.disabled", "user.role_changed", "node.registered"));
+    TestUser user =
+        fixtures.user(hook.admin().session(), hook.admin().clientId(), List.of("analytic"));
+    Response changed =
+        server.http.post(
+            "/v1/objects/user/update",
+            hook.admin().session(),
+            Map.of(
+                "filter",
+                Map.of("id", user.id()),
+                "fields",
+                Map.of("permissions", List.of("auditor"))));
+    assertThat(changed.status()).as("%s", changed).isEqualTo(200);
+    Response disabled =
+        server.http.post(
+            "/v1/objects/user/update",
+            hook.admin().session(),
+            Map.of("filter", Map.of("id", user.id()), "fields", Map.of("enabled", false)));
+    assertThat(disabled.status()).as("%s", disabled).isEqualTo(200);
+    Issued deploy = fixtures.token(hook.admin().session(), List.of("admin"));
+    Response registered =
+        server.http.post(
+            "/v2/node/register",
+            deploy.auth(),
+            Map.of("hostname", "host-1", "labels", Map.of("group", "webhook-group")));
+    assertThat(registered.status()).as("%s", registered).isEqualTo(200);
+
+    server.app.deliverNotices();
+    Map<String, JsonNode> byEvent =
+        receiver.received("/people").stream()
+            .collect(
+                Collectors.toMap(
+                    r -> r.header("X-Tokensmith-Event"),
+                    r -> {
+                      try {
+                        verifySignature(r, hook.secret());
+                        assertThat(SecretLedger.findIn(r.body())).isNull();
+                        return JSON.readTree(r.body()).path("data");
+                      } catch (Exception e) {
+                        throw new AssertionError(e);
+                      }
+                    }));
+    assertThat(byEvent)
+        .containsOnlyKeys("user.created", "user.role_changed", "user.disabled", "node.registered");
+    assertThat(byEvent.get("user.created").path("email").asText()).isEqualTo(user.email());
+    assertThat(byEvent.get("user.role_changed").path("role").asText()).isEqualTo("auditor");
+    assertThat(byEvent.get("user.role_changed").path("previous_role").asText())
+        .isEqualTo("analytic");
+    assertThat(byEvent.get("user.disabled").path("enabled").asBoolean()).isFalse();
+    assertThat(byEvent.get("node.registered").path("instance_uuid").asText())
+        .isEqualTo(registered.body().path("uuid").asText());
+    assertThat(byEvent.get("node.registered").path("token_id").asLong()).isEqualTo(deploy.id());
   }
 
   @Test
