@@ -41,8 +41,20 @@ final class AddressPolicy {
 
   /** A URL that is refused, and why (never with the URL's secrets: it has none, see parse). */
   static final class Refused extends Exception {
+    private final boolean mayPass;
+
     Refused(String reason) {
+      this(reason, false);
+    }
+
+    Refused(String reason, boolean mayPass) {
       super(reason, null, false, false);
+      this.mayPass = mayPass;
+    }
+
+    /** True when a later try may succeed (the name did not resolve: DNS may be down). */
+    boolean mayPass() {
+      return mayPass;
     }
   }
 
@@ -90,10 +102,10 @@ final class AddressPolicy {
     try {
       addresses = resolver.resolve(target.host());
     } catch (UnknownHostException e) {
-      throw new Refused("the host does not resolve");
+      throw new Refused("the host does not resolve", true);
     }
     if (addresses.length == 0) {
-      throw new Refused("the host does not resolve");
+      throw new Refused("the host does not resolve", true);
     }
     if (!allowPrivate) {
       for (InetAddress address : addresses) {

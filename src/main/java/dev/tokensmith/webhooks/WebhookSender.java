@@ -19,8 +19,9 @@ import javax.net.ssl.SSLSocketFactory;
  * Posts webhook deliveries from the outbox: the stored body, signed now with the subscription's
  * current secret, to an address of its URL checked just before (see {@link AddressPolicy}). Any 2xx
  * answer is a delivery; anything else (a 3xx too: redirects are not followed), a timeout or a
- * refused connection is retried by the outbox. A delivery whose subscription was deleted or
- * disabled, or whose URL is refused, is given up at once.
+ * refused connection is retried by the outbox, and so is a host name that does not resolve. A
+ * delivery whose subscription was deleted or disabled, or whose URL reaches an address that is not
+ * allowed, is given up at once.
  */
 public final class WebhookSender implements Sender {
   /** The longest a delivery may take, from connecting to the answer's status line. */
@@ -85,7 +86,8 @@ public final class WebhookSender implements Sender {
       target = AddressPolicy.parse(webhook.url());
       addresses = policy.resolve(target);
     } catch (AddressPolicy.Refused refused) {
-      throw Failure.permanent("URL refused: " + refused.getMessage());
+      String reason = "URL refused: " + refused.getMessage();
+      throw refused.mayPass() ? Failure.retryable(reason) : Failure.permanent(reason);
     }
     String secret = secrets.openWebhookSecret(webhook.secretSealed(), webhook.id());
     byte[] body = notice.payload().getBytes(StandardCharsets.UTF_8);

@@ -9,6 +9,7 @@ import dev.tokensmith.notify.Sender;
 import dev.tokensmith.storage.Window;
 import dev.tokensmith.testing.TestSecrets;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -167,6 +168,41 @@ class AddressPolicyTest {
     Notice notice = notice("8");
     sender.send(notice);
     assertThat(seen).containsExactly("93.184.215.14 hooks.example:8443", "/in?x=1");
+  }
+
+  @Test
+  void sendWhenNameDoesNotResolveThenRetryableFailure() {
+    TokenSecrets secrets = TestSecrets.withPrefix("tks1");
+    Webhook webhook =
+        new Webhook(
+            7,
+            1,
+            "https://gone.example/hook",
+            List.of(WebhookEvent.TOKEN_CREATED),
+            true,
+            null,
+            secrets.sealWebhookSecret(secrets.generateWebhookSecret(), 7),
+            Instant.EPOCH,
+            Instant.EPOCH);
+    WebhookSender sender =
+        new WebhookSender(
+            new OneWebhook(webhook),
+            secrets,
+            new AddressPolicy(
+                false,
+                host -> {
+                  throw new UnknownHostException(host);
+                }),
+            new WebhookPost(
+                Duration.ofSeconds(1), (SSLSocketFactory) SSLSocketFactory.getDefault()),
+            Clock.systemUTC());
+    assertThatThrownBy(() -> sender.send(notice()))
+        .isInstanceOfSatisfying(
+            Sender.Failure.class,
+            f -> {
+              assertThat(f.permanent()).as("DNS may come back").isFalse();
+              assertThat(f.getMessage()).contains("does not resolve");
+            });
   }
 
   private static Notice notice() {
