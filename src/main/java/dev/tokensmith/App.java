@@ -80,6 +80,11 @@ import dev.tokensmith.web.HttpMetrics;
 import dev.tokensmith.web.Json;
 import dev.tokensmith.web.TimedTransport;
 import dev.tokensmith.web.WebServer;
+import dev.tokensmith.webhooks.JdbcWebhookStore;
+import dev.tokensmith.webhooks.WebhookApi;
+import dev.tokensmith.webhooks.WebhookPublisher;
+import dev.tokensmith.webhooks.WebhookSender;
+import dev.tokensmith.webhooks.WebhookService;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -99,6 +104,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -218,6 +224,13 @@ public final class App implements AutoCloseable {
             clock,
             sessionLifetime);
 
+    // The outbox: notices are written with the changes that cause them and sent by a worker on
+    // every instance. Webhook deliveries are queued by the features whose events they tell of.
+    JdbcNoticeStore noticeStore = new JdbcNoticeStore(db);
+    this.outbox = new Outbox(noticeStore, clock);
+    JdbcWebhookStore webhookStore = new JdbcWebhookStore(db);
+    WebhookPublisher webhookEvents = new WebhookPublisher(webhookStore, outbox, json, clock);
+
     JdbcTokenStore tokenStore = new JdbcTokenStore(db, catalogue);
     JdbcLegacyStore legacyStore = new JdbcLegacyStore(db);
     this.verifier =
@@ -234,7 +247,16 @@ public final class App implements AutoCloseable {
     changes.subscribe(verifier::onChange);
     TokenWriter writer =
         new TokenWriter(
-            tokenStore, directory, clients, access, secrets, activity, clock, changes, legacyStore);
+            tokenStore,
+            directory,
+            clients,
+            access,
+            secrets,
+            activity,
+            clock,
+            changes,
+            legacyStore,
+            webhookEvents);
     TokenLifecycle lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
     TokenService tokens =
         new TokenService(
@@ -253,7 +275,8 @@ public final class App implements AutoCloseable {
     TokenSecrets nodeSecrets = new TokenSecrets(keyring, random, settings.nodeSecretPrefix());
     JdbcNodeStore nodeStore = new JdbcNodeStore(db);
     this.nodeActivity = new InstanceActivity(nodeStore, clock);
-    NodeWriter nodeWriter = new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes);
+    NodeWriter nodeWriter =
+        new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes, webhookEvents);
     this.instances =
         new InstanceVerifier(
             nodeStore,
@@ -265,31 +288,37 @@ public final class App implements AutoCloseable {
             cacheLifetime,
             settings.cacheSize());
     changes.subscribe(instances::onChange);
-    // The outbox: notices are written with the changes that cause them and sent by a worker on
-    // every instance.
-    JdbcNoticeStore noticeStore = new JdbcNoticeStore(db);
-    this.outbox = new Outbox(noticeStore, clock);
     Mailer mailer =
         new Mailer(outbox, secrets, json, access, settings.smtp().map(Settings.Smtp::from));
-    List<Sender> senders =
-        settings
-            .smtp()
-            .<Sender>map(
-                smtp ->
-                    new SmtpSender(smtp, settings.publicUrl().orElseThrow(), secrets, json, clock))
-            .stream()
-            .toList();
+    List<Sender> senders = new ArrayList<>();
+    settings
+        .smtp()
+        .map(smtp -> new SmtpSender(smtp, settings.publicUrl().orElseThrow(), secrets, json, clock))
+        .ifPresent(senders::add);
+    senders.add(WebhookSender.of(webhookStore, secrets, settings.webhookAllowPrivate(), clock));
     PasswordLinks links =
         new PasswordLinks(
             new JdbcPasswordLinkStore(db), secrets, activity, mailer, clock, settings.publicUrl());
     this.users =
         new UserService(
-            db, userStore, access, clients, lifecycle, sessions, hasher, policy, links, activity,
-            clock, changes);
+            db,
+            userStore,
+            access,
+            clients,
+            lifecycle,
+            sessions,
+            hasher,
+            policy,
+            links,
+            activity,
+            clock,
+            changes,
+            webhookEvents);
     this.passwords = new PasswordService(db, userStore, sessions, links, hasher, policy, activity);
     this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
     ExpiryNotices expiryNotices =
-        new ExpiryNotices(db, tokenStore, directory, clients, mailer, activity, clock);
+        new ExpiryNotices(
+            db, tokenStore, directory, clients, mailer, webhookEvents, activity, clock);
 
     this.usage = new UsageRecorder(tokenStore, clock);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -390,6 +419,17 @@ public final class App implements AutoCloseable {
                 new ActivityApi(new ActivityService(activity, access), json),
                 new CatalogueApi(catalogue),
                 new NotificationApi(mailer),
+                new WebhookApi(
+                    new WebhookService(
+                        db,
+                        webhookStore,
+                        access,
+                        clients,
+                        secrets,
+                        settings.webhookAllowPrivate(),
+                        webhookEvents,
+                        outbox,
+                        clock)),
                 new ConsoleApi()),
             settings.host(),
             settings.trustedProxies(),

@@ -38,6 +38,8 @@ import java.util.function.Function;
  *     apart from the API (0 = any free port); empty = on the API's port
  * @param logFormat how log lines are written: {@code text} or {@code json} (one object per line)
  * @param accessLog true when every answered request is logged (method, route, status, duration)
+ * @param webhookAllowPrivate true when webhooks may be posted to loopback, private, link-local and
+ *     other internal addresses (receivers on the operator's own network; tests)
  */
 public record Settings(
     int port,
@@ -77,7 +79,8 @@ public record Settings(
     int outboxPollSeconds,
     Optional<Integer> managementPort,
     LogFormat logFormat,
-    boolean accessLog) {
+    boolean accessLog,
+    boolean webhookAllowPrivate) {
 
   /** How log lines are written. */
   public enum LogFormat {
@@ -306,7 +309,8 @@ public record Settings(
           integer("TOKENSMITH_OUTBOX_POLL_SECONDS", 2, 1, 3600),
           optional("TOKENSMITH_MANAGEMENT_PORT").map(parse("TOKENSMITH_MANAGEMENT_PORT", 0, 65535)),
           logFormat(),
-          bool("TOKENSMITH_ACCESS_LOG", false));
+          bool("TOKENSMITH_ACCESS_LOG", false),
+          bool("TOKENSMITH_WEBHOOK_ALLOW_PRIVATE", false));
     }
 
     private LogFormat logFormat() {

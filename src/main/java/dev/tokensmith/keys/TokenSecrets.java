@@ -225,6 +225,31 @@ public final class TokenSecrets {
   }
 
   /**
+   * A webhook's signing secret for storage, bound to the webhook: copied onto another row, or used
+   * as a token's or a node's, it does not open.
+   */
+  public String sealWebhookSecret(String secret, long webhookId) {
+    return keyring.seal(secret, webhookData(webhookId));
+  }
+
+  /**
+   * The signing secret in a value made by {@link #sealWebhookSecret} for the same webhook.
+   *
+   * @throws IllegalStateException as {@link #open} does
+   */
+  public String openWebhookSecret(String sealed, long webhookId) {
+    return keyring.open(sealed, webhookData(webhookId));
+  }
+
+  /**
+   * A new webhook signing secret: {@code whsec_} and 256 random bits in base64url (never of the
+   * token format, so it is not taken for a token's secret).
+   */
+  public String generateWebhookSecret() {
+    return "whsec_" + generateSessionValue();
+  }
+
+  /**
    * A new console session value (cookie or CSRF token): 256 random bits, base64url without padding.
    */
   public String generateSessionValue() {
@@ -247,6 +272,13 @@ public final class TokenSecrets {
     return ByteBuffer.allocate(5 + Long.BYTES)
         .put("node:".getBytes(StandardCharsets.US_ASCII))
         .putLong(nodeId)
+        .array();
+  }
+
+  private static byte[] webhookData(long webhookId) {
+    return ByteBuffer.allocate(8 + Long.BYTES)
+        .put("webhook:".getBytes(StandardCharsets.US_ASCII))
+        .putLong(webhookId)
         .array();
   }
 

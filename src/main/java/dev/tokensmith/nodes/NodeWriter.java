@@ -6,9 +6,13 @@ import dev.tokensmith.clients.Client;
 import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.nodes.Instance.RegisteredWith;
 import dev.tokensmith.storage.ChangeFeed;
+import dev.tokensmith.webhooks.WebhookEvent;
+import dev.tokensmith.webhooks.WebhookEvents;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -22,18 +26,21 @@ public final class NodeWriter {
   private final ActivityLog activity;
   private final Clock clock;
   private final ChangeFeed changes;
+  private final WebhookEvents events;
 
   public NodeWriter(
       NodeStore store,
       TokenSecrets secrets,
       ActivityLog activity,
       Clock clock,
-      ChangeFeed changes) {
+      ChangeFeed changes,
+      WebhookEvents events) {
     this.store = store;
     this.secrets = secrets;
     this.activity = activity;
     this.clock = clock;
     this.changes = changes;
+    this.events = events;
   }
 
   /** A node with its node token's value, which is known only here and in the answer. */
@@ -168,6 +175,15 @@ public final class NodeWriter {
             .put("instance_hostname", null, hostname)
             .put("registered_with", null, kind.id())
             .map());
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("node_id", node.id());
+    data.put("node_uuid", node.uuid());
+    data.put("hostname", node.hostname());
+    data.put("instance_uuid", uuid);
+    data.put("instance_hostname", hostname);
+    data.put("registered_with", kind.id());
+    data.put("token_id", tokenId);
+    events.publish(WebhookEvent.NODE_REGISTERED, node.clientId(), data);
     return new Registered(uuid, secret, node.id());
   }
 

@@ -137,6 +137,34 @@ public final class JdbcNoticeStore implements NoticeStore {
   }
 
   @Override
+  public List<Notice> byRecipient(Notice.Kind kind, String recipient, int limit, int offset) {
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM notices WHERE kind = :kind AND recipient = :recipient"
+                        + " ORDER BY create_at DESC, id LIMIT :limit OFFSET :offset")
+                .bind("kind", kind.id())
+                .bind("recipient", recipient)
+                .bind("limit", limit)
+                .bind("offset", offset)
+                .map(this::notice)
+                .list());
+  }
+
+  @Override
+  public boolean retry(String id, Instant now) {
+    return db.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE notices SET status = 'pending', next_attempt_at = :now,"
+                            + " sent_at = NULL WHERE id = :id AND status = 'failed'")
+                    .bind("id", id)
+                    .bind("now", now.toEpochMilli())
+                    .execute())
+        > 0;
+  }
+
+  @Override
   public Backlog backlog() {
     return db.withHandle(
         h ->

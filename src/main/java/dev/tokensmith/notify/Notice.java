@@ -4,13 +4,14 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * One notice in the outbox: an e-mail (or, later, a webhook delivery) and how far its sending got.
+ * One notice in the outbox: an e-mail or a webhook delivery, and how far its sending got.
  *
  * @param id the delivery id, which the recipient sees and de-duplicates by
- * @param recipient an e-mail address, or the target of a webhook delivery
+ * @param recipient an e-mail address, or for a webhook delivery the webhook's id
  * @param topic what it tells (the e-mail's template, or the event type), never a secret
  * @param clientId the client it concerns, or null
- * @param payload what the sender needs to build it (JSON); a secret in it is sealed, never clear
+ * @param payload what the sender needs to build it (JSON; for a webhook delivery, the body to
+ *     post); a secret in it is sealed, never clear
  * @param nextAttemptAt when the next attempt is due (while a worker sends it: the end of its claim)
  * @param lastError why the last attempt failed (never a secret), or null
  */

@@ -28,6 +28,12 @@ interface NoticeStore {
   /** Gives a pending notice up. */
   void markFailed(String id, Instant at, String error);
 
+  /** The notices of one kind to one recipient, newest first, skipping {@code offset}. */
+  List<Notice> byRecipient(Notice.Kind kind, String recipient, int limit, int offset);
+
+  /** Makes a failed notice pending again, due at {@code now}; false when it was not failed. */
+  boolean retry(String id, Instant now);
+
   /** How many notices are pending, and when the oldest of them was written (null: none). */
   Backlog backlog();
 

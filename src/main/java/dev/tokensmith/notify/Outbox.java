@@ -2,6 +2,7 @@ package dev.tokensmith.notify;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -50,5 +51,22 @@ public final class Outbox {
   /** A notice by its delivery id; empty when there is none. */
   public Optional<Notice> find(String id) {
     return store.find(id);
+  }
+
+  /**
+   * The notices of {@code kind} to {@code recipient} (a webhook's deliveries), newest first: at
+   * most {@code limit}, skipping {@code offset}.
+   */
+  public List<Notice> byRecipient(Notice.Kind kind, String recipient, int limit, int offset) {
+    return store.byRecipient(kind, recipient, limit, offset);
+  }
+
+  /**
+   * Sends a failed notice again: it is pending and due at once. One more attempt; it keeps its
+   * attempts and creation, so once its retry window is over a failed attempt gives it up again.
+   * Returns false (nothing changed) unless it had failed.
+   */
+  public boolean retry(String id) {
+    return store.retry(id, clock.instant());
   }
 }

@@ -1,9 +1,8 @@
 package dev.tokensmith.notify;
 
 /**
- * Sends one kind of notice (e-mail over SMTP; a webhook sender plugs in the same way). Called by
- * the outbox worker on its own thread, never on an event loop; it may block, within its own
- * timeouts.
+ * Sends one kind of notice (e-mail over SMTP, webhook deliveries over HTTP). Called by the outbox
+ * worker on its own thread, never on an event loop; it may block, within its own timeouts.
  */
 public interface Sender {
 

@@ -9,6 +9,8 @@ import dev.tokensmith.notify.Mailer;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserDirectory;
+import dev.tokensmith.webhooks.WebhookEvent;
+import dev.tokensmith.webhooks.WebhookEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +26,8 @@ import java.util.Objects;
  * token per expiry date: the date warned about is recorded under the token's row lock in the
  * transaction that queues the mails, so neither a restart nor a second instance warns twice, and a
  * new expiry date gets a warning of its own. A token whose whole lifetime is under three days is
- * not warned about (its creator knew). The webhook event joins the same transaction when webhooks
- * come.
+ * not warned about (its creator knew). The {@code token.expiring} webhook event is queued in the
+ * same transaction.
  */
 public final class ExpiryNotices {
   /** How long before its expiry a token is warned about, and the shortest lifetime warned of. */
@@ -40,6 +42,7 @@ public final class ExpiryNotices {
   private final UserDirectory directory;
   private final ClientService clients;
   private final Mailer mailer;
+  private final WebhookEvents events;
   private final ActivityLog activity;
   private final Clock clock;
 
@@ -49,6 +52,7 @@ public final class ExpiryNotices {
       UserDirectory directory,
       ClientService clients,
       Mailer mailer,
+      WebhookEvents events,
       ActivityLog activity,
       Clock clock) {
     this.db = db;
@@ -56,6 +60,7 @@ public final class ExpiryNotices {
     this.directory = directory;
     this.clients = clients;
     this.mailer = mailer;
+    this.events = events;
     this.activity = activity;
     this.clock = clock;
   }
@@ -119,6 +124,7 @@ public final class ExpiryNotices {
               "expire_at", MAIL_TIME.format(token.expireAt())),
           Map.of());
     }
+    events.publish(WebhookEvent.TOKEN_EXPIRING, token.clientId(), TokenWriter.webhookData(token));
     activity.record(
         Origin.SYSTEM,
         token.clientId(),

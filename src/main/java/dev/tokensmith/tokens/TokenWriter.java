@@ -18,11 +18,15 @@ import dev.tokensmith.tokens.TokenCommands.Issued;
 import dev.tokensmith.users.Sso;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserDirectory;
+import dev.tokensmith.webhooks.WebhookEvent;
+import dev.tokensmith.webhooks.WebhookEvents;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,6 +48,7 @@ public final class TokenWriter {
   private final Clock clock;
   private final ChangeFeed changes;
   private final LegacyStore legacy;
+  private final WebhookEvents events;
 
   public TokenWriter(
       TokenStore store,
@@ -54,7 +59,8 @@ public final class TokenWriter {
       ActivityLog activity,
       Clock clock,
       ChangeFeed changes,
-      LegacyStore legacy) {
+      LegacyStore legacy,
+      WebhookEvents events) {
     this.store = store;
     this.users = users;
     this.clients = clients;
@@ -64,6 +70,7 @@ public final class TokenWriter {
     this.clock = clock;
     this.changes = changes;
     this.legacy = legacy;
+    this.events = events;
   }
 
   // The row is written once, its sealed secret included: the id the ciphertext is bound to is taken
@@ -105,6 +112,7 @@ public final class TokenWriter {
             .put("allowed_ips", null, token.scope().allowedIps())
             .put("secret_hint", null, token.secretHint())
             .map());
+    events.publish(WebhookEvent.TOKEN_CREATED, token.clientId(), webhookData(token));
     return new Issued(token, secret);
   }
 
@@ -147,6 +155,7 @@ public final class TokenWriter {
             .put("source_role", null, token.sourceRole())
             .put("secret_hint", null, token.secretHint())
             .map());
+    events.publish(WebhookEvent.TOKEN_CREATED, token.clientId(), webhookData(token));
     return new Issued(token, secret);
   }
 
@@ -205,6 +214,12 @@ public final class TokenWriter {
           after.realname(),
           action,
           changes.map());
+      if (before.enabled() != after.enabled()) {
+        events.publish(
+            after.enabled() ? WebhookEvent.TOKEN_ENABLED : WebhookEvent.TOKEN_DISABLED,
+            after.clientId(),
+            webhookData(after));
+      }
     }
     return after;
   }
@@ -221,6 +236,7 @@ public final class TokenWriter {
         token.realname(),
         "delete",
         ActivityLog.changes().put("secret_hint", token.secretHint(), null).map());
+    events.publish(WebhookEvent.TOKEN_DELETED, token.clientId(), webhookData(token));
     return token;
   }
 
@@ -251,6 +267,7 @@ public final class TokenWriter {
             .put("token_generated_at", text(token.secret().generatedAt()), text(now))
             .put("grace_seconds", null, graceSeconds)
             .map());
+    events.publish(WebhookEvent.TOKEN_RENEWED, token.clientId(), webhookData(renewed));
     return new Issued(renewed, secret);
   }
 
@@ -304,6 +321,23 @@ public final class TokenWriter {
 
   static String text(Instant instant) {
     return instant == null ? null : instant.toString();
+  }
+
+  /**
+   * A token as webhook deliveries describe it: named by its id, name and {@code secret_hint}, never
+   * its secret.
+   */
+  static Map<String, Object> webhookData(ApiToken token) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", token.id());
+    data.put("realname", token.realname());
+    data.put("secret_hint", token.secretHint());
+    data.put("shared", token.shared());
+    data.put("user_id", token.userId());
+    data.put("enabled", token.enabled());
+    data.put("disabled_reason", reason(token));
+    data.put("expire_at", token.expireAt());
+    return data;
   }
 
   private static String reason(ApiToken token) {

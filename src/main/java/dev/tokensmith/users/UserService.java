@@ -19,9 +19,13 @@ import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.Window;
+import dev.tokensmith.webhooks.WebhookEvent;
+import dev.tokensmith.webhooks.WebhookEvents;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -42,6 +46,7 @@ public final class UserService {
   private final ActivityLog activity;
   private final Clock clock;
   private final ChangeFeed changes;
+  private final WebhookEvents events;
 
   public UserService(
       Database db,
@@ -55,7 +60,8 @@ public final class UserService {
       PasswordLinks links,
       ActivityLog activity,
       Clock clock,
-      ChangeFeed changes) {
+      ChangeFeed changes,
+      WebhookEvents events) {
     this.db = db;
     this.store = store;
     this.access = access;
@@ -68,6 +74,7 @@ public final class UserService {
     this.activity = activity;
     this.clock = clock;
     this.changes = changes;
+    this.events = events;
   }
 
   /**
@@ -223,6 +230,7 @@ public final class UserService {
                   .put("permissions", null, user.permissionsAsWritten())
                   .put("enabled", null, user.enabled())
                   .map());
+          events.publish(WebhookEvent.USER_CREATED, user.clientId(), webhookData(user));
           return new LinkedUser(
               user,
               cmd.password() == null ? links.issue(user, caller.origin()).orElse(null) : null);
@@ -343,8 +351,29 @@ public final class UserService {
             activity.record(
                 origin, after.clientId(), "user", after.id(), after.email(), action, changes.map());
           }
+          if (before.enabled() && !after.enabled()) {
+            events.publish(WebhookEvent.USER_DISABLED, after.clientId(), webhookData(after));
+          }
+          if (!after.permissions().equals(before.permissions()) || after.role() != before.role()) {
+            Map<String, Object> data = webhookData(after);
+            data.put("previous_role", before.role().id());
+            data.put("previous_permissions", before.permissionsAsWritten());
+            events.publish(WebhookEvent.USER_ROLE_CHANGED, after.clientId(), data);
+          }
           return store.find(after.id()).orElseThrow();
         });
+  }
+
+  // A user as webhook deliveries describe them.
+  private static Map<String, Object> webhookData(User user) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", user.id());
+    data.put("email", user.email());
+    data.put("realname", user.realname());
+    data.put("role", user.role().id());
+    data.put("permissions", user.permissionsAsWritten());
+    data.put("enabled", user.enabled());
+    return data;
   }
 
   // The user as the update makes them, or 400 when it asks for what the caller may not do.

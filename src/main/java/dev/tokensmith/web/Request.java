@@ -188,6 +188,18 @@ public final class Request {
     return id;
   }
 
+  /**
+   * A path parameter that must be a UUID (a delivery id, in lower case); 404 when it is not one.
+   */
+  public String pathUuid(String name) {
+    String raw = pathParams.apply(name);
+    if (raw == null
+        || !raw.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+      throw ServiceException.notFound();
+    }
+    return raw;
+  }
+
   /** A request header, or null. */
   public String header(String name) {
     return http.getHeader(name);

@@ -199,7 +199,29 @@ final class ExpectedMatrix {
           row(NODE_INSTANCES, OTHER_CLIENT, 404, 404, 404, 403, 403, 404, 404, 404, 403, 401),
           row(REGISTER_NODE, SELF, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401),
           row(REGISTER_NODE, OWN, 200, 401, NA, NA, NA, 200, 401, NA, 401, NA),
-          row(SYNC_NODE, SELF, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401));
+          row(SYNC_NODE, SELF, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401),
+
+          // Webhooks (4.10): administrators of the webhook's client only (admin; partner_admin
+          // for a tenant it names). Another client's webhook is 404 to an administrator, 403 to
+          // anyone else. A retry names an unknown delivery: 404 once the webhook is reached.
+          row(LIST_WEBHOOKS, TENANT, LISTED, 403, 403, 403, 403, LISTED, 403, 403, 403, 401),
+          row(LIST_WEBHOOKS, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(CREATE_WEBHOOK, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(CREATE_WEBHOOK, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(GET_WEBHOOK, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(GET_WEBHOOK, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          row(PUT_WEBHOOK, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(PUT_WEBHOOK, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          row(DELETE_WEBHOOK, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(DELETE_WEBHOOK, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          row(WEBHOOK_SECRET, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(WEBHOOK_SECRET, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          row(WEBHOOK_PING, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(WEBHOOK_PING, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          row(WEBHOOK_DELIVERIES, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(WEBHOOK_DELIVERIES, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          row(RETRY_DELIVERY, TENANT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          row(RETRY_DELIVERY, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401));
 
   // @formatter:on
 

@@ -15,7 +15,7 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
   /** 200, and the target is not in the list. */
   static final int HIDDEN = -2;
 
-  /** The endpoints of spec 4.1–4.4 and 4.8, and the node endpoints. */
+  /** The endpoints of spec 4.1–4.4 and 4.8, the node endpoints and the webhook endpoints. */
   enum Endpoint {
     LOGIN("POST /v1/login"),
     LOGOUT("POST /v1/logout"),
@@ -51,7 +51,16 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
     NODE_TOKEN("POST /v2/node/{id}/token"),
     NODE_INSTANCES("GET /v2/node/{id}/instances"),
     REGISTER_NODE("POST /v2/node/register"),
-    SYNC_NODE("POST /v2/node/sync");
+    SYNC_NODE("POST /v2/node/sync"),
+    LIST_WEBHOOKS("GET /v2/webhooks"),
+    CREATE_WEBHOOK("POST /v2/webhooks"),
+    GET_WEBHOOK("GET /v2/webhooks/{id}"),
+    PUT_WEBHOOK("PUT /v2/webhooks/{id}"),
+    DELETE_WEBHOOK("DELETE /v2/webhooks/{id}"),
+    WEBHOOK_SECRET("POST /v2/webhooks/{id}/secret"),
+    WEBHOOK_PING("POST /v2/webhooks/{id}/ping"),
+    WEBHOOK_DELIVERIES("GET /v2/webhooks/{id}/deliveries"),
+    RETRY_DELIVERY("POST /v2/webhooks/{id}/deliveries/{delivery}/retry");
 
     private final String label;
 
@@ -69,7 +78,8 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
     /** The caller themself (a user endpoint) or nothing beyond the caller (login, identity). */
     SELF("self"),
     /**
-     * The tenant T as a whole (a list, a create, a tenant of the caller's partner), or a node of T.
+     * The tenant T as a whole (a list, a create, a tenant of the caller's partner), or a node or
+     * webhook of T.
      */
     TENANT("tenant T"),
     /**

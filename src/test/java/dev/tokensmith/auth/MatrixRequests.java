@@ -220,6 +220,53 @@ final class MatrixRequests {
       }
       case SYNC_NODE -> Sent.of(http.post("/v2/node/sync", caller.auth(), Map.of()));
 
+      case LIST_WEBHOOKS ->
+          new Sent(
+              http.get("/v2/webhooks?limit=1000&client_id=" + client, caller.auth()),
+              world.webhook(target),
+              "id");
+      case CREATE_WEBHOOK ->
+          Sent.of(
+              http.post(
+                  "/v2/webhooks",
+                  caller.auth(),
+                  Map.of(
+                      "url",
+                      "https://93.184.215.14/matrix-created",
+                      "events",
+                      List.of("node.registered"),
+                      "enabled",
+                      false,
+                      "client_id",
+                      client)));
+      case GET_WEBHOOK -> Sent.of(http.get("/v2/webhooks/" + world.webhook(target), caller.auth()));
+      case PUT_WEBHOOK ->
+          Sent.of(
+              http.put(
+                  "/v2/webhooks/" + world.webhook(target),
+                  caller.auth(),
+                  Map.of("description", "Changed by the matrix")));
+      case DELETE_WEBHOOK ->
+          Sent.of(http.delete("/v2/webhooks/" + world.freshWebhook(target), caller.auth()));
+      case WEBHOOK_SECRET ->
+          Sent.of(
+              http.post(
+                  "/v2/webhooks/" + world.webhook(target) + "/secret", caller.auth(), Map.of()));
+      case WEBHOOK_PING ->
+          Sent.of(
+              http.post(
+                  "/v2/webhooks/" + world.webhook(target) + "/ping", caller.auth(), Map.of()));
+      case WEBHOOK_DELIVERIES ->
+          Sent.of(http.get("/v2/webhooks/" + world.webhook(target) + "/deliveries", caller.auth()));
+      case RETRY_DELIVERY ->
+          Sent.of(
+              http.post(
+                  "/v2/webhooks/"
+                      + world.webhook(target)
+                      + "/deliveries/00000000-0000-4000-8000-000000000000/retry",
+                  caller.auth(),
+                  Map.of()));
+
       case ACTIVITY_LOG -> Sent.of(http.get("/v2/activity_log?client_id=" + client, caller.auth()));
       case ACTIVITY_COUNT ->
           Sent.of(http.get("/v2/activity_log/count?client_id=" + client, caller.auth()));

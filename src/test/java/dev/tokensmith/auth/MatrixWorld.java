@@ -71,6 +71,11 @@ final class MatrixWorld {
 
   final Node otherClientNode;
 
+  /** A webhook of T (made by the keeper) and one of the other client. */
+  final long webhook;
+
+  final long otherClientWebhook;
+
   private final Map<MatrixRole, Member> members = new EnumMap<>(MatrixRole.class);
   private final Map<MatrixRole, Long> ownTokens = new EnumMap<>(MatrixRole.class);
 
@@ -107,6 +112,35 @@ final class MatrixWorld {
     this.otherClientToken = fixtures.token(stranger.session(), TOKEN_PERMISSIONS);
     this.node = freshNode(MatrixCase.Target.TENANT);
     this.otherClientNode = freshNode(MatrixCase.Target.OTHER_CLIENT);
+    this.webhook = freshWebhook(MatrixCase.Target.TENANT);
+    this.otherClientWebhook = freshWebhook(MatrixCase.Target.OTHER_CLIENT);
+  }
+
+  /**
+   * A new webhook of T (made by the keeper) or of the other client (made by its administrator), at
+   * a public address by number (no lookup), for an event nothing in the matrix causes, and
+   * disabled: a test delivery to it is given up without a connection.
+   */
+  long freshWebhook(MatrixCase.Target target) {
+    boolean other = target == MatrixCase.Target.OTHER_CLIENT;
+    Response created =
+        server.http.post(
+            "/v2/webhooks",
+            other ? stranger.session() : keeper.session(),
+            Map.of(
+                "url",
+                "https://93.184.215.14/matrix-" + SEQUENCE.incrementAndGet(),
+                "events",
+                List.of("node.registered"),
+                "enabled",
+                false));
+    assertThat(created.status()).as("fresh webhook: %s", created).isEqualTo(200);
+    return created.id();
+  }
+
+  /** The webhook a case looks at. */
+  long webhook(MatrixCase.Target target) {
+    return target == MatrixCase.Target.OTHER_CLIENT ? otherClientWebhook : webhook;
   }
 
   /** A new node of T (made by the keeper) or of the other client (made by its administrator). */

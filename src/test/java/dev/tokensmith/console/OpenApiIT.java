@@ -84,7 +84,8 @@ class OpenApiIT {
         }
         String method = operation.getKey().toUpperCase(Locale.ROOT);
         Response r =
-            server.http.send(method, path.getKey().replace("{id}", "1"), Auth.NONE, null, Map.of());
+            server.http.send(
+                method, path.getKey().replaceAll("\\{\\w+}", "1"), Auth.NONE, null, Map.of());
         if (r.status() == 404
                 && "\"Not found\"".equals(r.body().toString())
                 && !path.getKey().contains("{")

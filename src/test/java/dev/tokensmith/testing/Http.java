@@ -26,7 +26,8 @@ public final class Http {
           .build();
 
   // A node's "token" is its node token.
-  private static final Set<String> SECRET_FIELDS = Set.of("secret", "csrf_token", "token");
+  private static final Set<String> SECRET_FIELDS =
+      Set.of("secret", "csrf_token", "token", "signing_secret");
 
   private final String base;
 

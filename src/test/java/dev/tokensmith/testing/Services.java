@@ -40,6 +40,7 @@ import dev.tokensmith.users.UserChanges;
 import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.users.UserService;
 import dev.tokensmith.web.Json;
+import dev.tokensmith.webhooks.WebhookEvents;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -160,14 +161,16 @@ public final class Services implements AutoCloseable {
             activity,
             clock,
             changes,
-            new JdbcLegacyStore(db));
+            new JdbcLegacyStore(db),
+            WebhookEvents.NONE);
     lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
     tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock, 0);
     users = usersWith(lifecycle);
     nodeSecrets = new TokenSecrets(keyring, random, NODE_SECRET_PREFIX);
     JdbcNodeStore nodeStore = new JdbcNodeStore(db);
     nodeActivity = new InstanceActivity(nodeStore, clock);
-    NodeWriter nodeWriter = new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes);
+    NodeWriter nodeWriter =
+        new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes, WebhookEvents.NONE);
     instances =
         new InstanceVerifier(
             nodeStore, clients, tokens, nodeSecrets, nodeActivity, clock, CACHE_LIFETIME, 10_000);
@@ -190,8 +193,19 @@ public final class Services implements AutoCloseable {
    */
   public UserService usersWith(UserChanges followers) {
     return new UserService(
-        db, userStore, access, clients, followers, sessions, hasher, POLICY, links, activity, clock,
-        changes);
+        db,
+        userStore,
+        access,
+        clients,
+        followers,
+        sessions,
+        hasher,
+        POLICY,
+        links,
+        activity,
+        clock,
+        changes,
+        WebhookEvents.NONE);
   }
 
   /** A new tenant of the first partner. */

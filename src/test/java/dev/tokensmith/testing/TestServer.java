@@ -152,7 +152,8 @@ public final class TestServer implements AutoCloseable {
               "node_instances",
               "notices",
               "token_expiry_notices",
-              "legacy_credentials")) {
+              "legacy_credentials",
+              "webhooks")) {
         try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
           int columns = rs.getMetaData().getColumnCount();
           while (rs.next()) {
