@@ -124,7 +124,7 @@ public final class SsoApi implements Api {
       return URI.create(
           (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + CALLBACK_PATH);
     }
-    String host = request.header("Host");
+    String host = request.authority();
     if (host == null || !host.matches("[A-Za-z0-9.\\-\\[\\]:]{1,300}")) {
       throw ValidationException.of("Host", ValidationException.Code.INVALID, null);
     }

@@ -167,7 +167,14 @@ public final class SsoLogin {
               pending.nonce());
       return signIn(settings, client, claims, ip);
     } catch (SsoFailure e) {
-      activity.recordFailure(origin, clientId, "session", null, "(sso)", "sso_" + e.reason());
+      activity.recordFailure(
+          origin,
+          clientId,
+          "session",
+          null,
+          "(sso)",
+          "login_failed",
+          ActivityLog.changes().put("sso", null, e.reason()).map());
       throw ServiceException.unauthorized();
     }
   }
