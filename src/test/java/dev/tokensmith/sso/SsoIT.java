@@ -353,6 +353,56 @@ class SsoIT {
     assertThat(server.http.get("/v1/user", strictAdmin.session()).status()).isEqualTo(200);
   }
 
+  // ---- API access (4.6) ---------------------------------------------------------------------
+
+  static Response updateUser(long id, Map<String, Object> fields) {
+    return server.http.post(
+        "/v1/objects/user/update",
+        admin.session(),
+        Map.of("filter", Map.of("id", id), "fields", fields));
+  }
+
+  @Test
+  void updateWhenSwitchedToSsoWithoutApiAccessThenTokensDisabledForGood() {
+    TestUser user = fixtures.user(tenant, "admin");
+    var token = fixtures.token(user.session(), List.of("admin"));
+
+    assertThat(updateUser(user.id(), Map.of("sso", "sso")).status()).isEqualTo(200);
+
+    Response read = server.http.get("/v2/api_tokens/" + token.id(), admin.session());
+    assertThat(read.body().path("enabled").asBoolean()).as("%s", read).isFalse();
+    assertThat(read.body().path("disabled_reason").asText()).isEqualTo("api_access_revoked");
+    assertThat(server.http.get("/v1/user", token.auth()).status()).isEqualTo(401);
+    // Granting API access again does not bring the token back (T7).
+    assertThat(updateUser(user.id(), Map.of("api_access", true)).status()).isEqualTo(200);
+    assertThat(server.http.get("/v1/user", token.auth()).status()).isEqualTo(401);
+  }
+
+  @Test
+  void updateWhenSsoAdminHasApiAccessThenTokensWork() {
+    TestUser user = fixtures.user(tenant, "admin");
+    var token = fixtures.token(user.session(), List.of("admin"));
+
+    assertThat(updateUser(user.id(), Map.of("sso", "sso", "api_access", true)).status())
+        .isEqualTo(200);
+
+    assertThat(server.http.get("/v1/user", token.auth()).status()).isEqualTo(200);
+    // Revoking it disables them.
+    assertThat(updateUser(user.id(), Map.of("api_access", false)).status()).isEqualTo(200);
+    Response read = server.http.get("/v2/api_tokens/" + token.id(), admin.session());
+    assertThat(read.body().path("disabled_reason").asText()).isEqualTo("api_access_revoked");
+  }
+
+  @Test
+  void updateWhenApiAccessForANonAdminThenNotAllowed() {
+    TestUser user = fixtures.user(tenant, "analytic");
+
+    Response r = updateUser(user.id(), Map.of("api_access", true));
+
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body().path("api_access").path("error").asText()).isEqualTo("not_allowed");
+  }
+
   // ---- settings ------------------------------------------------------------------------------
 
   @Test
