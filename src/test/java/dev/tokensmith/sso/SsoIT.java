@@ -109,9 +109,27 @@ class SsoIT {
         .orElse(null);
   }
 
-  /** A login that the IdP answers with these claims, up to the callback (not yet followed). */
-  record Flow(String callbackUrl, String browserCookie) {
+  /**
+   * A login up to the callback (not yet followed). The IdP's answer (these claims) is set up only
+   * when the callback is to reach the IdP's token endpoint: a refusal before it leaves nothing
+   * queued at the IdP for the next test.
+   */
+  record Flow(
+      String callbackUrl,
+      String browserCookie,
+      String email,
+      Map<String, Object> claims,
+      List<String> audience,
+      long expiry) {
     HttpResponse<String> complete() {
+      idpServer.enqueueCallback(
+          new DefaultOAuth2TokenCallback(
+              "idp", "subject-" + email, "JWT", audience, claims, expiry));
+      return completeWithoutIdp();
+    }
+
+    /** The callback of a login refused before the code reaches the IdP. */
+    HttpResponse<String> completeWithoutIdp() {
       return get(callbackUrl, "tks_sso=" + browserCookie);
     }
   }
@@ -130,13 +148,11 @@ class SsoIT {
     assertThat(location).contains("code_challenge_method=S256").contains("nonce=");
     String browser = cookie(start, "tks_sso");
     assertThat(browser).isNotNull();
-    idpServer.enqueueCallback(
-        new DefaultOAuth2TokenCallback("idp", "subject-" + email, "JWT", audience, claims, expiry));
     HttpResponse<String> atIdp = get(location, null);
     assertThat(atIdp.statusCode()).isEqualTo(302);
     String callback = atIdp.headers().firstValue("Location").orElseThrow();
     assertThat(callback).startsWith(server.baseUrl() + "/v1/sso/callback?");
-    return new Flow(callback, browser);
+    return new Flow(callback, browser, email, claims, audience, expiry);
   }
 
   static Flow startLogin(String email, Map<String, Object> claims) {
@@ -218,7 +234,38 @@ class SsoIT {
     sessionOf(flow.complete());
 
     // Unknown once used: recorded without a client, since the state no longer names one.
-    refused(flow.complete(), null);
+    refused(flow.completeWithoutIdp(), null);
+  }
+
+  @Test
+  void callbackWhenLoginOlderThanTenMinutesThenRefused() {
+    String email = "late@sso-a.example";
+    Flow flow = startLogin(email, claims(email, null));
+
+    server.clock.advance(Duration.ofMinutes(11));
+
+    refused(flow.completeWithoutIdp(), "state_expired");
+  }
+
+  @Test
+  void loginWhenClaimLowersTheRoleThenTokensNarrowForGood() {
+    String email = "lowered@sso-a.example";
+    Auth.Session asAdmin = sessionOf(startLogin(email, claims(email, "admin")).complete());
+    Response created =
+        server.http.post(
+            "/v2/api_tokens",
+            asAdmin,
+            Map.of("realname", "Before the IdP lowered me", "permissions", List.of("admin")));
+    assertThat(created.status()).as("%s", created).isEqualTo(200);
+
+    sessionOf(startLogin(email, claims(email, "analytic")).complete());
+
+    Response token = server.http.get("/v2/api_tokens/" + created.id(), admin.session());
+    assertThat(token.body().path("permissions").toString()).doesNotContain("users:");
+    // Raising the role again does not widen the token (T9).
+    sessionOf(startLogin(email, claims(email, "admin")).complete());
+    Response again = server.http.get("/v2/api_tokens/" + created.id(), admin.session());
+    assertThat(again.body().path("permissions")).isEqualTo(token.body().path("permissions"));
   }
 
   @Test
@@ -239,7 +286,7 @@ class SsoIT {
     // The mock IdP's answer with an expired ID token fails at the exchange or at the ID token's
     // check
     // (OidcProviderTest checks the expiry itself).
-    refused(flow.complete(), null);
+    refused(flow.completeWithoutIdp(), null);
   }
 
   @Test
