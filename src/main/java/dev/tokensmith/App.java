@@ -50,6 +50,12 @@ import dev.tokensmith.ops.Version;
 import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.Role;
+import dev.tokensmith.sso.JdbcSsoStore;
+import dev.tokensmith.sso.OidcProvider;
+import dev.tokensmith.sso.SsoApi;
+import dev.tokensmith.sso.SsoLogin;
+import dev.tokensmith.sso.SsoService;
+import dev.tokensmith.sso.SsoSettings;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.ExpiryNotices;
@@ -299,6 +305,7 @@ public final class App implements AutoCloseable {
     PasswordLinks links =
         new PasswordLinks(
             new JdbcPasswordLinkStore(db), secrets, activity, mailer, clock, settings.publicUrl());
+    JdbcSsoStore ssoStore = new JdbcSsoStore(db);
     this.users =
         new UserService(
             db,
@@ -313,7 +320,15 @@ public final class App implements AutoCloseable {
             activity,
             clock,
             changes,
-            webhookEvents);
+            webhookEvents,
+            clientId -> ssoStore.find(clientId).map(SsoSettings::strictInForce).orElse(false));
+    OidcProvider oidc = new OidcProvider(Duration.ofSeconds(10), Duration.ofMinutes(5));
+    SsoService ssoSettings =
+        new SsoService(db, ssoStore, access, users, secrets, oidc, activity, clock);
+    SsoLogin ssoLogin =
+        new SsoLogin(
+            ssoStore, oidc, clients, directory, users, sessions, catalogue, secrets, activity,
+            clock);
     this.passwords = new PasswordService(db, userStore, sessions, links, hasher, policy, activity);
     this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
     ExpiryNotices expiryNotices =
@@ -411,6 +426,12 @@ public final class App implements AutoCloseable {
                 new UserApi(users, grants),
                 new TokenApi(tokens, grants),
                 new LegacyApi(legacy),
+                new SsoApi(
+                    ssoSettings,
+                    ssoLogin,
+                    settings.publicUrl(),
+                    sessionLifetime,
+                    settings.behindTls()),
                 new NodeApi(
                     new NodeService(db, nodeStore, nodeWriter, access, clients, clock),
                     new NodeRegistration(db, nodeStore, nodeWriter, access, clients, tokens, clock),

@@ -230,5 +230,20 @@ api.onUnauthorized(() => {
   showLogin('Your session has ended. Please log in again.');
 });
 
-if (window.location.pathname === '/console/set-password') showSetPassword(); else showLogin();
+async function start() {
+  if (window.location.pathname === '/console/set-password') {
+    showSetPassword();
+    return;
+  }
+  if (await session.adoptSsoLogin()) {
+    root.classList.remove('booting');
+    root.removeAttribute('aria-busy');
+    await loadCatalogue();
+    enterApp();
+    return;
+  }
+  showLogin();
+}
+
+start();
 

@@ -35,6 +35,28 @@ export async function logout() {
   }
 }
 
+/**
+ * After a single sign-on the server lands the browser on /console/#sso_csrf=<token>: the CSRF token
+ * is taken into memory once and leaves the address bar and the history at once. The user, or null.
+ */
+export async function adoptSsoLogin() {
+  const match = /^#sso_csrf=([A-Za-z0-9_-]{20,100})$/.exec(window.location.hash);
+  if (!match) return null;
+  window.history.replaceState(null, '', '/console/');
+  api.setCsrfToken(match[1]);
+  try {
+    const body = await api.get('/v1/user', undefined, { quiet: true });
+    state.user = body;
+    state.clientId = body.client_id;
+    state.clientName = body.client_name;
+    state.clients = [];
+    return body;
+  } catch (e) {
+    forget();
+    return null;
+  }
+}
+
 /** Drops everything the Console knew about the session. */
 export function forget() {
   api.setCsrfToken(null);

@@ -21,7 +21,7 @@ import java.util.concurrent.Semaphore;
 /** The activity log (section 4.8): a filtered list, and the same filter as CSV. */
 public final class ActivityApi implements Api {
   private static final Set<String> OBJECT_TYPES =
-      Set.of("api_token", "user", "client", "node_group", "node", "session");
+      Set.of("api_token", "user", "client", "node_group", "node", "session", "sso");
   private static final Set<String> ACTIONS =
       Set.of(
           "create",

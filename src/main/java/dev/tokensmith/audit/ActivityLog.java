@@ -45,6 +45,18 @@ public final class ActivityLog {
     write(origin, clientId, objectType, objectId, objectName, action, "failure", Map.of());
   }
 
+  /** Records an action that was refused, with what tells why (never a secret). */
+  public void recordFailure(
+      Origin origin,
+      Long clientId,
+      String objectType,
+      Long objectId,
+      String objectName,
+      String action,
+      Map<String, List<Object>> changes) {
+    write(origin, clientId, objectType, objectId, objectName, action, "failure", changes);
+  }
+
   private void write(
       Origin origin,
       Long clientId,

@@ -250,6 +250,23 @@ public final class TokenSecrets {
   }
 
   /**
+   * A client's single sign-on secret (the IdP's client secret) encrypted for storage, bound to the
+   * client: copied onto another client's row, it does not open.
+   */
+  public String sealSsoSecret(String secret, long clientId) {
+    return keyring.seal(secret, ssoData(clientId));
+  }
+
+  /**
+   * The secret in a value made by {@link #sealSsoSecret} for the same client.
+   *
+   * @throws IllegalStateException as {@link #open} does
+   */
+  public String openSsoSecret(String sealed, long clientId) {
+    return keyring.open(sealed, ssoData(clientId));
+  }
+
+  /**
    * A new console session value (cookie or CSRF token): 256 random bits, base64url without padding.
    */
   public String generateSessionValue() {
@@ -280,6 +297,10 @@ public final class TokenSecrets {
         .put("webhook:".getBytes(StandardCharsets.US_ASCII))
         .putLong(webhookId)
         .array();
+  }
+
+  private static byte[] ssoData(long clientId) {
+    return ("sso:" + clientId).getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] noticeData(String deliveryId) {

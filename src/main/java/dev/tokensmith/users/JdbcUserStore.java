@@ -192,6 +192,16 @@ public final class JdbcUserStore implements UserStore {
   }
 
   @Override
+  public List<User> lockByClient(long clientId) {
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM users WHERE client_id = :client ORDER BY id FOR UPDATE")
+                .bind("client", clientId)
+                .map(this::user)
+                .list());
+  }
+
+  @Override
   public List<User> lockCustom() {
     return db.withHandle(
         h ->

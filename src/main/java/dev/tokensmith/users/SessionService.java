@@ -86,7 +86,7 @@ public final class SessionService {
     }
     User user = found.orElse(null);
     boolean allowed =
-        ok && user.enabled() && user.sso() != Sso.STRICT && clientEnabled.test(user.clientId());
+        ok && user.enabled() && user.sso() == Sso.NONE && clientEnabled.test(user.clientId());
     // Hashed before the transaction: the slow part holds no connection.
     String rehashed = allowed && hasher.needsRehash(stored) ? hasher.hash(password) : null;
     String name = user == null ? recordedEmail(email) : user.email();
@@ -106,6 +106,17 @@ public final class SessionService {
           if (rehashed != null) {
             users.replacePasswordHash(user.id(), stored, rehashed);
           }
+          return Optional.of(open(user, origin));
+        });
+  }
+
+  /**
+   * Opens a session for a user who proved who they are elsewhere (single sign-on); call inside a
+   * transaction. The user must be enabled, in an enabled client: the caller checks.
+   */
+  public Login open(User user, Origin origin) {
+    return db.inTransaction(
+        () -> {
           String cookie = secrets.generateSessionValue();
           String csrf = secrets.generateSessionValue();
           Instant now = clock.instant();
@@ -125,7 +136,7 @@ public final class SessionService {
               user.email(),
               "login",
               ActivityLog.changes().map());
-          return Optional.of(new Login(users.find(user.id()).orElseThrow(), cookie, csrf));
+          return new Login(users.find(user.id()).orElseThrow(), cookie, csrf);
         });
   }
 

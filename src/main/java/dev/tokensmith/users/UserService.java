@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.LongPredicate;
 
 /**
  * Creating, changing and deleting users (section 4.2), with the cascades onto their tokens and
@@ -47,6 +48,7 @@ public final class UserService {
   private final Clock clock;
   private final ChangeFeed changes;
   private final WebhookEvents events;
+  private final LongPredicate strictSso;
 
   public UserService(
       Database db,
@@ -61,8 +63,10 @@ public final class UserService {
       ActivityLog activity,
       Clock clock,
       ChangeFeed changes,
-      WebhookEvents events) {
+      WebhookEvents events,
+      LongPredicate strictSso) {
     this.db = db;
+    this.strictSso = strictSso;
     this.store = store;
     this.access = access;
     this.clients = clients;
@@ -211,7 +215,7 @@ public final class UserService {
                   cmd.realname(),
                   cmd.grant(),
                   cmd.enabled(),
-                  Sso.NONE,
+                  strictSso.test(target.id()) ? Sso.SSO : Sso.NONE,
                   false,
                   hash,
                   clock.instant(),
@@ -333,9 +337,7 @@ public final class UserService {
           if (before.apiAccess() && !after.apiAccess()) {
             followers.apiAccessRevoked(after, origin);
           }
-          if (before.sso() == Sso.NONE && after.sso() != Sso.NONE) {
-            followers.ssoStarted(after, origin);
-          }
+          signInChanged(before, after, origin);
           ActivityLog.Changes changes =
               ActivityLog.changes()
                   .put("realname", before.realname(), after.realname())
@@ -399,6 +401,10 @@ public final class UserService {
     if (apiAccess && !role.administers()) {
       throw ValidationException.of("api_access", NOT_ALLOWED, true);
     }
+    if (cmd.sso() == Sso.NONE && before.sso() != Sso.NONE && strictSso.test(before.clientId())) {
+      // While the client's SSO is strict nobody goes back to a password.
+      throw ValidationException.of("sso", NOT_ALLOWED, Sso.NONE.id());
+    }
     boolean enabled = cmd.enabled() != null ? cmd.enabled() : before.enabled();
     if (!enabled && before.enabled() && before.id() == caller.actingUserId()) {
       throw ValidationException.of("enabled", NOT_ALLOWED, false);
@@ -416,6 +422,151 @@ public final class UserService {
         before.passwordHash(),
         before.createAt(),
         before.lastLoginAt());
+  }
+
+  // What a move to single sign-on ends: the legacy pair, and the tokens of a user without API
+  // access (4.6); losing API access alone disables the tokens too.
+  private void signInChanged(User before, User after, Origin origin) {
+    boolean tokensBefore = before.sso() == Sso.NONE || before.apiAccess();
+    boolean tokensAfter = after.sso() == Sso.NONE || after.apiAccess();
+    if ((before.apiAccess() && !after.apiAccess()) || (tokensBefore && !tokensAfter)) {
+      followers.apiAccessRevoked(after, origin);
+    }
+    if (before.sso() == Sso.NONE && after.sso() != Sso.NONE) {
+      followers.ssoStarted(after, origin);
+    }
+  }
+
+  /**
+   * Moves every user of the client who signs in with a password to single sign-on (the client's SSO
+   * became strict), each move recorded and followed as an update of the user would be; call inside
+   * the settings change's transaction. Returns how many moved.
+   */
+  public int moveClientToSso(long clientId, Origin origin) {
+    int moved = 0;
+    for (User before : store.lockByClient(clientId)) {
+      if (before.sso() != Sso.NONE) {
+        continue;
+      }
+      User after = withSso(before, Sso.SSO, before.grant());
+      store.update(before, after);
+      changes.publish(ChangeFeed.Kind.USER, after.id());
+      signInChanged(before, after, origin);
+      activity.record(
+          origin,
+          clientId,
+          "user",
+          after.id(),
+          after.email(),
+          "update",
+          ActivityLog.changes().put("sso", before.sso().id(), after.sso().id()).map());
+      moved++;
+    }
+    return moved;
+  }
+
+  /**
+   * Creates a user who signed in through the client's IdP for the first time (provisioning): no
+   * password, single sign-on only. 409 when the e-mail exists.
+   */
+  public User provision(long clientId, String email, String realname, Grant grant, Origin origin) {
+    return db.inTransaction(
+        () -> {
+          if (store.findByEmail(email).isPresent()) {
+            throw ServiceException.conflict("User with this email already exists");
+          }
+          User draft =
+              new User(
+                  0,
+                  UUID.randomUUID().toString(),
+                  clientId,
+                  email,
+                  realname,
+                  grant,
+                  true,
+                  Sso.SSO,
+                  false,
+                  null,
+                  clock.instant(),
+                  null);
+          User user = store.find(store.insert(draft)).orElseThrow();
+          changes.publish(ChangeFeed.Kind.USER, user.id());
+          activity.record(
+              origin,
+              clientId,
+              "user",
+              user.id(),
+              user.email(),
+              "create",
+              ActivityLog.changes()
+                  .put("email", null, user.email())
+                  .put("permissions", null, user.permissionsAsWritten())
+                  .put("sso", null, user.sso().id())
+                  .map());
+          return user;
+        });
+  }
+
+  /**
+   * Gives a user the role their IdP names at a login; a lower role narrows their tokens (T9). The
+   * IdP decides, so the last-administrator rule does not stop it. Returns the user as they are now.
+   */
+  public User assignRole(long userId, Grant grant, Origin origin) {
+    return db.inTransaction(
+        () -> {
+          User before = store.lock(userId).orElseThrow(ServiceException::notFound);
+          if (before.grant().written().equals(grant.written())) {
+            return before;
+          }
+          Client client = clients.find(before.clientId()).orElseThrow(ServiceException::notFound);
+          boolean apiAccess = before.apiAccess() && grant.role().administers();
+          User after =
+              new User(
+                  before.id(),
+                  before.uuid(),
+                  before.clientId(),
+                  before.email(),
+                  before.realname(),
+                  grant,
+                  before.enabled(),
+                  before.sso(),
+                  apiAccess,
+                  before.passwordHash(),
+                  before.createAt(),
+                  before.lastLoginAt());
+          store.update(before, after);
+          changes.publish(ChangeFeed.Kind.USER, after.id());
+          followers.permissionsChanged(after, client, origin);
+          signInChanged(before, after, origin);
+          activity.record(
+              origin,
+              after.clientId(),
+              "user",
+              after.id(),
+              after.email(),
+              "update",
+              ActivityLog.changes()
+                  .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
+                  .put("api_access", before.apiAccess(), after.apiAccess())
+                  .map());
+          return store.find(after.id()).orElseThrow();
+        });
+  }
+
+  private static User withSso(User u, Sso sso, Grant grant) {
+    return new User(
+        u.id(),
+        u.uuid(),
+        u.clientId(),
+        u.email(),
+        u.realname(),
+        grant,
+        u.enabled(),
+        sso,
+        u.apiAccess(),
+        u.passwordHash(),
+        u.createAt(),
+        u.lastLoginAt());
   }
 
   /**

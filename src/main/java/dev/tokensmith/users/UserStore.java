@@ -45,6 +45,9 @@ interface UserStore {
 
   void delete(long id);
 
+  /** Every user of a client, locked in id order (a client-wide change of their sign-in). */
+  List<User> lockByClient(long clientId);
+
   /** Every user with a custom list, locked in id order (to narrow them to a changed catalogue). */
   List<User> lockCustom();
 

@@ -156,6 +156,16 @@ public final class Request {
     return Optional.ofNullable(http.getCookie(SESSION_COOKIE)).map(Cookie::getValue);
   }
 
+  /** The host and port the request was sent to (its Host header), or null. */
+  public String authority() {
+    return http.authority() == null ? null : http.authority().toString();
+  }
+
+  /** A cookie's value, when the request carries it. */
+  public Optional<String> cookie(String name) {
+    return Optional.ofNullable(http.getCookie(name)).map(Cookie::getValue);
+  }
+
   /** The query string's parameters. */
   public Params query() {
     if (query == null) {

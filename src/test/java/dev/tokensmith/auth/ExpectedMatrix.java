@@ -91,6 +91,16 @@ final class ExpectedMatrix {
           row(IMPORT_LEGACY, SELF, 200, 403, 403, 403, 403, 200, 403, 403, 403, NA),
           row(IMPORT_LEGACY, OTHER_USER, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
           row(IMPORT_LEGACY, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
+          // SSO settings (4.6): the administrators of the client only. The login is open to
+          // anyone: a domain without SSO is 404, a callback without a login under way 401.
+          row(GET_SSO, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(GET_SSO, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(PUT_SSO, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(PUT_SSO, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(TEST_SSO, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
+          row(TEST_SSO, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(SSO_START, SELF, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+          row(SSO_CALLBACK, SELF, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401),
 
           // 4.3 API tokens: T1 (the section), T2 (shared tokens), T4 (visibility and secrets).
           row(LIST_TOKENS, OWN, LISTED, LISTED, NA, NA, NA, LISTED, LISTED, NA, LISTED, NA),

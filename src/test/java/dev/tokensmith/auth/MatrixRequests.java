@@ -110,6 +110,31 @@ final class MatrixRequests {
                 Map.of("uuid", pair.uuid(), "secret", pair.secret())));
       }
 
+      case GET_SSO -> Sent.of(http.get("/v2/sso?client_id=" + client, caller.auth()));
+      case PUT_SSO ->
+          Sent.of(
+              http.put(
+                  "/v2/sso?client_id=" + client,
+                  caller.auth(),
+                  Map.of(
+                      "enabled",
+                      false,
+                      "issuer",
+                      "https://idp.matrix.example/realms/matrix",
+                      "client_id",
+                      "tokensmith",
+                      "email_domains",
+                      List.of("matrix.example"))));
+      case TEST_SSO ->
+          Sent.of(
+              http.post(
+                  "/v2/sso/test?client_id=" + client,
+                  caller.auth(),
+                  Map.of("issuer", "http://127.0.0.1:1/nothing-here")));
+      case SSO_START ->
+          Sent.of(http.get("/v1/sso/start?email=someone@no-sso.example", caller.auth()));
+      case SSO_CALLBACK -> Sent.of(http.get("/v1/sso/callback?code=x", caller.auth()));
+
       case LIST_TOKENS -> {
         long listed = other ? 0 : world.token(c.role(), target); // made before the list is read
         yield new Sent(

@@ -205,7 +205,8 @@ public final class Services implements AutoCloseable {
         activity,
         clock,
         changes,
-        WebhookEvents.NONE);
+        WebhookEvents.NONE,
+        clientId -> false);
   }
 
   /** A new tenant of the first partner. */

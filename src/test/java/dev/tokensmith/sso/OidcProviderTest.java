@@ -1,0 +1,136 @@
+package dev.tokensmith.sso;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The ID token's checks (4.6), each against a token an in-process IdP issued. */
+class OidcProviderTest {
+  static MockOAuth2Server idpServer;
+  static OidcProvider provider;
+  static OidcProvider.Idp idp;
+  static String issuer;
+
+  @BeforeAll
+  static void start() throws Exception {
+    idpServer = new MockOAuth2Server();
+    idpServer.start(InetAddress.getByName("127.0.0.1"), 0);
+    issuer = idpServer.issuerUrl("idp").toString();
+    provider = new OidcProvider(Duration.ofSeconds(5), Duration.ofMinutes(1));
+    idp = provider.idp(issuer, "tokensmith");
+  }
+
+  @AfterAll
+  static void stop() {
+    idpServer.shutdown();
+  }
+
+  private static SignedJWT issued(String issuerId, List<String> audience, long expirySeconds) {
+    return idpServer.issueToken(
+        issuerId,
+        "tokensmith",
+        new DefaultOAuth2TokenCallback(
+            issuerId,
+            "subject-1",
+            "JWT",
+            audience,
+            Map.of("nonce", "nonce-1", "email", "a@example.com"),
+            expirySeconds));
+  }
+
+  @Test
+  void validateWhenEveryCheckPassesThenClaims() {
+    var claims = OidcProvider.validate(idp, issued("idp", List.of("tokensmith"), 600), "nonce-1");
+
+    assertThat(claims.getStringClaim("email")).isEqualTo("a@example.com");
+  }
+
+  @Test
+  void validateWhenNonceDiffersThenRefused() {
+    assertThatThrownBy(
+            () -> OidcProvider.validate(idp, issued("idp", List.of("tokensmith"), 600), "other"))
+        .isInstanceOf(SsoFailure.class);
+  }
+
+  @Test
+  void validateWhenAnotherIssuerThenRefused() {
+    assertThatThrownBy(
+            () ->
+                OidcProvider.validate(
+                    idp, issued("other-idp", List.of("tokensmith"), 600), "nonce-1"))
+        .isInstanceOf(SsoFailure.class);
+  }
+
+  @Test
+  void validateWhenAnotherAudienceThenRefused() {
+    assertThatThrownBy(
+            () ->
+                OidcProvider.validate(idp, issued("idp", List.of("someone-else"), 600), "nonce-1"))
+        .isInstanceOf(SsoFailure.class);
+  }
+
+  @Test
+  void validateWhenExpiredThenRefused() {
+    assertThatThrownBy(
+            () -> OidcProvider.validate(idp, issued("idp", List.of("tokensmith"), -600), "nonce-1"))
+        .isInstanceOf(SsoFailure.class);
+  }
+
+  @Test
+  void validateWhenSignedByAKeyTheJwksDoesNotHoldThenRefused() throws Exception {
+    // A key the IdP rotated out (or never had), under a key id the JWKS does not list.
+    RSAKey foreign = new RSAKeyGenerator(2048).keyID("rotated-out").generate();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .audience("tokensmith")
+            .subject("subject-1")
+            .claim("nonce", "nonce-1")
+            .issueTime(new Date())
+            .expirationTime(new Date(System.currentTimeMillis() + 600_000))
+            .build();
+    SignedJWT token =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(foreign.getKeyID()).build(), claims);
+    token.sign(new RSASSASigner(foreign));
+
+    assertThatThrownBy(() -> OidcProvider.validate(idp, token, "nonce-1"))
+        .isInstanceOf(SsoFailure.class);
+  }
+
+  @Test
+  void validateWhenSignatureTamperedThenRefused() throws Exception {
+    SignedJWT good = issued("idp", List.of("tokensmith"), 600);
+    String[] parts = good.serialize().split("\\.");
+    JWTClaimsSet widened =
+        new JWTClaimsSet.Builder(good.getJWTClaimsSet()).claim("email", "b@example.com").build();
+    String body = com.nimbusds.jose.util.Base64URL.encode(widened.toString()).toString();
+    SignedJWT tampered = SignedJWT.parse(parts[0] + "." + body + "." + parts[2]);
+
+    assertThatThrownBy(() -> OidcProvider.validate(idp, tampered, "nonce-1"))
+        .isInstanceOf(SsoFailure.class);
+  }
+
+  @Test
+  void discoverWhenNoIdpThereThenFailure() {
+    assertThatThrownBy(() -> provider.discover("http://127.0.0.1:1/nothing"))
+        .isInstanceOf(SsoFailure.class);
+  }
+}
