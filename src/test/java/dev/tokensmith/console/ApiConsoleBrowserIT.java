@@ -132,7 +132,10 @@ class ApiConsoleBrowserIT {
             "Activity log",
             "Verifier",
             "Operations",
-            "Nodes");
+            "Nodes",
+            "Notices",
+            "Webhooks",
+            "SSO");
     browser.assertNoPolicyViolations();
   }
 }
