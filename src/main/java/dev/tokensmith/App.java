@@ -61,6 +61,8 @@ import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.ExpiryNotices;
 import dev.tokensmith.tokens.JdbcLegacyStore;
 import dev.tokensmith.tokens.JdbcTokenStore;
+import dev.tokensmith.tokens.LeakApi;
+import dev.tokensmith.tokens.LeakReports;
 import dev.tokensmith.tokens.LegacyApi;
 import dev.tokensmith.tokens.LegacyCredentials;
 import dev.tokensmith.tokens.TokenApi;
@@ -331,6 +333,9 @@ public final class App implements AutoCloseable {
             clock);
     this.passwords = new PasswordService(db, userStore, sessions, links, hasher, policy, activity);
     this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
+    LeakReports leakReports =
+        new LeakReports(
+            db, tokenStore, writer, secrets, directory, clients, mailer, webhookEvents, clock);
     ExpiryNotices expiryNotices =
         new ExpiryNotices(
             db, tokenStore, directory, clients, mailer, webhookEvents, activity, clock);
@@ -425,6 +430,11 @@ public final class App implements AutoCloseable {
                     settings.behindTls()),
                 new UserApi(users, grants),
                 new TokenApi(tokens, grants),
+                // Reports count per address like failed authentications, in counters of their own:
+                // a scanner's reports never lock a shared address out of logging in.
+                new LeakApi(
+                    leakReports,
+                    new FailedAuthLimiter(settings.authFailuresPerMinute(), clock)::recordFailure),
                 new LegacyApi(legacy),
                 new SsoApi(
                     ssoSettings,

@@ -10,7 +10,9 @@ public enum MailTemplate {
   /** An invitation or reset: a one-time link to set a password (sealed parameter {@code link}). */
   PASSWORD_LINK,
   /** A token expires in three days or less. */
-  TOKEN_EXPIRING;
+  TOKEN_EXPIRING,
+  /** A token was disabled because its secret was reported as leaked. */
+  TOKEN_LEAKED;
 
   /** The name of its files and of the notice's topic. */
   public String id() {

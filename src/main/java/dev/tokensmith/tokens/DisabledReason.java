@@ -8,7 +8,9 @@ enum DisabledReason {
   MANUAL("manual"),
   EXPIRED("expired"),
   OWNER_DISABLED("owner_disabled"),
-  API_ACCESS_REVOKED("api_access_revoked");
+  API_ACCESS_REVOKED("api_access_revoked"),
+  /** Its secret was reported as leaked ({@code POST /v2/api_tokens/revoke}). */
+  LEAKED("leaked");
 
   private final String id;
 

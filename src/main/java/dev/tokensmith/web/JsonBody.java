@@ -168,6 +168,26 @@ public final class JsonBody implements Params {
     return Optional.of(items);
   }
 
+  /**
+   * A list of at most {@code maxItems} values handed in as they were found (reported secrets): each
+   * item as text, any other item as its JSON (so it matches no text a caller looks for), nothing
+   * refused but the list itself; empty when absent or null. Its error never echoes a value.
+   */
+  public Optional<List<String>> foundTexts(String field, int maxItems) {
+    Optional<JsonNode> value = value(field);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!value.get().isArray() || value.get().size() > maxItems) {
+      throw ValidationException.of(field, INVALID, null);
+    }
+    List<String> items = new ArrayList<>();
+    for (JsonNode item : value.get()) {
+      items.add(item.isTextual() ? item.asText() : item.toString());
+    }
+    return Optional.of(items);
+  }
+
   @Override
   public List<Long> ids(String field, int maxItems) {
     Optional<JsonNode> value = value(field);

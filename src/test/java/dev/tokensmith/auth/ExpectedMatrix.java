@@ -143,6 +143,8 @@ final class ExpectedMatrix {
           row(RENEW_SECRET, OTHER_USER, 403, 404, 403, 403, 403, 403, 404, 403, 404, 401),
           row(RENEW_SECRET, SHARED, 200, 404, 403, 403, 403, 200, 404, 403, 404, 401),
           row(RENEW_SECRET, OTHER_CLIENT, 404, 404, 403, 403, 403, 404, 404, 403, 404, 401),
+          // A leak report needs no credential: anyone, whatever they carry, gets the same 202.
+          row(REPORT_LEAK, SELF, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202),
 
           // 4.4 Clients: clients:* only in partner_admin's bundle (1.4), and only for the caller's
           // own partner.

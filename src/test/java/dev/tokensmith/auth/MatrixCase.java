@@ -41,6 +41,7 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
     DELETE_TOKEN("DELETE /v2/api_tokens/{id}"),
     GET_SECRET("GET /v2/api_tokens/{id}/secret"),
     RENEW_SECRET("POST /v2/api_tokens/{id}/secret"),
+    REPORT_LEAK("POST /v2/api_tokens/revoke"),
     CREATE_CLIENT("POST /v1/objects/client/create"),
     LIST_CLIENTS("POST /v1/objects/client"),
     GET_CLIENTS("GET /v1/objects/client"),

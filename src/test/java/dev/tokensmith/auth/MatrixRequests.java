@@ -6,6 +6,7 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Http;
 import dev.tokensmith.testing.LegacyPairs;
 import dev.tokensmith.testing.Response;
+import dev.tokensmith.testing.TestSecrets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,13 @@ final class MatrixRequests {
                   "/v1/user/set_password",
                   caller.auth(),
                   Map.of("code", world.freshCode(), "new_password", MatrixWorld.NEW_PASSWORD)));
+
+      case REPORT_LEAK ->
+          Sent.of(
+              http.post(
+                  "/v2/api_tokens/revoke",
+                  caller.auth(),
+                  Map.of("secrets", List.of(TestSecrets.unknown("tks1")))));
 
       case LIST_USERS ->
           new Sent(

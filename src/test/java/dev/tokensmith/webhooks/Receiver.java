@@ -17,10 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * path with the statuses scripted for it, in turn (then 200). {@code /redirect} answers 302 to
  * {@code /target}.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
   /** One request as received. */
-  record Received(String path, Map<String, String> headers, String body) {
-    String header(String name) {
+  public record Received(String path, Map<String, String> headers, String body) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(java.util.Locale.ROOT));
     }
   }
@@ -29,7 +29,7 @@ final class Receiver implements AutoCloseable {
   private final List<Received> received = new ArrayList<>();
   private final Map<String, Deque<Integer>> scripts = new ConcurrentHashMap<>();
 
-  Receiver() {
+  public Receiver() {
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
@@ -65,16 +65,16 @@ final class Receiver implements AutoCloseable {
     server.start();
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
   /** The next answers to {@code path}, in turn; after them, 200. */
-  void script(String path, Integer... statuses) {
+  public void script(String path, Integer... statuses) {
     scripts.put(path, new ArrayDeque<>(List.of(statuses)));
   }
 
-  List<Received> received(String path) {
+  public List<Received> received(String path) {
     synchronized (received) {
       return received.stream().filter(r -> r.path().equals(path)).toList();
     }
