@@ -10,6 +10,7 @@ export const REASONS = {
   expired: 'Expired',
   owner_disabled: 'Owner disabled',
   api_access_revoked: 'API access revoked',
+  leaked: 'Secret reported as leaked',
 };
 
 export const USAGES = { api: 'API', node_deployment: 'Node deployment' };
