@@ -221,6 +221,22 @@ class LeakReportIT {
   }
 
   @Test
+  void reportWhenPreviousSecretThenDisabledWithinItsGracePeriodAndIgnoredAfterIt() {
+    long tenant = fixtures.tenant("Renewed leak");
+    TestUser owner = fixtures.user(tenant, "admin");
+    Issued graced = fixtures.token(owner.session(), List.of("admin"));
+    Issued ended = fixtures.token(owner.session(), List.of("admin"));
+    String gracedOld = renew(owner, graced, 3600);
+    String endedOld = renew(owner, ended, 60);
+    server.clock.advance(Duration.ofSeconds(61));
+
+    assertThat(report(List.of(gracedOld, endedOld)).status()).isEqualTo(202);
+
+    assertThat(reason(owner, graced)).as("its old value still opened it").isEqualTo("leaked");
+    assertThat(reason(owner, ended)).as("its old value opens nothing any more").isEmpty();
+  }
+
+  @Test
   void reportWhenOverTheLimitOfTheAddressThen429WithRetryAfter() {
     // A window of its own: reports of the other tests are a minute behind.
     server.clock.advance(Duration.ofSeconds(61));
@@ -247,6 +263,26 @@ class LeakReportIT {
   private static Response report(Object secrets) {
     Object body = secrets instanceof Map<?, ?> ? secrets : Map.of("secrets", secrets);
     return server.http.post(REVOKE, Auth.NONE, body);
+  }
+
+  // Renews the token with a grace period; returns its previous secret.
+  private static String renew(TestUser owner, Issued token, int graceSeconds) {
+    Response renewed =
+        server.http.post(
+            "/v2/api_tokens/" + token.id() + "/secret",
+            owner.session(),
+            Map.of("grace_seconds", graceSeconds));
+    assertThat(renewed.status()).as("%s", renewed).isEqualTo(200);
+    return token.secret();
+  }
+
+  private static String reason(TestUser reader, Issued token) {
+    return server
+        .http
+        .get("/v2/api_tokens/" + token.id(), reader.session())
+        .body()
+        .path("disabled_reason")
+        .asText("");
   }
 
   private static Response check(Issued token) {
