@@ -2,23 +2,17 @@ package dev.tokensmith.tokens;
 
 import dev.tokensmith.audit.ActivityLog;
 import dev.tokensmith.audit.Origin;
-import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.notify.MailTemplate;
 import dev.tokensmith.notify.Mailer;
 import dev.tokensmith.storage.Database;
-import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.webhooks.WebhookEvent;
 import dev.tokensmith.webhooks.WebhookEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * Warns of a token's expiry three days ahead (T15): an e-mail to its owner, or for a shared token
@@ -34,14 +28,10 @@ public final class ExpiryNotices {
   public static final Duration AHEAD = Duration.ofDays(3);
 
   private static final int BATCH = 500;
-  private static final DateTimeFormatter MAIL_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   private final Database db;
   private final TokenStore store;
-  private final UserDirectory directory;
-  private final ClientService clients;
-  private final Mailer mailer;
+  private final TokenMail mail;
   private final WebhookEvents events;
   private final ActivityLog activity;
   private final Clock clock;
@@ -57,9 +47,7 @@ public final class ExpiryNotices {
       Clock clock) {
     this.db = db;
     this.store = store;
-    this.directory = directory;
-    this.clients = clients;
-    this.mailer = mailer;
+    this.mail = new TokenMail(directory, clients, mailer);
     this.events = events;
     this.activity = activity;
     this.clock = clock;
@@ -104,26 +92,7 @@ public final class ExpiryNotices {
   }
 
   private void warn(ApiToken token) {
-    List<User> recipients =
-        token.shared()
-            ? directory.admins(token.clientId())
-            : directory.find(token.userId()).filter(User::enabled).stream().toList();
-    String clientName = clients.find(token.clientId()).map(Client::name).orElse("your account");
-    for (User user : recipients) {
-      mailer.send(
-          user.email(),
-          MailTemplate.TOKEN_EXPIRING,
-          token.clientId(),
-          Map.of(
-              "name", Objects.requireNonNullElse(user.realname(), user.email()),
-              "token_name", token.realname(),
-              "token_kind", token.shared() ? "shared" : "personal",
-              "token_id", Long.toString(token.id()),
-              "secret_hint", token.secretHint(),
-              "client_name", clientName,
-              "expire_at", MAIL_TIME.format(token.expireAt())),
-          Map.of());
-    }
+    mail.send(token, MailTemplate.TOKEN_EXPIRING, "expire_at", token.expireAt());
     events.publish(WebhookEvent.TOKEN_EXPIRING, token.clientId(), TokenWriter.webhookData(token));
     activity.record(
         Origin.SYSTEM,

@@ -2,25 +2,18 @@ package dev.tokensmith.tokens;
 
 import dev.tokensmith.audit.Actor;
 import dev.tokensmith.audit.Origin;
-import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.notify.MailTemplate;
 import dev.tokensmith.notify.Mailer;
 import dev.tokensmith.storage.Database;
-import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.webhooks.WebhookEvent;
 import dev.tokensmith.webhooks.WebhookEvents;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -39,16 +32,11 @@ public final class LeakReports {
   /** The source of the activity records a report writes. */
   static final String SOURCE = "leak_report";
 
-  private static final DateTimeFormatter MAIL_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
-
   private final Database db;
   private final TokenStore store;
   private final TokenWriter writer;
   private final TokenSecrets secrets;
-  private final UserDirectory directory;
-  private final ClientService clients;
-  private final Mailer mailer;
+  private final TokenMail mail;
   private final WebhookEvents events;
   private final Clock clock;
 
@@ -66,9 +54,7 @@ public final class LeakReports {
     this.store = store;
     this.writer = writer;
     this.secrets = secrets;
-    this.directory = directory;
-    this.clients = clients;
-    this.mailer = mailer;
+    this.mail = new TokenMail(directory, clients, mailer);
     this.events = events;
     this.clock = clock;
   }
@@ -126,26 +112,7 @@ public final class LeakReports {
   }
 
   private void notifyOf(ApiToken token, Instant reportedAt) {
-    List<User> recipients =
-        token.shared()
-            ? directory.admins(token.clientId())
-            : directory.find(token.userId()).filter(User::enabled).stream().toList();
-    String clientName = clients.find(token.clientId()).map(Client::name).orElse("your account");
-    for (User user : recipients) {
-      mailer.send(
-          user.email(),
-          MailTemplate.TOKEN_LEAKED,
-          token.clientId(),
-          Map.of(
-              "name", Objects.requireNonNullElse(user.realname(), user.email()),
-              "token_name", token.realname(),
-              "token_kind", token.shared() ? "shared" : "personal",
-              "token_id", Long.toString(token.id()),
-              "secret_hint", token.secretHint(),
-              "client_name", clientName,
-              "reported_at", MAIL_TIME.format(reportedAt)),
-          Map.of());
-    }
+    mail.send(token, MailTemplate.TOKEN_LEAKED, "reported_at", reportedAt);
     events.publish(WebhookEvent.TOKEN_LEAKED, token.clientId(), TokenWriter.webhookData(token));
   }
 }
