@@ -31,7 +31,8 @@ class ConsoleAssetsIT {
   static TestServer server;
 
   // No decompression, no caching: the bytes and headers as the server sent them.
-  private static final HttpClient RAW = HttpClient.newHttpClient();
+  private static final HttpClient RAW =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @Test
   void rootWhenRequestedThenRedirectsToTheConsole() {
