@@ -19,8 +19,19 @@ import java.util.function.Supplier;
  * that is exactly as it was before (login records aside, which a failed login is meant to leave).
  */
 final class Rejections implements AutoCloseable {
+  // The spec's codes, with those of passwords and one-time codes.
   static final Set<String> FIELD_CODES =
-      Set.of("required", "invalid", "too_long", "not_allowed", "in_past");
+      Set.of(
+          "required",
+          "invalid",
+          "too_long",
+          "not_allowed",
+          "in_past",
+          "too_short",
+          "too_common",
+          "same_as_email",
+          "expired",
+          "used");
   private static final List<String> TABLES =
       List.of(
           "partners",
