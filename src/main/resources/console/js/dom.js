@@ -370,3 +370,22 @@ export function plural(n, one, many = `${one}s`) {
 export function initials(name) {
   return (name || '?').split(/[\s@.]+/).filter(Boolean).slice(0, 2).map((p) => p[0].toUpperCase()).join('');
 }
+
+/**
+ * A secret shown once in a dialog: a read-only field holding {@code value} (selected on focus) and a
+ * Copy button; {@code label} names the field, {@code copied} is the toast once copied. The caller
+ * wipes {@code input.value} when the dialog closes.
+ */
+export function secretField(value, label, copied) {
+  const input = h('input', { type: 'text', readonly: true, class: 'control mono', 'aria-label': label,
+    dataset: { secret: 'new' } });
+  input.value = value;
+  const copy = h('button', { type: 'button', class: 'btn primary', dataset: { secret: 'copy-new' } }, 'Copy');
+  copy.addEventListener('click', async () => {
+    const ok = await copyText(input.value);
+    copy.textContent = ok ? 'Copied' : 'Copy failed';
+    toast(ok ? copied : 'Copy failed: select the value and copy it.', ok ? 'info' : 'error');
+  });
+  input.addEventListener('focus', () => input.select());
+  return { input, element: h('div', { class: 'secret' }, input, copy) };
+}

@@ -1,7 +1,7 @@
 // A node's details (a drawer): its fields, its token for administrators, its instances, and the
 // confirmations to regenerate the token and to delete the node.
 import * as api from './api.js';
-import { h, clear, dialog, toast, copyText, busy, time, formatDateTime, fromSeconds } from './dom.js';
+import { h, clear, dialog, toast, copyText, busy, time, formatDateTime, fromSeconds, secretField } from './dom.js';
 import { can } from './session.js';
 
 export const TYPES = { cloud_node: 'Cloud node', node: 'Regular node' };
@@ -37,23 +37,14 @@ const TOKEN_LEAD = {
  * dialog and is wiped when it closes.
  */
 export function showNodeToken({ title, node, token, mode }) {
-  const input = h('input', { type: 'text', readonly: true, class: 'control mono', 'aria-label': 'Node token',
-    dataset: { secret: 'new' } });
-  input.value = token;
-  const copy = h('button', { type: 'button', class: 'btn primary', dataset: { secret: 'copy-new' } }, 'Copy');
-  copy.addEventListener('click', async () => {
-    const ok = await copyText(input.value);
-    copy.textContent = ok ? 'Copied' : 'Copy failed';
-    toast(ok ? 'Node token copied to the clipboard.' : 'Copy failed: select the value and copy it.', ok ? 'info' : 'error');
-  });
-  input.addEventListener('focus', () => input.select());
+  const { input, element: secretBox } = secretField(token, 'Node token', 'Node token copied to the clipboard.');
   const [before, after] = TOKEN_LEAD[mode];
   const handle = dialog({
     title,
     testId: 'node-token-dialog',
     body: h('div', {},
       h('p', {}, before, h('strong', {}, `“${node.hostname}”`), after),
-      h('div', { class: 'secret' }, input, copy),
+      secretBox,
       h('div', { class: 'alert warn small spaced-top' },
         'Treat it like a password. Administrators can show it again from the node’s details.'),
       h('div', { class: 'small muted spaced-top' }, 'Register an instance with the node client:'),

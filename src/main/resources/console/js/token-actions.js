@@ -1,6 +1,6 @@
 // A token's state and its row actions: the secret shown once, renew, enable, disable, delete.
 import * as api from './api.js';
-import { h, dialog, field, toast, copyText, formatDate } from './dom.js';
+import { h, dialog, field, toast, copyText, formatDate, secretField } from './dom.js';
 import { state, isAdmin } from './session.js';
 import { roleTitle } from './catalogue.js';
 import { expiryControl } from './token-form.js';
@@ -54,23 +54,14 @@ const SECRET_LEAD = {
  * lives only in this dialog and is wiped when it closes.
  */
 export function showSecret({ title, token, secret, mode }) {
-  const input = h('input', { type: 'text', readonly: true, class: 'control mono', 'aria-label': 'Token value',
-    dataset: { secret: 'new' } });
-  input.value = secret;
-  const copy = h('button', { type: 'button', class: 'btn primary', dataset: { secret: 'copy-new' } }, 'Copy');
-  copy.addEventListener('click', async () => {
-    const ok = await copyText(input.value);
-    copy.textContent = ok ? 'Copied' : 'Copy failed';
-    toast(ok ? 'Token copied to the clipboard.' : 'Copy failed: select the value and copy it.', ok ? 'info' : 'error');
-  });
-  input.addEventListener('focus', () => input.select());
+  const { input, element: secretBox } = secretField(secret, 'Token value', 'Token copied to the clipboard.');
   const [before, after] = SECRET_LEAD[mode];
   const handle = dialog({
     title,
     testId: 'secret-dialog',
     body: h('div', {},
       h('p', {}, before, h('strong', {}, `“${token.realname}”`), after),
-      h('div', { class: 'secret' }, input, copy),
+      secretBox,
       mode === 'revealed' ? null : h('div', { class: 'alert warn small spaced-top' },
         'Treat it like a password. Later only its owner',
         token.shared ? ' (any administrator, for a shared token)' : '',
