@@ -188,7 +188,7 @@ public final class App implements AutoCloseable {
             settings.dbUrl(),
             settings.dbUser(),
             settings.dbPassword(),
-            16,
+            settings.dbPoolSize(),
             settings.dbTimeoutMillis());
     db.migrate();
     Keyring keyring;

@@ -28,6 +28,7 @@ import java.util.function.Function;
  * @param pepper the HMAC pepper inline (base64); empty = the file
  * @param nodeSecretPrefix the 4-character prefix of new node tokens and node instance secrets
  * @param publicUrl the address users reach the server at, when it is set (an absolute http(s) URL)
+ * @param dbPoolSize the most connections to the database this instance holds in its pool
  * @param requestTimeoutSeconds how long a client may take to send a whole request (head and body)
  * @param drainSeconds on a stop, how long the server keeps taking requests after {@code /readyz}
  *     turned 503
@@ -72,6 +73,7 @@ public record Settings(
     Optional<Path> forwardRoutesFile,
     Optional<Path> catalogueFile,
     int dbTimeoutMillis,
+    int dbPoolSize,
     int requestTimeoutSeconds,
     int drainSeconds,
     int shutdownSeconds,
@@ -302,6 +304,7 @@ public record Settings(
           optional("TOKENSMITH_FORWARD_ROUTES_FILE").map(Path::of),
           optional("TOKENSMITH_CATALOGUE_FILE").map(Path::of),
           integer("TOKENSMITH_DB_TIMEOUT_MS", 5000, 250, 60_000),
+          integer("TOKENSMITH_DB_POOL_SIZE", 16, 2, 500),
           integer("TOKENSMITH_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600),
           integer("TOKENSMITH_SHUTDOWN_DRAIN_SECONDS", 5, 0, 3600),
           integer("TOKENSMITH_SHUTDOWN_SECONDS", 20, 0, 3600),

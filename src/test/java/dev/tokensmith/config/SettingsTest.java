@@ -28,6 +28,7 @@ class SettingsTest {
     assertThat(s.behindTls()).isFalse();
     assertThat(s.masterKeyFile()).isEqualTo(Path.of("./data").resolve("master.key"));
     assertThat(s.requestTimeoutSeconds()).isEqualTo(30);
+    assertThat(s.dbPoolSize()).isEqualTo(16);
   }
 
   @Test
@@ -132,6 +133,9 @@ class SettingsTest {
         .hasMessageContaining("TOKENSMITH_TRUSTED_PROXIES");
     assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_REQUEST_TIMEOUT_SECONDS", "0")))
         .hasMessageContaining("TOKENSMITH_REQUEST_TIMEOUT_SECONDS");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_DB_POOL_SIZE", "1")))
+        .hasMessageContaining("TOKENSMITH_DB_POOL_SIZE");
+    assertThat(Settings.from(Map.of("TOKENSMITH_DB_POOL_SIZE", "40")).dbPoolSize()).isEqualTo(40);
   }
 
   @Test

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * failed logins and 429s; every Tokensmith meter with its help text.
  */
 @UsesDatabase
-@WithServer(settings = "TOKENSMITH_AUTH_FAILURES_PER_MINUTE=3")
+@WithServer(settings = {"TOKENSMITH_AUTH_FAILURES_PER_MINUTE=3", "TOKENSMITH_DB_POOL_SIZE=7"})
 class MetricsIT {
   static TestServer server;
   static Fixtures fixtures;
@@ -71,6 +71,7 @@ class MetricsIT {
         .contains("cache_size{cache=\"tokens\"}")
         .contains("cache_size{cache=\"clients\"}")
         .contains("hikaricp_connections_active{pool=\"tokensmith\"}")
+        .contains("hikaricp_connections_max{pool=\"tokensmith\"} 7.0")
         .contains("hikaricp_connections_acquire_seconds_count{pool=\"tokensmith\"}")
         .contains("tokensmith_job_runs_seconds_count{job=\"tokens.expire\",result=\"success\"} 1")
         .contains("tokensmith_login_failures_total 1")
