@@ -40,6 +40,32 @@ class TokenSeederIT {
             server.http.post("/v1/user", Auth.token(secret), null).body();
         assertThat(found.path("api_token").path("usage").asText()).isEqualTo("api");
       }
+      // The ids the seeding took (on PostgreSQL in one query, the rows written with COPY) are
+      // past: the next token made through the API gets an id of its own and is listed as seeded.
+      com.fasterxml.jackson.databind.JsonNode made =
+          server
+              .http
+              .post(
+                  "/v2/api_tokens",
+                  server.admin(),
+                  Map.of("realname", "after \"seeding\"", "permissions", List.of("users:view")))
+              .body();
+      assertThat(made.path("id").asLong()).isGreaterThan(6_000);
+      assertThat(
+              server
+                  .http
+                  .post("/v2/auth/check", Auth.token(made.path("secret").asText()), Map.of())
+                  .status())
+          .isEqualTo(200);
+      assertThat(
+              server
+                  .http
+                  .get("/v2/api_tokens?limit=1&offset=10", server.admin())
+                  .body()
+                  .get(0)
+                  .path("realname")
+                  .asText())
+          .startsWith("seeded ");
       Path analysts = dir.resolve("analysts.txt");
       server.app.seed(10, analysts, 10, Optional.of("analytic"), Optional.empty());
       String analyst = Files.readAllLines(analysts).get(0);
