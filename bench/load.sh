@@ -10,6 +10,7 @@
 #                                   the two endpoints alternating so that both see the same machine
 #   BARE=1 bench/load.sh …          the same load against a bare Vert.x server (the floor of this machine:
 #                                   a constant /healthz, and one HMAC plus a map lookup for the check)
+#   CHECK_BODY='{"fields":["user_id"]}' bench/load.sh …   the check's body (default {}): a smaller answer
 #   SYNC=1 bench/load.sh …          POST /v2/node/sync instead of the check: one node, POOL instances
 #                                   registered through the API, each request one instance's pair
 #
@@ -91,7 +92,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 METHOD=POST wrk -t2 -c64 -d"${WARMUP:-60}s" -s "$SCRIPT" "http://127.0.0.1:$PORT$ENDPOINT" >/dev/null
 METHOD=GET wrk -t2 -c64 -d20s -s "$SCRIPT" "http://127.0.0.1:$PORT/healthz" >/dev/null
 
-echo "$SERVER; endpoint: ${ENDPOINT}; tokens in database: $TOKENS (preset ${PRESET:-partner_admin}), pool: $POOL, ${SECONDS_PER_RUN}s per run," \
+echo "$SERVER; endpoint: ${ENDPOINT}; tokens in database: $TOKENS (preset ${PRESET:-partner_admin}), pool: $POOL, ${CHECK_BODY:+body: $CHECK_BODY, }${SECONDS_PER_RUN}s per run," \
   "median of $ROUNDS; JDK: $(java -version 2>&1 | head -1)"
 for conns in 8 64; do
   : > "$WORK/healthz" && : > "$WORK/check"

@@ -14,9 +14,10 @@ for line in io.lines(pool) do
 end
 math.randomseed(os.time())
 
--- /v2/auth/check takes POST {}; /healthz the same headers as a GET (METHOD=GET).
+-- /v2/auth/check takes POST {} (or CHECK_BODY, e.g. {"fields":["user_id"]}); /healthz the same
+-- headers as a GET (METHOD=GET).
 local method = os.getenv("METHOD") or "POST"
-local body = method == "POST" and "{}" or nil
+local body = method == "POST" and (os.getenv("CHECK_BODY") or "{}") or nil
 
 request = function()
   local headers = { ["Content-Type"] = "application/json" }

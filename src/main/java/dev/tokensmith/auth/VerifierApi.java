@@ -16,6 +16,7 @@ import dev.tokensmith.web.Reply;
 import dev.tokensmith.web.Request;
 import dev.tokensmith.web.Routes;
 import io.vertx.core.http.HttpMethod;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * is written here.
  */
 public final class VerifierApi implements Api {
+  // The answer's fields, in their order; a caller may ask for fewer ("fields": [...]), for a
+  // smaller answer: the permission list is most of the full one.
+  private static final List<String> FIELD_NAMES =
+      List.of("user_id", "client_id", "token_id", "shared", "permissions", "expire_at");
+  private static final int USER_ID = 1;
+  private static final int CLIENT_ID = 1 << 1;
+  private static final int TOKEN_ID = 1 << 2;
+  private static final int SHARED = 1 << 3;
+  private static final int PERMISSIONS = 1 << 4;
+  private static final int EXPIRE_AT = 1 << 5;
+  private static final int ALL = (1 << 6) - 1;
+
   private final VerifierService verifier;
   private final Map<PermissionSet, String> permissionsJson = new ConcurrentHashMap<>();
 
@@ -47,34 +60,63 @@ public final class VerifierApi implements Api {
     if (permission.isPresent() && !verifier.isKnown(permission.get())) {
       throw ValidationException.of("permission", INVALID, permission.get());
     }
+    int fields = fields(body);
     VerifierService.Checked checked =
         verifier.check(caller, permission, body.id("client_id").orElse(null));
-    PermissionSet held = checked.permissions();
     // Assembled from ready-made parts rather than serialised: this is the answer to nearly every
     // call.
     Credential token = caller.token();
-    Object userId = token != null ? token.userId() : Long.valueOf(caller.user().id());
-    String permissions = permissionsJson(held);
-    String expireAt = token == null ? null : IsoTime.format(token.expireAt());
-    StringBuilder view =
-        new StringBuilder(160 + permissions.length())
-            .append("{\"user_id\":")
-            .append(userId)
-            .append(",\"client_id\":")
-            .append(checked.client().id())
-            .append(",\"token_id\":")
-            .append(token == null ? null : token.id())
-            .append(",\"shared\":")
-            .append(token != null && token.shared())
-            .append(",\"permissions\":")
-            .append(permissions)
-            .append(",\"expire_at\":");
-    if (expireAt == null) {
-      view.append("null");
-    } else {
-      view.append('"').append(expireAt).append('"');
+    String permissions = (fields & PERMISSIONS) != 0 ? permissionsJson(checked.permissions()) : "";
+    StringBuilder view = new StringBuilder(160 + permissions.length()).append('{');
+    if ((fields & USER_ID) != 0) {
+      Object userId = token != null ? token.userId() : Long.valueOf(caller.user().id());
+      field(view, "user_id").append(userId);
+    }
+    if ((fields & CLIENT_ID) != 0) {
+      field(view, "client_id").append(checked.client().id());
+    }
+    if ((fields & TOKEN_ID) != 0) {
+      field(view, "token_id").append(token == null ? null : token.id());
+    }
+    if ((fields & SHARED) != 0) {
+      field(view, "shared").append(token != null && token.shared());
+    }
+    if ((fields & PERMISSIONS) != 0) {
+      field(view, "permissions").append(permissions);
+    }
+    if ((fields & EXPIRE_AT) != 0) {
+      String expireAt = token == null ? null : IsoTime.format(token.expireAt());
+      field(view, "expire_at");
+      if (expireAt == null) {
+        view.append("null");
+      } else {
+        view.append('"').append(expireAt).append('"');
+      }
     }
     return new JsonText(view.append('}').toString());
+  }
+
+  private static int fields(Params body) {
+    Optional<List<String>> asked = body.texts("fields", FIELD_NAMES.size(), 16);
+    if (asked.isEmpty()) {
+      return ALL;
+    }
+    int fields = 0;
+    for (String name : asked.get()) {
+      int index = FIELD_NAMES.indexOf(name);
+      if (index < 0) {
+        throw ValidationException.of("fields", INVALID, name);
+      }
+      fields |= 1 << index;
+    }
+    return fields;
+  }
+
+  private static StringBuilder field(StringBuilder view, String name) {
+    if (view.length() > 1) {
+      view.append(',');
+    }
+    return view.append('"').append(name).append("\":");
   }
 
   private Object forward(Request request) {

@@ -25,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -121,6 +122,41 @@ class VerifierIT {
     Response unknown = check(t.auth(), Map.of("permission", "attacks:fly"));
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.body().path("permission").path("error").asText()).isEqualTo("invalid");
+  }
+
+  @Test
+  void checkWhenFieldsAskedThenOnlyThoseInTheirOrderAndStillTheVerdict() {
+    Issued t = fixtures.token(admin.session(), List.of("analytic"));
+    cached(t.auth());
+
+    Response brief =
+        check(t.auth(), Map.of("permission", "attacks:view", "fields", List.of("token_id")));
+    assertThat(brief.status()).isEqualTo(200);
+    assertThat(brief.text()).isEqualTo("{\"status\":200,\"body\":{\"token_id\":" + t.id() + "}}");
+    Response two = check(t.auth(), Map.of("fields", List.of("expire_at", "user_id", "client_id")));
+    assertThat(two.text())
+        .isEqualTo(
+            "{\"status\":200,\"body\":{\"user_id\":"
+                + admin.id()
+                + ",\"client_id\":"
+                + tenant
+                + ",\"expire_at\":null}}");
+    Response verdict = check(t.auth(), Map.of("fields", List.of()));
+    assertThat(verdict.text()).isEqualTo("{\"status\":200,\"body\":{}}");
+    // The verdict is the same whatever is asked for.
+    assertThat(
+            check(t.auth(), Map.of("permission", "users:view", "fields", List.of("token_id")))
+                .status())
+        .isEqualTo(403);
+    assertThat(check(Auth.token("tks1" + "A".repeat(60)), Map.of("fields", List.of())).status())
+        .isEqualTo(401);
+
+    Response unknown = check(t.auth(), Map.of("fields", List.of("token_id", "secret")));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body().path("fields").path("error").asText()).isEqualTo("invalid");
+    assertThat(check(t.auth(), Map.of("fields", "token_id")).status()).isEqualTo(400);
+    assertThat(check(t.auth(), Map.of("fields", Collections.nCopies(7, "token_id"))).status())
+        .isEqualTo(400);
   }
 
   @Test
