@@ -101,7 +101,8 @@ class BackupRestoreIT {
   }
 
   @Test
-  void commandsThatOpenTheDatabaseWhenTheServerHoldsItThenOneLineAndExitOne() throws Exception {
+  void commandsAndServersThatOpenTheDatabaseWhenTheServerHoldsItThenOneLineAndExitOne()
+      throws Exception {
     ChildServer.Config config = ChildServer.Config.of(dir, null);
     try (ChildServer server = ChildServer.start(config)) {
       Command migrate = run(config, "migrate");
@@ -112,6 +113,13 @@ class BackupRestoreIT {
           .contains("in use by the running server")
           .contains("stop the server")
           .doesNotContain("Exception");
+      Command second = run(config);
+      assertThat(second.exit()).as(second.output()).isEqualTo(1);
+      assertThat(second.output().lines().toList()).as(second.output()).hasSize(1);
+      assertThat(second.output())
+          .contains("in use by another process")
+          .contains("TOKENSMITH_DATA_DIR");
+
       assertThat(server.http.get("/readyz", Auth.NONE).status())
           .as("the server is unharmed")
           .isEqualTo(200);
