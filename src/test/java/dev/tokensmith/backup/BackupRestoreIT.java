@@ -6,9 +6,14 @@ import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.ChildServer;
 import dev.tokensmith.testing.Response;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +56,19 @@ class BackupRestoreIT {
       Command again = run(original, "backup", backup.toString());
       assertThat(again.exit()).as(again.output()).isEqualTo(2);
 
+      // The channel answers only with its key, which only the server's user can read.
+      AdminChannel channel = AdminChannel.read(original.dataDir()).orElseThrow();
+      assertThat(
+              PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(original.dataDir().resolve(AdminChannel.FILE))))
+          .isEqualTo("rw-------");
+      for (String key : new String[] {null, "", "wrong", channel.key() + "x"}) {
+        assertThat(askForBackup(channel.port(), key)).as("key %s", key).isEqualTo(401);
+      }
+      assertThat(Files.list(original.dataDir()).map(p -> p.getFileName().toString()))
+          .as("no backup taken without the key")
+          .noneMatch(name -> name.startsWith(".backup-"));
+
       later = create(server, admin, "made after the backup");
       // Restoring over a database is refused, in one line.
       Command over = run(original, "restore", backup.toString());
@@ -59,6 +77,9 @@ class BackupRestoreIT {
       assertThat(over.output()).contains("not empty");
       assertThat(server.stop()).isZero();
     }
+    assertThat(original.dataDir().resolve(AdminChannel.FILE))
+        .as("a stopped server leaves no channel behind")
+        .doesNotExist();
 
     ChildServer.Config restored =
         new ChildServer.Config(
@@ -159,6 +180,19 @@ class BackupRestoreIT {
     assertThat(restore.exit()).isEqualTo(2);
     assertThat(restore.output()).contains("pg_restore");
     assertThat(restore.output().lines().toList()).hasSize(1);
+  }
+
+  private static int askForBackup(int port, String key) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/backup"))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString("{}"));
+    if (key != null) {
+      request.header(BackupApi.KEY_HEADER, key);
+    }
+    return HttpClient.newHttpClient()
+        .send(request.build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private record Token(long id, String secret) {}
