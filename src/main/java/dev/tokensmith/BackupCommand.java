@@ -7,6 +7,7 @@ import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.EmbeddedBackup;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -60,7 +61,16 @@ final class BackupCommand implements Callable<Integer> {
     Path partial = target.resolveSibling(target.getFileName() + ".part");
     Files.deleteIfExists(partial);
 
-    Optional<AdminChannel> channel = AdminChannel.read(settings.dataDir());
+    Optional<AdminChannel> channel;
+    try {
+      channel = AdminChannel.read(settings.dataDir());
+    } catch (AccessDeniedException e) {
+      System.err.println(
+          "Cannot read "
+              + settings.dataDir().resolve(AdminChannel.FILE)
+              + ": run the command as the server's user (the data folder is its alone).");
+      return 1;
+    }
     if (channel.isPresent()) {
       try {
         Path snapshot = new BackupClient().backup(channel.get());
