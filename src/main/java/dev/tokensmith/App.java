@@ -17,6 +17,9 @@ import dev.tokensmith.auth.SessionApi;
 import dev.tokensmith.auth.VerificationMetrics;
 import dev.tokensmith.auth.VerifierApi;
 import dev.tokensmith.auth.VerifierService;
+import dev.tokensmith.backup.AdminChannel;
+import dev.tokensmith.backup.BackupApi;
+import dev.tokensmith.backup.Backups;
 import dev.tokensmith.catalogue.CatalogueApi;
 import dev.tokensmith.catalogue.CatalogueStart;
 import dev.tokensmith.clients.Client;
@@ -58,6 +61,7 @@ import dev.tokensmith.sso.SsoService;
 import dev.tokensmith.sso.SsoSettings;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.EmbeddedBackup;
 import dev.tokensmith.tokens.ExpiryNotices;
 import dev.tokensmith.tokens.JdbcLegacyStore;
 import dev.tokensmith.tokens.JdbcTokenStore;
@@ -144,6 +148,11 @@ public final class App implements AutoCloseable {
   private final WebServer server;
   private final Optional<WebServer> management;
   private OptionalInt managementPort = OptionalInt.empty();
+  // The local admin channel (loopback only) of a server on the embedded database: how the backup
+  // command reaches the database file this process holds.
+  private final Optional<WebServer> channelServer;
+  private final String channelKey;
+  private Optional<AdminChannel> channel = Optional.empty();
   private final Scheduler scheduler;
   private final ClientService clients;
   private final UserService users;
@@ -487,6 +496,25 @@ public final class App implements AutoCloseable {
                         requestTimeout,
                         httpMetrics,
                         settings.accessLog()));
+    this.channelKey = AdminChannel.newKey(random);
+    this.channelServer =
+        EmbeddedBackup.dataFile(settings.dbUrl())
+            .map(
+                file ->
+                    new WebServer(
+                        vertx,
+                        authenticator,
+                        json,
+                        List.of(
+                            new BackupApi(
+                                new Backups(db, settings.dataDir(), random, clock), channelKey)),
+                        "127.0.0.1",
+                        List.of(),
+                        1,
+                        false,
+                        requestTimeout,
+                        httpMetrics,
+                        settings.accessLog()));
     this.scheduler =
         new Scheduler(
             db,
@@ -593,6 +621,11 @@ public final class App implements AutoCloseable {
     port = server.start(settings.port());
     if (management.isPresent()) {
       managementPort = OptionalInt.of(management.get().start(settings.managementPort().get(), 2));
+    }
+    if (channelServer.isPresent()) {
+      AdminChannel opened = new AdminChannel(channelServer.get().start(0, 3), channelKey);
+      opened.writeTo(settings.dataDir());
+      channel = Optional.of(opened);
     }
     started = true;
     scheduler.start(settings.jobIntervalSeconds());
@@ -789,6 +822,10 @@ public final class App implements AutoCloseable {
       if (management.isPresent()) {
         management.get().stop(Duration.ofSeconds(1));
       }
+      if (channelServer.isPresent()) {
+        // A backup being taken is finished.
+        channelServer.get().stop(STOP_WAIT);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -814,6 +851,7 @@ public final class App implements AutoCloseable {
     flushUsage();
     await(vertx.close(), "Vert.x did not stop cleanly");
     db.close();
+    channel.ifPresent(opened -> opened.removeFrom(settings.dataDir()));
   }
 
   private static void await(Future<?> future, String problem) {

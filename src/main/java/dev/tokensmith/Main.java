@@ -25,7 +25,9 @@ import picocli.CommandLine.Command;
       Main.Seed.class,
       NodeCommand.class,
       Main.Users.class,
-      LegacyCommand.class
+      LegacyCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class
     },
     description = "Self-hosted API token service. Without a command: start the server.")
 public final class Main implements Callable<Integer> {
@@ -41,10 +43,29 @@ public final class Main implements Callable<Integer> {
                     command.getErr().println(e.getMessage());
                     return 2;
                   }
+                  // A command that opens the database, beside a server on the embedded one.
+                  if (e instanceof Database.InUse) {
+                    command
+                        .getErr()
+                        .println(command.getCommand() instanceof Main ? SERVER_IN_USE : IN_USE);
+                    return 1;
+                  }
                   throw e;
                 })
             .execute(args));
   }
+
+  /** What a command that cannot open the embedded database beside the running server says. */
+  static final String IN_USE =
+      "The embedded database is in use by the running server (one process at a time): stop the"
+          + " server to run this command, or do the same through the Console or the API;"
+          + " `tokensmith backup` works beside it.";
+
+  /** What a second server on the same embedded database says. */
+  static final String SERVER_IN_USE =
+      "The embedded database is in use by another process (a server, or a command such as backup"
+          + " or migrate): one process at a time; stop it, or give this server another"
+          + " TOKENSMITH_DATA_DIR.";
 
   /** {@code --version}: the build's version number. */
   static final class BuildVersion implements CommandLine.IVersionProvider {

@@ -315,6 +315,25 @@ public final class Database implements AutoCloseable {
     dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
   }
 
+  /**
+   * Backs up the open embedded database to {@code zip}, which must not exist (see {@link
+   * EmbeddedBackup}): on a connection of its own, outside the pool and with no statement timeout,
+   * since a large database takes a while to copy. Changes go on meanwhile.
+   *
+   * @throws IllegalStateException when the database is not an embedded file database
+   */
+  public void backupTo(java.nio.file.Path zip) throws java.io.IOException {
+    if (EmbeddedBackup.dataFile(url).isEmpty()) {
+      throw new IllegalStateException("only an embedded file database is backed up by Tokensmith");
+    }
+    requireBlockingAllowed();
+    try (Connection connection = DriverManager.getConnection(url, user, password)) {
+      EmbeddedBackup.write(connection, zip);
+    } catch (SQLException e) {
+      throw new IllegalStateException("the backup failed: " + e.getMessage(), e);
+    }
+  }
+
   /** True when a connection can be had and answers within two seconds. */
   public boolean reachable() {
     requireBlockingAllowed();
