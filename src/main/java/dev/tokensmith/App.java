@@ -55,7 +55,7 @@ import dev.tokensmith.sso.OidcProvider;
 import dev.tokensmith.sso.SsoApi;
 import dev.tokensmith.sso.SsoLogin;
 import dev.tokensmith.sso.SsoService;
-import dev.tokensmith.sso.SsoSettings;
+import dev.tokensmith.sso.SsoInForce;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.ExpiryNotices;
@@ -323,7 +323,7 @@ public final class App implements AutoCloseable {
             clock,
             changes,
             webhookEvents,
-            clientId -> ssoStore.find(clientId).map(SsoSettings::strictInForce).orElse(false));
+            new SsoInForce(ssoStore));
     OidcProvider oidc = new OidcProvider(Duration.ofSeconds(10), Duration.ofMinutes(5));
     SsoService ssoSettings =
         new SsoService(db, ssoStore, access, users, secrets, oidc, activity, clock);

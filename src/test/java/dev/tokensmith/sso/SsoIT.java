@@ -274,8 +274,9 @@ class SsoIT {
     Flow flow = startLogin(email, claims(email, null));
 
     refused(get(flow.callbackUrl(), "tks_sso=someone-elses-cookie-value"), "browser_mismatch");
-    // The state was used up by the refused attempt too.
-    assertThat(flow.complete().statusCode()).isEqualTo(401);
+    // The state was used up by the refused attempt too (refused before the IdP: nothing queued
+    // there for the next test's login).
+    assertThat(flow.completeWithoutIdp().statusCode()).isEqualTo(401);
   }
 
   @Test
@@ -448,6 +449,99 @@ class SsoIT {
 
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.body().path("api_access").path("error").asText()).isEqualTo("not_allowed");
+  }
+
+  // ---- provisioned users belong to the IdP (4.6) -------------------------------------------
+
+  static Response deleteUser(Auth caller, long id) {
+    return server.http.post("/v1/objects/user/delete", caller, Map.of("filter", Map.of("id", id)));
+  }
+
+  static JsonNode findUser(Auth caller, String email) {
+    Response found =
+        server.http.post("/v1/objects/user", caller, Map.of("filter", Map.of("email", email)));
+    assertThat(found.status()).as("%s", found).isEqualTo(200);
+    return found.body().path(0);
+  }
+
+  @Test
+  void disableOrDeleteWhenProvisionedAndProvisioningOnThenNotAllowed() {
+    String email = "idp-owned@sso-a.example";
+    sessionOf(startLogin(email, claims(email, "analytic")).complete());
+    JsonNode user = findUser(admin.session(), email);
+    assertThat(user.path("provisioned").asBoolean()).as("%s", user).isTrue();
+    long id = user.path("id").asLong();
+
+    Response disable = updateUser(id, Map.of("enabled", false));
+    Response delete = deleteUser(admin.session(), id);
+
+    assertThat(disable.status()).as("%s", disable).isEqualTo(400);
+    assertThat(disable.body().path("enabled").path("error").asText()).isEqualTo("not_allowed");
+    assertThat(delete.status()).as("%s", delete).isEqualTo(400);
+    assertThat(delete.body().path("id").path("error").asText()).isEqualTo("not_allowed");
+    JsonNode after = findUser(admin.session(), email);
+    assertThat(after.path("enabled").asBoolean()).as("%s", after).isTrue();
+    // Other changes stay the administrators' to make.
+    Response renamed = updateUser(id, Map.of("realname", "Renamed here"));
+    assertThat(renamed.status()).as("%s", renamed).isEqualTo(200);
+  }
+
+  @Test
+  void disableOrDeleteWhenProvisionedByTheEmailFilterThenNotAllowedEither() {
+    String email = "idp-owned-2@sso-a.example";
+    sessionOf(startLogin(email, claims(email, null)).complete());
+
+    // The Wallarm client library finds users by e-mail (username) as well as by id.
+    Response disable =
+        server.http.post(
+            "/v1/objects/user/update",
+            admin.session(),
+            Map.of("filter", Map.of("username", email), "fields", Map.of("enabled", false)));
+    Response delete =
+        server.http.post(
+            "/v1/objects/user/delete", admin.session(), Map.of("filter", Map.of("email", email)));
+
+    assertThat(disable.status()).as("%s", disable).isEqualTo(400);
+    assertThat(delete.status()).as("%s", delete).isEqualTo(400);
+    assertThat(findUser(admin.session(), email).path("enabled").asBoolean()).isTrue();
+  }
+
+  @Test
+  void disableOrDeleteWhenUserNotProvisionedThenAllowedWhileProvisioningOn() {
+    TestUser user = fixtures.user(tenant, "analytic");
+    assertThat(findUser(admin.session(), user.email()).path("provisioned").asBoolean()).isFalse();
+
+    assertThat(updateUser(user.id(), Map.of("enabled", false)).status()).isEqualTo(200);
+    assertThat(deleteUser(admin.session(), user.id()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void disableOrDeleteWhenProvisioningTurnedOffThenAllowed() {
+    long t = fixtures.tenant("Sso handed back");
+    TestUser a = fixtures.user(t, "admin");
+    assertThat(put(a.session(), t, settings("sso-back.example", true, false)).status())
+        .isEqualTo(200);
+    String email = "handed-back@sso-back.example";
+    sessionOf(startLogin(email, claims(email, "analytic")).complete());
+    long id = findUser(a.session(), email).path("id").asLong();
+    Response refused =
+        server.http.post(
+            "/v1/objects/user/update",
+            a.session(),
+            Map.of("filter", Map.of("id", id), "fields", Map.of("enabled", false)));
+    assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+
+    assertThat(put(a.session(), t, settings("sso-back.example", false, false)).status())
+        .isEqualTo(200);
+
+    Response disabled =
+        server.http.post(
+            "/v1/objects/user/update",
+            a.session(),
+            Map.of("filter", Map.of("id", id), "fields", Map.of("enabled", false)));
+    assertThat(disabled.status()).as("%s", disabled).isEqualTo(200);
+    assertThat(disabled.body().path("enabled").asBoolean()).isFalse();
+    assertThat(deleteUser(a.session(), id).status()).isEqualTo(200);
   }
 
   // ---- settings ------------------------------------------------------------------------------
