@@ -134,6 +134,14 @@ class SsoIT {
     }
   }
 
+  /**
+   * How far the server's clock is ahead of the real time the IdP signs with: an ID token that is to
+   * live {@code n} seconds by the server's clock is issued for {@code n} plus this.
+   */
+  static long serverClockAhead() {
+    return Duration.between(java.time.Instant.now(), server.clock.instant()).toSeconds();
+  }
+
   static Flow startLogin(
       String email, Map<String, Object> claims, List<String> audience, long expiry) {
     HttpResponse<String> start =
@@ -152,15 +160,40 @@ class SsoIT {
     assertThat(atIdp.statusCode()).isEqualTo(302);
     String callback = atIdp.headers().firstValue("Location").orElseThrow();
     assertThat(callback).startsWith(server.baseUrl() + "/v1/sso/callback?");
-    return new Flow(callback, browser, email, claims, audience, expiry);
+    return new Flow(callback, browser, email, claims, audience, expiry + serverClockAhead());
   }
 
   static Flow startLogin(String email, Map<String, Object> claims) {
     return startLogin(email, claims, List.of(IDP_CLIENT), 600);
   }
 
+  /** The callback's answer clears the login's browser cookie. */
+  static void browserCookieCleared(HttpResponse<?> callback) {
+    assertThat(callback.headers().allValues("Set-Cookie"))
+        .as("%s", callback.headers())
+        .anySatisfy(c -> assertThat(c).startsWith("tks_sso=;").contains("Max-Age=0"));
+  }
+
+  /** The newest activity record (action and changes), to say why a login was refused. */
+  static String lastActivity() {
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                server.database.url(), server.database.user(), "");
+        var statement = c.createStatement();
+        var rs =
+            statement.executeQuery(
+                "SELECT action, changes FROM activity ORDER BY id DESC LIMIT 1")) {
+      return rs.next() ? rs.getString(1) + " " + rs.getString(2) : "";
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Auth.Session sessionOf(HttpResponse<String> callback) {
-    assertThat(callback.statusCode()).as(callback.body()).isEqualTo(302);
+    assertThat(callback.statusCode())
+        .as("%s %s", callback.body(), callback.statusCode() == 302 ? "" : lastActivity())
+        .isEqualTo(302);
+    browserCookieCleared(callback);
     String location = callback.headers().firstValue("Location").orElseThrow();
     assertThat(location).startsWith("/console/#sso_csrf=");
     String csrf = location.substring("/console/#sso_csrf=".length());
@@ -182,7 +215,9 @@ class SsoIT {
   /** The callback was refused (401), and the activity log says why (unless reason is null). */
   static void refused(HttpResponse<String> callback, String reason) {
     assertThat(callback.statusCode()).as(callback.body()).isEqualTo(401);
-    assertThat(callback.headers().allValues("Set-Cookie")).isEmpty();
+    assertThat(callback.body()).isEqualTo("{\"status\":401,\"body\":\"Unauthorized\"}");
+    assertThat(cookie(callback, "tks_session")).as("no session").isNull();
+    browserCookieCleared(callback);
     if (reason == null) {
       return;
     }
@@ -191,6 +226,7 @@ class SsoIT {
             "/v2/activity_log?object_type=session&limit=1&client_id=" + tenant, admin.session());
     JsonNode last = log.body().path(0);
     assertThat(last.path("outcome").asText()).as("%s", log).isEqualTo("failure");
+    assertThat(last.path("action").asText()).as("%s", log).isEqualTo("login_failed");
     assertThat(last.path("changes").path("sso").path(1).asText()).as("%s", log).isEqualTo(reason);
   }
 
@@ -277,6 +313,43 @@ class SsoIT {
     // The state was used up by the refused attempt too (refused before the IdP: nothing queued
     // there for the next test's login).
     assertThat(flow.completeWithoutIdp().statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void callbackWhenBrowserCookieTamperedThenRefused() {
+    String email = "tampered@sso-a.example";
+    Flow flow = startLogin(email, claims(email, null));
+    String cookie = flow.browserCookie();
+    char last = cookie.charAt(cookie.length() - 1);
+    String tampered = cookie.substring(0, cookie.length() - 1) + (last == 'A' ? 'B' : 'A');
+
+    refused(get(flow.callbackUrl(), "tks_sso=" + tampered), "browser_mismatch");
+  }
+
+  @Test
+  void callbackWhenTheLoginLostItsPkceVerifierThenRefusedBeforeTheIdp() throws Exception {
+    String email = "verifier@sso-a.example";
+    Flow flow = startLogin(email, claims(email, null));
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                server.database.url(), server.database.user(), "");
+        var statement = c.createStatement()) {
+      assertThat(statement.executeUpdate("UPDATE sso_logins SET code_verifier = ''"))
+          .isGreaterThan(0);
+    }
+
+    refused(flow.completeWithoutIdp(), "verifier_missing");
+  }
+
+  @Test
+  void callbackWhenIdTokenExpiredByTheServersClockThenRefused() {
+    String email = "clock@sso-a.example";
+    // Valid for two minutes by every clock when issued; the server's clock then moves five on.
+    Flow flow = startLogin(email, claims(email, null), List.of(IDP_CLIENT), 120);
+
+    server.clock.advance(Duration.ofMinutes(5));
+
+    refused(flow.complete(), "id_token_invalid");
   }
 
   @Test
