@@ -56,9 +56,9 @@ import dev.tokensmith.permissions.Role;
 import dev.tokensmith.sso.JdbcSsoStore;
 import dev.tokensmith.sso.OidcProvider;
 import dev.tokensmith.sso.SsoApi;
+import dev.tokensmith.sso.SsoInForce;
 import dev.tokensmith.sso.SsoLogin;
 import dev.tokensmith.sso.SsoService;
-import dev.tokensmith.sso.SsoSettings;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.EmbeddedBackup;
@@ -332,8 +332,8 @@ public final class App implements AutoCloseable {
             clock,
             changes,
             webhookEvents,
-            clientId -> ssoStore.find(clientId).map(SsoSettings::strictInForce).orElse(false));
-    OidcProvider oidc = new OidcProvider(Duration.ofSeconds(10), Duration.ofMinutes(5));
+            new SsoInForce(ssoStore));
+    OidcProvider oidc = new OidcProvider(Duration.ofSeconds(10), Duration.ofMinutes(5), clock);
     SsoService ssoSettings =
         new SsoService(db, ssoStore, access, users, secrets, oidc, activity, clock);
     SsoLogin ssoLogin =
@@ -445,12 +445,14 @@ public final class App implements AutoCloseable {
                     leakReports,
                     new FailedAuthLimiter(settings.authFailuresPerMinute(), clock)::recordFailure),
                 new LegacyApi(legacy),
+                // SSO starts count per address too, in counters of their own.
                 new SsoApi(
                     ssoSettings,
                     ssoLogin,
                     settings.publicUrl(),
                     sessionLifetime,
-                    settings.behindTls()),
+                    settings.behindTls(),
+                    new FailedAuthLimiter(settings.authFailuresPerMinute(), clock)::recordFailure),
                 new NodeApi(
                     new NodeService(db, nodeStore, nodeWriter, access, clients, clock),
                     new NodeRegistration(db, nodeStore, nodeWriter, access, clients, tokens, clock),

@@ -5,12 +5,13 @@ import * as api from './api.js';
 import { h, clear, initials, menuButton } from './dom.js';
 import { icon } from './icons.js';
 import * as session from './session.js';
-import { state, can } from './session.js';
+import { state, can, isAdmin } from './session.js';
 import { loadCatalogue, roleTitle } from './catalogue.js';
 import { tokensView } from './tokens.js';
 import { usersView } from './users.js';
 import { activityView } from './activity.js';
 import { nodesView } from './nodes.js';
+import { ssoView } from './sso.js';
 import { tenantSelector } from './tenants.js';
 import { apiConsoleView } from './api-console.js';
 import { openChangePassword, setPasswordPage } from './passwords.js';
@@ -20,6 +21,7 @@ const root = document.getElementById('app');
 const PAGES = [
   { id: 'tokens', title: 'API tokens', icon: 'key', group: 'Settings', allowed: () => can('api_tokens:view'), view: tokensView },
   { id: 'users', title: 'Users', icon: 'users', group: 'Settings', allowed: () => can('users:view'), view: usersView },
+  { id: 'sso', title: 'Single sign-on', icon: 'login', group: 'Settings', allowed: () => isAdmin(), view: ssoView },
   { id: 'activity', title: 'Activity log', icon: 'activity', group: 'Settings', allowed: () => can('activity_log:view'), view: activityView },
   { id: 'nodes', title: 'Nodes', icon: 'server', group: 'Settings', allowed: () => can('nodes:view'), view: nodesView },
   { id: 'api-console', title: 'API Console', icon: 'code', group: 'Developers', allowed: () => true, view: apiConsoleView },
@@ -51,12 +53,38 @@ async function showLogin(message) {
   const alert = h('div', { class: 'alert error', role: 'alert', id: 'login-error' });
   const note = h('div', { class: 'alert info' }, message || '');
   const submit = h('button', { type: 'submit', class: 'btn primary', id: 'login-submit' }, 'Log in');
+  // "Continue with SSO" once the e-mail's domain turns out to have single sign-on.
+  const ssoLink = h('a', { class: 'btn sso-btn', id: 'login-sso', href: '/v1/sso/start' }, icon('login', 16),
+    'Continue with SSO');
+  const ssoChoice = h('div', { class: 'sso-choice', hidden: true, 'data-testid': 'sso-choice' },
+    h('div', { class: 'or small muted' }, 'or'), ssoLink);
+  const ssoDomains = new Map();
+  let ssoTimer = null;
+  const checkSso = async () => {
+    const typed = email.value.trim();
+    const match = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/.exec(typed);
+    if (!match) { ssoChoice.hidden = true; return; }
+    const domain = match[1].toLowerCase();
+    if (!ssoDomains.has(domain)) {
+      ssoDomains.set(domain, api.get('/v1/sso/domain', { email: typed }, { quiet: true })
+        .then((answer) => Boolean(answer && answer.sso)).catch(() => { ssoDomains.delete(domain); return false; }));
+    }
+    const offered = await ssoDomains.get(domain);
+    if (email.value.trim() !== typed) return;
+    ssoLink.setAttribute('href', api.url('/v1/sso/start', { email: typed }));
+    ssoChoice.hidden = !offered;
+  };
+  email.addEventListener('input', () => {
+    clearTimeout(ssoTimer);
+    ssoTimer = setTimeout(checkSso, 400);
+  });
+  email.addEventListener('change', () => { clearTimeout(ssoTimer); checkSso(); });
   // method=post: even before the script handles it, a password never lands in a URL.
   const form = h('form', { method: 'post', action: '/console/', novalidate: true, 'aria-describedby': 'login-error' },
     note, alert,
     h('div', { class: 'field' }, h('label', { for: 'login-email' }, 'Email'), email),
     h('div', { class: 'field' }, h('label', { for: 'login-password' }, 'Password'), password),
-    submit);
+    submit, ssoChoice);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     alert.textContent = '';
@@ -102,6 +130,7 @@ async function showLogin(message) {
       email.value = open.email;
       note.textContent = `Welcome back, ${open.realname}. For your security, enter your password again after a reload.`;
       password.focus();
+      checkSso();
     }
   }
 }

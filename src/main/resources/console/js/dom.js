@@ -150,8 +150,14 @@ const SPECIFIC = {
   'vuln_prefix:too_long': 'Use exactly 4 characters: A–Z or 0–9.',
   'expire_at:required': 'A disabled token needs a new expiry date (or Never).',
   'expire_at:in_past': 'Choose a date in the future.',
-  'enabled:not_allowed': 'Not allowed: the owner is disabled, or this is the last enabled administrator.',
-  'id:not_allowed': 'You cannot do this to your own account, or to the last administrator.',
+  'enabled:not_allowed': 'Not allowed: the owner is disabled, this is the last enabled administrator, or the '
+    + 'identity provider manages this user.',
+  'id:not_allowed': 'You cannot do this to your own account, to the last administrator, or to a user the identity '
+    + 'provider manages.',
+  'sso:not_allowed': 'Strict single sign-on is on: nobody goes back to a password while it is.',
+  'issuer:invalid': 'Use an https address (plain http only for an IdP on this machine).',
+  'email_domains:required': 'List at least one email domain to enable single sign-on.',
+  'email_domains:invalid': 'Use domain names such as example.com, one per line.',
   'user_id:not_allowed': 'A personal token can only be created by its owner.',
   'api_access:not_allowed': 'Only administrators may have API access.',
   'hostname:exists': 'This client already has a node of this name.',

@@ -88,13 +88,21 @@ export function openRenew(token, onSaved) {
     testId: 'renew-dialog',
     body: h('div', {},
       h('p', {}, 'A new value replaces the current one. Anything that uses the old value must be updated.'),
+      token.legacy && token.legacy_pair_active
+        ? h('div', { class: 'alert warn', role: 'note', 'data-testid': 'legacy-renew-note' },
+          h('strong', {}, 'The old credential pair will stop. '),
+          'This backward-compatible token still accepts its old X-WallarmAPI-UUID and X-WallarmAPI-Secret pair. '
+          + 'Renewing ends that pair at once and for good, whatever the grace period below: move older clients to '
+          + 'the token’s value first.')
+        : null,
       field({ label: 'Keep the old value working for', name: 'grace_seconds', control: grace,
         hint: 'A grace period lets you roll the new value out before the old one stops.' })),
     submitLabel: 'Renew secret',
     submit: async () => {
       const renewed = await api.post(`/v2/api_tokens/${token.id}/secret`, { grace_seconds: Number(grace.value) });
       document.querySelectorAll('dialog[data-testid="token-drawer"]').forEach((d) => d.close());
-      onSaved({ ...token, token_generated_at: renewed.token_generated_at });
+      onSaved({ ...token, token_generated_at: renewed.token_generated_at,
+        legacy_pair_active: token.legacy ? false : token.legacy_pair_active });
       showSecret({ title: 'Secret renewed', token, secret: renewed.secret, mode: 'renewed' });
     },
   });

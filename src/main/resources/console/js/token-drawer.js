@@ -50,6 +50,20 @@ function secretControl(token) {
       : 'Only the owner can read a personal token’s secret.'));
 }
 
+/** Whether a backward-compatible token's old UUID + secret key pair still works (4.5). */
+function legacyPairControl(token) {
+  const active = token.legacy_pair_active;
+  return h('div', { class: 'field', 'data-testid': 'legacy-pair' },
+    h('div', { class: 'label' }, 'Legacy credential pair'),
+    h('div', { class: 'static-value' }, active ? h('span', { class: 'pill ok' }, 'Still works')
+      : h('span', { class: 'pill off' }, 'Ended')),
+    h('div', { class: 'hint' }, active
+      ? 'Older clients still authenticate as this token with its X-WallarmAPI-UUID and X-WallarmAPI-Secret pair. '
+        + 'Renewing the secret, deleting the token or moving its owner to SSO ends the pair for good.'
+      : 'The old UUID and secret key pair no longer works, for good. The token keeps working by its value.'),
+    h('div', { class: 'hint' }, 'Its permissions always follow the owner’s role.'));
+}
+
 /** The create (token = null) or edit drawer. */
 export function openTokenDrawer({ token = null, onSaved }) {
   const editing = Boolean(token);
@@ -84,6 +98,7 @@ export function openTokenDrawer({ token = null, onSaved }) {
 
   const body = h('div', {},
     editing ? secretControl(token) : null,
+    editing && token.legacy ? legacyPairControl(token) : null,
     field({ label: 'Name', name: 'realname', control: name, hint: 'What the token is for, so you recognise it later.' }),
     editing
       ? h('div', { class: 'field' }, h('div', { class: 'label' }, 'Owner'),

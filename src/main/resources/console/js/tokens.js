@@ -152,7 +152,9 @@ export function tokensView(main) {
     return h('tr', { class: token.enabled ? '' : 'is-disabled', dataset: { tokenId: token.id, testid: 'token-row' },
       'aria-disabled': token.enabled ? null : 'true' },
       h('td', { class: 'primary name', 'data-label': 'Name' },
-        h('div', {}, h('strong', {}, token.realname), token.legacy ? h('span', { class: 'badge' }, 'Legacy') : null),
+        h('div', {}, h('strong', {}, token.realname), token.legacy ? h('span', { class: 'badge', 'data-testid': 'legacy-badge',
+          title: token.legacy_pair_active ? 'Backward-compatible token: its old UUID + secret key pair still works'
+            : 'Backward-compatible token: its old pair has ended' }, 'Legacy') : null),
         h('div', { class: 'sub mono' }, token.secret_hint || '')),
       h('td', { 'data-label': 'Owner' }, token.shared ? h('span', { class: 'badge shared' }, 'Shared')
         : h('span', {}, token.user_id === state.user.id ? 'You' : token.user_realname || '—')),

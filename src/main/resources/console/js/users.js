@@ -1,7 +1,8 @@
-// Settings → Users (users:view): list, create, change role, enable/disable, delete.
+// Settings → Users (users:view): list, create, change role, enable/disable, delete, and how each
+// signs in: password or single sign-on, and API access (tokens) for SSO administrators.
 import * as api from './api.js';
 import { h, clear, time, menuButton, plural, dialog, field, fieldset, toast, uid, fieldMessage, fromSeconds } from './dom.js';
-import { state, can, held, isGlobal, workingOnTechnicalTenant } from './session.js';
+import { state, can, held, isAdmin, isGlobal, workingOnTechnicalTenant } from './session.js';
 import { role, roleTitle, userRoles } from './catalogue.js';
 import { permissionMatrix } from './matrix.js';
 import { icon } from './icons.js';
@@ -31,9 +32,15 @@ export function usersView(main) {
 
   const roleChoices = () => userRoles({ held: held(), globalUser: isGlobal(), technical: workingOnTechnicalTenant() });
 
+  // Whether the client's IdP provisions users (then it owns disabling and deleting the ones it made).
+  let provisioning = false;
+
   async function load() {
     try {
+      const sso = isAdmin() ? api.get('/v2/sso', { client_id: state.clientId }).catch(() => null) : null;
       users = await api.post('/v1/objects/user', { filter: { clientid: state.clientId }, limit: 1000 });
+      const settings = await sso;
+      provisioning = Boolean(settings && settings.enabled && settings.provisioning);
       render();
     } catch (e) {
       clear(list).append(h('div', { class: 'alert error', role: 'alert' }, e.message));
@@ -58,7 +65,8 @@ export function usersView(main) {
     }
     list.append(h('div', { class: 'table-wrap' }, h('table', { class: 'data responsive', 'data-testid': 'user-table' },
       h('caption', { class: 'visually-hidden' }, 'Users'),
-      h('thead', {}, h('tr', {}, ['Name', 'Role', 'Status', 'Created', 'Last login'].map((t) => h('th', { scope: 'col' }, t)),
+      h('thead', {}, h('tr', {}, ['Name', 'Role', 'Sign-in', 'Status', 'Created', 'Last login']
+        .map((t) => h('th', { scope: 'col' }, t)),
         h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
       h('tbody', {}, shown.map(row)))));
   }
@@ -94,19 +102,42 @@ export function usersView(main) {
     return h('div', { dataset: { field: 'permissions' } }, select, error);
   }
 
+  function signInCell(user) {
+    return h('div', { 'data-testid': 'sign-in' },
+      user.sso === 'none' ? h('span', {}, 'Password') : h('span', { class: 'badge sso' }, 'SSO'),
+      user.provisioned ? h('span', { class: 'badge', title: 'Created by the identity provider' }, 'Provisioned') : null,
+      user.sso !== 'none' && user.api_access ? h('span', { class: 'badge' }, 'API access') : null);
+  }
+
   function row(user) {
     const self = user.id === state.user.id;
+    const update = can('users:update') && !self;
+    // Disabling and deleting a provisioned user is the IdP's job while it provisions (4.6).
+    const idpOwned = user.provisioned && provisioning;
+    const administers = user.role === 'admin' || user.role === 'partner_admin';
     const actions = menuButton({
       label: `Actions for ${user.realname}`, content: icon('more'), className: 'btn small ghost',
       items: () => [
-        can('users:update') && !self
+        update && user.sso === 'none'
           ? { id: 'invite', label: 'Send invitation / reset link…', run: () => invite(user) } : null,
-        can('users:update') && !self && user.enabled
+        update && user.sso === 'none' ? { id: 'sso-on', label: 'Switch to SSO…', run: () => openSso(user) } : null,
+        update && user.sso !== 'none'
+          ? { id: 'sso-off', label: 'Allow password login', run: () => update1(user, { sso: 'none' },
+            `${user.realname} may log in with a password again (send them a link to set one).`) } : null,
+        update && administers && !user.api_access
+          ? { id: 'api-grant', label: 'Grant API access', run: () => update1(user, { api_access: true },
+            `${user.realname} may use API tokens while signing in through SSO.`) } : null,
+        update && administers && user.api_access
+          ? { id: 'api-revoke', label: 'Revoke API access…', run: () => openRevokeApi(user) } : null,
+        update && user.enabled && !idpOwned
           ? { id: 'disable', label: 'Disable…', run: () => openDisable(user) } : null,
-        can('users:update') && !self && !user.enabled
+        update && !user.enabled
           ? { id: 'enable', label: 'Enable', run: () => setEnabled(user, true) } : null,
-        can('users:delete') && !self ? { id: 'delete', label: 'Delete…', danger: true, run: () => openDelete(user) } : null,
+        can('users:delete') && !self && !idpOwned
+          ? { id: 'delete', label: 'Delete…', danger: true, run: () => openDelete(user) } : null,
       ],
+      note: idpOwned ? () => h('div', { class: 'menu-note', 'data-testid': 'idp-owned' },
+        'Provisioned by your identity provider: disable or delete this user there.') : undefined,
     });
     const hasActions = !self && (can('users:update') || can('users:delete'));
     return h('tr', { class: user.enabled ? '' : 'is-disabled', dataset: { userId: user.id, testid: 'user-row' } },
@@ -114,6 +145,7 @@ export function usersView(main) {
         h('div', {}, h('strong', {}, user.realname), self ? h('span', { class: 'badge' }, 'You') : null),
         h('div', { class: 'sub' }, user.email)),
       h('td', { 'data-label': 'Role' }, roleCell(user)),
+      h('td', { 'data-label': 'Sign-in' }, signInCell(user)),
       h('td', { 'data-label': 'Status' }, user.enabled ? h('span', { class: 'pill ok' }, 'Enabled')
         : h('span', { class: 'pill off' }, 'Disabled')),
       h('td', { 'data-label': 'Created', class: 'nowrap' }, time(fromSeconds(user.create_at))),
@@ -129,6 +161,76 @@ export function usersView(main) {
     } catch (e) {
       toast(e.message, 'error');
     }
+  }
+
+  /** One change of a user's sign-in, saved at once; {@code done} is the toast. */
+  async function update1(user, fields, done) {
+    try {
+      const saved = await api.post('/v1/objects/user/update', { filter: { id: user.id }, fields });
+      Object.assign(user, saved);
+      toast(done);
+      render();
+    } catch (e) {
+      toast(e.fields ? fieldMessage(Object.keys(e.fields)[0], Object.values(e.fields)[0]) : e.message, 'error');
+    }
+  }
+
+  const NOT_BACK = 'Granting API access again later does not re-enable them: each token must be enabled again, '
+    + 'with a new expiry.';
+
+  /** A move to SSO: without API access it disables all their tokens, for good; it ends a legacy pair. */
+  function openSso(user) {
+    const administers = user.role === 'admin' || user.role === 'partner_admin';
+    const keep = h('input', { type: 'checkbox', name: 'api_access', checked: Boolean(user.api_access) });
+    const tokensNote = h('div', { class: 'alert warn', role: 'note', 'data-testid': 'sso-tokens-note' });
+    const sync = () => {
+      tokensNote.textContent = keep.checked
+        ? 'Their tokens keep working (API access). Their legacy credential pair, if any, stops for good.'
+        : `All their tokens will be disabled now (reason “API access revoked”) and their legacy credential pair stops for good. ${NOT_BACK}`;
+    };
+    keep.addEventListener('change', sync);
+    sync();
+    dialog({
+      title: `Switch ${user.realname} to single sign-on?`,
+      testId: 'sso-user-dialog',
+      body: h('div', {},
+        h('p', {}, `${user.email} will log in through the identity provider only; their password stops working.`),
+        administers ? h('div', { class: 'field', dataset: { field: 'api_access' } },
+          h('label', { class: 'choice' }, keep, 'Keep API access (their tokens keep working)'),
+          h('div', { class: 'field-error', role: 'alert' })) : null,
+        tokensNote,
+        h('div', { class: 'field', dataset: { field: 'sso' } }, h('div', { class: 'field-error', role: 'alert' }))),
+      submitLabel: 'Switch to SSO',
+      danger: true,
+      submit: async () => {
+        const fields = { sso: 'sso' };
+        if (administers) fields.api_access = keep.checked;
+        const saved = await api.post('/v1/objects/user/update', { filter: { id: user.id }, fields });
+        Object.assign(user, saved);
+        toast(`${user.realname} now logs in through SSO.`);
+        render();
+      },
+    });
+  }
+
+  function openRevokeApi(user) {
+    dialog({
+      title: `Revoke ${user.realname}'s API access?`,
+      testId: 'revoke-api-dialog',
+      body: h('div', {},
+        h('div', { class: 'alert warn', role: 'note', 'data-testid': 'revoke-api-note' },
+          h('strong', {}, 'Their tokens will be disabled. '),
+          `All tokens of ${user.realname} stop now (reason “API access revoked”) and are deleted after 7 days. ${NOT_BACK}`),
+        h('div', { class: 'field', dataset: { field: 'api_access' } }, h('div', { class: 'field-error', role: 'alert' }))),
+      submitLabel: 'Revoke API access',
+      danger: true,
+      submit: async () => {
+        const saved = await api.post('/v1/objects/user/update', { filter: { id: user.id }, fields: { api_access: false } });
+        Object.assign(user, saved);
+        toast(`${user.realname}'s API access revoked; their tokens are disabled.`);
+        render();
+      },
+    });
   }
 
   async function setEnabled(user, enabled) {

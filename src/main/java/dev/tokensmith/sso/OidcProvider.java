@@ -5,10 +5,17 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimNames;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.jwt.util.DateUtils;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.ResponseType;
@@ -29,9 +36,10 @@ import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
-import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,18 +48,28 @@ import java.util.Set;
  * What Tokensmith asks of an OpenID Connect IdP, through the Nimbus SDK: discovery, the
  * authorization request (code + PKCE S256), the code exchange and the ID token's checks (signature
  * by the IdP's JWKS, fetched again when an unknown key appears, {@code iss}, {@code aud}, {@code
- * exp}, {@code nonce}). Discovery and keys are kept a few minutes per IdP.
+ * exp}, {@code nonce}). Discovery and keys are kept a few minutes per IdP. The times of an ID token
+ * are read against the injected clock, with {@link #MAX_CLOCK_SKEW_SECONDS} of leeway.
  */
 public final class OidcProvider {
+  /** How far the IdP's clock may be from ours for an ID token's {@code exp} and {@code iat}. */
+  static final int MAX_CLOCK_SKEW_SECONDS = 60;
+
   private final int timeoutMillis;
   private final Cache<String, Idp> idps;
+  private final Clock clock;
 
-  /** One IdP as this client knows it: its metadata and the ID token validator. */
-  record Idp(OIDCProviderMetadata metadata, IDTokenValidator validator) {}
+  /**
+   * One IdP as this client knows it: its metadata, and the selector of the keys (from its JWKS)
+   * that may sign an ID token for {@code clientId}.
+   */
+  record Idp(
+      OIDCProviderMetadata metadata, String clientId, JWSKeySelector<SecurityContext> keys) {}
 
-  public OidcProvider(Duration timeout, Duration keep) {
+  public OidcProvider(Duration timeout, Duration keep, Clock clock) {
     this.timeoutMillis = (int) timeout.toMillis();
     this.idps = Caffeine.newBuilder().expireAfterWrite(keep).maximumSize(1000).build();
+    this.clock = clock;
   }
 
   /**
@@ -84,13 +102,7 @@ public final class OidcProvider {
           listed == null || listed.isEmpty() ? Set.of(JWSAlgorithm.RS256) : new HashSet<>(listed);
       // "none" is never accepted, whatever the IdP lists.
       algorithms.removeIf(a -> a.getName().equals("none") || a.getName().startsWith("HS"));
-      IDTokenValidator validator =
-          new IDTokenValidator(
-              metadata.getIssuer(),
-              new ClientID(clientId),
-              new JWSVerificationKeySelector<>(algorithms, keys),
-              null);
-      return new Idp(metadata, validator);
+      return new Idp(metadata, clientId, new JWSVerificationKeySelector<>(algorithms, keys));
     } catch (Exception e) {
       throw new SsoFailure("discovery_failed", e);
     }
@@ -163,15 +175,55 @@ public final class OidcProvider {
     return validate(idp, idToken, nonce);
   }
 
-  /** The ID token's claims when it passes every check. */
-  static IDTokenClaimsSet validate(Idp idp, JWT idToken, String nonce) {
+  /**
+   * The ID token's claims when it passes every check: signed by a key of the IdP's JWKS, {@code
+   * iss} the IdP, {@code aud} naming this client, {@code nonce} the login's, {@code exp} not passed
+   * and {@code iat} not ahead by the injected clock.
+   */
+  IDTokenClaimsSet validate(Idp idp, JWT idToken, String nonce) {
     if (idToken == null) {
       throw new SsoFailure("no_id_token", null);
     }
     try {
-      return idp.validator().validate(idToken, new Nonce(nonce));
+      DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+      processor.setJWSKeySelector(idp.keys());
+      processor.setJWTClaimsSetVerifier(
+          new ClaimsVerifier(idp.metadata().getIssuer().getValue(), idp.clientId(), nonce, clock));
+      return new IDTokenClaimsSet(processor.process(idToken, null));
     } catch (Exception e) {
       throw new SsoFailure("id_token_invalid", e);
+    }
+  }
+
+  /**
+   * The library's claims check (audience, exact {@code iss} and {@code nonce}, required claims,
+   * {@code exp} and {@code nbf} with the skew) at the injected clock's time, through the hook the
+   * library gives for it; plus the ID token's own rule that {@code iat} is not in the future.
+   */
+  private static final class ClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext> {
+    private final Clock clock;
+
+    ClaimsVerifier(String issuer, String clientId, String nonce, Clock clock) {
+      super(
+          Set.of(clientId),
+          new JWTClaimsSet.Builder().issuer(issuer).claim("nonce", nonce).build(),
+          Set.of(JWTClaimNames.SUBJECT, JWTClaimNames.ISSUED_AT, JWTClaimNames.EXPIRATION_TIME),
+          null);
+      this.clock = clock;
+      setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
+    }
+
+    @Override
+    protected Date currentTime() {
+      return Date.from(clock.instant());
+    }
+
+    @Override
+    public void verify(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
+      super.verify(claims, context);
+      if (!DateUtils.isBefore(claims.getIssueTime(), currentTime(), MAX_CLOCK_SKEW_SECONDS)) {
+        throw new BadJWTException("ID token issued in the future");
+      }
     }
   }
 }

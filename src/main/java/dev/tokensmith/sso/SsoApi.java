@@ -1,5 +1,6 @@
 package dev.tokensmith.sso;
 
+import dev.tokensmith.errors.TooManyRequestsException;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.users.SessionService;
 import dev.tokensmith.web.Api;
@@ -10,13 +11,18 @@ import dev.tokensmith.web.Routes;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
  * Single sign-on (4.6): the settings of a client ({@code /v2/sso}) and the login through its IdP
- * ({@code /v1/sso/start}, {@code /v1/sso/callback}). The callback ends on the Console with the
- * session cookie set and the CSRF token in the URL's fragment, which the browser never sends to a
- * server (nor in a Referer); the Console takes it into memory and drops it from the address.
+ * ({@code /v1/sso/start}, {@code /v1/sso/callback}; {@code /v1/sso/domain} tells the login page
+ * whether to offer it). The callback ends on the Console with the session cookie set and the CSRF
+ * token in the URL's fragment, which the browser never sends to a server (nor in a Referer); the
+ * Console takes it into memory and drops it from the address. Starts are limited per address (each
+ * writes a login under way and may reach the IdP); the browser's cookie of a login is cleared by
+ * its callback, whatever the outcome.
  */
 public final class SsoApi implements Api {
   static final String BROWSER_COOKIE = "tks_sso";
@@ -28,16 +34,24 @@ public final class SsoApi implements Api {
   private final Optional<URI> publicUrl;
   private final String sessionCookieAttributes;
   private final String browserCookieAttributes;
+  private final String browserCookieCleared;
+  private final ToLongFunction<String> startLimiter;
 
+  /**
+   * @param startLimiter counts one start of an address: 0 while it is within its limit, else the
+   *     seconds until it may start again
+   */
   public SsoApi(
       SsoService settings,
       SsoLogin login,
       Optional<URI> publicUrl,
       Duration sessionLifetime,
-      boolean secureCookie) {
+      boolean secureCookie,
+      ToLongFunction<String> startLimiter) {
     this.settings = settings;
     this.login = login;
     this.publicUrl = publicUrl;
+    this.startLimiter = startLimiter;
     String secure = secureCookie ? "; Secure" : "";
     this.sessionCookieAttributes =
         "; Path=/; HttpOnly; SameSite=Strict" + secure + "; Max-Age=" + sessionLifetime.toSeconds();
@@ -47,6 +61,8 @@ public final class SsoApi implements Api {
             + secure
             + "; Max-Age="
             + SsoLogin.PENDING_LIFETIME.toSeconds();
+    this.browserCookieCleared =
+        BROWSER_COOKIE + "=; Path=/v1/sso; HttpOnly; SameSite=Lax" + secure + "; Max-Age=0";
   }
 
   @Override
@@ -54,6 +70,7 @@ public final class SsoApi implements Api {
     routes.get("/v2/sso", r -> settings.get(r.caller(), clientId(r)));
     routes.put("/v2/sso", this::put);
     routes.post("/v2/sso/test", this::test);
+    routes.publicGet("/v1/sso/domain", this::domain);
     routes.publicGet("/v1/sso/start", this::start);
     routes.publicGet(CALLBACK_PATH, this::callback);
   }
@@ -84,7 +101,29 @@ public final class SsoApi implements Api {
     return settings.test(request.caller(), clientId(request), issuer);
   }
 
+  // Whether the e-mail's domain has SSO: what a start tells anyone, without starting a login.
+  // Counted as a start, so asking costs what finding out by starting would.
+  private Object domain(Request request) {
+    long retryAfter = startLimiter.applyAsLong(request.ip());
+    if (retryAfter > 0) {
+      throw new TooManyRequestsException(retryAfter);
+    }
+    String email =
+        request
+            .query()
+            .text("email", 320)
+            .filter(e -> !e.isBlank())
+            .orElseThrow(
+                () -> ValidationException.of("email", ValidationException.Code.REQUIRED, null));
+    return Map.of("sso", login.offered(email));
+  }
+
   private Object start(Request request) {
+    // Counted before anything is read: a malformed start costs its place too.
+    long retryAfter = startLimiter.applyAsLong(request.ip());
+    if (retryAfter > 0) {
+      throw new TooManyRequestsException(retryAfter);
+    }
     Params query = request.query();
     String email = query.text("email", 320).filter(e -> !e.isBlank()).orElse(null);
     String client = query.text("client", 36).filter(c -> !c.isBlank()).orElse(null);
@@ -101,17 +140,23 @@ public final class SsoApi implements Api {
 
   private Object callback(Request request) {
     Params query = request.query();
-    SessionService.Login session =
-        login.callback(
-            query.secretText("code", 4096).orElse(null),
-            query.secretText("state", 200).orElse(null),
-            query.secretText("error", 200).orElse(null),
-            request.cookie(BROWSER_COOKIE).orElse(null),
-            request.ip());
+    SessionService.Login session;
+    try {
+      session =
+          login.callback(
+              query.secretText("code", 4096).orElse(null),
+              query.secretText("state", 200).orElse(null),
+              query.secretText("error", 200).orElse(null),
+              request.cookie(BROWSER_COOKIE).orElse(null),
+              request.ip());
+    } catch (RuntimeException e) {
+      // The login under way is used up either way: its cookie goes with it.
+      return Reply.failure(e).cookie(browserCookieCleared).header("Cache-Control", "no-store");
+    }
     return Reply.of(302, "Found")
         .header("Location", CONSOLE + "#sso_csrf=" + session.csrfToken())
-        .header(
-            "Set-Cookie", Request.SESSION_COOKIE + "=" + session.cookie() + sessionCookieAttributes)
+        .cookie(Request.SESSION_COOKIE + "=" + session.cookie() + sessionCookieAttributes)
+        .cookie(browserCookieCleared)
         .header("Cache-Control", "no-store")
         .header("Referrer-Policy", "no-referrer");
   }

@@ -81,11 +81,7 @@ public final class SsoLogin {
   public Start start(String email, String clientUuid, URI redirectUri) {
     Optional<SsoSettings> found =
         email != null ? store.findByDomain(domainOf(email)) : store.findByClientUuid(clientUuid);
-    SsoSettings settings =
-        found
-            .filter(SsoSettings::enabled)
-            .filter(s -> clients.find(s.clientId()).map(Client::enabled).orElse(false))
-            .orElseThrow(ServiceException::notFound);
+    SsoSettings settings = found.filter(this::open).orElseThrow(ServiceException::notFound);
     OidcProvider.Idp idp;
     try {
       idp = provider.idp(settings.issuer(), settings.oidcClientId());
@@ -110,6 +106,20 @@ public final class SsoLogin {
         provider.authorizationUri(
             idp, settings.oidcClientId(), redirectUri, state, nonce, verifier, email);
     return new Start(location, browser);
+  }
+
+  /**
+   * True when a login can start for the e-mail's domain: exactly when {@link #start} would send the
+   * browser to an IdP rather than answer 404 (the IdP's reachability aside).
+   */
+  public boolean offered(String email) {
+    return store.findByDomain(domainOf(email)).filter(this::open).isPresent();
+  }
+
+  // SSO enabled, for a client that is enabled.
+  private boolean open(SsoSettings settings) {
+    return settings.enabled()
+        && clients.find(settings.clientId()).map(Client::enabled).orElse(false);
   }
 
   /**
@@ -138,6 +148,10 @@ public final class SsoLogin {
           || browserCookie.length() > 100
           || !secrets.matchesDigest(browserCookie, pending.browserDigest())) {
         throw new SsoFailure("browser_mismatch", null);
+      }
+      if (pending.codeVerifier() == null || pending.codeVerifier().isBlank()) {
+        // Without the PKCE verifier the code cannot be redeemed as this login's.
+        throw new SsoFailure("verifier_missing", null);
       }
       if (error != null || code == null || code.length() > 2048) {
         throw new SsoFailure("idp_error", null);

@@ -29,6 +29,11 @@ public record SsoSettings(
     return enabled && strict;
   }
 
+  /** True when logins through the IdP create the users they do not find, and the IdP owns them. */
+  public boolean provisioningInForce() {
+    return enabled && provisioning;
+  }
+
   @Override
   public String toString() {
     return "SsoSettings[client=" + clientId + ", issuer=" + issuer + "]";

@@ -94,8 +94,9 @@ public final class JdbcUserStore implements UserStore {
             bindAll(
                     h.createUpdate(
                         "INSERT INTO users (uuid, client_id, email, email_key, realname, role, "
-                            + "permissions, enabled, sso, api_access, password_hash, create_at) VALUES (:uuid, :client, :email, :key, "
-                            + ":realname, :role, :permissions, :enabled, :sso, :apiAccess, :password, :createAt)"),
+                            + "permissions, enabled, sso, api_access, password_hash, create_at, provisioned) VALUES (:uuid, :client, :email, "
+                            + ":key, :realname, :role, :permissions, :enabled, :sso, :apiAccess, "
+                            + ":password, :createAt, :provisioned)"),
                     u)
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
@@ -188,7 +189,8 @@ public final class JdbcUserStore implements UserStore {
         .bind("sso", u.sso().id())
         .bind("apiAccess", u.apiAccess())
         .bind("password", u.passwordHash())
-        .bind("createAt", u.createAt().toEpochMilli());
+        .bind("createAt", u.createAt().toEpochMilli())
+        .bind("provisioned", u.provisioned());
   }
 
   @Override
@@ -224,6 +226,7 @@ public final class JdbcUserStore implements UserStore {
         rs.getBoolean("api_access"),
         rs.getString("password_hash"),
         Instant.ofEpochMilli(rs.getLong("create_at")),
-        Rows.instant(rs, "last_login_at"));
+        Rows.instant(rs, "last_login_at"),
+        rs.getBoolean("provisioned"));
   }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * A person of a client. {@code grant} is their role (a preset) or, for {@link Role#CUSTOM}, their
  * list, resolved once by the catalogue when the user is read; {@code lastLoginAt} is null before
- * the first login.
+ * the first login. {@code provisioned}: created by the client's IdP at a first single sign-on
+ * (4.6), which then owns their disabling and deletion while provisioning stays on.
  */
 public record User(
     long id,
@@ -24,7 +25,8 @@ public record User(
     boolean apiAccess,
     String passwordHash,
     Instant createAt,
-    Instant lastLoginAt)
+    Instant lastLoginAt,
+    boolean provisioned)
     implements Principal {
 
   @Override
@@ -46,7 +48,8 @@ public record User(
         apiAccess,
         passwordHash,
         createAt,
-        lastLoginAt);
+        lastLoginAt,
+        provisioned);
   }
 
   /** The custom list; empty for a role preset. */

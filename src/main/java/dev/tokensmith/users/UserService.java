@@ -28,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.LongPredicate;
 
 /**
  * Creating, changing and deleting users (section 4.2), with the cascades onto their tokens and
@@ -48,7 +47,7 @@ public final class UserService {
   private final Clock clock;
   private final ChangeFeed changes;
   private final WebhookEvents events;
-  private final LongPredicate strictSso;
+  private final ClientSso sso;
 
   public UserService(
       Database db,
@@ -64,9 +63,9 @@ public final class UserService {
       Clock clock,
       ChangeFeed changes,
       WebhookEvents events,
-      LongPredicate strictSso) {
+      ClientSso sso) {
     this.db = db;
-    this.strictSso = strictSso;
+    this.sso = sso;
     this.store = store;
     this.access = access;
     this.clients = clients;
@@ -215,11 +214,12 @@ public final class UserService {
                   cmd.realname(),
                   cmd.grant(),
                   cmd.enabled(),
-                  strictSso.test(target.id()) ? Sso.SSO : Sso.NONE,
+                  sso.strict(target.id()) ? Sso.SSO : Sso.NONE,
                   false,
                   hash,
                   clock.instant(),
-                  null);
+                  null,
+                  false);
           User user = store.find(store.insert(draft)).orElseThrow();
           activity.record(
               caller.origin(),
@@ -286,7 +286,8 @@ public final class UserService {
                   false,
                   hasher.hash(password),
                   clock.instant(),
-                  null);
+                  null,
+                  false);
           User user = store.find(store.insert(draft)).orElseThrow();
           activity.record(
               Origin.SYSTEM,
@@ -401,12 +402,15 @@ public final class UserService {
     if (apiAccess && !role.administers()) {
       throw ValidationException.of("api_access", NOT_ALLOWED, true);
     }
-    if (cmd.sso() == Sso.NONE && before.sso() != Sso.NONE && strictSso.test(before.clientId())) {
+    if (cmd.sso() == Sso.NONE && before.sso() != Sso.NONE && sso.strict(before.clientId())) {
       // While the client's SSO is strict nobody goes back to a password.
       throw ValidationException.of("sso", NOT_ALLOWED, Sso.NONE.id());
     }
     boolean enabled = cmd.enabled() != null ? cmd.enabled() : before.enabled();
     if (!enabled && before.enabled() && before.id() == caller.actingUserId()) {
+      throw ValidationException.of("enabled", NOT_ALLOWED, false);
+    }
+    if (!enabled && before.enabled() && ownedByIdp(before)) {
       throw ValidationException.of("enabled", NOT_ALLOWED, false);
     }
     return new User(
@@ -421,7 +425,8 @@ public final class UserService {
         apiAccess,
         before.passwordHash(),
         before.createAt(),
-        before.lastLoginAt());
+        before.lastLoginAt(),
+        before.provisioned());
   }
 
   // What a move to single sign-on ends: the legacy pair, and the tokens of a user without API
@@ -488,7 +493,8 @@ public final class UserService {
                   false,
                   null,
                   clock.instant(),
-                  null);
+                  null,
+                  true);
           User user = store.find(store.insert(draft)).orElseThrow();
           changes.publish(ChangeFeed.Kind.USER, user.id());
           activity.record(
@@ -533,7 +539,8 @@ public final class UserService {
                   apiAccess,
                   before.passwordHash(),
                   before.createAt(),
-                  before.lastLoginAt());
+                  before.lastLoginAt(),
+                  before.provisioned());
           store.update(before, after);
           changes.publish(ChangeFeed.Kind.USER, after.id());
           followers.permissionsChanged(after, client, origin);
@@ -566,7 +573,8 @@ public final class UserService {
         u.apiAccess(),
         u.passwordHash(),
         u.createAt(),
-        u.lastLoginAt());
+        u.lastLoginAt(),
+        u.provisioned());
   }
 
   /**
@@ -613,7 +621,7 @@ public final class UserService {
     return db.inTransaction(
         () -> {
           User user = managed(caller, filter, "users:delete").user();
-          if (user.id() == caller.actingUserId()) {
+          if (user.id() == caller.actingUserId() || ownedByIdp(user)) {
             throw ValidationException.of("id", NOT_ALLOWED, user.id());
           }
           if (user.enabled() && user.role().administers()) {
@@ -635,6 +643,12 @@ public final class UserService {
               ActivityLog.changes().put("email", user.email(), null).map());
           return user;
         });
+  }
+
+  // A user the client's IdP created is the IdP's to disable and delete while it provisions users
+  // (4.6); turning provisioning off hands them back.
+  private boolean ownedByIdp(User user) {
+    return user.provisioned() && sso.provisioning(user.clientId());
   }
 
   private record Managed(User user, Client client) {}

@@ -8,8 +8,9 @@ import java.util.List;
  * A user as the {@code /v1/objects/user*} endpoints answer it, in the shape the Wallarm client
  * library and the Terraform provider decode: the client is {@code clientid}, {@code username} is
  * the e-mail, and times are whole Unix seconds ({@code last_login_time} null before the first
- * login). The password hash never leaves the server; {@code set_password_url} (a one-time link to
- * set a password) is there only in the answer that issued it.
+ * login; {@code provisioned} for a user the client's IdP created). The password hash never leaves
+ * the server; {@code set_password_url} (a one-time link to set a password) is there only in the
+ * answer that issued it.
  */
 record UserView(
     long id,
@@ -24,6 +25,7 @@ record UserView(
     boolean enabled,
     String sso,
     boolean apiAccess,
+    boolean provisioned,
     long createAt,
     Long lastLoginTime,
     @JsonInclude(JsonInclude.Include.NON_NULL) String setPasswordUrl) {
@@ -42,6 +44,7 @@ record UserView(
         user.enabled(),
         user.sso().id(),
         user.apiAccess(),
+        user.provisioned(),
         user.createAt().getEpochSecond(),
         seconds(user.lastLoginAt()),
         null);
@@ -62,6 +65,7 @@ record UserView(
         enabled,
         sso,
         apiAccess,
+        provisioned,
         createAt,
         lastLoginTime,
         url);

@@ -1,6 +1,8 @@
 package dev.tokensmith.web;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +14,7 @@ public final class Reply {
   final Object body;
   final String rawContentType;
   final Map<String, String> headers = new LinkedHashMap<>();
+  final List<String> cookies = new ArrayList<>();
   final Map<String, Object> envelope = new LinkedHashMap<>();
   Streamed streamed;
 
@@ -83,5 +86,19 @@ public final class Reply {
   public Reply header(String name, String value) {
     headers.put(name, value);
     return this;
+  }
+
+  /** One {@code Set-Cookie} header more (a reply may set several cookies). */
+  public Reply cookie(String setCookie) {
+    cookies.add(setCookie);
+    return this;
+  }
+
+  /**
+   * The answer the server gives for this error ({@code 401}, a validation error, {@code 429} with
+   * its {@code Retry-After}, …), for a handler that must add to it.
+   */
+  public static Reply failure(Throwable error) {
+    return ErrorMapper.toReply(error);
   }
 }

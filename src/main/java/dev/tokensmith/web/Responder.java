@@ -136,6 +136,7 @@ final class Responder {
                   });
               response.setStatusCode(reply.status);
               reply.headers.forEach(response::putHeader);
+              reply.cookies.forEach(c -> response.headers().add(HttpHeaders.SET_COOKIE, c));
               response.putHeader(HttpHeaders.CONTENT_TYPE, reply.rawContentType);
               if (!last) {
                 response.setChunked(true);
@@ -171,6 +172,7 @@ final class Responder {
     }
     response.setStatusCode(reply.status);
     reply.headers.forEach(response::putHeader);
+    reply.cookies.forEach(c -> response.headers().add(HttpHeaders.SET_COOKIE, c));
     if (reply.rawContentType != null) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, reply.rawContentType).end((String) reply.body);
       return;

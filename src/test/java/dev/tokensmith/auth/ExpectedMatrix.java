@@ -92,13 +92,16 @@ final class ExpectedMatrix {
           row(IMPORT_LEGACY, OTHER_USER, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
           row(IMPORT_LEGACY, OTHER_CLIENT, 404, 403, 403, 403, 403, 404, 403, 403, 403, 401),
           // SSO settings (4.6): the administrators of the client only. The login is open to
-          // anyone: a domain without SSO is 404, a callback without a login under way 401.
+          // anyone: asking about a domain without SSO is 200 (false), starting there 404, a
+          // callback
+          // without a login under way 401.
           row(GET_SSO, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
           row(GET_SSO, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
           row(PUT_SSO, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
           row(PUT_SSO, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
           row(TEST_SSO, TENANT, 200, 403, 403, 403, 403, 200, 403, 403, 403, 401),
           row(TEST_SSO, OTHER_CLIENT, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401),
+          row(SSO_DOMAIN, SELF, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
           row(SSO_START, SELF, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
           row(SSO_CALLBACK, SELF, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401),
 

@@ -32,6 +32,7 @@ record MatrixCase(MatrixRole role, Endpoint endpoint, Target target, int expecte
     GET_SSO("GET /v2/sso"),
     PUT_SSO("PUT /v2/sso"),
     TEST_SSO("POST /v2/sso/test"),
+    SSO_DOMAIN("GET /v1/sso/domain"),
     SSO_START("GET /v1/sso/start"),
     SSO_CALLBACK("GET /v1/sso/callback"),
     LIST_TOKENS("GET /v2/api_tokens"),

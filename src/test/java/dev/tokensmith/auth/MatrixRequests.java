@@ -139,6 +139,8 @@ final class MatrixRequests {
                   "/v2/sso/test?client_id=" + client,
                   caller.auth(),
                   Map.of("issuer", "http://127.0.0.1:1/nothing-here")));
+      case SSO_DOMAIN ->
+          Sent.of(http.get("/v1/sso/domain?email=someone@no-sso.example", caller.auth()));
       case SSO_START ->
           Sent.of(http.get("/v1/sso/start?email=someone@no-sso.example", caller.auth()));
       case SSO_CALLBACK -> Sent.of(http.get("/v1/sso/callback?code=x", caller.auth()));

@@ -126,7 +126,7 @@ class PhoneLayoutBrowserIT {
   @Test
   void everyPageWhenPhoneWidthThenNoControlOverlapsOrIsCutOff() {
     browser.login(TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
-    for (String page : List.of("tokens", "users", "activity", "nodes", "api-console")) {
+    for (String page : List.of("tokens", "users", "sso", "activity", "nodes", "api-console")) {
       browser.click(By.cssSelector(".sidebar a[data-nav='" + page + "']"));
       browser.visible(By.cssSelector("main h1"));
       assertNoControlOverlapsOrIsCutOff(page);
@@ -240,6 +240,15 @@ class PhoneLayoutBrowserIT {
     assertThat(wide).as("node drawer content or buttons wider than the screen").isEmpty();
     browser.screenshot("phone-node-drawer");
     drawer.sendKeys(Keys.ESCAPE);
+  }
+
+  @Test
+  void ssoSettingsWhenPhoneWidthThenFit() {
+    browser.login(admin.email(), Fixtures.PASSWORD);
+    browser.click(By.cssSelector(".sidebar a[data-nav='sso']"));
+    browser.visible(By.cssSelector("[data-testid='sso-form']"));
+    assertFitsTheScreen("single sign-on");
+    browser.screenshot("phone-sso");
   }
 
   @Test

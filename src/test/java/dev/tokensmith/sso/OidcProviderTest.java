@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tokensmith.testing.MutableClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Date;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The ID token's checks (4.6), each against a token an in-process IdP issued. */
 class OidcProviderTest {
   static MockOAuth2Server idpServer;
+  static final MutableClock clock = new MutableClock();
   static OidcProvider provider;
   static OidcProvider.Idp idp;
   static String issuer;
@@ -33,7 +35,7 @@ class OidcProviderTest {
     idpServer = new MockOAuth2Server();
     idpServer.start(InetAddress.getByName("127.0.0.1"), 0);
     issuer = idpServer.issuerUrl("idp").toString();
-    provider = new OidcProvider(Duration.ofSeconds(5), Duration.ofMinutes(1));
+    provider = new OidcProvider(Duration.ofSeconds(30), Duration.ofMinutes(1), clock);
     idp = provider.idp(issuer, "tokensmith");
   }
 
@@ -57,7 +59,7 @@ class OidcProviderTest {
 
   @Test
   void validateWhenEveryCheckPassesThenClaims() {
-    var claims = OidcProvider.validate(idp, issued("idp", List.of("tokensmith"), 600), "nonce-1");
+    var claims = provider.validate(idp, issued("idp", List.of("tokensmith"), 600), "nonce-1");
 
     assertThat(claims.getStringClaim("email")).isEqualTo("a@example.com");
   }
@@ -65,7 +67,7 @@ class OidcProviderTest {
   @Test
   void validateWhenNonceDiffersThenRefused() {
     assertThatThrownBy(
-            () -> OidcProvider.validate(idp, issued("idp", List.of("tokensmith"), 600), "other"))
+            () -> provider.validate(idp, issued("idp", List.of("tokensmith"), 600), "other"))
         .isInstanceOf(SsoFailure.class);
   }
 
@@ -73,23 +75,21 @@ class OidcProviderTest {
   void validateWhenAnotherIssuerThenRefused() {
     assertThatThrownBy(
             () ->
-                OidcProvider.validate(
-                    idp, issued("other-idp", List.of("tokensmith"), 600), "nonce-1"))
+                provider.validate(idp, issued("other-idp", List.of("tokensmith"), 600), "nonce-1"))
         .isInstanceOf(SsoFailure.class);
   }
 
   @Test
   void validateWhenAnotherAudienceThenRefused() {
     assertThatThrownBy(
-            () ->
-                OidcProvider.validate(idp, issued("idp", List.of("someone-else"), 600), "nonce-1"))
+            () -> provider.validate(idp, issued("idp", List.of("someone-else"), 600), "nonce-1"))
         .isInstanceOf(SsoFailure.class);
   }
 
   @Test
   void validateWhenExpiredThenRefused() {
     assertThatThrownBy(
-            () -> OidcProvider.validate(idp, issued("idp", List.of("tokensmith"), -600), "nonce-1"))
+            () -> provider.validate(idp, issued("idp", List.of("tokensmith"), -600), "nonce-1"))
         .isInstanceOf(SsoFailure.class);
   }
 
@@ -111,7 +111,7 @@ class OidcProviderTest {
             new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(foreign.getKeyID()).build(), claims);
     token.sign(new RSASSASigner(foreign));
 
-    assertThatThrownBy(() -> OidcProvider.validate(idp, token, "nonce-1"))
+    assertThatThrownBy(() -> provider.validate(idp, token, "nonce-1"))
         .isInstanceOf(SsoFailure.class);
   }
 
@@ -124,8 +124,45 @@ class OidcProviderTest {
     String body = com.nimbusds.jose.util.Base64URL.encode(widened.toString()).toString();
     SignedJWT tampered = SignedJWT.parse(parts[0] + "." + body + "." + parts[2]);
 
-    assertThatThrownBy(() -> OidcProvider.validate(idp, tampered, "nonce-1"))
+    assertThatThrownBy(() -> provider.validate(idp, tampered, "nonce-1"))
         .isInstanceOf(SsoFailure.class);
+  }
+
+  // ---- times are read on the injected clock --------------------------------------------------
+
+  /** A provider whose clock is {@code offset} away from the real time the IdP signs with. */
+  private static OidcProvider providerAt(Duration offset) {
+    MutableClock moved = new MutableClock();
+    moved.advance(offset);
+    return new OidcProvider(Duration.ofSeconds(30), Duration.ofMinutes(1), moved);
+  }
+
+  @Test
+  void validateWhenTheClockIsPastExpiryThenRefused() {
+    OidcProvider later = providerAt(Duration.ofMinutes(15));
+    SignedJWT token = issued("idp", List.of("tokensmith"), 600);
+
+    assertThatThrownBy(() -> later.validate(later.idp(issuer, "tokensmith"), token, "nonce-1"))
+        .isInstanceOf(SsoFailure.class);
+  }
+
+  @Test
+  void validateWhenIssuedAheadOfTheClockThenRefused() {
+    OidcProvider earlier = providerAt(Duration.ofMinutes(-20));
+    SignedJWT token = issued("idp", List.of("tokensmith"), 600);
+
+    assertThatThrownBy(() -> earlier.validate(earlier.idp(issuer, "tokensmith"), token, "nonce-1"))
+        .isInstanceOf(SsoFailure.class);
+  }
+
+  @Test
+  void validateWhenExpiredWithinTheAllowedSkewThenClaims() {
+    OidcProvider later = providerAt(Duration.ofSeconds(40));
+    SignedJWT token = issued("idp", List.of("tokensmith"), 10);
+
+    var claims = later.validate(later.idp(issuer, "tokensmith"), token, "nonce-1");
+
+    assertThat(claims.getStringClaim("email")).isEqualTo("a@example.com");
   }
 
   @Test

@@ -134,6 +134,14 @@ class SsoIT {
     }
   }
 
+  /**
+   * How far the server's clock is ahead of the real time the IdP signs with: an ID token that is to
+   * live {@code n} seconds by the server's clock is issued for {@code n} plus this.
+   */
+  static long serverClockAhead() {
+    return Duration.between(java.time.Instant.now(), server.clock.instant()).toSeconds();
+  }
+
   static Flow startLogin(
       String email, Map<String, Object> claims, List<String> audience, long expiry) {
     HttpResponse<String> start =
@@ -152,15 +160,40 @@ class SsoIT {
     assertThat(atIdp.statusCode()).isEqualTo(302);
     String callback = atIdp.headers().firstValue("Location").orElseThrow();
     assertThat(callback).startsWith(server.baseUrl() + "/v1/sso/callback?");
-    return new Flow(callback, browser, email, claims, audience, expiry);
+    return new Flow(callback, browser, email, claims, audience, expiry + serverClockAhead());
   }
 
   static Flow startLogin(String email, Map<String, Object> claims) {
     return startLogin(email, claims, List.of(IDP_CLIENT), 600);
   }
 
+  /** The callback's answer clears the login's browser cookie. */
+  static void browserCookieCleared(HttpResponse<?> callback) {
+    assertThat(callback.headers().allValues("Set-Cookie"))
+        .as("%s", callback.headers())
+        .anySatisfy(c -> assertThat(c).startsWith("tks_sso=;").contains("Max-Age=0"));
+  }
+
+  /** The newest activity record (action and changes), to say why a login was refused. */
+  static String lastActivity() {
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                server.database.url(), server.database.user(), "");
+        var statement = c.createStatement();
+        var rs =
+            statement.executeQuery(
+                "SELECT action, changes FROM activity ORDER BY id DESC LIMIT 1")) {
+      return rs.next() ? rs.getString(1) + " " + rs.getString(2) : "";
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Auth.Session sessionOf(HttpResponse<String> callback) {
-    assertThat(callback.statusCode()).as(callback.body()).isEqualTo(302);
+    assertThat(callback.statusCode())
+        .as("%s %s", callback.body(), callback.statusCode() == 302 ? "" : lastActivity())
+        .isEqualTo(302);
+    browserCookieCleared(callback);
     String location = callback.headers().firstValue("Location").orElseThrow();
     assertThat(location).startsWith("/console/#sso_csrf=");
     String csrf = location.substring("/console/#sso_csrf=".length());
@@ -182,7 +215,9 @@ class SsoIT {
   /** The callback was refused (401), and the activity log says why (unless reason is null). */
   static void refused(HttpResponse<String> callback, String reason) {
     assertThat(callback.statusCode()).as(callback.body()).isEqualTo(401);
-    assertThat(callback.headers().allValues("Set-Cookie")).isEmpty();
+    assertThat(callback.body()).isEqualTo("{\"status\":401,\"body\":\"Unauthorized\"}");
+    assertThat(cookie(callback, "tks_session")).as("no session").isNull();
+    browserCookieCleared(callback);
     if (reason == null) {
       return;
     }
@@ -191,6 +226,7 @@ class SsoIT {
             "/v2/activity_log?object_type=session&limit=1&client_id=" + tenant, admin.session());
     JsonNode last = log.body().path(0);
     assertThat(last.path("outcome").asText()).as("%s", log).isEqualTo("failure");
+    assertThat(last.path("action").asText()).as("%s", log).isEqualTo("login_failed");
     assertThat(last.path("changes").path("sso").path(1).asText()).as("%s", log).isEqualTo(reason);
   }
 
@@ -274,8 +310,46 @@ class SsoIT {
     Flow flow = startLogin(email, claims(email, null));
 
     refused(get(flow.callbackUrl(), "tks_sso=someone-elses-cookie-value"), "browser_mismatch");
-    // The state was used up by the refused attempt too.
-    assertThat(flow.complete().statusCode()).isEqualTo(401);
+    // The state was used up by the refused attempt too (refused before the IdP: nothing queued
+    // there for the next test's login).
+    assertThat(flow.completeWithoutIdp().statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void callbackWhenBrowserCookieTamperedThenRefused() {
+    String email = "tampered@sso-a.example";
+    Flow flow = startLogin(email, claims(email, null));
+    String cookie = flow.browserCookie();
+    char last = cookie.charAt(cookie.length() - 1);
+    String tampered = cookie.substring(0, cookie.length() - 1) + (last == 'A' ? 'B' : 'A');
+
+    refused(get(flow.callbackUrl(), "tks_sso=" + tampered), "browser_mismatch");
+  }
+
+  @Test
+  void callbackWhenTheLoginLostItsPkceVerifierThenRefusedBeforeTheIdp() throws Exception {
+    String email = "verifier@sso-a.example";
+    Flow flow = startLogin(email, claims(email, null));
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                server.database.url(), server.database.user(), "");
+        var statement = c.createStatement()) {
+      assertThat(statement.executeUpdate("UPDATE sso_logins SET code_verifier = ''"))
+          .isGreaterThan(0);
+    }
+
+    refused(flow.completeWithoutIdp(), "verifier_missing");
+  }
+
+  @Test
+  void callbackWhenIdTokenExpiredByTheServersClockThenRefused() {
+    String email = "clock@sso-a.example";
+    // Valid for two minutes by every clock when issued; the server's clock then moves five on.
+    Flow flow = startLogin(email, claims(email, null), List.of(IDP_CLIENT), 120);
+
+    server.clock.advance(Duration.ofMinutes(5));
+
+    refused(flow.complete(), "id_token_invalid");
   }
 
   @Test
@@ -448,6 +522,99 @@ class SsoIT {
 
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.body().path("api_access").path("error").asText()).isEqualTo("not_allowed");
+  }
+
+  // ---- provisioned users belong to the IdP (4.6) -------------------------------------------
+
+  static Response deleteUser(Auth caller, long id) {
+    return server.http.post("/v1/objects/user/delete", caller, Map.of("filter", Map.of("id", id)));
+  }
+
+  static JsonNode findUser(Auth caller, String email) {
+    Response found =
+        server.http.post("/v1/objects/user", caller, Map.of("filter", Map.of("email", email)));
+    assertThat(found.status()).as("%s", found).isEqualTo(200);
+    return found.body().path(0);
+  }
+
+  @Test
+  void disableOrDeleteWhenProvisionedAndProvisioningOnThenNotAllowed() {
+    String email = "idp-owned@sso-a.example";
+    sessionOf(startLogin(email, claims(email, "analytic")).complete());
+    JsonNode user = findUser(admin.session(), email);
+    assertThat(user.path("provisioned").asBoolean()).as("%s", user).isTrue();
+    long id = user.path("id").asLong();
+
+    Response disable = updateUser(id, Map.of("enabled", false));
+    Response delete = deleteUser(admin.session(), id);
+
+    assertThat(disable.status()).as("%s", disable).isEqualTo(400);
+    assertThat(disable.body().path("enabled").path("error").asText()).isEqualTo("not_allowed");
+    assertThat(delete.status()).as("%s", delete).isEqualTo(400);
+    assertThat(delete.body().path("id").path("error").asText()).isEqualTo("not_allowed");
+    JsonNode after = findUser(admin.session(), email);
+    assertThat(after.path("enabled").asBoolean()).as("%s", after).isTrue();
+    // Other changes stay the administrators' to make.
+    Response renamed = updateUser(id, Map.of("realname", "Renamed here"));
+    assertThat(renamed.status()).as("%s", renamed).isEqualTo(200);
+  }
+
+  @Test
+  void disableOrDeleteWhenProvisionedByTheEmailFilterThenNotAllowedEither() {
+    String email = "idp-owned-2@sso-a.example";
+    sessionOf(startLogin(email, claims(email, null)).complete());
+
+    // The Wallarm client library finds users by e-mail (username) as well as by id.
+    Response disable =
+        server.http.post(
+            "/v1/objects/user/update",
+            admin.session(),
+            Map.of("filter", Map.of("username", email), "fields", Map.of("enabled", false)));
+    Response delete =
+        server.http.post(
+            "/v1/objects/user/delete", admin.session(), Map.of("filter", Map.of("email", email)));
+
+    assertThat(disable.status()).as("%s", disable).isEqualTo(400);
+    assertThat(delete.status()).as("%s", delete).isEqualTo(400);
+    assertThat(findUser(admin.session(), email).path("enabled").asBoolean()).isTrue();
+  }
+
+  @Test
+  void disableOrDeleteWhenUserNotProvisionedThenAllowedWhileProvisioningOn() {
+    TestUser user = fixtures.user(tenant, "analytic");
+    assertThat(findUser(admin.session(), user.email()).path("provisioned").asBoolean()).isFalse();
+
+    assertThat(updateUser(user.id(), Map.of("enabled", false)).status()).isEqualTo(200);
+    assertThat(deleteUser(admin.session(), user.id()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void disableOrDeleteWhenProvisioningTurnedOffThenAllowed() {
+    long t = fixtures.tenant("Sso handed back");
+    TestUser a = fixtures.user(t, "admin");
+    assertThat(put(a.session(), t, settings("sso-back.example", true, false)).status())
+        .isEqualTo(200);
+    String email = "handed-back@sso-back.example";
+    sessionOf(startLogin(email, claims(email, "analytic")).complete());
+    long id = findUser(a.session(), email).path("id").asLong();
+    Response refused =
+        server.http.post(
+            "/v1/objects/user/update",
+            a.session(),
+            Map.of("filter", Map.of("id", id), "fields", Map.of("enabled", false)));
+    assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+
+    assertThat(put(a.session(), t, settings("sso-back.example", false, false)).status())
+        .isEqualTo(200);
+
+    Response disabled =
+        server.http.post(
+            "/v1/objects/user/update",
+            a.session(),
+            Map.of("filter", Map.of("id", id), "fields", Map.of("enabled", false)));
+    assertThat(disabled.status()).as("%s", disabled).isEqualTo(200);
+    assertThat(disabled.body().path("enabled").asBoolean()).isFalse();
+    assertThat(deleteUser(a.session(), id).status()).isEqualTo(200);
   }
 
   // ---- settings ------------------------------------------------------------------------------

@@ -73,7 +73,8 @@ public final class Records {
         false,
         null,
         Instant.parse("2026-01-01T00:00:00Z"),
-        null);
+        null,
+        false);
   }
 
   /** The same user with another e-mail, name, role or enabled state (as an update writes it). */
@@ -92,7 +93,8 @@ public final class Records {
         user.apiAccess(),
         user.passwordHash(),
         user.createAt(),
-        user.lastLoginAt());
+        user.lastLoginAt(),
+        user.provisioned());
   }
 
   /** The same user with another password hash. */
@@ -109,7 +111,8 @@ public final class Records {
         user.apiAccess(),
         passwordHash,
         user.createAt(),
-        user.lastLoginAt());
+        user.lastLoginAt(),
+        user.provisioned());
   }
 
   /**

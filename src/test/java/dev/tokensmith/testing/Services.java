@@ -19,6 +19,8 @@ import dev.tokensmith.nodes.NodeWriter;
 import dev.tokensmith.notify.JdbcNoticeStore;
 import dev.tokensmith.notify.Mailer;
 import dev.tokensmith.notify.Outbox;
+import dev.tokensmith.sso.JdbcSsoStore;
+import dev.tokensmith.sso.SsoInForce;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.tokens.JdbcLegacyStore;
@@ -206,7 +208,7 @@ public final class Services implements AutoCloseable {
         clock,
         changes,
         WebhookEvents.NONE,
-        clientId -> false);
+        new SsoInForce(new JdbcSsoStore(db)));
   }
 
   /** A new tenant of the first partner. */
