@@ -193,6 +193,7 @@ class TokenPolicyBrowserIT {
 
     // A shared address: a fresh page (a reload) comes back to the same view once logged in.
     browser.open("/console/#/tokens?status=enabled&q=open&sort=realname&desc=1");
+    browser.driver().navigate().refresh();
     browser.loginHere(admin.email(), Fixtures.PASSWORD);
     browser.until(d -> names().equals(List.of("charlie open", "alpha open")));
     assertThat(
@@ -212,6 +213,7 @@ class TokenPolicyBrowserIT {
     // On a phone the table shows as cards: the sort is a select, the badge and description stay.
     browser.resize(Browser.PHONE);
     browser.open("/console/#/tokens");
+    browser.driver().navigate().refresh();
     browser.loginHere(admin.email(), Fixtures.PASSWORD);
     WebElement sort = browser.visible(By.cssSelector("select[data-filter='sort']"));
     new Select(sort).selectByValue("create_at.desc");
