@@ -64,6 +64,10 @@ export function openTokenDrawer({ token = null, onSaved }) {
   usage.addEventListener('change', () => { usageNote.textContent = USAGE_NOTES[usage.value]; });
   const expiry = expiryControl({ name: 'expire_at', legend: 'Expires',
     initial: editing ? token.expire_at : undefined });
+  // Under a maximum lifetime a token made before it shows a date it does not have yet: it is sent
+  // only when changed, so a rename never gives the token an expiry behind its owner's back.
+  const shownDate = expiry.dateValue();
+  const undatedUnderMax = editing && token.expire_at === null && tokenPolicy().token_max_lifetime_days;
   const permissions = token && token.legacy ? null : permissionsControl({ token, shared: token ? token.shared : false });
   const ips = h('textarea', { name: 'allowed_ips', rows: 3, placeholder: 'Any address',
     spellcheck: 'false' });
@@ -113,6 +117,12 @@ export function openTokenDrawer({ token = null, onSaved }) {
         h('div', { class: 'hint' }, usageNote))
       : field({ label: 'Usage', name: 'usage', control: usage, hint: usageNote }),
     expiry.element,
+    undatedUnderMax ? h('div', { class: 'alert info', 'data-testid': 'undated-note' },
+      'This token never expires: it was made before the client’s maximum lifetime. It keeps working as it is; '
+      + 'change the date to give it an expiry within the maximum.') : null,
+    editing && token.last_used_at ? h('div', { class: 'field' }, h('div', { class: 'label' }, 'Last used'),
+      h('div', { class: 'static-value', 'data-testid': 'drawer-last-used' },
+        `${formatDateTime(token.last_used_at)}${token.last_used_ip ? ` from ${token.last_used_ip}` : ''}`)) : null,
     permissions ? permissions.element
       : h('div', { class: 'field' }, h('div', { class: 'label' }, 'Permissions'),
         h('div', { class: 'static-value' }, permissionsSummary(token))),
@@ -154,7 +164,7 @@ export function openTokenDrawer({ token = null, onSaved }) {
       if (description.value.trim() !== (token.description || '')) change.description = description.value.trim();
       if (permissions && !sameList(permissions.value(), token.permissions)) change.permissions = permissions.value();
       const before = token.expire_at ? dateInputValue(new Date(token.expire_at)) : null;
-      if (expiry.dateValue() !== before) change.expire_at = expireAt;
+      if (expiry.dateValue() !== before && !(undatedUnderMax && expiry.dateValue() === shownDate)) change.expire_at = expireAt;
       const saved = await api.put(`/v2/api_tokens/${token.id}`, change);
       toast(`Token “${saved.realname}” saved.`);
       onSaved(saved);

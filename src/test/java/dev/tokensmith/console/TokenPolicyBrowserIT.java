@@ -100,6 +100,47 @@ class TokenPolicyBrowserIT {
   }
 
   @Test
+  void editDrawerWhenTokenPredatesTheMaximumThenRenameKeepsItUndated() {
+    long tenant = fixtures.tenant("Tightened");
+    Fixtures.TestUser admin = fixtures.user(tenant, "admin");
+    Fixtures.Issued old =
+        fixtures.token(
+            admin.session(),
+            Map.of(
+                "realname",
+                "Old script",
+                "description",
+                "Made before the policy",
+                "permissions",
+                List.of("analytic")));
+    assertThat(server.http.get("/v1/user", old.auth()).status()).isEqualTo(200);
+    server.app.flushUsage();
+    assertThat(setPolicy(tenant, Map.of("token_max_lifetime_days", 30)).status()).isEqualTo(200);
+    browser.resize(Browser.DESKTOP);
+    browser.login(admin.email(), Fixtures.PASSWORD);
+
+    browser.rowAction(browser.row("token-row", "Old script"), "edit");
+    WebElement drawer = browser.dialog("token-drawer");
+    assertThat(drawer.findElement(By.cssSelector("[data-testid='undated-note']")).getText())
+        .contains("never expires");
+    assertThat(drawer.findElement(By.name("description")).getAttribute("value"))
+        .isEqualTo("Made before the policy");
+    assertThat(drawer.findElement(By.cssSelector("[data-testid='drawer-last-used']")).getText())
+        .contains("from ");
+    assertThat(drawer.findElements(By.cssSelector("input[data-expiry='never']"))).isEmpty();
+    browser.screenshot("token-edit-under-policy-1280");
+    WebElement name = drawer.findElement(By.name("realname"));
+    name.clear();
+    name.sendKeys("Old script renamed");
+    browser.submit(drawer);
+    browser.gone(By.cssSelector("dialog[data-testid='token-drawer']"));
+
+    JsonNode saved = server.http.get("/v2/api_tokens/" + old.id(), admin.session()).body();
+    assertThat(saved.path("realname").asText()).isEqualTo("Old script renamed");
+    assertThat(saved.path("expire_at").isNull()).as("still undated").isTrue();
+  }
+
+  @Test
   void tokenPolicyDialogWhenGlobalAdminSavesThenTheClientHasIt() {
     long tenant = fixtures.tenant("Policy set in the Console");
     browser.resize(Browser.DESKTOP);
