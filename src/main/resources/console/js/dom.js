@@ -148,7 +148,11 @@ const SPECIFIC = {
   'confirm_password:mismatch': 'The two passwords differ.',
   'vuln_prefix:invalid': 'Use exactly 4 characters: A–Z or 0–9.',
   'vuln_prefix:too_long': 'Use exactly 4 characters: A–Z or 0–9.',
-  'expire_at:required': 'A disabled token needs a new expiry date (or Never).',
+  'expire_at:required': 'Choose an expiry date: a disabled token needs a new one, and this client may require one.',
+  'expire_at:not_allowed': 'Too late: this client’s tokens must expire within its maximum lifetime.',
+  'allowed_ips:required': 'This client’s shared tokens must name the addresses they are used from.',
+  'token_default_lifetime_days:invalid': 'Use a number of days, no more than the maximum lifetime.',
+  'token_max_lifetime_days:invalid': 'Use a number of days (1 to 36 500), no less than the default lifetime.',
   'expire_at:in_past': 'Choose a date in the future.',
   'enabled:not_allowed': 'Not allowed: the owner is disabled, this is the last enabled administrator, or the '
     + 'identity provider manages this user.',

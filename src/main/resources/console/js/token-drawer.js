@@ -2,7 +2,7 @@
 import * as api from './api.js';
 import { h, dialog, field, toast, copyText, busy, dateInputValue, formatDateTime } from './dom.js';
 import { state, isAdmin } from './session.js';
-import { expiryControl, permissionsControl } from './token-form.js';
+import { expiryControl, permissionsControl, tokenPolicy } from './token-form.js';
 import { USAGES, USAGE_NOTES, canReadSecret, permissionsSummary, showSecret, openRenew } from './token-actions.js';
 
 function sameList(a, b) {
@@ -78,10 +78,29 @@ export function openTokenDrawer({ token = null, onSaved }) {
   usage.addEventListener('change', () => { usageNote.textContent = USAGE_NOTES[usage.value]; });
   const expiry = expiryControl({ name: 'expire_at', legend: 'Expires',
     initial: editing ? token.expire_at : undefined });
+  // Under a maximum lifetime a token made before it shows a date it does not have yet: it is sent
+  // only when changed, so a rename never gives the token an expiry behind its owner's back.
+  const shownDate = expiry.dateValue();
+  const undatedUnderMax = editing && token.expire_at === null && tokenPolicy().token_max_lifetime_days;
   const permissions = token && token.legacy ? null : permissionsControl({ token, shared: token ? token.shared : false });
   const ips = h('textarea', { name: 'allowed_ips', rows: 3, placeholder: 'Any address',
     spellcheck: 'false' });
   ips.value = token ? token.allowed_ips.join('\n') : '';
+  const description = h('textarea', { name: 'description', rows: 2, maxlength: 1000,
+    placeholder: 'Optional: what it is for, who to ask about it' });
+  description.value = token && token.description ? token.description : '';
+  // The client may require shared tokens to name the addresses they are used from.
+  const ipsRequired = () => tokenPolicy().shared_tokens_require_allowed_ips
+    && (editing ? token.shared : ownerSelect.value === 'shared');
+  const ipsHint = h('span', {});
+  const syncIps = () => {
+    ips.required = ipsRequired();
+    ips.placeholder = ips.required ? 'Required for shared tokens of this client' : 'Any address';
+    ipsHint.textContent = (ips.required ? 'Required: this client’s shared tokens must name the addresses they are used from. ' : '')
+      + 'One IPv4 or IPv6 address or CIDR range per line, e.g. 203.0.113.0/24.' + (ips.required ? '' : ' Empty means any address.');
+  };
+  syncIps();
+  ownerSelect.addEventListener('change', syncIps);
 
   if (!editing && isAdmin()) {
     ownerSelect.addEventListener('change', () => permissions.setShared(ownerSelect.value === 'shared'));
@@ -100,6 +119,7 @@ export function openTokenDrawer({ token = null, onSaved }) {
     editing ? secretControl(token) : null,
     editing && token.legacy ? legacyPairControl(token) : null,
     field({ label: 'Name', name: 'realname', control: name, hint: 'What the token is for, so you recognise it later.' }),
+    field({ label: 'Description', name: 'description', control: description, hint: 'Up to 1 000 characters.' }),
     editing
       ? h('div', { class: 'field' }, h('div', { class: 'label' }, 'Owner'),
         h('div', { class: 'static-value' }, token.shared ? 'Shared (the client)' : token.user_realname || '—'))
@@ -112,11 +132,16 @@ export function openTokenDrawer({ token = null, onSaved }) {
         h('div', { class: 'hint' }, usageNote))
       : field({ label: 'Usage', name: 'usage', control: usage, hint: usageNote }),
     expiry.element,
+    undatedUnderMax ? h('div', { class: 'alert info', 'data-testid': 'undated-note' },
+      'This token never expires: it was made before the client’s maximum lifetime. It keeps working as it is; '
+      + 'change the date to give it an expiry within the maximum.') : null,
+    editing && token.last_used_at ? h('div', { class: 'field' }, h('div', { class: 'label' }, 'Last used'),
+      h('div', { class: 'static-value', 'data-testid': 'drawer-last-used' },
+        `${formatDateTime(token.last_used_at)}${token.last_used_ip ? ` from ${token.last_used_ip}` : ''}`)) : null,
     permissions ? permissions.element
       : h('div', { class: 'field' }, h('div', { class: 'label' }, 'Permissions'),
         h('div', { class: 'static-value' }, permissionsSummary(token))),
-    field({ label: 'Allowed IP addresses', name: 'allowed_ips', control: ips,
-      hint: 'One IPv4 or IPv6 address or CIDR range per line, e.g. 203.0.113.0/24. Empty means any address.' }));
+    field({ label: 'Allowed IP addresses', name: 'allowed_ips', control: ips, hint: ipsHint }));
 
   return dialog({
     title: editing ? `Edit token “${token.realname}”` : 'Create API token',
@@ -129,10 +154,14 @@ export function openTokenDrawer({ token = null, onSaved }) {
       if (expireAt === '') {
         throw new api.ApiError(400, { expire_at: { error: 'required', value: null } });
       }
+      if (ipsRequired() && !parseIps(ips.value).length) {
+        throw new api.ApiError(400, { allowed_ips: { error: 'required', value: [] } });
+      }
       if (!editing) {
         const created = await api.post('/v2/api_tokens', {
           client_id: state.clientId,
           realname: name.value.trim(),
+          description: description.value.trim(),
           shared: ownerSelect.value === 'shared',
           usage: usage.value,
           expire_at: expireAt,
@@ -144,10 +173,13 @@ export function openTokenDrawer({ token = null, onSaved }) {
         showSecret({ title: 'Token created', token: created, secret: created.secret, mode: 'created' });
         return;
       }
-      const change = { realname: name.value.trim(), allowed_ips: parseIps(ips.value) };
+      const change = { realname: name.value.trim() };
+      // Only what changed: a token written before a stricter policy keeps the rest as it is.
+      if (!sameList(parseIps(ips.value), token.allowed_ips)) change.allowed_ips = parseIps(ips.value);
+      if (description.value.trim() !== (token.description || '')) change.description = description.value.trim();
       if (permissions && !sameList(permissions.value(), token.permissions)) change.permissions = permissions.value();
       const before = token.expire_at ? dateInputValue(new Date(token.expire_at)) : null;
-      if (expiry.dateValue() !== before) change.expire_at = expireAt;
+      if (expiry.dateValue() !== before && !(undatedUnderMax && expiry.dateValue() === shownDate)) change.expire_at = expireAt;
       const saved = await api.put(`/v2/api_tokens/${token.id}`, change);
       toast(`Token “${saved.realname}” saved.`);
       onSaved(saved);

@@ -8,6 +8,7 @@ import java.time.Instant;
  * {@code technical} is true for the client where a partner's global users live.
  *
  * @param maxTokens the most tokens this client may hold; null = the server's default
+ * @param tokenPolicy the rules its tokens are written under
  */
 public record Client(
     long id,
@@ -20,5 +21,25 @@ public record Client(
     boolean technical,
     boolean showOnce,
     Integer maxTokens,
+    TokenPolicy tokenPolicy,
     Instant createAt)
-    implements Account {}
+    implements Account {
+
+  /** The same client with other changeable values (name, state, settings). */
+  public Client with(
+      String name, boolean enabled, boolean showOnce, Integer maxTokens, TokenPolicy tokenPolicy) {
+    return new Client(
+        id,
+        uuid,
+        name,
+        vulnPrefix,
+        enabled,
+        partnerId,
+        partnerUuid,
+        technical,
+        showOnce,
+        maxTokens,
+        tokenPolicy,
+        createAt);
+  }
+}

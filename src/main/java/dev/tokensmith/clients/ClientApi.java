@@ -67,9 +67,19 @@ public final class ClientApi implements Api {
             fields.bool("enabled").orElse(null),
             fields.bool("show_once").orElse(null),
             fields.has("max_tokens"),
-            fields.number("max_tokens", 0, Integer.MAX_VALUE).map(Long::intValue).orElse(null));
+            fields.number("max_tokens", 0, Integer.MAX_VALUE).map(Long::intValue).orElse(null),
+            fields.has("token_max_lifetime_days"),
+            days(fields, "token_max_lifetime_days"),
+            fields.has("token_default_lifetime_days"),
+            days(fields, "token_default_lifetime_days"),
+            fields.bool("shared_tokens_require_allowed_ips").orElse(null));
     // A list of the updated clients, as the Wallarm client library reads it.
     return List.of(ClientView.of(tenants.update(request.caller(), id, changes)));
+  }
+
+  // A number of days from 1 to 100 years; null (or absent) = none.
+  private static Integer days(Params fields, String field) {
+    return fields.number(field, 1, TokenPolicy.MAX_DAYS).map(Long::intValue).orElse(null);
   }
 
   private Object partnerClients(Request request) {

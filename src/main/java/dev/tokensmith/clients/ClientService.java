@@ -162,15 +162,26 @@ public final class ClientService implements Accounts {
         () -> {
           Client before = store.lock(id).orElseThrow(ServiceException::notFound);
           Client after = change.apply(before);
-          store.update(
-              before.id(), after.name(), after.enabled(), after.showOnce(), after.maxTokens());
+          store.update(after);
           changes.publish(ChangeFeed.Kind.CLIENT, before.id());
           ActivityLog.Changes changes =
               ActivityLog.changes()
                   .put("name", before.name(), after.name())
                   .put("enabled", before.enabled(), after.enabled())
                   .put("show_once", before.showOnce(), after.showOnce())
-                  .put("max_tokens", before.maxTokens(), after.maxTokens());
+                  .put("max_tokens", before.maxTokens(), after.maxTokens())
+                  .put(
+                      "token_max_lifetime_days",
+                      before.tokenPolicy().maxLifetimeDays(),
+                      after.tokenPolicy().maxLifetimeDays())
+                  .put(
+                      "token_default_lifetime_days",
+                      before.tokenPolicy().defaultLifetimeDays(),
+                      after.tokenPolicy().defaultLifetimeDays())
+                  .put(
+                      "shared_tokens_require_allowed_ips",
+                      before.tokenPolicy().sharedRequireAllowedIps(),
+                      after.tokenPolicy().sharedRequireAllowedIps());
           if (!changes.isEmpty()) {
             String action =
                 before.enabled() == after.enabled()

@@ -32,7 +32,11 @@ interface ClientStore {
       Long partnerId,
       long createAtMillis);
 
-  void update(long id, String name, boolean enabled, boolean showOnce, Integer maxTokens);
+  /**
+   * Writes a client's changeable values (name, state, settings, token policy) as {@code after} has
+   * them.
+   */
+  void update(Client after);
 
   long insertPartner(String uuid, String name);
 

@@ -2,7 +2,8 @@ package dev.tokensmith.clients;
 
 /**
  * A client on the wire, in the shape the Wallarm client library and Terraform provider decode: the
- * partner as {@code partnerid} and {@code partner_uuid} (both null for a stand-alone company).
+ * partner as {@code partnerid} and {@code partner_uuid} (both null for a stand-alone company). The
+ * token policy's fields are Tokensmith's own, beside the Wallarm ones (its clients ignore them).
  */
 record ClientView(
     long id,
@@ -13,7 +14,10 @@ record ClientView(
     Long partnerid,
     String partnerUuid,
     boolean showOnce,
-    Integer maxTokens) {
+    Integer maxTokens,
+    Integer tokenMaxLifetimeDays,
+    Integer tokenDefaultLifetimeDays,
+    boolean sharedTokensRequireAllowedIps) {
 
   static ClientView of(Client c) {
     return new ClientView(
@@ -25,7 +29,10 @@ record ClientView(
         c.partnerId(),
         c.partnerUuid(),
         c.showOnce(),
-        c.maxTokens());
+        c.maxTokens(),
+        c.tokenPolicy().maxLifetimeDays(),
+        c.tokenPolicy().defaultLifetimeDays(),
+        c.tokenPolicy().sharedRequireAllowedIps());
   }
 
   /**

@@ -103,17 +103,23 @@ public final class JdbcClientStore implements ClientStore {
   }
 
   @Override
-  public void update(long id, String name, boolean enabled, boolean showOnce, Integer maxTokens) {
+  public void update(Client after) {
+    TokenPolicy policy = after.tokenPolicy();
     db.withHandle(
         h ->
             h.createUpdate(
                     "UPDATE clients SET name = :name, enabled = :enabled, show_once = :showOnce, "
-                        + "max_tokens = :max WHERE id = :id")
-                .bind("id", id)
-                .bind("name", name)
-                .bind("enabled", enabled)
-                .bind("showOnce", showOnce)
-                .bind("max", maxTokens)
+                        + "max_tokens = :max, token_max_lifetime_days = :maxDays, "
+                        + "token_default_lifetime_days = :defaultDays, "
+                        + "shared_tokens_require_allowed_ips = :sharedIps WHERE id = :id")
+                .bind("id", after.id())
+                .bind("name", after.name())
+                .bind("enabled", after.enabled())
+                .bind("showOnce", after.showOnce())
+                .bind("max", after.maxTokens())
+                .bind("maxDays", policy.maxLifetimeDays())
+                .bind("defaultDays", policy.defaultLifetimeDays())
+                .bind("sharedIps", policy.sharedRequireAllowedIps())
                 .execute());
   }
 
@@ -178,6 +184,10 @@ public final class JdbcClientStore implements ClientStore {
         rs.getBoolean("technical"),
         rs.getBoolean("show_once"),
         Rows.nullableInt(rs, "max_tokens"),
+        new TokenPolicy(
+            Rows.nullableInt(rs, "token_max_lifetime_days"),
+            Rows.nullableInt(rs, "token_default_lifetime_days"),
+            rs.getBoolean("shared_tokens_require_allowed_ips")),
         Instant.ofEpochMilli(rs.getLong("create_at")));
   }
 

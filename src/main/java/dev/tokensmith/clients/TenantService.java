@@ -1,5 +1,6 @@
 package dev.tokensmith.clients;
 
+import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 
 import dev.tokensmith.access.Access;
@@ -27,10 +28,51 @@ public final class TenantService {
 
   /**
    * What an update changes; null fields stay as they are ({@code maxTokensGiven} tells a null limit
-   * apart).
+   * apart, and so do the two lifetimes' {@code Given}).
    */
   public record Changes(
-      String name, Boolean enabled, Boolean showOnce, boolean maxTokensGiven, Integer maxTokens) {}
+      String name,
+      Boolean enabled,
+      Boolean showOnce,
+      boolean maxTokensGiven,
+      Integer maxTokens,
+      boolean maxLifetimeGiven,
+      Integer maxLifetimeDays,
+      boolean defaultLifetimeGiven,
+      Integer defaultLifetimeDays,
+      Boolean sharedRequireAllowedIps) {
+
+    /** Only the client's name, state and secret settings (no token policy change). */
+    public Changes(
+        String name, Boolean enabled, Boolean showOnce, boolean maxTokensGiven, Integer maxTokens) {
+      this(name, enabled, showOnce, maxTokensGiven, maxTokens, false, null, false, null, null);
+    }
+
+    TokenPolicy applyTo(TokenPolicy before) {
+      TokenPolicy after =
+          new TokenPolicy(
+              maxLifetimeGiven ? maxLifetimeDays : before.maxLifetimeDays(),
+              defaultLifetimeGiven ? defaultLifetimeDays : before.defaultLifetimeDays(),
+              sharedRequireAllowedIps != null
+                  ? sharedRequireAllowedIps
+                  : before.sharedRequireAllowedIps());
+      if (after.maxLifetimeDays() != null
+          && after.defaultLifetimeDays() != null
+          && after.defaultLifetimeDays() > after.maxLifetimeDays()) {
+        // Named by the field the request changed (the default when it changed both).
+        String field =
+            defaultLifetimeGiven || !maxLifetimeGiven
+                ? "token_default_lifetime_days"
+                : "token_max_lifetime_days";
+        Object value =
+            field.equals("token_default_lifetime_days")
+                ? after.defaultLifetimeDays()
+                : after.maxLifetimeDays();
+        throw ValidationException.of(field, INVALID, value);
+      }
+      return after;
+    }
+  }
 
   /**
    * Creates a tenant of the caller's partner; 403 unless {@code partnerUuid} names that partner. A
@@ -74,18 +116,12 @@ public final class TenantService {
             // Disabling the technical tenant would lock out every global user, the caller first.
             throw ValidationException.of("enabled", NOT_ALLOWED, false);
           }
-          return new Client(
-              before.id(),
-              before.uuid(),
+          return before.with(
               changes.name() != null ? changes.name() : before.name(),
-              before.vulnPrefix(),
               changes.enabled() != null ? changes.enabled() : before.enabled(),
-              before.partnerId(),
-              before.partnerUuid(),
-              before.technical(),
               changes.showOnce() != null ? changes.showOnce() : before.showOnce(),
               changes.maxTokensGiven() ? changes.maxTokens() : before.maxTokens(),
-              before.createAt());
+              changes.applyTo(before.tokenPolicy()));
         },
         caller.origin());
   }

@@ -9,11 +9,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An API token as stored: its row id, whose it is, its name, what it may do, whether it works now,
- * its current secret and its history. Nullable instants mean "never" / "not yet".
+ * An API token as stored: its row id, whose it is, its name and description (null: none), what it
+ * may do, whether it works now, its current secret and its history. Nullable instants mean "never"
+ * / "not yet".
  */
 public record ApiToken(
-    long id, Owner owner, String realname, Scope scope, State state, Secret secret, History history)
+    long id,
+    Owner owner,
+    String realname,
+    String description,
+    Scope scope,
+    State state,
+    Secret secret,
+    History history)
     implements Credential {
 
   /**
@@ -155,6 +163,7 @@ public record ApiToken(
   public static final class Draft {
     private final ApiToken t;
     private String realname;
+    private String description;
     private Grant grant;
     private List<String> allowedIps;
     private boolean enabled;
@@ -166,6 +175,7 @@ public record ApiToken(
     private Draft(ApiToken t) {
       this.t = t;
       this.realname = t.realname;
+      this.description = t.description;
       this.grant = t.scope.grant();
       this.allowedIps = t.scope.allowedIps();
       this.enabled = t.state.enabled();
@@ -177,6 +187,11 @@ public record ApiToken(
 
     public Draft realname(String v) {
       realname = v;
+      return this;
+    }
+
+    public Draft description(String v) {
+      description = v;
       return this;
     }
 
@@ -220,6 +235,7 @@ public record ApiToken(
           t.id,
           t.owner,
           realname,
+          description,
           new Scope(t.scope.usage(), grant, allowedIps, t.scope.legacy()),
           new State(enabled, disabledReason, disabledAt, expireAt),
           secret,

@@ -66,23 +66,52 @@ public final class JdbcTokenStore implements TokenStore {
 
   @Override
   public List<ApiToken> list(TokenQuery q) {
-    StringBuilder sql = new StringBuilder("SELECT * FROM api_tokens WHERE client_id = :client");
+    TokenOrder order = q.order();
+    StringBuilder sql =
+        new StringBuilder(
+            order == TokenOrder.USER_REALNAME
+                ? "SELECT t.* FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id"
+                : "SELECT t.* FROM api_tokens t");
+    sql.append(" WHERE t.client_id = :client");
     if (q.visibleTo() != null) {
-      sql.append(" AND user_id = :visibleTo");
+      sql.append(" AND t.user_id = :visibleTo");
     }
     if (q.userId() != null) {
-      sql.append(" AND user_id = :userId");
+      sql.append(" AND t.user_id = :userId");
     }
     if (q.enabled() != null) {
-      sql.append(" AND enabled = :enabled");
+      sql.append(" AND t.enabled = :enabled");
     }
     if (q.shared() != null) {
-      sql.append(" AND shared = :shared");
+      sql.append(" AND t.shared = :shared");
     }
     if (q.realname() != null) {
-      sql.append(" AND LOWER(realname) LIKE :realname ESCAPE '!'");
+      sql.append(" AND LOWER(t.realname) LIKE :realname ESCAPE '!'");
     }
-    sql.append(q.window().after("id", false)).append(" ORDER BY id LIMIT :limit OFFSET :offset");
+    String direction = q.descending() ? " DESC" : " ASC";
+    if (q.after() != null) {
+      // Past the last row of the page before: further in the order, or level with it and further
+      // by id.
+      String past = q.descending() ? " < " : " > ";
+      sql.append(" AND (")
+          .append(order.expression())
+          .append(past)
+          .append(order.parameter())
+          .append(" OR (")
+          .append(order.expression())
+          .append(" = ")
+          .append(order.parameter())
+          .append(" AND t.id")
+          .append(past)
+          .append(":seekId))");
+    }
+    sql.append(q.window().after("t.id", false));
+    if (order != TokenOrder.ID) {
+      sql.append(" ORDER BY ").append(order.expression()).append(direction).append(", t.id");
+    } else {
+      sql.append(" ORDER BY t.id");
+    }
+    sql.append(direction).append(" LIMIT :limit OFFSET :offset");
     String like =
         q.realname() == null
             ? null
@@ -103,6 +132,11 @@ public final class JdbcTokenStore implements TokenStore {
                 .bind("shared", q.shared())
                 .bind("realname", like)
                 .bind("after", q.window().after())
+                .bindByType(
+                    "seekValue",
+                    q.after() == null ? null : q.after().value(),
+                    order.numeric() ? Long.class : String.class)
+                .bind("seekId", q.after() == null ? null : q.after().id())
                 .bind("limit", q.window().limit())
                 .bind("offset", q.window().offset())
                 .map(this::token)
@@ -133,11 +167,11 @@ public final class JdbcTokenStore implements TokenStore {
       "INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)";
 
   private static final String COLUMNS =
-      "client_id, user_id, created_by, realname, shared, token_usage, source_role, permissions, "
+      "client_id, user_id, created_by, realname, description, shared, token_usage, source_role, permissions, "
           + "enabled, disabled_reason, disabled_at, expire_at, create_at, token_generated_at, legacy, "
           + "allowed_ips, secret_hint, secret_sealed";
   private static final String VALUES =
-      ":client, :user, :createdBy, :realname, :shared, :usage, :source_role, :permissions, "
+      ":client, :user, :createdBy, :realname, :description, :shared, :usage, :source_role, :permissions, "
           + ":enabled, :disabled_reason, :disabled_at, :expire_at, :createAt, :token_generated_at, "
           + ":legacy, :allowed_ips, :secret_hint, :secret_sealed";
 
@@ -389,6 +423,7 @@ public final class JdbcTokenStore implements TokenStore {
   private static Map<String, Object> mutableColumns(ApiToken t) {
     Map<String, Object> columns = new LinkedHashMap<>();
     columns.put("realname", t.realname());
+    columns.put("description", t.description());
     columns.put("source_role", t.sourceRole());
     columns.put("permissions", String.join(",", t.permissions()));
     DisabledReason reason = t.state().disabledReason();
@@ -427,6 +462,7 @@ public final class JdbcTokenStore implements TokenStore {
             rs.getLong("created_by"),
             rs.getBoolean("shared")),
         rs.getString("realname"),
+        rs.getString("description"),
         new ApiToken.Scope(
             Usage.fromId(rs.getString("token_usage")).orElseThrow(),
             catalogue.stored(

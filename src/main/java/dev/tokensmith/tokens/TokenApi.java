@@ -11,6 +11,7 @@ import dev.tokensmith.tokens.TokenCommands.Issued;
 import dev.tokensmith.web.Api;
 import dev.tokensmith.web.Page;
 import dev.tokensmith.web.Params;
+import dev.tokensmith.web.Reply;
 import dev.tokensmith.web.Request;
 import dev.tokensmith.web.Routes;
 import java.time.Instant;
@@ -23,6 +24,7 @@ public final class TokenApi implements Api {
   public static final int MAX_GRACE_SECONDS = 604_800;
 
   private static final int MAX_NAME = 255;
+  private static final int MAX_DESCRIPTION = 1000;
   // 90 of the longest canonical blocks (43 characters of IPv6, plus a comma) fit the 4000-character
   // column.
   private static final int MAX_ALLOWED_IPS = 90;
@@ -49,21 +51,62 @@ public final class TokenApi implements Api {
     routes.post("/v2/api_tokens/:id/secret", this::renew);
   }
 
+  // In id order a list pages by keyset, as every list does; in another (order_by, order_desc) by a
+  // seek cursor that names its order, so a cursor is never read under an order it was not made in.
   private Object list(Request request) {
     // Each filter from the query string, else from the body's filter object.
     Params filter = request.query().or(request.body().object("filter"));
+    Params sort = request.query().or(request.body());
     Page page = Page.of(request);
-    return page.keyset(
-        tokens.list(
-            request.caller(),
-            filter.id("client_id").orElse(null),
+    TokenOrder order =
+        sort.text("order_by", 32)
+            .filter(o -> !o.isEmpty())
+            .map(
+                o ->
+                    TokenOrder.fromWire(o)
+                        .orElseThrow(() -> ValidationException.of("order_by", INVALID, o)))
+            .orElse(TokenOrder.ID);
+    boolean descending = sort.bool("order_desc").orElse(false);
+    boolean natural = order == TokenOrder.ID && !descending;
+    String orderName = order.wire() + (descending ? ".desc" : ".asc");
+    TokenQuery.After after =
+        natural ? null : page.seek(orderName).map(seek -> after(order, seek)).orElse(null);
+    TokenQuery query =
+        new TokenQuery(
+            0,
+            null,
             filter.id("user_id").orElse(null),
             filter.bool("enabled").orElse(null),
             filter.text("realname", MAX_NAME).orElse(null),
             filter.bool("shared").orElse(null),
-            page.window()),
-        described -> described.token().id(),
-        TokenView::of);
+            order,
+            descending,
+            after,
+            natural ? page.window() : page.sortedWindow());
+    TokenService.Listing listing =
+        tokens.list(request.caller(), filter.id("client_id").orElse(null), query);
+    Reply reply =
+        natural
+            ? page.keyset(listing.tokens(), described -> described.token().id(), TokenView::of)
+            : page.sorted(
+                listing.tokens(),
+                orderName,
+                described -> described.token().id(),
+                order::valueOf,
+                TokenView::of);
+    // Beside the list, as next_cursor is: the rules the Console's token form follows.
+    return reply.with("token_policy", TokenView.Policy.of(listing.policy()));
+  }
+
+  private static TokenQuery.After after(TokenOrder order, Page.Seek seek) {
+    if (!order.numeric()) {
+      return new TokenQuery.After(seek.value(), seek.id());
+    }
+    try {
+      return new TokenQuery.After(Long.parseLong(seek.value()), seek.id());
+    } catch (NumberFormatException e) {
+      throw ValidationException.of("cursor", INVALID, "of another order");
+    }
   }
 
   private Object create(Request request) {
@@ -80,8 +123,10 @@ public final class TokenApi implements Api {
         new TokenCommands.Create(
             body.id("client_id").orElse(null),
             realname,
+            description(body),
             body.id("user_id").orElse(null),
             body.bool("enabled").orElse(true),
+            body.has("expire_at"),
             body.time("expire_at").orElse(null),
             grant,
             body.bool("shared").orElse(false),
@@ -101,6 +146,8 @@ public final class TokenApi implements Api {
     TokenCommands.Update cmd =
         new TokenCommands.Update(
             realname.orElse(null),
+            body.has("description"),
+            description(body),
             body.bool("enabled").orElse(null),
             body.has("expire_at"),
             expireAt.orElse(null),
@@ -114,6 +161,11 @@ public final class TokenApi implements Api {
     int grace = request.body().number("grace_seconds", 0, MAX_GRACE_SECONDS).orElse(0L).intValue();
     Issued issued = tokens.renew(request.caller(), id, grace);
     return new TokenView.Renewed(issued.secret(), issued.token().secret().generatedAt());
+  }
+
+  // Empty or blank reads as none.
+  private static String description(Params body) {
+    return body.text("description", MAX_DESCRIPTION).filter(d -> !d.isBlank()).orElse(null);
   }
 
   private Optional<Grant> permissions(Params body) {

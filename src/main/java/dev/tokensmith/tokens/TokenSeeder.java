@@ -53,6 +53,7 @@ public final class TokenSeeder {
                   0,
                   new ApiToken.Owner(clientId, ownerId, ownerId, false),
                   "seeded " + (start + i),
+                  null,
                   new ApiToken.Scope(Usage.API, preset, List.of(), false),
                   new ApiToken.State(true, null, null, null),
                   new ApiToken.Secret(secrets.hint(secret), null, now),

@@ -10,12 +10,12 @@ import dev.tokensmith.access.Caller;
 import dev.tokensmith.access.Credential;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.clients.TokenPolicy;
 import dev.tokensmith.errors.ServiceException;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.permissions.Cap;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.storage.Database;
-import dev.tokensmith.storage.Window;
 import dev.tokensmith.tokens.TokenCommands.Create;
 import dev.tokensmith.tokens.TokenCommands.Issued;
 import dev.tokensmith.tokens.TokenCommands.Update;
@@ -63,30 +63,39 @@ public final class TokenService {
     this.defaultMaxTokens = defaultMaxTokens;
   }
 
-  /** The tokens of a client the caller may see, ordered by id (T2, T4). */
-  public List<Described> list(
-      Caller caller,
-      Long clientId,
-      Long userId,
-      Boolean enabled,
-      String realname,
-      Boolean shared,
-      Window window) {
+  /**
+   * The tokens of a client the caller may see (T2, T4) matching the filters ({@code clientId} null
+   * = the caller's, {@code visibleTo} ignored: it is set here), in the query's order, with the
+   * client's token policy (for the forms that write them).
+   */
+  Listing list(Caller caller, Long clientId, TokenQuery query) {
     Account target = access.target(caller, clientId);
     requireSection(caller, target);
+    TokenPolicy policy =
+        clients.find(target.id()).map(Client::tokenPolicy).orElse(TokenPolicy.NONE);
     boolean admin = access.administers(caller, target);
-    if (!admin && Boolean.TRUE.equals(shared)) {
-      return List.of();
+    if (!admin && Boolean.TRUE.equals(query.shared())) {
+      return new Listing(List.of(), policy);
     }
     Long visibleTo = admin ? null : caller.user().id();
     Instant now = clock.instant();
-    return describe(
-        store
-            .list(new TokenQuery(target.id(), visibleTo, userId, enabled, realname, shared, window))
-            .stream()
-            .map(t -> t.asSeenAt(now))
-            .toList());
+    TokenQuery q =
+        new TokenQuery(
+            target.id(),
+            visibleTo,
+            query.userId(),
+            query.enabled(),
+            query.realname(),
+            query.shared(),
+            query.order(),
+            query.descending(),
+            query.after(),
+            query.window());
+    return new Listing(describe(store.list(q).stream().map(t -> t.asSeenAt(now)).toList()), policy);
   }
+
+  /** A page of tokens, and the token policy of their client. */
+  record Listing(List<Described> tokens, TokenPolicy policy) {}
 
   /** One token the caller may see; 404 otherwise. */
   public Described get(Caller caller, long id) {
@@ -123,12 +132,16 @@ public final class TokenService {
                   cmd.grant(),
                   cmd.shared() ? cap.intersect(access.sharedCap(client)) : cap,
                   globalUser(current));
-              checkFuture(cmd.expireAt());
+              TokenRules rules = new TokenRules(client.tokenPolicy(), clock.instant());
+              Instant expireAt = rules.expiryAtCreate(cmd.expireAtGiven(), cmd.expireAt());
+              checkFuture(expireAt);
+              rules.requireLifetime(expireAt);
+              rules.requireAllowedIps(cmd.shared(), cmd.allowedIps());
               int max = client.maxTokens() != null ? client.maxTokens() : defaultMaxTokens;
               if (max > 0 && store.countByClient(client.id()) >= max) {
                 throw ServiceException.conflict("Token limit reached");
               }
-              return writer.insert(current, client, cmd);
+              return writer.insert(current, client, cmd.expiringAt(expireAt));
             });
     return new Created(describe(issued.token()), issued.secret());
   }
@@ -158,8 +171,12 @@ public final class TokenService {
                 throw ServiceException.forbidden();
               }
               ApiToken.Draft next = before.draft();
+              TokenRules rules = new TokenRules(v.client().tokenPolicy(), clock.instant());
               if (cmd.realname() != null) {
                 next.realname(cmd.realname());
+              }
+              if (cmd.descriptionGiven()) {
+                next.description(cmd.description());
               }
               if (cmd.grant() != null) {
                 if (before.scope().legacy()) {
@@ -174,10 +191,12 @@ public final class TokenService {
                 next.grant(cmd.grant());
               }
               if (cmd.allowedIps() != null) {
+                rules.requireAllowedIps(before.shared(), cmd.allowedIps());
                 next.allowedIps(cmd.allowedIps());
               }
               if (cmd.expireAtGiven()) {
                 checkFuture(cmd.expireAt());
+                rules.requireLifetime(cmd.expireAt());
                 next.expireAt(cmd.expireAt());
               }
               if (cmd.enabled() != null && cmd.enabled() != before.enabled()) {
@@ -186,6 +205,8 @@ public final class TokenService {
                     throw ValidationException.of("expire_at", REQUIRED, null);
                   }
                   writer.requireOwnerAllowsEnable(before);
+                  // Back in use: held to the policy as a new token would be.
+                  rules.requireAllowedIps(before.shared(), next.build().scope().allowedIps());
                   next.enabled(true).disabledReason(null).disabledAt(null);
                 } else {
                   next.enabled(false)
@@ -228,6 +249,9 @@ public final class TokenService {
           Caller current = currentToken(caller);
           requireSecretHolder(current, v);
           access.require(current, v.client(), "api_tokens:update");
+          // A new value is a new lease of life: it must end within the policy's maximum.
+          new TokenRules(v.client().tokenPolicy(), clock.instant())
+              .requireLifetime(v.token().expireAt());
           return writer.renew(caller.origin(), v.token(), v.client(), graceSeconds);
         });
   }

@@ -1,6 +1,7 @@
 package dev.tokensmith.tokens;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tokensmith.clients.TokenPolicy;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,6 +16,7 @@ record TokenView(
     String userRealname,
     long createdBy,
     String realname,
+    String description,
     boolean shared,
     String usage,
     String sourceRole,
@@ -51,6 +53,7 @@ record TokenView(
         d.ownerName(),
         t.createdBy(),
         t.realname(),
+        t.description(),
         t.shared(),
         t.scope().usage().id(),
         t.sourceRole(),
@@ -75,6 +78,16 @@ record TokenView(
   @Override
   public String toString() {
     return "TokenView[id=" + id + "]";
+  }
+
+  /** A client's token policy, as the token list answers it beside the list. */
+  record Policy(
+      Integer tokenMaxLifetimeDays,
+      Integer tokenDefaultLifetimeDays,
+      boolean sharedTokensRequireAllowedIps) {
+    static Policy of(TokenPolicy p) {
+      return new Policy(p.maxLifetimeDays(), p.defaultLifetimeDays(), p.sharedRequireAllowedIps());
+    }
   }
 
   /** A new secret, from a renewal. */

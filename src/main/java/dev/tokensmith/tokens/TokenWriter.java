@@ -88,6 +88,7 @@ public final class TokenWriter {
                 caller.actingUserId(),
                 cmd.shared()),
             cmd.realname(),
+            cmd.description(),
             new ApiToken.Scope(cmd.usage(), cmd.grant(), cmd.allowedIps(), false),
             cmd.enabled()
                 ? new ApiToken.State(true, null, null, cmd.expireAt())
@@ -104,6 +105,7 @@ public final class TokenWriter {
         "create",
         ActivityLog.changes()
             .put("realname", null, token.realname())
+            .put("description", null, token.description())
             .put("shared", null, token.shared())
             .put("usage", null, token.scope().usage().id())
             .put("permissions", null, token.permissionsAsWritten())
@@ -131,6 +133,7 @@ public final class TokenWriter {
             id,
             new ApiToken.Owner(client.id(), owner.id(), createdBy, false),
             LEGACY_NAME,
+            null,
             new ApiToken.Scope(Usage.API, owner.grant(), List.of(), true),
             new ApiToken.State(true, null, null, null),
             new ApiToken.Secret(secrets.hint(secret), seal(client, id, secret), now),
@@ -198,6 +201,7 @@ public final class TokenWriter {
     ActivityLog.Changes changes =
         ActivityLog.changes()
             .put("realname", before.realname(), after.realname())
+            .put("description", before.description(), after.description())
             .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
             .put("allowed_ips", before.scope().allowedIps(), after.scope().allowedIps())
             .put("expire_at", text(before.expireAt()), text(after.expireAt()))

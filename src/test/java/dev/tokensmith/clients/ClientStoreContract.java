@@ -115,6 +115,7 @@ abstract class ClientStoreContract {
                 false,
                 false,
                 null,
+                TokenPolicy.NONE,
                 T));
   }
 
@@ -165,7 +166,7 @@ abstract class ClientStoreContract {
   @Test
   void updateWhenValuesGivenThenWrittenAndALimitCleared() {
     Client client = tenant(partner());
-    store.update(client.id(), "Renamed", false, true, 5);
+    store.update(client.with("Renamed", false, true, 5, new TokenPolicy(90, 30, true)));
     assertThat(store.find(client.id()))
         .contains(
             new Client(
@@ -179,14 +180,16 @@ abstract class ClientStoreContract {
                 false,
                 true,
                 5,
+                new TokenPolicy(90, 30, true),
                 T));
 
-    store.update(client.id(), "Renamed", true, false, null);
+    store.update(client.with("Renamed", true, false, null, TokenPolicy.NONE));
 
     Client now = store.find(client.id()).orElseThrow();
     assertThat(now.maxTokens()).isNull();
     assertThat(now.enabled()).isTrue();
     assertThat(now.showOnce()).isFalse();
+    assertThat(now.tokenPolicy()).isEqualTo(TokenPolicy.NONE);
   }
 
   @Test

@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The migrations are one tree for both databases. A database migrated by the releases that kept one
  * tree per dialect (copied under migration-fixtures/two-trees) still starts, and a fresh database
- * gets the schema those releases made; the tokens they wrote keep their ids and secrets. On an
- * embedded H2 file in the H2 run, on a PostgreSQL schema in the PostgreSQL run.
+ * gets the schema those releases made (later migrations add tables and columns of their own, and
+ * change none of theirs); the tokens they wrote keep their ids and secrets. On an embedded H2 file
+ * in the H2 run, on a PostgreSQL schema in the PostgreSQL run.
  */
 @UsesDatabase
 class MigrationTreeIT {
@@ -59,7 +60,8 @@ class MigrationTreeIT {
         assertServes(server);
       }
 
-      assertThat(tablesOf(schema(database), released)).isEqualTo(released);
+      // Every column the released trees made is kept as it was (later migrations may add columns).
+      assertThat(tablesOf(schema(database), released)).containsAll(released);
       List<MigrationInfo> applied = List.of(newTree(database).info().applied());
       assertThat(applied)
           .extracting(MigrationInfo::getScript)
@@ -80,7 +82,8 @@ class MigrationTreeIT {
       }
 
       List<String> releasedSchema = schema(released);
-      assertThat(tablesOf(schema(fresh), releasedSchema)).isEqualTo(releasedSchema).isNotEmpty();
+      assertThat(releasedSchema).isNotEmpty();
+      assertThat(tablesOf(schema(fresh), releasedSchema)).containsAll(releasedSchema);
     }
   }
 

@@ -141,6 +141,7 @@ public final class Records {
         id,
         new ApiToken.Owner(clientId, userId, createdBy, shared),
         "token " + id,
+        null,
         new ApiToken.Scope(Usage.API, grant, List.of(), false),
         new ApiToken.State(true, null, null, null),
         new ApiToken.Secret("hint", null, created),

@@ -276,19 +276,7 @@ public final class Services implements AutoCloseable {
   public Client enable(Client client, boolean enabled) {
     return clients.update(
         client.id(),
-        c ->
-            new Client(
-                c.id(),
-                c.uuid(),
-                c.name(),
-                c.vulnPrefix(),
-                enabled,
-                c.partnerId(),
-                c.partnerUuid(),
-                c.technical(),
-                c.showOnce(),
-                c.maxTokens(),
-                c.createAt()),
+        c -> c.with(c.name(), enabled, c.showOnce(), c.maxTokens(), c.tokenPolicy()),
         Origin.SYSTEM);
   }
 

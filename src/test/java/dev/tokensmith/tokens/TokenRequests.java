@@ -18,7 +18,9 @@ final class TokenRequests {
         null,
         "personal",
         null,
+        null,
         true,
+        false,
         null,
         Records.grant(permissions),
         false,
@@ -29,16 +31,26 @@ final class TokenRequests {
   /** A shared token of the caller's client. */
   static Create shared(String... permissions) {
     return new Create(
-        null, "shared", null, true, null, Records.grant(permissions), true, Usage.API, List.of());
+        null,
+        "shared",
+        null,
+        null,
+        true,
+        false,
+        null,
+        Records.grant(permissions),
+        true,
+        Usage.API,
+        List.of());
   }
 
   /** New permissions, nothing else. */
   static Update permissions(String... permissions) {
-    return new Update(null, null, false, null, Records.grant(permissions), null);
+    return new Update(null, false, null, null, false, null, Records.grant(permissions), null);
   }
 
   /** Disabled by hand. */
   static Update disable() {
-    return new Update(null, false, false, null, null, null);
+    return new Update(null, false, null, false, false, null, null, null);
   }
 }
