@@ -5,12 +5,14 @@ import * as api from './api.js';
 import { h, clear, initials, menuButton } from './dom.js';
 import { icon } from './icons.js';
 import * as session from './session.js';
-import { state, can } from './session.js';
+import { state, can, isAdmin } from './session.js';
 import { loadCatalogue, roleTitle } from './catalogue.js';
 import { tokensView } from './tokens.js';
 import { usersView } from './users.js';
 import { activityView } from './activity.js';
 import { nodesView } from './nodes.js';
+import { webhooksView } from './webhooks.js';
+import { notificationsView } from './notifications.js';
 import { tenantSelector } from './tenants.js';
 import { apiConsoleView } from './api-console.js';
 import { openChangePassword, setPasswordPage } from './passwords.js';
@@ -22,6 +24,9 @@ const PAGES = [
   { id: 'users', title: 'Users', icon: 'users', group: 'Settings', allowed: () => can('users:view'), view: usersView },
   { id: 'activity', title: 'Activity log', icon: 'activity', group: 'Settings', allowed: () => can('activity_log:view'), view: activityView },
   { id: 'nodes', title: 'Nodes', icon: 'server', group: 'Settings', allowed: () => can('nodes:view'), view: nodesView },
+  // Client administrators only, as the API answers them.
+  { id: 'webhooks', title: 'Webhooks', icon: 'send', group: 'Settings', allowed: isAdmin, view: webhooksView },
+  { id: 'notifications', title: 'Notifications', icon: 'mail', group: 'Settings', allowed: isAdmin, view: notificationsView },
   { id: 'api-console', title: 'API Console', icon: 'code', group: 'Developers', allowed: () => true, view: apiConsoleView },
 ];
 
