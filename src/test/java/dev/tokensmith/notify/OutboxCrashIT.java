@@ -160,6 +160,12 @@ class OutboxCrashIT {
     }
 
     @Override
+    public int deleteEndedBefore(Instant cutoff, int limit) {
+      alive();
+      return real.deleteEndedBefore(cutoff, limit);
+    }
+
+    @Override
     public Backlog backlog() {
       alive();
       return real.backlog();
