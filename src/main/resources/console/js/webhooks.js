@@ -15,7 +15,7 @@ const PAGE = 1000;
 /** The create or edit form of a webhook; `webhook` is null for a new one. */
 function openForm(webhook, onSaved) {
   const url = h('input', { type: 'url', name: 'url', maxlength: 2048, autocomplete: 'off', spellcheck: 'false',
-    placeholder: 'https://hooks.example.com/tokensmith' });
+    placeholder: 'Your receiver’s https address' });
   const description = h('input', { type: 'text', name: 'description', maxlength: 255, autocomplete: 'off',
     placeholder: 'e.g. Security team’s SIEM' });
   const enabled = h('input', { type: 'checkbox', name: 'enabled' });
