@@ -525,7 +525,8 @@ public final class App implements AutoCloseable {
                 Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
                 Scheduler.Job.of("tokens.expiry_notices", expiryNotices::warnDue),
                 Scheduler.Job.of("tokens.purge", lifecycle::purge),
-                Scheduler.Job.of("sessions.purge", sessions::purgeExpired)),
+                Scheduler.Job.of("sessions.purge", sessions::purgeExpired),
+                Scheduler.Job.of("notices.purge", outbox::purge)),
             metrics);
   }
 

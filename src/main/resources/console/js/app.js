@@ -12,6 +12,8 @@ import { usersView } from './users.js';
 import { activityView } from './activity.js';
 import { nodesView } from './nodes.js';
 import { ssoView } from './sso.js';
+import { webhooksView } from './webhooks.js';
+import { notificationsView } from './notifications.js';
 import { tenantSelector } from './tenants.js';
 import { apiConsoleView } from './api-console.js';
 import { openChangePassword, setPasswordPage } from './passwords.js';
@@ -24,6 +26,9 @@ const PAGES = [
   { id: 'sso', title: 'Single sign-on', icon: 'login', group: 'Settings', allowed: () => isAdmin(), view: ssoView },
   { id: 'activity', title: 'Activity log', icon: 'activity', group: 'Settings', allowed: () => can('activity_log:view'), view: activityView },
   { id: 'nodes', title: 'Nodes', icon: 'server', group: 'Settings', allowed: () => can('nodes:view'), view: nodesView },
+  // Client administrators only, as the API answers them.
+  { id: 'webhooks', title: 'Webhooks', icon: 'send', group: 'Settings', allowed: isAdmin, view: webhooksView },
+  { id: 'notifications', title: 'Notifications', icon: 'mail', group: 'Settings', allowed: isAdmin, view: notificationsView },
   { id: 'api-console', title: 'API Console', icon: 'code', group: 'Developers', allowed: () => true, view: apiConsoleView },
 ];
 

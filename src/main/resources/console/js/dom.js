@@ -165,6 +165,8 @@ const SPECIFIC = {
   'user_id:not_allowed': 'A personal token can only be created by its owner.',
   'api_access:not_allowed': 'Only administrators may have API access.',
   'hostname:exists': 'This client already has a node of this name.',
+  'url:invalid': 'Use an http or https URL that this server may post to (not an internal address).',
+  'events:required': 'Choose at least one event.',
   'type:invalid': 'Use lowercase letters, digits and _ only, e.g. cloud_node.',
 };
 

@@ -102,6 +102,8 @@ public record Settings(
    *
    * @param user the login, when the server wants one (with {@code password})
    * @param from the sender address (may carry a display name: {@code Tokens <noreply@x.com>})
+   * @param trusted the certificates the server's is checked against ({@code
+   *     TOKENSMITH_SMTP_CA_FILE}: a private CA, or the server's own); empty = the JVM's CAs
    */
   public record Smtp(
       String host,
@@ -109,7 +111,8 @@ public record Settings(
       Optional<String> user,
       Optional<String> password,
       String from,
-      Tls tls) {
+      Tls tls,
+      List<java.security.cert.X509Certificate> trusted) {
 
     /** How the connection to the mail server is protected. */
     public enum Tls {
@@ -180,6 +183,16 @@ public record Settings(
         warnings.add(UnknownSetting.warning(name, " in " + file, known));
       }
     }
+    settings
+        .smtp()
+        .filter(smtp -> smtp.tls() == Smtp.Tls.NONE && smtp.password().isPresent())
+        .ifPresent(
+            smtp ->
+                warnings.add(
+                    "TOKENSMITH_SMTP_PASSWORD travels in clear to "
+                        + smtp.host()
+                        + ": TOKENSMITH_SMTP_TLS is none. Use starttls or tls unless the mail"
+                        + " server is on this host or a network you trust"));
     return new Loaded(settings, List.copyOf(warnings));
   }
 
@@ -346,7 +359,8 @@ public record Settings(
                 "TOKENSMITH_SMTP_USER",
                 "TOKENSMITH_SMTP_PASSWORD",
                 "TOKENSMITH_SMTP_FROM",
-                "TOKENSMITH_SMTP_TLS")) {
+                "TOKENSMITH_SMTP_TLS",
+                "TOKENSMITH_SMTP_CA_FILE")) {
           if (optional(name).isPresent()) {
             throw bad(name, "is set but TOKENSMITH_SMTP_HOST is not (e-mail is off without it)");
           }
@@ -392,7 +406,13 @@ public record Settings(
             "TOKENSMITH_SMTP_HOST",
             "needs TOKENSMITH_PUBLIC_URL: the links in e-mails are built from it");
       }
-      return Optional.of(new Smtp(host.get(), port, user, password, from, tls));
+      Optional<Path> caFile = optional("TOKENSMITH_SMTP_CA_FILE").map(Path::of);
+      if (caFile.isPresent() && tls == Smtp.Tls.NONE) {
+        throw bad("TOKENSMITH_SMTP_CA_FILE", "has no use with TOKENSMITH_SMTP_TLS=none");
+      }
+      List<java.security.cert.X509Certificate> trusted =
+          caFile.map(f -> PemCertificates.load("TOKENSMITH_SMTP_CA_FILE", f)).orElse(List.of());
+      return Optional.of(new Smtp(host.get(), port, user, password, from, tls, trusted));
     }
 
     private Optional<URI> publicUrl() {

@@ -165,6 +165,21 @@ public final class JdbcNoticeStore implements NoticeStore {
   }
 
   @Override
+  public int deleteEndedBefore(Instant cutoff, int limit) {
+    // A bounded batch by the creation index; the status is checked again by the DELETE itself, so
+    // a failed notice retried meanwhile (pending again) stays.
+    return db.withHandle(
+        h ->
+            h.createUpdate(
+                    "DELETE FROM notices WHERE status IN ('sent', 'failed') AND create_at < :cutoff"
+                        + " AND id IN (SELECT id FROM notices WHERE status IN ('sent', 'failed')"
+                        + " AND create_at < :cutoff ORDER BY create_at LIMIT :limit)")
+                .bind("cutoff", cutoff.toEpochMilli())
+                .bind("limit", limit)
+                .execute());
+  }
+
+  @Override
   public Backlog backlog() {
     return db.withHandle(
         h ->

@@ -34,6 +34,12 @@ interface NoticeStore {
   /** Makes a failed notice pending again, due at {@code now}; false when it was not failed. */
   boolean retry(String id, Instant now);
 
+  /**
+   * Deletes at most {@code limit} sent or failed notices written before {@code cutoff}, oldest
+   * first; returns how many. Pending ones stay, however old.
+   */
+  int deleteEndedBefore(Instant cutoff, int limit);
+
   /** How many notices are pending, and when the oldest of them was written (null: none). */
   Backlog backlog();
 

@@ -1,6 +1,7 @@
 package dev.tokensmith.notify;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,18 @@ import java.util.UUID;
  * committed. The {@link OutboxWorker} sends it.
  */
 public final class Outbox {
+  /**
+   * How long sent and failed notices are kept (a webhook's deliveries list, an investigation)
+   * before the purge deletes them; pending ones are kept until they end.
+   */
+  public static final Duration RETENTION = Duration.ofDays(30);
+
+  /** Rows deleted per statement, so that a purge never holds many locks or a long transaction. */
+  static final int PURGE_BATCH = 1000;
+
+  /** Batches per run: a larger backlog is left to the next runs. */
+  private static final int PURGE_BATCHES = 20;
+
   private final NoticeStore store;
   private final Clock clock;
 
@@ -68,5 +81,23 @@ public final class Outbox {
    */
   public boolean retry(String id) {
     return store.retry(id, clock.instant());
+  }
+
+  /**
+   * Deletes sent and failed notices written more than {@link #RETENTION} ago, in batches of a
+   * thousand (each its own statement), at most twenty batches a run; for the scheduler. Returns how
+   * many.
+   */
+  public int purge() {
+    Instant cutoff = clock.instant().minus(RETENTION);
+    int deleted = 0;
+    for (int batch = 0; batch < PURGE_BATCHES; batch++) {
+      int n = store.deleteEndedBefore(cutoff, PURGE_BATCH);
+      deleted += n;
+      if (n < PURGE_BATCH) {
+        break;
+      }
+    }
+    return deleted;
   }
 }

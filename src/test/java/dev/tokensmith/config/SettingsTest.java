@@ -104,6 +104,78 @@ class SettingsTest {
   }
 
   @Test
+  void loadWhenSmtpTlsNoneWithPasswordThenWarnedThatThePasswordTravelsInClear() {
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "TOKENSMITH_SMTP_HOST", "relay.example.com",
+                "TOKENSMITH_SMTP_FROM", "tokens@example.com",
+                "TOKENSMITH_SMTP_USER", "mailer",
+                "TOKENSMITH_SMTP_PASSWORD", "smtp-password-secret",
+                "TOKENSMITH_SMTP_TLS", "none",
+                "TOKENSMITH_PUBLIC_URL", "https://tokens.example.com"));
+    assertThat(Settings.load(env).warnings())
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .startsWith("TOKENSMITH_SMTP_PASSWORD travels in clear to relay.example.com")
+                    .contains("TOKENSMITH_SMTP_TLS is none")
+                    .doesNotContain("smtp-password-secret")
+                    .doesNotContain("\n"));
+    env.put("TOKENSMITH_SMTP_TLS", "starttls");
+    assertThat(Settings.load(env).warnings()).isEmpty();
+    env.put("TOKENSMITH_SMTP_TLS", "tls");
+    assertThat(Settings.load(env).warnings()).isEmpty();
+    env.put("TOKENSMITH_SMTP_TLS", "none");
+    env.remove("TOKENSMITH_SMTP_PASSWORD");
+    assertThat(Settings.load(env).warnings()).as("no password, nothing to leak").isEmpty();
+  }
+
+  @Test
+  void fromWhenSmtpCaFileThenItsCertificatesTrustedAndABadOneNamed(@TempDir Path dir)
+      throws Exception {
+    java.security.KeyStore jvm = java.security.KeyStore.getInstance("PKCS12");
+    try (var in =
+        Files.newInputStream(Path.of(System.getProperty("java.home"), "lib/security/cacerts"))) {
+      jvm.load(in, null);
+    }
+    java.security.cert.X509Certificate ca =
+        (java.security.cert.X509Certificate) jvm.getCertificate(jvm.aliases().nextElement());
+    Path pem = dir.resolve("ca.pem");
+    Files.writeString(
+        pem,
+        "-----BEGIN CERTIFICATE-----\n"
+            + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ca.getEncoded())
+            + "\n-----END CERTIFICATE-----\n");
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "TOKENSMITH_SMTP_HOST", "smtp.example.com",
+                "TOKENSMITH_SMTP_FROM", "tokens@example.com",
+                "TOKENSMITH_SMTP_CA_FILE", pem.toString(),
+                "TOKENSMITH_PUBLIC_URL", "https://tokens.example.com"));
+    assertThat(Settings.from(env).smtp().orElseThrow().trusted()).containsExactly(ca);
+
+    env.put("TOKENSMITH_SMTP_CA_FILE", dir.resolve("missing.pem").toString());
+    assertThatThrownBy(() -> Settings.from(env))
+        .isInstanceOf(Settings.Invalid.class)
+        .hasMessageStartingWith("TOKENSMITH_SMTP_CA_FILE cannot be read");
+    Path text = dir.resolve("not.pem");
+    Files.writeString(text, "not a certificate\n");
+    env.put("TOKENSMITH_SMTP_CA_FILE", text.toString());
+    assertThatThrownBy(() -> Settings.from(env))
+        .isInstanceOf(Settings.Invalid.class)
+        .hasMessageStartingWith("TOKENSMITH_SMTP_CA_FILE ");
+    env.put("TOKENSMITH_SMTP_CA_FILE", pem.toString());
+    env.put("TOKENSMITH_SMTP_TLS", "none");
+    assertThatThrownBy(() -> Settings.from(env))
+        .hasMessageStartingWith("TOKENSMITH_SMTP_CA_FILE has no use with TOKENSMITH_SMTP_TLS=none");
+    assertThatThrownBy(() -> Settings.from(Map.of("TOKENSMITH_SMTP_CA_FILE", pem.toString())))
+        .hasMessageStartingWith("TOKENSMITH_SMTP_CA_FILE is set but TOKENSMITH_SMTP_HOST is not");
+  }
+
+  @Test
   void fromWhenPostgresqlUrlThenPostgresql() {
     assertThat(
             Settings.from(Map.of("TOKENSMITH_DB_URL", "jdbc:postgresql://db/tokensmith"))

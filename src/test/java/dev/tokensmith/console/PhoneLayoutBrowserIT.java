@@ -7,8 +7,10 @@ import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.WithServer;
+import dev.tokensmith.webhooks.Receiver;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,11 +23,12 @@ import org.openqa.selenium.Keys;
  * Every page at phone width (390 px): nothing wider than the screen, tables as cards, drawers full
  * width.
  */
-@WithServer
+@WithServer(settings = "TOKENSMITH_WEBHOOK_ALLOW_PRIVATE=true")
 class PhoneLayoutBrowserIT {
   @RegisterExtension static Browser browser = new Browser();
   static TestServer server;
   static Fixtures.TestUser admin;
+  static Receiver receiver;
 
   @BeforeAll
   static void seed(Fixtures fixtures) {
@@ -51,6 +54,28 @@ class PhoneLayoutBrowserIT {
             Auth.token(node.body().path("token").asText()),
             Map.of("hostname", "t800-factory-floor-host"));
     assertThat(registered.status()).as("%s", registered).isEqualTo(200);
+    // A webhook with a delivery that failed once (its error shown) at a real receiver.
+    receiver = new Receiver();
+    receiver.script("/cyberdyne-siem-endpoint-with-a-long-path", 503);
+    Response hook =
+        server.http.post(
+            "/v2/webhooks",
+            admin.session(),
+            Map.of(
+                "url",
+                receiver.url("/cyberdyne-siem-endpoint-with-a-long-path"),
+                "events",
+                List.of("token.created", "token.leaked", "user.role_changed", "node.registered"),
+                "description",
+                "Cyberdyne security information and event management"));
+    assertThat(hook.status()).as("%s", hook).isEqualTo(200);
+    server.http.post("/v2/webhooks/" + hook.id() + "/ping", admin.session(), Map.of());
+    server.app.deliverNotices();
+  }
+
+  @AfterAll
+  static void stopReceiver() {
+    receiver.close();
   }
 
   @BeforeEach
@@ -126,7 +151,16 @@ class PhoneLayoutBrowserIT {
   @Test
   void everyPageWhenPhoneWidthThenNoControlOverlapsOrIsCutOff() {
     browser.login(TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
-    for (String page : List.of("tokens", "users", "sso", "activity", "nodes", "api-console")) {
+    for (String page :
+        List.of(
+            "tokens",
+            "users",
+            "sso",
+            "activity",
+            "nodes",
+            "webhooks",
+            "notifications",
+            "api-console")) {
       browser.click(By.cssSelector(".sidebar a[data-nav='" + page + "']"));
       browser.visible(By.cssSelector("main h1"));
       assertNoControlOverlapsOrIsCutOff(page);
@@ -249,6 +283,61 @@ class PhoneLayoutBrowserIT {
     browser.visible(By.cssSelector("[data-testid='sso-form']"));
     assertFitsTheScreen("single sign-on");
     browser.screenshot("phone-sso");
+  }
+
+  @Test
+  void webhooksWhenPhoneWidthThenCardsAndFullWidthDrawerWithDeliveries() {
+    browser.login(admin.email(), Fixtures.PASSWORD);
+    browser.click(By.cssSelector(".sidebar a[data-nav='webhooks']"));
+    browser.visible(By.cssSelector("[data-testid='webhook-table']"));
+    assertFitsTheScreen("webhooks");
+    browser.screenshot("phone-webhooks");
+
+    browser.click(By.cssSelector("tr[data-testid='webhook-row'] button[data-action='open']"));
+    org.openqa.selenium.WebElement drawer = browser.dialog("webhook-drawer");
+    browser.visible(By.cssSelector("[data-testid='delivery-table']"));
+    assertThat(drawer.getText()).contains("503");
+    browser.until(
+        d ->
+            (Boolean)
+                browser.script(
+                    "return document.querySelector('dialog[open]').getAnimations().length === 0;"));
+    assertThat(drawer.getSize().getWidth())
+        .as("drawer width")
+        .isEqualTo(
+            ((Long) browser.script("return document.documentElement.clientWidth")).intValue());
+    List<?> wide =
+        (List<?>)
+            browser.script(
+                "const d = document.querySelector('dialog[open]');"
+                    + "const box = d.getBoundingClientRect();"
+                    + "return [...d.querySelectorAll('*')].filter(e => e.getClientRects().length)"
+                    + ".filter(e => e.getBoundingClientRect().right > box.right + 1"
+                    + " || e.getBoundingClientRect().left < box.left - 1)"
+                    + ".map(e => e.tagName + '.' + e.className);");
+    assertThat(wide).as("webhook drawer content or buttons wider than the screen").isEmpty();
+    browser.screenshot("phone-webhook-drawer");
+    drawer.sendKeys(Keys.ESCAPE);
+
+    browser.rowAction(
+        browser.row("webhook-row", "Cyberdyne security information and event management"), "edit");
+    browser.dialog("webhook-form-dialog");
+    browser.until(
+        d ->
+            (Boolean)
+                browser.script(
+                    "return document.querySelector('dialog[open]').getAnimations().length === 0;"));
+    assertNoControlOverlapsOrIsCutOff("webhook form");
+    browser.screenshot("phone-webhook-form");
+  }
+
+  @Test
+  void notificationsWhenPhoneWidthThenFits() {
+    browser.login(admin.email(), Fixtures.PASSWORD);
+    browser.click(By.cssSelector(".sidebar a[data-nav='notifications']"));
+    browser.visible(By.cssSelector("[data-testid='email-status']"));
+    assertFitsTheScreen("notifications");
+    browser.screenshot("phone-notifications");
   }
 
   @Test
