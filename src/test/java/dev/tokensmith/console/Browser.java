@@ -233,6 +233,24 @@ final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher 
     click(By.cssSelector(".menu [role='menuitem'][data-action='" + action + "']"));
   }
 
+  /**
+   * The same for the row named {@code name}, found afresh on each try: for a list that re-renders
+   * itself (a reload after a change) while its menu opens, which closes the menu.
+   */
+  void rowAction(String testId, String name, String action) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        rowAction(row(testId, name), action);
+        return;
+      } catch (org.openqa.selenium.TimeoutException
+          | org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Picks the item of a menu button found by its data-testid. */
   void menu(String buttonTestId, String action) {
     click(By.cssSelector("[data-testid='" + buttonTestId + "']"));

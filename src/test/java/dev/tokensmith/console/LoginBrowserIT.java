@@ -45,7 +45,14 @@ class LoginBrowserIT {
     assertThat(browser.driver().findElements(By.cssSelector(".sidebar a[data-nav] .nav-label")))
         .extracting(e -> e.getText().trim())
         .containsExactly(
-            "API tokens", "Users", "Single sign-on", "Activity log", "Nodes", "API Console");
+            "API tokens",
+            "Users",
+            "Single sign-on",
+            "Activity log",
+            "Nodes",
+            "Webhooks",
+            "Notifications",
+            "API Console");
     assertThat(browser.driver().manage().getCookieNamed("tks_session").isHttpOnly()).isTrue();
     assertThat(browser.script("return document.cookie")).isEqualTo("");
     assertThat(browser.script("return localStorage.length + sessionStorage.length")).isEqualTo(0L);
