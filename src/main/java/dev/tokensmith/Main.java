@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       Main.Seed.class,
       NodeCommand.class,
       Main.Users.class,
-      LegacyCommand.class
+      LegacyCommand.class,
+      KeysCommand.class
     },
     description = "Self-hosted API token service. Without a command: start the server.")
 public final class Main implements Callable<Integer> {
