@@ -212,7 +212,7 @@ public final class App implements AutoCloseable {
         new KeyHolders(
             db, activeKeys, found.files(), new KeyCheck(db), found.sources(), Clock.systemUTC());
     TokenSecrets secrets = new TokenSecrets(activeKeys, random, settings.secretPrefix());
-    this.keyRotation = new KeyRotation(db, secrets, json);
+    this.keyRotation = new KeyRotation(db, secrets, json, KeyRotation.BATCH);
     // From here on, an event loop that reaches for the database is stopped, never blocked.
     db.refuseBlockingWhen(Context::isOnEventLoopThread);
 

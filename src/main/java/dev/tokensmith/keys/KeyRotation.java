@@ -41,11 +41,16 @@ public final class KeyRotation {
   private final Database db;
   private final TokenSecrets secrets;
   private final ObjectMapper json;
+  private final int batch;
 
-  public KeyRotation(Database db, TokenSecrets secrets, ObjectMapper json) {
+  /**
+   * Rotation over {@code db} with the keys of {@code secrets}, {@code batch} rows a transaction.
+   */
+  public KeyRotation(Database db, TokenSecrets secrets, ObjectMapper json, int batch) {
     this.db = db;
     this.secrets = secrets;
     this.json = json;
+    this.batch = batch;
   }
 
   /** Counts per master key and pepper version, of every version held or still in use. */
@@ -128,7 +133,7 @@ public final class KeyRotation {
                                   + ") ORDER BY "
                                   + c.id()
                                   + " LIMIT "
-                                  + BATCH)
+                                  + batch)
                           .bind("after", after)
                           .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2)))
                           .list());
@@ -192,7 +197,7 @@ public final class KeyRotation {
                               "SELECT id, payload FROM notices WHERE id > :after AND "
                                   + StoredKeys.NOTICES.where()
                                   + " AND payload LIKE '%\"sealed\":{\"%' ORDER BY id LIMIT "
-                                  + BATCH)
+                                  + batch)
                           .bind("after", after)
                           .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
                           .list());
@@ -267,12 +272,12 @@ public final class KeyRotation {
                 + " AND t.secret_sealed IS NOT NULL AND NOT ("
                 + StoredKeys.digestUnder("s.digest", pepper)
                 + ") ORDER BY t.id LIMIT "
-                + BATCH
+                + batch
             : "SELECT id, token_sealed, token_digest FROM nodes WHERE id > :after"
                 + " AND token_sealed IS NOT NULL AND NOT ("
                 + StoredKeys.digestUnder("token_digest", pepper)
                 + ") ORDER BY id LIMIT "
-                + BATCH;
+                + batch;
     String update =
         tokens
             ? "UPDATE api_token_secrets SET digest = :fresh WHERE digest = :old AND token_id = :id"
