@@ -3,6 +3,7 @@ package dev.tokensmith.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.Issued;
 import dev.tokensmith.testing.Fixtures.TestUser;
@@ -102,9 +103,11 @@ class KeyRotationIT {
       // A new pepper in the file: the server takes it within seconds, the rotation waits for it.
       assertThat(Keyring.addPepper(pepperFile, new SecureRandom())).isEqualTo(2);
       assertOwnerOnly(pepperFile);
-      Rotation pepper = rotation();
+      Rotation pepper = new Rotation();
       pepper.activeKeys.set(pepper.keys.using(pepper.keys.currentVersion(), 2));
-      // Stopped after one batch, then run again: it goes on where it was.
+      // Stopped after one batch (once the server holds the new pepper, as the command waits for),
+      // then run again: it goes on where it was.
+      awaitServerHolds(db, Set.of(1), Set.of(1, 2));
       KeyRotation.Batch first = pepper.rotation.rewriteDigests("token secrets", null);
       assertThat(first.rewritten()).isEqualTo(SMALL_BATCH);
       assertThat(pepper.run.pepper(pepper.keys, Duration.ofSeconds(60))).isTrue();
@@ -115,13 +118,13 @@ class KeyRotationIT {
       // A new master key: every sealed secret is sealed again under it, in batches.
       assertThat(Keyring.addMasterKey(masterKeyFile, new SecureRandom())).isEqualTo(2);
       assertOwnerOnly(masterKeyFile);
-      Rotation master = rotation();
+      Rotation master = new Rotation();
       assertThat(master.run.masterKey(master.keys, Duration.ofSeconds(60))).isTrue();
       assertThat(master.output()).contains("token secrets: " + TOKENS + " re-encrypted");
       assertThat(master.rotation.resealLeft()).isZero();
       assertThat(sealed(db)).hasSize(TOKENS).allMatch(v -> v.startsWith("v2:"));
       // Run again: nothing left to do, nothing rewritten.
-      Rotation again = rotation();
+      Rotation again = new Rotation();
       assertThat(again.run.masterKey(again.keys, Duration.ofSeconds(60))).isTrue();
       assertThat(again.output()).contains("Re-encrypted 0 values");
 
@@ -144,18 +147,21 @@ class KeyRotationIT {
       assertThat(server.http.post("/v2/auth/check", token.auth(), Map.of()).status())
           .isEqualTo(200);
     }
+    // A Console session made with the removed pepper has ended: its user signs in again.
     Issued one = tokens.get(3);
-    Response shown = server.http.get("/v2/api_tokens/" + one.id() + "/secret", admin.session());
+    String secretPath = "/v2/api_tokens/" + one.id() + "/secret";
+    assertThat(server.http.get(secretPath, admin.session()).status()).isEqualTo(401);
+    Auth.Session session = server.login(admin.email(), Fixtures.PASSWORD);
+    Response shown = server.http.get(secretPath, session);
     assertThat(shown.text()).contains(one.secret());
     // A token made now is digested with the new pepper and sealed under the new key.
-    Issued fresh = fixtures.token(admin.session(), List.of("users:view"));
+    Issued fresh = fixtures.token(session, List.of("users:view"));
     assertThat(server.http.post("/v2/auth/check", fresh.auth(), Map.of()).status()).isEqualTo(200);
     assertThat(digests(db)).allMatch(d -> TokenSecrets.pepperOf(d) == 2);
     assertThat(sealed(db)).allMatch(v -> v.startsWith("v2:"));
-    assertThat(
-            db.withHandle(
-                h -> h.createQuery("SELECT name FROM key_checks").mapTo(String.class).list()))
-        .containsExactlyInAnyOrder("pepper_v2", "master_key_v2");
+    List<String> recorded =
+        db.withHandle(h -> h.createQuery("SELECT name FROM key_checks").mapTo(String.class).list());
+    assertThat(recorded).containsExactlyInAnyOrder("pepper_v2", "master_key_v2");
   }
 
   /** What a rotation command builds: the key files as they are now, over the server's database. */
