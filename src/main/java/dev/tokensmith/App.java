@@ -30,7 +30,10 @@ import dev.tokensmith.clients.TenantService;
 import dev.tokensmith.config.Settings;
 import dev.tokensmith.console.ConsoleApi;
 import dev.tokensmith.jobs.Scheduler;
+import dev.tokensmith.keys.ActiveKeys;
 import dev.tokensmith.keys.KeyCheck;
+import dev.tokensmith.keys.KeyHolders;
+import dev.tokensmith.keys.KeyRotation;
 import dev.tokensmith.keys.Keyring;
 import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.nodes.InstanceActivity;
@@ -125,6 +128,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,6 +145,9 @@ public final class App implements AutoCloseable {
   private final Settings settings;
   private final Version version = Version.ofBuild();
   private final StartBanner.Keys keys;
+  private final ActiveKeys activeKeys;
+  private final KeyHolders keyHolders;
+  private final KeyRotation keyRotation;
   private final Catalogue catalogue;
   private final CatalogueStart catalogueStart;
   private final Database db;
@@ -200,16 +207,21 @@ public final class App implements AutoCloseable {
             settings.dbPoolSize(),
             settings.dbTimeoutMillis());
     db.migrate();
-    Keyring keyring;
+    KeysFound found;
     try {
-      KeysFound found = keyring(settings, db, random);
-      keyring = found.keyring();
+      found = keyring(settings, db, random);
       this.keys = found.banner();
     } catch (RuntimeException e) {
       db.close();
       throw e;
     }
-    TokenSecrets secrets = new TokenSecrets(keyring, random, settings.secretPrefix());
+    // One set of keys in force for every secret of this instance: a rotation reaches them all.
+    this.activeKeys = new ActiveKeys(found.keyring());
+    this.keyHolders =
+        new KeyHolders(
+            db, activeKeys, found.files(), new KeyCheck(db), found.sources(), Clock.systemUTC());
+    TokenSecrets secrets = new TokenSecrets(activeKeys, random, settings.secretPrefix());
+    this.keyRotation = new KeyRotation(db, secrets, json, KeyRotation.BATCH);
     // From here on, an event loop that reaches for the database is stopped, never blocked.
     db.refuseBlockingWhen(Context::isOnEventLoopThread);
 
@@ -289,7 +301,7 @@ public final class App implements AutoCloseable {
     this.legacy =
         new LegacyCredentials(db, legacyStore, writer, tokens, directory, clients, access, secrets);
     // Node tokens and instance secrets: the same format and storage, with a prefix of their own.
-    TokenSecrets nodeSecrets = new TokenSecrets(keyring, random, settings.nodeSecretPrefix());
+    TokenSecrets nodeSecrets = new TokenSecrets(activeKeys, random, settings.nodeSecretPrefix());
     JdbcNodeStore nodeStore = new JdbcNodeStore(db);
     this.nodeActivity = new InstanceActivity(nodeStore, clock);
     NodeWriter nodeWriter =
@@ -553,7 +565,11 @@ public final class App implements AutoCloseable {
    * The keys: from the settings, or from the key files, which are generated only for a new
    * database. They must match the database's check values, else the start stops with one line.
    */
-  private record KeysFound(Keyring keyring, StartBanner.Keys banner) {}
+  private record KeysFound(
+      Keyring keyring,
+      StartBanner.Keys banner,
+      KeyCheck.Sources sources,
+      Supplier<Optional<Keyring>> files) {}
 
   private static KeysFound keyring(Settings settings, Database db, SecureRandom random) {
     if (settings.masterKeys().isPresent() != settings.pepper().isPresent()) {
@@ -610,7 +626,11 @@ public final class App implements AutoCloseable {
     } catch (KeyCheck.Mismatch e) {
       throw new Settings.Invalid(e.getMessage());
     }
-    return new KeysFound(keyring, banner);
+    Supplier<Optional<Keyring>> files =
+        settings.masterKeys().isPresent()
+            ? Optional::empty
+            : () -> Optional.of(Keyring.load(settings.masterKeyFile(), settings.pepperFile()));
+    return new KeysFound(keyring, banner, sources, files);
   }
 
   /**
@@ -631,6 +651,13 @@ public final class App implements AutoCloseable {
       channel = Optional.of(opened);
     }
     started = true;
+    // Key files are re-read and this instance's key versions renewed every few seconds (rotation).
+    keyHolders.refresh();
+    local.scheduleWithFixedDelay(
+        keyHolders::refresh,
+        KeyHolders.REFRESH.toMillis(),
+        KeyHolders.REFRESH.toMillis(),
+        TimeUnit.MILLISECONDS);
     scheduler.start(settings.jobIntervalSeconds());
     notices.start(settings.outboxPollSeconds());
     // Usage is collected per instance, so every instance flushes its own (not the leased
@@ -716,6 +743,21 @@ public final class App implements AutoCloseable {
     byte[] bytes = new byte[18];
     new SecureRandom().nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Key rotation: re-encryption and digest rewriting in batches, and the counts per version. */
+  public KeyRotation keyRotation() {
+    return keyRotation;
+  }
+
+  /** The keys in force on this instance (a rotation command narrows or widens them). */
+  public ActiveKeys activeKeys() {
+    return activeKeys;
+  }
+
+  /** The database (key rotation commands read which instances hold which key versions). */
+  public Database database() {
+    return db;
   }
 
   /** This build's version. */
@@ -852,6 +894,9 @@ public final class App implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     flushUsage();
+    if (started) {
+      keyHolders.leave();
+    }
     await(vertx.close(), "Vert.x did not stop cleanly");
     db.close();
     channel.ifPresent(opened -> opened.removeFrom(settings.dataDir()));

@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
       Main.Users.class,
       LegacyCommand.class,
       BackupCommand.class,
-      RestoreCommand.class
+      RestoreCommand.class,
+      KeysCommand.class
     },
     description = "Self-hosted API token service. Without a command: start the server.")
 public final class Main implements Callable<Integer> {

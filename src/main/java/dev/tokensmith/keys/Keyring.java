@@ -26,10 +26,11 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The versioned AES-256 master keys that encrypt stored secrets, and the HMAC pepper that turns a
- * secret into its lookup digest. The highest key version is current; older versions stay to open
- * values sealed before a rotation. Features use it through {@link TokenSecrets}, the only caller of
- * its digest, seal and open.
+ * The versioned AES-256 master keys that encrypt stored secrets, and the versioned HMAC peppers
+ * that turn a secret into its lookup digest. The highest version of each is current, unless the
+ * keyring was narrowed with {@link #using} (while another instance does not hold the newest yet);
+ * older versions stay to open values sealed, and to find digests made, before a rotation. Features
+ * use it through {@link TokenSecrets}, the only caller of its digest, seal and open.
  */
 public final class Keyring {
 
@@ -43,41 +44,121 @@ public final class Keyring {
 
   private final SortedMap<Integer, SecretKeySpec> keys;
   private final int currentVersion;
+  private final SortedMap<Integer, SecretKeySpec> peppers;
+  private final int currentPepper;
   private final SecureRandom random = new SecureRandom();
-  // Mac is not thread-safe; one per thread avoids both locking and a clone per digest.
+  // Mac is not thread-safe; one per thread and pepper avoids both locking and a clone per digest.
+  private final Map<Integer, ThreadLocal<Mac>> macs;
   private final ThreadLocal<Mac> mac;
 
   /**
    * A keyring over {@code masterKeys} (version to 32-byte key) and {@code pepper} (at least 32
-   * bytes). The arrays are copied.
+   * bytes, version 1). The arrays are copied.
    *
    * @throws IllegalArgumentException if there is no key, a version is below 1, a key is not 32
    *     bytes, or the pepper is shorter than 32 bytes
    */
   public Keyring(SortedMap<Integer, byte[]> masterKeys, byte[] pepper) {
-    Objects.requireNonNull(masterKeys, "masterKeys");
-    if (masterKeys.isEmpty()) {
-      throw new IllegalArgumentException("no master key given");
-    }
-    SortedMap<Integer, SecretKeySpec> copy = new TreeMap<>();
-    for (Map.Entry<Integer, byte[]> entry : masterKeys.entrySet()) {
-      Integer version = entry.getKey();
-      if (version == null || version < 1) {
-        throw new IllegalArgumentException("master key version must be 1 or more");
-      }
-      byte[] key = entry.getValue();
-      if (key == null || key.length != KEY_BYTES) {
-        throw new IllegalArgumentException("master key v" + version + " must be 32 bytes");
-      }
-      copy.put(version, new SecretKeySpec(key, "AES"));
-    }
+    this(masterKeys, new TreeMap<>(Map.of(1, requirePepper(pepper))));
+  }
+
+  /**
+   * A keyring over {@code masterKeys} (version to 32-byte key) and {@code peppers} (version to at
+   * least 32 bytes). The highest version of each is current. The arrays are copied.
+   *
+   * @throws IllegalArgumentException if either map is empty, a version is below 1, a key is not 32
+   *     bytes, or a pepper is shorter than 32 bytes
+   */
+  public Keyring(SortedMap<Integer, byte[]> masterKeys, SortedMap<Integer, byte[]> peppers) {
+    this(specs(masterKeys, "master key", "AES"), specs(peppers, "pepper", HMAC), 0, 0);
+  }
+
+  private Keyring(
+      SortedMap<Integer, SecretKeySpec> keys,
+      SortedMap<Integer, SecretKeySpec> peppers,
+      int keyVersion,
+      int pepperVersion) {
+    this.keys = keys;
+    this.peppers = peppers;
+    this.currentVersion = keyVersion == 0 ? keys.lastKey() : keyVersion;
+    this.currentPepper = pepperVersion == 0 ? peppers.lastKey() : pepperVersion;
+    Map<Integer, ThreadLocal<Mac>> byVersion = new TreeMap<>();
+    peppers.forEach(
+        (version, spec) -> byVersion.put(version, ThreadLocal.withInitial(() -> newMac(spec))));
+    this.macs = Collections.unmodifiableMap(byVersion);
+    this.mac = macs.get(currentPepper);
+  }
+
+  private static byte[] requirePepper(byte[] pepper) {
     if (pepper == null || pepper.length < KEY_BYTES) {
       throw new IllegalArgumentException("pepper must be at least 32 bytes");
     }
-    this.keys = copy;
-    this.currentVersion = copy.lastKey();
-    SecretKeySpec pepperKey = new SecretKeySpec(pepper, HMAC);
-    this.mac = ThreadLocal.withInitial(() -> newMac(pepperKey));
+    return pepper;
+  }
+
+  private static SortedMap<Integer, SecretKeySpec> specs(
+      SortedMap<Integer, byte[]> given, String what, String algorithm) {
+    Objects.requireNonNull(given, what);
+    if (given.isEmpty()) {
+      throw new IllegalArgumentException("no " + what + " given");
+    }
+    SortedMap<Integer, SecretKeySpec> copy = new TreeMap<>();
+    for (Map.Entry<Integer, byte[]> entry : given.entrySet()) {
+      Integer version = entry.getKey();
+      if (version == null || version < 1) {
+        throw new IllegalArgumentException(what + " version must be 1 or more");
+      }
+      byte[] key = entry.getValue();
+      boolean master = algorithm.equals("AES");
+      if (key == null || (master ? key.length != KEY_BYTES : key.length < KEY_BYTES)) {
+        throw new IllegalArgumentException(
+            what + " v" + version + (master ? " must be 32 bytes" : " must be at least 32 bytes"));
+      }
+      copy.put(version, new SecretKeySpec(key, algorithm));
+    }
+    return Collections.unmodifiableSortedMap(copy);
+  }
+
+  /**
+   * The same keys, sealing under master key {@code keyVersion} and digesting under pepper {@code
+   * pepperVersion}: the newest versions every running instance holds, so that none of them meets a
+   * value it cannot open or a digest it cannot find.
+   *
+   * @throws IllegalArgumentException if the keyring lacks either version
+   */
+  public Keyring using(int keyVersion, int pepperVersion) {
+    if (!keys.containsKey(keyVersion) || !peppers.containsKey(pepperVersion)) {
+      throw new IllegalArgumentException("no such key version");
+    }
+    if (keyVersion == currentVersion && pepperVersion == currentPepper) {
+      return this;
+    }
+    return new Keyring(keys, peppers, keyVersion, pepperVersion);
+  }
+
+  /** The highest master key version (current unless narrowed by {@link #using}). */
+  public int newestVersion() {
+    return keys.lastKey();
+  }
+
+  /** The highest pepper version (current unless narrowed by {@link #using}). */
+  public int newestPepper() {
+    return peppers.lastKey();
+  }
+
+  /** The pepper version that {@link #digest} uses. */
+  public int currentPepper() {
+    return currentPepper;
+  }
+
+  /** The pepper versions, lowest first. */
+  public SortedSet<Integer> pepperVersions() {
+    return Collections.unmodifiableSortedSet(new TreeSet<>(peppers.keySet()));
+  }
+
+  /** Whether the two keyrings hold the same versions of the same keys and peppers. */
+  public boolean sameKeys(Keyring other) {
+    return other.keys.equals(keys) && other.peppers.equals(peppers);
   }
 
   /** The version that {@link #seal} uses. */
@@ -96,6 +177,19 @@ public final class Keyring {
    */
   byte[] digest(byte[] secret) {
     return mac.get().doFinal(secret);
+  }
+
+  /**
+   * {@link #digest(byte[])} under pepper {@code version}.
+   *
+   * @throws IllegalArgumentException if the keyring has no such pepper
+   */
+  byte[] digest(int version, byte[] secret) {
+    ThreadLocal<Mac> under = macs.get(version);
+    if (under == null) {
+      throw new IllegalArgumentException("no pepper v" + version);
+    }
+    return under.get().doFinal(secret);
   }
 
   /**
@@ -176,15 +270,20 @@ public final class Keyring {
    * The pepper's check value: its HMAC of a fixed label, in base64. Equal for equal peppers, and
    * tells nothing else about it.
    */
-  String pepperCheck() {
-    return Base64.getEncoder().encodeToString(digest(CHECK_LABEL));
+  String pepperCheck(int version) {
+    return Base64.getEncoder()
+        .encodeToString(digest(version, CHECK_LABEL.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Whether {@code check} is this pepper's {@link #pepperCheck}, compared in constant time. */
-  boolean pepperMatches(String check) {
-    return constantTimeEquals(
-        pepperCheck().getBytes(StandardCharsets.US_ASCII),
-        check.getBytes(StandardCharsets.US_ASCII));
+  /**
+   * Whether {@code check} is pepper {@code version}'s {@link #pepperCheck}, compared in constant
+   * time; false if the keyring has no such pepper.
+   */
+  boolean pepperMatches(int version, String check) {
+    return peppers.containsKey(version)
+        && constantTimeEquals(
+            pepperCheck(version).getBytes(StandardCharsets.US_ASCII),
+            check.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Master key {@code version}'s check value: a fixed label sealed under it. */
@@ -243,25 +342,33 @@ public final class Keyring {
     String pepperText = read(pepperFile);
     return new Keyring(
         KeyringFormat.masterKeys(keysText, "master key file " + masterKeyFile),
-        KeyringFormat.pepper(pepperText, "pepper file " + pepperFile));
+        KeyringFormat.peppers(pepperText, "pepper file " + pepperFile));
   }
 
   /**
    * A keyring from text: master keys as {@code v<n>:<base64>} entries, one per line or
    * comma-separated (so they fit one environment variable), {@code #} comments and blank lines
-   * ignored; the pepper as one line of base64.
+   * ignored; the peppers as one line of base64 (version 1), or in the master keys' form.
    *
    * @throws IllegalArgumentException if either text is malformed
    */
   public static Keyring parse(String masterKeysText, String pepperText) {
     return new Keyring(
         KeyringFormat.masterKeys(masterKeysText, "master keys setting"),
-        KeyringFormat.pepper(pepperText, "pepper setting"));
+        KeyringFormat.peppers(pepperText, "pepper setting"));
   }
 
   @Override
   public String toString() {
-    return "Keyring[versions=" + keys.keySet() + ", current=" + currentVersion + "]";
+    return "Keyring[versions="
+        + keys.keySet()
+        + ", current="
+        + currentVersion
+        + ", peppers="
+        + peppers.keySet()
+        + ", current pepper="
+        + currentPepper
+        + "]";
   }
 
   private static Mac newMac(SecretKeySpec pepperKey) {
@@ -271,6 +378,105 @@ public final class Keyring {
       return m;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA-256 unavailable", e);
+    }
+  }
+
+  /**
+   * Adds a new master key version (one above the highest) of fresh random bytes to {@code file}, by
+   * writing a copy with owner-only permissions and moving it into place, so that a reader sees the
+   * old file or the new one, never half of it. Returns the new version.
+   *
+   * @throws IllegalArgumentException if the file is malformed
+   */
+  public static int addMasterKey(Path file, SecureRandom random) {
+    String text = read(file);
+    int version = KeyringFormat.masterKeys(text, "master key file " + file).lastKey() + 1;
+    replace(file, text, "v" + version + ":" + randomBase64(random));
+    return version;
+  }
+
+  /** {@link #addMasterKey} for the pepper file: a new pepper version. */
+  public static int addPepper(Path file, SecureRandom random) {
+    String text = read(file);
+    int version = KeyringFormat.peppers(text, "pepper file " + file).lastKey() + 1;
+    replace(file, text, "v" + version + ":" + randomBase64(random));
+    return version;
+  }
+
+  /**
+   * Removes from {@code file} the entries of the versions in {@code gone} (the master key file when
+   * {@code master}, else the pepper file), keeping comments and the other entries as they are.
+   * Returns how many entries were removed.
+   */
+  public static int remove(Path file, boolean master, java.util.Set<Integer> gone) {
+    String text = read(file);
+    StringBuilder kept = new StringBuilder();
+    int removed = 0;
+    for (String line : text.split("\\R")) {
+      String trimmed = line.trim();
+      boolean entry = !trimmed.isEmpty() && !trimmed.startsWith("#");
+      StringBuilder keptParts = new StringBuilder();
+      if (entry) {
+        for (String part : trimmed.split(",")) {
+          String p = part.trim();
+          if (p.isEmpty()) {
+            continue;
+          }
+          int colon = p.indexOf(':');
+          int version = colon < 0 ? 1 : parseVersion(p, colon);
+          if (gone.contains(version)) {
+            removed++;
+          } else {
+            keptParts.append(keptParts.length() == 0 ? "" : ",").append(p);
+          }
+        }
+        if (keptParts.length() > 0) {
+          kept.append(keptParts).append('\n');
+        }
+      } else {
+        kept.append(line).append('\n');
+      }
+    }
+    String result = kept.toString();
+    // What is left must still be a valid key file.
+    if (master) {
+      KeyringFormat.masterKeys(result, "master key file " + file);
+    } else {
+      KeyringFormat.peppers(result, "pepper file " + file);
+    }
+    if (removed > 0) {
+      write(file, result);
+    }
+    return removed;
+  }
+
+  private static int parseVersion(String entry, int colon) {
+    try {
+      return Integer.parseInt(entry, 1, colon, 10);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static void replace(Path file, String text, String entry) {
+    String base = text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
+    write(file, base + entry + "\n");
+  }
+
+  private static void write(Path file, String content) {
+    Path parent = file.toAbsolutePath().getParent();
+    Path temp = parent.resolve(file.getFileName() + ".new");
+    try {
+      Files.deleteIfExists(temp);
+      OwnerOnly.createFile(temp);
+      Files.writeString(temp, content, StandardCharsets.US_ASCII);
+      Files.move(
+          temp,
+          file,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write key file " + file, e);
     }
   }
 

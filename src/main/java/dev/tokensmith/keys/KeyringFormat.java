@@ -15,6 +15,22 @@ final class KeyringFormat {
    * {@code v<n>:<base64>} entries, separated by newlines or commas; comments and blanks ignored.
    */
   static SortedMap<Integer, byte[]> masterKeys(String text, String source) {
+    return versioned(text, source, true);
+  }
+
+  /**
+   * Peppers: one line of base64 (version 1, as every release before rotation wrote it), or {@code
+   * v<n>:<base64>} entries like the master keys' (a bare entry among them is version 1); each at
+   * least 32 bytes.
+   */
+  static SortedMap<Integer, byte[]> peppers(String text, String source) {
+    if (text != null && entries(text, true).stream().noneMatch(e -> e.contains(":"))) {
+      return new TreeMap<>(java.util.Map.of(1, pepper(text, source)));
+    }
+    return versioned(text, source, false);
+  }
+
+  private static SortedMap<Integer, byte[]> versioned(String text, String source, boolean master) {
     if (text == null) {
       throw new IllegalArgumentException(source + " is missing");
     }
@@ -24,6 +40,11 @@ final class KeyringFormat {
       String entry = entries.get(i);
       String where = source + " is malformed: entry " + (i + 1);
       int colon = entry.indexOf(':');
+      if (!master && colon < 0) {
+        // The pepper every release wrote before rotation: a bare line is version 1.
+        entry = "v1:" + entry;
+        colon = 2;
+      }
       if (!entry.startsWith("v") || colon < 2 || colon > 10) {
         throw new IllegalArgumentException(where + " must look like v1:<base64 of 32 bytes>");
       }
@@ -37,8 +58,13 @@ final class KeyringFormat {
         throw new IllegalArgumentException(where + " has a version below 1");
       }
       byte[] key = decode(entry.substring(colon + 1).trim(), where);
-      if (key.length != Keyring.KEY_BYTES) {
-        throw new IllegalArgumentException(where + " (v" + version + ") is not 32 bytes");
+      if (master ? key.length != Keyring.KEY_BYTES : key.length < Keyring.KEY_BYTES) {
+        throw new IllegalArgumentException(
+            where
+                + " (v"
+                + version
+                + ")"
+                + (master ? " is not 32 bytes" : " is shorter than 32 bytes"));
       }
       if (keys.put(version, key) != null) {
         throw new IllegalArgumentException(where + " repeats version v" + version);
@@ -66,7 +92,7 @@ final class KeyringFormat {
     return pepper;
   }
 
-  private static List<String> entries(String text, boolean commas) {
+  static List<String> entries(String text, boolean commas) {
     List<String> out = new ArrayList<>();
     for (String line : text.split("\\R")) {
       String trimmed = line.trim();

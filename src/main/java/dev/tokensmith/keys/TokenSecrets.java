@@ -3,9 +3,11 @@ package dev.tokensmith.keys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.zip.CRC32;
 
@@ -42,7 +44,7 @@ public final class TokenSecrets {
     }
   }
 
-  private final Keyring keyring;
+  private final ActiveKeys keys;
   private final SecureRandom random;
   private final String prefix;
   // A CRC32 holds state and the check must not allocate (it runs before every lookup): one per
@@ -56,7 +58,17 @@ public final class TokenSecrets {
    * @throws IllegalArgumentException if the prefix is not exactly 4 characters of [A-Za-z0-9]
    */
   public TokenSecrets(Keyring keyring, SecureRandom random, String prefix) {
-    this.keyring = Objects.requireNonNull(keyring, "keyring");
+    this(new ActiveKeys(keyring), random, prefix);
+  }
+
+  /**
+   * Secrets of one instance whose keys may change while it runs: digests and seals use the keyring
+   * {@code keys} holds at the time.
+   *
+   * @throws IllegalArgumentException if the prefix is not exactly 4 characters of [A-Za-z0-9]
+   */
+  public TokenSecrets(ActiveKeys keys, SecureRandom random, String prefix) {
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.random = Objects.requireNonNull(random, "random");
     if (prefix == null
         || prefix.length() != PREFIX_LENGTH
@@ -148,26 +160,114 @@ public final class TokenSecrets {
   }
 
   /**
-   * The lookup digest stored in place of a secret or session value: hex HMAC-SHA-256 of its UTF-8
-   * under the pepper.
+   * The lookup digest stored in place of a secret or session value: HMAC-SHA-256 of its UTF-8 under
+   * the current pepper, in its stored form ({@link #storedDigest}).
    */
   public String digest(String secret) {
-    return HEX.formatHex(keyring.digest(secret));
-  }
-
-  /** The lookup digest of a secret already in bytes, as raw bytes (32): the verifier's form. */
-  public byte[] digest(byte[] ascii) {
-    return keyring.digest(ascii);
+    Keyring keyring = keys.get();
+    return storedDigest(keyring.currentPepper(), keyring.digest(secret));
   }
 
   /**
-   * Whether {@code value}'s digest is {@code storedDigest} (hex), compared in constant time; false
-   * for null.
+   * The lookup digest of a secret already in bytes under the current pepper, as raw bytes (32): the
+   * verifier's cache key. The database holds {@link #lookupDigests} forms.
+   */
+  public byte[] digest(byte[] ascii) {
+    return keys.get().digest(ascii);
+  }
+
+  /**
+   * The stored digests a value may be found under: under the current pepper first, then under each
+   * older one still held (while a pepper rotation rewrites them). One entry outside a rotation.
+   */
+  public List<String> lookupDigests(String value) {
+    return lookupDigests(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@link #lookupDigests(String)} of a value already in bytes (UTF-8). */
+  public List<String> lookupDigests(byte[] utf8) {
+    Keyring keyring = keys.get();
+    int current = keyring.currentPepper();
+    List<String> out = new ArrayList<>(2);
+    out.add(storedDigest(current, keyring.digest(current, utf8)));
+    List<Integer> versions = new ArrayList<>(keyring.pepperVersions());
+    java.util.Collections.reverse(versions);
+    for (int version : versions) {
+      if (version != current) {
+        out.add(storedDigest(version, keyring.digest(version, utf8)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A digest as the database keeps it: 64 lowercase hex characters under pepper 1 (as every release
+   * before pepper rotation wrote them), else {@code p<version>_} and as many of the hex characters
+   * as fit in 64 (at least 58: 232 bits), so a digest tells which pepper made it.
+   */
+  static String storedDigest(int pepperVersion, byte[] raw) {
+    String hex = HEX.formatHex(raw);
+    if (pepperVersion == 1) {
+      return hex;
+    }
+    String prefix = "p" + pepperVersion + "_";
+    return prefix + hex.substring(0, LENGTH - prefix.length());
+  }
+
+  /** The pepper version a stored digest was made with (1 for a plain hex digest). */
+  public static int pepperOf(String storedDigest) {
+    if (!storedDigest.startsWith("p")) {
+      return 1;
+    }
+    int end = storedDigest.indexOf('_');
+    try {
+      return Integer.parseInt(storedDigest, 1, end, 10);
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Whether {@code value}'s digest under the pepper that made {@code storedDigest} is {@code
+   * storedDigest}, compared in constant time; false for null, or when that pepper is not held.
    */
   public boolean matchesDigest(String value, String storedDigest) {
-    return value != null
-        && storedDigest != null
-        && Keyring.constantTimeEquals(HEX.parseHex(storedDigest), keyring.digest(value));
+    return value != null && matchesDigestOf(value.getBytes(StandardCharsets.UTF_8), storedDigest);
+  }
+
+  /** {@link #matchesDigest(String, String)} of a value already in bytes (UTF-8). */
+  public boolean matchesDigestOf(byte[] utf8, String storedDigest) {
+    if (utf8 == null || storedDigest == null) {
+      return false;
+    }
+    Keyring keyring = keys.get();
+    int version = pepperOf(storedDigest);
+    if (!keyring.pepperVersions().contains(version)) {
+      return false;
+    }
+    String made = storedDigest(version, keyring.digest(version, utf8));
+    return Keyring.constantTimeEquals(
+        made.getBytes(StandardCharsets.US_ASCII), storedDigest.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * The value sealed again under the current master key, bound to the same {@code associatedData}
+   * (a rotation's re-encryption); empty if it is under the current key already.
+   *
+   * @throws IllegalStateException as {@link #open} does
+   */
+  java.util.Optional<String> reseal(String sealed, byte[] associatedData) {
+    Keyring keyring = keys.get();
+    if (sealed.startsWith("v" + keyring.currentVersion() + ":")) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        keyring.seal(keyring.open(sealed, associatedData), associatedData));
+  }
+
+  /** The keyring in force now. */
+  Keyring keyring() {
+    return keys.get();
   }
 
   /**
@@ -175,7 +275,7 @@ public final class TokenSecrets {
    * key). The ciphertext is bound to the token: copied onto another row, it does not open.
    */
   public String seal(String secret, long tokenId) {
-    return keyring.seal(secret, associatedData(tokenId));
+    return keys.get().seal(secret, associatedData(tokenId));
   }
 
   /**
@@ -186,7 +286,7 @@ public final class TokenSecrets {
    *     to another token or was tampered with
    */
   public String open(String sealed, long tokenId) {
-    return keyring.open(sealed, associatedData(tokenId));
+    return keys.get().open(sealed, associatedData(tokenId));
   }
 
   /**
@@ -195,7 +295,7 @@ public final class TokenSecrets {
    * the other way round.
    */
   public String sealNodeToken(String secret, long nodeId) {
-    return keyring.seal(secret, nodeData(nodeId));
+    return keys.get().seal(secret, nodeData(nodeId));
   }
 
   /**
@@ -204,7 +304,7 @@ public final class TokenSecrets {
    * @throws IllegalStateException as {@link #open} does
    */
   public String openNodeToken(String sealed, long nodeId) {
-    return keyring.open(sealed, nodeData(nodeId));
+    return keys.get().open(sealed, nodeData(nodeId));
   }
 
   /**
@@ -212,7 +312,7 @@ public final class TokenSecrets {
    * to the notice's delivery id: copied onto another notice, it does not open.
    */
   public String sealNotice(String value, String deliveryId) {
-    return keyring.seal(value, noticeData(deliveryId));
+    return keys.get().seal(value, noticeData(deliveryId));
   }
 
   /**
@@ -221,7 +321,7 @@ public final class TokenSecrets {
    * @throws IllegalStateException as {@link #open} does
    */
   public String openNotice(String sealed, String deliveryId) {
-    return keyring.open(sealed, noticeData(deliveryId));
+    return keys.get().open(sealed, noticeData(deliveryId));
   }
 
   /**
@@ -229,7 +329,7 @@ public final class TokenSecrets {
    * as a token's or a node's, it does not open.
    */
   public String sealWebhookSecret(String secret, long webhookId) {
-    return keyring.seal(secret, webhookData(webhookId));
+    return keys.get().seal(secret, webhookData(webhookId));
   }
 
   /**
@@ -238,7 +338,7 @@ public final class TokenSecrets {
    * @throws IllegalStateException as {@link #open} does
    */
   public String openWebhookSecret(String sealed, long webhookId) {
-    return keyring.open(sealed, webhookData(webhookId));
+    return keys.get().open(sealed, webhookData(webhookId));
   }
 
   /**
@@ -254,7 +354,7 @@ public final class TokenSecrets {
    * client: copied onto another client's row, it does not open.
    */
   public String sealSsoSecret(String secret, long clientId) {
-    return keyring.seal(secret, ssoData(clientId));
+    return keys.get().seal(secret, ssoData(clientId));
   }
 
   /**
@@ -263,7 +363,7 @@ public final class TokenSecrets {
    * @throws IllegalStateException as {@link #open} does
    */
   public String openSsoSecret(String sealed, long clientId) {
-    return keyring.open(sealed, ssoData(clientId));
+    return keys.get().open(sealed, ssoData(clientId));
   }
 
   /**
@@ -277,7 +377,7 @@ public final class TokenSecrets {
 
   @Override
   public String toString() {
-    return "TokenSecrets[prefix=" + prefix + ", " + keyring + "]";
+    return "TokenSecrets[prefix=" + prefix + ", " + keys + "]";
   }
 
   static byte[] associatedData(long tokenId) {
@@ -285,25 +385,25 @@ public final class TokenSecrets {
   }
 
   // A token's associated data is its id alone (as stored by every release); a node's is marked.
-  private static byte[] nodeData(long nodeId) {
+  static byte[] nodeData(long nodeId) {
     return ByteBuffer.allocate(5 + Long.BYTES)
         .put("node:".getBytes(StandardCharsets.US_ASCII))
         .putLong(nodeId)
         .array();
   }
 
-  private static byte[] webhookData(long webhookId) {
+  static byte[] webhookData(long webhookId) {
     return ByteBuffer.allocate(8 + Long.BYTES)
         .put("webhook:".getBytes(StandardCharsets.US_ASCII))
         .putLong(webhookId)
         .array();
   }
 
-  private static byte[] ssoData(long clientId) {
+  static byte[] ssoData(long clientId) {
     return ("sso:" + clientId).getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] noticeData(String deliveryId) {
+  static byte[] noticeData(String deliveryId) {
     return ("notice:" + deliveryId).getBytes(StandardCharsets.UTF_8);
   }
 

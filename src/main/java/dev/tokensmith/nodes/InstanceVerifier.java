@@ -12,7 +12,6 @@ import dev.tokensmith.storage.ChangeFeed.Change;
 import dev.tokensmith.tokens.ApiToken;
 import dev.tokensmith.tokens.TokenService;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,8 +107,10 @@ public final class InstanceVerifier {
         return Optional.empty();
       }
     }
-    byte[] presented = secrets.digest(secret.getBytes(StandardCharsets.ISO_8859_1));
-    if (!MessageDigest.isEqual(presented, snapshot.secretDigest()) || !snapshot.usableAt(now())) {
+    // Compared under the pepper that made the stored digest (any held, during a pepper rotation).
+    if (!secrets.matchesDigestOf(
+            secret.getBytes(StandardCharsets.ISO_8859_1), snapshot.secretDigest())
+        || !snapshot.usableAt(now())) {
       return Optional.empty();
     }
     activity.synced(snapshot.instanceId(), ip);
@@ -174,7 +175,7 @@ public final class InstanceVerifier {
         instance.nodeId(),
         match.clientId(),
         instance.tokenId(),
-        HEX.parseHex(instance.secretDigest()),
+        instance.secretDigest(),
         match.nodeTokenGeneration(),
         tokenExpireAt,
         refused);
@@ -233,7 +234,7 @@ public final class InstanceVerifier {
       long nodeId,
       long clientId,
       Long tokenId,
-      byte[] secretDigest,
+      String secretDigest,
       int configVersion,
       Instant tokenExpireAt,
       boolean refused) {

@@ -59,12 +59,13 @@ public final class NodeRegistration {
     if (!writer.wellFormed(value)) {
       return Optional.empty();
     }
-    String digest = writer.digest(value);
+    java.util.List<String> digests = writer.lookupDigests(value);
     return db.inTransaction(
         () -> {
           // Under the node's row lock: a regeneration cannot slip between reading the token's
-          // generation and recording it with the instance.
-          Optional<Node> found = store.lockByTokenDigest(digest);
+          // generation and recording it with the instance. Under each pepper held (a rotation).
+          Optional<Node> found =
+              digests.stream().map(store::lockByTokenDigest).flatMap(Optional::stream).findFirst();
           if (found.isEmpty()) {
             return Optional.empty();
           }

@@ -193,9 +193,9 @@ public final class NodeWriter {
         .map(ciphertext -> secrets.openNodeToken(ciphertext, node.id()));
   }
 
-  /** The digest a node token is looked up by. */
-  String digest(String token) {
-    return secrets.digest(token);
+  /** The digests a node token may be found under: the current pepper's, then older ones held. */
+  java.util.List<String> lookupDigests(String token) {
+    return secrets.lookupDigests(token);
   }
 
   /** Whether a value has a node token's form (length, alphabet, checksum). */

@@ -137,8 +137,10 @@ public final class SsoLogin {
         throw new SsoFailure("state_missing", null);
       }
       SsoStore.Pending pending =
-          store
-              .takePending(secrets.digest(state))
+          secrets.lookupDigests(state).stream()
+              .map(store::takePending)
+              .flatMap(Optional::stream)
+              .findFirst()
               .orElseThrow(() -> new SsoFailure("state_unknown", null));
       clientId = pending.clientId();
       if (pending.expireAt() < clock.millis()) {

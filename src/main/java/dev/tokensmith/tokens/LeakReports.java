@@ -75,7 +75,7 @@ public final class LeakReports {
         continue;
       }
       store
-          .findBySecretDigest(secrets.digest(candidate))
+          .findBySecretDigests(secrets.lookupDigests(candidate))
           // A previous value past its grace period opens nothing any more.
           .filter(m -> m.validUntil() == null || now.toEpochMilli() < m.validUntil())
           .ifPresent(m -> matched.add(m.token().id()));

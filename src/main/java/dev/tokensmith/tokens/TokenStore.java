@@ -21,6 +21,20 @@ interface TokenStore {
   Optional<SecretMatch> findBySecretDigest(String digest);
 
   /**
+   * {@link #findBySecretDigest} for the first of {@code digests} (one value's digests under each
+   * pepper held, during a pepper rotation) that a secret has, in one read; empty if none.
+   */
+  default Optional<SecretMatch> findBySecretDigests(java.util.List<String> digests) {
+    for (String digest : digests) {
+      Optional<SecretMatch> found = findBySecretDigest(digest);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * A digest's token.
    *
    * @param validUntil epoch millis when this (previous) value stops working; null for the current

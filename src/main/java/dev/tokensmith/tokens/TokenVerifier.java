@@ -15,7 +15,6 @@ import dev.tokensmith.users.Sso;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserDirectory;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,7 +139,7 @@ public final class TokenVerifier {
     if (remembered != null) {
       return remembered;
     }
-    Snapshot snapshot = load(digest);
+    Snapshot snapshot = load(digest, secret);
     return snapshot == null
         ? new Rejected(Reason.UNKNOWN)
         : snapshot.check(clock.instant(), ip, nodeRegistration);
@@ -203,7 +202,7 @@ public final class TokenVerifier {
     return null;
   }
 
-  // The keyed digest of a well-formed pair's secret key; null when either part is malformed.
+  // A well-formed pair's secret key in bytes; null when either part is malformed.
   private byte[] legacyDigest(String uuid, String secret) {
     if (uuid == null
         || secret == null
@@ -211,7 +210,7 @@ public final class TokenVerifier {
         || !LegacyCredentials.SECRET.matcher(secret).matches()) {
       return null;
     }
-    return secrets.digest(secret.getBytes(StandardCharsets.ISO_8859_1));
+    return secret.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private LegacyEntry loadLegacy(String uuid) {
@@ -228,7 +227,7 @@ public final class TokenVerifier {
     }
     LegacyEntry entry =
         new LegacyEntry(
-            HEX.parseHex(pair.get().secretDigest()), snapshot(new SecretMatch(token.get(), null)));
+            secrets, pair.get().secretDigest(), snapshot(new SecretMatch(token.get(), null)));
     if (epoch.get() == before) {
       legacyKnown.put(uuid, entry);
       uuidsByToken.put(token.get().id(), uuid);
@@ -244,9 +243,10 @@ public final class TokenVerifier {
   }
 
   /** A legacy pair as the database said: its secret key's digest and its token's snapshot. */
-  private record LegacyEntry(byte[] secretDigest, Snapshot snapshot) {
+  private record LegacyEntry(TokenSecrets secrets, String secretDigest, Snapshot snapshot) {
+    // The digest is compared under the pepper that made it (any held, during a pepper rotation).
     Verification check(byte[] presented, Instant now, String ip, boolean nodeRegistration) {
-      if (!MessageDigest.isEqual(secretDigest, presented)) {
+      if (!secrets.matchesDigestOf(presented, secretDigest)) {
         return new Rejected(Reason.UNKNOWN);
       }
       return snapshot.check(now, ip, nodeRegistration);
@@ -276,10 +276,14 @@ public final class TokenVerifier {
     return secrets.isWellFormed(ascii) ? new Digest(secrets.digest(ascii)) : null;
   }
 
-  private Snapshot load(Digest digest) {
+  // Cached under the digest of the current pepper; found in the database under any pepper held (a
+  // pepper rotation rewrites them one by one, each in one statement, so one query sees each row).
+  private Snapshot load(Digest digest, String secret) {
     long before = epoch.get();
     // On an event loop this throws BlockingNotAllowed before reading: only real reads are counted.
-    Optional<SecretMatch> match = store.findBySecretDigest(HEX.formatHex(digest.bytes));
+    Optional<SecretMatch> match =
+        store.findBySecretDigests(
+            secrets.lookupDigests(secret.getBytes(StandardCharsets.ISO_8859_1)));
     loads.increment();
     if (match.isEmpty()) {
       unknown.put(digest, Boolean.TRUE);

@@ -117,18 +117,19 @@ public final class PasswordLinks {
 
   /** The link of a code as typed; empty when the code is malformed or unknown. */
   Optional<PasswordLink> find(String code) {
-    return digest(code).flatMap(store::find);
+    return digests(code).stream().map(store::find).flatMap(Optional::stream).findFirst();
   }
 
   /** The same, its row locked until the transaction ends. */
   Optional<PasswordLink> lock(String code) {
-    return digest(code).flatMap(store::lock);
+    return digests(code).stream().map(store::lock).flatMap(Optional::stream).findFirst();
   }
 
-  private Optional<String> digest(String code) {
+  // Under each pepper held (a link made before a pepper rotation still opens); none if malformed.
+  private java.util.List<String> digests(String code) {
     return code != null && CODE.matcher(code).matches()
-        ? Optional.of(secrets.digest(code))
-        : Optional.empty();
+        ? secrets.lookupDigests(code)
+        : java.util.List.of();
   }
 
   /** Whether the link can still be used, or why not. */

@@ -153,8 +153,11 @@ public final class SessionService {
     if (cookie == null || cookie.length() > 100) {
       return Optional.empty();
     }
-    return sessions
-        .find(secrets.digest(cookie))
+    // Under any pepper held: during a pepper rotation, a session made before it still opens.
+    return secrets.lookupDigests(cookie).stream()
+        .map(sessions::find)
+        .flatMap(Optional::stream)
+        .findFirst()
         .filter(s -> clock.instant().isBefore(s.expireAt()));
   }
 
@@ -188,7 +191,8 @@ public final class SessionService {
 
   /** Ends every session of a user but the one of {@code cookie} (they changed their password). */
   public void endOthers(long userId, String cookie) {
-    sessions.deleteByUserExcept(userId, secrets.digest(cookie));
+    String kept = resolve(cookie).map(Session::digest).orElseGet(() -> secrets.digest(cookie));
+    sessions.deleteByUserExcept(userId, kept);
   }
 
   /** Forgets expired sessions; for the scheduler. */

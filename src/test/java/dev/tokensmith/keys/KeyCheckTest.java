@@ -181,9 +181,47 @@ class KeyCheckTest {
     assertThatThrownBy(() -> check.verify(keys("v1:" + v1, pepper), SOURCES))
         .isInstanceOf(KeyCheck.Mismatch.class)
         .hasMessageStartingWith("Master key v2 is missing from KEYS-SOURCE");
-    assertThatThrownBy(() -> check.verify(keys("v2:" + v2, pepper), SOURCES))
-        .hasMessageStartingWith("Master key v1 is missing from KEYS-SOURCE");
     check.verify(keys("v1:" + v1 + ",v2:" + v2, pepper), SOURCES);
+  }
+
+  @Test
+  void verifyWhenAnOldVersionIsRemovedThenRefusedWhileAValueUsesItAndForgottenAfter() {
+    Keyring both = keys("v1:" + v1 + ",v2:" + v2, pepper);
+    check.verify(keys("v1:" + v1, pepper), SOURCES);
+    storeToken(keys("v1:" + v1, pepper), "old-secret");
+    check.verify(both, SOURCES);
+
+    assertThatThrownBy(() -> check.verify(keys("v2:" + v2, pepper), SOURCES))
+        .isInstanceOf(KeyCheck.Mismatch.class)
+        .hasMessageStartingWith(
+            "Master key v1 is missing from KEYS-SOURCE, and this database has 1")
+        .hasMessageContaining("token secrets");
+
+    db.withHandle(h -> h.execute("UPDATE api_tokens SET secret_sealed = NULL"));
+    check.verify(keys("v2:" + v2, pepper), SOURCES);
+    assertThat(recorded()).doesNotContain("master_key_v1").contains("master_key_v2");
+  }
+
+  @Test
+  void verifyWhenAnOldPepperIsRemovedThenRefusedWhileADigestUsesItAndForgottenAfter() {
+    String pepper2 = random();
+    Keyring one = keys("v1:" + v1, pepper);
+    check.verify(one, SOURCES);
+    storeToken(one, "old-secret");
+    Keyring two = Keyring.parse("v1:" + v1, "v1:" + pepper + "\nv2:" + pepper2);
+    check.verify(two, SOURCES);
+    assertThat(recorded()).contains("pepper", "pepper_v2");
+    Keyring onlyNew = Keyring.parse("v1:" + v1, "v2:" + pepper2);
+
+    assertThatThrownBy(() -> check.verify(onlyNew, SOURCES))
+        .isInstanceOf(KeyCheck.Mismatch.class)
+        .hasMessageStartingWith("Pepper v1 is missing from PEPPER-SOURCE, and 1 stored digests");
+    assertThatThrownBy(() -> check.verify(one, SOURCES))
+        .hasMessageStartingWith("Pepper v2 is missing from PEPPER-SOURCE");
+
+    db.withHandle(h -> h.execute("DELETE FROM api_token_secrets"));
+    check.verify(onlyNew, SOURCES);
+    assertThat(recorded()).doesNotContain("pepper").contains("pepper_v2");
   }
 
   @Test
