@@ -114,7 +114,11 @@ public final class Database implements AutoCloseable {
     this.nonBlockingThread = nonBlocking;
   }
 
-  private void requireBlockingAllowed() {
+  /**
+   * Throws {@link BlockingNotAllowed} on a thread that must never block (an event loop), as any
+   * database access would there: for callers about to wait for another thread's database work.
+   */
+  public void requireBlockingAllowed() {
     if (nonBlockingThread.getAsBoolean()) {
       throw new BlockingNotAllowed();
     }

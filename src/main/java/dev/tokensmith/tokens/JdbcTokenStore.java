@@ -65,6 +65,11 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
+  public void requireBlockingAllowed() {
+    db.requireBlockingAllowed();
+  }
+
+  @Override
   public Optional<SecretMatch> findBySecretDigests(List<String> digests) {
     if (digests.size() == 1) {
       return findBySecretDigest(digests.get(0));

@@ -24,6 +24,12 @@ interface TokenStore {
    * {@link #findBySecretDigest} for the first of {@code digests} (one value's digests under each
    * pepper held, during a pepper rotation) that a secret has, in one read; empty if none.
    */
+  /**
+   * Throws {@code BlockingNotAllowed} where a read could not wait (an event loop), before a caller
+   * waits for a read another thread makes.
+   */
+  void requireBlockingAllowed();
+
   default Optional<SecretMatch> findBySecretDigests(java.util.List<String> digests) {
     for (String digest : digests) {
       Optional<SecretMatch> found = findBySecretDigest(digest);

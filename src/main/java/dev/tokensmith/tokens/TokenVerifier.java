@@ -23,6 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -60,6 +62,9 @@ public final class TokenVerifier {
   private final LongAdder hits = new LongAdder();
   private final LongAdder unknownHits = new LongAdder();
   private final LongAdder loads = new LongAdder();
+  // Reads in progress by digest, for the misses that arrive meanwhile.
+  private final ConcurrentHashMap<Digest, CompletableFuture<Snapshot>> loading =
+      new ConcurrentHashMap<>();
   // Legacy pairs (4.5) by UUID: the stored digest of the secret key beside its token's snapshot.
   private final LegacyStore legacy;
   private final Cache<String, LegacyEntry> legacyKnown;
@@ -278,7 +283,37 @@ public final class TokenVerifier {
 
   // Cached under the digest of the current pepper; found in the database under any pepper held (a
   // pepper rotation rewrites them one by one, each in one statement, so one query sees each row).
+  // Concurrent misses for one digest make one read: the first reads, the others wait for its answer
+  // (a token's first requests after a deploy or an eviction often come in a burst).
   private Snapshot load(Digest digest, String secret) {
+    // Neither reading nor waiting on an event loop; and a refused read is nobody else's answer.
+    store.requireBlockingAllowed();
+    CompletableFuture<Snapshot> mine = new CompletableFuture<>();
+    CompletableFuture<Snapshot> reading = loading.putIfAbsent(digest, mine);
+    if (reading != null) {
+      try {
+        return reading.join();
+      } catch (CompletionException e) {
+        // The read failed (the database unreachable, a timeout): the same failure here.
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        throw e;
+      }
+    }
+    try {
+      Snapshot snapshot = read(digest, secret);
+      mine.complete(snapshot);
+      return snapshot;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      loading.remove(digest, mine);
+    }
+  }
+
+  private Snapshot read(Digest digest, String secret) {
     long before = epoch.get();
     // On an event loop this throws BlockingNotAllowed before reading: only real reads are counted.
     Optional<SecretMatch> match =

@@ -19,6 +19,15 @@ import dev.tokensmith.users.User;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,6 +191,82 @@ class TokenVerifierTest {
     assertThat(overtaken.verify(token.secret(), IP, false)).isInstanceOf(Verified.class);
     assertThat(cached(overtaken, token.secret())).isTrue();
     assertThat(overtaken.cacheStats().loads()).isEqualTo(2);
+  }
+
+  @Test
+  void verifyWhenMissesOfOneValueArriveTogetherThenOneReadAnswersThemAll() throws Exception {
+    // A store whose read waits until released: the other misses arrive while it is in progress.
+    TokenStore jdbc = new JdbcTokenStore(services.db, Records.CATALOGUE);
+    AtomicInteger reads = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    TokenStore slow =
+        (TokenStore)
+            Proxy.newProxyInstance(
+                TokenStore.class.getClassLoader(),
+                new Class<?>[] {TokenStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().startsWith("findBySecretDigest")) {
+                    reads.incrementAndGet();
+                    assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+                  }
+                  try {
+                    return method.invoke(jdbc, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    TokenVerifier single =
+        new TokenVerifier(
+            slow,
+            new JdbcLegacyStore(services.db),
+            services.directory,
+            services.clients,
+            services.secrets,
+            services.clock,
+            Services.CACHE_LIFETIME,
+            1000);
+    Created token = issue(admin);
+    String unknown = services.secrets.generate();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Thread> threads = new CopyOnWriteArrayList<>();
+      List<Future<Verification>> answers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String secret = i < 6 ? token.secret() : unknown;
+        answers.add(
+            pool.submit(
+                () -> {
+                  threads.add(Thread.currentThread());
+                  return single.verify(secret, IP, false);
+                }));
+      }
+      // Every thread is parked: two reading (one per value), six waiting for those reads.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (threads.size() < 8
+          || !threads.stream()
+              .allMatch(
+                  t ->
+                      t.getState() == Thread.State.WAITING
+                          || t.getState() == Thread.State.TIMED_WAITING)) {
+        assertThat(System.nanoTime()).as("threads parked in time").isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+      release.countDown();
+      for (int i = 0; i < 8; i++) {
+        Verification answer = answers.get(i).get(30, TimeUnit.SECONDS);
+        if (i < 6) {
+          assertThat(answer).isInstanceOf(Verified.class);
+        } else {
+          assertThat(refused(answer)).isEqualTo(Reason.UNKNOWN);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(reads.get()).as("reads for 8 misses of 2 values").isEqualTo(2);
+    assertThat(single.cacheStats().loads()).isEqualTo(2);
+    assertThat(cached(single, token.secret())).isTrue();
+    assertThat(cached(single, unknown)).isTrue();
   }
 
   @Test
