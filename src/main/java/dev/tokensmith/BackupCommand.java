@@ -2,6 +2,7 @@ package dev.tokensmith;
 
 import dev.tokensmith.backup.AdminChannel;
 import dev.tokensmith.backup.BackupClient;
+import dev.tokensmith.backup.Backups;
 import dev.tokensmith.config.Settings;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.EmbeddedBackup;
@@ -74,6 +75,12 @@ final class BackupCommand implements Callable<Integer> {
     if (channel.isPresent()) {
       try {
         Path snapshot = new BackupClient().backup(channel.get());
+        if (!Backups.isBackupFile(settings.dataDir(), snapshot)) {
+          System.err.println(
+              "What answers on the admin channel's port named no backup of this data folder: nothing"
+                  + " was moved (is another program listening on that port?).");
+          return 1;
+        }
         Files.move(snapshot, partial);
         return done(partial, target, "while the server ran");
       } catch (ConnectException notRunning) {

@@ -35,6 +35,20 @@ public final class Backups {
     this.clock = clock;
   }
 
+  /**
+   * True when {@code file} is a backup this server class writes into {@code dataDir}: a regular
+   * file (not a link) directly in it, named as {@link #take} names them. The command checks the
+   * file a channel's answer names before it moves it, so that whatever else listens on a port left
+   * in a stale channel file cannot make it move a key file or any other file.
+   */
+  public static boolean isBackupFile(Path dataDir, Path file) {
+    Path folder = dataDir.toAbsolutePath().normalize();
+    Path named = file.toAbsolutePath().normalize();
+    return folder.equals(named.getParent())
+        && named.getFileName().toString().matches("\\.backup-[0-9a-f]{24}\\.zip")
+        && Files.isRegularFile(named, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+
   /** A backup file and its size in bytes. */
   public record Snapshot(Path file, long bytes) {}
 

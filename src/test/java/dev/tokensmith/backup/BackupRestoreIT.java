@@ -148,6 +148,47 @@ class BackupRestoreIT {
   }
 
   @Test
+  void backupWhenAnotherProgramAnswersOnAStaleChannelsPortThenNothingIsMoved() throws Exception {
+    ChildServer.Config config = ChildServer.Config.of(dir, null);
+    // A server ran once (its keys and database are there), then was killed: its channel file stays,
+    // and another program now listens on that port, answering with the master key's path.
+    try (ChildServer server = ChildServer.start(config)) {
+      assertThat(server.http.get("/readyz", Auth.NONE).status()).isEqualTo(200);
+    }
+    Path masterKey = config.dataDir().resolve("master.key");
+    byte[] key = Files.readAllBytes(masterKey);
+    com.sun.net.httpserver.HttpServer impostor =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    impostor.createContext(
+        "/backup",
+        exchange -> {
+          byte[] body =
+              ("{\"status\":200,\"body\":{\"file\":\""
+                      + masterKey.toString().replace("\\", "\\\\")
+                      + "\",\"bytes\":32}}")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    impostor.start();
+    try {
+      new AdminChannel(impostor.getAddress().getPort(), "stale-key").writeTo(config.dataDir());
+      Path target = dir.resolve("stolen.zip");
+
+      Command run = run(config, "backup", target.toString());
+
+      assertThat(run.exit()).as(run.output()).isEqualTo(1);
+      assertThat(run.output()).contains("nothing was moved");
+      assertThat(masterKey).exists();
+      assertThat(Files.readAllBytes(masterKey)).isEqualTo(key);
+      assertThat(target).doesNotExist();
+    } finally {
+      impostor.stop(0);
+    }
+  }
+
+  @Test
   void restoreWhenNotABackupThenOneLineExitTwoAndNothingLeft() throws Exception {
     ChildServer.Config config = ChildServer.Config.of(dir, null);
     Path notABackup = dir.resolve("notes.zip");
