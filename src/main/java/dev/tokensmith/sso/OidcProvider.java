@@ -198,10 +198,12 @@ public final class OidcProvider {
   /**
    * The library's claims check (audience, exact {@code iss} and {@code nonce}, required claims,
    * {@code exp} and {@code nbf} with the skew) at the injected clock's time, through the hook the
-   * library gives for it; plus the ID token's own rule that {@code iat} is not in the future.
+   * library gives for it; plus the ID token's own rules that {@code iat} is not in the future and
+   * that {@code azp} names this client when present or when there are several audiences.
    */
   private static final class ClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext> {
     private final Clock clock;
+    private final String clientId;
 
     ClaimsVerifier(String issuer, String clientId, String nonce, Clock clock) {
       super(
@@ -210,6 +212,7 @@ public final class OidcProvider {
           Set.of(JWTClaimNames.SUBJECT, JWTClaimNames.ISSUED_AT, JWTClaimNames.EXPIRATION_TIME),
           null);
       this.clock = clock;
+      this.clientId = clientId;
       setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
     }
 
@@ -223,6 +226,12 @@ public final class OidcProvider {
       super.verify(claims, context);
       if (!DateUtils.isBefore(claims.getIssueTime(), currentTime(), MAX_CLOCK_SKEW_SECONDS)) {
         throw new BadJWTException("ID token issued in the future");
+      }
+      // OpenID Connect Core 3.1.3.7: a token for several audiences names the party it was issued
+      // to (azp), and an azp present must be this client.
+      Object azp = claims.getClaim("azp");
+      if (azp != null ? !clientId.equals(azp) : claims.getAudience().size() > 1) {
+        throw new BadJWTException("ID token authorized for another party");
       }
     }
   }

@@ -86,6 +86,30 @@ class OidcProviderTest {
         .isInstanceOf(SsoFailure.class);
   }
 
+  // A token the IdP issued to the client {@code azp} (the in-process IdP names it in azp itself).
+  private static SignedJWT issuedTo(String azp, List<String> audience) {
+    return idpServer.issueToken(
+        "idp",
+        azp,
+        new DefaultOAuth2TokenCallback(
+            "idp", "subject-1", "JWT", audience, Map.of("nonce", "nonce-1"), 600));
+  }
+
+  @Test
+  void validateWhenAzpNamesAnotherPartyThenRefused() {
+    List<String> both = List.of("tokensmith", "someone-else");
+    assertThat(provider.validate(idp, issuedTo("tokensmith", both), "nonce-1").getClaim("azp"))
+        .isEqualTo("tokensmith");
+    assertThatThrownBy(() -> provider.validate(idp, issuedTo("someone-else", both), "nonce-1"))
+        .as("several audiences, issued to another party")
+        .isInstanceOf(SsoFailure.class);
+    assertThatThrownBy(
+            () ->
+                provider.validate(idp, issuedTo("someone-else", List.of("tokensmith")), "nonce-1"))
+        .as("one audience, issued to another party")
+        .isInstanceOf(SsoFailure.class);
+  }
+
   @Test
   void validateWhenExpiredThenRefused() {
     assertThatThrownBy(
