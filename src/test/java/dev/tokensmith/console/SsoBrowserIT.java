@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +91,65 @@ class SsoBrowserIT {
     browser.logout();
     assertThat(server.http.get("/v1/user", new Auth.Session(cookie, "", 0, 0)).status())
         .isEqualTo(401);
+  }
+
+  @Test
+  void ssoWhenTheUserSignsInOnTheIdpsLoginPageThenTheConsoleOpensOnTheTokensPage()
+      throws Exception {
+    // An IdP that asks the user to sign in on its own page (the mock's login form: a user name
+    // and the claims to vouch for), for a client of its own.
+    MockOAuth2Server interactive = new MockOAuth2Server(new OAuth2Config(true, null, null));
+    interactive.start(InetAddress.getByName("127.0.0.1"), 0);
+    try {
+      long formTenant = fixtures.tenant("Sso login form");
+      Fixtures.TestUser formAdmin = fixtures.user(formTenant, "admin");
+      Response r =
+          server.http.put(
+              "/v2/sso?client_id=" + formTenant,
+              formAdmin.session(),
+              Map.of(
+                  "enabled",
+                  true,
+                  "issuer",
+                  interactive.issuerUrl("idp").toString(),
+                  "client_id",
+                  "tokensmith",
+                  "provisioning",
+                  true,
+                  "email_domains",
+                  List.of("sso-form.example")));
+      assertThat(r.status()).as("%s", r).isEqualTo(200);
+      String email = "form@sso-form.example";
+      browser.open("/console/");
+      browser.visible(By.id("login-email")).sendKeys(email);
+      browser.visible(By.id("login-sso")).click();
+
+      // The IdP's own sign-in page.
+      WebElement username = browser.visible(By.name("username"));
+      assertThat(browser.driver().getCurrentUrl())
+          .startsWith(interactive.authorizationEndpointUrl("idp").toString());
+      username.sendKeys("form-user");
+      browser
+          .driver()
+          .findElement(By.name("claims"))
+          .sendKeys("{\"email\": \"" + email + "\", \"tokensmith_role\": \"admin\"}");
+      browser.screenshot("sso-idp-login-form");
+      browser.driver().findElement(By.cssSelector("input[type='submit']")).click();
+
+      assertThat(browser.visible(By.cssSelector("main h1")).getText()).isEqualTo("API tokens");
+      assertThat(browser.driver().getCurrentUrl())
+          .startsWith(server.baseUrl() + "/console/")
+          .doesNotContain("sso_csrf");
+      // Provisioned with the role the IdP's page vouched for.
+      Response found =
+          server.http.post(
+              "/v1/objects/user", formAdmin.session(), Map.of("filter", Map.of("email", email)));
+      assertThat(found.body().path(0).path("role").asText()).as("%s", found).isEqualTo("admin");
+      assertThat(found.body().path(0).path("sso").asText()).isEqualTo("sso");
+      browser.logout();
+    } finally {
+      interactive.shutdown();
+    }
   }
 
   static void enqueueLogin(String email, String role) {

@@ -3,6 +3,7 @@ package dev.tokensmith.sso;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.RSAKey;
 import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.Fixtures;
 import dev.tokensmith.testing.Fixtures.TestUser;
@@ -142,8 +143,14 @@ class SsoIT {
     return Duration.between(java.time.Instant.now(), server.clock.instant()).toSeconds();
   }
 
-  static Flow startLogin(
-      String email, Map<String, Object> claims, List<String> audience, long expiry) {
+  /** A login followed from the start through the IdP's authorization endpoint to its callback. */
+  record AtCallback(String url, String browserCookie) {
+    HttpResponse<String> follow() {
+      return get(url, "tks_sso=" + browserCookie);
+    }
+  }
+
+  static AtCallback reachCallback(String email, String authorizationEndpoint) {
     HttpResponse<String> start =
         get(
             server.baseUrl()
@@ -152,7 +159,7 @@ class SsoIT {
             null);
     assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
     String location = start.headers().firstValue("Location").orElseThrow();
-    assertThat(location).startsWith(idpServer.authorizationEndpointUrl("idp").toString());
+    assertThat(location).startsWith(authorizationEndpoint);
     assertThat(location).contains("code_challenge_method=S256").contains("nonce=");
     String browser = cookie(start, "tks_sso");
     assertThat(browser).isNotNull();
@@ -160,7 +167,14 @@ class SsoIT {
     assertThat(atIdp.statusCode()).isEqualTo(302);
     String callback = atIdp.headers().firstValue("Location").orElseThrow();
     assertThat(callback).startsWith(server.baseUrl() + "/v1/sso/callback?");
-    return new Flow(callback, browser, email, claims, audience, expiry + serverClockAhead());
+    return new AtCallback(callback, browser);
+  }
+
+  static Flow startLogin(
+      String email, Map<String, Object> claims, List<String> audience, long expiry) {
+    AtCallback at = reachCallback(email, idpServer.authorizationEndpointUrl("idp").toString());
+    return new Flow(
+        at.url(), at.browserCookie(), email, claims, audience, expiry + serverClockAhead());
   }
 
   static Flow startLogin(String email, Map<String, Object> claims) {
@@ -190,6 +204,10 @@ class SsoIT {
   }
 
   static Auth.Session sessionOf(HttpResponse<String> callback) {
+    return sessionOf(callback, tenant);
+  }
+
+  static Auth.Session sessionOf(HttpResponse<String> callback, long clientId) {
     assertThat(callback.statusCode())
         .as("%s %s", callback.body(), callback.statusCode() == 302 ? "" : lastActivity())
         .isEqualTo(302);
@@ -200,7 +218,7 @@ class SsoIT {
     String cookie = cookie(callback, "tks_session");
     SecretLedger.record(csrf);
     SecretLedger.record(cookie);
-    return new Auth.Session(cookie, csrf, 0, tenant);
+    return new Auth.Session(cookie, csrf, 0, clientId);
   }
 
   static Map<String, Object> claims(String email, Object role) {
@@ -214,6 +232,11 @@ class SsoIT {
 
   /** The callback was refused (401), and the activity log says why (unless reason is null). */
   static void refused(HttpResponse<String> callback, String reason) {
+    refused(callback, reason, admin);
+  }
+
+  /** The same, for a login to the client of {@code clientAdmin}. */
+  static void refused(HttpResponse<String> callback, String reason, TestUser clientAdmin) {
     assertThat(callback.statusCode()).as(callback.body()).isEqualTo(401);
     assertThat(callback.body()).isEqualTo("{\"status\":401,\"body\":\"Unauthorized\"}");
     assertThat(cookie(callback, "tks_session")).as("no session").isNull();
@@ -223,7 +246,8 @@ class SsoIT {
     }
     Response log =
         server.http.get(
-            "/v2/activity_log?object_type=session&limit=1&client_id=" + tenant, admin.session());
+            "/v2/activity_log?object_type=session&limit=1&client_id=" + clientAdmin.clientId(),
+            clientAdmin.session());
     JsonNode last = log.body().path(0);
     assertThat(last.path("outcome").asText()).as("%s", log).isEqualTo("failure");
     assertThat(last.path("action").asText()).as("%s", log).isEqualTo("login_failed");
@@ -372,6 +396,125 @@ class SsoIT {
     Flow flow = startLogin(email, claims);
 
     refused(flow.complete(), "id_token_invalid");
+  }
+
+  // ---- the ID token's checks, through the code exchange with a real IdP ----------------------
+
+  @Test
+  void callbackWhenIdTokenNamesAnotherIssuerThenRefusedAndNobodyCreated() {
+    String email = "issuer@sso-a.example";
+    Map<String, Object> claims = claims(email, "admin");
+    // Signed with the configured IdP's own key, but issued in the name of another issuer.
+    claims.put("iss", idpServer.issuerUrl("other-idp").toString());
+    Flow flow = startLogin(email, claims);
+
+    refused(flow.complete(), "id_token_invalid");
+    assertThat(findUser(admin.session(), email).isMissingNode()).isTrue();
+  }
+
+  @Test
+  void callbackWhenIdTokenForAnotherAudienceThenRefusedAndNobodyCreated() {
+    String email = "audience@sso-a.example";
+    Map<String, Object> claims = claims(email, "admin");
+    // The IdP's token for another of its clients, not the client id configured here. (The mock
+    // IdP's ID token is for the client that redeems the code whatever audience its callback
+    // names: the claim itself is set.)
+    claims.put("aud", List.of("someone-else"));
+    Flow flow = startLogin(email, claims);
+
+    refused(flow.complete(), "id_token_invalid");
+    assertThat(findUser(admin.session(), email).isMissingNode()).isTrue();
+  }
+
+  /**
+   * A client of its own whose SSO trusts {@code idp} (a stand-in IdP whose keys the test holds),
+   * for e-mails of {@code domain}, with provisioning: its administrator.
+   */
+  static TestUser clientTrusting(StubIdp idp, String domain) {
+    long clientId = fixtures.tenant("Sso " + domain);
+    TestUser clientAdmin = fixtures.user(clientId, "admin");
+    Map<String, Object> body = settings(domain, true, false);
+    body.put("issuer", idp.issuer());
+    Response r = put(clientAdmin.session(), clientId, body);
+    assertThat(r.status()).as("%s", r).isEqualTo(200);
+    return clientAdmin;
+  }
+
+  /** A whole login of {@code email} at the stand-in IdP: the callback's answer. */
+  static HttpResponse<String> loginAt(StubIdp idp, String email) {
+    idp.vouchFor(email);
+    return reachCallback(email, idp.authorizationEndpoint()).follow();
+  }
+
+  static void loggedIn(HttpResponse<String> callback, TestUser clientAdmin, String email) {
+    Auth.Session session = sessionOf(callback, clientAdmin.clientId());
+    Response me = server.http.get("/v1/user", session);
+    assertThat(me.status()).as("%s", me).isEqualTo(200);
+    assertThat(me.body().path("email").asText()).isEqualTo(email);
+  }
+
+  @Test
+  void callbackWhenIdTokenSignatureDoesNotVerifyThenRefused() throws Exception {
+    try (StubIdp idp = new StubIdp(IDP_CLIENT, server.clock)) {
+      RSAKey idpKey = StubIdp.newKey("idp-key");
+      idp.publish(idpKey);
+      TestUser clientAdmin = clientTrusting(idp, "sso-signature.example");
+      String email = "forged@sso-signature.example";
+      // Signed by another key under the key id of the IdP's: the key is found, the signature
+      // does not verify with it.
+      idp.signWith(StubIdp.newKey("forger"), idpKey.getKeyID());
+
+      refused(loginAt(idp, email), "id_token_invalid", clientAdmin);
+      assertThat(findUser(clientAdmin.session(), email).isMissingNode()).isTrue();
+
+      // The same login signed by the IdP's key passes: the signature alone was refused.
+      idp.signWith(idpKey);
+      loggedIn(loginAt(idp, email), clientAdmin, email);
+    }
+  }
+
+  @Test
+  void callbackWhenIdTokenSignedWithAKeyTheJwksRotatedOutThenRefused() throws Exception {
+    try (StubIdp idp = new StubIdp(IDP_CLIENT, server.clock)) {
+      RSAKey old = StubIdp.newKey("key-2025");
+      RSAKey current = StubIdp.newKey("key-2026");
+      idp.publish(old);
+      idp.signWith(old);
+      TestUser clientAdmin = clientTrusting(idp, "sso-rotated-out.example");
+      String email = "rotated-out@sso-rotated-out.example";
+      loggedIn(loginAt(idp, email), clientAdmin, email);
+      // The IdP rotates: the JWKS lists only the new key, which signs the next login (so the
+      // server has fetched the JWKS without the old key).
+      idp.publish(current);
+      idp.signWith(current);
+      loggedIn(loginAt(idp, email), clientAdmin, email);
+
+      idp.signWith(old);
+
+      refused(loginAt(idp, email), "id_token_invalid", clientAdmin);
+    }
+  }
+
+  @Test
+  void callbackWhenTheIdpRotatedToANewKeyThenTheJwksIsFetchedAgainAndTheLoginAccepted()
+      throws Exception {
+    try (StubIdp idp = new StubIdp(IDP_CLIENT, server.clock)) {
+      RSAKey old = StubIdp.newKey("key-a");
+      RSAKey next = StubIdp.newKey("key-b");
+      idp.publish(old);
+      idp.signWith(old);
+      TestUser clientAdmin = clientTrusting(idp, "sso-rotated-in.example");
+      String email = "rotated-in@sso-rotated-in.example";
+      loggedIn(loginAt(idp, email), clientAdmin, email);
+      assertThat(idp.jwksFetches()).isEqualTo(1);
+
+      // A new key appears in the JWKS (the old one still listed) and signs from now on.
+      idp.publish(next, old);
+      idp.signWith(next);
+
+      loggedIn(loginAt(idp, email), clientAdmin, email);
+      assertThat(idp.jwksFetches()).as("the JWKS fetched again for the new key").isEqualTo(2);
+    }
   }
 
   @Test
