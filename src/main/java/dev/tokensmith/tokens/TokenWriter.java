@@ -21,6 +21,7 @@ import dev.tokensmith.users.UserDirectory;
 import dev.tokensmith.webhooks.WebhookEvent;
 import dev.tokensmith.webhooks.WebhookEvents;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
@@ -128,6 +129,14 @@ public final class TokenWriter {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String secret = secrets.generate();
     long id = store.newId();
+    // Imported under a client's maximum lifetime, the token expires as a new token does: after the
+    // default lifetime, else the maximum (the old pair worked for ever; this one is new here).
+    var policy = client.tokenPolicy();
+    Integer days =
+        policy.defaultLifetimeDays() != null
+            ? policy.defaultLifetimeDays()
+            : policy.maxLifetimeDays();
+    Instant expireAt = days == null ? null : now.plus(Duration.ofDays(days));
     ApiToken token =
         new ApiToken(
             id,
@@ -135,7 +144,7 @@ public final class TokenWriter {
             LEGACY_NAME,
             null,
             new ApiToken.Scope(Usage.API, owner.grant(), List.of(), true),
-            new ApiToken.State(true, null, null, null),
+            new ApiToken.State(true, null, null, expireAt),
             new ApiToken.Secret(secrets.hint(secret), seal(client, id, secret), now),
             ApiToken.History.createdAt(now));
     store.insert(token, secrets.digest(secret));
@@ -155,6 +164,7 @@ public final class TokenWriter {
             .put("legacy", null, true)
             .put("legacy_pair", null, true)
             .put("user_id", null, owner.id())
+            .put("expire_at", null, expireAt == null ? null : expireAt.toString())
             .put("source_role", null, token.sourceRole())
             .put("secret_hint", null, token.secretHint())
             .map());

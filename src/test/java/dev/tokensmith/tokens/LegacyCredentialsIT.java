@@ -112,6 +112,38 @@ class LegacyCredentialsIT {
   }
 
   @Test
+  void importWhenTheClientHasAMaximumLifetimeThenTheTokenExpiresWithinIt() {
+    long limited = fixtures.tenant("Legacy under a policy");
+    TestUser limitedAdmin = fixtures.user(limited, "admin");
+    TestUser analyst = fixtures.user(limited, "analytic");
+    Response policy =
+        server.http.post(
+            "/v1/objects/client/update",
+            server.admin(),
+            Map.of(
+                "filter", Map.of("id", limited), "fields", Map.of("token_max_lifetime_days", 30)));
+    assertThat(policy.status()).as("%s", policy).isEqualTo(200);
+    Pair pair = LegacyPairs.next();
+
+    Response created =
+        importPair(
+            limitedAdmin.session(),
+            analyst.id(),
+            Map.of("uuid", pair.uuid(), "secret", pair.secret()));
+
+    assertThat(created.status()).as("%s", created).isEqualTo(200);
+    assertThat(created.body().path("expire_at").asText())
+        .isEqualTo(
+            dev.tokensmith.web.IsoTime.format(
+                server
+                    .clock
+                    .instant()
+                    .truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                    .plus(java.time.Duration.ofDays(30))));
+    assertThat(check(pair.auth())).isEqualTo(200);
+  }
+
+  @Test
   void pairWhenCheckedAgainThenAnsweredFromMemory() {
     TestUser user = fixtures.user(tenant, "analytic");
     Pair pair = LegacyPairs.next();
