@@ -90,7 +90,7 @@ export function held() {
   return new Set(state.user ? state.user.actual_permissions : []);
 }
 
-/** Admins manage every token of the client, shared ones included (T2, T4). */
+/** Admins manage every token of the client, shared ones included. */
 export function isAdmin() {
   return Boolean(state.user && (state.user.role === 'admin' || state.user.role === 'partner_admin'));
 }

@@ -24,7 +24,7 @@ export const USAGE_NOTES = {
 };
 
 
-/** Whether the user may read (and renew) this token's secret: its owner, or any admin for a shared one (T2, T4). */
+/** Whether the user may read (and renew) this token's secret: its owner, or any admin for a shared one. */
 export function canReadSecret(token) {
   return token.shared ? isAdmin() : token.user_id === state.user.id;
 }

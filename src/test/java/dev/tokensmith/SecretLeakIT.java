@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Secrets stay secret (SPEC 2.3). Every test server of the suite checks on close that no secret
- * handed out so far is in its database in plain text or in the log, and the HTTP client fails on
- * any error body carrying one; this class drives the paths most likely to leak and proves the check
- * itself can fail.
+ * Secrets stay secret. Every test server of the suite checks on close that no secret handed out so
+ * far is in its database in plain text or in the log, and the HTTP client fails on any error body
+ * carrying one; this class drives the paths most likely to leak and proves the check itself can
+ * fail.
  */
 @UsesDatabase
 @WithServer

@@ -22,10 +22,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The verifier (SPEC 4.9), the hot path: "is this credential valid, and may it do X?" A token in
- * the verification cache is answered on the event loop with no database round trip; anything else
- * moves to the worker pool by itself. What may pass is {@link VerifierService}'s to say; the answer
- * is written here.
+ * The verifier, the hot path: "is this credential valid, and may it do X?" A token in the
+ * verification cache is answered on the event loop with no database round trip; anything else moves
+ * to the worker pool by itself. What may pass is {@link VerifierService}'s to say; the answer is
+ * written here.
  */
 public final class VerifierApi implements Api {
   // The answer's fields, in their order; a caller may ask for fewer ("fields": [...]), for a

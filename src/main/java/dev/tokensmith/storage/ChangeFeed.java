@@ -13,16 +13,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells every instance that something verification depends on has changed (a token, a user, a
- * client, a node), so caches drop it (SPEC 6). A change is announced inside the writing
- * transaction: on this instance the listeners run right after commit; on PostgreSQL a {@code
- * NOTIFY} in the same transaction reaches every other instance's {@code LISTEN} connection when it
- * commits, and never when it rolls back. While the listening connection is lost, caches keep what
- * they have (so cached tokens still verify during a database outage) and their short lifetime
- * bounds how stale they can get; once it is back, listeners are told to forget everything ({@link
- * Change#ALL}), since notifications may have been missed in between. A database that goes silent (a
- * partition that drops packets rather than resetting the connection) counts as lost once a tiny
- * query on the listening connection has had no answer for a little over the database timeout (its
- * read bound).
+ * client, a node), so caches drop it. A change is announced inside the writing transaction: on this
+ * instance the listeners run right after commit; on PostgreSQL a {@code NOTIFY} in the same
+ * transaction reaches every other instance's {@code LISTEN} connection when it commits, and never
+ * when it rolls back. While the listening connection is lost, caches keep what they have (so cached
+ * tokens still verify during a database outage) and their short lifetime bounds how stale they can
+ * get; once it is back, listeners are told to forget everything ({@link Change#ALL}), since
+ * notifications may have been missed in between. A database that goes silent (a partition that
+ * drops packets rather than resetting the connection) counts as lost once a tiny query on the
+ * listening connection has had no answer for a little over the database timeout (its read bound).
  */
 public final class ChangeFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);

@@ -31,13 +31,13 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
- * Decides whether a secret authenticates (SPEC 3): checksum, digest, enabled, expiry, client,
- * owner, SSO, source address, usage. The hot path: a bad checksum is refused before anything is
- * looked up; a digest seen recently is answered from memory with no database round trip (expiry,
- * grace end and {@code allowed_ips} are still checked on every request); a digest recently found
- * unknown is refused from a bounded negative cache, so a flood of random well-formed values cannot
- * hammer the database. Changes evict entries through {@link #onChange}; the cache lifetime is the
- * backstop. Lookups compare keyed HMACs, so an index comparison leaks nothing usable.
+ * Decides whether a secret authenticates: checksum, digest, enabled, expiry, client, owner, SSO,
+ * source address, usage. The hot path: a bad checksum is refused before anything is looked up; a
+ * digest seen recently is answered from memory with no database round trip (expiry, grace end and
+ * {@code allowed_ips} are still checked on every request); a digest recently found unknown is
+ * refused from a bounded negative cache, so a flood of random well-formed values cannot hammer the
+ * database. Changes evict entries through {@link #onChange}; the cache lifetime is the backstop.
+ * Lookups compare keyed HMACs, so an index comparison leaks nothing usable.
  */
 public final class TokenVerifier {
   private static final HexFormat HEX = HexFormat.of();

@@ -32,7 +32,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The verifier endpoints (SPEC 4.9) and their cache: same credential rules, same answers. */
+/** The verifier endpoints and their cache: same credential rules, same answers. */
 @UsesDatabase
 @WithServer(routes = VerifierIT.ROUTES)
 class VerifierIT {

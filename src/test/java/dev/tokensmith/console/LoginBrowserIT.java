@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
-/** Logging in and out of the Console with the session of SPEC 4.1. */
+/** Logging in and out of the Console with the session. */
 @WithServer
 class LoginBrowserIT {
   @RegisterExtension static Browser browser = new Browser();

@@ -16,10 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/**
- * /openapi.json (SPEC 4.11): an OpenAPI 3.1 document of every route the server answers, and only of
- * those.
- */
+/** /openapi.json: an OpenAPI 3.1 document of every route the server answers, and only of those. */
 @WithServer
 class OpenApiIT {
   /** The Console's own pages and assets: web pages, not Cloud API endpoints. */

@@ -14,10 +14,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-/**
- * The tenant selector of global users (SPEC 4.4): create a tenant, switch the client the Console
- * works on.
- */
+/** The tenant selector of global users: create a tenant, switch the client the Console works on. */
 @WithServer
 class TenantBrowserIT {
   @RegisterExtension static Browser browser = new Browser();

@@ -16,7 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-/** Settings → Users for an administrator of a tenant (SPEC 4.2, T8). */
+/** Settings → Users for an administrator of a tenant. */
 @WithServer
 class UserBrowserIT {
   @RegisterExtension static Browser browser = new Browser();

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Several instances on one database never run the same round twice (SPEC 5). */
+/** Several instances on one database never run the same round twice. */
 @UsesDatabase
 class SchedulerTest {
 

@@ -9,7 +9,7 @@ import dev.tokensmith.testing.UsesDatabase;
 import dev.tokensmith.testing.WithServer;
 import org.junit.jupiter.api.Test;
 
-/** Health, readiness, metrics and the headers every answer carries (SPEC 4.11). */
+/** Health, readiness, metrics and the headers every answer carries. */
 @UsesDatabase
 @WithServer
 class OpsIT {

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two instances on one PostgreSQL database (SPEC 6): every kind of change made on one is refused by
- * the other, whose cache held the token as valid a moment before. PostgreSQL only (that is where
+ * Two instances on one PostgreSQL database: every kind of change made on one is refused by the
+ * other, whose cache held the token as valid a moment before. PostgreSQL only (that is where
  * several instances share a database), so it runs once, in the first test pass.
  */
 class ScaleOutIT {
