@@ -389,18 +389,51 @@ public final class Keyring {
    * @throws IllegalArgumentException if the file is malformed
    */
   public static int addMasterKey(Path file, SecureRandom random) {
-    String text = read(file);
-    int version = KeyringFormat.masterKeys(text, "master key file " + file).lastKey() + 1;
-    replace(file, text, "v" + version + ":" + randomBase64(random));
-    return version;
+    return locked(
+        file,
+        () -> {
+          String text = read(file);
+          int version = KeyringFormat.masterKeys(text, "master key file " + file).lastKey() + 1;
+          replace(file, text, "v" + version + ":" + randomBase64(random));
+          return version;
+        });
   }
 
   /** {@link #addMasterKey} for the pepper file: a new pepper version. */
   public static int addPepper(Path file, SecureRandom random) {
-    String text = read(file);
-    int version = KeyringFormat.peppers(text, "pepper file " + file).lastKey() + 1;
-    replace(file, text, "v" + version + ":" + randomBase64(random));
-    return version;
+    return locked(
+        file,
+        () -> {
+          String text = read(file);
+          int version = KeyringFormat.peppers(text, "pepper file " + file).lastKey() + 1;
+          replace(file, text, "v" + version + ":" + randomBase64(random));
+          return version;
+        });
+  }
+
+  /**
+   * Runs a read-modify-write of a key file holding the lock file beside it ({@code <file>.lock}),
+   * so that two commands (a rotation and a retirement) never write back a file without the other's
+   * change: the second waits for the first.
+   */
+  private static <T> T locked(Path file, java.util.function.Supplier<T> change) {
+    Path lock = file.toAbsolutePath().resolveSibling(file.getFileName() + ".lock");
+    try {
+      if (!Files.exists(lock)) {
+        try {
+          OwnerOnly.createFile(lock);
+        } catch (FileAlreadyExistsException createdMeanwhile) {
+          // Another command made it a moment ago: the same lock.
+        }
+      }
+      try (java.nio.channels.FileChannel channel =
+              java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.WRITE);
+          java.nio.channels.FileLock held = channel.lock()) {
+        return change.get();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock key file " + file, e);
+    }
   }
 
   /**
@@ -409,6 +442,10 @@ public final class Keyring {
    * Returns how many entries were removed.
    */
   public static int remove(Path file, boolean master, java.util.Set<Integer> gone) {
+    return locked(file, () -> removeLocked(file, master, gone));
+  }
+
+  private static int removeLocked(Path file, boolean master, java.util.Set<Integer> gone) {
     String text = read(file);
     StringBuilder kept = new StringBuilder();
     int removed = 0;
