@@ -135,48 +135,7 @@ final class KeysCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-      Settings settings = Main.settings();
-      try {
-        boolean unfinished;
-        try (App app = new App(settings, Clock.systemUTC())) {
-          unfinished = app.keyRotation().resealLeft() > 0;
-        }
-        if (!unfinished) {
-          if (settings.masterKeys().isPresent()) {
-            System.err.println(
-                "The master keys come from TOKENSMITH_MASTER_KEYS: add a version to it on every"
-                    + " instance (v<next>:<32 random bytes in base64>), restart them, then run"
-                    + " this command again to re-encrypt.");
-            return 2;
-          }
-          int version = Keyring.addMasterKey(settings.masterKeyFile(), new SecureRandom());
-          System.out.println(
-              "Added master key v"
-                  + version
-                  + " to "
-                  + settings.masterKeyFile()
-                  + " (back it up; instances elsewhere need a copy).");
-        } else {
-          System.out.println("Continuing the rotation that was stopped.");
-        }
-        try (App app = new App(settings, Clock.systemUTC())) {
-          RotationRun run =
-              new RotationRun(
-                  app.database(),
-                  app.keyRotation(),
-                  app.activeKeys(),
-                  System.out,
-                  Clock.systemUTC());
-          if (!run.masterKey(app.activeKeys().get(), Duration.ofSeconds(waitSeconds))) {
-            return 1;
-          }
-          print(app);
-          return 0;
-        }
-      } catch (Database.InUse e) {
-        System.err.println(IN_USE);
-        return 1;
-      }
+      return rotate(Kind.MASTER_KEY, waitSeconds);
     }
   }
 
@@ -200,48 +159,108 @@ final class KeysCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-      Settings settings = Main.settings();
-      try {
-        boolean unfinished;
-        try (App app = new App(settings, Clock.systemUTC())) {
-          unfinished = app.keyRotation().rewritableLeft() > 0;
-        }
-        if (!unfinished) {
-          if (settings.pepper().isPresent()) {
-            System.err.println(
-                "The peppers come from TOKENSMITH_PEPPER: add a version to it on every instance"
-                    + " (v<next>:<32 random bytes in base64>), restart them, then run this command"
-                    + " again to rewrite the digests.");
-            return 2;
-          }
-          int version = Keyring.addPepper(settings.pepperFile(), new SecureRandom());
-          System.out.println(
-              "Added pepper v"
-                  + version
-                  + " to "
-                  + settings.pepperFile()
-                  + " (back it up; instances elsewhere need a copy).");
-        } else {
-          System.out.println("Continuing the pepper rotation that was stopped.");
-        }
-        try (App app = new App(settings, Clock.systemUTC())) {
-          RotationRun run =
-              new RotationRun(
-                  app.database(),
-                  app.keyRotation(),
-                  app.activeKeys(),
-                  System.out,
-                  Clock.systemUTC());
-          if (!run.pepper(app.activeKeys().get(), Duration.ofSeconds(waitSeconds))) {
-            return 1;
-          }
-          print(app);
-          return 0;
-        }
-      } catch (Database.InUse e) {
-        System.err.println(IN_USE);
-        return 1;
+      return rotate(Kind.PEPPER, waitSeconds);
+    }
+  }
+
+  /** What differs between rotating the master key and rotating the pepper. */
+  private enum Kind {
+    MASTER_KEY(
+        "master key",
+        "The master keys come from TOKENSMITH_MASTER_KEYS",
+        "re-encrypt",
+        "Continuing the rotation that was stopped."),
+    PEPPER(
+        "pepper",
+        "The peppers come from TOKENSMITH_PEPPER",
+        "rewrite the digests",
+        "Continuing the pepper rotation that was stopped.");
+
+    final String name;
+    final String inline;
+    final String then;
+    final String continuing;
+
+    Kind(String name, String inline, String then, String continuing) {
+      this.name = name;
+      this.inline = inline;
+      this.then = then;
+      this.continuing = continuing;
+    }
+
+    long left(App app) {
+      return this == MASTER_KEY
+          ? app.keyRotation().resealLeft()
+          : app.keyRotation().rewritableLeft();
+    }
+
+    boolean givenInline(Settings settings) {
+      return (this == MASTER_KEY ? settings.masterKeys() : settings.pepper()).isPresent();
+    }
+
+    java.nio.file.Path file(Settings settings) {
+      return this == MASTER_KEY ? settings.masterKeyFile() : settings.pepperFile();
+    }
+
+    int add(Settings settings) {
+      return this == MASTER_KEY
+          ? Keyring.addMasterKey(file(settings), new SecureRandom())
+          : Keyring.addPepper(file(settings), new SecureRandom());
+    }
+
+    boolean run(RotationRun run, App app, Duration wait) throws InterruptedException {
+      return this == MASTER_KEY
+          ? run.masterKey(app.activeKeys().get(), wait)
+          : run.pepper(app.activeKeys().get(), wait);
+    }
+  }
+
+  /**
+   * A rotation of {@code kind}: a new version in the key file unless a stopped rotation is still
+   * unfinished, then every stored value rewritten under it in batches, with progress.
+   */
+  private static int rotate(Kind kind, int waitSeconds) throws InterruptedException {
+    Settings settings = Main.settings();
+    try {
+      boolean unfinished;
+      try (App app = new App(settings, Clock.systemUTC())) {
+        unfinished = kind.left(app) > 0;
       }
+      if (!unfinished) {
+        if (kind.givenInline(settings)) {
+          System.err.println(
+              kind.inline
+                  + ": add a version to it on every instance (v<next>:<32 random bytes in"
+                  + " base64>), restart them, then run this command again to "
+                  + kind.then
+                  + ".");
+          return 2;
+        }
+        int version = kind.add(settings);
+        System.out.println(
+            "Added "
+                + kind.name
+                + " v"
+                + version
+                + " to "
+                + kind.file(settings)
+                + " (back it up; instances elsewhere need a copy).");
+      } else {
+        System.out.println(kind.continuing);
+      }
+      try (App app = new App(settings, Clock.systemUTC())) {
+        RotationRun run =
+            new RotationRun(
+                app.database(), app.keyRotation(), app.activeKeys(), System.out, Clock.systemUTC());
+        if (!kind.run(run, app, Duration.ofSeconds(waitSeconds))) {
+          return 1;
+        }
+        print(app);
+        return 0;
+      }
+    } catch (Database.InUse e) {
+      System.err.println(IN_USE);
+      return 1;
     }
   }
 
