@@ -13,6 +13,9 @@
 #   CHECK_BODY='{"fields":["user_id"]}' bench/load.sh …   the check's body (default {}): a smaller answer
 #   SYNC=1 bench/load.sh …          POST /v2/node/sync instead of the check: one node, POOL instances
 #                                   registered through the API, each request one instance's pair
+#   PG_DB=load_bench bench/load.sh … on PostgreSQL (127.0.0.1:5432, user postgres, trust authentication):
+#                                   that database is dropped and created, seeded with COPY
+#   JAR=/path/to/tokensmith.jar …   another build (to compare two versions alternately)
 #
 # Needs wrk (apt-get install wrk). Runs are bounded (wrk -d) and only ever target 127.0.0.1.
 set -euo pipefail
@@ -22,15 +25,22 @@ POOL=${2:-1000}
 SECONDS_PER_RUN=${3:-10}
 ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-18181}
-JAR=target/tokensmith.jar
+JAR=${JAR:-target/tokensmith.jar}
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 
 WORK=$(mktemp -d)
 export TOKENSMITH_DATA_DIR="$WORK/data" TOKENSMITH_PORT="$PORT" TOKENSMITH_HOST=127.0.0.1
 export TOKENSMITH_ADMIN_PASSWORD=bench-password-1 TOKENSMITH_CACHE_SECONDS=${TOKENSMITH_CACHE_SECONDS:-3600}
 export POOL_FILE="$WORK/pool.txt"
+DATABASE="embedded database"
+if [ -n "${PG_DB:-}" ]; then
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB"
+  export TOKENSMITH_DB_URL="jdbc:postgresql://127.0.0.1:5432/$PG_DB" TOKENSMITH_DB_USER=postgres
+  DATABASE="PostgreSQL ($PG_DB)"
+fi
 
 java -jar "$JAR" seed --tokens "$TOKENS" --pool "$POOL" --out "$POOL_FILE" ${PRESET:+--preset "$PRESET"}
+[ -z "${PG_DB:-}" ] || psql -q -h 127.0.0.1 -U postgres -d "$PG_DB" -c "VACUUM ANALYZE"
 if [ -n "${BARE:-}" ]; then
   mvn -q -B test-compile
   setsid mvn -q -B exec:exec@bare-server -Dbare.port="$PORT" -Dbare.pool="$POOL_FILE" > "$WORK/server.log" 2>&1 &
@@ -92,7 +102,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 METHOD=POST wrk -t2 -c64 -d"${WARMUP:-60}s" -s "$SCRIPT" "http://127.0.0.1:$PORT$ENDPOINT" >/dev/null
 METHOD=GET wrk -t2 -c64 -d20s -s "$SCRIPT" "http://127.0.0.1:$PORT/healthz" >/dev/null
 
-echo "$SERVER; endpoint: ${ENDPOINT}; tokens in database: $TOKENS (preset ${PRESET:-partner_admin}), pool: $POOL, ${CHECK_BODY:+body: $CHECK_BODY, }${SECONDS_PER_RUN}s per run," \
+echo "$SERVER; endpoint: ${ENDPOINT}; tokens in the $DATABASE: $TOKENS (preset ${PRESET:-partner_admin}), pool: $POOL, ${CHECK_BODY:+body: $CHECK_BODY, }${SECONDS_PER_RUN}s per run," \
   "median of $ROUNDS; JDK: $(java -version 2>&1 | head -1)"
 for conns in 8 64; do
   : > "$WORK/healthz" && : > "$WORK/check"
