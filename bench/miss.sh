@@ -16,6 +16,7 @@
 #                                     alternating so that both see the same machine
 #   DB_POOL=16 bench/miss.sh …        connections of both servers (Tokensmith's default is 16)
 #   PG_DB=miss_bench bench/miss.sh …  the database (dropped and created, dropped again at the end)
+#   KEEP_DB=1 bench/miss.sh …         keep the database at the end
 #
 # The floor reads the secret's row of api_token_secrets by its key (the digest, the table's primary
 # key): the same index Tokensmith's lookup walks. Needs wrk, and PostgreSQL on 127.0.0.1:5432 (user
