@@ -278,6 +278,34 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** A piece of plain JDBC work on a connection. */
+  @FunctionalInterface
+  public interface ConnectionWork<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  /**
+   * {@link #withHandle} for plain JDBC: on the thread's transaction, or on a pooled connection of
+   * its own, bounded like a handle's. For the few reads on the hot path (a verification's miss),
+   * where building a handle and a statement context costs more than the statement itself. An {@link
+   * SQLException} comes out wrapped, its cause kept (so a timeout still means 503).
+   */
+  public <T> T withConnection(ConnectionWork<T> work) {
+    Handle handle = current.get();
+    try {
+      if (handle != null) {
+        return work.apply(handle.getConnection());
+      }
+      requireBlockingAllowed();
+      try (Connection own = dataSource.getConnection()) {
+        own.setNetworkTimeout(Runnable::run, (int) timeouts.readMillis());
+        return work.apply(own);
+      }
+    } catch (SQLException e) {
+      throw new ConnectionException(e);
+    }
+  }
+
   /**
    * A handle on a pooled connection whose reads give up after {@link Timeouts#readMillis()}: the
    * driver's own socket timeout counts whole seconds only. The pool restores it on return.

@@ -6,6 +6,7 @@ import dev.tokensmith.storage.BulkCopy;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.RowUpdate;
 import dev.tokensmith.storage.Rows;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -21,6 +22,11 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** {@link TokenStore} on the JDBC database. */
 public final class JdbcTokenStore implements TokenStore {
+  // A secret's row joined to its token's: what a verification reads on a miss.
+  private static final String SECRET_MATCH =
+      "SELECT t.*, s.valid_until AS secret_valid_until FROM api_token_secrets s "
+          + "JOIN api_tokens t ON t.id = s.token_id WHERE ";
+
   private final Database db;
   private final Catalogue catalogue;
 
@@ -51,17 +57,7 @@ public final class JdbcTokenStore implements TokenStore {
 
   @Override
   public Optional<SecretMatch> findBySecretDigest(String digest) {
-    return db.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT t.*, s.valid_until AS secret_valid_until FROM api_token_secrets s "
-                        + "JOIN api_tokens t ON t.id = s.token_id WHERE s.digest = :digest")
-                .bind("digest", digest)
-                .map(
-                    (rs, ctx) ->
-                        new SecretMatch(
-                            token(rs, ctx), Rows.nullableLong(rs, "secret_valid_until")))
-                .findOne());
+    return findBySecretDigests(List.of(digest));
   }
 
   @Override
@@ -69,27 +65,29 @@ public final class JdbcTokenStore implements TokenStore {
     db.requireBlockingAllowed();
   }
 
+  // Every verification that misses the cache comes here: plain JDBC, one statement and one row.
+  // One statement for every form too: a pepper rotation rewrites a digest in one statement, so
+  // this read sees the row under one of the forms, never under neither.
   @Override
   public Optional<SecretMatch> findBySecretDigests(List<String> digests) {
-    if (digests.size() == 1) {
-      return findBySecretDigest(digests.get(0));
-    }
-    // One statement: a pepper rotation rewrites a digest in one statement too, so this read sees
-    // the row under one of the forms, never under neither.
-    return db.withHandle(
-        h ->
-            h
-                .createQuery(
-                    "SELECT t.*, s.valid_until AS secret_valid_until FROM api_token_secrets s "
-                        + "JOIN api_tokens t ON t.id = s.token_id WHERE s.digest IN (<digests>)")
-                .bindList("digests", digests)
-                .map(
-                    (rs, ctx) ->
-                        new SecretMatch(
-                            token(rs, ctx), Rows.nullableLong(rs, "secret_valid_until")))
-                .list()
-                .stream()
-                .findFirst());
+    String sql =
+        digests.size() == 1
+            ? SECRET_MATCH + "s.digest = ?"
+            : SECRET_MATCH + "s.digest IN (" + "?, ".repeat(digests.size() - 1) + "?)";
+    return db.withConnection(
+        connection -> {
+          try (PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < digests.size(); i++) {
+              select.setString(i + 1, digests.get(i));
+            }
+            try (ResultSet rs = select.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(
+                      new SecretMatch(token(rs, null), Rows.nullableLong(rs, "secret_valid_until")))
+                  : Optional.empty();
+            }
+          }
+        });
   }
 
   @Override

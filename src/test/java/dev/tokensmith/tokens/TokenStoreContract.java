@@ -191,6 +191,17 @@ abstract class TokenStoreContract {
   }
 
   @Test
+  void findBySecretDigestsWhenOneOfTheFormsIsStoredThenItsTokenIsFound() {
+    ApiToken token = personal(client, owner, "users:view");
+    store.insert(token, "p2_stored-form");
+
+    assertThat(store.findBySecretDigests(List.of("p3_newer-form", "p2_stored-form")))
+        .contains(new SecretMatch(token, null));
+    assertThat(store.findBySecretDigests(List.of("p2_stored-form"))).isPresent();
+    assertThat(store.findBySecretDigests(List.of("p3_newer-form", "p1_older-form"))).isEmpty();
+  }
+
+  @Test
   void findWhenNoSuchTokenThenEmpty() {
     assertThat(store.find(Long.MAX_VALUE)).isEmpty();
     assertThat(db.inTransaction(() -> store.lock(Long.MAX_VALUE))).isEmpty();

@@ -111,6 +111,50 @@ class TokenVerifierTest {
   }
 
   @Test
+  void verifyWhenFloodedWithDistinctUnknownValuesThenOneReadEachAndNoneWhenRepeated() {
+    // A store that counts its reads: the database round trips the flood costs.
+    TokenStore jdbc = new JdbcTokenStore(services.db, Records.CATALOGUE);
+    AtomicInteger reads = new AtomicInteger();
+    TokenStore counting =
+        (TokenStore)
+            Proxy.newProxyInstance(
+                TokenStore.class.getClassLoader(),
+                new Class<?>[] {TokenStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().startsWith("findBySecretDigest")) {
+                    reads.incrementAndGet();
+                  }
+                  try {
+                    return method.invoke(jdbc, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    TokenVerifier flooded =
+        new TokenVerifier(
+            counting,
+            new JdbcLegacyStore(services.db),
+            services.directory,
+            services.clients,
+            services.secrets,
+            services.clock,
+            Services.CACHE_LIFETIME,
+            1000);
+    List<String> flood = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      flood.add(TestSecrets.unknown(Services.SECRET_PREFIX));
+    }
+
+    for (int round = 0; round < 3; round++) {
+      for (String value : flood) {
+        assertThat(refused(flooded.verify(value, IP, false))).isEqualTo(Reason.UNKNOWN);
+      }
+      assertThat(reads.get()).as("reads after round %d", round + 1).isEqualTo(flood.size());
+    }
+    assertThat(flooded.cacheStats()).isEqualTo(new CacheStats(0, 2L * flood.size(), flood.size()));
+  }
+
+  @Test
   void verifyWhenChecksumBadThenRefusedWithoutALookup() {
     CacheStats before = verifier.cacheStats();
 
