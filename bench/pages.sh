@@ -38,9 +38,12 @@ esac
 WORK=$(mktemp -d)
 PSQL=(psql -q -X -h 127.0.0.1 -U postgres)
 export TOKENSMITH_DB_URL="jdbc:postgresql://127.0.0.1:5432/$PG_DB" TOKENSMITH_DB_USER=postgres
-export TOKENSMITH_DATA_DIR="$WORK/data" TOKENSMITH_ADMIN_PASSWORD=pages-password-1 TOKENSMITH_HOST=127.0.0.1
+# The key files stay beside a kept database: a database made with keys starts only with them.
+DATA=/tmp/$PG_DB.data
+export TOKENSMITH_DATA_DIR="$DATA" TOKENSMITH_ADMIN_PASSWORD=pages-password-1 TOKENSMITH_HOST=127.0.0.1
 export TOKENSMITH_PORT=$PORT
 if [ -z "${REUSE:-}" ]; then
+  rm -rf "$DATA"
   "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB"
   # A COPY of a batch may outlast the default statement timeout on a loaded machine.
   TOKENSMITH_DB_TIMEOUT_MS=60000 java -jar "$JAR" seed "${SEED[@]}" --pool 1 --out "$WORK/pool.txt"
@@ -56,14 +59,16 @@ PID=$!
 cleanup() {
   kill $PID 2>/dev/null || true
   wait $PID 2>/dev/null || true
-  [ -n "${KEEP:-}" ] || "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $PG_DB"
+  [ -n "${KEEP:-}" ] || { "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $PG_DB"; rm -rf "$DATA"; }
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 for _ in $(seq 1 300); do
   curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
+  kill -0 $PID 2>/dev/null || { tail -20 "$WORK/server.log" >&2; exit 1; }
   sleep 0.2
 done
+curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null || { tail -20 "$WORK/server.log" >&2; exit 1; }
 BASE="http://127.0.0.1:$PORT"
 LOGIN=$(curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' -X POST "$BASE/v1/login" \
   -d "{\"email\":\"admin@localhost\",\"password\":\"$TOKENSMITH_ADMIN_PASSWORD\"}")

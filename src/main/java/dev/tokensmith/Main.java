@@ -188,7 +188,10 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  /** Fills the database with many tokens for benchmarks and writes a pool of their secrets. */
+  /**
+   * Fills the database with many tokens (and users, activity records) for benchmarks and writes a
+   * pool of the tokens' secrets.
+   */
   @Command(
       name = "seed",
       description =

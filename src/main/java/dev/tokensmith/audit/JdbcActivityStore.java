@@ -60,7 +60,8 @@ public final class JdbcActivityStore implements ActivityStore {
       // Within a time range, newest first by the time itself: the index on (client, time, id) then
       // reads a page from where the range ends, however many newer records lie past it. The page
       // starts past the cursor's record in that order (its time, then its id). Records are written
-      // in time order, so this is the id order but where two instances' clocks interleave.
+      // in time order, so this is the id order but where two instances' clocks interleave. (Records
+      // are never deleted, so the cursor's record is there to compare with.)
       if (f.window().after() != null) {
         sql.append(
             " AND (occurred_at, id) < (SELECT a.occurred_at, a.id FROM activity a"
