@@ -65,6 +65,7 @@ import dev.tokensmith.sso.SsoService;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.EmbeddedBackup;
+import dev.tokensmith.storage.ListSeeder;
 import dev.tokensmith.tokens.ExpiryNotices;
 import dev.tokensmith.tokens.JdbcLegacyStore;
 import dev.tokensmith.tokens.JdbcTokenStore;
@@ -119,6 +120,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -714,6 +716,22 @@ public final class App implements AutoCloseable {
       grant = catalogue.preset(granted);
     }
     seeder.seed(admin.clientId(), admin.id(), grant, count, pool, poolSize);
+  }
+
+  /**
+   * Seeds {@code users} users in the first Global Administrator's client and {@code activity}
+   * activity records, some of them the administrator's (list benchmarks, PostgreSQL only); see
+   * {@link ListSeeder}. The records span the year before {@code now}.
+   */
+  public void seedLists(int users, int activity, Instant now) {
+    bootstrap();
+    User admin =
+        directory
+            .findByEmail(settings.adminEmail())
+            .orElseThrow(() -> new IllegalStateException("no user " + settings.adminEmail()));
+    ListSeeder lists = new ListSeeder(db);
+    lists.users(admin.clientId(), users, now.toEpochMilli());
+    lists.activity(admin.clientId(), admin.id(), admin.email(), activity, now.toEpochMilli());
   }
 
   private void bootstrap() {

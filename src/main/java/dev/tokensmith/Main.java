@@ -188,16 +188,33 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  /** Fills the database with many tokens for benchmarks and writes a pool of their secrets. */
+  /**
+   * Fills the database with many tokens (and users, activity records) for benchmarks and writes a
+   * pool of the tokens' secrets.
+   */
   @Command(
       name = "seed",
-      description = "Create many API tokens straight through the store (benchmarks).")
+      description =
+          "Create many API tokens (and users, activity records) straight through the store"
+              + " (benchmarks).")
   static final class Seed implements Callable<Integer> {
     @CommandLine.Option(
         names = "--tokens",
         defaultValue = "1000",
         description = "how many tokens (default 1000)")
     int tokens;
+
+    @CommandLine.Option(
+        names = "--users",
+        defaultValue = "0",
+        description = "how many users besides, in the administrator's client (PostgreSQL)")
+    int users;
+
+    @CommandLine.Option(
+        names = "--activity",
+        defaultValue = "0",
+        description = "how many activity records besides, in four clients (PostgreSQL)")
+    int activity;
 
     @CommandLine.Option(
         names = "--pool",
@@ -238,6 +255,13 @@ public final class Main implements Callable<Integer> {
         System.out.printf(
             "Seeded %d tokens in %.1f s; %d secrets in %s%n",
             tokens, (System.nanoTime() - start) / 1e9, Math.min(tokens, poolSize), out);
+        if (users > 0 || activity > 0) {
+          start = System.nanoTime();
+          app.seedLists(users, activity, java.time.Instant.now());
+          System.out.printf(
+              "Seeded %d users and %d activity records in %.1f s%n",
+              users, activity, (System.nanoTime() - start) / 1e9);
+        }
       }
       return 0;
     }

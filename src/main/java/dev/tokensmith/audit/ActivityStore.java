@@ -7,8 +7,10 @@ interface ActivityStore {
 
   void insert(Activity activity);
 
-  /** Records matching the filter, ordered by id. */
-  /** The matching records, newest first. */
+  /**
+   * The matching records in the filter's window, newest first: by id, or within a time range by
+   * time, then id; a keyset window starts past the record of its id in that order.
+   */
   List<Activity> find(ActivityFilter filter);
 
   /** How many records match (the filter's window aside). */

@@ -54,8 +54,22 @@ public final class JdbcActivityStore implements ActivityStore {
   public List<Activity> find(ActivityFilter f) {
     StringBuilder sql = new StringBuilder("SELECT * FROM activity");
     where(sql, f);
-    sql.append(f.window().after("id", true))
-        .append(" ORDER BY id DESC LIMIT :limit OFFSET :offset");
+    if (f.from() == null && f.to() == null) {
+      sql.append(f.window().after("id", true)).append(" ORDER BY id DESC");
+    } else {
+      // Within a time range, newest first by the time itself: the index on (client, time, id) then
+      // reads a page from where the range ends, however many newer records lie past it. The page
+      // starts past the cursor's record in that order (its time, then its id). Records are written
+      // in time order, so this is the id order but where two instances' clocks interleave. (Records
+      // are never deleted, so the cursor's record is there to compare with.)
+      if (f.window().after() != null) {
+        sql.append(
+            " AND (occurred_at, id) < (SELECT a.occurred_at, a.id FROM activity a"
+                + " WHERE a.id = :after)");
+      }
+      sql.append(" ORDER BY occurred_at DESC, id DESC");
+    }
+    sql.append(" LIMIT :limit OFFSET :offset");
     return db.withHandle(
         h ->
             bind(h.createQuery(sql.toString()), f)

@@ -11,8 +11,13 @@ import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
 import dev.tokensmith.testing.WithServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +119,142 @@ class ListCursorIT {
     Response bad = server.http.get("/v2/api_tokens?cursor=not-a-cursor", other);
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.body().path("cursor").path("error").asText()).isEqualTo("invalid");
+  }
+
+  @Test
+  void tokensWhenFilteredAndPagedByCursorThenEachOfTheFilterOnce() {
+    long tenant = fixtures.tenant("Token filter pages");
+    TestUser admin = fixtures.user(tenant, "admin");
+    TestUser other = fixtures.user(admin.session(), tenant, List.of("admin"));
+    for (int i = 0; i < 9; i++) {
+      Issued t = fixtures.token((i % 3 == 0 ? other : admin).session(), List.of("analytic"));
+      if (i % 2 == 0) {
+        assertThat(
+                server
+                    .http
+                    .put("/v2/api_tokens/" + t.id(), admin.session(), Map.of("enabled", false))
+                    .status())
+            .isEqualTo(200);
+      }
+    }
+    for (String filter :
+        List.of(
+            "enabled=false", "enabled=true", "user_id=" + other.id(), "user_id=" + admin.id())) {
+      String base = "/v2/api_tokens?client_id=" + tenant + "&" + filter;
+      assertWalkedOnceEach(
+          filter,
+          server.http.get(base + "&limit=1000", admin.session()),
+          (cursor, page) ->
+              server.http.get(
+                  base + "&limit=2" + (cursor == null ? "" : "&cursor=" + cursor),
+                  admin.session()));
+    }
+  }
+
+  @Test
+  void usersWhenFilteredByEnabledAndPagedByCursorThenEachOfTheFilterOnce() {
+    long tenant = fixtures.tenant("User filter pages");
+    TestUser admin = fixtures.user(tenant, "admin");
+    for (int i = 0; i < 6; i++) {
+      TestUser user = fixtures.user(admin.session(), tenant, List.of("analytic"));
+      if (i % 2 == 1) {
+        Response disabled =
+            server.http.post(
+                "/v1/objects/user/update",
+                admin.session(),
+                Map.of("filter", Map.of("id", user.id()), "fields", Map.of("enabled", false)));
+        assertThat(disabled.status()).as("%s", disabled).isEqualTo(200);
+      }
+    }
+    for (boolean enabled : List.of(true, false)) {
+      Map<String, Object> filter = Map.of("clientid", tenant, "enabled", enabled);
+      assertWalkedOnceEach(
+          "enabled=" + enabled,
+          server.http.post(
+              "/v1/objects/user", admin.session(), Map.of("filter", filter, "limit", 1000)),
+          (cursor, page) -> {
+            Map<String, Object> body = new HashMap<>();
+            body.put("filter", filter);
+            body.put("limit", 2);
+            if (cursor != null) {
+              body.put("cursor", cursor);
+            }
+            return server.http.post("/v1/objects/user", admin.session(), body);
+          });
+    }
+  }
+
+  // Records written straight into the table, their times out of id order (as two instances'
+  // clocks may write them), some at one time: a page within a time range is read in time order.
+  @Test
+  void activityWhenFilteredAndPagedByCursorThenEachOfTheFilterOnce() throws Exception {
+    long tenant = fixtures.tenant("Activity filter pages");
+    TestUser admin = fixtures.user(tenant, "admin");
+    long start = server.clock.millis() - 3_600_000;
+    String[] types = {"api_token", "user", "node"};
+    String[] actions = {"create", "update", "login", "delete"};
+    try (Connection c =
+            DriverManager.getConnection(server.database.url(), server.database.user(), "");
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO activity (occurred_at, client_id, object_type, object_id, object_name,"
+                    + " action, outcome, actor_type, actor_id, actor_name, source, ip, changes)"
+                    + " VALUES (?, ?, ?, 1, 'row', ?, 'success', 'user', ?, 'actor', 'ui', NULL,"
+                    + " '{}')")) {
+      for (int i = 0; i < 40; i++) {
+        insert.setLong(1, start + (i * 7 % 13) * 1000);
+        insert.setLong(2, tenant);
+        insert.setString(3, types[i % 3]);
+        insert.setString(4, actions[i % 4]);
+        insert.setLong(5, 900_000_000L + i % 5);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+    String from = "from=" + Instant.ofEpochMilli(start + 3000);
+    String to = "to=" + Instant.ofEpochMilli(start + 9000);
+    for (String filter :
+        List.of(
+            "object_type=user",
+            "action=update",
+            "object_type=api_token&action=create",
+            "actor_id=900000002",
+            from,
+            to,
+            from + "&" + to,
+            "action=login&" + from)) {
+      String base = "/v2/activity_log?client_id=" + tenant + "&" + filter;
+      assertWalkedOnceEach(
+          filter,
+          server.http.get(base + "&limit=1000", admin.session()),
+          (cursor, page) ->
+              server.http.get(
+                  base + "&limit=3" + (cursor == null ? "" : "&cursor=" + cursor),
+                  admin.session()));
+    }
+    // Within a time range the log is newest first by time, then by id.
+    List<Long> times = new ArrayList<>();
+    server
+        .http
+        .get(
+            "/v2/activity_log?client_id=" + tenant + "&" + from + "&" + to + "&limit=1000",
+            admin.session())
+        .body()
+        .forEach(r -> times.add(Instant.parse(r.path("time").asText()).toEpochMilli()));
+    assertThat(times).hasSize(21).isSortedAccordingTo(Comparator.reverseOrder());
+  }
+
+  /**
+   * Walking a filtered list by cursor answers the rows of the whole filter, each once, in the order
+   * of one page holding them all ({@code all}, which must not be empty).
+   */
+  private static void assertWalkedOnceEach(
+      String filter, Response all, BiFunction<String, Integer, Response> request) {
+    assertThat(all.status()).as("%s: %s", filter, all).isEqualTo(200);
+    List<Long> expected = new ArrayList<>();
+    all.body().forEach(row -> expected.add(row.path("id").asLong()));
+    assertThat(expected).as(filter).isNotEmpty().doesNotHaveDuplicates();
+    assertThat(follow(request)).as(filter).containsExactlyElementsOf(expected);
   }
 
   /** Follows next_cursor from the first page to the last; the ids of every row, in order. */

@@ -1,0 +1,184 @@
+package dev.tokensmith.storage;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * Fills a PostgreSQL database with many users and activity records quickly, with {@code COPY}, for
+ * the list benchmarks ({@code bench/pages.sh}). The rows are shaped like a working installation's
+ * so that each list filter selects a realistic share of them: users of several roles, a tenth
+ * disabled; activity of several clients, object types, actions and actors, in time order over a
+ * year. A fixed random seed makes two databases of one size alike.
+ *
+ * <p>Straight into the tables, not through the services: no activity is recorded for the seeded
+ * users, no notifications go out, and no password is set (a seeded user cannot log in).
+ */
+public final class ListSeeder {
+  private static final int BATCH = 20_000;
+  private static final long YEAR_MILLIS = 365L * 24 * 3600 * 1000;
+  private static final String[] ROLES = {"admin", "analytic", "auditor", "api_developer", "deploy"};
+  private static final int[] ROLE_WEIGHTS = {10, 40, 25, 20, 5};
+  // What happens in an installation, and how often: object type, action, weight.
+  private static final Object[][] EVENTS = {
+    {"user", "login", 300},
+    {"user", "logout", 100},
+    {"user", "login_failed", 40},
+    {"user", "update", 30},
+    {"user", "create", 20},
+    {"user", "invite", 10},
+    {"user", "password_change", 10},
+    {"user", "delete", 5},
+    {"api_token", "create", 100},
+    {"api_token", "update", 80},
+    {"api_token", "renew", 60},
+    {"api_token", "disable", 30},
+    {"api_token", "enable", 20},
+    {"api_token", "delete", 30},
+    {"api_token", "expiring", 20},
+    {"node", "register", 50},
+    {"node", "update", 20},
+    {"node_group", "create", 5},
+    {"client", "update", 5},
+  };
+  private static final int ACTORS_PER_CLIENT = 200;
+  private static final int OTHER_CLIENTS = 3;
+
+  private final Database db;
+
+  public ListSeeder(Database db) {
+    this.db = db;
+  }
+
+  /**
+   * Adds {@code count} users to {@code clientId}: roles weighted toward the read-only ones, one in
+   * ten disabled; e-mail addresses {@code seeded-<n>@users.example}.
+   */
+  public void users(long clientId, int count, long now) {
+    requirePostgres();
+    Random random = new Random(1);
+    for (int start = 0; start < count; start += BATCH) {
+      BulkCopy rows = new BulkCopy("users");
+      int size = Math.min(BATCH, count - start);
+      for (int i = start; i < start + size; i++) {
+        String email = "seeded-" + i + "@users.example";
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("uuid", new UUID(random.nextLong(), random.nextLong()).toString());
+        row.put("client_id", clientId);
+        row.put("email", email);
+        row.put("email_key", email);
+        row.put("realname", "Seeded User " + i);
+        row.put("role", ROLES[weighted(random, ROLE_WEIGHTS)]);
+        row.put("enabled", random.nextInt(10) != 0);
+        row.put("create_at", now - YEAR_MILLIS + (long) i * YEAR_MILLIS / Math.max(1, count));
+        rows.add(row);
+      }
+      db.withHandle(rows::copy);
+    }
+  }
+
+  /**
+   * Adds {@code count} activity records over the year before {@code now}, oldest first (ids in time
+   * order, as the log writes them): two fifths in {@code clientId}, the rest in {@value
+   * #OTHER_CLIENTS} more clients made for them beside it (of its partner). Each client has {@value
+   * #ACTORS_PER_CLIENT} acting users, the first of {@code clientId}'s being {@code actorId}.
+   */
+  public void activity(long clientId, long actorId, String actorName, int count, long now) {
+    requirePostgres();
+    List<Long> clientIds = new ArrayList<>(List.of(clientId));
+    clientIds.addAll(otherClients(clientId, now));
+    int[] weights = new int[EVENTS.length];
+    for (int i = 0; i < EVENTS.length; i++) {
+      weights[i] = (Integer) EVENTS[i][2];
+    }
+    Random random = new Random(2);
+    for (int start = 0; start < count; start += BATCH) {
+      BulkCopy rows = new BulkCopy("activity");
+      int size = Math.min(BATCH, count - start);
+      for (int i = start; i < start + size; i++) {
+        int client = random.nextInt(5) < 2 ? 0 : 1 + random.nextInt(OTHER_CLIENTS);
+        int actor = random.nextInt(ACTORS_PER_CLIENT);
+        long actorOf = client == 0 && actor == 0 ? actorId : 1_000_000_000L * (client + 1) + actor;
+        String actorLabel =
+            client == 0 && actor == 0
+                ? actorName
+                : "actor-" + actor + "@client" + client + ".example";
+        Object[] event = EVENTS[weighted(random, weights)];
+        String type = (String) event[0];
+        String action = (String) event[1];
+        boolean failed = action.equals("login_failed");
+        long objectId = type.equals("user") ? actorOf : 1 + random.nextInt(100_000);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("occurred_at", now - YEAR_MILLIS + (long) i * YEAR_MILLIS / Math.max(1, count));
+        row.put("client_id", clientIds.get(client));
+        row.put("object_type", type);
+        row.put("object_id", objectId);
+        row.put("object_name", type.equals("user") ? actorLabel : type + " " + objectId);
+        row.put("action", action);
+        row.put("outcome", failed ? "failure" : "success");
+        row.put("actor_type", "user");
+        row.put("actor_id", actorOf);
+        row.put("actor_name", actorLabel);
+        row.put("source", type.equals("node") ? "node" : "ui");
+        row.put("ip", "10.0." + random.nextInt(256) + "." + random.nextInt(256));
+        row.put(
+            "changes", action.equals("update") ? "{\"realname\":[\"before\",\"after\"]}" : "{}");
+        rows.add(row);
+      }
+      db.withHandle(rows::copy);
+    }
+  }
+
+  // Clients of the same partner as clientId, for the activity of other tenants.
+  private List<Long> otherClients(long clientId, long now) {
+    return db.withHandle(
+        h -> {
+          Long partner =
+              h.createQuery("SELECT partner_id FROM clients WHERE id = :id")
+                  .bind("id", clientId)
+                  .mapTo(Long.class)
+                  .one();
+          List<Long> ids = new ArrayList<>();
+          for (int i = 1; i <= OTHER_CLIENTS; i++) {
+            String uuid = UUID.randomUUID().toString();
+            ids.add(
+                h.createUpdate(
+                        "INSERT INTO clients (uuid, name, vuln_prefix, enabled, partner_id, create_at)"
+                            + " VALUES (:uuid, :name, :prefix, TRUE, :partner, :at)")
+                    .bind("uuid", uuid)
+                    .bind("name", "Seeded client " + i + " " + uuid.substring(0, 8))
+                    .bind("prefix", "Q" + uuid.substring(0, 3).toUpperCase())
+                    .bind("partner", partner)
+                    .bind("at", now)
+                    .executeAndReturnGeneratedKeys("id")
+                    .mapTo(Long.class)
+                    .one());
+          }
+          return ids;
+        });
+  }
+
+  private void requirePostgres() {
+    if (db.dialect() != Database.Dialect.POSTGRESQL) {
+      throw new IllegalStateException("seeding users or activity needs PostgreSQL (COPY)");
+    }
+  }
+
+  private static int weighted(Random random, int[] weights) {
+    int total = 0;
+    for (int w : weights) {
+      total += w;
+    }
+    int pick = random.nextInt(total);
+    for (int i = 0; i < weights.length; i++) {
+      pick -= weights[i];
+      if (pick < 0) {
+        return i;
+      }
+    }
+    return weights.length - 1;
+  }
+}
