@@ -534,6 +534,7 @@ public final class App implements AutoCloseable {
             db,
             clock,
             List.of(
+                Scheduler.Job.of("tokens.owner_cascades", lifecycle::finishOwnerCascades),
                 Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
                 Scheduler.Job.of("tokens.expiry_notices", expiryNotices::warnDue),
                 Scheduler.Job.of("tokens.purge", lifecycle::purge),

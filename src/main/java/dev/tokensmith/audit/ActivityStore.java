@@ -7,6 +7,9 @@ interface ActivityStore {
 
   void insert(Activity activity);
 
+  /** Appends many records with one batched statement (a background job's batch). */
+  void insertAll(List<Activity> activities);
+
   /** Records matching the filter, ordered by id. */
   /** The matching records, newest first. */
   List<Activity> find(ActivityFilter filter);
