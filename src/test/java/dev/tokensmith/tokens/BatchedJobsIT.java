@@ -251,6 +251,42 @@ class BatchedJobsIT {
   }
 
   @Test
+  void ownerNarrowedWhenManyTokensThenRefusedAtOnceAndNoTokenLeftWiderThanTheOwner() {
+    TestUser user = fixtures.user(tenant, "admin");
+    Issued token = fixtures.token(user.session(), List.of("admin"));
+    copies(token.id(), MANY);
+    assertThat(server.http.post("/v1/objects/user", token.auth(), Map.of()).status())
+        .isEqualTo(200);
+
+    var lowered =
+        server.http.post(
+            "/v1/objects/user/update",
+            admin.session(),
+            Map.of(
+                "filter",
+                Map.of("id", user.id()),
+                "fields",
+                Map.of("permissions", List.of("analytic"))));
+
+    assertThat(lowered.status()).as("%s", lowered).isEqualTo(200);
+    assertThat(server.http.post("/v1/objects/user", token.auth(), Map.of()).status())
+        .isEqualTo(403);
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND source_role <> 'custom'",
+                user.id()))
+        .as("no token keeps the administrator's preset")
+        .isZero();
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND permissions LIKE"
+                    + " '%users:%'",
+                user.id()))
+        .as("no token keeps a permission the analyst lacks")
+        .isZero();
+  }
+
+  @Test
   void expiryAndPurgeWhenMoreThanABatchThenEachTokenChangedWithItsRecord() {
     TestUser user = fixtures.user(tenant, "admin");
     Issued due =
