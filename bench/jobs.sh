@@ -35,7 +35,7 @@ JAR=target/tokensmith.jar
 WORK=$(mktemp -d)
 PSQL=(psql -q -At -h 127.0.0.1 -U postgres -d "$PG_DB")
 psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB"
-psql -q -h 127.0.0.1 -U postgres -d postgres -c "ALTER DATABASE $PG_DB SET log_min_duration_statement = 100"
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "ALTER DATABASE $PG_DB SET log_min_duration_statement = ${LOG_MS:-100}"
 export TOKENSMITH_DB_URL="jdbc:postgresql://127.0.0.1:5432/$PG_DB" TOKENSMITH_DB_USER=postgres
 export TOKENSMITH_DATA_DIR="$WORK/data" TOKENSMITH_ADMIN_PASSWORD=jobs-password-1 TOKENSMITH_HOST=127.0.0.1
 export TOKENSMITH_PORT=$PORT TOKENSMITH_JOB_INTERVAL_SECONDS=1 TOKENSMITH_CACHE_SECONDS=3600
@@ -78,9 +78,6 @@ PURGE_AT=$(($(date +%s) + PURGE_IN))
 "${PSQL[@]}" -c "VACUUM ANALYZE"
 echo "seeded: $EXPIRE expiring at +${EXPIRE_IN}s, $PURGE purgeable at +${PURGE_IN}s, $CASCADE of user $USER_ID;" \
   "rows: $("${PSQL[@]}" -c 'SELECT COUNT(*) FROM api_tokens')"
-echo "plans: $("${PSQL[@]}" -c "EXPLAIN SELECT * FROM api_tokens WHERE enabled = TRUE AND expire_at <= 1 ORDER BY expire_at LIMIT 500 FOR UPDATE SKIP LOCKED" | grep -o 'Index[^(]*' | head -1)|" \
-  "$("${PSQL[@]}" -c "EXPLAIN SELECT * FROM api_tokens WHERE enabled = FALSE AND disabled_at <= 1 ORDER BY disabled_at LIMIT 500 FOR UPDATE SKIP LOCKED" | grep -o 'Index[^(]*' | head -1)"
-
 METHOD=POST wrk -t2 -c64 -d"${WARMUP}s" -s bench/pool.lua "$BASE/v2/auth/check" >/dev/null
 # The load, slice after slice: "start end rps" per line.
 (
@@ -109,6 +106,7 @@ CASCADE_START=$(date +%s.%N)
 api /v1/objects/user/update "{\"filter\":{\"id\":$USER_ID},\"fields\":{\"enabled\":false}}" > /dev/null
 CASCADE_ANSWER=$(date +%s.%N)
 CASCADE_END=$(wait_done cascade "SELECT (SELECT COUNT(*) FROM api_tokens WHERE user_id = $USER_ID AND enabled = TRUE) + (SELECT COUNT(*) FROM token_owner_cascades)")
+LOG_TO=$(wc -l < "$PG_LOG")
 sleep "$SLICE"
 kill "$LOAD" 2>/dev/null || true
 wait "$LOAD" 2>/dev/null || true
@@ -130,12 +128,19 @@ report purge "$PURGE_AT" "$PURGE_END"
 report cascade "$CASCADE_START" "$CASCADE_END"
 printf 'cascade  api_answer_ms=%.0f finished_ms=%.0f tokens=%s\n' "$(echo "($CASCADE_ANSWER - $CASCADE_START) * 1000" | bc)" \
   "$(echo "($CASCADE_END - $CASCADE_START) * 1000" | bc)" "$CASCADE"
+# The batch selections' plans, now that the expired tokens sit disabled in the time range.
+NOW=$(now_ms)
+plan() { "${PSQL[@]}" -c "EXPLAIN $1" | grep -Eo '(Index|Seq)[A-Za-z ]* (using [a-z_]+ )?on [a-z_]+' | head -1; }
+echo "plans: expire: $(plan "SELECT * FROM api_tokens WHERE enabled = TRUE AND expire_at <= $NOW ORDER BY expire_at LIMIT 200 FOR UPDATE SKIP LOCKED");" \
+  "purge: $(plan "SELECT * FROM api_tokens WHERE enabled = FALSE AND disabled_at <= $((NOW - 7 * 86400000)) ORDER BY disabled_at LIMIT 200 FOR UPDATE SKIP LOCKED")"
 echo "disabled: expired=$("${PSQL[@]}" -c "SELECT COUNT(*) FROM api_tokens WHERE disabled_reason = 'expired'")" \
   "owner_disabled=$("${PSQL[@]}" -c "SELECT COUNT(*) FROM api_tokens WHERE disabled_reason = 'owner_disabled'")" \
   "records: disable=$("${PSQL[@]}" -c "SELECT COUNT(*) FROM activity WHERE object_type = 'api_token' AND action = 'disable'")" \
   "delete=$("${PSQL[@]}" -c "SELECT COUNT(*) FROM activity WHERE object_type = 'api_token' AND action = 'delete'")"
-slow=$(tail -n +"$((LOG_FROM + 1))" "$PG_LOG" | grep -o 'duration: [0-9.]* ms' | awk '{ print $2 }' | sort -n | tail -1)
-echo "longest statement logged by PostgreSQL (>= 100 ms): ${slow:-none}" \
-  "($(tail -n +"$((LOG_FROM + 1))" "$PG_LOG" | grep -c 'duration: ' || true) statements >= 100 ms)"
+# PostgreSQL's log while the jobs ran (the script's own polling queries are short).
+sed -n "$((LOG_FROM + 1)),${LOG_TO}p" "$PG_LOG" | grep "@$PG_DB " | grep 'duration: ' > "$WORK/slow" || true
+echo "statements of ${LOG_MS:-100} ms or more logged by PostgreSQL: $(wc -l < "$WORK/slow"), longest:" \
+  "$(grep -o 'duration: .*' "$WORK/slow" | sed 's/duration: //' | sort -n | tail -1 | cut -c1-160)"
+[ -z "${SHOW_SLOW:-}" ] || cut -c1-220 "$WORK/slow"
 grep -E 'tokens\.(expire|purge): ' "$WORK/server.log" | sed -E 's/.*(tokens\.[a-z]+: .*)/\1/' \
   | awk '{ for (i = 1; i <= NF; i++) if ($i == "longest") { v = $(i + 2); if (v > max[$1]) max[$1] = v } } END { for (j in max) printf "longest batch %s %s ms\n", j, max[j] }'

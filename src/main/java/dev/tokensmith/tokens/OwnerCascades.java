@@ -42,13 +42,16 @@ final class OwnerCascades {
 
   /**
    * Locks the user's row, then reads their pending cascade; empty when there is none (finished, or
-   * the user is gone).
+   * the user is gone) or, with {@code skipLocked}, when another transaction holds the row (a batch
+   * of the same cascade, run by the change's own request).
    */
-  Optional<Pending> lock(long userId) {
+  Optional<Pending> lock(long userId, boolean skipLocked) {
     return db.withHandle(
         h -> {
           boolean exists =
-              h.createQuery("SELECT id FROM users WHERE id = :user FOR UPDATE")
+              h.createQuery(
+                      "SELECT id FROM users WHERE id = :user FOR UPDATE"
+                          + (skipLocked ? " SKIP LOCKED" : ""))
                   .bind("user", userId)
                   .mapTo(Long.class)
                   .findOne()

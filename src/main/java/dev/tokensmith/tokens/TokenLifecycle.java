@@ -40,7 +40,7 @@ public final class TokenLifecycle implements UserChanges {
   public static final Duration PURGE_AFTER = Duration.ofDays(7);
 
   /** The most tokens one batch (one transaction) changes. */
-  static final int BATCH = 500;
+  static final int BATCH = 200;
 
   /** How long one job of a scheduler round keeps taking batches. */
   static final Duration ROUND_BUDGET = Duration.ofSeconds(10);
@@ -102,7 +102,7 @@ public final class TokenLifecycle implements UserChanges {
   @Override
   public void enabled(User owner, Origin origin) {
     // Each batch joins the caller's transaction, which holds the user's row.
-    finish(owner.id(), Long.MAX_VALUE);
+    finish(owner.id(), false, Long.MAX_VALUE);
   }
 
   // Every enabled personal token of the user, disabled with the reason.
@@ -217,7 +217,7 @@ public final class TokenLifecycle implements UserChanges {
     long deadline = System.nanoTime() + ROUND_BUDGET.toNanos();
     int total = 0;
     for (long userId : cascades.pending()) {
-      total += finish(userId, deadline);
+      total += finish(userId, true, deadline);
       if (System.nanoTime() > deadline) {
         break;
       }
@@ -229,18 +229,19 @@ public final class TokenLifecycle implements UserChanges {
   // itself stands (and verification refuses the tokens already).
   private void finishQuietly(long userId) {
     try {
-      finish(userId, Long.MAX_VALUE);
+      finish(userId, false, Long.MAX_VALUE);
     } catch (RuntimeException e) {
       LOG.warn(
           "disabling the tokens of user {} stopped; the next background round goes on", userId, e);
     }
   }
 
-  private int finish(long userId, long deadline) {
+  // With skipLocked (the scheduler), a cascade whose user row is held is left to whoever holds it.
+  private int finish(long userId, boolean skipLocked, long deadline) {
     int total = 0;
     long after = 0;
     while (true) {
-      CascadeBatch batch = cascadeBatch(userId, after);
+      CascadeBatch batch = cascadeBatch(userId, after, skipLocked);
       total += batch.disabled();
       after = batch.lastId();
       if (batch.last() || System.nanoTime() > deadline) {
@@ -253,11 +254,11 @@ public final class TokenLifecycle implements UserChanges {
 
   // One batch of the disable cascade of a user, in its own transaction (or the caller's): the next
   // of their enabled tokens in id order (a disabled user gets no new or re-enabled token).
-  private CascadeBatch cascadeBatch(long userId, long after) {
+  private CascadeBatch cascadeBatch(long userId, long after, boolean skipLocked) {
     return db.inTransaction(
         () -> {
           // The user's row first, the lock order of every change: a re-enable waits for the batch.
-          Optional<OwnerCascades.Pending> pending = cascades.lock(userId);
+          Optional<OwnerCascades.Pending> pending = cascades.lock(userId, skipLocked);
           if (pending.isEmpty()) {
             return new CascadeBatch(0, after, true);
           }
