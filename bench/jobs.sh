@@ -137,10 +137,12 @@ echo "disabled: expired=$("${PSQL[@]}" -c "SELECT COUNT(*) FROM api_tokens WHERE
   "owner_disabled=$("${PSQL[@]}" -c "SELECT COUNT(*) FROM api_tokens WHERE disabled_reason = 'owner_disabled'")" \
   "records: disable=$("${PSQL[@]}" -c "SELECT COUNT(*) FROM activity WHERE object_type = 'api_token' AND action = 'disable'")" \
   "delete=$("${PSQL[@]}" -c "SELECT COUNT(*) FROM activity WHERE object_type = 'api_token' AND action = 'delete'")"
-# PostgreSQL's log while the jobs ran (the script's own polling queries are short).
-sed -n "$((LOG_FROM + 1)),${LOG_TO}p" "$PG_LOG" | grep "@$PG_DB " | grep 'duration: ' > "$WORK/slow" || true
-echo "statements of ${LOG_MS:-100} ms or more logged by PostgreSQL: $(wc -l < "$WORK/slow"), longest:" \
+# PostgreSQL's log while the jobs ran: the server's statements (extended protocol: "execute"), not
+# this script's polling through psql.
+sed -n "$((LOG_FROM + 1)),${LOG_TO}p" "$PG_LOG" | grep "@$PG_DB " | grep -E 'duration: [0-9.]+ ms +execute' > "$WORK/slow" || true
+echo "server statements of ${LOG_MS:-100} ms or more logged by PostgreSQL: $(wc -l < "$WORK/slow"), longest:" \
   "$(grep -o 'duration: .*' "$WORK/slow" | sed 's/duration: //' | sort -n | tail -1 | cut -c1-160)"
 [ -z "${SHOW_SLOW:-}" ] || cut -c1-220 "$WORK/slow"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -E 'tokens\.(expire|purge): ' "$WORK/server.log" | sed -E 's/.*(tokens\.[a-z]+: .*)/\1/' \
   | awk '{ for (i = 1; i <= NF; i++) if ($i == "longest") { v = $(i + 2); if (v > max[$1]) max[$1] = v } } END { for (j in max) printf "longest batch %s %s ms\n", j, max[j] }'

@@ -9,6 +9,10 @@ CREATE INDEX api_tokens_purge_due ON api_tokens (enabled, disabled_at);
 DROP INDEX api_tokens_expire;
 DROP INDEX api_tokens_disabled;
 
+-- The purge also forgets the old values of renewed tokens whose grace period has ended: a range of
+-- valid_until, not a scan of every value.
+CREATE INDEX api_token_secrets_grace ON api_token_secrets (valid_until);
+
 -- A disabled user's tokens still to be disabled after them. The user's row and this one commit
 -- together (verification refuses the tokens from then on, as their owner is disabled); the tokens are
 -- then rewritten in batches, each its own transaction, and the row goes with the last one. Whatever a

@@ -45,8 +45,11 @@ public final class TokenLifecycle implements UserChanges {
   /** How long one job of a scheduler round keeps taking batches. */
   static final Duration ROUND_BUDGET = Duration.ofSeconds(10);
 
-  /** The longest pause between batches: as long as the batch took, up to this. */
-  private static final long MAX_PAUSE_MILLIS = 50;
+  /**
+   * The longest pause between batches. A pause lasts as long as the batch took: a job never takes
+   * more than half of the time of one connection, and backs off as the database slows down.
+   */
+  private static final long MAX_PAUSE_MILLIS = 1000;
 
   private final Database db;
   private final TokenStore store;
