@@ -536,6 +536,7 @@ public final class App implements AutoCloseable {
             db,
             clock,
             List.of(
+                Scheduler.Job.of("tokens.owner_cascades", lifecycle::finishOwnerCascades),
                 Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
                 Scheduler.Job.of("tokens.expiry_notices", expiryNotices::warnDue),
                 Scheduler.Job.of("tokens.purge", lifecycle::purge),
@@ -683,14 +684,30 @@ public final class App implements AutoCloseable {
    */
   public void seed(
       int count, Path pool, int poolSize, Optional<String> preset, Optional<String> custom) {
+    seed(count, pool, poolSize, preset, custom, Optional.empty(), TokenSeeder.Kind.ENABLED, null);
+  }
+
+  /**
+   * The same for another owner than the first Global Administrator (by e-mail; their role bounds
+   * the tokens'), with tokens of the given kind (expired, purgeable: the background jobs' work) due
+   * for their job {@code dueIn} from now (null: already due).
+   */
+  public void seed(
+      int count,
+      Path pool,
+      int poolSize,
+      Optional<String> preset,
+      Optional<String> custom,
+      Optional<String> ownerEmail,
+      TokenSeeder.Kind kind,
+      java.time.Duration dueIn) {
     bootstrap();
+    String email = ownerEmail.orElse(settings.adminEmail());
     User admin =
         directory
-            .findByEmail(settings.adminEmail())
+            .findByEmail(email)
             .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "no user " + settings.adminEmail() + " to own the seeded tokens"));
+                () -> new IllegalStateException("no user " + email + " to own the seeded tokens"));
     Grant grant;
     if (custom.isPresent()) {
       List<String> ids = List.of(custom.get().split(","));
@@ -715,7 +732,7 @@ public final class App implements AutoCloseable {
                           "--preset must be a role the administrator may grant: " + role));
       grant = catalogue.preset(granted);
     }
-    seeder.seed(admin.clientId(), admin.id(), grant, count, pool, poolSize);
+    seeder.seed(admin.clientId(), admin.id(), grant, count, pool, poolSize, kind, dueIn);
   }
 
   /**

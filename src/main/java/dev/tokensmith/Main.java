@@ -4,6 +4,7 @@ import dev.tokensmith.config.Settings;
 import dev.tokensmith.ops.LogFormats;
 import dev.tokensmith.ops.Version;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.tokens.TokenSeeder;
 import dev.tokensmith.users.PasswordLinks;
 import dev.tokensmith.users.PasswordService;
 import java.time.Clock;
@@ -238,8 +239,34 @@ public final class Main implements Callable<Integer> {
         description = "a custom permission list of the tokens instead, comma-separated ids")
     String permissions;
 
+    @CommandLine.Option(
+        names = "--owner",
+        description = "e-mail of the user who owns the tokens (default: the first administrator)")
+    String owner;
+
+    @CommandLine.Option(
+        names = "--kind",
+        defaultValue = "enabled",
+        description =
+            "enabled (default), expired (still enabled, expiry an hour ago) or purgeable"
+                + " (disabled eight days ago)")
+    String kind;
+
+    @CommandLine.Option(
+        names = "--due-in",
+        description =
+            "seconds from now when expired or purgeable tokens become due (default: already due)")
+    Long dueIn;
+
     @Override
     public Integer call() {
+      TokenSeeder.Kind seeded;
+      try {
+        seeded = TokenSeeder.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--kind must be enabled, expired or purgeable");
+      }
       if (preset != null && permissions != null) {
         throw new CommandLine.ParameterException(
             new CommandLine(this), "--preset and --permissions exclude each other");
@@ -251,7 +278,10 @@ public final class Main implements Callable<Integer> {
             out,
             poolSize,
             java.util.Optional.ofNullable(preset),
-            java.util.Optional.ofNullable(permissions));
+            java.util.Optional.ofNullable(permissions),
+            java.util.Optional.ofNullable(owner),
+            seeded,
+            dueIn == null ? null : java.time.Duration.ofSeconds(dueIn));
         System.out.printf(
             "Seeded %d tokens in %.1f s; %d secrets in %s%n",
             tokens, (System.nanoTime() - start) / 1e9, Math.min(tokens, poolSize), out);

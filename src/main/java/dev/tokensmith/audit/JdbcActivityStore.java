@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** {@link ActivityStore} on the JDBC database; changes are kept as a JSON text. */
@@ -25,29 +27,46 @@ public final class JdbcActivityStore implements ActivityStore {
     this.json = json;
   }
 
+  private static final String INSERT =
+      "INSERT INTO activity (occurred_at, client_id, object_type, object_id, object_name, "
+          + "action, outcome, actor_type, actor_id, actor_name, source, ip, changes) VALUES (:at, :client, :type, "
+          + ":objectId, :objectName, :action, :outcome, :actorType, :actorId, :actorName, :source, :ip, :changes)";
+
   @Override
   public void insert(Activity a) {
-    String changes = write(a.changes());
+    db.withHandle(h -> bind(h.createUpdate(INSERT), a).execute());
+  }
+
+  @Override
+  public void insertAll(List<Activity> activities) {
+    if (activities.isEmpty()) {
+      return;
+    }
     db.withHandle(
-        h ->
-            h.createUpdate(
-                    "INSERT INTO activity (occurred_at, client_id, object_type, object_id, object_name, "
-                        + "action, outcome, actor_type, actor_id, actor_name, source, ip, changes) VALUES (:at, :client, :type, "
-                        + ":objectId, :objectName, :action, :outcome, :actorType, :actorId, :actorName, :source, :ip, :changes)")
-                .bind("at", a.time().toEpochMilli())
-                .bind("client", a.clientId())
-                .bind("type", a.objectType())
-                .bind("objectId", a.objectId())
-                .bind("objectName", cut(a.objectName(), 255))
-                .bind("action", a.action())
-                .bind("outcome", a.outcome())
-                .bind("actorType", a.actor().type())
-                .bind("actorId", a.actor().id())
-                .bind("actorName", cut(a.actor().name(), 320))
-                .bind("source", a.source())
-                .bind("ip", a.ip())
-                .bind("changes", changes)
-                .execute());
+        h -> {
+          PreparedBatch batch = h.prepareBatch(INSERT);
+          for (Activity a : activities) {
+            bind(batch, a).add();
+          }
+          return batch.execute();
+        });
+  }
+
+  private <S extends SqlStatement<S>> S bind(S statement, Activity a) {
+    return statement
+        .bind("at", a.time().toEpochMilli())
+        .bind("client", a.clientId())
+        .bind("type", a.objectType())
+        .bind("objectId", a.objectId())
+        .bind("objectName", cut(a.objectName(), 255))
+        .bind("action", a.action())
+        .bind("outcome", a.outcome())
+        .bind("actorType", a.actor().type())
+        .bind("actorId", a.actor().id())
+        .bind("actorName", cut(a.actor().name(), 320))
+        .bind("source", a.source())
+        .bind("ip", a.ip())
+        .bind("changes", write(a.changes()));
   }
 
   @Override

@@ -100,6 +100,30 @@ public final class ChangeFeed implements AutoCloseable {
     db.afterCommit(() -> dispatch(change));
   }
 
+  /**
+   * Announces a change of each of {@code ids}, from inside the writing transaction: on PostgreSQL
+   * one statement sends every notification (a background job's batch), each as {@link #publish}
+   * would.
+   */
+  public void publishAll(Kind kind, List<Long> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    List<Change> all = ids.stream().map(id -> new Change(kind, id)).toList();
+    if (db.dialect() == Database.Dialect.POSTGRESQL) {
+      String[] payloads = all.stream().map(Change::payload).toArray(String[]::new);
+      db.withHandle(
+          h ->
+              h.createQuery(
+                      "SELECT COUNT(pg_notify(:channel, p)) FROM unnest(CAST(:payloads AS TEXT[])) p")
+                  .bind("channel", CHANNEL)
+                  .bindArray("payloads", String.class, (Object[]) payloads)
+                  .mapTo(Long.class)
+                  .one());
+    }
+    db.afterCommit(() -> all.forEach(this::dispatch));
+  }
+
   private void dispatch(Change change) {
     for (Consumer<Change> listener : listeners) {
       listener.accept(change);

@@ -336,13 +336,61 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
-  public List<ApiToken> findExpiredEnabled(long nowMillis, int limit) {
+  public List<ApiToken> lockExpiredEnabled(long nowMillis, int limit) {
+    // The range (enabled, expire_at) of api_tokens_expire_due, read from its start: a batch costs
+    // its
+    // own rows only. Under the lock the database reads each row again and keeps it only if it still
+    // matches (a new expiry or a disable meanwhile drops it).
     return db.withHandle(
         h ->
             h.createQuery(
-                    "SELECT * FROM api_tokens WHERE enabled = TRUE AND expire_at IS NOT NULL "
-                        + "AND expire_at <= :now ORDER BY id LIMIT :limit")
+                    "SELECT * FROM api_tokens WHERE enabled = TRUE AND expire_at <= :now "
+                        + "ORDER BY expire_at LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .bind("now", nowMillis)
+                .bind("limit", limit)
+                .map(this::token)
+                .list());
+  }
+
+  @Override
+  public int disableAll(List<Long> ids, DisabledReason reason, Long disabledAtMillis) {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    return db.withHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE api_tokens SET enabled = FALSE, disabled_reason = :reason, "
+                        + "disabled_at = "
+                        + (disabledAtMillis == null ? "expire_at" : ":at")
+                        + " WHERE id IN (<ids>) AND enabled = TRUE")
+                .bind("reason", reason.id())
+                .bind("at", disabledAtMillis)
+                .bindList("ids", ids)
+                .execute());
+  }
+
+  @Override
+  public int deleteAll(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    return db.withHandle(
+        h ->
+            h.createUpdate("DELETE FROM api_tokens WHERE id IN (<ids>)")
+                .bindList("ids", ids)
+                .execute());
+  }
+
+  @Override
+  public List<ApiToken> lockEnabledByUser(long userId, long afterId, int limit) {
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM api_tokens WHERE user_id = :user AND id > :after "
+                        + "AND enabled = TRUE ORDER BY id LIMIT :limit FOR UPDATE")
+                .bind("user", userId)
+                .bind("after", afterId)
                 .bind("limit", limit)
                 .map(this::token)
                 .list());
@@ -395,12 +443,14 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
-  public List<ApiToken> findDisabledBefore(long cutoffMillis, int limit) {
+  public List<ApiToken> lockDisabledBefore(long cutoffMillis, int limit) {
+    // The range (enabled, disabled_at) of api_tokens_purge_due; re-read under the lock like the
+    // expiry's batch (a token enabled again meanwhile drops out).
     return db.withHandle(
         h ->
             h.createQuery(
-                    "SELECT * FROM api_tokens WHERE enabled = FALSE AND disabled_at IS NOT NULL "
-                        + "AND disabled_at <= :cutoff ORDER BY id LIMIT :limit")
+                    "SELECT * FROM api_tokens WHERE enabled = FALSE AND disabled_at <= :cutoff "
+                        + "ORDER BY disabled_at LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .bind("cutoff", cutoffMillis)
                 .bind("limit", limit)
                 .map(this::token)

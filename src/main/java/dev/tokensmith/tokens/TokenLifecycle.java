@@ -14,17 +14,42 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Token changes that follow from something else: the owner disabled (T8), narrowed (T9), deleted,
- * or losing API access; expiry (T5) and purge (T10) for the scheduler. The owner cascades run
- * inside the caller's transaction, so the user change and its token changes commit together.
+ * Token changes that follow from something else: the owner disabled, narrowed, deleted, or losing
+ * API access; expiry and purge for the scheduler. The owner cascades run inside the caller's
+ * transaction, so the user change and its token changes commit together, except the disabled
+ * owner's: verification refuses every token of a disabled owner from the moment the user's row
+ * commits, so their tokens are then rewritten in batches of their own, resumable after a crash (the
+ * user's row and a pending cascade row commit together; the last batch removes the latter).
+ *
+ * <p>Expiry, purge and those cascades work in batches of at most {@link #BATCH} tokens, each one
+ * transaction of set-based statements over rows it locks, so no statement and no lock lasts long
+ * whatever the number of tokens; a scheduler round keeps taking batches until none is left or
+ * {@link #ROUND_BUDGET} is used, pausing between them so verification keeps its share of the
+ * database.
  */
 public final class TokenLifecycle implements UserChanges {
-  /** How long a disabled token is kept before the purge deletes it (T10). */
+  private static final Logger LOG = LoggerFactory.getLogger(TokenLifecycle.class);
+
+  /** How long a disabled token is kept before the purge deletes it. */
   public static final Duration PURGE_AFTER = Duration.ofDays(7);
 
-  private static final int BATCH = 500;
+  /** The most tokens one batch (one transaction) changes. */
+  static final int BATCH = 200;
+
+  /** How long one job of a scheduler round keeps taking batches. */
+  static final Duration ROUND_BUDGET = Duration.ofSeconds(10);
+
+  /**
+   * The longest pause between batches. A pause lasts as long as the batch took: a job never takes
+   * more than half of the time of one connection, and backs off as the database slows down.
+   */
+  private static final long MAX_PAUSE_MILLIS = 1000;
 
   private final Database db;
   private final TokenStore store;
@@ -32,6 +57,7 @@ public final class TokenLifecycle implements UserChanges {
   private final ClientService clients;
   private final Access access;
   private final Clock clock;
+  private final OwnerCascades cascades;
 
   public TokenLifecycle(
       Database db,
@@ -46,16 +72,40 @@ public final class TokenLifecycle implements UserChanges {
     this.clients = clients;
     this.access = access;
     this.clock = clock;
+    this.cascades = new OwnerCascades(db);
   }
 
+  /**
+   * Records the cascade with the user's change and, once that commits, disables the user's enabled
+   * personal tokens in batches before the caller answers; what a crash interrupts, the next
+   * scheduler round finishes ({@link #finishOwnerCascades}).
+   */
   @Override
   public void disabled(User owner, Origin origin) {
-    disableAll(owner, DisabledReason.OWNER_DISABLED, origin);
+    cascades.begin(owner.id(), clock.millis(), origin);
+    db.afterCommit(() -> finishQuietly(owner.id()));
   }
 
+  /**
+   * A disabled owner's tokens are the disable cascade's (their reason stays {@code
+   * owner_disabled}); an enabled owner's are disabled here, in the change's transaction.
+   */
   @Override
   public void apiAccessRevoked(User owner, Origin origin) {
+    if (!owner.enabled()) {
+      return;
+    }
     disableAll(owner, DisabledReason.API_ACCESS_REVOKED, origin);
+  }
+
+  /**
+   * A user enabled again: a disable cascade still pending is finished first, in this transaction,
+   * so no token enabled at the disable comes back with its owner.
+   */
+  @Override
+  public void enabled(User owner, Origin origin) {
+    // Each batch joins the caller's transaction, which holds the user's row.
+    finish(owner.id(), false, Long.MAX_VALUE);
   }
 
   // Every enabled personal token of the user, disabled with the reason.
@@ -71,7 +121,7 @@ public final class TokenLifecycle implements UserChanges {
     }
   }
 
-  /** Intersects every personal token with the owner's new permissions, for good (T9). */
+  /** Intersects every personal token with the owner's new permissions, for good. */
   @Override
   public void permissionsChanged(User owner, Client ownerClient, Origin origin) {
     for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
@@ -79,7 +129,7 @@ public final class TokenLifecycle implements UserChanges {
           token.clientId() == ownerClient.id()
               ? ownerClient
               : clients.find(token.clientId()).orElse(ownerClient);
-      // A backward-compatible token follows its owner's role, wider as well as narrower (4.5).
+      // A backward-compatible token follows its owner's role, wider as well as narrower.
       // Otherwise judge the role itself: a disabled user or client must not wipe the tokens'
       // permissions.
       ApiToken narrowed =
@@ -132,51 +182,140 @@ public final class TokenLifecycle implements UserChanges {
     }
   }
 
-  /** Disables tokens whose expiry has come (T5); returns how many. */
+  /** Disables tokens whose expiry has come, batch after batch; returns how many. */
   public int expireDue() {
-    Instant now = clock.instant();
-    List<ApiToken> due = store.findExpiredEnabled(now.toEpochMilli(), BATCH);
-    for (ApiToken seen : due) {
-      // Read again under the lock: a request may have given it a new expiry or disabled it
-      // meanwhile.
-      db.inTransaction(
-          () ->
-              store
-                  .lock(seen.id())
-                  .filter(t -> t.enabled() && t.expiredAt(now))
-                  .ifPresent(
-                      token ->
-                          writer.update(
-                              Origin.SYSTEM,
-                              token,
-                              token
-                                  .draft()
-                                  .enabled(false)
-                                  .disabledReason(DisabledReason.EXPIRED)
-                                  .disabledAt(token.expireAt())
-                                  .build())));
-    }
-    return due.size();
+    return inBatches(
+        "tokens.expire",
+        () -> {
+          List<ApiToken> due = store.lockExpiredEnabled(clock.millis(), BATCH);
+          // Disabled as of their expiry, which is when they stopped working.
+          writer.disableAll(Origin.SYSTEM, due, DisabledReason.EXPIRED, null);
+          return due.size();
+        });
   }
 
-  /** Deletes tokens disabled for longer than {@link #PURGE_AFTER} (T10); returns how many. */
+  /**
+   * Deletes tokens disabled for longer than {@link #PURGE_AFTER}, batch after batch; returns how
+   * many.
+   */
   public int purge() {
-    long cutoff = clock.instant().minus(PURGE_AFTER).toEpochMilli();
-    List<ApiToken> old = store.findDisabledBefore(cutoff, BATCH);
-    for (ApiToken seen : old) {
-      // Read again under the lock: a token enabled again meanwhile stays.
-      db.inTransaction(
-          () ->
-              store
-                  .lock(seen.id())
-                  .filter(
-                      t ->
-                          !t.enabled()
-                              && t.state().disabledAt() != null
-                              && t.state().disabledAt().toEpochMilli() <= cutoff)
-                  .ifPresent(token -> writer.delete(Origin.SYSTEM, token)));
-    }
+    int purged =
+        inBatches(
+            "tokens.purge",
+            () -> {
+              long cutoff = clock.instant().minus(PURGE_AFTER).toEpochMilli();
+              List<ApiToken> old = store.lockDisabledBefore(cutoff, BATCH);
+              writer.deleteAll(Origin.SYSTEM, old);
+              return old.size();
+            });
     store.deleteEndedGraceSecrets(clock.millis());
-    return old.size();
+    return purged;
+  }
+
+  /**
+   * Finishes the disable cascades a crash (or a failure after the user's change) left pending,
+   * within the round's budget; returns how many tokens it disabled.
+   */
+  public int finishOwnerCascades() {
+    long deadline = System.nanoTime() + ROUND_BUDGET.toNanos();
+    int total = 0;
+    for (long userId : cascades.pending()) {
+      total += finish(userId, true, deadline);
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  // After the user's change committed: a failure leaves the rest to the scheduler, the change
+  // itself stands (and verification refuses the tokens already).
+  private void finishQuietly(long userId) {
+    try {
+      finish(userId, false, Long.MAX_VALUE);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "disabling the tokens of user {} stopped; the next background round goes on", userId, e);
+    }
+  }
+
+  // With skipLocked (the scheduler), a cascade whose user row is held is left to whoever holds it.
+  private int finish(long userId, boolean skipLocked, long deadline) {
+    int total = 0;
+    long after = 0;
+    while (true) {
+      CascadeBatch batch = cascadeBatch(userId, after, skipLocked);
+      total += batch.disabled();
+      after = batch.lastId();
+      if (batch.last() || System.nanoTime() > deadline) {
+        return total;
+      }
+    }
+  }
+
+  private record CascadeBatch(int disabled, long lastId, boolean last) {}
+
+  // One batch of the disable cascade of a user, in its own transaction (or the caller's): the next
+  // of their enabled tokens in id order (a disabled user gets no new or re-enabled token).
+  private CascadeBatch cascadeBatch(long userId, long after, boolean skipLocked) {
+    return db.inTransaction(
+        () -> {
+          // The user's row first, the lock order of every change: a re-enable waits for the batch.
+          Optional<OwnerCascades.Pending> pending = cascades.lock(userId, skipLocked);
+          if (pending.isEmpty()) {
+            return new CascadeBatch(0, after, true);
+          }
+          List<ApiToken> tokens = store.lockEnabledByUser(userId, after, BATCH);
+          writer.disableAll(
+              pending.get().origin(),
+              tokens,
+              DisabledReason.OWNER_DISABLED,
+              pending.get().disabledAt());
+          boolean last = tokens.size() < BATCH;
+          if (last) {
+            cascades.end(userId);
+          }
+          long lastId = tokens.isEmpty() ? after : tokens.get(tokens.size() - 1).id();
+          return new CascadeBatch(tokens.size(), lastId, last);
+        });
+  }
+
+  // Runs batches until one comes back short or the round's budget is used, pausing between them.
+  private int inBatches(String job, IntSupplier batch) {
+    long start = System.nanoTime();
+    long deadline = start + ROUND_BUDGET.toNanos();
+    int total = 0;
+    int batches = 0;
+    long longest = 0;
+    while (true) {
+      long began = System.nanoTime();
+      int handled = db.inTransaction(batch::getAsInt);
+      long took = System.nanoTime() - began;
+      longest = Math.max(longest, took);
+      total += handled;
+      batches++;
+      if (handled < BATCH || System.nanoTime() > deadline) {
+        break;
+      }
+      pause(Math.min(MAX_PAUSE_MILLIS, TimeUnit.NANOSECONDS.toMillis(took)));
+    }
+    if (batches > 1) {
+      LOG.info(
+          "{}: {} in {} batches, longest batch {} ms, {} ms in all",
+          job,
+          total,
+          batches,
+          TimeUnit.NANOSECONDS.toMillis(longest),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+    return total;
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(Math.max(1, millis));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

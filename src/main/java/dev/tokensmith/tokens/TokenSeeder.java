@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +34,37 @@ public final class TokenSeeder {
     this.clock = clock;
   }
 
+  /** What the seeded tokens are like, for the background jobs' benchmarks. */
+  public enum Kind {
+    /** Enabled, never expiring. */
+    ENABLED,
+    /** Still enabled, their expiry an hour ago (or as set): the expiry job's work. */
+    EXPIRED,
+    /** Disabled by hand eight days ago (or as set): the purge's work. */
+    PURGEABLE
+  }
+
   /**
    * Creates {@code count} personal tokens of {@code ownerId} (preset {@code permissions}) in {@code
    * clientId}; writes {@code poolSize} of their secrets, spread evenly, to {@code pool}.
    */
   public void seed(long clientId, long ownerId, Grant preset, int count, Path pool, int poolSize) {
+    seed(clientId, ownerId, preset, count, pool, poolSize, Kind.ENABLED, null);
+  }
+
+  /**
+   * The same with tokens of the given kind, due for their job {@code dueIn} from now (null: an hour
+   * ago, a day ago for the purge), so that a benchmark can start its load before the job.
+   */
+  public void seed(
+      long clientId,
+      long ownerId,
+      Grant preset,
+      int count,
+      Path pool,
+      int poolSize,
+      Kind kind,
+      Duration dueIn) {
     int step = Math.max(1, count / Math.max(1, poolSize));
     try (BufferedWriter out = Files.newBufferedWriter(pool)) {
       int written = 0;
@@ -55,7 +82,7 @@ public final class TokenSeeder {
                   "seeded " + (start + i),
                   null,
                   new ApiToken.Scope(Usage.API, preset, List.of(), false),
-                  new ApiToken.State(true, null, null, null),
+                  state(kind, now, dueIn),
                   new ApiToken.Secret(secrets.hint(secret), null, now),
                   ApiToken.History.createdAt(now)));
           digests.add(secrets.digest(secret));
@@ -70,5 +97,21 @@ public final class TokenSeeder {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static ApiToken.State state(Kind kind, Instant now, Duration dueIn) {
+    return switch (kind) {
+      case ENABLED -> new ApiToken.State(true, null, null, null);
+      case EXPIRED ->
+          new ApiToken.State(
+              true, null, null, now.plus(dueIn == null ? Duration.ofHours(-1) : dueIn));
+      case PURGEABLE ->
+          new ApiToken.State(
+              false,
+              DisabledReason.MANUAL,
+              now.minus(TokenLifecycle.PURGE_AFTER)
+                  .plus(dueIn == null ? Duration.ofDays(-1) : dueIn),
+              null);
+    };
   }
 }

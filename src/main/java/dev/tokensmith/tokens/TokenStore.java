@@ -84,8 +84,28 @@ interface TokenStore {
    */
   void replaceSecret(long tokenId, String digest, Long graceUntilMillis);
 
-  /** Enabled tokens whose expiry has come, at most {@code limit}. */
-  List<ApiToken> findExpiredEnabled(long nowMillis, int limit);
+  /**
+   * Enabled tokens whose expiry has come, at most {@code limit}, earliest expiry first, their rows
+   * locked until the transaction ends; rows another transaction holds are passed over (they are
+   * being changed: the next batch looks again).
+   */
+  List<ApiToken> lockExpiredEnabled(long nowMillis, int limit);
+
+  /**
+   * Disables the tokens among {@code ids} that are still enabled, with the reason, at {@code
+   * disabledAtMillis} or, when null, at each one's expiry; returns how many. For rows the caller
+   * holds locked.
+   */
+  int disableAll(List<Long> ids, DisabledReason reason, Long disabledAtMillis);
+
+  /** Deletes the tokens among {@code ids}; returns how many. For rows the caller holds locked. */
+  int deleteAll(List<Long> ids);
+
+  /**
+   * Enabled personal tokens of one user after {@code afterId}, at most {@code limit}, in id order,
+   * their rows locked until the transaction ends.
+   */
+  List<ApiToken> lockEnabledByUser(long userId, long afterId, int limit);
 
   /**
    * Enabled tokens that expire after {@code nowMillis} and no later than {@code untilMillis}, whose
@@ -102,8 +122,11 @@ interface TokenStore {
    */
   boolean markExpiryWarned(long tokenId, long expireAtMillis, long nowMillis);
 
-  /** Tokens disabled before the cutoff, at most {@code limit}. */
-  List<ApiToken> findDisabledBefore(long cutoffMillis, int limit);
+  /**
+   * Tokens disabled at or before the cutoff, at most {@code limit}, oldest first, their rows locked
+   * until the transaction ends; rows another transaction holds are passed over.
+   */
+  List<ApiToken> lockDisabledBefore(long cutoffMillis, int limit);
 
   /** Forgets digests of old values whose grace period has ended. */
   int deleteEndedGraceSecrets(long nowMillis);

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,25 +209,15 @@ public final class TokenWriter {
   ApiToken update(Origin origin, ApiToken stored, ApiToken before, ApiToken after) {
     store.update(stored, after);
     changes.publish(ChangeFeed.Kind.TOKEN, after.id());
-    ActivityLog.Changes changes =
-        ActivityLog.changes()
-            .put("realname", before.realname(), after.realname())
-            .put("description", before.description(), after.description())
-            .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
-            .put("allowed_ips", before.scope().allowedIps(), after.scope().allowedIps())
-            .put("expire_at", text(before.expireAt()), text(after.expireAt()))
-            .put("enabled", before.enabled(), after.enabled())
-            .put("disabled_reason", reason(before), reason(after));
+    ActivityLog.Changes changes = changed(before, after);
     if (!changes.isEmpty()) {
-      String action =
-          before.enabled() == after.enabled() ? "update" : after.enabled() ? "enable" : "disable";
       activity.record(
           origin,
           after.clientId(),
           "api_token",
           after.id(),
           after.realname(),
-          action,
+          action(before, after),
           changes.map());
       if (before.enabled() != after.enabled()) {
         events.publish(
@@ -236,6 +227,99 @@ public final class TokenWriter {
       }
     }
     return after;
+  }
+
+  private static ActivityLog.Changes changed(ApiToken before, ApiToken after) {
+    return ActivityLog.changes()
+        .put("realname", before.realname(), after.realname())
+        .put("description", before.description(), after.description())
+        .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
+        .put("allowed_ips", before.scope().allowedIps(), after.scope().allowedIps())
+        .put("expire_at", text(before.expireAt()), text(after.expireAt()))
+        .put("enabled", before.enabled(), after.enabled())
+        .put("disabled_reason", reason(before), reason(after));
+  }
+
+  private static String action(ApiToken before, ApiToken after) {
+    return before.enabled() == after.enabled() ? "update" : after.enabled() ? "enable" : "disable";
+  }
+
+  /**
+   * Disables a batch of enabled tokens the caller holds locked, with the reason, at {@code at} or,
+   * when null, at each one's expiry: one statement for the rows, one batched insert for their
+   * activity records, one for their notifications; each token's record, webhook event and cache
+   * eviction are those {@link #update} writes for the same change.
+   */
+  void disableAll(Origin origin, List<ApiToken> locked, DisabledReason reason, Instant at) {
+    if (locked.isEmpty()) {
+      return;
+    }
+    List<Long> ids = locked.stream().map(ApiToken::id).toList();
+    store.disableAll(ids, reason, at == null ? null : at.toEpochMilli());
+    changes.publishAll(ChangeFeed.Kind.TOKEN, ids);
+    List<ActivityLog.Entry> records = new ArrayList<>(locked.size());
+    Map<Long, List<Map<String, Object>>> disabledByClient = new LinkedHashMap<>();
+    for (ApiToken before : locked) {
+      ApiToken after =
+          before
+              .draft()
+              .enabled(false)
+              .disabledReason(reason)
+              .disabledAt(at == null ? before.expireAt() : at)
+              .build();
+      records.add(
+          new ActivityLog.Entry(
+              origin,
+              after.clientId(),
+              "api_token",
+              after.id(),
+              after.realname(),
+              action(before, after),
+              changed(before, after).map()));
+      disabledByClient
+          .computeIfAbsent(after.clientId(), c -> new ArrayList<>())
+          .add(webhookData(after));
+    }
+    activity.recordAll(records);
+    disabledByClient.forEach(
+        (client, data) -> events.publishAll(WebhookEvent.TOKEN_DISABLED, client, data));
+  }
+
+  /**
+   * Deletes a batch of tokens the caller holds locked, each as {@link #delete} would (its legacy
+   * pair ended, its record, webhook event and cache eviction), with set-based statements.
+   */
+  void deleteAll(Origin origin, List<ApiToken> locked) {
+    if (locked.isEmpty()) {
+      return;
+    }
+    for (ApiToken token : locked) {
+      if (token.scope().legacy()) {
+        endLegacyPair(origin, token);
+      }
+    }
+    List<Long> ids = locked.stream().map(ApiToken::id).toList();
+    store.deleteAll(ids);
+    changes.publishAll(ChangeFeed.Kind.TOKEN, ids);
+    List<ActivityLog.Entry> records = new ArrayList<>(locked.size());
+    Map<Long, List<Map<String, Object>>> deletedByClient = new LinkedHashMap<>();
+    for (ApiToken token : locked) {
+      records.add(
+          new ActivityLog.Entry(
+              origin,
+              token.clientId(),
+              "api_token",
+              token.id(),
+              token.realname(),
+              "delete",
+              ActivityLog.changes().put("secret_hint", token.secretHint(), null).map()));
+      deletedByClient
+          .computeIfAbsent(token.clientId(), c -> new ArrayList<>())
+          .add(webhookData(token));
+    }
+    activity.recordAll(records);
+    deletedByClient.forEach(
+        (client, data) -> events.publishAll(WebhookEvent.TOKEN_DELETED, client, data));
   }
 
   ApiToken delete(Origin origin, ApiToken token) {

@@ -15,6 +15,12 @@ public interface UserChanges {
    */
   void disabled(User user, Origin origin);
 
+  /**
+   * The user was enabled again: what followed their disable is complete before they return (their
+   * tokens stay disabled).
+   */
+  default void enabled(User user, Origin origin) {}
+
   /** The user lost API access (single sign-on without API access): their tokens stop working. */
   void apiAccessRevoked(User user, Origin origin);
 

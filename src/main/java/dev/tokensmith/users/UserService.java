@@ -332,6 +332,9 @@ public final class UserService {
             links.revoke(after.id());
             followers.disabled(after, origin);
           }
+          if (!before.enabled() && after.enabled()) {
+            followers.enabled(after, origin);
+          }
           if (!after.permissions().equals(before.permissions()) || after.role() != before.role()) {
             followers.permissionsChanged(after, m.client(), origin);
           }

@@ -1,5 +1,6 @@
 package dev.tokensmith.webhooks;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,4 +18,12 @@ public interface WebhookEvents {
    * names as the API shows them; never a secret: a token is named by its {@code secret_hint}).
    */
   void publish(WebhookEvent event, long clientId, Map<String, Object> data);
+
+  /**
+   * Queues {@code event} about each of several objects of {@code clientId} (a background job's
+   * batch), as {@link #publish} would one by one.
+   */
+  default void publishAll(WebhookEvent event, long clientId, List<Map<String, Object>> data) {
+    data.forEach(one -> publish(event, clientId, one));
+  }
 }

@@ -8,6 +8,7 @@ import dev.tokensmith.notify.Outbox;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +38,19 @@ public final class WebhookPublisher implements WebhookEvents {
     for (Webhook webhook : store.enabled(clientId)) {
       if (webhook.hears(event)) {
         queue(webhook, event, data);
+      }
+    }
+  }
+
+  @Override
+  public void publishAll(WebhookEvent event, long clientId, List<Map<String, Object>> data) {
+    if (data.isEmpty()) {
+      return;
+    }
+    // The client's subscriptions are read once for the whole batch.
+    for (Webhook webhook : store.enabled(clientId)) {
+      if (webhook.hears(event)) {
+        data.forEach(one -> queue(webhook, event, one));
       }
     }
   }

@@ -207,6 +207,11 @@ class OwnerCascadeTest {
     }
 
     @Override
+    public void enabled(User user, Origin origin) {
+      tokens.enabled(user, origin);
+    }
+
+    @Override
     public void apiAccessRevoked(User user, Origin origin) {
       tokens.apiAccessRevoked(user, origin);
     }

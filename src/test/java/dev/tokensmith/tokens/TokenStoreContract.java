@@ -395,7 +395,7 @@ abstract class TokenStoreContract {
   }
 
   @Test
-  void findExpiredEnabledWhenExpiryHasComeThenEnabledOnesOnly() {
+  void lockExpiredEnabledWhenExpiryHasComeThenEnabledOnesOnly() {
     ApiToken past =
         inserted(personal(client, owner, "admin").draft().expireAt(T.minusSeconds(1)).build());
     ApiToken now = inserted(personal(client, owner, "admin").draft().expireAt(T).build());
@@ -411,14 +411,14 @@ abstract class TokenStoreContract {
                 .disabledAt(T)
                 .build());
 
-    List<Long> due = ids(store.findExpiredEnabled(T.toEpochMilli(), 1000));
+    List<Long> due = ids(store.lockExpiredEnabled(T.toEpochMilli(), 1000));
 
     assertThat(due).contains(past.id(), now.id()).doesNotContain(future.id(), disabled.id());
-    assertThat(store.findExpiredEnabled(T.toEpochMilli(), 1)).hasSize(1);
+    assertThat(store.lockExpiredEnabled(T.toEpochMilli(), 1)).hasSize(1);
   }
 
   @Test
-  void findDisabledBeforeWhenCutoffThenDisabledAtOrBeforeIt() {
+  void lockDisabledBeforeWhenCutoffThenDisabledAtOrBeforeIt() {
     ApiToken old =
         inserted(
             personal(client, owner, "admin")
@@ -436,7 +436,7 @@ abstract class TokenStoreContract {
                 .disabledAt(T.plusSeconds(1))
                 .build());
 
-    List<Long> ended = ids(store.findDisabledBefore(T.toEpochMilli(), 1000));
+    List<Long> ended = ids(store.lockDisabledBefore(T.toEpochMilli(), 1000));
 
     assertThat(ended).contains(old.id()).doesNotContain(recent.id());
   }
