@@ -2,11 +2,13 @@ package dev.tokensmith.tokens;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Interner;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.keys.TokenSecrets;
 import dev.tokensmith.net.IpRange;
+import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.storage.ChangeFeed.Change;
 import dev.tokensmith.tokens.TokenStore.SecretMatch;
 import dev.tokensmith.tokens.Verification.Reason;
@@ -19,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +41,6 @@ import java.util.function.Predicate;
  * Lookups compare keyed HMACs, so an index comparison leaks nothing usable.
  */
 public final class TokenVerifier {
-  private static final HexFormat HEX = HexFormat.of();
   private static final Duration UNKNOWN_LIFETIME = Duration.ofSeconds(60);
 
   private final TokenStore store;
@@ -48,14 +48,17 @@ public final class TokenVerifier {
   private final ClientService clients;
   private final TokenSecrets secrets;
   private final Clock clock;
-  private final Cache<Digest, Snapshot> known;
-  private final Cache<Digest, Boolean> unknown;
+  private final Cache<TokenDigest, TokenSnapshot> known;
+  private final Cache<TokenDigest, Boolean> unknown;
   // Owners shared by every cached token of theirs: one object per user, not one per token.
   private final Cache<Long, User> owners;
-  // Token id → its cached digest(s): a Digest, or a Digest[] while a renewed token's previous value
-  // is
-  // in its grace period. A token's change evicts its entries without scanning the cache.
-  private final ConcurrentHashMap<Long, Object> digestsByToken = new ConcurrentHashMap<>();
+  // Token id → its cached digest(s): two while a renewed token's previous value is in its grace
+  // period. A token's change evicts its entries without scanning the cache.
+  private final TokenIndex digestsByToken = new TokenIndex();
+  // Few distinct permission sets and address lists exist: the cached tokens share them.
+  private final Interner<PermissionSet> permissionSets = Interner.newWeakInterner();
+  private final Cache<List<String>, List<IpRange>> rangeLists =
+      Caffeine.newBuilder().maximumSize(10_000).build();
   // Bumped by every eviction: a load that started before one does not keep its (maybe stale)
   // result.
   private final AtomicLong epoch = new AtomicLong();
@@ -63,9 +66,9 @@ public final class TokenVerifier {
   private final LongAdder unknownHits = new LongAdder();
   private final LongAdder loads = new LongAdder();
   // Reads in progress by digest, for the misses that arrive meanwhile.
-  private final ConcurrentHashMap<Digest, CompletableFuture<Snapshot>> loading =
+  private final ConcurrentHashMap<TokenDigest, CompletableFuture<TokenSnapshot>> loading =
       new ConcurrentHashMap<>();
-  // Legacy pairs (4.5) by UUID: the stored digest of the secret key beside its token's snapshot.
+  // Legacy pairs by UUID: the stored digest of the secret key beside its token's snapshot.
   private final LegacyStore legacy;
   private final Cache<String, LegacyEntry> legacyKnown;
   private final Cache<String, Boolean> legacyUnknown;
@@ -94,8 +97,8 @@ public final class TokenVerifier {
             .recordStats()
             .expireAfterWrite(cacheLifetime)
             .maximumSize(cacheSize)
-            .<Digest, Snapshot>evictionListener(
-                (digest, snapshot, cause) -> unindex(snapshot.token().id(), digest))
+            .<TokenDigest, TokenSnapshot>evictionListener(
+                (digest, snapshot, cause) -> unindex(snapshot.id(), digest))
             .build();
     this.unknown =
         Caffeine.newBuilder()
@@ -112,7 +115,7 @@ public final class TokenVerifier {
             .<String, LegacyEntry>evictionListener(
                 (uuid, entry, cause) ->
                     uuidsByToken.computeIfPresent(
-                        entry.snapshot().token().id(),
+                        entry.snapshot().id(),
                         (id, held) -> legacyKnown().asMap().containsKey(held) ? held : null))
             .build();
     this.legacyUnknown =
@@ -136,7 +139,7 @@ public final class TokenVerifier {
    * @param nodeRegistration true only on the node registration endpoint (rule T13)
    */
   public Verification verify(String secret, String ip, boolean nodeRegistration) {
-    Digest digest = digestOfWellFormed(secret);
+    TokenDigest digest = digestOfWellFormed(secret);
     if (digest == null) {
       return new Rejected(Reason.MALFORMED);
     }
@@ -144,7 +147,7 @@ public final class TokenVerifier {
     if (remembered != null) {
       return remembered;
     }
-    Snapshot snapshot = load(digest, secret);
+    TokenSnapshot snapshot = load(digest, secret);
     return snapshot == null
         ? new Rejected(Reason.UNKNOWN)
         : snapshot.check(clock.instant(), ip, nodeRegistration);
@@ -155,7 +158,7 @@ public final class TokenVerifier {
    * digest); empty when only {@link #verify} can tell. Never blocks: safe on an event loop.
    */
   public Optional<Verification> verifyCached(String secret, String ip, boolean nodeRegistration) {
-    Digest digest = digestOfWellFormed(secret);
+    TokenDigest digest = digestOfWellFormed(secret);
     if (digest == null) {
       return Optional.of(new Rejected(Reason.MALFORMED));
     }
@@ -248,7 +251,7 @@ public final class TokenVerifier {
   }
 
   /** A legacy pair as the database said: its secret key's digest and its token's snapshot. */
-  private record LegacyEntry(TokenSecrets secrets, String secretDigest, Snapshot snapshot) {
+  private record LegacyEntry(TokenSecrets secrets, String secretDigest, TokenSnapshot snapshot) {
     // The digest is compared under the pepper that made it (any held, during a pepper rotation).
     Verification check(byte[] presented, Instant now, String ip, boolean nodeRegistration) {
       if (!secrets.matchesDigestOf(presented, secretDigest)) {
@@ -259,8 +262,8 @@ public final class TokenVerifier {
   }
 
   // The cached answer for a digest, or null when neither cache knows it.
-  private Verification fromMemory(Digest digest, String ip, boolean nodeRegistration) {
-    Snapshot snapshot = known.getIfPresent(digest);
+  private Verification fromMemory(TokenDigest digest, String ip, boolean nodeRegistration) {
+    TokenSnapshot snapshot = known.getIfPresent(digest);
     if (snapshot != null) {
       hits.increment();
       return snapshot.check(clock.instant(), ip, nodeRegistration);
@@ -273,23 +276,23 @@ public final class TokenVerifier {
   }
 
   // One encoding of the secret serves both the checksum and the HMAC; null when malformed.
-  private Digest digestOfWellFormed(String secret) {
+  private TokenDigest digestOfWellFormed(String secret) {
     if (secret == null || secret.length() != TokenSecrets.LENGTH) {
       return null;
     }
     byte[] ascii = secret.getBytes(StandardCharsets.ISO_8859_1);
-    return secrets.isWellFormed(ascii) ? new Digest(secrets.digest(ascii)) : null;
+    return secrets.isWellFormed(ascii) ? new TokenDigest(secrets.digest(ascii)) : null;
   }
 
   // Cached under the digest of the current pepper; found in the database under any pepper held (a
   // pepper rotation rewrites them one by one, each in one statement, so one query sees each row).
   // Concurrent misses for one digest make one read: the first reads, the others wait for its answer
   // (a token's first requests after a deploy or an eviction often come in a burst).
-  private Snapshot load(Digest digest, String secret) {
+  private TokenSnapshot load(TokenDigest digest, String secret) {
     // Neither reading nor waiting on an event loop; and a refused read is nobody else's answer.
     store.requireBlockingAllowed();
-    CompletableFuture<Snapshot> mine = new CompletableFuture<>();
-    CompletableFuture<Snapshot> reading = loading.putIfAbsent(digest, mine);
+    CompletableFuture<TokenSnapshot> mine = new CompletableFuture<>();
+    CompletableFuture<TokenSnapshot> reading = loading.putIfAbsent(digest, mine);
     if (reading != null) {
       try {
         return reading.join();
@@ -302,7 +305,7 @@ public final class TokenVerifier {
       }
     }
     try {
-      Snapshot snapshot = read(digest, secret);
+      TokenSnapshot snapshot = read(digest, secret);
       mine.complete(snapshot);
       return snapshot;
     } catch (RuntimeException | Error e) {
@@ -313,7 +316,7 @@ public final class TokenVerifier {
     }
   }
 
-  private Snapshot read(Digest digest, String secret) {
+  private TokenSnapshot read(TokenDigest digest, String secret) {
     long before = epoch.get();
     // On an event loop this throws BlockingNotAllowed before reading: only real reads are counted.
     Optional<SecretMatch> match =
@@ -324,10 +327,10 @@ public final class TokenVerifier {
       unknown.put(digest, Boolean.TRUE);
       return null;
     }
-    Snapshot snapshot = snapshot(match.get());
+    TokenSnapshot snapshot = snapshot(match.get());
     if (epoch.get() == before) {
       known.put(digest, snapshot);
-      digestsByToken.merge(snapshot.token().id(), digest, TokenVerifier::withDigest);
+      digestsByToken.add(snapshot.id(), digest);
       if (epoch.get() != before) {
         // A change arrived between the check and the put: what was read may already be stale.
         known.invalidate(digest);
@@ -336,36 +339,13 @@ public final class TokenVerifier {
     return snapshot;
   }
 
-  private static Object withDigest(Object held, Object added) {
-    Digest[] before = digests(held);
-    if (Arrays.asList(before).contains(added)) {
-      return held;
-    }
-    Digest[] after = Arrays.copyOf(before, before.length + 1);
-    after[before.length] = (Digest) added;
-    return after;
-  }
-
-  private static Digest[] digests(Object held) {
-    return held instanceof Digest one ? new Digest[] {one} : (Digest[]) held;
-  }
-
   // An entry left the cache by itself (size, lifetime). It may already be back (reloaded): then it
   // stays indexed.
-  private void unindex(long tokenId, Digest gone) {
-    digestsByToken.computeIfPresent(
-        tokenId,
-        (id, held) -> {
-          if (known.asMap().containsKey(gone)) {
-            return held;
-          }
-          Digest[] rest =
-              Arrays.stream(digests(held)).filter(d -> !d.equals(gone)).toArray(Digest[]::new);
-          return rest.length == 0 ? null : rest.length == 1 ? rest[0] : rest;
-        });
+  private void unindex(long tokenId, TokenDigest gone) {
+    digestsByToken.remove(tokenId, gone, known.asMap()::containsKey);
   }
 
-  private Snapshot snapshot(SecretMatch match) {
+  private TokenSnapshot snapshot(SecretMatch match) {
     ApiToken token = match.token();
     Client tokenClient = clients.find(token.clientId()).orElse(null);
     long ownerId = token.shared() ? token.createdBy() : token.userId();
@@ -392,16 +372,25 @@ public final class TokenVerifier {
     } else if (!token.shared() && owner.sso() != Sso.NONE && !owner.apiAccess()) {
       refused = Reason.SSO_WITHOUT_API_ACCESS;
     }
-    List<IpRange> ranges =
-        token.scope().allowedIps().stream().map(IpRange::parse).flatMap(Optional::stream).toList();
-    return new Snapshot(
+    return TokenSnapshot.of(
         token,
         match.validUntil(),
         owner,
         tokenClient,
         ownerClient == null ? tokenClient : ownerClient,
         refused,
-        ranges);
+        permissionSets.intern(token.permissionSet()),
+        ranges(token.scope().allowedIps()));
+  }
+
+  // The parsed address ranges of an allowed_ips list, shared by the tokens that have the same list.
+  private List<IpRange> ranges(List<String> allowedIps) {
+    if (allowedIps.isEmpty()) {
+      return List.of();
+    }
+    return rangeLists.get(
+        List.copyOf(allowedIps),
+        written -> written.stream().map(IpRange::parse).flatMap(Optional::stream).toList());
   }
 
   /** Drops what a change makes stale. */
@@ -417,9 +406,9 @@ public final class TokenVerifier {
         uuidsByToken.clear();
       }
       case TOKEN -> {
-        Object held = digestsByToken.remove(change.id());
-        if (held != null) {
-          known.invalidateAll(Arrays.asList(digests(held)));
+        TokenDigest[] held = digestsByToken.remove(change.id());
+        if (held.length > 0) {
+          known.invalidateAll(Arrays.asList(held));
         }
         String uuid = uuidsByToken.remove(change.id());
         if (uuid != null) {
@@ -446,14 +435,14 @@ public final class TokenVerifier {
 
   // A user's or a client's change: rare, and it may touch any number of tokens, so the cache is
   // scanned.
-  private void evictWhere(Predicate<Snapshot> stale) {
+  private void evictWhere(Predicate<TokenSnapshot> stale) {
     legacyKnown.asMap().values().removeIf(entry -> stale.test(entry.snapshot()));
     known
         .asMap()
         .forEach(
             (digest, snapshot) -> {
               if (stale.test(snapshot) && known.asMap().remove(digest, snapshot)) {
-                unindex(snapshot.token().id(), digest);
+                unindex(snapshot.id(), digest);
               }
             });
   }
@@ -477,78 +466,5 @@ public final class TokenVerifier {
   public long cachedTokens() {
     known.cleanUp();
     return known.estimatedSize();
-  }
-
-  /** An HMAC digest as a map key: its first bytes are uniformly random, so they are the hash. */
-  private static final class Digest {
-    private final byte[] bytes;
-    private final int hash;
-
-    Digest(byte[] bytes) {
-      this.bytes = bytes;
-      this.hash =
-          (bytes[0] & 0xff) << 24
-              | (bytes[1] & 0xff) << 16
-              | (bytes[2] & 0xff) << 8
-              | (bytes[3] & 0xff);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Digest d && Arrays.equals(bytes, d.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-  }
-
-  /**
-   * What the database said about a token, held for the cache lifetime. {@code refused} is a reason
-   * that holds until something changes (and an eviction); the rest is checked per request.
-   */
-  private record Snapshot(
-      ApiToken token,
-      Long validUntil,
-      User owner,
-      Client tokenClient,
-      Client ownerClient,
-      Reason refused,
-      List<IpRange> ranges) {
-
-    Verification check(Instant now, String ip, boolean nodeRegistration) {
-      if (refused != null) {
-        return new Rejected(refused);
-      }
-      if (validUntil != null && now.toEpochMilli() >= validUntil) {
-        return new Rejected(Reason.UNKNOWN);
-      }
-      if (token.expiredAt(now)) {
-        return new Rejected(Reason.EXPIRED);
-      }
-      if (!ranges.isEmpty() && !allowed(ip)) {
-        return new Rejected(Reason.IP_NOT_ALLOWED);
-      }
-      boolean nodeToken = token.scope().usage() == Usage.NODE_DEPLOYMENT;
-      if (nodeToken != nodeRegistration
-          && !(nodeRegistration && token.permissionSet().has("nodes:create"))) {
-        return new Rejected(Reason.WRONG_USAGE);
-      }
-      return new Verification.Verified(token, owner, tokenClient, ownerClient);
-    }
-
-    private boolean allowed(String ip) {
-      Optional<byte[]> address = IpRange.address(ip);
-      if (address.isEmpty()) {
-        return false;
-      }
-      for (IpRange range : ranges) {
-        if (range.contains(address.get())) {
-          return true;
-        }
-      }
-      return false;
-    }
   }
 }

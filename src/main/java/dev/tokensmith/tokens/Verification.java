@@ -1,5 +1,6 @@
 package dev.tokensmith.tokens;
 
+import dev.tokensmith.access.Credential;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.users.User;
 
@@ -12,7 +13,7 @@ public sealed interface Verification {
    * @param owner the owner, or a shared token's creator (null if that user has been deleted)
    * @param ownerClient the owner's client (for a shared token: the token's client)
    */
-  record Verified(ApiToken token, User owner, Client tokenClient, Client ownerClient)
+  record Verified(Credential token, User owner, Client tokenClient, Client ownerClient)
       implements Verification {}
 
   /**
