@@ -119,7 +119,7 @@ public final class Authenticator implements Authentication {
   private Caller caller(Verification result, Credentials credentials) {
     outcomes.count(result);
     if (result instanceof Verification.Verified v) {
-      usage.used(v.token().id(), credentials.ip());
+      usage.used(v, credentials.ip());
       return new Caller(v.owner(), v.ownerClient(), v.token(), v.tokenClient(), credentials.ip());
     }
     throw failed(credentials.ip());

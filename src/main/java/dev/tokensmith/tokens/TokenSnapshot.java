@@ -19,9 +19,11 @@ import java.util.Optional;
  * clients are shared with the other tokens that have them; the permission set and the address
  * ranges are shared by the caller's choice (the verifier interns them). Only a snapshot that
  * verifies is ever seen as a {@code Credential}: its client is there and enabled, so the client's
- * id is the token's and is not held twice.
+ * id is the token's and is not held twice. It is also the token's {@link UsageRecorder.Mark}: when
+ * its use was last written, so a verification within that minute writes nothing.
  */
-sealed class TokenSnapshot implements Credential permits TokenSnapshot.Previous {
+sealed class TokenSnapshot extends UsageRecorder.Mark implements Credential
+    permits TokenSnapshot.Previous {
   private final long id;
   private final long createdBy;
   // The owner's id when hasUser (a shared token has none).
@@ -76,6 +78,7 @@ sealed class TokenSnapshot implements Credential permits TokenSnapshot.Previous 
       Reason refused,
       PermissionSet permissionSet,
       List<IpRange> ranges) {
+    super(token.history().lastUsedAt());
     this.id = token.id();
     this.createdBy = token.createdBy();
     this.hasUser = token.userId() != null;
@@ -114,7 +117,8 @@ sealed class TokenSnapshot implements Credential permits TokenSnapshot.Previous 
         && !(nodeRegistration && permissionSet.has("nodes:create"))) {
       return new Rejected(Reason.WRONG_USAGE);
     }
-    return new Verification.Verified(this, owner, tokenClient, ownerClient);
+    // The snapshot is also where the token's last written use is remembered.
+    return new Verification.Verified(this, owner, tokenClient, ownerClient, this);
   }
 
   // As ApiToken.expiredAt: expired once now is not before the expiry.

@@ -12,8 +12,14 @@ public sealed interface Verification {
    *
    * @param owner the owner, or a shared token's creator (null if that user has been deleted)
    * @param ownerClient the owner's client (for a shared token: the token's client)
+   * @param usage when this token's use was last written (kept with its cache entry)
    */
-  record Verified(Credential token, User owner, Client tokenClient, Client ownerClient)
+  record Verified(
+      Credential token,
+      User owner,
+      Client tokenClient,
+      Client ownerClient,
+      UsageRecorder.Mark usage)
       implements Verification {}
 
   /**
