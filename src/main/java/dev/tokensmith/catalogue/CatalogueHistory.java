@@ -21,8 +21,18 @@ final class CatalogueHistory {
     this.db = db;
   }
 
-  /** True when the previous start's catalogue had an id that {@code now} lacks, or is not known. */
-  boolean lostPermissions(Catalogue now) {
+  /** What a start finds when it compares its catalogue with the previous start's. */
+  enum Since {
+    /** Every permission id of the previous start's catalogue is still there. */
+    NONE_REMOVED,
+    /** The previous start's catalogue had an id that this one lacks. */
+    SOME_REMOVED,
+    /** No start has recorded its catalogue yet (a new database, or one from before the record). */
+    NOT_RECORDED
+  }
+
+  /** How {@code now} compares with the previous start's catalogue. */
+  Since compare(Catalogue now) {
     String previous =
         db.withHandle(
             h ->
@@ -31,12 +41,12 @@ final class CatalogueHistory {
                     .mapTo(String.class)
                     .one());
     if (previous.equals(UNKNOWN)) {
-      return true;
+      return Since.NOT_RECORDED;
     }
     Set<String> removed = new HashSet<>(Arrays.asList(previous.split(",")));
     removed.removeAll(now.ids());
     removed.remove("");
-    return !removed.isEmpty();
+    return removed.isEmpty() ? Since.NONE_REMOVED : Since.SOME_REMOVED;
   }
 
   /** Records {@code now} as the catalogue this start runs with. */

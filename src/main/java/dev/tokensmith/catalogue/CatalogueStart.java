@@ -37,11 +37,15 @@ public final class CatalogueStart {
   public void apply() {
     db.inTransaction(
         () -> {
-          if (history.lostPermissions(catalogue)) {
+          CatalogueHistory.Since since = history.compare(catalogue);
+          if (since == CatalogueHistory.Since.SOME_REMOVED) {
             LOG.info(
                 "Catalogue {}: permissions were removed since the last start; narrowing the users"
                     + " and tokens that name them",
                 catalogue.source());
+          }
+          if (since != CatalogueHistory.Since.NONE_REMOVED) {
+            // Not recorded yet: every stored list is checked once (a new database has none).
             // Users before tokens: the lock order of every change.
             int userCount = users.narrowToCatalogue();
             int tokenCount = tokens.narrowToCatalogue();
