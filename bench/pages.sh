@@ -9,6 +9,7 @@
 #   bench/pages.sh [size=1000000] [rounds=21]                 the token list (LIST=tokens)
 #   LIST=users bench/pages.sh 1000000                         POST /v1/objects/user
 #   LIST=activity bench/pages.sh 10000000                     GET /v2/activity_log
+#   LIST=nodes bench/pages.sh 100000                          GET /v2/node
 #   PG_DB=tokensmith_pages bench/pages.sh …                   the database (dropped, created, dropped)
 #   KEEP=1 bench/pages.sh …                                   keep the database (for EXPLAIN)
 #   REUSE=1 KEEP=1 bench/pages.sh …                           measure again on the kept database
@@ -19,7 +20,8 @@
 # year (past the expiry notices), half used in the last month; users of the administrator's client,
 # several roles, one in ten disabled; activity over a year in four clients (two fifths in the
 # administrator's), of several object types, actions and 200 actors per client, the administrator
-# among them. The lists are read as the administrator, in their own client.
+# among them; nodes of the administrator's client, one in ten a proxy, three instances each (a node
+# list in another order than by id pages by offset, its cursor an offset). The lists are read as the administrator, in their own client.
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust authentication), curl and jq.
 set -euo pipefail
@@ -35,7 +37,8 @@ case "$LIST" in
   tokens) SEED=(--tokens "$SIZE") ;;
   users) SEED=(--tokens 0 --users "$SIZE") ;;
   activity) SEED=(--tokens 0 --activity "$SIZE") ;;
-  *) echo "LIST must be tokens, users or activity" >&2; exit 2 ;;
+  nodes) SEED=(--tokens 0 --nodes "$SIZE") ;;
+  *) echo "LIST must be tokens, users, activity or nodes" >&2; exit 2 ;;
 esac
 
 WORK=$(mktemp -d)
@@ -121,6 +124,11 @@ case "$LIST" in
       "action|action=expiring" "type_action|object_type=user&action=password_change"
       "actor|actor_id=$ADMIN_ID" "last_week|from=$(iso '7 days ago')"
       "ten_days_last_year|from=$(iso '300 days ago')&to=$(iso '290 days ago')") ;;
+  nodes)
+    # The brackets of filter[type] written out: curl would read them as a glob.
+    PATH_="/v2/node?"
+    FILTERS=("all|" "type_rare|filter%5Btype%5D=proxy" "not_type|filter%5B%21type%5D=proxy"
+      "by_last_activity_desc|order_by=last_activity&order_desc=true") ;;
 esac
 
 # Warm-up: the JIT and PostgreSQL's buffers.
