@@ -9,14 +9,19 @@
 #   bench/pages.sh [size=1000000] [rounds=21]                 the token list (LIST=tokens)
 #   LIST=users bench/pages.sh 1000000                         POST /v1/objects/user
 #   LIST=activity bench/pages.sh 10000000                     GET /v2/activity_log
+#   LIST=nodes bench/pages.sh 100000                          GET /v2/node
 #   PG_DB=tokensmith_pages bench/pages.sh …                   the database (dropped, created, dropped)
 #   KEEP=1 bench/pages.sh …                                   keep the database (for EXPLAIN)
 #   REUSE=1 KEEP=1 bench/pages.sh …                           measure again on the kept database
 #
-# The rows: tokens of the administrator, one in twenty disabled; users of the administrator's
-# client, several roles, one in ten disabled; activity over a year in four clients (two fifths in
-# the administrator's), of several object types, actions and 200 actors per client, the
-# administrator among them. The lists are read as the administrator, in their own client.
+# The token list is also read in each sorted order (order_by, filter names by_*).
+#
+# The rows: tokens of the administrator, one in twenty disabled, most expiring in two months to a
+# year (past the expiry notices), half used in the last month; users of the administrator's client,
+# several roles, one in ten disabled; activity over a year in four clients (two fifths in the
+# administrator's), of several object types, actions and 200 actors per client, the administrator
+# among them; nodes of the administrator's client, one in ten a proxy, three instances each (a node
+# list in another order than by id pages by offset, its cursor an offset). The lists are read as the administrator, in their own client.
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust authentication), curl and jq.
 set -euo pipefail
@@ -32,7 +37,8 @@ case "$LIST" in
   tokens) SEED=(--tokens "$SIZE") ;;
   users) SEED=(--tokens 0 --users "$SIZE") ;;
   activity) SEED=(--tokens 0 --activity "$SIZE") ;;
-  *) echo "LIST must be tokens, users or activity" >&2; exit 2 ;;
+  nodes) SEED=(--tokens 0 --nodes "$SIZE") ;;
+  *) echo "LIST must be tokens, users, activity or nodes" >&2; exit 2 ;;
 esac
 
 WORK=$(mktemp -d)
@@ -48,8 +54,15 @@ if [ -z "${REUSE:-}" ]; then
   # A COPY of a batch may outlast the default statement timeout on a loaded machine.
   TOKENSMITH_DB_TIMEOUT_MS=60000 java -jar "$JAR" seed "${SEED[@]}" --pool 1 --out "$WORK/pool.txt"
   if [ "$LIST" = tokens ]; then
-    "${PSQL[@]}" -d "$PG_DB" -c "UPDATE api_tokens SET enabled = FALSE, disabled_reason = 'manual',
-      disabled_at = create_at WHERE id % 20 = 0"
+    # One in twenty disabled; seven in ten expire in two months to a year, half used in the last month,
+    # the names in no order of id (for the sorted orders).
+    "${PSQL[@]}" -d "$PG_DB" -c "UPDATE api_tokens SET
+      enabled = (id % 20 <> 0),
+      disabled_reason = CASE WHEN id % 20 = 0 THEN 'manual' END,
+      disabled_at = CASE WHEN id % 20 = 0 THEN create_at END,
+      expire_at = CASE WHEN id % 10 < 7 THEN create_at + 5184000000 + (hashint8(id) & 31535999999) END,
+      last_used_at = CASE WHEN id % 2 = 0 THEN create_at - (hashint8(id + 1) & 2591999999) END,
+      realname = 'token ' || (hashint8(id + 2) & 999999)"
   fi
   "${PSQL[@]}" -d "$PG_DB" -c "VACUUM ANALYZE"
 fi
@@ -87,7 +100,9 @@ ms() {
     curl -s -o "$WORK/page.json" -w '%{time_total}' -b "$WORK/cookies" "$BASE$PATH_$filter&limit=50$page"
   fi | awk '{ printf "%.2f", $1 * 1000 }'
 }
-cursor_arg() { if [ "$LIST" = users ]; then echo ",\"cursor\":\"$1\""; else echo "&cursor=$1"; fi; }
+cursor_arg() {
+  if [ "$LIST" = users ]; then echo ",\"cursor\":\"$1\""; else echo "&cursor=$(jq -rn --arg c "$1" '$c|@uri')"; fi
+}
 offset_arg() { if [ "$LIST" = users ]; then echo ",\"offset\":$1"; else echo "&offset=$1"; fi; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 iso() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
@@ -96,7 +111,10 @@ iso() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
 case "$LIST" in
   tokens)
     PATH_="/v2/api_tokens?"
-    FILTERS=("all|" "enabled|enabled=true" "disabled|enabled=false" "owner|user_id=$ADMIN_ID") ;;
+    FILTERS=("all|" "enabled|enabled=true" "disabled|enabled=false" "owner|user_id=$ADMIN_ID"
+      "by_name|order_by=realname" "by_created_desc|order_by=create_at&order_desc=true"
+      "by_expiry|order_by=expire_at" "by_last_use_desc|order_by=last_used_at&order_desc=true"
+      "by_owner_name|order_by=user_realname") ;;
   users)
     PATH_=""
     FILTERS=("all|" "enabled|\"enabled\":true" "disabled|\"enabled\":false") ;;
@@ -106,6 +124,11 @@ case "$LIST" in
       "action|action=expiring" "type_action|object_type=user&action=password_change"
       "actor|actor_id=$ADMIN_ID" "last_week|from=$(iso '7 days ago')"
       "ten_days_last_year|from=$(iso '300 days ago')&to=$(iso '290 days ago')") ;;
+  nodes)
+    # The brackets of filter[type] written out: curl would read them as a glob.
+    PATH_="/v2/node?"
+    FILTERS=("all|" "type_rare|filter%5Btype%5D=proxy" "not_type|filter%5B%21type%5D=proxy"
+      "by_last_activity_desc|order_by=last_activity&order_desc=true") ;;
 esac
 
 # Warm-up: the JIT and PostgreSQL's buffers.

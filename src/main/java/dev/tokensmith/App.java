@@ -740,7 +740,7 @@ public final class App implements AutoCloseable {
    * activity records, some of them the administrator's (list benchmarks, PostgreSQL only); see
    * {@link ListSeeder}. The records span the year before {@code now}.
    */
-  public void seedLists(int users, int activity, Instant now) {
+  public void seedLists(int users, int activity, int nodes, Instant now) {
     bootstrap();
     User admin =
         directory
@@ -749,6 +749,7 @@ public final class App implements AutoCloseable {
     ListSeeder lists = new ListSeeder(db);
     lists.users(admin.clientId(), users, now.toEpochMilli());
     lists.activity(admin.clientId(), admin.id(), admin.email(), activity, now.toEpochMilli());
+    lists.nodes(admin.clientId(), nodes, now.toEpochMilli());
   }
 
   private void bootstrap() {

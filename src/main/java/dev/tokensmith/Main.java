@@ -218,6 +218,14 @@ public final class Main implements Callable<Integer> {
     int activity;
 
     @CommandLine.Option(
+        names = "--nodes",
+        defaultValue = "0",
+        description =
+            "how many nodes besides, three instances each, in the administrator's client"
+                + " (PostgreSQL)")
+    int nodes;
+
+    @CommandLine.Option(
         names = "--pool",
         defaultValue = "1000",
         description = "how many secrets to write (default 1000)")
@@ -285,12 +293,12 @@ public final class Main implements Callable<Integer> {
         System.out.printf(
             "Seeded %d tokens in %.1f s; %d secrets in %s%n",
             tokens, (System.nanoTime() - start) / 1e9, Math.min(tokens, poolSize), out);
-        if (users > 0 || activity > 0) {
+        if (users > 0 || activity > 0 || nodes > 0) {
           start = System.nanoTime();
-          app.seedLists(users, activity, java.time.Instant.now());
+          app.seedLists(users, activity, nodes, java.time.Instant.now());
           System.out.printf(
-              "Seeded %d users and %d activity records in %.1f s%n",
-              users, activity, (System.nanoTime() - start) / 1e9);
+              "Seeded %d users, %d activity records and %d nodes in %.1f s%n",
+              users, activity, nodes, (System.nanoTime() - start) / 1e9);
         }
       }
       return 0;

@@ -143,7 +143,9 @@ public final class Database implements AutoCloseable {
                     "api_token_ids_continue",
                     dialect == Dialect.POSTGRESQL
                         ? POSTGRESQL_TOKEN_IDS_CONTINUE
-                        : H2_TOKEN_IDS_CONTINUE))
+                        : H2_TOKEN_IDS_CONTINUE,
+                    "token_order_indexes",
+                    dialect == Dialect.POSTGRESQL ? POSTGRESQL_TOKEN_ORDER_INDEXES : ""))
             .load();
     try {
       acceptReleasedCoreChecksum(flyway);
@@ -177,6 +179,15 @@ public final class Database implements AutoCloseable {
           + "WHERE table_schema = CURRENT_SCHEMA AND LOWER(table_name) = 'api_tokens' "
           + "AND LOWER(column_name) = 'id'), "
           + "(SELECT COALESCE(MAX(id), 0) + 1 FROM api_tokens)))";
+
+  // The token list's orders by an expression (TokenOrder), each an index of the same expression
+  // between the client and the id. H2 indexes only columns.
+  private static final String POSTGRESQL_TOKEN_ORDER_INDEXES =
+      "CREATE INDEX api_tokens_client_name ON api_tokens (client_id, LOWER(realname), id);\n"
+          + "CREATE INDEX api_tokens_client_expiry ON api_tokens"
+          + " (client_id, COALESCE(expire_at, 9223372036854775807), id);\n"
+          + "CREATE INDEX api_tokens_client_used ON api_tokens"
+          + " (client_id, COALESCE(last_used_at, 0), id);";
 
   // Flyway's checksums of the released db/migration/{h2,postgresql}/V1__core.sql.
   private static final int RELEASED_CORE_H2 = 1221333312;

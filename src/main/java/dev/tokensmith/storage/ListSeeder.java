@@ -8,11 +8,11 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * Fills a PostgreSQL database with many users and activity records quickly, with {@code COPY}, for
- * the list benchmarks ({@code bench/pages.sh}). The rows are shaped like a working installation's
- * so that each list filter selects a realistic share of them: users of several roles, a tenth
- * disabled; activity of several clients, object types, actions and actors, in time order over a
- * year. A fixed random seed makes two databases of one size alike.
+ * Fills a PostgreSQL database with many users, activity records and nodes quickly, for the list
+ * benchmarks ({@code bench/pages.sh}). The rows are shaped like a working installation's so that
+ * each list filter selects a realistic share of them: users of several roles, a tenth disabled;
+ * activity of several clients, object types, actions and actors, in time order over a year. A fixed
+ * random seed makes two databases of one size alike.
  *
  * <p>Straight into the tables, not through the services: no activity is recorded for the seeded
  * users, no notifications go out, and no password is set (a seeded user cannot log in).
@@ -132,6 +132,51 @@ public final class ListSeeder {
     }
   }
 
+  /**
+   * Adds {@code count} nodes to {@code clientId}, one in ten a proxy, each with three instances
+   * that synced within the month before {@code now}; hostnames {@code seeded-node-<n>}. Written by
+   * the database itself ({@code INSERT … SELECT} over a series): an instance needs its node's id.
+   * Node tokens and instance secrets are placeholders no client can present.
+   */
+  public void nodes(long clientId, int count, long now) {
+    requirePostgres();
+    for (int start = 0; start < count; start += BATCH) {
+      int from = start;
+      int to = Math.min(count, start + BATCH) - 1;
+      db.withHandle(
+          h -> {
+            h.createUpdate(
+                    "INSERT INTO nodes (uuid, client_id, hostname, node_type, create_at,"
+                        + " token_digest, token_hint, token_generation, token_generated_at)"
+                        + " SELECT md5('node' || g)::uuid::text, :client, 'seeded-node-' || g,"
+                        + " CASE WHEN g % 10 = 0 THEN 'proxy' ELSE 'server' END,"
+                        + " :now - (:count - g) * 1000, md5('node' || g) || md5('digest' || g),"
+                        + " 'seeded', 1, :now FROM generate_series(:from, :to) g")
+                .bind("client", clientId)
+                .bind("now", now)
+                .bind("count", (long) count)
+                .bind("from", from)
+                .bind("to", to)
+                .execute();
+            return h.createUpdate(
+                    "INSERT INTO node_instances (uuid, node_id, hostname, secret_digest,"
+                        + " registered_with, node_token_generation, create_at, last_activity, ip)"
+                        + " SELECT md5(n.uuid || k)::uuid::text, n.id, n.hostname || '-' || k,"
+                        + " md5('secret' || n.id || k), 'node_token', 1, n.create_at,"
+                        + " :now - (hashint8(n.id * 3 + k) & 2591999999),"
+                        + " '10.' || (n.id % 250) || '.' || k || '.' || (n.id % 200)"
+                        + " FROM nodes n CROSS JOIN generate_series(1, 3) k"
+                        + " WHERE n.client_id = :client AND n.hostname IN"
+                        + " (SELECT 'seeded-node-' || g FROM generate_series(:from, :to) g)")
+                .bind("client", clientId)
+                .bind("now", now)
+                .bind("from", from)
+                .bind("to", to)
+                .execute();
+          });
+    }
+  }
+
   // Clients of the same partner as clientId, for the activity of other tenants.
   private List<Long> otherClients(long clientId, long now) {
     return db.withHandle(
@@ -163,7 +208,7 @@ public final class ListSeeder {
 
   private void requirePostgres() {
     if (db.dialect() != Database.Dialect.POSTGRESQL) {
-      throw new IllegalStateException("seeding users or activity needs PostgreSQL (COPY)");
+      throw new IllegalStateException("seeding users, activity or nodes needs PostgreSQL");
     }
   }
 
