@@ -80,11 +80,12 @@ public final class JdbcActivityStore implements ActivityStore {
       // reads a page from where the range ends, however many newer records lie past it. The page
       // starts past the cursor's record in that order (its time, then its id). Records are written
       // in time order, so this is the id order but where two instances' clocks interleave. (Records
-      // are never deleted, so the cursor's record is there to compare with.)
+      // are never deleted, so the cursor's record is there to compare with. A cursor naming another
+      // client's record finds none, and so nothing: it tells nothing of that record.)
       if (f.window().after() != null) {
         sql.append(
             " AND (occurred_at, id) < (SELECT a.occurred_at, a.id FROM activity a"
-                + " WHERE a.id = :after)");
+                + " WHERE a.id = :after AND a.client_id = :client)");
       }
       sql.append(" ORDER BY occurred_at DESC, id DESC");
     }
