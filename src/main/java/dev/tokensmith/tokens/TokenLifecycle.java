@@ -243,40 +243,46 @@ public final class TokenLifecycle implements UserChanges {
   private int finish(long userId, boolean skipLocked, long deadline) {
     int total = 0;
     long after = 0;
+    Instant cascade = null;
     while (true) {
-      CascadeBatch batch = cascadeBatch(userId, after, skipLocked);
+      CascadeBatch batch = cascadeBatch(userId, after, cascade, skipLocked);
       total += batch.disabled();
       after = batch.lastId();
+      cascade = batch.cascade();
       if (batch.last() || System.nanoTime() > deadline) {
         return total;
       }
     }
   }
 
-  private record CascadeBatch(int disabled, long lastId, boolean last) {}
+  /**
+   * @param cascade when the user was disabled, for the cascade the batch belongs to
+   */
+  private record CascadeBatch(int disabled, long lastId, Instant cascade, boolean last) {}
 
   // One batch of the disable cascade of a user, in its own transaction (or the caller's): the next
-  // of their enabled tokens in id order (a disabled user gets no new or re-enabled token).
-  private CascadeBatch cascadeBatch(long userId, long after, boolean skipLocked) {
+  // of their enabled tokens in id order (a disabled user gets no new or re-enabled token). A
+  // cascade other than the one the earlier batches belonged to (the user was enabled and disabled
+  // again meanwhile, and a token enabled between) starts from the user's first token.
+  private CascadeBatch cascadeBatch(long userId, long after, Instant cascade, boolean skipLocked) {
     return db.inTransaction(
         () -> {
           // The user's row first, the lock order of every change: a re-enable waits for the batch.
           Optional<OwnerCascades.Pending> pending = cascades.lock(userId, skipLocked);
           if (pending.isEmpty()) {
-            return new CascadeBatch(0, after, true);
+            return new CascadeBatch(0, after, cascade, true);
           }
-          List<ApiToken> tokens = store.lockEnabledByUser(userId, after, BATCH);
+          Instant disabledAt = pending.get().disabledAt();
+          long from = cascade == null || cascade.equals(disabledAt) ? after : 0;
+          List<ApiToken> tokens = store.lockEnabledByUser(userId, from, BATCH);
           writer.disableAll(
-              pending.get().origin(),
-              tokens,
-              DisabledReason.OWNER_DISABLED,
-              pending.get().disabledAt());
+              pending.get().origin(), tokens, DisabledReason.OWNER_DISABLED, disabledAt);
           boolean last = tokens.size() < BATCH;
           if (last) {
             cascades.end(userId);
           }
-          long lastId = tokens.isEmpty() ? after : tokens.get(tokens.size() - 1).id();
-          return new CascadeBatch(tokens.size(), lastId, last);
+          long lastId = tokens.isEmpty() ? from : tokens.get(tokens.size() - 1).id();
+          return new CascadeBatch(tokens.size(), lastId, disabledAt, last);
         });
   }
 
