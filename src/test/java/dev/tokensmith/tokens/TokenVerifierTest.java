@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,16 +131,7 @@ class TokenVerifierTest {
                     throw e.getCause();
                   }
                 });
-    TokenVerifier flooded =
-        new TokenVerifier(
-            counting,
-            new JdbcLegacyStore(services.db),
-            services.directory,
-            services.clients,
-            services.secrets,
-            services.clock,
-            Services.CACHE_LIFETIME,
-            1000);
+    TokenVerifier flooded = verifierOver(counting);
     List<String> flood = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       flood.add(TestSecrets.unknown(Services.SECRET_PREFIX));
@@ -213,16 +205,7 @@ class TokenVerifierTest {
                     throw e.getCause();
                   }
                 });
-    TokenVerifier overtaken =
-        new TokenVerifier(
-            racing,
-            new JdbcLegacyStore(services.db),
-            services.directory,
-            services.clients,
-            services.secrets,
-            services.clock,
-            Services.CACHE_LIFETIME,
-            1000);
+    TokenVerifier overtaken = verifierOver(racing);
     Created token = issue(admin);
     duringLoad.set(() -> overtaken.onChange(new Change(Kind.TOKEN, token.token().id())));
 
@@ -244,32 +227,8 @@ class TokenVerifierTest {
     TokenStore jdbc = new JdbcTokenStore(services.db, Records.CATALOGUE);
     AtomicInteger reads = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);
-    TokenStore firstReadHeld =
-        (TokenStore)
-            Proxy.newProxyInstance(
-                TokenStore.class.getClassLoader(),
-                new Class<?>[] {TokenStore.class},
-                (proxy, method, args) -> {
-                  if (method.getName().startsWith("findBySecretDigest")
-                      && reads.incrementAndGet() == 1) {
-                    assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
-                  }
-                  try {
-                    return method.invoke(jdbc, args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
-    TokenVerifier verifier =
-        new TokenVerifier(
-            firstReadHeld,
-            new JdbcLegacyStore(services.db),
-            services.directory,
-            services.clients,
-            services.secrets,
-            services.clock,
-            Services.CACHE_LIFETIME,
-            1000);
+    TokenStore firstReadHeld = readsHeld(jdbc, reads, release, read -> read == 1);
+    TokenVerifier verifier = verifierOver(firstReadHeld);
     Created token = issue(admin);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -297,32 +256,8 @@ class TokenVerifierTest {
     TokenStore jdbc = new JdbcTokenStore(services.db, Records.CATALOGUE);
     AtomicInteger reads = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);
-    TokenStore slow =
-        (TokenStore)
-            Proxy.newProxyInstance(
-                TokenStore.class.getClassLoader(),
-                new Class<?>[] {TokenStore.class},
-                (proxy, method, args) -> {
-                  if (method.getName().startsWith("findBySecretDigest")) {
-                    reads.incrementAndGet();
-                    assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
-                  }
-                  try {
-                    return method.invoke(jdbc, args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
-    TokenVerifier single =
-        new TokenVerifier(
-            slow,
-            new JdbcLegacyStore(services.db),
-            services.directory,
-            services.clients,
-            services.secrets,
-            services.clock,
-            Services.CACHE_LIFETIME,
-            1000);
+    TokenStore slow = readsHeld(jdbc, reads, release, read -> true);
+    TokenVerifier single = verifierOver(slow);
     Created token = issue(admin);
     String unknown = services.secrets.generate();
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -414,5 +349,41 @@ class TokenVerifierTest {
 
     assertThat(cached(verifier, token.secret())).isFalse();
     assertThat(verify(token)).isInstanceOf(Verified.class);
+  }
+
+  // A verifier over another store (a proxy that races or holds reads), with the test's services.
+  private static TokenVerifier verifierOver(TokenStore store) {
+    return new TokenVerifier(
+        store,
+        new JdbcLegacyStore(services.db),
+        services.directory,
+        services.clients,
+        services.secrets,
+        services.clock,
+        Services.CACHE_LIFETIME,
+        1000);
+  }
+
+  /**
+   * The store whose lookups by digest are counted in {@code reads}, those of the counts {@code
+   * held} accepts waiting for {@code release} before they read.
+   */
+  private static TokenStore readsHeld(
+      TokenStore store, AtomicInteger reads, CountDownLatch release, IntPredicate held) {
+    return (TokenStore)
+        Proxy.newProxyInstance(
+            TokenStore.class.getClassLoader(),
+            new Class<?>[] {TokenStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().startsWith("findBySecretDigest")
+                  && held.test(reads.incrementAndGet())) {
+                assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+              }
+              try {
+                return method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 }
