@@ -78,6 +78,12 @@ public final class Fixtures {
     return new TestUser(r.id(), clientId, email, server.login(email, PASSWORD));
   }
 
+  /** Changes the fields of user {@code userId} as {@code admin}; the answer, whatever it is. */
+  public Response updateUser(Auth admin, long userId, Map<String, Object> fields) {
+    return server.http.post(
+        "/v1/objects/user/update", admin, Map.of("filter", Map.of("id", userId), "fields", fields));
+  }
+
   /** A personal token of {@code owner} with the given permissions (a role or ids). */
   public Issued token(Auth owner, List<String> permissions) {
     return token(

@@ -63,13 +63,7 @@ class BatchedJobsIT {
   }
 
   private static int disableUser(long userId, boolean enabled) {
-    return server
-        .http
-        .post(
-            "/v1/objects/user/update",
-            admin.session(),
-            Map.of("filter", Map.of("id", userId), "fields", Map.of("enabled", enabled)))
-        .status();
+    return fixtures.updateUser(admin.session(), userId, Map.of("enabled", enabled)).status();
   }
 
   // Copies of a token's row (no value of their own: they stand for the many a user may hold).
@@ -259,14 +253,7 @@ class BatchedJobsIT {
         .isEqualTo(200);
 
     var lowered =
-        server.http.post(
-            "/v1/objects/user/update",
-            admin.session(),
-            Map.of(
-                "filter",
-                Map.of("id", user.id()),
-                "fields",
-                Map.of("permissions", List.of("analytic"))));
+        fixtures.updateUser(admin.session(), user.id(), Map.of("permissions", List.of("analytic")));
 
     assertThat(lowered.status()).as("%s", lowered).isEqualTo(200);
     assertThat(server.http.post("/v1/objects/user", token.auth(), Map.of()).status())
