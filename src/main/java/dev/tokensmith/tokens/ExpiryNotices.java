@@ -27,7 +27,8 @@ public final class ExpiryNotices {
   /** How long before its expiry a token is warned about, and the shortest lifetime warned of. */
   public static final Duration AHEAD = Duration.ofDays(3);
 
-  private static final int BATCH = 500;
+  /** How many tokens one step of the walk reads. */
+  static final int STEP = 500;
 
   private final Database db;
   private final TokenStore store;
@@ -53,33 +54,52 @@ public final class ExpiryNotices {
     this.clock = clock;
   }
 
-  /** Warns of every token due a warning now (up to 500 a run); returns how many. */
+  /**
+   * Warns of every token due a warning now, walking the tokens that expire within {@link #AHEAD} in
+   * steps of {@link #STEP} (so no statement reads more, however many were warned already) for at
+   * most the round's budget; returns how many it warned of.
+   */
   public int warnDue() {
     Instant now = clock.instant();
-    List<ApiToken> due =
-        store.findExpiringUnwarned(
-            now.toEpochMilli(), now.plus(AHEAD).toEpochMilli(), AHEAD.toMillis(), BATCH);
+    long until = now.plus(AHEAD).toEpochMilli();
+    long deadline = System.nanoTime() + TokenLifecycle.ROUND_BUDGET.toNanos();
+    // Expiring after now: (now, the largest id) comes before every later expiry.
+    long afterAt = now.toEpochMilli();
+    long afterId = Long.MAX_VALUE;
     int warned = 0;
-    for (ApiToken seen : due) {
-      // Read again under the lock: a request may have changed its expiry or disabled it meanwhile.
-      warned +=
-          db.inTransaction(
-              () ->
-                  store
-                      .lock(seen.id())
-                      .filter(t -> due(t, now))
-                      .filter(
-                          t ->
-                              store.markExpiryWarned(
-                                  t.id(), t.expireAt().toEpochMilli(), now.toEpochMilli()))
-                      .map(
-                          t -> {
-                            warn(t);
-                            return 1;
-                          })
-                      .orElse(0));
+    while (true) {
+      List<TokenStore.Expiring> step = store.findExpiring(afterAt, afterId, until, STEP);
+      for (TokenStore.Expiring seen : step) {
+        if (seen.warnedFor() != seen.token().expireAt().toEpochMilli() && due(seen.token(), now)) {
+          warned += warnUnderLock(seen.token().id(), now);
+        }
+      }
+      if (step.size() < STEP || System.nanoTime() > deadline) {
+        return warned;
+      }
+      ApiToken last = step.get(step.size() - 1).token();
+      afterAt = last.expireAt().toEpochMilli();
+      afterId = last.id();
     }
-    return warned;
+  }
+
+  // Read again under the lock: a request may have changed its expiry or disabled it meanwhile.
+  private int warnUnderLock(long tokenId, Instant now) {
+    return db.inTransaction(
+        () ->
+            store
+                .lock(tokenId)
+                .filter(t -> due(t, now))
+                .filter(
+                    t ->
+                        store.markExpiryWarned(
+                            t.id(), t.expireAt().toEpochMilli(), now.toEpochMilli()))
+                .map(
+                    t -> {
+                      warn(t);
+                      return 1;
+                    })
+                .orElse(0));
   }
 
   private static boolean due(ApiToken t, Instant now) {

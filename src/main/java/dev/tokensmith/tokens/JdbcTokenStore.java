@@ -334,10 +334,9 @@ public final class JdbcTokenStore implements TokenStore {
 
   @Override
   public List<ApiToken> lockExpiredEnabled(long nowMillis, int limit) {
-    // The range (enabled, expire_at) of api_tokens_expire_due, read from its start: a batch costs
-    // its
-    // own rows only. Under the lock the database reads each row again and keeps it only if it still
-    // matches (a new expiry or a disable meanwhile drops it).
+    // The range (enabled, expire_at) of api_tokens_expire_walk, read from its start: a batch
+    // costs its own rows only. Under the lock the database reads each row again and keeps it only
+    // if it still matches (a new expiry or a disable meanwhile drops it).
     return db.withHandle(
         h ->
             h.createQuery(
@@ -394,22 +393,20 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
-  public List<ApiToken> findExpiringUnwarned(
-      long nowMillis, long untilMillis, long minLifetimeMillis, int limit) {
+  public List<Expiring> findExpiring(
+      long afterExpireAtMillis, long afterId, long untilMillis, int limit) {
     return db.withHandle(
         h ->
             h.createQuery(
-                    "SELECT t.* FROM api_tokens t LEFT JOIN token_expiry_notices n"
-                        + " ON n.token_id = t.id WHERE t.enabled = TRUE"
-                        + " AND t.expire_at IS NOT NULL AND t.expire_at > :now"
-                        + " AND t.expire_at <= :until AND t.expire_at - t.create_at >= :lifetime"
-                        + " AND (n.token_id IS NULL OR n.expire_at <> t.expire_at)"
-                        + " ORDER BY t.expire_at, t.id LIMIT :limit")
-                .bind("now", nowMillis)
+                    "SELECT t.*, n.expire_at AS warned_for FROM api_tokens t"
+                        + " LEFT JOIN token_expiry_notices n ON n.token_id = t.id"
+                        + " WHERE t.enabled = TRUE AND (t.expire_at, t.id) > (:afterAt, :afterId)"
+                        + " AND t.expire_at <= :until ORDER BY t.expire_at, t.id LIMIT :limit")
+                .bind("afterAt", afterExpireAtMillis)
+                .bind("afterId", afterId)
                 .bind("until", untilMillis)
-                .bind("lifetime", minLifetimeMillis)
                 .bind("limit", limit)
-                .map(this::token)
+                .map((rs, ctx) -> new Expiring(token(rs, ctx), rs.getLong("warned_for")))
                 .list());
   }
 

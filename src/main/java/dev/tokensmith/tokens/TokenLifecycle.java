@@ -4,6 +4,7 @@ import dev.tokensmith.access.Access;
 import dev.tokensmith.audit.Origin;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
+import dev.tokensmith.jobs.BatchSize;
 import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.storage.Database;
@@ -15,7 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
+import java.util.function.IntUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Expiry, purge and those cascades work in batches of at most {@link #BATCH} tokens, each one
  * transaction of set-based statements over rows it locks, so no statement and no lock lasts long
- * whatever the number of tokens; a scheduler round keeps taking batches until none is left or
- * {@link #ROUND_BUDGET} is used, pausing between them so verification keeps its share of the
- * database.
+ * whatever the number of tokens (a batch that took long makes the next one smaller: {@link
+ * BatchSize}); a scheduler round keeps taking batches until none is left or {@link #ROUND_BUDGET}
+ * is used, pausing between them so verification keeps its share of the database.
  */
 public final class TokenLifecycle implements UserChanges {
   private static final Logger LOG = LoggerFactory.getLogger(TokenLifecycle.class);
@@ -39,7 +40,10 @@ public final class TokenLifecycle implements UserChanges {
   /** How long a disabled token is kept before the purge deletes it. */
   public static final Duration PURGE_AFTER = Duration.ofDays(7);
 
-  /** The most tokens one batch (one transaction) changes. */
+  /**
+   * The most tokens one batch (one transaction) changes; fewer while batches take longer than
+   * {@link BatchSize#TARGET_MILLIS}.
+   */
   static final int BATCH = 200;
 
   /** How long one job of a scheduler round keeps taking batches. */
@@ -186,8 +190,8 @@ public final class TokenLifecycle implements UserChanges {
   public int expireDue() {
     return inBatches(
         "tokens.expire",
-        () -> {
-          List<ApiToken> due = store.lockExpiredEnabled(clock.millis(), BATCH);
+        size -> {
+          List<ApiToken> due = store.lockExpiredEnabled(clock.millis(), size);
           // Disabled as of their expiry, which is when they stopped working.
           writer.disableAll(Origin.SYSTEM, due, DisabledReason.EXPIRED, null);
           return due.size();
@@ -202,9 +206,9 @@ public final class TokenLifecycle implements UserChanges {
     int purged =
         inBatches(
             "tokens.purge",
-            () -> {
+            size -> {
               long cutoff = clock.instant().minus(PURGE_AFTER).toEpochMilli();
-              List<ApiToken> old = store.lockDisabledBefore(cutoff, BATCH);
+              List<ApiToken> old = store.lockDisabledBefore(cutoff, size);
               writer.deleteAll(Origin.SYSTEM, old);
               return old.size();
             });
@@ -244,8 +248,11 @@ public final class TokenLifecycle implements UserChanges {
     int total = 0;
     long after = 0;
     Instant cascade = null;
+    BatchSize size = new BatchSize(BATCH);
     while (true) {
-      CascadeBatch batch = cascadeBatch(userId, after, cascade, skipLocked);
+      long began = System.nanoTime();
+      CascadeBatch batch = cascadeBatch(userId, after, cascade, skipLocked, size.next());
+      size.took(System.nanoTime() - began);
       total += batch.disabled();
       after = batch.lastId();
       cascade = batch.cascade();
@@ -264,7 +271,8 @@ public final class TokenLifecycle implements UserChanges {
   // of their enabled tokens in id order (a disabled user gets no new or re-enabled token). A
   // cascade other than the one the earlier batches belonged to (the user was enabled and disabled
   // again meanwhile, and a token enabled between) starts from the user's first token.
-  private CascadeBatch cascadeBatch(long userId, long after, Instant cascade, boolean skipLocked) {
+  private CascadeBatch cascadeBatch(
+      long userId, long after, Instant cascade, boolean skipLocked, int size) {
     return db.inTransaction(
         () -> {
           // The user's row first, the lock order of every change: a re-enable waits for the batch.
@@ -274,10 +282,10 @@ public final class TokenLifecycle implements UserChanges {
           }
           Instant disabledAt = pending.get().disabledAt();
           long from = cascade == null || cascade.equals(disabledAt) ? after : 0;
-          List<ApiToken> tokens = store.lockEnabledByUser(userId, from, BATCH);
+          List<ApiToken> tokens = store.lockEnabledByUser(userId, from, size);
           writer.disableAll(
               pending.get().origin(), tokens, DisabledReason.OWNER_DISABLED, disabledAt);
-          boolean last = tokens.size() < BATCH;
+          boolean last = tokens.size() < size;
           if (last) {
             cascades.end(userId);
           }
@@ -286,21 +294,25 @@ public final class TokenLifecycle implements UserChanges {
         });
   }
 
-  // Runs batches until one comes back short or the round's budget is used, pausing between them.
-  private int inBatches(String job, IntSupplier batch) {
+  // Runs batches (each given its size, returning how many it handled) until one comes back short
+  // or the round's budget is used, pausing between them.
+  private int inBatches(String job, IntUnaryOperator batch) {
     long start = System.nanoTime();
     long deadline = start + ROUND_BUDGET.toNanos();
+    BatchSize size = new BatchSize(BATCH);
     int total = 0;
     int batches = 0;
     long longest = 0;
     while (true) {
       long began = System.nanoTime();
-      int handled = db.inTransaction(batch::getAsInt);
+      int asked = size.next();
+      int handled = db.inTransaction(() -> batch.applyAsInt(asked));
       long took = System.nanoTime() - began;
+      size.took(took);
       longest = Math.max(longest, took);
       total += handled;
       batches++;
-      if (handled < BATCH || System.nanoTime() > deadline) {
+      if (handled < asked || System.nanoTime() > deadline) {
         break;
       }
       pause(Math.min(MAX_PAUSE_MILLIS, TimeUnit.NANOSECONDS.toMillis(took)));

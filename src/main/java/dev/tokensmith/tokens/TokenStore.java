@@ -107,13 +107,16 @@ interface TokenStore {
    */
   List<ApiToken> lockEnabledByUser(long userId, long afterId, int limit);
 
+  /** A token that expires soon, with the expiry date it was last warned about (0: none). */
+  record Expiring(ApiToken token, long warnedFor) {}
+
   /**
-   * Enabled tokens that expire after {@code nowMillis} and no later than {@code untilMillis}, whose
-   * whole lifetime (creation to expiry) is at least {@code minLifetimeMillis}, and that have not
-   * been warned about this expiry date yet; soonest first, at most {@code limit}.
+   * One step of a walk through the tokens that expire soon: at most {@code limit} enabled tokens
+   * that expire no later than {@code untilMillis} and come after {@code (afterExpireAtMillis,
+   * afterId)} in (expiry, id) order, in that order. Each step reads a bounded range of one index,
+   * however many of the tokens in it were warned about already.
    */
-  List<ApiToken> findExpiringUnwarned(
-      long nowMillis, long untilMillis, long minLifetimeMillis, int limit);
+  List<Expiring> findExpiring(long afterExpireAtMillis, long afterId, long untilMillis, int limit);
 
   /**
    * Records that the token is warned about expiry {@code expireAtMillis}, unless it already was;

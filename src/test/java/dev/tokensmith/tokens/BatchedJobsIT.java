@@ -11,6 +11,7 @@ import dev.tokensmith.testing.UsesDatabase;
 import dev.tokensmith.testing.WithServer;
 import dev.tokensmith.web.IsoTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -325,5 +326,64 @@ class BatchedJobsIT {
                 due.id(),
                 later.id()))
         .isEqualTo(MANY + 1);
+  }
+
+  @Test
+  void expiryNoticesWhenMoreTokensExpireAtOneMomentThanAStepThenEachWarnedOnceForItsDate() {
+    TestUser user = fixtures.user(tenant, "admin");
+    Instant expireAt = server.clock.instant().plus(Duration.ofDays(4));
+    Issued soon =
+        fixtures.token(
+            user.session(),
+            Map.of(
+                "realname",
+                "soon",
+                "permissions",
+                List.of("admin"),
+                "expire_at",
+                IsoTime.format(expireAt)));
+    // More tokens at one moment than a step reads: the walk goes on past ties.
+    copies(soon.id(), ExpiryNotices.STEP + 100);
+    long millis = expireAt.toEpochMilli();
+    sql.withHandle(
+        h -> {
+          // The first step's worth warned already of this date, the next one of an earlier date.
+          h.createUpdate(
+                  "INSERT INTO token_expiry_notices (token_id, expire_at, notified_at)"
+                      + " SELECT id, ?, ? FROM api_tokens WHERE user_id = ? ORDER BY id LIMIT ?")
+              .bind(0, millis)
+              .bind(1, server.clock.millis())
+              .bind(2, user.id())
+              .bind(3, ExpiryNotices.STEP)
+              .execute();
+          return h.createUpdate(
+                  "INSERT INTO token_expiry_notices (token_id, expire_at, notified_at)"
+                      + " SELECT MIN(id), ?, ? FROM api_tokens WHERE user_id = ? AND id NOT IN"
+                      + " (SELECT token_id FROM token_expiry_notices)")
+              .bind(0, millis - Duration.ofDays(1).toMillis())
+              .bind(1, server.clock.millis())
+              .bind(2, user.id())
+              .execute();
+        });
+    server.clock.advance(Duration.ofDays(1).plusMinutes(1));
+
+    server.app.runJobs();
+    server.app.runJobs();
+
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM activity WHERE object_type = 'api_token'"
+                    + " AND action = 'expiring' AND object_id IN"
+                    + " (SELECT id FROM api_tokens WHERE user_id = ?)",
+                user.id()))
+        .as("the tokens not yet warned of this date, each once")
+        .isEqualTo(101);
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM token_expiry_notices n JOIN api_tokens t ON t.id ="
+                    + " n.token_id WHERE t.user_id = ? AND n.expire_at = ?",
+                user.id(),
+                millis))
+        .isEqualTo(ExpiryNotices.STEP + 101);
   }
 }
