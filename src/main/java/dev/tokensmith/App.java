@@ -288,7 +288,8 @@ public final class App implements AutoCloseable {
             changes,
             legacyStore,
             webhookEvents);
-    TokenLifecycle lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
+    TokenLifecycle lifecycle =
+        new TokenLifecycle(db, tokenStore, writer, directory, clients, access, clock);
     TokenService tokens =
         new TokenService(
             db,

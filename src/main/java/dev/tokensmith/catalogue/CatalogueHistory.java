@@ -1,15 +1,19 @@
 package dev.tokensmith.catalogue;
 
 import dev.tokensmith.permissions.Catalogue;
+import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.Database;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The permission ids of the catalogue the previous start ran with, so a start can tell whether the
- * operator removed some since. Call inside the start's transaction: the row stays locked until it
- * ends, so instances starting together take turns.
+ * The permission ids and role bundles of the catalogue the previous start ran with, so a start can
+ * tell whether the operator removed permissions or took some from a role since.
  */
 final class CatalogueHistory {
   /** Stored before any start recorded its catalogue: every stored list is looked at once. */
@@ -31,31 +35,84 @@ final class CatalogueHistory {
     NOT_RECORDED
   }
 
+  /**
+   * How a catalogue compares with the previous start's.
+   *
+   * @param narrowed the roles whose bundle lost a permission; none when the previous bundles are
+   *     not known (recorded by this start from now on)
+   */
+  record Comparison(Since since, Set<Role> narrowed) {
+    /** Whether the start has stored lists to narrow. */
+    boolean changed() {
+      return since != Since.NONE_REMOVED || !narrowed.isEmpty();
+    }
+  }
+
   /** How {@code now} compares with the previous start's catalogue. */
-  Since compare(Catalogue now) {
-    String previous =
+  Comparison compare(Catalogue now) {
+    Map<String, String> previous =
         db.withHandle(
             h ->
                 h.createQuery(
-                        "SELECT permission_ids FROM catalogue_history WHERE id = 1 FOR UPDATE")
-                    .mapTo(String.class)
+                        "SELECT permission_ids, role_bundles FROM catalogue_history WHERE id = 1")
+                    .map(
+                        (rs, ctx) -> {
+                          Map<String, String> row = new HashMap<>();
+                          row.put("ids", rs.getString("permission_ids"));
+                          row.put("bundles", rs.getString("role_bundles"));
+                          return row;
+                        })
                     .one());
-    if (previous.equals(UNKNOWN)) {
-      return Since.NOT_RECORDED;
+    Set<Role> narrowed = narrowed(previous.get("bundles"), now);
+    String ids = previous.get("ids");
+    if (ids.equals(UNKNOWN)) {
+      return new Comparison(Since.NOT_RECORDED, narrowed);
     }
-    Set<String> removed = new HashSet<>(Arrays.asList(previous.split(",")));
+    Set<String> removed = new HashSet<>(Arrays.asList(ids.split(",")));
     removed.removeAll(now.ids());
     removed.remove("");
-    return removed.isEmpty() ? Since.NONE_REMOVED : Since.SOME_REMOVED;
+    return new Comparison(removed.isEmpty() ? Since.NONE_REMOVED : Since.SOME_REMOVED, narrowed);
+  }
+
+  // A role is narrowed when its previous bundle had an id its bundle now lacks (a global role's
+  // bundle is its regular role's, and is recorded as its own).
+  private static Set<Role> narrowed(String previous, Catalogue now) {
+    Set<Role> narrowed = EnumSet.noneOf(Role.class);
+    if (previous == null) {
+      return narrowed;
+    }
+    for (String line : previous.split("\n")) {
+      int eq = line.indexOf('=');
+      Role role = eq < 0 ? null : Role.fromId(line.substring(0, eq)).orElse(null);
+      if (role == null || role == Role.CUSTOM) {
+        continue;
+      }
+      Set<String> held = new HashSet<>(now.bundle(role).ids());
+      boolean lost =
+          Arrays.stream(line.substring(eq + 1).split(","))
+              .anyMatch(id -> !id.isEmpty() && !held.contains(id));
+      if (lost) {
+        narrowed.add(role);
+      }
+    }
+    return narrowed;
   }
 
   /** Records {@code now} as the catalogue this start runs with. */
   void save(Catalogue now) {
     String ids = String.join(",", now.ids());
+    String bundles =
+        Arrays.stream(Role.values())
+            .filter(role -> role != Role.CUSTOM)
+            .map(role -> role.id() + "=" + String.join(",", now.bundle(role).ids()))
+            .collect(Collectors.joining("\n"));
     db.withHandle(
         h ->
-            h.createUpdate("UPDATE catalogue_history SET permission_ids = :ids WHERE id = 1")
+            h.createUpdate(
+                    "UPDATE catalogue_history SET permission_ids = :ids, role_bundles = :bundles"
+                        + " WHERE id = 1")
                 .bind("ids", ids)
+                .bind("bundles", bundles)
                 .execute());
   }
 }

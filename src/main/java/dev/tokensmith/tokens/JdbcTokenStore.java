@@ -177,6 +177,20 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
+  public List<ApiToken> lockByUser(long userId, long afterId, int limit) {
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM api_tokens WHERE user_id = :user AND id > :after ORDER BY id"
+                        + " LIMIT :limit FOR UPDATE")
+                .bind("user", userId)
+                .bind("after", afterId)
+                .bind("limit", limit)
+                .map(this::token)
+                .list());
+  }
+
+  @Override
   public long countByClient(long clientId) {
     return db.withHandle(
         h ->
@@ -513,11 +527,14 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
-  public List<ApiToken> lockCustom() {
+  public List<ApiToken> lockCustom(long afterId, int limit) {
     return db.withHandle(
         h ->
             h.createQuery(
-                    "SELECT * FROM api_tokens WHERE source_role = 'custom' ORDER BY id FOR UPDATE")
+                    "SELECT * FROM api_tokens WHERE source_role = 'custom' AND id > :after"
+                        + " ORDER BY id LIMIT :limit FOR UPDATE")
+                .bind("after", afterId)
+                .bind("limit", limit)
                 .map(this::token)
                 .list());
   }

@@ -10,6 +10,7 @@ import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserChanges;
+import dev.tokensmith.users.UserDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +59,7 @@ public final class TokenLifecycle implements UserChanges {
   private final Database db;
   private final TokenStore store;
   private final TokenWriter writer;
+  private final UserDirectory users;
   private final ClientService clients;
   private final Access access;
   private final Clock clock;
@@ -67,12 +69,14 @@ public final class TokenLifecycle implements UserChanges {
       Database db,
       TokenStore store,
       TokenWriter writer,
+      UserDirectory users,
       ClientService clients,
       Access access,
       Clock clock) {
     this.db = db;
     this.store = store;
     this.writer = writer;
+    this.users = users;
     this.clients = clients;
     this.access = access;
     this.clock = clock;
@@ -129,20 +133,87 @@ public final class TokenLifecycle implements UserChanges {
   @Override
   public void permissionsChanged(User owner, Client ownerClient, Origin origin) {
     for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
-      Client tokenClient =
-          token.clientId() == ownerClient.id()
-              ? ownerClient
-              : clients.find(token.clientId()).orElse(ownerClient);
-      // A backward-compatible token follows its owner's role, wider as well as narrower.
-      // Otherwise judge the role itself: a disabled user or client must not wipe the tokens'
-      // permissions.
-      ApiToken narrowed =
-          token.scope().legacy()
-              ? followOwner(token, owner)
-              : writer.narrowed(token, access.rolePermissionsIn(owner, ownerClient, tokenClient));
-      if (narrowed != token) {
-        writer.update(origin, token, narrowed);
+      followOwner(token, owner, ownerClient, origin);
+    }
+  }
+
+  // Narrows a locked personal token to its owner; true when it changed. A backward-compatible
+  // token follows its owner's role, wider as well as narrower. Otherwise judge the role itself: a
+  // disabled user or client must not wipe the tokens' permissions.
+  private boolean followOwner(ApiToken token, User owner, Client ownerClient, Origin origin) {
+    Client tokenClient =
+        token.clientId() == ownerClient.id()
+            ? ownerClient
+            : clients.find(token.clientId()).orElse(ownerClient);
+    ApiToken narrowed =
+        token.scope().legacy()
+            ? followOwner(token, owner)
+            : writer.narrowed(token, access.rolePermissionsIn(owner, ownerClient, tokenClient));
+    if (narrowed == token) {
+      return false;
+    }
+    writer.update(origin, token, narrowed);
+    return true;
+  }
+
+  /**
+   * Narrows the personal tokens of a user to what their role holds now (the catalogue took
+   * permissions from the role), for good, each change recorded as the system's; in batches, each
+   * its own transaction that locks the user's row first. Returns how many tokens changed.
+   */
+  public int narrowToRole(long userId) {
+    return walk(
+        (after, size) -> {
+          Optional<User> owner = users.lock(userId);
+          Optional<Client> ownerClient = owner.flatMap(u -> clients.find(u.clientId()));
+          if (ownerClient.isEmpty()) {
+            return new Step(0, after, true);
+          }
+          List<ApiToken> tokens = store.lockByUser(userId, after, size);
+          int narrowed = 0;
+          for (ApiToken token : tokens) {
+            if (followOwner(token, owner.get(), ownerClient.get(), Origin.SYSTEM)) {
+              narrowed++;
+            }
+          }
+          return Step.of(narrowed, tokens, after, size);
+        });
+  }
+
+  /**
+   * One batch of a walk in id order: what it changed, where it stopped, whether it was the last.
+   */
+  private record Step(int changed, long lastId, boolean last) {
+    static Step of(int changed, List<ApiToken> read, long after, int size) {
+      long last = read.isEmpty() ? after : read.get(read.size() - 1).id();
+      return new Step(changed, last, read.size() < size);
+    }
+  }
+
+  private interface Batch {
+    /**
+     * Reads and changes up to {@code size} tokens after {@code after}, in the caller's transaction.
+     */
+    Step run(long after, int size);
+  }
+
+  // Takes batch after batch in id order, each its own transaction, sized by how long the previous
+  // one took; returns how many tokens they changed.
+  private int walk(Batch batch) {
+    BatchSize size = new BatchSize(BATCH);
+    int changed = 0;
+    long after = 0;
+    while (true) {
+      long from = after;
+      int asked = size.next();
+      long began = System.nanoTime();
+      Step step = db.inTransaction(() -> batch.run(from, asked));
+      size.took(System.nanoTime() - began);
+      changed += step.changed();
+      if (step.last()) {
+        return changed;
       }
+      after = step.lastId();
     }
   }
 
@@ -162,20 +233,23 @@ public final class TokenLifecycle implements UserChanges {
 
   /**
    * Takes the permissions of resources the catalogue no longer has out of every custom token's
-   * stored list, each change recorded as the system's; call inside the start's transaction (after
-   * the users).
+   * stored list, each change recorded as the system's, batch after batch (after the users').
    */
   public int narrowToCatalogue() {
     Catalogue catalogue = access.catalogue();
-    int narrowed = 0;
-    for (ApiToken token : store.lockCustom()) {
-      Optional<Grant> kept = catalogue.withoutRemoved(token.grant());
-      if (kept.isPresent()) {
-        writer.update(Origin.SYSTEM, token, token.draft().grant(kept.get()).build());
-        narrowed++;
-      }
-    }
-    return narrowed;
+    return walk(
+        (after, size) -> {
+          List<ApiToken> tokens = store.lockCustom(after, size);
+          int narrowed = 0;
+          for (ApiToken token : tokens) {
+            Optional<Grant> kept = catalogue.withoutRemoved(token.grant());
+            if (kept.isPresent()) {
+              writer.update(Origin.SYSTEM, token, token.draft().grant(kept.get()).build());
+              narrowed++;
+            }
+          }
+          return Step.of(narrowed, tokens, after, size);
+        });
   }
 
   /** Deletes every personal token of the user (the user is being deleted). */

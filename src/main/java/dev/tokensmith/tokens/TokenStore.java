@@ -53,6 +53,9 @@ interface TokenStore {
   /** Personal tokens of one user, ordered by id, their rows locked until the transaction ends. */
   List<ApiToken> lockByUser(long userId);
 
+  /** {@link #lockByUser} after {@code afterId}, at most {@code limit}: one batch of them. */
+  List<ApiToken> lockByUser(long userId, long afterId, int limit);
+
   long countByClient(long clientId);
 
   /**
@@ -134,9 +137,12 @@ interface TokenStore {
   /** Forgets digests of old values whose grace period has ended. */
   int deleteEndedGraceSecrets(long nowMillis);
 
-  /** Writes last-used times and addresses in one batch. */
-  /** Every token with a custom list, locked in id order (to narrow them to a changed catalogue). */
-  List<ApiToken> lockCustom();
+  /**
+   * Tokens with a custom list after {@code afterId}, at most {@code limit}, in id order, their rows
+   * locked until the transaction ends (to narrow them to a changed catalogue, batch by batch).
+   */
+  List<ApiToken> lockCustom(long afterId, int limit);
 
+  /** Writes last-used times and addresses in one batch. */
   void recordUses(List<UsageRecorder.Use> uses);
 }

@@ -204,11 +204,29 @@ public final class JdbcUserStore implements UserStore {
   }
 
   @Override
-  public List<User> lockCustom() {
+  public List<User> lockCustom(long afterId, int limit) {
     return db.withHandle(
         h ->
-            h.createQuery("SELECT * FROM users WHERE role = 'custom' ORDER BY id FOR UPDATE")
+            h.createQuery(
+                    "SELECT * FROM users WHERE role = 'custom' AND id > :after ORDER BY id"
+                        + " LIMIT :limit FOR UPDATE")
+                .bind("after", afterId)
+                .bind("limit", limit)
                 .map(this::user)
+                .list());
+  }
+
+  @Override
+  public List<Long> idsHolding(Role role, long afterId, int limit) {
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT id FROM users WHERE role = :role AND id > :after ORDER BY id"
+                        + " LIMIT :limit")
+                .bind("role", role.id())
+                .bind("after", afterId)
+                .bind("limit", limit)
+                .mapTo(Long.class)
                 .list());
   }
 

@@ -34,6 +34,9 @@ import java.util.UUID;
  * sessions in the same transaction (T8, T9).
  */
 public final class UserService {
+  /** How many users one transaction of the start's narrowing to the catalogue takes. */
+  private static final int NARROW_BATCH = 200;
+
   private final Database db;
   private final UserStore store;
   private final Access access;
@@ -582,33 +585,61 @@ public final class UserService {
 
   /**
    * Takes the permissions of resources the catalogue no longer has out of every custom user's
-   * stored list, each change recorded as the system's; call inside the start's transaction. Their
-   * tokens' lists are the token side's to narrow (the same removed ids, nothing else).
+   * stored list, each change recorded as the system's, {@link #NARROW_BATCH} users to a
+   * transaction. Their tokens' lists are the token side's to narrow (the same removed ids, nothing
+   * else).
    */
   public int narrowToCatalogue() {
     Catalogue catalogue = access.catalogue();
     int narrowed = 0;
-    for (User before : store.lockCustom()) {
-      Optional<Grant> kept = catalogue.withoutRemoved(before.grant());
-      if (kept.isEmpty()) {
-        continue;
+    long after = 0;
+    while (true) {
+      long from = after;
+      NarrowStep step =
+          db.inTransaction(
+              () -> {
+                List<User> users = store.lockCustom(from, NARROW_BATCH);
+                int changed = 0;
+                for (User before : users) {
+                  Optional<Grant> kept = catalogue.withoutRemoved(before.grant());
+                  if (kept.isPresent()) {
+                    narrow(before, before.withGrant(kept.get()));
+                    changed++;
+                  }
+                }
+                long last = users.isEmpty() ? from : users.get(users.size() - 1).id();
+                return new NarrowStep(changed, last, users.size() < NARROW_BATCH);
+              });
+      narrowed += step.narrowed();
+      if (step.last()) {
+        return narrowed;
       }
-      User after = before.withGrant(kept.get());
-      store.update(before, after);
-      changes.publish(ChangeFeed.Kind.USER, after.id());
-      activity.record(
-          Origin.SYSTEM,
-          after.clientId(),
-          "user",
-          after.id(),
-          after.email(),
-          "update",
-          ActivityLog.changes()
-              .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
-              .map());
-      narrowed++;
+      after = step.lastId();
     }
-    return narrowed;
+  }
+
+  private record NarrowStep(int narrowed, long lastId, boolean last) {}
+
+  private void narrow(User before, User after) {
+    store.update(before, after);
+    changes.publish(ChangeFeed.Kind.USER, after.id());
+    activity.record(
+        Origin.SYSTEM,
+        after.clientId(),
+        "user",
+        after.id(),
+        after.email(),
+        "update",
+        ActivityLog.changes()
+            .put("permissions", before.permissionsAsWritten(), after.permissionsAsWritten())
+            .map());
+  }
+
+  /**
+   * Ids of the users holding {@code role} after {@code afterId}, at most {@code limit}, in order.
+   */
+  public List<Long> idsHolding(Role role, long afterId, int limit) {
+    return store.idsHolding(role, afterId, limit);
   }
 
   /** Deletes a user and their personal tokens; returns the user as they were. */

@@ -1,5 +1,6 @@
 package dev.tokensmith.users;
 
+import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.Window;
 import java.util.Collection;
 import java.util.List;
@@ -48,8 +49,16 @@ interface UserStore {
   /** Every user of a client, locked in id order (a client-wide change of their sign-in). */
   List<User> lockByClient(long clientId);
 
-  /** Every user with a custom list, locked in id order (to narrow them to a changed catalogue). */
-  List<User> lockCustom();
+  /**
+   * Users with a custom list after {@code afterId}, at most {@code limit}, in id order, their rows
+   * locked until the transaction ends (to narrow them to a changed catalogue, batch by batch).
+   */
+  List<User> lockCustom(long afterId, int limit);
+
+  /**
+   * Ids of the users holding {@code role} after {@code afterId}, at most {@code limit}, in order.
+   */
+  List<Long> idsHolding(Role role, long afterId, int limit);
 
   /** How many enabled users of the client hold the role. */
   long countEnabledWithRole(long clientId, String role);

@@ -209,6 +209,60 @@ class OwnCatalogueIT {
     }
   }
 
+  @Test
+  void startWhenARoleHoldsLessThenItsHoldersTokensAreNarrowedForGood() throws IOException {
+    // The Analyst may no longer create invoices; every other role and resource stays.
+    String narrower = BILLING.replace("analytic: [view, create]", "analytic: [view]");
+    try (TestDatabase database = TestDatabase.create()) {
+      long tenant;
+      Issued clerk;
+      Issued preset;
+      Issued adminToken;
+      try (TestServer server = TestServer.startOn(database, settings(BILLING))) {
+        Fixtures fixtures = new Fixtures(server);
+        tenant = fixtures.tenant("Narrowed Co");
+        TestUser admin = fixtures.user(tenant, "admin");
+        TestUser analyst = fixtures.user(admin.session(), tenant, List.of("analytic"));
+        clerk = fixtures.token(analyst.session(), List.of("invoices:view", "invoices:create"));
+        preset = fixtures.token(analyst.session(), List.of("analytic"));
+        adminToken = fixtures.token(admin.session(), List.of("invoices:view", "invoices:create"));
+        assertThat(check(server, clerk, "invoices:create").status()).isEqualTo(200);
+      }
+      try (TestServer server = TestServer.startOn(database, settings(narrower))) {
+        Auth admin = server.admin();
+        assertThat(ids(tokenById(server, admin, clerk.id()).path("permissions"), null))
+            .containsExactly("invoices:view");
+        assertThat(check(server, clerk, "invoices:create").status()).isEqualTo(403);
+        assertThat(check(server, clerk, "invoices:view").status()).isEqualTo(200);
+        // A preset follows its role; another role's holder keeps what they had.
+        assertThat(ids(tokenById(server, admin, preset.id()).path("permissions"), null))
+            .containsExactly("analytic");
+        assertThat(ids(tokenById(server, admin, adminToken.id()).path("permissions"), null))
+            .containsExactly("invoices:view", "invoices:create");
+        List<JsonNode> updates =
+            activity(server, admin, tenant).stream()
+                .filter(r -> r.path("action").asText().equals("update"))
+                .toList();
+        assertThat(updates)
+            .singleElement()
+            .satisfies(
+                r -> {
+                  assertThat(r.path("object_id").asLong()).isEqualTo(clerk.id());
+                  assertThat(r.path("actor").path("type").asText()).isEqualTo("system");
+                  assertThat(r.path("changes").path("permissions").toString())
+                      .isEqualTo("[[\"invoices:view\",\"invoices:create\"],[\"invoices:view\"]]");
+                });
+      }
+      // The role holds more again: the narrowed token does not widen with it.
+      try (TestServer server = TestServer.startOn(database, settings(BILLING))) {
+        assertThat(ids(tokenById(server, server.admin(), clerk.id()).path("permissions"), null))
+            .containsExactly("invoices:view");
+        assertThat(check(server, clerk, "invoices:create").status()).isEqualTo(403);
+        assertThat(check(server, preset, "invoices:create").status()).isEqualTo(200);
+      }
+    }
+  }
+
   private static Response check(TestServer server, Issued token, String permission) {
     return server.http.post("/v2/auth/check", token.auth(), Map.of("permission", permission));
   }

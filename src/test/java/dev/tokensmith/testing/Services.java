@@ -165,7 +165,7 @@ public final class Services implements AutoCloseable {
             changes,
             new JdbcLegacyStore(db),
             WebhookEvents.NONE);
-    lifecycle = new TokenLifecycle(db, tokenStore, writer, clients, access, clock);
+    lifecycle = new TokenLifecycle(db, tokenStore, writer, directory, clients, access, clock);
     tokens = new TokenService(db, tokenStore, access, clients, writer, directory, clock, 0);
     users = usersWith(lifecycle);
     nodeSecrets = new TokenSecrets(keyring, random, NODE_SECRET_PREFIX);

@@ -302,6 +302,22 @@ class SlowRequestIT {
   }
 
   @Test
+  void keepAliveWhenTheFirstRequestArrivesWholeThenTheIdleConnectionIsKept() throws Exception {
+    String check = head("POST", "/v2/auth/check", "Content-Length: 2") + "{}";
+    for (String first : List.of(check, head("GET", "/healthz"))) {
+      try (Socket socket = connect()) {
+        socket.setSoTimeout(10_000);
+        send(socket, first);
+        assertThat(readAnswer(socket)).startsWith("HTTP/1.1 200 ");
+        // Idle after its first request for longer than the timeout: a pooled connection.
+        Thread.sleep(TIMEOUT_MILLIS + 500);
+        send(socket, check);
+        assertThat(readAnswer(socket)).as("after %s", first).startsWith("HTTP/1.1 200 ");
+      }
+    }
+  }
+
+  @Test
   void keepAliveWhenRequestsKeepComingOrPauseBetweenThemThenEveryOneAnswered() throws Exception {
     String check = head("POST", "/v2/auth/check", "Content-Length: 2") + "{}";
     try (Socket socket = connect()) {
