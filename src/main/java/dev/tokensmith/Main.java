@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.BuildVersion.class,
     subcommands = {
       Main.Migrate.class,
+      WarmUpCommand.class,
       Main.Seed.class,
       NodeCommand.class,
       Main.Users.class,

@@ -74,8 +74,8 @@ final class CatalogueHistory {
     return new Comparison(removed.isEmpty() ? Since.NONE_REMOVED : Since.SOME_REMOVED, narrowed);
   }
 
-  // A role is narrowed when its previous bundle had an id its bundle now lacks (a global role's
-  // bundle is its regular role's, and is recorded as its own).
+  // A role is narrowed when its previous bundle had an id of the catalogue that its bundle now
+  // lacks (a global role's bundle is its regular role's, and is recorded as its own).
   private static Set<Role> narrowed(String previous, Catalogue now) {
     Set<Role> narrowed = EnumSet.noneOf(Role.class);
     if (previous == null) {
@@ -88,9 +88,10 @@ final class CatalogueHistory {
         continue;
       }
       Set<String> held = new HashSet<>(now.bundle(role).ids());
+      // An id the catalogue no longer has at all is the removed resources' narrowing, not this.
       boolean lost =
           Arrays.stream(line.substring(eq + 1).split(","))
-              .anyMatch(id -> !id.isEmpty() && !held.contains(id));
+              .anyMatch(id -> now.isKnown(id) && !held.contains(id));
       if (lost) {
         narrowed.add(role);
       }

@@ -29,6 +29,15 @@ public final class LogFormats {
     }
   }
 
+  /** Logs warnings and errors only, from now on (a throwaway server's start says nothing). */
+  public static void warningsOnly() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context
+          .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+          .setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+  }
+
   /** Gives every stream appender of the root logger (the console, a file) the format. */
   static void apply(LoggerContext context, Settings.LogFormat format) {
     if (format != Settings.LogFormat.JSON) {

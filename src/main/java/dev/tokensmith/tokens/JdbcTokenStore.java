@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -409,19 +410,41 @@ public final class JdbcTokenStore implements TokenStore {
   @Override
   public List<Expiring> findExpiring(
       long afterExpireAtMillis, long afterId, long untilMillis, int limit) {
+    // Two ranges of (enabled, expire_at, id): the rest of the tokens expiring at the same moment as
+    // the last one read, then those expiring later. Each is a range of the index on both databases;
+    // H2 would turn one row comparison into a range of its first column only, reading a long run of
+    // tokens that expire at one moment again at every step.
+    String select =
+        "SELECT t.*, n.expire_at AS warned_for FROM api_tokens t"
+            + " LEFT JOIN token_expiry_notices n ON n.token_id = t.id WHERE t.enabled = TRUE AND ";
     return db.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT t.*, n.expire_at AS warned_for FROM api_tokens t"
-                        + " LEFT JOIN token_expiry_notices n ON n.token_id = t.id"
-                        + " WHERE t.enabled = TRUE AND (t.expire_at, t.id) > (:afterAt, :afterId)"
-                        + " AND t.expire_at <= :until ORDER BY t.expire_at, t.id LIMIT :limit")
-                .bind("afterAt", afterExpireAtMillis)
-                .bind("afterId", afterId)
-                .bind("until", untilMillis)
-                .bind("limit", limit)
-                .map((rs, ctx) -> new Expiring(token(rs, ctx), rs.getLong("warned_for")))
-                .list());
+        h -> {
+          List<Expiring> step =
+              new ArrayList<>(
+                  h.createQuery(
+                          select
+                              + "t.expire_at = :at AND t.id > :afterId AND t.expire_at <= :until"
+                              + " ORDER BY t.id LIMIT :limit")
+                      .bind("at", afterExpireAtMillis)
+                      .bind("afterId", afterId)
+                      .bind("until", untilMillis)
+                      .bind("limit", limit)
+                      .map((rs, ctx) -> new Expiring(token(rs, ctx), rs.getLong("warned_for")))
+                      .list());
+          if (step.size() < limit) {
+            step.addAll(
+                h.createQuery(
+                        select
+                            + "t.expire_at > :at AND t.expire_at <= :until"
+                            + " ORDER BY t.expire_at, t.id LIMIT :limit")
+                    .bind("at", afterExpireAtMillis)
+                    .bind("until", untilMillis)
+                    .bind("limit", limit - step.size())
+                    .map((rs, ctx) -> new Expiring(token(rs, ctx), rs.getLong("warned_for")))
+                    .list());
+          }
+          return step;
+        });
   }
 
   @Override

@@ -4,7 +4,6 @@ import dev.tokensmith.access.Access;
 import dev.tokensmith.audit.Origin;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
-import dev.tokensmith.jobs.BatchSize;
 import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.storage.Database;
@@ -17,7 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntUnaryOperator;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Expiry, purge and those cascades work in batches of at most {@link #BATCH} tokens, each one
  * transaction of set-based statements over rows it locks, so no statement and no lock lasts long
- * whatever the number of tokens (a batch that took long makes the next one smaller: {@link
- * BatchSize}); a scheduler round keeps taking batches until none is left or {@link #ROUND_BUDGET}
- * is used, pausing between them so verification keeps its share of the database.
+ * whatever the number of tokens; a scheduler round keeps taking batches until none is left or
+ * {@link #ROUND_BUDGET} is used, pausing between them so verification keeps its share of the
+ * database.
  */
 public final class TokenLifecycle implements UserChanges {
   private static final Logger LOG = LoggerFactory.getLogger(TokenLifecycle.class);
@@ -41,10 +40,7 @@ public final class TokenLifecycle implements UserChanges {
   /** How long a disabled token is kept before the purge deletes it. */
   public static final Duration PURGE_AFTER = Duration.ofDays(7);
 
-  /**
-   * The most tokens one batch (one transaction) changes; fewer while batches take longer than
-   * {@link BatchSize#TARGET_MILLIS}.
-   */
+  /** The most tokens one batch (one transaction) changes. */
   static final int BATCH = 200;
 
   /** How long one job of a scheduler round keeps taking batches. */
@@ -172,7 +168,9 @@ public final class TokenLifecycle implements UserChanges {
           List<ApiToken> tokens = store.lockByUser(userId, after, size);
           int narrowed = 0;
           for (ApiToken token : tokens) {
-            if (followOwner(token, owner.get(), ownerClient.get(), Origin.SYSTEM)) {
+            // A backward-compatible token is its owner's role itself: nothing to narrow.
+            if (!token.scope().legacy()
+                && followOwner(token, owner.get(), ownerClient.get(), Origin.SYSTEM)) {
               narrowed++;
             }
           }
@@ -197,18 +195,14 @@ public final class TokenLifecycle implements UserChanges {
     Step run(long after, int size);
   }
 
-  // Takes batch after batch in id order, each its own transaction, sized by how long the previous
-  // one took; returns how many tokens they changed.
+  // Takes batch after batch of BATCH tokens in id order, each its own transaction; returns how many
+  // tokens they changed.
   private int walk(Batch batch) {
-    BatchSize size = new BatchSize(BATCH);
     int changed = 0;
     long after = 0;
     while (true) {
       long from = after;
-      int asked = size.next();
-      long began = System.nanoTime();
-      Step step = db.inTransaction(() -> batch.run(from, asked));
-      size.took(System.nanoTime() - began);
+      Step step = db.inTransaction(() -> batch.run(from, BATCH));
       changed += step.changed();
       if (step.last()) {
         return changed;
@@ -264,8 +258,8 @@ public final class TokenLifecycle implements UserChanges {
   public int expireDue() {
     return inBatches(
         "tokens.expire",
-        size -> {
-          List<ApiToken> due = store.lockExpiredEnabled(clock.millis(), size);
+        () -> {
+          List<ApiToken> due = store.lockExpiredEnabled(clock.millis(), BATCH);
           // Disabled as of their expiry, which is when they stopped working.
           writer.disableAll(Origin.SYSTEM, due, DisabledReason.EXPIRED, null);
           return due.size();
@@ -280,9 +274,9 @@ public final class TokenLifecycle implements UserChanges {
     int purged =
         inBatches(
             "tokens.purge",
-            size -> {
+            () -> {
               long cutoff = clock.instant().minus(PURGE_AFTER).toEpochMilli();
-              List<ApiToken> old = store.lockDisabledBefore(cutoff, size);
+              List<ApiToken> old = store.lockDisabledBefore(cutoff, BATCH);
               writer.deleteAll(Origin.SYSTEM, old);
               return old.size();
             });
@@ -322,11 +316,8 @@ public final class TokenLifecycle implements UserChanges {
     int total = 0;
     long after = 0;
     Instant cascade = null;
-    BatchSize size = new BatchSize(BATCH);
     while (true) {
-      long began = System.nanoTime();
-      CascadeBatch batch = cascadeBatch(userId, after, cascade, skipLocked, size.next());
-      size.took(System.nanoTime() - began);
+      CascadeBatch batch = cascadeBatch(userId, after, cascade, skipLocked);
       total += batch.disabled();
       after = batch.lastId();
       cascade = batch.cascade();
@@ -345,8 +336,7 @@ public final class TokenLifecycle implements UserChanges {
   // of their enabled tokens in id order (a disabled user gets no new or re-enabled token). A
   // cascade other than the one the earlier batches belonged to (the user was enabled and disabled
   // again meanwhile, and a token enabled between) starts from the user's first token.
-  private CascadeBatch cascadeBatch(
-      long userId, long after, Instant cascade, boolean skipLocked, int size) {
+  private CascadeBatch cascadeBatch(long userId, long after, Instant cascade, boolean skipLocked) {
     return db.inTransaction(
         () -> {
           // The user's row first, the lock order of every change: a re-enable waits for the batch.
@@ -356,10 +346,10 @@ public final class TokenLifecycle implements UserChanges {
           }
           Instant disabledAt = pending.get().disabledAt();
           long from = cascade == null || cascade.equals(disabledAt) ? after : 0;
-          List<ApiToken> tokens = store.lockEnabledByUser(userId, from, size);
+          List<ApiToken> tokens = store.lockEnabledByUser(userId, from, BATCH);
           writer.disableAll(
               pending.get().origin(), tokens, DisabledReason.OWNER_DISABLED, disabledAt);
-          boolean last = tokens.size() < size;
+          boolean last = tokens.size() < BATCH;
           if (last) {
             cascades.end(userId);
           }
@@ -368,25 +358,21 @@ public final class TokenLifecycle implements UserChanges {
         });
   }
 
-  // Runs batches (each given its size, returning how many it handled) until one comes back short
-  // or the round's budget is used, pausing between them.
-  private int inBatches(String job, IntUnaryOperator batch) {
+  // Runs batches until one comes back short or the round's budget is used, pausing between them.
+  private int inBatches(String job, IntSupplier batch) {
     long start = System.nanoTime();
     long deadline = start + ROUND_BUDGET.toNanos();
-    BatchSize size = new BatchSize(BATCH);
     int total = 0;
     int batches = 0;
     long longest = 0;
     while (true) {
       long began = System.nanoTime();
-      int asked = size.next();
-      int handled = db.inTransaction(() -> batch.applyAsInt(asked));
+      int handled = db.inTransaction(batch::getAsInt);
       long took = System.nanoTime() - began;
-      size.took(took);
       longest = Math.max(longest, took);
       total += handled;
       batches++;
-      if (handled < asked || System.nanoTime() > deadline) {
+      if (handled < BATCH || System.nanoTime() > deadline) {
         break;
       }
       pause(Math.min(MAX_PAUSE_MILLIS, TimeUnit.NANOSECONDS.toMillis(took)));

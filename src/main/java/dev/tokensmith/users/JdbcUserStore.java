@@ -221,7 +221,8 @@ public final class JdbcUserStore implements UserStore {
     return db.withHandle(
         h ->
             h.createQuery(
-                    "SELECT id FROM users WHERE role = :role AND id > :after ORDER BY id"
+                    "SELECT u.id FROM users u WHERE u.role = :role AND u.id > :after AND EXISTS"
+                        + " (SELECT 1 FROM api_tokens t WHERE t.user_id = u.id) ORDER BY u.id"
                         + " LIMIT :limit")
                 .bind("role", role.id())
                 .bind("after", afterId)

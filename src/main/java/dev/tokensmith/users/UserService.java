@@ -636,7 +636,8 @@ public final class UserService {
   }
 
   /**
-   * Ids of the users holding {@code role} after {@code afterId}, at most {@code limit}, in order.
+   * Ids of the users holding {@code role} who own a personal token, after {@code afterId}, at most
+   * {@code limit}, in order.
    */
   public List<Long> idsHolding(Role role, long afterId, int limit) {
     return store.idsHolding(role, afterId, limit);

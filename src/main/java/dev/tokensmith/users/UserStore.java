@@ -56,7 +56,8 @@ interface UserStore {
   List<User> lockCustom(long afterId, int limit);
 
   /**
-   * Ids of the users holding {@code role} after {@code afterId}, at most {@code limit}, in order.
+   * Ids of the users holding {@code role} who own a personal token, after {@code afterId}, at most
+   * {@code limit}, in order.
    */
   List<Long> idsHolding(Role role, long afterId, int limit);
 
