@@ -398,6 +398,9 @@ public final class TokenVerifier {
   /** Drops what a change makes stale. */
   public void onChange(Change change) {
     epoch.incrementAndGet();
+    // A miss after the change reads again instead of waiting for a read that began before it (and
+    // may return what the change made stale); those already waiting were concurrent with it.
+    loading.clear();
     switch (change.kind()) {
       case ALL -> {
         known.invalidateAll();

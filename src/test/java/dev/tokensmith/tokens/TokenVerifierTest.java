@@ -221,6 +221,36 @@ class TokenVerifierTest {
   }
 
   @Test
+  void verifyWhenAMissArrivesAfterAChangeThenItReadsAgainInsteadOfWaitingForAnEarlierRead()
+      throws Exception {
+    // The first read holds until released: it began before the change, so its answer may be stale.
+    TokenStore jdbc = new JdbcTokenStore(services.db, Records.CATALOGUE);
+    AtomicInteger reads = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    TokenStore firstReadHeld = readsHeld(jdbc, reads, release, read -> read == 1);
+    TokenVerifier verifier = verifierOver(firstReadHeld);
+    Created token = issue(admin);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Verification> before = pool.submit(() -> verifier.verify(token.secret(), IP, false));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (reads.get() < 1) {
+        assertThat(System.nanoTime()).as("first read started in time").isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+      verifier.onChange(new Change(Kind.TOKEN, token.token().id()));
+      Future<Verification> after = pool.submit(() -> verifier.verify(token.secret(), IP, false));
+      assertThat(after.get(30, TimeUnit.SECONDS)).isInstanceOf(Verified.class);
+      assertThat(reads.get()).as("the miss after the change read for itself").isEqualTo(2);
+      release.countDown();
+      assertThat(before.get(30, TimeUnit.SECONDS)).isInstanceOf(Verified.class);
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void verifyWhenMissesOfOneValueArriveTogetherThenOneReadAnswersThemAll() throws Exception {
     // A store whose read waits until released: the other misses arrive while it is in progress.
     TokenStore jdbc = new JdbcTokenStore(services.db, Records.CATALOGUE);
