@@ -30,12 +30,20 @@ public final class ExpiryNotices {
   /** How many tokens one step of the walk reads. */
   static final int STEP = 500;
 
+  /** The most steps of the walk a round takes. */
+  static final int STEPS = 20;
+
   private final Database db;
   private final TokenStore store;
   private final TokenMail mail;
   private final WebhookEvents events;
   private final ActivityLog activity;
   private final Clock clock;
+
+  // Where the walk stopped (expiry, id); 0: start from the window's beginning. The scheduler runs
+  // one round at a time (its runOnce is synchronized, which also publishes these between threads).
+  private long afterAt;
+  private long afterId;
 
   public ExpiryNotices(
       Database db,
@@ -55,31 +63,42 @@ public final class ExpiryNotices {
   }
 
   /**
-   * Warns of every token due a warning now, walking the tokens that expire within {@link #AHEAD} in
-   * steps of {@link #STEP} (so no statement reads more, however many were warned already) for at
-   * most the round's budget; returns how many it warned of.
+   * Warns of the tokens due a warning, walking those that expire within {@link #AHEAD} in steps of
+   * {@link #STEP} (no statement reads more, however many were warned already), at most {@link
+   * #STEPS} steps or the round's budget a round; the next round goes on where this one stopped, and
+   * the round after the end of the window starts again from its beginning. A window of N tokens is
+   * walked in N / (STEP × STEPS) rounds: each round costs at most that much of the database, and a
+   * token is warned within that many rounds of becoming due (days before its expiry). Returns how
+   * many it warned of.
    */
   public int warnDue() {
     Instant now = clock.instant();
     long until = now.plus(AHEAD).toEpochMilli();
     long deadline = System.nanoTime() + TokenLifecycle.ROUND_BUDGET.toNanos();
-    // Expiring after now: (now, the largest id) comes before every later expiry.
-    long afterAt = now.toEpochMilli();
-    long afterId = Long.MAX_VALUE;
+    // From the beginning of the window: (now, the largest id) comes before every later expiry.
+    if (afterAt <= now.toEpochMilli()) {
+      afterAt = now.toEpochMilli();
+      afterId = Long.MAX_VALUE;
+    }
     int warned = 0;
-    while (true) {
+    for (int steps = 1; ; steps++) {
       List<TokenStore.Expiring> step = store.findExpiring(afterAt, afterId, until, STEP);
       for (TokenStore.Expiring seen : step) {
-        if (seen.warnedFor() != seen.token().expireAt().toEpochMilli() && due(seen.token(), now)) {
-          warned += warnUnderLock(seen.token().id(), now);
+        if (seen.warnedFor() != seen.expireAtMillis()
+            && due(seen.expireAtMillis(), seen.createAtMillis(), now)) {
+          warned += warnUnderLock(seen.id(), now);
         }
       }
-      if (step.size() < STEP || System.nanoTime() > deadline) {
+      if (step.size() < STEP) {
+        afterAt = 0; // the end of the window: the next round starts again
         return warned;
       }
-      ApiToken last = step.get(step.size() - 1).token();
-      afterAt = last.expireAt().toEpochMilli();
+      TokenStore.Expiring last = step.get(step.size() - 1);
+      afterAt = last.expireAtMillis();
       afterId = last.id();
+      if (steps == STEPS || System.nanoTime() > deadline) {
+        return warned;
+      }
     }
   }
 
@@ -103,12 +122,15 @@ public final class ExpiryNotices {
   }
 
   private static boolean due(ApiToken t, Instant now) {
-    Instant expireAt = t.expireAt();
     return t.enabled()
-        && expireAt != null
-        && expireAt.isAfter(now)
-        && !expireAt.isAfter(now.plus(AHEAD))
-        && Duration.between(t.history().createAt(), expireAt).compareTo(AHEAD) >= 0;
+        && t.expireAt() != null
+        && due(t.expireAt().toEpochMilli(), t.history().createAt().toEpochMilli(), now);
+  }
+
+  private static boolean due(long expireAtMillis, long createAtMillis, Instant now) {
+    return expireAtMillis > now.toEpochMilli()
+        && expireAtMillis <= now.plus(AHEAD).toEpochMilli()
+        && expireAtMillis - createAtMillis >= AHEAD.toMillis();
   }
 
   private void warn(ApiToken token) {

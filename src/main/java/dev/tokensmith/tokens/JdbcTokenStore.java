@@ -414,8 +414,9 @@ public final class JdbcTokenStore implements TokenStore {
     // the last one read, then those expiring later. Each is a range of the index on both databases;
     // H2 would turn one row comparison into a range of its first column only, reading a long run of
     // tokens that expire at one moment again at every step.
+    // What the walk decides on, no more: each token still due is read whole under its lock.
     String select =
-        "SELECT t.*, n.expire_at AS warned_for FROM api_tokens t"
+        "SELECT t.id, t.expire_at, t.create_at, n.expire_at AS warned_for FROM api_tokens t"
             + " LEFT JOIN token_expiry_notices n ON n.token_id = t.id WHERE t.enabled = TRUE AND ";
     return db.withHandle(
         h -> {
@@ -429,7 +430,7 @@ public final class JdbcTokenStore implements TokenStore {
                       .bind("afterId", afterId)
                       .bind("until", untilMillis)
                       .bind("limit", limit)
-                      .map((rs, ctx) -> new Expiring(token(rs, ctx), rs.getLong("warned_for")))
+                      .map(JdbcTokenStore::expiring)
                       .list());
           if (step.size() < limit) {
             step.addAll(
@@ -440,11 +441,19 @@ public final class JdbcTokenStore implements TokenStore {
                     .bind("at", afterExpireAtMillis)
                     .bind("until", untilMillis)
                     .bind("limit", limit - step.size())
-                    .map((rs, ctx) -> new Expiring(token(rs, ctx), rs.getLong("warned_for")))
+                    .map(JdbcTokenStore::expiring)
                     .list());
           }
           return step;
         });
+  }
+
+  private static Expiring expiring(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Expiring(
+        rs.getLong("id"),
+        rs.getLong("expire_at"),
+        rs.getLong("create_at"),
+        rs.getLong("warned_for"));
   }
 
   @Override

@@ -111,7 +111,7 @@ interface TokenStore {
   List<ApiToken> lockEnabledByUser(long userId, long afterId, int limit);
 
   /** A token that expires soon, with the expiry date it was last warned about (0: none). */
-  record Expiring(ApiToken token, long warnedFor) {}
+  record Expiring(long id, long expireAtMillis, long createAtMillis, long warnedFor) {}
 
   /**
    * One step of a walk through the tokens that expire soon: at most {@code limit} enabled tokens

@@ -386,4 +386,49 @@ class BatchedJobsIT {
                 millis))
         .isEqualTo(ExpiryNotices.STEP + 101);
   }
+
+  @Test
+  void expiryNoticesWhenTheWindowHoldsMoreThanARoundReadsThenTheNextRoundGoesOnWhereItStopped() {
+    TestUser user = fixtures.user(tenant, "admin");
+    Instant expireAt = server.clock.instant().plus(Duration.ofDays(2));
+    // Created two days before their expiry: never warned of, but read by the walk.
+    Issued shortLived =
+        fixtures.token(
+            user.session(),
+            Map.of(
+                "realname",
+                "short",
+                "permissions",
+                List.of("admin"),
+                "expire_at",
+                IsoTime.format(expireAt)));
+    copies(shortLived.id(), ExpiryNotices.STEP * ExpiryNotices.STEPS);
+    // Last in the walk's order (the same expiry, a higher id), and due: made four days before it.
+    Issued due =
+        fixtures.token(
+            user.session(),
+            Map.of(
+                "realname",
+                "due",
+                "permissions",
+                List.of("admin"),
+                "expire_at",
+                IsoTime.format(expireAt)));
+    sql.withHandle(
+        h ->
+            h.createUpdate("UPDATE api_tokens SET create_at = ? WHERE id = ?")
+                .bind(0, server.clock.instant().minus(Duration.ofDays(2)).toEpochMilli())
+                .bind(1, due.id())
+                .execute());
+    String warned =
+        "SELECT COUNT(*) FROM activity WHERE object_type = 'api_token' AND action = 'expiring'"
+            + " AND object_id IN (SELECT id FROM api_tokens WHERE user_id = ?)";
+
+    server.app.runJobs();
+    long afterOneRound = count(warned, user.id());
+    server.app.runJobs();
+
+    assertThat(afterOneRound).as("a round reads at most its steps").isZero();
+    assertThat(count(warned, user.id())).as("the next round went on").isEqualTo(1);
+  }
 }
