@@ -6,6 +6,7 @@ import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
+import dev.tokensmith.storage.BatchWalk;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.users.User;
 import dev.tokensmith.users.UserChanges;
@@ -129,14 +130,14 @@ public final class TokenLifecycle implements UserChanges {
   @Override
   public void permissionsChanged(User owner, Client ownerClient, Origin origin) {
     for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
-      followOwner(token, owner, ownerClient, origin);
+      narrowToOwner(token, owner, ownerClient, origin);
     }
   }
 
   // Narrows a locked personal token to its owner; true when it changed. A backward-compatible
   // token follows its owner's role, wider as well as narrower. Otherwise judge the role itself: a
   // disabled user or client must not wipe the tokens' permissions.
-  private boolean followOwner(ApiToken token, User owner, Client ownerClient, Origin origin) {
+  private boolean narrowToOwner(ApiToken token, User owner, Client ownerClient, Origin origin) {
     Client tokenClient =
         token.clientId() == ownerClient.id()
             ? ownerClient
@@ -158,57 +159,26 @@ public final class TokenLifecycle implements UserChanges {
    * its own transaction that locks the user's row first. Returns how many tokens changed.
    */
   public int narrowToRole(long userId) {
-    return walk(
+    return BatchWalk.run(
+        db,
+        BATCH,
         (after, size) -> {
           Optional<User> owner = users.lock(userId);
           Optional<Client> ownerClient = owner.flatMap(u -> clients.find(u.clientId()));
           if (ownerClient.isEmpty()) {
-            return new Step(0, after, true);
+            return new BatchWalk.Step(0, after, true);
           }
           List<ApiToken> tokens = store.lockByUser(userId, after, size);
           int narrowed = 0;
           for (ApiToken token : tokens) {
             // A backward-compatible token is its owner's role itself: nothing to narrow.
             if (!token.scope().legacy()
-                && followOwner(token, owner.get(), ownerClient.get(), Origin.SYSTEM)) {
+                && narrowToOwner(token, owner.get(), ownerClient.get(), Origin.SYSTEM)) {
               narrowed++;
             }
           }
-          return Step.of(narrowed, tokens, after, size);
+          return BatchWalk.Step.of(narrowed, tokens, ApiToken::id, after, size);
         });
-  }
-
-  /**
-   * One batch of a walk in id order: what it changed, where it stopped, whether it was the last.
-   */
-  private record Step(int changed, long lastId, boolean last) {
-    static Step of(int changed, List<ApiToken> read, long after, int size) {
-      long last = read.isEmpty() ? after : read.get(read.size() - 1).id();
-      return new Step(changed, last, read.size() < size);
-    }
-  }
-
-  private interface Batch {
-    /**
-     * Reads and changes up to {@code size} tokens after {@code after}, in the caller's transaction.
-     */
-    Step run(long after, int size);
-  }
-
-  // Takes batch after batch of BATCH tokens in id order, each its own transaction; returns how many
-  // tokens they changed.
-  private int walk(Batch batch) {
-    int changed = 0;
-    long after = 0;
-    while (true) {
-      long from = after;
-      Step step = db.inTransaction(() -> batch.run(from, BATCH));
-      changed += step.changed();
-      if (step.last()) {
-        return changed;
-      }
-      after = step.lastId();
-    }
   }
 
   private static ApiToken followOwner(ApiToken token, User owner) {
@@ -231,7 +201,9 @@ public final class TokenLifecycle implements UserChanges {
    */
   public int narrowToCatalogue() {
     Catalogue catalogue = access.catalogue();
-    return walk(
+    return BatchWalk.run(
+        db,
+        BATCH,
         (after, size) -> {
           List<ApiToken> tokens = store.lockCustom(after, size);
           int narrowed = 0;
@@ -242,7 +214,7 @@ public final class TokenLifecycle implements UserChanges {
               narrowed++;
             }
           }
-          return Step.of(narrowed, tokens, after, size);
+          return BatchWalk.Step.of(narrowed, tokens, ApiToken::id, after, size);
         });
   }
 

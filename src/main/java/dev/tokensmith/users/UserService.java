@@ -16,6 +16,7 @@ import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
+import dev.tokensmith.storage.BatchWalk;
 import dev.tokensmith.storage.ChangeFeed;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.Window;
@@ -591,34 +592,22 @@ public final class UserService {
    */
   public int narrowToCatalogue() {
     Catalogue catalogue = access.catalogue();
-    int narrowed = 0;
-    long after = 0;
-    while (true) {
-      long from = after;
-      NarrowStep step =
-          db.inTransaction(
-              () -> {
-                List<User> users = store.lockCustom(from, NARROW_BATCH);
-                int changed = 0;
-                for (User before : users) {
-                  Optional<Grant> kept = catalogue.withoutRemoved(before.grant());
-                  if (kept.isPresent()) {
-                    narrow(before, before.withGrant(kept.get()));
-                    changed++;
-                  }
-                }
-                long last = users.isEmpty() ? from : users.get(users.size() - 1).id();
-                return new NarrowStep(changed, last, users.size() < NARROW_BATCH);
-              });
-      narrowed += step.narrowed();
-      if (step.last()) {
-        return narrowed;
-      }
-      after = step.lastId();
-    }
+    return BatchWalk.run(
+        db,
+        NARROW_BATCH,
+        (after, size) -> {
+          List<User> users = store.lockCustom(after, size);
+          int changed = 0;
+          for (User before : users) {
+            Optional<Grant> kept = catalogue.withoutRemoved(before.grant());
+            if (kept.isPresent()) {
+              narrow(before, before.withGrant(kept.get()));
+              changed++;
+            }
+          }
+          return BatchWalk.Step.of(changed, users, User::id, after, size);
+        });
   }
-
-  private record NarrowStep(int narrowed, long lastId, boolean last) {}
 
   private void narrow(User before, User after) {
     store.update(before, after);

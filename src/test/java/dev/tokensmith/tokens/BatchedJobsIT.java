@@ -87,6 +87,19 @@ class BatchedJobsIT {
         });
   }
 
+  // An administrator's personal token that expires at {@code expireAt}.
+  private static Issued expiring(TestUser user, String name, Instant expireAt) {
+    return fixtures.token(
+        user.session(),
+        Map.of(
+            "realname",
+            name,
+            "permissions",
+            List.of("admin"),
+            "expire_at",
+            IsoTime.format(expireAt)));
+  }
+
   private static long count(String query, Object... idThenValues) {
     return sql.withHandle(
         h -> {
@@ -277,27 +290,9 @@ class BatchedJobsIT {
   @Test
   void expiryAndPurgeWhenMoreThanABatchThenEachTokenChangedWithItsRecord() {
     TestUser user = fixtures.user(tenant, "admin");
-    Issued due =
-        fixtures.token(
-            user.session(),
-            Map.of(
-                "realname",
-                "due",
-                "permissions",
-                List.of("admin"),
-                "expire_at",
-                IsoTime.format(server.clock.instant().plus(Duration.ofHours(1)))));
+    Issued due = expiring(user, "due", server.clock.instant().plus(Duration.ofHours(1)));
     copies(due.id(), MANY);
-    Issued later =
-        fixtures.token(
-            user.session(),
-            Map.of(
-                "realname",
-                "later",
-                "permissions",
-                List.of("admin"),
-                "expire_at",
-                IsoTime.format(server.clock.instant().plus(Duration.ofDays(30)))));
+    Issued later = expiring(user, "later", server.clock.instant().plus(Duration.ofDays(30)));
     server.clock.advance(Duration.ofHours(1));
 
     server.app.runJobs();
@@ -332,16 +327,7 @@ class BatchedJobsIT {
   void expiryNoticesWhenMoreTokensExpireAtOneMomentThanAStepThenEachWarnedOnceForItsDate() {
     TestUser user = fixtures.user(tenant, "admin");
     Instant expireAt = server.clock.instant().plus(Duration.ofDays(4));
-    Issued soon =
-        fixtures.token(
-            user.session(),
-            Map.of(
-                "realname",
-                "soon",
-                "permissions",
-                List.of("admin"),
-                "expire_at",
-                IsoTime.format(expireAt)));
+    Issued soon = expiring(user, "soon", expireAt);
     // More tokens at one moment than a step reads: the walk goes on past ties.
     copies(soon.id(), ExpiryNotices.STEP + 100);
     long millis = expireAt.toEpochMilli();
@@ -392,28 +378,10 @@ class BatchedJobsIT {
     TestUser user = fixtures.user(tenant, "admin");
     Instant expireAt = server.clock.instant().plus(Duration.ofDays(2));
     // Created two days before their expiry: never warned of, but read by the walk.
-    Issued shortLived =
-        fixtures.token(
-            user.session(),
-            Map.of(
-                "realname",
-                "short",
-                "permissions",
-                List.of("admin"),
-                "expire_at",
-                IsoTime.format(expireAt)));
+    Issued shortLived = expiring(user, "short", expireAt);
     copies(shortLived.id(), ExpiryNotices.STEP * ExpiryNotices.STEPS);
     // Last in the walk's order (the same expiry, a higher id), and due: made four days before it.
-    Issued due =
-        fixtures.token(
-            user.session(),
-            Map.of(
-                "realname",
-                "due",
-                "permissions",
-                List.of("admin"),
-                "expire_at",
-                IsoTime.format(expireAt)));
+    Issued due = expiring(user, "due", expireAt);
     sql.withHandle(
         h ->
             h.createUpdate("UPDATE api_tokens SET create_at = ? WHERE id = ?")
