@@ -5,9 +5,7 @@ import dev.tokensmith.permissions.Role;
 import dev.tokensmith.storage.Database;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -41,30 +39,25 @@ final class CatalogueHistory {
    * @param narrowed the roles whose bundle lost a permission; none when the previous bundles are
    *     not known (recorded by this start from now on)
    */
-  record Comparison(Since since, Set<Role> narrowed) {
-    /** Whether the start has stored lists to narrow. */
-    boolean changed() {
-      return since != Since.NONE_REMOVED || !narrowed.isEmpty();
-    }
-  }
+  record Comparison(Since since, Set<Role> narrowed) {}
+
+  /** The previous start's record, as stored. */
+  private record Previous(String ids, String bundles) {}
 
   /** How {@code now} compares with the previous start's catalogue. */
   Comparison compare(Catalogue now) {
-    Map<String, String> previous =
+    Previous previous =
         db.withHandle(
             h ->
                 h.createQuery(
                         "SELECT permission_ids, role_bundles FROM catalogue_history WHERE id = 1")
                     .map(
-                        (rs, ctx) -> {
-                          Map<String, String> row = new HashMap<>();
-                          row.put("ids", rs.getString("permission_ids"));
-                          row.put("bundles", rs.getString("role_bundles"));
-                          return row;
-                        })
+                        (rs, ctx) ->
+                            new Previous(
+                                rs.getString("permission_ids"), rs.getString("role_bundles")))
                     .one());
-    Set<Role> narrowed = narrowed(previous.get("bundles"), now);
-    String ids = previous.get("ids");
+    Set<Role> narrowed = narrowed(previous.bundles(), now);
+    String ids = previous.ids();
     if (ids.equals(UNKNOWN)) {
       return new Comparison(Since.NOT_RECORDED, narrowed);
     }

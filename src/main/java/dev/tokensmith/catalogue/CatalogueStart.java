@@ -41,9 +41,9 @@ public final class CatalogueStart {
 
   /** Narrows what the catalogue no longer grants, then records it; a second call does nothing. */
   public void apply() {
-    CatalogueHistory.Comparison since = history.compare(catalogue);
-    if (since.since() != CatalogueHistory.Since.NONE_REMOVED) {
-      if (since.since() == CatalogueHistory.Since.SOME_REMOVED) {
+    CatalogueHistory.Comparison compared = history.compare(catalogue);
+    if (compared.since() != CatalogueHistory.Since.NONE_REMOVED) {
+      if (compared.since() == CatalogueHistory.Since.SOME_REMOVED) {
         LOG.info(
             "Catalogue {}: permissions were removed since the last start; narrowing the users"
                 + " and tokens that name them",
@@ -61,7 +61,7 @@ public final class CatalogueStart {
             tokenCount);
       }
     }
-    for (Role role : since.narrowed()) {
+    for (Role role : compared.narrowed()) {
       LOG.info(
           "Catalogue {}: role {} holds less than at the last start; narrowing its holders' tokens",
           catalogue.source(),
