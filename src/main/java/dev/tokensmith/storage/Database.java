@@ -21,7 +21,6 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * The connection pool, the schema migrations and the transactions. A service opens a transaction
@@ -97,6 +96,7 @@ public final class Database implements AutoCloseable {
       config.setDataSourceProperties(timeouts.connectProperties());
     }
     config.setConnectionInitSql(timeouts.sessionSql(dialect));
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     config.setConnectionTimeout(timeoutMillis);
     config.setValidationTimeout(timeouts.validationMillis());
     // Idle connections are checked this often, so one that died in silence is rarely handed out.
@@ -245,7 +245,9 @@ public final class Database implements AutoCloseable {
       current.set(handle);
       afterCommit.set(actions);
       try {
-        result = handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> work.get());
+        // Read committed is the pool's level for every connection (set once when it opens): asking
+        // for it here would read and set it again, round trips to the database, each transaction.
+        result = handle.inTransaction(h -> work.get());
       } finally {
         current.remove();
         afterCommit.remove();
