@@ -66,6 +66,7 @@ public final class CatalogueStart {
           "Catalogue {}: role {} holds less than at the last start; narrowing its holders' tokens",
           catalogue.source(),
           role.id());
+      long began = System.nanoTime();
       int holders = 0;
       int narrowed = 0;
       long after = 0;
@@ -81,11 +82,12 @@ public final class CatalogueStart {
         after = ids.get(ids.size() - 1);
       }
       LOG.info(
-          "Catalogue {}: role {}: {} tokens of {} holders narrowed",
+          "Catalogue {}: role {}: {} tokens of {} holders narrowed in {} ms",
           catalogue.source(),
           role.id(),
           narrowed,
-          holders);
+          holders,
+          (System.nanoTime() - began) / 1_000_000);
     }
     db.inTransaction(() -> history.save(catalogue));
   }

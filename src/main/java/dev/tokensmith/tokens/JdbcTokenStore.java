@@ -314,6 +314,18 @@ public final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
+  public void updateAll(List<TokenChange> changes) {
+    Map<Long, RowUpdate> updates = new LinkedHashMap<>();
+    for (TokenChange change : changes) {
+      updates.put(
+          change.after().id(),
+          RowUpdate.of(
+              "api_tokens", mutableColumns(change.before()), mutableColumns(change.after())));
+    }
+    db.withHandle(h -> RowUpdate.executeAll(h, updates));
+  }
+
+  @Override
   public void delete(long id) {
     db.withHandle(
         h -> h.createUpdate("DELETE FROM api_tokens WHERE id = :id").bind("id", id).execute());

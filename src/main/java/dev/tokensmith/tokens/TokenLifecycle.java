@@ -5,7 +5,6 @@ import dev.tokensmith.audit.Origin;
 import dev.tokensmith.clients.Client;
 import dev.tokensmith.clients.ClientService;
 import dev.tokensmith.permissions.Catalogue;
-import dev.tokensmith.permissions.Grant;
 import dev.tokensmith.storage.BatchWalk;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.users.User;
@@ -14,6 +13,7 @@ import dev.tokensmith.users.UserDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -129,15 +129,17 @@ public final class TokenLifecycle implements UserChanges {
   /** Intersects every personal token with the owner's new permissions, for good. */
   @Override
   public void permissionsChanged(User owner, Client ownerClient, Origin origin) {
+    List<TokenChange> narrowed = new ArrayList<>();
     for (ApiToken token : writer.lockPersonalTokens(owner.id())) {
-      narrowToOwner(token, owner, ownerClient, origin);
+      narrowedToOwner(token, owner, ownerClient).ifPresent(narrowed::add);
     }
+    writer.updateAll(origin, narrowed);
   }
 
-  // Narrows a locked personal token to its owner; true when it changed. A backward-compatible
-  // token follows its owner's role, wider as well as narrower. Otherwise judge the role itself: a
-  // disabled user or client must not wipe the tokens' permissions.
-  private boolean narrowToOwner(ApiToken token, User owner, Client ownerClient, Origin origin) {
+  // A locked personal token narrowed to its owner, empty when it stays as it is. A
+  // backward-compatible token follows its owner's role, wider as well as narrower. Otherwise judge
+  // the role itself: a disabled user or client must not wipe the tokens' permissions.
+  private Optional<TokenChange> narrowedToOwner(ApiToken token, User owner, Client ownerClient) {
     Client tokenClient =
         token.clientId() == ownerClient.id()
             ? ownerClient
@@ -146,11 +148,7 @@ public final class TokenLifecycle implements UserChanges {
         token.scope().legacy()
             ? followOwner(token, owner)
             : writer.narrowed(token, access.rolePermissionsIn(owner, ownerClient, tokenClient));
-    if (narrowed == token) {
-      return false;
-    }
-    writer.update(origin, token, narrowed);
-    return true;
+    return narrowed == token ? Optional.empty() : Optional.of(new TokenChange(token, narrowed));
   }
 
   /**
@@ -169,15 +167,15 @@ public final class TokenLifecycle implements UserChanges {
             return new BatchWalk.Step(0, after, true);
           }
           List<ApiToken> tokens = store.lockByUser(userId, after, size);
-          int narrowed = 0;
+          List<TokenChange> narrowed = new ArrayList<>();
           for (ApiToken token : tokens) {
             // A backward-compatible token is its owner's role itself: nothing to narrow.
-            if (!token.scope().legacy()
-                && narrowToOwner(token, owner.get(), ownerClient.get(), Origin.SYSTEM)) {
-              narrowed++;
+            if (!token.scope().legacy()) {
+              narrowedToOwner(token, owner.get(), ownerClient.get()).ifPresent(narrowed::add);
             }
           }
-          return BatchWalk.Step.of(narrowed, tokens, ApiToken::id, after, size);
+          writer.updateAll(Origin.SYSTEM, narrowed);
+          return BatchWalk.Step.of(narrowed.size(), tokens, ApiToken::id, after, size);
         });
   }
 
@@ -206,15 +204,16 @@ public final class TokenLifecycle implements UserChanges {
         BATCH,
         (after, size) -> {
           List<ApiToken> tokens = store.lockCustom(after, size);
-          int narrowed = 0;
+          List<TokenChange> narrowed = new ArrayList<>();
           for (ApiToken token : tokens) {
-            Optional<Grant> kept = catalogue.withoutRemoved(token.grant());
-            if (kept.isPresent()) {
-              writer.update(Origin.SYSTEM, token, token.draft().grant(kept.get()).build());
-              narrowed++;
-            }
+            catalogue
+                .withoutRemoved(token.grant())
+                .ifPresent(
+                    kept ->
+                        narrowed.add(new TokenChange(token, token.draft().grant(kept).build())));
           }
-          return BatchWalk.Step.of(narrowed, tokens, ApiToken::id, after, size);
+          writer.updateAll(Origin.SYSTEM, narrowed);
+          return BatchWalk.Step.of(narrowed.size(), tokens, ApiToken::id, after, size);
         });
   }
 

@@ -79,6 +79,9 @@ interface TokenStore {
    */
   void update(ApiToken before, ApiToken after);
 
+  /** The same for many tokens, in as few round trips as their changes allow. */
+  void updateAll(List<TokenChange> changes);
+
   void delete(long id);
 
   /**

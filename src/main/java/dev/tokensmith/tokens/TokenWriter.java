@@ -229,6 +229,44 @@ public final class TokenWriter {
     return after;
   }
 
+  /**
+   * Writes many changes of tokens the caller holds locked, each as {@link #update} would (its
+   * record, webhook event and cache eviction), with batched statements.
+   */
+  void updateAll(Origin origin, List<TokenChange> locked) {
+    if (locked.isEmpty()) {
+      return;
+    }
+    store.updateAll(locked);
+    changes.publishAll(
+        ChangeFeed.Kind.TOKEN, locked.stream().map(change -> change.after().id()).toList());
+    List<ActivityLog.Entry> records = new ArrayList<>(locked.size());
+    for (TokenChange change : locked) {
+      ApiToken before = change.before();
+      ApiToken after = change.after();
+      ActivityLog.Changes changed = changed(before, after);
+      if (changed.isEmpty()) {
+        continue;
+      }
+      records.add(
+          new ActivityLog.Entry(
+              origin,
+              after.clientId(),
+              "api_token",
+              after.id(),
+              after.realname(),
+              action(before, after),
+              changed.map()));
+      if (before.enabled() != after.enabled()) {
+        events.publish(
+            after.enabled() ? WebhookEvent.TOKEN_ENABLED : WebhookEvent.TOKEN_DISABLED,
+            after.clientId(),
+            webhookData(after));
+      }
+    }
+    activity.recordAll(records);
+  }
+
   private static ActivityLog.Changes changed(ApiToken before, ApiToken after) {
     return ActivityLog.changes()
         .put("realname", before.realname(), after.realname())
