@@ -55,6 +55,7 @@ import dev.tokensmith.ops.OpsApi;
 import dev.tokensmith.ops.Version;
 import dev.tokensmith.permissions.Catalogue;
 import dev.tokensmith.permissions.Grant;
+import dev.tokensmith.permissions.PermissionSet;
 import dev.tokensmith.permissions.Role;
 import dev.tokensmith.sso.JdbcSsoStore;
 import dev.tokensmith.sso.OidcProvider;
@@ -152,6 +153,7 @@ public final class App implements AutoCloseable {
   private final KeyRotation keyRotation;
   private final Catalogue catalogue;
   private final CatalogueStart catalogueStart;
+  private final Clock clock;
   private final Database db;
   private final Vertx vertx;
   private final WebServer server;
@@ -190,6 +192,7 @@ public final class App implements AutoCloseable {
   /** Builds everything (and migrates the database) without starting to listen. */
   public App(Settings settings, Clock clock) {
     this.settings = settings;
+    this.clock = clock;
     this.catalogue = catalogue(settings);
     PasswordPolicy policy = PasswordPolicy.standard();
     settings
@@ -685,13 +688,22 @@ public final class App implements AutoCloseable {
    */
   public void seed(
       int count, Path pool, int poolSize, Optional<String> preset, Optional<String> custom) {
-    seed(count, pool, poolSize, preset, custom, Optional.empty(), TokenSeeder.Kind.ENABLED, null);
+    seed(count, pool, poolSize, preset, custom, SeedOwners.ADMIN, TokenSeeder.Kind.ENABLED, null);
   }
 
   /**
-   * The same for another owner than the first Global Administrator (by e-mail; their role bounds
-   * the tokens'), with tokens of the given kind (expired, purgeable: the background jobs' work) due
-   * for their job {@code dueIn} from now (null: already due).
+   * Who owns seeded tokens: an existing user by e-mail (empty: the first Global Administrator), or,
+   * when {@code count} is positive, that many new users of {@code role} in the administrator's
+   * client, the tokens spread over them in turn.
+   */
+  public record SeedOwners(Optional<String> email, int count, String role) {
+    public static final SeedOwners ADMIN = new SeedOwners(Optional.empty(), 0, "");
+  }
+
+  /**
+   * The same for other owners than the first Global Administrator (their role bounds the tokens'),
+   * with tokens of the given kind (expired, purgeable: the background jobs' work) due for their job
+   * {@code dueIn} from now (null: already due).
    */
   public void seed(
       int count,
@@ -699,41 +711,58 @@ public final class App implements AutoCloseable {
       int poolSize,
       Optional<String> preset,
       Optional<String> custom,
-      Optional<String> ownerEmail,
+      SeedOwners owners,
       TokenSeeder.Kind kind,
       java.time.Duration dueIn) {
     bootstrap();
-    String email = ownerEmail.orElse(settings.adminEmail());
-    User admin =
+    String email = owners.email().orElse(settings.adminEmail());
+    User owner =
         directory
             .findByEmail(email)
             .orElseThrow(
                 () -> new IllegalStateException("no user " + email + " to own the seeded tokens"));
-    Grant grant;
-    if (custom.isPresent()) {
-      List<String> ids = List.of(custom.get().split(","));
-      if (!ids.stream().allMatch(catalogue::isKnown)
-          || !admin.grant().granted().containsAll(catalogue.set(ids))) {
-        throw new IllegalArgumentException(
-            "--permissions must name permissions of the catalogue the administrator holds: "
-                + custom.get());
-      }
-      grant = catalogue.custom(ids);
-    } else {
-      String role = preset.orElse(admin.role().id());
-      Role granted =
-          Role.fromId(role)
-              .filter(
-                  r ->
-                      r != Role.CUSTOM
-                          && catalogue.bundle(admin.role()).containsAll(catalogue.bundle(r)))
+    Role bound = owner.role();
+    if (owners.count() > 0) {
+      bound =
+          Role.fromId(owners.role())
+              .filter(r -> r != Role.CUSTOM)
               .orElseThrow(
                   () ->
                       new IllegalArgumentException(
-                          "--preset must be a role the administrator may grant: " + role));
-      grant = catalogue.preset(granted);
+                          "--owner-role must be a role other than custom: " + owners.role()));
     }
-    seeder.seed(admin.clientId(), admin.id(), grant, count, pool, poolSize, kind, dueIn);
+    Grant grant = seededGrant(owner, bound, preset, custom);
+    List<Long> ownerIds =
+        owners.count() > 0
+            ? new ListSeeder(db)
+                .holders(owner.clientId(), owners.count(), bound.id(), clock.millis())
+            : List.of(owner.id());
+    seeder.seed(owner.clientId(), ownerIds, grant, count, pool, poolSize, kind, dueIn);
+  }
+
+  // The seeded tokens' permissions: a custom list or a role preset, within what role holds.
+  private Grant seededGrant(
+      User owner, Role role, Optional<String> preset, Optional<String> custom) {
+    PermissionSet held = role == owner.role() ? owner.grant().granted() : catalogue.bundle(role);
+    if (custom.isPresent()) {
+      List<String> ids = List.of(custom.get().split(","));
+      if (!ids.stream().allMatch(catalogue::isKnown) || !held.containsAll(catalogue.set(ids))) {
+        throw new IllegalArgumentException(
+            "--permissions must name permissions of the catalogue the owners hold: "
+                + custom.get());
+      }
+      return catalogue.custom(ids);
+    }
+    String named = preset.orElse(role.id());
+    Role granted =
+        Role.fromId(named)
+            .filter(
+                r -> r != Role.CUSTOM && catalogue.bundle(role).containsAll(catalogue.bundle(r)))
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "--preset must be a role the owners may grant: " + named));
+    return catalogue.preset(granted);
   }
 
   /**

@@ -254,6 +254,20 @@ public final class Main implements Callable<Integer> {
     String owner;
 
     @CommandLine.Option(
+        names = "--owners",
+        defaultValue = "0",
+        description =
+            "how many new users of --owner-role own the tokens, in turn, in the administrator's"
+                + " client (default: none, the tokens are --owner's)")
+    int owners;
+
+    @CommandLine.Option(
+        names = "--owner-role",
+        defaultValue = "analytic",
+        description = "the role of the --owners users (default analytic)")
+    String ownerRole;
+
+    @CommandLine.Option(
         names = "--kind",
         defaultValue = "enabled",
         description =
@@ -280,6 +294,10 @@ public final class Main implements Callable<Integer> {
         throw new CommandLine.ParameterException(
             new CommandLine(this), "--preset and --permissions exclude each other");
       }
+      if (owner != null && owners > 0) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--owner and --owners exclude each other");
+      }
       try (App app = new App(settings(), Clock.systemUTC())) {
         long start = System.nanoTime();
         app.seed(
@@ -288,7 +306,7 @@ public final class Main implements Callable<Integer> {
             poolSize,
             java.util.Optional.ofNullable(preset),
             java.util.Optional.ofNullable(permissions),
-            java.util.Optional.ofNullable(owner),
+            new App.SeedOwners(java.util.Optional.ofNullable(owner), owners, ownerRole),
             seeded,
             dueIn == null ? null : java.time.Duration.ofSeconds(dueIn));
         System.out.printf(

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Fills a PostgreSQL database with many users, activity records and nodes quickly, for the list
@@ -78,6 +79,42 @@ public final class ListSeeder {
       }
       db.withHandle(rows::copy);
     }
+  }
+
+  /**
+   * Adds {@code count} enabled users of {@code role} to {@code clientId} and returns their ids, in
+   * order: the owners of seeded tokens (the role-narrowing benchmark). E-mail addresses {@code
+   * holder-<n>-<run>@seeded.example}, {@code run} new each call. Any database.
+   */
+  public List<Long> holders(long clientId, int count, String role, long now) {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    List<Long> ids = new ArrayList<>(count);
+    for (int start = 0; start < count; start += BATCH) {
+      int from = start;
+      int size = Math.min(BATCH, count - start);
+      ids.addAll(
+          db.withHandle(
+              h -> {
+                PreparedBatch batch =
+                    h.prepareBatch(
+                        "INSERT INTO users (uuid, client_id, email, email_key, realname, role,"
+                            + " enabled, create_at) VALUES (:uuid, :client, :email, :email,"
+                            + " :realname, :role, TRUE, :now)");
+                for (int i = from; i < from + size; i++) {
+                  String email = "holder-" + i + "-" + run + "@seeded.example";
+                  batch
+                      .bind("uuid", UUID.randomUUID().toString())
+                      .bind("client", clientId)
+                      .bind("email", email)
+                      .bind("realname", "Seeded Holder " + i)
+                      .bind("role", role)
+                      .bind("now", now)
+                      .add();
+                }
+                return batch.executePreparedBatch("id").mapTo(Long.class).list();
+              }));
+    }
+    return ids;
   }
 
   /**

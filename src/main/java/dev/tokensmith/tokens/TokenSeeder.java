@@ -45,20 +45,15 @@ public final class TokenSeeder {
   }
 
   /**
-   * Creates {@code count} personal tokens of {@code ownerId} (preset {@code permissions}) in {@code
-   * clientId}; writes {@code poolSize} of their secrets, spread evenly, to {@code pool}.
-   */
-  public void seed(long clientId, long ownerId, Grant preset, int count, Path pool, int poolSize) {
-    seed(clientId, ownerId, preset, count, pool, poolSize, Kind.ENABLED, null);
-  }
-
-  /**
-   * The same with tokens of the given kind, due for their job {@code dueIn} from now (null: an hour
-   * ago, a day ago for the purge), so that a benchmark can start its load before the job.
+   * Creates {@code count} personal tokens (permissions {@code preset}) in {@code clientId}, owned
+   * by {@code ownerIds} in turn (token {@code i} by {@code ownerIds[i % size]}), of the given kind,
+   * due for their job {@code dueIn} from now (null: an hour ago, a day ago for the purge) so that a
+   * benchmark can start its load before the job; writes {@code poolSize} of their secrets, spread
+   * evenly, to {@code pool}.
    */
   public void seed(
       long clientId,
-      long ownerId,
+      List<Long> ownerIds,
       Grant preset,
       int count,
       Path pool,
@@ -75,6 +70,7 @@ public final class TokenSeeder {
         Instant now = clock.instant();
         for (int i = 0; i < size; i++) {
           String secret = secrets.generate();
+          long ownerId = ownerIds.get((start + i) % ownerIds.size());
           tokens.add(
               new ApiToken(
                   0,

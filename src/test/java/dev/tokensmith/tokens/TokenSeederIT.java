@@ -2,6 +2,7 @@ package dev.tokensmith.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokensmith.App;
 import dev.tokensmith.testing.Auth;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
@@ -96,5 +97,83 @@ class TokenSeederIT {
                       1, dir.resolve("y.txt"), 1, Optional.empty(), Optional.of("invoices:view")))
           .isInstanceOf(IllegalArgumentException.class);
     }
+  }
+
+  @Test
+  void seedWhenOwnersAreAskedThenNewHoldersOfTheRoleOwnTheTokensInTurn(@TempDir Path dir)
+      throws Exception {
+    try (TestServer server = TestServer.start()) {
+      int analystsBefore = analysts(server);
+      Path pool = dir.resolve("holders.txt");
+      server.app.seed(
+          7,
+          pool,
+          7,
+          Optional.empty(),
+          Optional.of("attacks:view,attacks:create"),
+          new App.SeedOwners(Optional.empty(), 3, "analytic"),
+          TokenSeeder.Kind.ENABLED,
+          null);
+      Map<Long, Integer> tokensOf = new java.util.TreeMap<>();
+      for (String secret : Files.readAllLines(pool)) {
+        com.fasterxml.jackson.databind.JsonNode checked =
+            server.http.post("/v2/auth/check", Auth.token(secret), Map.of()).body();
+        assertThat(checked.path("permissions").toString())
+            .isEqualTo("[\"attacks:view\",\"attacks:create\"]");
+        tokensOf.merge(checked.path("user_id").asLong(), 1, Integer::sum);
+      }
+      assertThat(tokensOf.values()).containsExactly(3, 2, 2);
+      for (long userId : tokensOf.keySet()) {
+        com.fasterxml.jackson.databind.JsonNode user =
+            server
+                .http
+                .post(
+                    "/v1/objects/user",
+                    server.admin(),
+                    Map.of("filter", Map.of("id", userId), "limit", 1))
+                .body()
+                .get(0);
+        assertThat(user.path("role").asText()).isEqualTo("analytic");
+        assertThat(user.path("enabled").asBoolean()).isTrue();
+      }
+
+      // What the role does not hold, and the custom role, are refused before anything is written.
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  server.app.seed(
+                      1,
+                      dir.resolve("x.txt"),
+                      1,
+                      Optional.empty(),
+                      Optional.of("users:view"),
+                      new App.SeedOwners(Optional.empty(), 2, "analytic"),
+                      TokenSeeder.Kind.ENABLED,
+                      null))
+          .isInstanceOf(IllegalArgumentException.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  server.app.seed(
+                      1,
+                      dir.resolve("y.txt"),
+                      1,
+                      Optional.of("analytic"),
+                      Optional.empty(),
+                      new App.SeedOwners(Optional.empty(), 2, "custom"),
+                      TokenSeeder.Kind.ENABLED,
+                      null))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(analysts(server)).isEqualTo(analystsBefore + 3);
+    }
+  }
+
+  private static int analysts(TestServer server) {
+    return server
+        .http
+        .post(
+            "/v1/objects/user",
+            server.admin(),
+            Map.of("filter", Map.of("role", "analytic"), "limit", 1000))
+        .body()
+        .size();
   }
 }
