@@ -19,20 +19,23 @@ import java.util.Set;
  */
 public final class Http {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
 
   // A node's "token" is its node token.
   private static final Set<String> SECRET_FIELDS =
       Set.of("secret", "csrf_token", "token", "signing_secret");
 
   private final String base;
+  // A pool of its own for each server: a connection of a stopped server is never handed to a
+  // request for a later one that got its port from the system again.
+  private final HttpClient client;
 
   public Http(String base) {
     this.base = base;
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
   }
 
   public Response get(String path, Auth auth) {
@@ -69,7 +72,7 @@ public final class Http {
     }
     try {
       HttpResponse<String> response =
-          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return remember(response);
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
