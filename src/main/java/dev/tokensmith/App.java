@@ -127,6 +127,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -202,22 +203,29 @@ public final class App implements AutoCloseable {
             problem -> {
               throw new Settings.Invalid("TOKENSMITH_ADMIN_PASSWORD " + problem.reason());
             });
+    // Vert.x (and Netty) start on another core while this one opens the database.
+    CompletableFuture<Vertx> vertxStarting = CompletableFuture.supplyAsync(() -> vertx(settings));
     SecureRandom random = new SecureRandom();
     ObjectMapper json = Json.mapper();
-    this.db =
-        new Database(
-            settings.dbUrl(),
-            settings.dbUser(),
-            settings.dbPassword(),
-            settings.dbPoolSize(),
-            settings.dbTimeoutMillis());
-    db.migrate();
     KeysFound found;
     try {
-      found = keyring(settings, db, random);
-      this.keys = found.banner();
+      this.db =
+          new Database(
+              settings.dbUrl(),
+              settings.dbUser(),
+              settings.dbPassword(),
+              settings.dbPoolSize(),
+              settings.dbTimeoutMillis());
+      try {
+        db.migrate();
+        found = keyring(settings, db, random);
+        this.keys = found.banner();
+      } catch (RuntimeException e) {
+        db.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
-      db.close();
+      vertxStarting.thenAccept(Vertx::close);
       throw e;
     }
     // One set of keys in force for every secret of this instance: a rotation reaches them all.
@@ -428,11 +436,7 @@ public final class App implements AutoCloseable {
             usage,
             new VerificationMetrics(metrics));
     Duration requestTimeout = Duration.ofSeconds(settings.requestTimeoutSeconds());
-    this.vertx =
-        Vertx.builder()
-            .with(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()))
-            .withTransport(new TimedTransport(Transport.NIO, requestTimeout, settings.behindTls()))
-            .build();
+    this.vertx = vertxStarting.join();
     RouteTable forwardRoutes =
         settings
             .forwardRoutesFile()
@@ -803,6 +807,14 @@ public final class App implements AutoCloseable {
               + " with password: "
               + password);
     }
+  }
+
+  private static Vertx vertx(Settings settings) {
+    Duration requestTimeout = Duration.ofSeconds(settings.requestTimeoutSeconds());
+    return Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()))
+        .withTransport(new TimedTransport(Transport.NIO, requestTimeout, settings.behindTls()))
+        .build();
   }
 
   private static String generatedPassword() {
