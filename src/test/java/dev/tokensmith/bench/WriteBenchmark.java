@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * transaction with its activity record. Prints the median of the rounds. Run: {@code mvn -q -B
  * test-compile exec:exec@write-bench} (arguments: threads, seconds per round, rounds; default 4 10
  * 3), after a warm-up of twice a round. {@code -Dwrite.bench.url=";WRITE_DELAY=500"} appends
- * settings to the embedded database's URL (H2's own default delay, to compare the cost).
+ * settings to the embedded database's URL (H2's own default delay, to compare the cost); {@code
+ * -Dwrite.bench.db=jdbc:postgresql://…} runs it on PostgreSQL instead (an empty database).
  */
 public final class WriteBenchmark {
   private WriteBenchmark() {}
@@ -49,6 +50,11 @@ public final class WriteBenchmark {
     if (!extra.isEmpty()) {
       env.put(
           "TOKENSMITH_DB_URL", Settings.from(env).dbUrl().replace(";WRITE_DELAY=0", "") + extra);
+    }
+    String db = System.getProperty("write.bench.db", "");
+    if (!db.isEmpty()) {
+      env.put("TOKENSMITH_DB_URL", db);
+      env.put("TOKENSMITH_DB_USER", System.getProperty("write.bench.user", "postgres"));
     }
     Settings settings = Settings.from(env);
     System.out.println("database: " + settings.dbUrl());
