@@ -17,7 +17,7 @@ class LogSetupTest {
   @Test
   void configureWhenNoFileIsNamedThenConsoleLinesAtInfoAndLibrariesAtWarn() {
     LoggerContext context = new LoggerContext();
-    LogSetup setup = new LogSetup();
+    LogSetup setup = new LogSetup(name -> false);
     setup.setContext(context);
 
     assertThat(setup.configure(context))
@@ -41,7 +41,7 @@ class LogSetupTest {
   @Test
   void configureWhenAConfigurationFileIsNamedThenLogbackReadsItInstead() {
     LoggerContext context = new LoggerContext();
-    LogSetup setup = new LogSetup();
+    LogSetup setup = new LogSetup(name -> false);
     setup.setContext(context);
     System.setProperty("logback.configurationFile", "/etc/tokensmith/logback.xml");
     try {
@@ -51,5 +51,21 @@ class LogSetupTest {
     } finally {
       System.clearProperty("logback.configurationFile");
     }
+  }
+
+  @Test
+  void configureWhenTheClassPathHoldsALogbackFileThenLogbackReadsItInstead() {
+    for (String file : new String[] {"logback-test.xml", "logback.xml"}) {
+      LoggerContext context = new LoggerContext();
+      LogSetup setup = new LogSetup(file::equals);
+      setup.setContext(context);
+      assertThat(setup.configure(context))
+          .isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+    }
+    // The tests' own file is found on the real class path.
+    LoggerContext context = new LoggerContext();
+    LogSetup setup = new LogSetup();
+    setup.setContext(context);
+    assertThat(setup.configure(context)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
   }
 }
