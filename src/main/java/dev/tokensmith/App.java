@@ -228,329 +228,355 @@ public final class App implements AutoCloseable {
       vertxStarting.thenAccept(Vertx::close);
       throw e;
     }
-    // One set of keys in force for every secret of this instance: a rotation reaches them all.
-    this.activeKeys = new ActiveKeys(found.keyring());
-    this.keyHolders =
-        new KeyHolders(
-            db, activeKeys, found.files(), new KeyCheck(db), found.sources(), Clock.systemUTC());
-    TokenSecrets secrets = new TokenSecrets(activeKeys, random, settings.secretPrefix());
-    this.keyRotation = new KeyRotation(db, secrets, json, KeyRotation.BATCH);
-    // From here on, an event loop that reaches for the database is stopped, never blocked.
-    db.refuseBlockingWhen(Context::isOnEventLoopThread);
+    try {
+      // One set of keys in force for every secret of this instance: a rotation reaches them all.
+      this.activeKeys = new ActiveKeys(found.keyring());
+      this.keyHolders =
+          new KeyHolders(
+              db, activeKeys, found.files(), new KeyCheck(db), found.sources(), Clock.systemUTC());
+      TokenSecrets secrets = new TokenSecrets(activeKeys, random, settings.secretPrefix());
+      this.keyRotation = new KeyRotation(db, secrets, json, KeyRotation.BATCH);
+      // From here on, an event loop that reaches for the database is stopped, never blocked.
+      db.refuseBlockingWhen(Context::isOnEventLoopThread);
 
-    this.changes = new ChangeFeed(db);
-    Duration cacheLifetime = Duration.ofSeconds(settings.cacheSeconds());
-    ActivityLog activity = new ActivityLog(new JdbcActivityStore(db, json), clock);
-    this.clients =
-        new ClientService(
-            db, new JdbcClientStore(db), activity, clock, random, changes, cacheLifetime);
-    Access access = new Access(clients, catalogue);
-    JdbcUserStore userStore = new JdbcUserStore(db, catalogue);
-    this.directory = new UserDirectory(userStore);
-    PasswordHasher hasher =
-        new PasswordHasher(
-            new PasswordHasher.Cost(
-                settings.passwordMemoryKib(),
-                settings.passwordPasses(),
-                settings.passwordParallelism()),
-            random);
-    Duration sessionLifetime = Duration.ofHours(settings.sessionHours());
-    SessionService sessions =
-        new SessionService(
-            db,
-            userStore,
-            new JdbcSessionStore(db),
-            hasher,
-            secrets,
-            activity,
-            clock,
-            sessionLifetime);
+      this.changes = new ChangeFeed(db);
+      Duration cacheLifetime = Duration.ofSeconds(settings.cacheSeconds());
+      ActivityLog activity = new ActivityLog(new JdbcActivityStore(db, json), clock);
+      this.clients =
+          new ClientService(
+              db, new JdbcClientStore(db), activity, clock, random, changes, cacheLifetime);
+      Access access = new Access(clients, catalogue);
+      JdbcUserStore userStore = new JdbcUserStore(db, catalogue);
+      this.directory = new UserDirectory(userStore);
+      PasswordHasher hasher =
+          new PasswordHasher(
+              new PasswordHasher.Cost(
+                  settings.passwordMemoryKib(),
+                  settings.passwordPasses(),
+                  settings.passwordParallelism()),
+              random);
+      Duration sessionLifetime = Duration.ofHours(settings.sessionHours());
+      SessionService sessions =
+          new SessionService(
+              db,
+              userStore,
+              new JdbcSessionStore(db),
+              hasher,
+              secrets,
+              activity,
+              clock,
+              sessionLifetime);
 
-    // The outbox: notices are written with the changes that cause them and sent by a worker on
-    // every instance. Webhook deliveries are queued by the features whose events they tell of.
-    JdbcNoticeStore noticeStore = new JdbcNoticeStore(db);
-    this.outbox = new Outbox(noticeStore, clock);
-    JdbcWebhookStore webhookStore = new JdbcWebhookStore(db);
-    WebhookPublisher webhookEvents = new WebhookPublisher(webhookStore, outbox, json, clock);
+      // The outbox: notices are written with the changes that cause them and sent by a worker on
+      // every instance. Webhook deliveries are queued by the features whose events they tell of.
+      JdbcNoticeStore noticeStore = new JdbcNoticeStore(db);
+      this.outbox = new Outbox(noticeStore, clock);
+      JdbcWebhookStore webhookStore = new JdbcWebhookStore(db);
+      WebhookPublisher webhookEvents = new WebhookPublisher(webhookStore, outbox, json, clock);
 
-    JdbcTokenStore tokenStore = new JdbcTokenStore(db, catalogue);
-    JdbcLegacyStore legacyStore = new JdbcLegacyStore(db);
-    this.verifier =
-        new TokenVerifier(
-            tokenStore,
-            legacyStore,
-            directory,
-            clients,
-            secrets,
-            clock,
-            cacheLifetime,
-            settings.cacheSize());
-    changes.subscribe(clients::onChange);
-    changes.subscribe(verifier::onChange);
-    TokenWriter writer =
-        new TokenWriter(
-            tokenStore,
-            directory,
-            clients,
-            access,
-            secrets,
-            activity,
-            clock,
-            changes,
-            legacyStore,
-            webhookEvents);
-    TokenLifecycle lifecycle =
-        new TokenLifecycle(db, tokenStore, writer, directory, clients, access, clock);
-    TokenService tokens =
-        new TokenService(
-            db,
-            tokenStore,
-            access,
-            clients,
-            writer,
-            directory,
-            clock,
-            settings.maxTokensPerClient());
-    this.seeder = new TokenSeeder(db, tokenStore, secrets, clock);
-    this.legacy =
-        new LegacyCredentials(db, legacyStore, writer, tokens, directory, clients, access, secrets);
-    // Node tokens and instance secrets: the same format and storage, with a prefix of their own.
-    TokenSecrets nodeSecrets = new TokenSecrets(activeKeys, random, settings.nodeSecretPrefix());
-    JdbcNodeStore nodeStore = new JdbcNodeStore(db);
-    this.nodeActivity = new InstanceActivity(nodeStore, clock);
-    NodeWriter nodeWriter =
-        new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes, webhookEvents);
-    this.instances =
-        new InstanceVerifier(
-            nodeStore,
-            clients,
-            tokens,
-            nodeSecrets,
-            nodeActivity,
-            clock,
-            cacheLifetime,
-            settings.cacheSize());
-    changes.subscribe(instances::onChange);
-    Mailer mailer =
-        new Mailer(outbox, secrets, json, access, settings.smtp().map(Settings.Smtp::from));
-    List<Sender> senders = new ArrayList<>();
-    settings
-        .smtp()
-        .map(smtp -> new SmtpSender(smtp, settings.publicUrl().orElseThrow(), secrets, json, clock))
-        .ifPresent(senders::add);
-    senders.add(WebhookSender.of(webhookStore, secrets, settings.webhookAllowPrivate(), clock));
-    PasswordLinks links =
-        new PasswordLinks(
-            new JdbcPasswordLinkStore(db), secrets, activity, mailer, clock, settings.publicUrl());
-    JdbcSsoStore ssoStore = new JdbcSsoStore(db);
-    this.users =
-        new UserService(
-            db,
-            userStore,
-            access,
-            clients,
-            lifecycle,
-            sessions,
-            hasher,
-            policy,
-            links,
-            activity,
-            clock,
-            changes,
-            webhookEvents,
-            new SsoInForce(ssoStore));
-    OidcProvider oidc = new OidcProvider(Duration.ofSeconds(10), Duration.ofMinutes(5), clock);
-    SsoService ssoSettings =
-        new SsoService(db, ssoStore, access, users, secrets, oidc, activity, clock);
-    SsoLogin ssoLogin =
-        new SsoLogin(
-            ssoStore, oidc, clients, directory, users, sessions, catalogue, secrets, activity,
-            clock);
-    this.passwords = new PasswordService(db, userStore, sessions, links, hasher, policy, activity);
-    this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
-    LeakReports leakReports =
-        new LeakReports(
-            db, tokenStore, writer, secrets, directory, clients, mailer, webhookEvents, clock);
-    ExpiryNotices expiryNotices =
-        new ExpiryNotices(
-            db, tokenStore, directory, clients, mailer, webhookEvents, activity, clock);
+      JdbcTokenStore tokenStore = new JdbcTokenStore(db, catalogue);
+      JdbcLegacyStore legacyStore = new JdbcLegacyStore(db);
+      this.verifier =
+          new TokenVerifier(
+              tokenStore,
+              legacyStore,
+              directory,
+              clients,
+              secrets,
+              clock,
+              cacheLifetime,
+              settings.cacheSize());
+      changes.subscribe(clients::onChange);
+      changes.subscribe(verifier::onChange);
+      TokenWriter writer =
+          new TokenWriter(
+              tokenStore,
+              directory,
+              clients,
+              access,
+              secrets,
+              activity,
+              clock,
+              changes,
+              legacyStore,
+              webhookEvents);
+      TokenLifecycle lifecycle =
+          new TokenLifecycle(db, tokenStore, writer, directory, clients, access, clock);
+      TokenService tokens =
+          new TokenService(
+              db,
+              tokenStore,
+              access,
+              clients,
+              writer,
+              directory,
+              clock,
+              settings.maxTokensPerClient());
+      this.seeder = new TokenSeeder(db, tokenStore, secrets, clock);
+      this.legacy =
+          new LegacyCredentials(
+              db, legacyStore, writer, tokens, directory, clients, access, secrets);
+      // Node tokens and instance secrets: the same format and storage, with a prefix of their own.
+      TokenSecrets nodeSecrets = new TokenSecrets(activeKeys, random, settings.nodeSecretPrefix());
+      JdbcNodeStore nodeStore = new JdbcNodeStore(db);
+      this.nodeActivity = new InstanceActivity(nodeStore, clock);
+      NodeWriter nodeWriter =
+          new NodeWriter(nodeStore, nodeSecrets, activity, clock, changes, webhookEvents);
+      this.instances =
+          new InstanceVerifier(
+              nodeStore,
+              clients,
+              tokens,
+              nodeSecrets,
+              nodeActivity,
+              clock,
+              cacheLifetime,
+              settings.cacheSize());
+      changes.subscribe(instances::onChange);
+      Mailer mailer =
+          new Mailer(outbox, secrets, json, access, settings.smtp().map(Settings.Smtp::from));
+      List<Sender> senders = new ArrayList<>();
+      settings
+          .smtp()
+          .map(
+              smtp ->
+                  new SmtpSender(smtp, settings.publicUrl().orElseThrow(), secrets, json, clock))
+          .ifPresent(senders::add);
+      senders.add(WebhookSender.of(webhookStore, secrets, settings.webhookAllowPrivate(), clock));
+      PasswordLinks links =
+          new PasswordLinks(
+              new JdbcPasswordLinkStore(db),
+              secrets,
+              activity,
+              mailer,
+              clock,
+              settings.publicUrl());
+      JdbcSsoStore ssoStore = new JdbcSsoStore(db);
+      this.users =
+          new UserService(
+              db,
+              userStore,
+              access,
+              clients,
+              lifecycle,
+              sessions,
+              hasher,
+              policy,
+              links,
+              activity,
+              clock,
+              changes,
+              webhookEvents,
+              new SsoInForce(ssoStore));
+      OidcProvider oidc = new OidcProvider(Duration.ofSeconds(10), Duration.ofMinutes(5), clock);
+      SsoService ssoSettings =
+          new SsoService(db, ssoStore, access, users, secrets, oidc, activity, clock);
+      SsoLogin ssoLogin =
+          new SsoLogin(
+              ssoStore, oidc, clients, directory, users, sessions, catalogue, secrets, activity,
+              clock);
+      this.passwords =
+          new PasswordService(db, userStore, sessions, links, hasher, policy, activity);
+      this.catalogueStart = new CatalogueStart(db, catalogue, users, lifecycle);
+      LeakReports leakReports =
+          new LeakReports(
+              db, tokenStore, writer, secrets, directory, clients, mailer, webhookEvents, clock);
+      ExpiryNotices expiryNotices =
+          new ExpiryNotices(
+              db, tokenStore, directory, clients, mailer, webhookEvents, activity, clock);
 
-    this.usage = new UsageRecorder(tokenStore, clock);
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(metrics);
-    new JvmThreadMetrics().bindTo(metrics);
-    new ProcessorMetrics().bindTo(metrics);
-    Gauge.builder("tokensmith.build.info", () -> 1)
-        .description("The running build: always 1, its version in the label")
-        .tag("version", version.number())
-        .register(metrics);
-    String tokenLookups =
-        "Token verifications by where the answer came from: the token cache (hit), the cache of"
-            + " unknown values (unknown_hit) or the database (load)";
-    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().hits())
-        .description(tokenLookups)
-        .tag("result", "hit")
-        .register(metrics);
-    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().unknownHits())
-        .description(tokenLookups)
-        .tag("result", "unknown_hit")
-        .register(metrics);
-    FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().loads())
-        .description(tokenLookups)
-        .tag("result", "load")
-        .register(metrics);
-    Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens)
-        .description("Verified tokens held in memory")
-        .register(metrics);
-    Gauge.builder(
-            "tokensmith.node.instance.cache.size", instances, InstanceVerifier::cachedInstances)
-        .description("Node instances held in memory")
-        .register(metrics);
-    String instanceLookups =
-        "Node instance syncs by where the answer came from: memory (hit) or the database (load)";
-    FunctionCounter.builder("tokensmith.node.instance.cache", instances, v -> v.cacheStats().hits())
-        .description(instanceLookups)
-        .tag("result", "hit")
-        .register(metrics);
-    FunctionCounter.builder(
-            "tokensmith.node.instance.cache", instances, v -> v.cacheStats().loads())
-        .description(instanceLookups)
-        .tag("result", "load")
-        .register(metrics);
-    this.notices =
-        new OutboxWorker(
-            db, noticeStore, senders, new NoticeMetrics(metrics, clock), clock, random);
-    // Caffeine's own figures of every cache: cache_size, cache_gets_total{result=hit|miss}, …
-    verifier.caches().forEach((name, cache) -> CaffeineCacheMetrics.monitor(metrics, cache, name));
-    instances.caches().forEach((name, cache) -> CaffeineCacheMetrics.monitor(metrics, cache, name));
-    CaffeineCacheMetrics.monitor(metrics, clients.cache(), "clients");
-    db.bindMetrics(metrics);
-    Authenticator authenticator =
-        new Authenticator(
-            verifier,
-            sessions,
-            directory,
-            clients,
-            new FailedAuthLimiter(settings.authFailuresPerMinute(), clock),
-            new AccountLoginLimiter(settings.loginFailuresPerAccountPerMinute(), clock, random),
-            usage,
-            new VerificationMetrics(metrics));
-    Duration requestTimeout = Duration.ofSeconds(settings.requestTimeoutSeconds());
-    this.vertx = vertxStarting.join();
-    RouteTable forwardRoutes =
-        settings
-            .forwardRoutesFile()
-            .map(file -> forwardRoutes(file, catalogue))
-            .orElseGet(
-                () -> RouteTable.parse(RouteTable.DEFAULT, "the default route table", catalogue));
-    Grants grants = new Grants(catalogue);
-    HttpMetrics httpMetrics = new HttpMetrics(metrics);
-    this.server =
-        new WebServer(
-            vertx,
-            authenticator,
-            json,
-            List.of(
-                // The hot endpoints first: the router tries routes in this order.
-                new VerifierApi(new VerifierService(access, forwardRoutes)),
-                new OpsApi(db, metrics, closed::get, version, settings.managementPort().isEmpty()),
-                new SessionApi(
-                    new IdentityService(
-                        authenticator, sessions, directory, tokens, clients, access, passwords),
-                    sessionLifetime,
-                    settings.behindTls()),
-                new UserApi(users, grants),
-                new TokenApi(tokens, grants),
-                // Reports count per address like failed authentications, in counters of their own:
-                // a scanner's reports never lock a shared address out of logging in.
-                new LeakApi(
-                    leakReports,
-                    new FailedAuthLimiter(settings.authFailuresPerMinute(), clock)::recordFailure),
-                new LegacyApi(legacy),
-                // SSO starts count per address too, in counters of their own.
-                new SsoApi(
-                    ssoSettings,
-                    ssoLogin,
-                    settings.publicUrl(),
-                    sessionLifetime,
-                    settings.behindTls(),
-                    new FailedAuthLimiter(settings.authFailuresPerMinute(), clock)::recordFailure),
-                new NodeApi(
-                    new NodeService(db, nodeStore, nodeWriter, access, clients, clock),
-                    new NodeRegistration(db, nodeStore, nodeWriter, access, clients, tokens, clock),
-                    instances),
-                new ClientApi(new TenantService(clients, access)),
-                new ActivityApi(new ActivityService(activity, access), json),
-                new CatalogueApi(catalogue),
-                new NotificationApi(mailer),
-                new WebhookApi(
-                    new WebhookService(
-                        db,
-                        webhookStore,
-                        access,
-                        clients,
-                        secrets,
-                        settings.webhookAllowPrivate(),
-                        webhookEvents,
-                        outbox,
-                        clock)),
-                new ConsoleApi()),
-            settings.host(),
-            settings.trustedProxies(),
-            settings.eventLoops(),
-            settings.behindTls(),
-            requestTimeout,
-            httpMetrics,
-            settings.accessLog());
-    // With a management port, the metrics are served there only (and the health checks on both).
-    this.management =
-        settings
-            .managementPort()
-            .map(
-                managementPort ->
-                    new WebServer(
-                        vertx,
-                        authenticator,
-                        json,
-                        List.of(new OpsApi(db, metrics, closed::get, version, true)),
-                        settings.host(),
-                        settings.trustedProxies(),
-                        1,
-                        settings.behindTls(),
-                        requestTimeout,
-                        httpMetrics,
-                        settings.accessLog()));
-    this.channelKey = AdminChannel.newKey(random);
-    this.channelServer =
-        EmbeddedBackup.dataFile(settings.dbUrl())
-            .map(
-                file ->
-                    new WebServer(
-                        vertx,
-                        authenticator,
-                        json,
-                        List.of(
-                            new BackupApi(
-                                new Backups(db, settings.dataDir(), random, clock), channelKey)),
-                        "127.0.0.1",
-                        List.of(),
-                        1,
-                        false,
-                        requestTimeout,
-                        httpMetrics,
-                        settings.accessLog()));
-    this.scheduler =
-        new Scheduler(
-            db,
-            clock,
-            List.of(
-                Scheduler.Job.of("tokens.owner_cascades", lifecycle::finishOwnerCascades),
-                Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
-                Scheduler.Job.of("tokens.expiry_notices", expiryNotices::warnDue),
-                Scheduler.Job.of("tokens.purge", lifecycle::purge),
-                Scheduler.Job.of("sessions.purge", sessions::purgeExpired),
-                Scheduler.Job.of("notices.purge", outbox::purge)),
-            metrics);
+      this.usage = new UsageRecorder(tokenStore, clock);
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(metrics);
+      new JvmThreadMetrics().bindTo(metrics);
+      new ProcessorMetrics().bindTo(metrics);
+      Gauge.builder("tokensmith.build.info", () -> 1)
+          .description("The running build: always 1, its version in the label")
+          .tag("version", version.number())
+          .register(metrics);
+      String tokenLookups =
+          "Token verifications by where the answer came from: the token cache (hit), the cache of"
+              + " unknown values (unknown_hit) or the database (load)";
+      FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().hits())
+          .description(tokenLookups)
+          .tag("result", "hit")
+          .register(metrics);
+      FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().unknownHits())
+          .description(tokenLookups)
+          .tag("result", "unknown_hit")
+          .register(metrics);
+      FunctionCounter.builder("tokensmith.token.cache", verifier, v -> v.cacheStats().loads())
+          .description(tokenLookups)
+          .tag("result", "load")
+          .register(metrics);
+      Gauge.builder("tokensmith.token.cache.size", verifier, TokenVerifier::cachedTokens)
+          .description("Verified tokens held in memory")
+          .register(metrics);
+      Gauge.builder(
+              "tokensmith.node.instance.cache.size", instances, InstanceVerifier::cachedInstances)
+          .description("Node instances held in memory")
+          .register(metrics);
+      String instanceLookups =
+          "Node instance syncs by where the answer came from: memory (hit) or the database (load)";
+      FunctionCounter.builder(
+              "tokensmith.node.instance.cache", instances, v -> v.cacheStats().hits())
+          .description(instanceLookups)
+          .tag("result", "hit")
+          .register(metrics);
+      FunctionCounter.builder(
+              "tokensmith.node.instance.cache", instances, v -> v.cacheStats().loads())
+          .description(instanceLookups)
+          .tag("result", "load")
+          .register(metrics);
+      this.notices =
+          new OutboxWorker(
+              db, noticeStore, senders, new NoticeMetrics(metrics, clock), clock, random);
+      // Caffeine's own figures of every cache: cache_size, cache_gets_total{result=hit|miss}, …
+      verifier
+          .caches()
+          .forEach((name, cache) -> CaffeineCacheMetrics.monitor(metrics, cache, name));
+      instances
+          .caches()
+          .forEach((name, cache) -> CaffeineCacheMetrics.monitor(metrics, cache, name));
+      CaffeineCacheMetrics.monitor(metrics, clients.cache(), "clients");
+      db.bindMetrics(metrics);
+      Authenticator authenticator =
+          new Authenticator(
+              verifier,
+              sessions,
+              directory,
+              clients,
+              new FailedAuthLimiter(settings.authFailuresPerMinute(), clock),
+              new AccountLoginLimiter(settings.loginFailuresPerAccountPerMinute(), clock, random),
+              usage,
+              new VerificationMetrics(metrics));
+      Duration requestTimeout = Duration.ofSeconds(settings.requestTimeoutSeconds());
+      this.vertx = started(vertxStarting);
+      RouteTable forwardRoutes =
+          settings
+              .forwardRoutesFile()
+              .map(file -> forwardRoutes(file, catalogue))
+              .orElseGet(
+                  () -> RouteTable.parse(RouteTable.DEFAULT, "the default route table", catalogue));
+      Grants grants = new Grants(catalogue);
+      HttpMetrics httpMetrics = new HttpMetrics(metrics);
+      this.server =
+          new WebServer(
+              vertx,
+              authenticator,
+              json,
+              List.of(
+                  // The hot endpoints first: the router tries routes in this order.
+                  new VerifierApi(new VerifierService(access, forwardRoutes)),
+                  new OpsApi(
+                      db, metrics, closed::get, version, settings.managementPort().isEmpty()),
+                  new SessionApi(
+                      new IdentityService(
+                          authenticator, sessions, directory, tokens, clients, access, passwords),
+                      sessionLifetime,
+                      settings.behindTls()),
+                  new UserApi(users, grants),
+                  new TokenApi(tokens, grants),
+                  // Reports count per address like failed authentications, in counters of their
+                  // own:
+                  // a scanner's reports never lock a shared address out of logging in.
+                  new LeakApi(
+                      leakReports,
+                      new FailedAuthLimiter(settings.authFailuresPerMinute(), clock)
+                          ::recordFailure),
+                  new LegacyApi(legacy),
+                  // SSO starts count per address too, in counters of their own.
+                  new SsoApi(
+                      ssoSettings,
+                      ssoLogin,
+                      settings.publicUrl(),
+                      sessionLifetime,
+                      settings.behindTls(),
+                      new FailedAuthLimiter(settings.authFailuresPerMinute(), clock)
+                          ::recordFailure),
+                  new NodeApi(
+                      new NodeService(db, nodeStore, nodeWriter, access, clients, clock),
+                      new NodeRegistration(
+                          db, nodeStore, nodeWriter, access, clients, tokens, clock),
+                      instances),
+                  new ClientApi(new TenantService(clients, access)),
+                  new ActivityApi(new ActivityService(activity, access), json),
+                  new CatalogueApi(catalogue),
+                  new NotificationApi(mailer),
+                  new WebhookApi(
+                      new WebhookService(
+                          db,
+                          webhookStore,
+                          access,
+                          clients,
+                          secrets,
+                          settings.webhookAllowPrivate(),
+                          webhookEvents,
+                          outbox,
+                          clock)),
+                  new ConsoleApi()),
+              settings.host(),
+              settings.trustedProxies(),
+              settings.eventLoops(),
+              settings.behindTls(),
+              requestTimeout,
+              httpMetrics,
+              settings.accessLog());
+      // With a management port, the metrics are served there only (and the health checks on both).
+      this.management =
+          settings
+              .managementPort()
+              .map(
+                  managementPort ->
+                      new WebServer(
+                          vertx,
+                          authenticator,
+                          json,
+                          List.of(new OpsApi(db, metrics, closed::get, version, true)),
+                          settings.host(),
+                          settings.trustedProxies(),
+                          1,
+                          settings.behindTls(),
+                          requestTimeout,
+                          httpMetrics,
+                          settings.accessLog()));
+      this.channelKey = AdminChannel.newKey(random);
+      this.channelServer =
+          EmbeddedBackup.dataFile(settings.dbUrl())
+              .map(
+                  file ->
+                      new WebServer(
+                          vertx,
+                          authenticator,
+                          json,
+                          List.of(
+                              new BackupApi(
+                                  new Backups(db, settings.dataDir(), random, clock), channelKey)),
+                          "127.0.0.1",
+                          List.of(),
+                          1,
+                          false,
+                          requestTimeout,
+                          httpMetrics,
+                          settings.accessLog()));
+      this.scheduler =
+          new Scheduler(
+              db,
+              clock,
+              List.of(
+                  Scheduler.Job.of("tokens.owner_cascades", lifecycle::finishOwnerCascades),
+                  Scheduler.Job.of("tokens.expire", lifecycle::expireDue),
+                  Scheduler.Job.of("tokens.expiry_notices", expiryNotices::warnDue),
+                  Scheduler.Job.of("tokens.purge", lifecycle::purge),
+                  Scheduler.Job.of("sessions.purge", sessions::purgeExpired),
+                  Scheduler.Job.of("notices.purge", outbox::purge)),
+              metrics);
+    } catch (RuntimeException | Error e) {
+      // Nothing of a half-built instance stays open: the embedding process goes on without it.
+      vertxStarting.thenAccept(Vertx::close);
+      db.close();
+      throw e;
+    }
   }
 
   // An operator's catalogue is checked before anything else: a bad one stops the start with its one
@@ -806,6 +832,17 @@ public final class App implements AutoCloseable {
               + settings.adminEmail()
               + " with password: "
               + password);
+    }
+  }
+
+  private static Vertx started(CompletableFuture<Vertx> starting) {
+    try {
+      return starting.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
     }
   }
 
