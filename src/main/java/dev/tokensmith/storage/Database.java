@@ -160,7 +160,7 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** The newest migration in db/migration; MigrationTreeIT checks it against the files. */
+  /** The newest migration in db/migration (MigrationFilesTest holds it to the files). */
   static final int LATEST_MIGRATION = 19;
 
   /**
