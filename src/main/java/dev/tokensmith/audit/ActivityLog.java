@@ -44,25 +44,29 @@ public final class ActivityLog {
       String action,
       Map<String, List<Object>> changes) {}
 
+  /** Records one successful action. */
+  public void record(Entry e) {
+    store.insert(success(e));
+  }
+
   /**
    * Records many successful actions at once, each exactly as {@link #record} would: a background
    * job's batch writes its records with one batched statement.
    */
   public void recordAll(List<Entry> entries) {
-    store.insertAll(
-        entries.stream()
-            .map(
-                e ->
-                    activity(
-                        e.origin(),
-                        e.clientId(),
-                        e.objectType(),
-                        e.objectId(),
-                        e.objectName(),
-                        e.action(),
-                        "success",
-                        e.changes()))
-            .toList());
+    store.insertAll(entries.stream().map(this::success).toList());
+  }
+
+  private Activity success(Entry e) {
+    return activity(
+        e.origin(),
+        e.clientId(),
+        e.objectType(),
+        e.objectId(),
+        e.objectName(),
+        e.action(),
+        "success",
+        e.changes());
   }
 
   /** Records an action that was refused (a failed login). */

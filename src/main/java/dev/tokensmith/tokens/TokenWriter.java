@@ -211,20 +211,8 @@ public final class TokenWriter {
     changes.publish(ChangeFeed.Kind.TOKEN, after.id());
     ActivityLog.Changes changes = changed(before, after);
     if (!changes.isEmpty()) {
-      activity.record(
-          origin,
-          after.clientId(),
-          "api_token",
-          after.id(),
-          after.realname(),
-          action(before, after),
-          changes.map());
-      if (before.enabled() != after.enabled()) {
-        events.publish(
-            after.enabled() ? WebhookEvent.TOKEN_ENABLED : WebhookEvent.TOKEN_DISABLED,
-            after.clientId(),
-            webhookData(after));
-      }
+      activity.record(entry(origin, before, after, changes));
+      publishEnabledChange(before, after);
     }
     return after;
   }
@@ -248,23 +236,32 @@ public final class TokenWriter {
       if (changed.isEmpty()) {
         continue;
       }
-      records.add(
-          new ActivityLog.Entry(
-              origin,
-              after.clientId(),
-              "api_token",
-              after.id(),
-              after.realname(),
-              action(before, after),
-              changed.map()));
-      if (before.enabled() != after.enabled()) {
-        events.publish(
-            after.enabled() ? WebhookEvent.TOKEN_ENABLED : WebhookEvent.TOKEN_DISABLED,
-            after.clientId(),
-            webhookData(after));
-      }
+      records.add(entry(origin, before, after, changed));
+      publishEnabledChange(before, after);
     }
     activity.recordAll(records);
+  }
+
+  // The webhook event of a change that enabled or disabled the token, if it did.
+  private void publishEnabledChange(ApiToken before, ApiToken after) {
+    if (before.enabled() != after.enabled()) {
+      events.publish(
+          after.enabled() ? WebhookEvent.TOKEN_ENABLED : WebhookEvent.TOKEN_DISABLED,
+          after.clientId(),
+          webhookData(after));
+    }
+  }
+
+  private static ActivityLog.Entry entry(
+      Origin origin, ApiToken before, ApiToken after, ActivityLog.Changes changed) {
+    return new ActivityLog.Entry(
+        origin,
+        after.clientId(),
+        "api_token",
+        after.id(),
+        after.realname(),
+        action(before, after),
+        changed.map());
   }
 
   private static ActivityLog.Changes changed(ApiToken before, ApiToken after) {
@@ -305,15 +302,7 @@ public final class TokenWriter {
               .disabledReason(reason)
               .disabledAt(at == null ? before.expireAt() : at)
               .build();
-      records.add(
-          new ActivityLog.Entry(
-              origin,
-              after.clientId(),
-              "api_token",
-              after.id(),
-              after.realname(),
-              action(before, after),
-              changed(before, after).map()));
+      records.add(entry(origin, before, after, changed(before, after)));
       disabledByClient
           .computeIfAbsent(after.clientId(), c -> new ArrayList<>())
           .add(webhookData(after));
