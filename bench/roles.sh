@@ -62,7 +62,8 @@ resources:
 EOF
 }
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# shellcheck source=bench/ready.sh
+. bench/ready.sh
 # Starts the server and waits for /readyz; sets PID and ready (ms from the JVM's start).
 start() {
   local log=$1 begin
@@ -71,20 +72,7 @@ start() {
   # shellcheck disable=SC2086
   java ${JAVA_OPTS:-} -jar "$JAR" > "$log" 2>&1 &
   PID=$!
-  while [ $(($(now_ms) - begin)) -lt 1800000 ]; do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/readyz" || true)" = 200 ]; then
-      ready=$(($(now_ms) - begin))
-      return
-    fi
-    if ! kill -0 "$PID" 2>/dev/null; then
-      echo "the server exited; its log:" >&2
-      cat "$log" >&2
-      exit 1
-    fi
-    sleep 0.05
-  done
-  echo "not ready within half an hour" >&2
-  exit 1
+  await_ready "$PID" "$log" "$begin" 1800000
 }
 
 catalogue "view, create"

@@ -36,7 +36,8 @@ stop() {
 trap 'stop; rm -rf "$WORK"' EXIT
 
 TICKS=$(getconf CLK_TCK)
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# shellcheck source=bench/ready.sh
+. bench/ready.sh
 mib() { awk -v kib="$1" 'BEGIN {printf "%.1f", kib / 1024}'; }
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
@@ -51,22 +52,8 @@ start() {
     TOKENSMITH_SHUTDOWN_DRAIN_SECONDS=0 \
     java ${JAVA_OPTS:-} -jar "$JAR" > "$log" 2>&1 &
   PID=$!
-  ready='' cpu_ms=''
-  while [ $(($(now_ms) - begin)) -lt 180000 ]; do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/readyz" || true)" = 200 ]; then
-      ready=$(($(now_ms) - begin))
-      cpu_ms=$(awk -v hz="$TICKS" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$PID/stat")
-      return
-    fi
-    if ! kill -0 "$PID" 2>/dev/null; then
-      echo "the server exited; its log:" >&2
-      cat "$log" >&2
-      exit 1
-    fi
-    sleep 0.02
-  done
-  echo "not ready within three minutes" >&2
-  exit 1
+  await_ready "$PID" "$log" "$begin" 180000
+  cpu_ms=$(awk -v hz="$TICKS" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$PID/stat")
 }
 
 for i in $(seq 1 "$STARTS"); do

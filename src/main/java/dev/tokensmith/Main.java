@@ -294,6 +294,10 @@ public final class Main implements Callable<Integer> {
         throw new CommandLine.ParameterException(
             new CommandLine(this), "--preset and --permissions exclude each other");
       }
+      if (owners < 0) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--owners must be 0 or more");
+      }
       if (owner != null && owners > 0) {
         throw new CommandLine.ParameterException(
             new CommandLine(this), "--owner and --owners exclude each other");

@@ -57,7 +57,7 @@ public final class WriteBenchmark {
       env.put("TOKENSMITH_DB_USER", System.getProperty("write.bench.user", "postgres"));
     }
     Settings settings = Settings.from(env);
-    System.out.println("database: " + settings.dbUrl());
+    System.out.println("database: " + settings.dbUrl().replaceAll("[?;].*", ""));
     App app = new App(settings, Clock.systemUTC()).start();
     try {
       Http http = new Http("http://127.0.0.1:" + app.port());

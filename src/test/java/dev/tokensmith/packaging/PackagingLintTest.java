@@ -30,7 +30,13 @@ class PackagingLintTest {
   private static final List<String> YAML_FILES =
       List.of("docker-compose.yml", "packaging/kubernetes", ".yamllint.yaml");
   private static final List<String> SHELL_SCRIPTS =
-      List.of("packaging/bin/tokensmith", "packaging/compose-env.sh", ".ci/run", "bench/start.sh");
+      List.of(
+          "packaging/bin/tokensmith",
+          "packaging/compose-env.sh",
+          ".ci/run",
+          "bench/start.sh",
+          "bench/roles.sh",
+          "bench/ready.sh");
 
   @TempDir Path dir;
 
