@@ -3,6 +3,7 @@
 # server answers 200 on http://127.0.0.1:$PORT/readyz.
 #   await_ready PID LOG BEGIN LIMIT   sets ready (ms from BEGIN, ms since the epoch); exits with the
 #                                     server's log when it exits, or when LIMIT ms have passed
+#   stop                              stops the server $PID, if any, and waits for it
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 await_ready() {
@@ -23,4 +24,12 @@ await_ready() {
   done
   echo "not ready within $((limit / 1000)) s" >&2
   exit 1
+}
+
+stop() {
+  if [ -n "$PID" ]; then
+    kill "$PID" 2>/dev/null || true
+    wait "$PID" 2>/dev/null || true
+    PID=
+  fi
 }

@@ -21,6 +21,8 @@
 # PG_LOG (default /var/log/postgresql/postgresql-15-main.log), curl. Only targets 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/ready.sh
+. bench/ready.sh
 TOKENS=${1:-20000}
 HOLDERS=${2:-1000}
 PG_DB=${PG_DB:-roles_bench}
@@ -32,13 +34,6 @@ JAR=target/tokensmith.jar
 WORK=$(mktemp -d)
 PSQL=(psql -q -At -h 127.0.0.1 -U postgres -d "$PG_DB")
 PID=
-stop() {
-  if [ -n "$PID" ]; then
-    kill "$PID" 2>/dev/null || true
-    wait "$PID" 2>/dev/null || true
-    PID=
-  fi
-}
 cleanup() {
   stop
   if [ -z "${KEEP_DB:-}" ]; then
@@ -62,8 +57,6 @@ resources:
 EOF
 }
 
-# shellcheck source=bench/ready.sh
-. bench/ready.sh
 # Starts the server and waits for /readyz; sets PID and ready (ms from the JVM's start).
 start() {
   local log=$1 begin

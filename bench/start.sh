@@ -15,6 +15,8 @@
 # Only the processes it started are stopped, and their data folders removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/ready.sh
+. bench/ready.sh
 STARTS=${1:-5}
 IDLE=${2:-10}
 PORT=${PORT:-18281}
@@ -26,18 +28,9 @@ fi
 
 WORK=$(mktemp -d)
 PID=
-stop() {
-  if [ -n "$PID" ]; then
-    kill "$PID" 2>/dev/null || true
-    wait "$PID" 2>/dev/null || true
-    PID=
-  fi
-}
 trap 'stop; rm -rf "$WORK"' EXIT
 
 TICKS=$(getconf CLK_TCK)
-# shellcheck source=bench/ready.sh
-. bench/ready.sh
 mib() { awk -v kib="$1" 'BEGIN {printf "%.1f", kib / 1024}'; }
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
