@@ -203,32 +203,21 @@ public final class App implements AutoCloseable {
             problem -> {
               throw new Settings.Invalid("TOKENSMITH_ADMIN_PASSWORD " + problem.reason());
             });
-    // Vert.x (and Netty) start on another core while this one opens the database.
-    CompletableFuture<Vertx> vertxStarting = CompletableFuture.supplyAsync(() -> vertx(settings));
     SecureRandom random = new SecureRandom();
     ObjectMapper json = Json.mapper();
-    KeysFound found;
+    this.db =
+        new Database(
+            settings.dbUrl(),
+            settings.dbUser(),
+            settings.dbPassword(),
+            settings.dbPoolSize(),
+            settings.dbTimeoutMillis());
+    // Vert.x (and Netty) start on another core while this one migrates and reads the keys.
+    CompletableFuture<Vertx> vertxStarting = CompletableFuture.supplyAsync(() -> vertx(settings));
     try {
-      this.db =
-          new Database(
-              settings.dbUrl(),
-              settings.dbUser(),
-              settings.dbPassword(),
-              settings.dbPoolSize(),
-              settings.dbTimeoutMillis());
-      try {
-        db.migrate();
-        found = keyring(settings, db, random);
-        this.keys = found.banner();
-      } catch (RuntimeException e) {
-        db.close();
-        throw e;
-      }
-    } catch (RuntimeException e) {
-      vertxStarting.thenAccept(Vertx::close);
-      throw e;
-    }
-    try {
+      db.migrate();
+      KeysFound found = keyring(settings, db, random);
+      this.keys = found.banner();
       // One set of keys in force for every secret of this instance: a rotation reaches them all.
       this.activeKeys = new ActiveKeys(found.keyring());
       this.keyHolders =

@@ -171,13 +171,11 @@ public final class Database implements AutoCloseable {
    * read included, goes to Flyway, which migrates or says what is wrong.
    */
   private boolean upToDate() {
-    Properties properties = new Properties();
+    Properties settings = new Properties();
     if (dialect == Dialect.POSTGRESQL) {
-      properties.putAll(timeouts.openSettings());
+      settings.putAll(timeouts.openSettings());
     }
-    properties.setProperty("user", user);
-    properties.setProperty("password", password);
-    try (Connection connection = DriverManager.getConnection(url, properties)) {
+    try (Connection connection = openOwn(settings)) {
       // Asked first, so that a new database raises no error (H2 would write it to a trace file).
       try (ResultSet table =
           connection
@@ -205,11 +203,8 @@ public final class Database implements AutoCloseable {
           return false;
         }
         // A row without a version is Flyway's own (it created the schema).
-        if (version != null) {
-          if (!Integer.toString(expected).equals(version)) {
-            return false;
-          }
-          expected++;
+        if (version != null && !Integer.toString(expected++).equals(version)) {
+          return false;
         }
       }
       return expected == LATEST_MIGRATION + 1;
@@ -400,10 +395,7 @@ public final class Database implements AutoCloseable {
    * pooled ones: a silent database makes a read fail after {@link Timeouts#readMillis()}.
    */
   Connection connect() throws SQLException {
-    Properties properties = timeouts.connectProperties();
-    properties.setProperty("user", user);
-    properties.setProperty("password", password);
-    Connection connection = DriverManager.getConnection(url, properties);
+    Connection connection = openOwn(timeouts.connectProperties());
     try {
       connection.setNetworkTimeout(Runnable::run, (int) timeouts.readMillis());
     } catch (SQLException e) {
@@ -411,6 +403,13 @@ public final class Database implements AutoCloseable {
       throw e;
     }
     return connection;
+  }
+
+  // A connection outside the pool, with the driver settings given and this database's credentials.
+  private Connection openOwn(Properties settings) throws SQLException {
+    settings.setProperty("user", user);
+    settings.setProperty("password", password);
+    return DriverManager.getConnection(url, settings);
   }
 
   /**

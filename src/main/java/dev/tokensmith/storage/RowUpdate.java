@@ -68,8 +68,7 @@ public final class RowUpdate {
           if (update.values.isEmpty()) {
             return;
           }
-          PreparedBatch batch =
-              batches.computeIfAbsent(update.sql(), sql -> handle.prepareBatch(sql));
+          PreparedBatch batch = batches.computeIfAbsent(update.sql(), handle::prepareBatch);
           batch.bind("id", id);
           update.values.forEach(
               (column, value) -> batch.bindByType(column, value, update.types.get(column)));
