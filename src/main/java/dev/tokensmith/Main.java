@@ -304,15 +304,20 @@ public final class Main implements Callable<Integer> {
       }
       try (App app = new App(settings(), Clock.systemUTC())) {
         long start = System.nanoTime();
-        app.seed(
-            tokens,
-            out,
-            poolSize,
-            java.util.Optional.ofNullable(preset),
-            java.util.Optional.ofNullable(permissions),
-            new App.SeedOwners(java.util.Optional.ofNullable(owner), owners, ownerRole),
-            seeded,
-            dueIn == null ? null : java.time.Duration.ofSeconds(dueIn));
+        try {
+          app.seed(
+              tokens,
+              out,
+              poolSize,
+              java.util.Optional.ofNullable(preset),
+              java.util.Optional.ofNullable(permissions),
+              new App.SeedOwners(java.util.Optional.ofNullable(owner), owners, ownerRole),
+              seeded,
+              dueIn == null ? null : java.time.Duration.ofSeconds(dueIn));
+        } catch (IllegalArgumentException e) {
+          // A role or a list the owners may not have: refused before anything is written.
+          throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         System.out.printf(
             "Seeded %d tokens in %.1f s; %d secrets in %s%n",
             tokens, (System.nanoTime() - start) / 1e9, Math.min(tokens, poolSize), out);
