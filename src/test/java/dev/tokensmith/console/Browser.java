@@ -227,10 +227,24 @@ final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher 
     return visible(by);
   }
 
-  /** Opens a row's action menu and picks an item. */
+  /**
+   * Opens a row's action menu and picks an item. A list that re-renders itself just after the click
+   * (its data arriving a second time) closes the menu it opened: the button is clicked again while
+   * the row stands.
+   */
   void rowAction(WebElement row, String action) {
-    row.findElement(By.cssSelector("td.actions button[aria-haspopup='menu']")).click();
-    click(By.cssSelector(".menu [role='menuitem'][data-action='" + action + "']"));
+    By item = By.cssSelector(".menu [role='menuitem'][data-action='" + action + "']");
+    for (int attempt = 1; ; attempt++) {
+      row.findElement(By.cssSelector("td.actions button[aria-haspopup='menu']")).click();
+      try {
+        click(item);
+        return;
+      } catch (org.openqa.selenium.TimeoutException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**

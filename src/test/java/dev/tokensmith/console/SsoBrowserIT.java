@@ -338,7 +338,7 @@ class SsoBrowserIT {
     WebElement row = browser.row("token-row", "Backward-compatible token");
     assertThat(row.findElement(By.cssSelector("[data-testid='legacy-badge']")).getText())
         .isEqualTo("Legacy");
-    browser.rowAction(row, "edit");
+    browser.rowAction("token-row", "Backward-compatible token", "edit");
     WebElement drawer = browser.dialog("token-drawer");
     assertThat(drawer.findElement(By.cssSelector("[data-testid='legacy-pair']")).getText())
         .contains("Still works");
@@ -347,7 +347,7 @@ class SsoBrowserIT {
     drawer.sendKeys(org.openqa.selenium.Keys.ESCAPE);
     browser.gone(By.cssSelector("dialog[open]"));
 
-    browser.rowAction(browser.row("token-row", "Backward-compatible token"), "renew");
+    browser.rowAction("token-row", "Backward-compatible token", "renew");
     WebElement renew = browser.dialog("renew-dialog");
     assertThat(renew.findElement(By.cssSelector("[data-testid='legacy-renew-note']")).getText())
         .contains("The old credential pair will stop");
