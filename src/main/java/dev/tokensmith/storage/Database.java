@@ -150,7 +150,9 @@ public final class Database implements AutoCloseable {
                         ? POSTGRESQL_TOKEN_IDS_CONTINUE
                         : H2_TOKEN_IDS_CONTINUE,
                     "token_order_indexes",
-                    dialect == Dialect.POSTGRESQL ? POSTGRESQL_TOKEN_ORDER_INDEXES : ""))
+                    dialect == Dialect.POSTGRESQL ? POSTGRESQL_TOKEN_ORDER_INDEXES : "",
+                    "token_owner_index",
+                    dialect == Dialect.POSTGRESQL ? POSTGRESQL_TOKEN_OWNER_INDEX : ""))
             .load();
     try {
       acceptReleasedCoreChecksum(flyway);
@@ -161,7 +163,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** The newest migration in db/migration (MigrationFilesTest holds it to the files). */
-  static final int LATEST_MIGRATION = 19;
+  static final int LATEST_MIGRATION = 20;
 
   /**
    * Whether the schema history holds exactly the migrations 1 to {@link #LATEST_MIGRATION}, each
@@ -244,6 +246,9 @@ public final class Database implements AutoCloseable {
           + " (client_id, COALESCE(expire_at, 9223372036854775807), id);\n"
           + "CREATE INDEX api_tokens_client_used ON api_tokens"
           + " (client_id, COALESCE(last_used_at, 0), id);";
+
+  private static final String POSTGRESQL_TOKEN_OWNER_INDEX =
+      "CREATE INDEX api_tokens_client_owner ON api_tokens (client_id, LOWER(owner_name), id);";
 
   // Flyway's checksums of the released db/migration/{h2,postgresql}/V1__core.sql.
   private static final int RELEASED_CORE_H2 = 1221333312;

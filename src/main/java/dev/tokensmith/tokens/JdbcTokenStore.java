@@ -12,11 +12,13 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -94,11 +96,7 @@ public final class JdbcTokenStore implements TokenStore {
   @Override
   public List<ApiToken> list(TokenQuery q) {
     TokenOrder order = q.order();
-    StringBuilder sql =
-        new StringBuilder(
-            order == TokenOrder.USER_REALNAME
-                ? "SELECT t.* FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id"
-                : "SELECT t.* FROM api_tokens t");
+    StringBuilder sql = new StringBuilder("SELECT t.* FROM api_tokens t");
     sql.append(" WHERE t.client_id = :client");
     if (q.visibleTo() != null) {
       sql.append(" AND t.user_id = :visibleTo");
@@ -204,14 +202,16 @@ public final class JdbcTokenStore implements TokenStore {
   private static final String INSERT_SECRET =
       "INSERT INTO api_token_secrets (digest, token_id) VALUES (:digest, :token)";
 
+  // The owner's name is copied from their row, which every token write has locked first (V20).
   private static final String COLUMNS =
       "client_id, user_id, created_by, realname, description, shared, token_usage, source_role, permissions, "
           + "enabled, disabled_reason, disabled_at, expire_at, create_at, token_generated_at, legacy, "
-          + "allowed_ips, secret_hint, secret_sealed";
+          + "allowed_ips, secret_hint, secret_sealed, owner_name";
   private static final String VALUES =
       ":client, :user, :createdBy, :realname, :description, :shared, :usage, :source_role, :permissions, "
           + ":enabled, :disabled_reason, :disabled_at, :expire_at, :createAt, :token_generated_at, "
-          + ":legacy, :allowed_ips, :secret_hint, :secret_sealed";
+          + ":legacy, :allowed_ips, :secret_hint, :secret_sealed, "
+          + "COALESCE((SELECT u.realname FROM users u WHERE u.id = :user), '')";
 
   // A token whose id was taken first (newId): the row is written once, its sealed secret included.
   private static final String INSERT =
@@ -270,6 +270,7 @@ public final class JdbcTokenStore implements TokenStore {
                   .bind("n", tokens.size())
                   .mapTo(Long.class)
                   .list();
+          Map<Long, String> owners = ownerNames(h, tokens);
           BulkCopy rows = new BulkCopy("api_tokens");
           BulkCopy secrets = new BulkCopy("api_token_secrets");
           for (int i = 0; i < tokens.size(); i++) {
@@ -284,6 +285,7 @@ public final class JdbcTokenStore implements TokenStore {
             row.put("create_at", t.history().createAt().toEpochMilli());
             row.put("legacy", t.scope().legacy());
             row.putAll(mutableColumns(t));
+            row.put("owner_name", t.shared() ? "" : owners.get(t.userId()));
             rows.add(row);
             Map<String, Object> secret = new LinkedHashMap<>();
             secret.put("digest", digests.get(i));
@@ -292,6 +294,30 @@ public final class JdbcTokenStore implements TokenStore {
           }
           return rows.copy(h) + secrets.copy(h);
         });
+  }
+
+  // The names of the owners of a batch of seeded tokens, by user id.
+  private static Map<Long, String> ownerNames(Handle h, List<ApiToken> tokens) {
+    List<Long> ids =
+        tokens.stream().filter(t -> !t.shared()).map(ApiToken::userId).distinct().toList();
+    Map<Long, String> names = new HashMap<>();
+    if (!ids.isEmpty()) {
+      h.createQuery("SELECT id, realname FROM users WHERE id IN (<ids>)")
+          .bindList("ids", ids)
+          .map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getString("realname")))
+          .forEach(e -> names.put(e.getKey(), e.getValue()));
+    }
+    return names;
+  }
+
+  @Override
+  public void ownerRenamed(long userId, String realname) {
+    db.withHandle(
+        h ->
+            h.createUpdate("UPDATE api_tokens SET owner_name = :name WHERE user_id = :user")
+                .bind("name", realname)
+                .bind("user", userId)
+                .execute());
   }
 
   private static <T extends SqlStatement<T>> T bindAll(T statement, ApiToken t) {

@@ -217,6 +217,14 @@ public final class TokenLifecycle implements UserChanges {
         });
   }
 
+  /**
+   * The owner's new name goes on each of their tokens (the list by owner's name reads it there).
+   */
+  @Override
+  public void renamed(User owner) {
+    store.ownerRenamed(owner.id(), owner.realname());
+  }
+
   /** Deletes every personal token of the user (the user is being deleted). */
   @Override
   public void deleted(User owner, Origin origin) {

@@ -11,7 +11,7 @@ import java.util.Optional;
 enum TokenOrder {
   ID("id", "t.id", true),
   REALNAME("realname", "LOWER(t.realname)", false),
-  USER_REALNAME("user_realname", "LOWER(COALESCE(u.realname, ''))", false),
+  USER_REALNAME("user_realname", "LOWER(t.owner_name)", false),
   CREATE_AT("create_at", "t.create_at", true),
   EXPIRE_AT("expire_at", "COALESCE(t.expire_at, " + Long.MAX_VALUE + ")", true),
   LAST_USED_AT("last_used_at", "COALESCE(t.last_used_at, 0)", true);
@@ -30,7 +30,7 @@ enum TokenOrder {
     return wire;
   }
 
-  /** The SQL expression rows are ordered by (tokens as {@code t}, their owners as {@code u}). */
+  /** The SQL expression rows are ordered by (tokens as {@code t}). */
   String expression() {
     return expression;
   }

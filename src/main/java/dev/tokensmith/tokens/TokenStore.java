@@ -59,6 +59,12 @@ interface TokenStore {
   long countByClient(long clientId);
 
   /**
+   * Writes the owner's new name on each of their tokens (what the list by owner's name orders by);
+   * inside the rename's transaction, the owner's row locked.
+   */
+  void ownerRenamed(long userId, String realname);
+
+  /**
    * An id for a new token, taken before its row is written (its secret is sealed to it); never
    * given twice, even when the transaction that took it rolls back.
    */

@@ -33,6 +33,9 @@ public interface UserChanges {
   /** The user's role or permission list changed: what they own narrows to it, for good. */
   void permissionsChanged(User user, Client userClient, Origin origin);
 
+  /** The user's name changed: what shows or orders by it follows. */
+  void renamed(User user);
+
   /** The user is being deleted: what they own goes with them. */
   void deleted(User user, Origin origin);
 }

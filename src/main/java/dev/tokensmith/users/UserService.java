@@ -327,7 +327,7 @@ public final class UserService {
           Managed m = managed(caller, filter, "users:update");
           User before = m.user();
           User after = updated(caller, m, cmd);
-          store.update(before, after);
+          write(before, after);
           requireAnotherAdmin(before, after);
           changes.publish(ChangeFeed.Kind.USER, after.id());
           if (before.enabled() && !after.enabled()) {
@@ -436,6 +436,14 @@ public final class UserService {
         before.provisioned());
   }
 
+  // Every write of a user's row: a new name goes on to what orders by it (their tokens' rows).
+  private void write(User before, User after) {
+    store.update(before, after);
+    if (!before.realname().equals(after.realname())) {
+      followers.renamed(after);
+    }
+  }
+
   // What a move to single sign-on ends: the legacy pair, and the tokens of a user without API
   // access (4.6); losing API access alone disables the tokens too.
   private void signInChanged(User before, User after, Origin origin) {
@@ -461,7 +469,7 @@ public final class UserService {
         continue;
       }
       User after = withSso(before, Sso.SSO, before.grant());
-      store.update(before, after);
+      write(before, after);
       changes.publish(ChangeFeed.Kind.USER, after.id());
       signInChanged(before, after, origin);
       activity.record(
@@ -548,7 +556,7 @@ public final class UserService {
                   before.createAt(),
                   before.lastLoginAt(),
                   before.provisioned());
-          store.update(before, after);
+          write(before, after);
           changes.publish(ChangeFeed.Kind.USER, after.id());
           followers.permissionsChanged(after, client, origin);
           signInChanged(before, after, origin);
@@ -610,7 +618,7 @@ public final class UserService {
   }
 
   private void narrow(User before, User after) {
-    store.update(before, after);
+    write(before, after);
     changes.publish(ChangeFeed.Kind.USER, after.id());
     activity.record(
         Origin.SYSTEM,

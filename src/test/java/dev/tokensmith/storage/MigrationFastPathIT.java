@@ -24,25 +24,48 @@ class MigrationFastPathIT {
       database.migrated().close();
       try (Connection c = DriverManager.getConnection(database.url(), database.user(), "");
           Statement s = c.createStatement()) {
-        // As a database of the release before the latest migration was.
-        s.execute("ALTER TABLE catalogue_history DROP COLUMN role_bundles");
-        s.execute("DROP INDEX users_role");
+        // As a database of the release before the latest migration was, with a personal and a
+        // shared token.
+        s.execute("ALTER TABLE api_tokens DROP COLUMN owner_name");
         s.execute(
             "DELETE FROM flyway_schema_history WHERE version = '"
                 + Database.LATEST_MIGRATION
                 + "'");
+        s.execute(
+            "INSERT INTO clients (id, uuid, name, vuln_prefix, enabled, create_at) "
+                + "VALUES (901, 'c-901', 'Client', 'C901', TRUE, 0)");
+        s.execute(
+            "INSERT INTO users (id, uuid, client_id, email, email_key, realname, role, enabled, "
+                + "create_at) VALUES (902, 'u-902', 901, 'ada@example.com', 'ada@example.com', "
+                + "'Ada Lovelace', 'admin', TRUE, 0)");
+        for (String token : new String[] {"903, 902, FALSE", "904, NULL, TRUE"}) {
+          s.execute(
+              "INSERT INTO api_tokens (id, user_id, shared, client_id, created_by, realname, "
+                  + "token_usage, source_role, enabled, create_at, token_generated_at, "
+                  + "secret_hint) VALUES ("
+                  + token
+                  + ", 901, 902, 'token', 'api', 'admin', TRUE, 0, 0, 'abcd...wxyz')");
+        }
       }
 
       database.migrated().close();
 
       try (Connection c = DriverManager.getConnection(database.url(), database.user(), "");
-          Statement s = c.createStatement();
-          ResultSet rows =
-              s.executeQuery(
-                  "SELECT COUNT(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL")) {
-        rows.next();
-        assertThat(rows.getInt(1)).isEqualTo(Database.LATEST_MIGRATION);
-        s.execute("SELECT role_bundles FROM catalogue_history");
+          Statement s = c.createStatement()) {
+        try (ResultSet rows =
+            s.executeQuery(
+                "SELECT COUNT(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL")) {
+          rows.next();
+          assertThat(rows.getInt(1)).isEqualTo(Database.LATEST_MIGRATION);
+        }
+        try (ResultSet rows =
+            s.executeQuery(
+                "SELECT owner_name FROM api_tokens WHERE id IN (903, 904) ORDER BY id")) {
+          rows.next();
+          assertThat(rows.getString(1)).isEqualTo("Ada Lovelace");
+          rows.next();
+          assertThat(rows.getString(1)).isEmpty();
+        }
       }
     }
   }

@@ -230,5 +230,10 @@ class OwnerCascadeTest {
     public void ssoStarted(User user, Origin origin) {
       tokens.ssoStarted(user, origin);
     }
+
+    @Override
+    public void renamed(User user) {
+      tokens.renamed(user);
+    }
   }
 }

@@ -86,17 +86,30 @@ class TokenListIT {
 
   /** Every page of a sorted list, two at a time, by next_cursor. */
   private static List<JsonNode> all(String order, boolean desc) {
+    return all(admin, order, desc);
+  }
+
+  /** The same, of the list {@code reader} sees. */
+  private static List<JsonNode> all(TestUser reader, String order, boolean desc) {
     List<JsonNode> rows = new ArrayList<>();
     String base = "limit=2&order_by=" + order + "&order_desc=" + desc;
-    Response page = list(base);
+    Response page = server.http.get("/v2/api_tokens?" + base, reader.session());
     while (true) {
       assertThat(page.status()).as("%s", page).isEqualTo(200);
       page.body().forEach(rows::add);
+      // A cursor that leads back to rows already read would page forever.
+      assertThat(rows).as("pages of %s", base).hasSizeLessThanOrEqualTo(MADE.size() + 6);
       JsonNode next = page.json().path("next_cursor");
       if (next.isNull() || next.isMissingNode()) {
         return rows;
       }
-      page = list(base + "&cursor=" + URLEncoder.encode(next.asText(), StandardCharsets.UTF_8));
+      page =
+          server.http.get(
+              "/v2/api_tokens?"
+                  + base
+                  + "&cursor="
+                  + URLEncoder.encode(next.asText(), StandardCharsets.UTF_8),
+              reader.session());
     }
   }
 
@@ -128,6 +141,41 @@ class TokenListIT {
 
     assertThat(ids(all("user_realname", false))).isEqualTo(byOwner);
     assertThat(ids(all("user_realname", true))).isEqualTo(reversed(byOwner));
+  }
+
+  @Test
+  void listWhenOwnerRenamedThenOrderedByTheNewName() {
+    // A client of its own, so the seeded lists stay as they are.
+    long client = fixtures.tenant("Renamed owners");
+    TestUser first = fixtures.user(client, "admin");
+    TestUser second = fixtures.user(client, "analytic");
+    rename(first, "Bob");
+    rename(second, "Carol");
+    List<Long> bobs = new ArrayList<>();
+    List<Long> carols = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      bobs.add(fixtures.token(first.session(), List.of("analytic")).id());
+      carols.add(fixtures.token(second.session(), List.of("analytic")).id());
+    }
+    List<Long> before = new ArrayList<>(bobs);
+    before.addAll(carols);
+    assertThat(ids(all(first, "user_realname", false))).isEqualTo(before);
+
+    rename(second, "alice");
+
+    List<Long> after = new ArrayList<>(carols);
+    after.addAll(bobs);
+    assertThat(ids(all(first, "user_realname", false))).isEqualTo(after);
+    assertThat(ids(all(first, "user_realname", true))).isEqualTo(reversed(after));
+  }
+
+  private static void rename(TestUser user, String realname) {
+    Response renamed =
+        server.http.post(
+            "/v1/objects/user/update",
+            server.admin(),
+            Map.of("filter", Map.of("id", user.id()), "fields", Map.of("realname", realname)));
+    assertThat(renamed.status()).as("%s", renamed).isEqualTo(200);
   }
 
   @Test
