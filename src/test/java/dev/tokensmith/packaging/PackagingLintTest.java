@@ -36,7 +36,8 @@ class PackagingLintTest {
           ".ci/run",
           "bench/start.sh",
           "bench/roles.sh",
-          "bench/ready.sh");
+          "bench/ready.sh",
+          "bench/profile.sh");
 
   @TempDir Path dir;
 

@@ -70,6 +70,43 @@ class OwnerCascadeTest {
   }
 
   @Test
+  void ownerRenamedWhenMoreTokensThanAStatementTakesThenEveryOneHoldsTheNewName() {
+    User owner = services.user(tenant, "admin");
+    User other = services.user(tenant, "admin");
+    for (int i = 0; i < 5; i++) {
+      issue(owner, "users:view");
+    }
+    issue(other, "users:view");
+    TokenStore inPairs = new JdbcTokenStore(services.db, Records.CATALOGUE, 2);
+
+    services.db.inTransaction(() -> inPairs.ownerRenamed(owner.id(), "Renamed In Pairs"));
+
+    assertThat(ownerNames(owner)).containsExactly("Renamed In Pairs");
+    assertThat(ownerNames(other)).containsExactly(other.realname());
+  }
+
+  @Test
+  void updateWhenOwnerRenamedThenTheirTokensHoldTheNewName() {
+    User owner = services.user(tenant, "admin");
+    issue(owner, "users:view");
+    issue(owner, "admin");
+
+    update(owner, new UserService.Update("Someone Else", null, null, null, null));
+
+    assertThat(ownerNames(owner)).containsExactly("Someone Else");
+  }
+
+  // The distinct owner names the user's tokens hold.
+  private static List<String> ownerNames(User owner) {
+    return services.db.withHandle(
+        h ->
+            h.createQuery("SELECT DISTINCT owner_name FROM api_tokens WHERE user_id = :user")
+                .bind("user", owner.id())
+                .mapTo(String.class)
+                .list());
+  }
+
+  @Test
   void updateWhenOwnerDisabledThenEveryPersonalTokenDisabledWithTheReason() {
     User owner = services.user(tenant, "admin");
     Created full = issue(owner, "admin");

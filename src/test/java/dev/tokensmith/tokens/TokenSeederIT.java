@@ -136,6 +136,16 @@ class TokenSeederIT {
         assertThat(user.path("role").asText()).isEqualTo("analytic");
         assertThat(user.path("enabled").asBoolean()).isTrue();
       }
+      // Each seeded row holds its owner's name: by owner's name, one holder's tokens after another
+      // (holders are named in the order they are made), not in turn as they were dealt.
+      List<Long> byOwnerName = new java.util.ArrayList<>();
+      server
+          .http
+          .get("/v2/api_tokens?order_by=user_realname&limit=100", server.admin())
+          .body()
+          .forEach(t -> byOwnerName.add(t.path("user_id").asLong()));
+      byOwnerName.retainAll(tokensOf.keySet());
+      assertThat(byOwnerName).hasSize(7).isSorted();
 
       // What the role does not hold, and the custom role, are refused before anything is written.
       org.assertj.core.api.Assertions.assertThatThrownBy(
