@@ -197,12 +197,8 @@ class LegacyCredentialsIT {
     imported(user, pair);
     assertThat(check(pair.auth())).isEqualTo(200);
 
-    Response off =
-        server.http.post(
-            "/v1/objects/user/update",
-            admin.session(),
-            Map.of("filter", Map.of("id", user.id()), "fields", Map.of("enabled", false)));
-    assertThat(off.status()).as("%s", off).isEqualTo(200);
+    assertThat(fixtures.updateUser(admin.session(), user.id(), Map.of("enabled", false)).status())
+        .isEqualTo(200);
 
     assertThat(check(pair.auth())).isEqualTo(401);
   }

@@ -170,12 +170,9 @@ class TokenListIT {
   }
 
   private static void rename(TestUser user, String realname) {
-    Response renamed =
-        server.http.post(
-            "/v1/objects/user/update",
-            server.admin(),
-            Map.of("filter", Map.of("id", user.id()), "fields", Map.of("realname", realname)));
-    assertThat(renamed.status()).as("%s", renamed).isEqualTo(200);
+    assertThat(
+            fixtures.updateUser(server.admin(), user.id(), Map.of("realname", realname)).status())
+        .isEqualTo(200);
   }
 
   @Test

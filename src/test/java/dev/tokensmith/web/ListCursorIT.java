@@ -186,12 +186,9 @@ class ListCursorIT {
     for (int i = 0; i < 6; i++) {
       TestUser user = fixtures.user(admin.session(), tenant, List.of("analytic"));
       if (i % 2 == 1) {
-        Response disabled =
-            server.http.post(
-                "/v1/objects/user/update",
-                admin.session(),
-                Map.of("filter", Map.of("id", user.id()), "fields", Map.of("enabled", false)));
-        assertThat(disabled.status()).as("%s", disabled).isEqualTo(200);
+        assertThat(
+                fixtures.updateUser(admin.session(), user.id(), Map.of("enabled", false)).status())
+            .isEqualTo(200);
       }
     }
     for (boolean enabled : List.of(true, false)) {
