@@ -248,7 +248,9 @@ public final class Database implements AutoCloseable {
           + " (client_id, COALESCE(last_used_at, 0), id);";
 
   private static final String POSTGRESQL_TOKEN_OWNER_INDEX =
-      "CREATE INDEX api_tokens_client_owner ON api_tokens (client_id, LOWER(owner_name), id);";
+      "CREATE INDEX api_tokens_client_owner ON api_tokens (client_id, LOWER(owner_name), id);\n"
+          + "DROP INDEX api_tokens_client;\n"
+          + "DROP INDEX api_tokens_user;";
 
   // Flyway's checksums of the released db/migration/{h2,postgresql}/V1__core.sql.
   private static final int RELEASED_CORE_H2 = 1221333312;

@@ -26,9 +26,16 @@ public record ApiToken(
 
   /**
    * Whose token it is, fixed when it is created: its client, its owner ({@code userId}, null for a
-   * shared token, which acts for its client) and the user who created it.
+   * shared token, which acts for its client) and the user who created it. {@code name} is the
+   * owner's name as the token's row holds it ('' for a shared token), kept in step with the owner's
+   * renames: what the list by owner's name orders and pages by.
    */
-  public record Owner(long clientId, Long userId, long createdBy, boolean shared) {}
+  public record Owner(long clientId, Long userId, long createdBy, boolean shared, String name) {
+    /** An owner as a new token is made with: the row takes the owner's name when it is written. */
+    public Owner(long clientId, Long userId, long createdBy, boolean shared) {
+      this(clientId, userId, createdBy, shared, "");
+    }
+  }
 
   /**
    * What the token may do and from where: what it is used for, its role preset or custom list

@@ -302,13 +302,14 @@ public final class JdbcTokenStore implements TokenStore {
         });
   }
 
-  // The names of the owners of a batch of seeded tokens, by user id.
+  // The names of the owners of a batch of seeded tokens, by user id, their rows locked as any
+  // token write locks its owner's: a rename waits for the batch, or the batch for the rename.
   private static Map<Long, String> ownerNames(Handle h, List<ApiToken> tokens) {
     List<Long> ids =
-        tokens.stream().filter(t -> !t.shared()).map(ApiToken::userId).distinct().toList();
+        tokens.stream().filter(t -> !t.shared()).map(ApiToken::userId).distinct().sorted().toList();
     Map<Long, String> names = new HashMap<>();
     if (!ids.isEmpty()) {
-      h.createQuery("SELECT id, realname FROM users WHERE id IN (<ids>)")
+      h.createQuery("SELECT id, realname FROM users WHERE id IN (<ids>) ORDER BY id FOR UPDATE")
           .bindList("ids", ids)
           .map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getString("realname")))
           .forEach(e -> names.put(e.getKey(), e.getValue()));
@@ -647,7 +648,8 @@ public final class JdbcTokenStore implements TokenStore {
             rs.getLong("client_id"),
             Rows.nullableLong(rs, "user_id"),
             rs.getLong("created_by"),
-            rs.getBoolean("shared")),
+            rs.getBoolean("shared"),
+            rs.getString("owner_name")),
         rs.getString("realname"),
         rs.getString("description"),
         new ApiToken.Scope(

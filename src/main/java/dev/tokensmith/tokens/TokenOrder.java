@@ -53,7 +53,8 @@ enum TokenOrder {
     return switch (this) {
       case ID -> Long.toString(t.id());
       case REALNAME -> t.realname();
-      case USER_REALNAME -> d.ownerName() == null ? "" : d.ownerName();
+      // The name the row holds, which the order reads: never one the row does not sort by.
+      case USER_REALNAME -> t.owner().name();
       case CREATE_AT -> Long.toString(t.history().createAt().toEpochMilli());
       case EXPIRE_AT ->
           Long.toString(t.expireAt() == null ? Long.MAX_VALUE : t.expireAt().toEpochMilli());

@@ -327,8 +327,13 @@ public final class UserService {
           Managed m = managed(caller, filter, "users:update");
           User before = m.user();
           User after = updated(caller, m, cmd);
-          write(before, after);
+          store.update(before, after);
           requireAnotherAdmin(before, after);
+          // A new name goes on to what orders by it, the user's token rows: after the client's
+          // lock (requireAnotherAdmin), the lock order of every change (user, client, tokens).
+          if (!before.realname().equals(after.realname())) {
+            followers.renamed(after);
+          }
           changes.publish(ChangeFeed.Kind.USER, after.id());
           if (before.enabled() && !after.enabled()) {
             sessions.endAll(after.id());
@@ -436,14 +441,6 @@ public final class UserService {
         before.provisioned());
   }
 
-  // Every write of a user's row: a new name goes on to what orders by it (their tokens' rows).
-  private void write(User before, User after) {
-    store.update(before, after);
-    if (!before.realname().equals(after.realname())) {
-      followers.renamed(after);
-    }
-  }
-
   // What a move to single sign-on ends: the legacy pair, and the tokens of a user without API
   // access (4.6); losing API access alone disables the tokens too.
   private void signInChanged(User before, User after, Origin origin) {
@@ -469,7 +466,7 @@ public final class UserService {
         continue;
       }
       User after = withSso(before, Sso.SSO, before.grant());
-      write(before, after);
+      store.update(before, after);
       changes.publish(ChangeFeed.Kind.USER, after.id());
       signInChanged(before, after, origin);
       activity.record(
@@ -556,7 +553,7 @@ public final class UserService {
                   before.createAt(),
                   before.lastLoginAt(),
                   before.provisioned());
-          write(before, after);
+          store.update(before, after);
           changes.publish(ChangeFeed.Kind.USER, after.id());
           followers.permissionsChanged(after, client, origin);
           signInChanged(before, after, origin);
@@ -618,7 +615,7 @@ public final class UserService {
   }
 
   private void narrow(User before, User after) {
-    write(before, after);
+    store.update(before, after);
     changes.publish(ChangeFeed.Kind.USER, after.id());
     activity.record(
         Origin.SYSTEM,

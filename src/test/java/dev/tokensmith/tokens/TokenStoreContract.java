@@ -76,8 +76,25 @@ abstract class TokenStoreContract {
   }
 
   // A new token gets its id before its row is written, as the writer does.
+  // As it reads back: its row holds its owner's name.
   private ApiToken personal(long clientId, long userId, String... permissions) {
-    return Records.token(store.newId(), clientId, userId, userId, false, permissions);
+    ApiToken t = Records.token(store.newId(), clientId, userId, userId, false, permissions);
+    String name =
+        db.withHandle(
+            h ->
+                h.createQuery("SELECT realname FROM users WHERE id = :id")
+                    .bind("id", userId)
+                    .mapTo(String.class)
+                    .one());
+    return new ApiToken(
+        t.id(),
+        new ApiToken.Owner(clientId, userId, userId, false, name),
+        t.realname(),
+        t.description(),
+        t.scope(),
+        t.state(),
+        t.secret(),
+        t.history());
   }
 
   private ApiToken shared(long clientId, String... permissions) {

@@ -85,6 +85,59 @@ class LockOrderIT {
     }
   }
 
+  @Test
+  void renameWhenRacingADeletionAndTheUsageFlushThenNoDeadlock() throws Exception {
+    // A rename writes the user's token rows too (the name the list orders by): after the client.
+    long tenant = fixtures.tenant("Rename lock order");
+    TestUser caller = fixtures.user(tenant, "admin");
+    TestUser deleted = fixtures.user(tenant, "admin");
+    TestUser renamed = fixtures.user(tenant, "admin");
+    Issued lower = fixtures.token(deleted.session(), List.of("analytic"));
+    Issued higher = fixtures.token(renamed.session(), List.of("analytic"));
+    assertThat(lower.id()).isLessThan(higher.id());
+
+    try (DbLocks locks = new DbLocks(server)) {
+      Connection flush = locks.holder();
+      long flushSession = locks.holderSession();
+      recordUse(flush, lower.id());
+      // The deletion locks its user and the client, then waits for its token (the flush has it).
+      CompletableFuture<Response> deletion =
+          async(
+              () ->
+                  server.http.post(
+                      "/v1/objects/user/delete",
+                      caller.session(),
+                      Map.of("filter", Map.of("id", deleted.id()))));
+      long deletionSession = locks.awaitBlockedBy(flushSession);
+      // The rename and demotion locks its user, then waits for the client: not yet the tokens.
+      CompletableFuture<Response> renaming =
+          async(
+              () ->
+                  fixtures.updateUser(
+                      caller.session(),
+                      renamed.id(),
+                      Map.of("realname", "Renamed", "permissions", List.of("analytic"))));
+      locks.awaitBlockedBy(deletionSession);
+      // Past the waiters' own deadlock checks, so that a circle would be found by the flush.
+      Thread.sleep(1500);
+      SQLException flushError = null;
+      try {
+        recordUse(flush, higher.id());
+        flush.commit();
+      } catch (SQLException e) {
+        flushError = e;
+        flush.rollback();
+      }
+      Response renamed1 = renaming.get();
+      Response deleted1 = deletion.get();
+      assertThat(flushError == null ? null : flushError.getSQLState())
+          .as("the usage flush failed: SQLState")
+          .isNull();
+      assertThat(renamed1.status()).as("rename: %s", renamed1).isEqualTo(200);
+      assertThat(deleted1.status()).as("deletion: %s", deleted1).isEqualTo(200);
+    }
+  }
+
   // What JdbcTokenStore.recordUses writes for one token.
   private static void recordUse(Connection connection, long tokenId) throws SQLException {
     try (PreparedStatement s =
