@@ -32,92 +32,68 @@ class LockOrderIT {
 
   @Test
   void deleteAdminWhenRacingAnotherAdminsDemotionAndTheUsageFlushThenNoDeadlock() throws Exception {
-    long tenant = fixtures.tenant("Lock order");
-    TestUser caller = fixtures.user(tenant, "admin");
-    TestUser demoted = fixtures.user(tenant, "admin");
-    TestUser deleted = fixtures.user(tenant, "admin");
-    Issued lower = fixtures.token(demoted.session(), List.of("analytic"));
-    Issued higher = fixtures.token(deleted.session(), List.of("analytic"));
-    assertThat(lower.id()).isLessThan(higher.id());
-
-    try (DbLocks locks = new DbLocks(server)) {
-      Connection flush = locks.holder();
-      long flushSession = locks.holderSession();
-      recordUse(flush, lower.id());
-      // The demotion locks its user and the client (last-admin count), then waits for the lower
-      // token.
-      CompletableFuture<Response> demotion =
-          async(
-              () ->
-                  server.http.post(
-                      "/v1/objects/user/update",
-                      caller.session(),
-                      Map.of(
-                          "filter",
-                          Map.of("id", demoted.id()),
-                          "fields",
-                          Map.of("permissions", List.of("analytic")))));
-      long demotionSession = locks.awaitBlockedBy(flushSession);
-      // The deletion locks its user and tokens, and must not then wait for the client behind them.
-      CompletableFuture<Response> deletion =
-          async(
-              () ->
-                  server.http.post(
-                      "/v1/objects/user/delete",
-                      caller.session(),
-                      Map.of("filter", Map.of("id", deleted.id()))));
-      locks.awaitBlockedBy(demotionSession);
-      SQLException flushError = null;
-      try {
-        recordUse(flush, higher.id());
-        flush.commit();
-      } catch (SQLException e) {
-        flushError = e;
-        flush.rollback();
-      }
-      Response demoted1 = demotion.get();
-      Response deleted1 = deletion.get();
-      assertThat(flushError == null ? null : flushError.getSQLState())
-          .as("the usage flush failed: SQLState")
-          .isNull();
-      assertThat(demoted1.status()).as("demotion: %s", demoted1).isEqualTo(200);
-      assertThat(deleted1.status()).as("deletion: %s", deleted1).isEqualTo(200);
-    }
+    // The demotion locks its user and the client (last-admin count), then waits for its token; the
+    // deletion locks its user and tokens, and must not then wait for the client behind them.
+    raceWithTheFlush(
+        "Lock order",
+        "demotion",
+        (caller, demoted) ->
+            fixtures.updateUser(
+                caller.session(), demoted.id(), Map.of("permissions", List.of("analytic"))),
+        "deletion",
+        LockOrderIT::delete);
   }
 
   @Test
   void renameWhenRacingADeletionAndTheUsageFlushThenNoDeadlock() throws Exception {
-    // A rename writes the user's token rows too (the name the list orders by): after the client.
-    long tenant = fixtures.tenant("Rename lock order");
+    // The deletion locks its user and the client, then waits for its token; the rename (which
+    // writes the user's token rows too, the name the list orders by) locks its user, then waits for
+    // the client: not yet the tokens.
+    raceWithTheFlush(
+        "Rename lock order",
+        "deletion",
+        LockOrderIT::delete,
+        "rename",
+        (caller, renamed) ->
+            fixtures.updateUser(
+                caller.session(),
+                renamed.id(),
+                Map.of("realname", "Renamed", "permissions", List.of("analytic"))));
+  }
+
+  /** A change an administrator makes to a user. */
+  private interface Change {
+    Response of(TestUser caller, TestUser target);
+  }
+
+  private static Response delete(TestUser caller, TestUser deleted) {
+    return server.http.post(
+        "/v1/objects/user/delete", caller.session(), Map.of("filter", Map.of("id", deleted.id())));
+  }
+
+  /**
+   * The flush holds the first user's token; the first change waits for it, the second change for
+   * the first; then the flush takes the second user's token. Nobody may fail: no circle of waits.
+   */
+  private static void raceWithTheFlush(
+      String tenantName, String firstName, Change first, String secondName, Change second)
+      throws Exception {
+    long tenant = fixtures.tenant(tenantName);
     TestUser caller = fixtures.user(tenant, "admin");
-    TestUser deleted = fixtures.user(tenant, "admin");
-    TestUser renamed = fixtures.user(tenant, "admin");
-    Issued lower = fixtures.token(deleted.session(), List.of("analytic"));
-    Issued higher = fixtures.token(renamed.session(), List.of("analytic"));
+    TestUser firstUser = fixtures.user(tenant, "admin");
+    TestUser secondUser = fixtures.user(tenant, "admin");
+    Issued lower = fixtures.token(firstUser.session(), List.of("analytic"));
+    Issued higher = fixtures.token(secondUser.session(), List.of("analytic"));
     assertThat(lower.id()).isLessThan(higher.id());
 
     try (DbLocks locks = new DbLocks(server)) {
       Connection flush = locks.holder();
       long flushSession = locks.holderSession();
       recordUse(flush, lower.id());
-      // The deletion locks its user and the client, then waits for its token (the flush has it).
-      CompletableFuture<Response> deletion =
-          async(
-              () ->
-                  server.http.post(
-                      "/v1/objects/user/delete",
-                      caller.session(),
-                      Map.of("filter", Map.of("id", deleted.id()))));
-      long deletionSession = locks.awaitBlockedBy(flushSession);
-      // The rename and demotion locks its user, then waits for the client: not yet the tokens.
-      CompletableFuture<Response> renaming =
-          async(
-              () ->
-                  fixtures.updateUser(
-                      caller.session(),
-                      renamed.id(),
-                      Map.of("realname", "Renamed", "permissions", List.of("analytic"))));
-      locks.awaitBlockedBy(deletionSession);
+      CompletableFuture<Response> firstDone = async(() -> first.of(caller, firstUser));
+      long firstSession = locks.awaitBlockedBy(flushSession);
+      CompletableFuture<Response> secondDone = async(() -> second.of(caller, secondUser));
+      locks.awaitBlockedBy(firstSession);
       // Past the waiters' own deadlock checks, so that a circle would be found by the flush.
       Thread.sleep(1500);
       SQLException flushError = null;
@@ -128,13 +104,13 @@ class LockOrderIT {
         flushError = e;
         flush.rollback();
       }
-      Response renamed1 = renaming.get();
-      Response deleted1 = deletion.get();
+      Response firstAnswer = firstDone.get();
+      Response secondAnswer = secondDone.get();
       assertThat(flushError == null ? null : flushError.getSQLState())
           .as("the usage flush failed: SQLState")
           .isNull();
-      assertThat(renamed1.status()).as("rename: %s", renamed1).isEqualTo(200);
-      assertThat(deleted1.status()).as("deletion: %s", deleted1).isEqualTo(200);
+      assertThat(firstAnswer.status()).as("%s: %s", firstName, firstAnswer).isEqualTo(200);
+      assertThat(secondAnswer.status()).as("%s: %s", secondName, secondAnswer).isEqualTo(200);
     }
   }
 
