@@ -20,8 +20,9 @@
 # year (past the expiry notices), half used in the last month; users of the administrator's client,
 # several roles, one in ten disabled; activity over a year in four clients (two fifths in the
 # administrator's), of several object types, actions and 200 actors per client, the administrator
-# among them; nodes of the administrator's client, one in ten a proxy, three instances each (a node
-# list in another order than by id pages by offset, its cursor an offset). The lists are read as the administrator, in their own client.
+# among them; nodes of the administrator's client, one in ten a proxy, three instances each (read in
+# id order and in sorted orders, as the token list). The lists are read as the administrator, in
+# their own client.
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust authentication), curl and jq.
 set -euo pipefail
@@ -128,6 +129,7 @@ case "$LIST" in
     # The brackets of filter[type] written out: curl would read them as a glob.
     PATH_="/v2/node?"
     FILTERS=("all|" "type_rare|filter%5Btype%5D=proxy" "not_type|filter%5B%21type%5D=proxy"
+      "by_hostname|order_by=hostname" "by_created_desc|order_by=create_time&order_desc=true"
       "by_last_activity_desc|order_by=last_activity&order_desc=true") ;;
 esac
 

@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InstanceActivity {
   private static final long MIN_INTERVAL_MILLIS = 60_000;
 
-  /** One pending write. */
-  public record Sync(long instanceId, long atMillis, String ip) {}
+  /** One pending write: an instance's sync, which is also its node's latest activity. */
+  public record Sync(long instanceId, long nodeId, long atMillis, String ip) {}
 
   private record Written(long atMillis, String ip) {}
 
@@ -39,11 +39,11 @@ public final class InstanceActivity {
     this.clock = clock;
   }
 
-  /** Notes a sync; cheap, never touches the database. */
-  void synced(long instanceId, String ip) {
+  /** Notes a sync of an instance of {@code nodeId}; cheap, never touches the database. */
+  void synced(long instanceId, long nodeId, String ip) {
     long now = clock.millis();
     if (due(lastWritten.getIfPresent(instanceId), now, ip)) {
-      pending.put(instanceId, new Sync(instanceId, now, ip));
+      pending.put(instanceId, new Sync(instanceId, nodeId, now, ip));
     }
   }
 

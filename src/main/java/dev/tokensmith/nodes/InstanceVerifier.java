@@ -113,7 +113,7 @@ public final class InstanceVerifier {
         || !snapshot.usableAt(now())) {
       return Optional.empty();
     }
-    activity.synced(snapshot.instanceId(), ip);
+    activity.synced(snapshot.instanceId(), snapshot.nodeId(), ip);
     return Optional.of(new Synced(snapshot.nodeId(), snapshot.configVersion()));
   }
 

@@ -5,21 +5,22 @@ import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** {@link NodeStore} on the JDBC database. */
 public final class JdbcNodeStore implements NodeStore {
-  // A node with its instances' counts, latest sync and the address of the instance that synced
-  // last. The latest sync is read as an output column, so a list can be ordered by it.
+  // A node with its latest sync (kept on its row), its instances' counts and the address of the
+  // instance that synced last.
   private static final String STATE =
       "SELECT n.*,"
           + " (SELECT COUNT(*) FROM node_instances i WHERE i.node_id = n.id) AS instance_count,"
           + " (SELECT COUNT(*) FROM node_instances i WHERE i.node_id = n.id"
           + " AND i.last_activity > :activeAfter) AS active_instance_count,"
-          + " (SELECT MAX(i.last_activity) FROM node_instances i WHERE i.node_id = n.id)"
-          + " AS last_activity,"
           + " (SELECT i.ip FROM node_instances i WHERE i.node_id = n.id"
           + " AND i.last_activity IS NOT NULL ORDER BY i.last_activity DESC, i.id DESC LIMIT 1)"
           + " AS last_ip"
@@ -138,12 +139,20 @@ public final class JdbcNodeStore implements NodeStore {
       sql.append(" AND EXISTS (SELECT 1 FROM node_instances i WHERE i.node_id = n.id")
           .append(" AND i.ip = :ip)");
     }
-    if (q.order() == NodeQuery.Order.ID) {
-      sql.append(q.window().after("n.id", q.descending()));
+    sql.append(q.window().after("n.id", q.descending()));
+    NodeQuery.Order order = q.order();
+    if (q.after() != null) {
+      // Past the last node of the page before, as one row comparison: PostgreSQL starts there in
+      // the order's index (V21), so a page far down costs what the first does.
+      sql.append(" AND (")
+          .append(order.column())
+          .append(", n.id)")
+          .append(q.descending() ? " < " : " > ")
+          .append("(:seekValue, :seekId)");
     }
     String direction = q.descending() ? " DESC" : "";
-    sql.append(" ORDER BY ").append(q.order().column()).append(direction);
-    if (q.order() != NodeQuery.Order.ID) {
+    sql.append(" ORDER BY ").append(order.column()).append(direction);
+    if (order != NodeQuery.Order.ID) {
       sql.append(", n.id").append(direction);
     }
     sql.append(" LIMIT :limit OFFSET :offset");
@@ -158,6 +167,11 @@ public final class JdbcNodeStore implements NodeStore {
                 .bind("hostname", q.hostname())
                 .bind("ip", q.ip())
                 .bind("after", q.window().after())
+                .bindByType(
+                    "seekValue",
+                    q.after() == null ? null : q.after().value(),
+                    order.numeric() ? Long.class : String.class)
+                .bind("seekId", q.after() == null ? null : q.after().id())
                 .bind("limit", q.window().limit())
                 .bind("offset", q.window().offset())
                 .map(JdbcNodeStore::nodeState)
@@ -233,20 +247,35 @@ public final class JdbcNodeStore implements NodeStore {
 
   @Override
   public void recordSyncs(List<InstanceActivity.Sync> syncs) {
-    db.withHandle(
-        h -> {
-          var batch =
-              h.prepareBatch(
-                  "UPDATE node_instances SET last_activity = :at, ip = :ip WHERE id = :id");
-          for (InstanceActivity.Sync sync : syncs) {
-            batch
-                .bind("at", sync.atMillis())
-                .bindByType("ip", sync.ip(), String.class)
-                .bind("id", sync.instanceId())
-                .add();
-          }
-          return batch.execute();
-        });
+    // The nodes' latest syncs first, in node id order, then the instances in id order: the order
+    // in which a node's deletion or change locks them too, so two flushes (of two servers) or a
+    // flush and a deletion never wait for each other in a circle.
+    Map<Long, Long> latest = new TreeMap<>();
+    for (InstanceActivity.Sync sync : syncs) {
+      latest.merge(sync.nodeId(), sync.atMillis(), Math::max);
+    }
+    db.inTransaction(
+        () ->
+            db.withHandle(
+                h -> {
+                  var nodes =
+                      h.prepareBatch(
+                          "UPDATE nodes SET last_activity = :at"
+                              + " WHERE id = :id AND last_activity < :at");
+                  latest.forEach((node, at) -> nodes.bind("at", at).bind("id", node).add());
+                  nodes.execute();
+                  var instances =
+                      h.prepareBatch(
+                          "UPDATE node_instances SET last_activity = :at, ip = :ip WHERE id = :id");
+                  for (InstanceActivity.Sync sync : syncs) {
+                    instances
+                        .bind("at", sync.atMillis())
+                        .bindByType("ip", sync.ip(), String.class)
+                        .bind("id", sync.instanceId())
+                        .add();
+                  }
+                  return instances.execute();
+                }));
   }
 
   private static Node node(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -265,11 +294,12 @@ public final class JdbcNodeStore implements NodeStore {
   }
 
   private static NodeState nodeState(ResultSet rs, StatementContext ctx) throws SQLException {
+    long lastActivity = rs.getLong("last_activity");
     return new NodeState(
         node(rs, ctx),
         rs.getInt("instance_count"),
         rs.getInt("active_instance_count"),
-        Rows.instant(rs, "last_activity"),
+        lastActivity == 0 ? null : Instant.ofEpochMilli(lastActivity),
         rs.getString("last_ip"));
   }
 

@@ -81,8 +81,7 @@ public final class NodeApi implements Api {
     if (clientIds.isEmpty()) {
       clientIds = query.ids("filter[clientid]", MAX_CLIENTS);
     }
-    Page page = Page.of(request);
-    NodeQuery.Order order = order(query);
+    Sorting sorting = Sorting.of(query, Page.of(request));
     NodeQuery q =
         new NodeQuery(
             clientIds,
@@ -91,17 +90,17 @@ public final class NodeApi implements Api {
             null,
             null,
             null,
-            order,
-            query.bool("order_desc").orElse(false),
-            window(page, order));
-    return answer(page, order, nodes.list(request.caller(), q), NodeView::of);
+            sorting.order(),
+            sorting.descending(),
+            sorting.after(),
+            sorting.window());
+    return sorting.answer(nodes.list(request.caller(), q), NodeView::of);
   }
 
   private Object find(Request request) {
     Params body = request.body();
     Params filter = body.object("filter");
-    Page page = Page.of(request);
-    NodeQuery.Order order = order(body);
+    Sorting sorting = Sorting.of(body, Page.of(request));
     Optional<String> ip = filter.text("ip", 45).filter(t -> !t.isEmpty());
     if (ip.isPresent() && IpRange.address(ip.get()).isEmpty()) {
       throw ValidationException.of("ip", INVALID, ip.get());
@@ -114,35 +113,66 @@ public final class NodeApi implements Api {
             filter.text("uuid", 36).filter(t -> !t.isEmpty()).orElse(null),
             filter.text("hostname", MAX_HOSTNAME).filter(t -> !t.isEmpty()).orElse(null),
             ip.orElse(null),
-            order,
-            body.bool("order_desc").orElse(false),
-            window(page, order));
-    return answer(page, order, nodes.list(request.caller(), q), Found::of);
+            sorting.order(),
+            sorting.descending(),
+            sorting.after(),
+            sorting.window());
+    return sorting.answer(nodes.list(request.caller(), q), Found::of);
   }
 
-  // Ordered by id, a list pages by keyset; in another order (a count, a time that may be missing),
-  // by offset.
-  private static Window window(Page page, NodeQuery.Order order) {
-    return order == NodeQuery.Order.ID ? page.window() : page.requireOffset("order_by").window();
-  }
+  /**
+   * A list's order ({@code order_by}, {@code order_desc}) and its page. In id order, ascending, a
+   * list pages by keyset, as every list does; in another (or descending) by a seek cursor that
+   * names its order, so a cursor is never read under an order it was not made in.
+   */
+  private record Sorting(NodeQuery.Order order, boolean descending, Page page) {
+    static Sorting of(Params params, Page page) {
+      Optional<String> name = params.text("order_by", 32).filter(t -> !t.isEmpty());
+      NodeQuery.Order order =
+          name.map(
+                  n ->
+                      NodeQuery.Order.fromWire(n)
+                          .orElseThrow(() -> ValidationException.of("order_by", INVALID, n)))
+              .orElse(NodeQuery.Order.ID);
+      return new Sorting(order, params.bool("order_desc").orElse(false), page);
+    }
 
-  private static <T> Reply answer(
-      Page page,
-      NodeQuery.Order order,
-      List<NodeService.Shown> shown,
-      Function<NodeService.Shown, T> view) {
-    return order == NodeQuery.Order.ID
-        ? page.keyset(shown, s -> s.state().node().id(), view)
-        : page.byOffset(shown, view);
-  }
+    private boolean natural() {
+      return order == NodeQuery.Order.ID && !descending;
+    }
 
-  private static NodeQuery.Order order(Params params) {
-    Optional<String> name = params.text("order_by", 32).filter(t -> !t.isEmpty());
-    return name.map(
-            n ->
-                NodeQuery.Order.fromWire(n)
-                    .orElseThrow(() -> ValidationException.of("order_by", INVALID, n)))
-        .orElse(NodeQuery.Order.ID);
+    private String name() {
+      return order.wire() + (descending ? ".desc" : ".asc");
+    }
+
+    NodeQuery.After after() {
+      if (natural()) {
+        return null;
+      }
+      return page.seek(name()).map(this::after).orElse(null);
+    }
+
+    private NodeQuery.After after(Page.Seek seek) {
+      if (!order.numeric()) {
+        return new NodeQuery.After(seek.value(), seek.id());
+      }
+      try {
+        return new NodeQuery.After(Long.parseLong(seek.value()), seek.id());
+      } catch (NumberFormatException e) {
+        throw ValidationException.of("cursor", INVALID, "of another order");
+      }
+    }
+
+    Window window() {
+      return natural() ? page.window() : page.sortedWindow();
+    }
+
+    <T> Reply answer(List<NodeService.Shown> shown, Function<NodeService.Shown, T> view) {
+      return natural()
+          ? page.keyset(shown, s -> s.state().node().id(), view)
+          : page.sorted(
+              shown, name(), s -> s.state().node().id(), s -> order.valueOf(s.state()), view);
+    }
   }
 
   private Object register(Request request) {

@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param notType nodes of any type but this one
  * @param ip nodes one of whose instances last synced from this address
+ * @param after past which node of the order the page starts (a seek cursor), or null
  */
 record NodeQuery(
     List<Long> clientIds,
@@ -20,27 +21,60 @@ record NodeQuery(
     String ip,
     Order order,
     boolean descending,
+    After after,
     Window window) {
 
-  /** The orders a list may ask for, by their wire names. */
+  /**
+   * The last node of the page before: its value in the order ({@code Long} for a number, else
+   * {@code String}) and its id.
+   */
+  record After(Object value, long id) {}
+
+  /**
+   * The orders a list may ask for, by their wire names, each then by id. A node none of whose
+   * instances has synced sorts before every last activity.
+   */
   enum Order {
-    ID("id", "n.id"),
-    HOSTNAME("hostname", "n.hostname"),
-    TYPE("type", "n.node_type"),
-    CREATE_TIME("create_time", "n.create_at"),
-    LAST_ACTIVITY("last_activity", "last_activity");
+    ID("id", "n.id", true),
+    HOSTNAME("hostname", "n.hostname", false),
+    TYPE("type", "n.node_type", false),
+    CREATE_TIME("create_time", "n.create_at", true),
+    LAST_ACTIVITY("last_activity", "n.last_activity", true);
 
     private final String wire;
     private final String column;
+    private final boolean numeric;
 
-    Order(String wire, String column) {
+    Order(String wire, String column, boolean numeric) {
       this.wire = wire;
       this.column = column;
+      this.numeric = numeric;
     }
 
-    /** The SQL expression to order by. */
+    String wire() {
+      return wire;
+    }
+
+    /** The column rows are ordered by (nodes as {@code n}). */
     String column() {
       return column;
+    }
+
+    boolean numeric() {
+      return numeric;
+    }
+
+    /** The value of a node in this order, as a seek cursor carries it. */
+    String valueOf(NodeState s) {
+      Node n = s.node();
+      return switch (this) {
+        case ID -> Long.toString(n.id());
+        case HOSTNAME -> n.hostname();
+        case TYPE -> n.type();
+        case CREATE_TIME -> Long.toString(n.createAt().toEpochMilli());
+        case LAST_ACTIVITY ->
+            Long.toString(s.lastActivity() == null ? 0 : s.lastActivity().toEpochMilli());
+      };
     }
 
     static Optional<Order> fromWire(String name) {

@@ -108,6 +108,7 @@ public final class NodeService {
             query.ip(),
             query.order(),
             query.descending(),
+            query.after(),
             query.window());
     return store.list(resolved, activeAfter()).stream()
         .map(

@@ -195,7 +195,7 @@ public final class ListSeeder {
                 .bind("from", from)
                 .bind("to", to)
                 .execute();
-            return h.createUpdate(
+            h.createUpdate(
                     "INSERT INTO node_instances (uuid, node_id, hostname, secret_digest,"
                         + " registered_with, node_token_generation, create_at, last_activity, ip)"
                         + " SELECT md5(n.uuid || k)::uuid::text, n.id, n.hostname || '-' || k,"
@@ -207,6 +207,16 @@ public final class ListSeeder {
                         + " (SELECT 'seeded-node-' || g FROM generate_series(:from, :to) g)")
                 .bind("client", clientId)
                 .bind("now", now)
+                .bind("from", from)
+                .bind("to", to)
+                .execute();
+            // Each node's latest sync, as the instances' flush keeps it.
+            return h.createUpdate(
+                    "UPDATE nodes n SET last_activity = (SELECT MAX(i.last_activity)"
+                        + " FROM node_instances i WHERE i.node_id = n.id)"
+                        + " WHERE n.client_id = :client AND n.hostname IN"
+                        + " (SELECT 'seeded-node-' || g FROM generate_series(:from, :to) g)")
+                .bind("client", clientId)
                 .bind("from", from)
                 .bind("to", to)
                 .execute();

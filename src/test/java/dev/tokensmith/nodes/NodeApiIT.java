@@ -66,32 +66,22 @@ class NodeApiIT {
   }
 
   @Test
-  void listWhenPagedByCursorThenKeysetByIdAndOffsetInAnotherOrder() {
+  void listWhenPagedByCursorThenEveryNodeOnceInEveryOrder() {
     long own = fixtures.tenant("Node pages");
     TestUser owner = fixtures.user(own, "admin");
     List<Long> made = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       made.add(calls.node(owner.session(), own).id());
     }
-    for (String order : List.of("", "&order_by=hostname", "&order_by=id&order_desc=true")) {
-      List<Long> seen = new ArrayList<>();
-      String cursor = null;
-      do {
-        Response page =
-            server.http.get(
-                "/v2/node?filter[clientid][]="
-                    + own
-                    + "&limit=2"
-                    + order
-                    + (cursor == null ? "" : "&cursor=" + cursor),
-                owner.session());
-        assertThat(page.status()).as("%s", page).isEqualTo(200);
-        page.body().forEach(n -> seen.add(n.path("id").asLong()));
-        cursor =
-            page.json().path("next_cursor").isNull()
-                ? null
-                : page.json().path("next_cursor").asText();
-      } while (cursor != null && seen.size() < 20);
+    for (String order :
+        List.of(
+            "",
+            "&order_by=hostname",
+            "&order_by=id&order_desc=true",
+            "&order_by=type",
+            "&order_by=create_time&order_desc=true",
+            "&order_by=last_activity")) {
+      List<Long> seen = walk(owner, "/v2/node?filter[clientid][]=" + own + "&limit=2" + order);
       assertThat(seen).as(order).containsExactlyInAnyOrderElementsOf(made).doesNotHaveDuplicates();
       if (order.contains("order_desc")) {
         assertThat(seen).isSortedAccordingTo(Comparator.reverseOrder());
@@ -110,6 +100,77 @@ class NodeApiIT {
             owner.session());
     assertThat(mixed.status()).isEqualTo(400);
     assertThat(mixed.body().path("cursor").path("error").asText()).isEqualTo("invalid");
+  }
+
+  @Test
+  void listWhenOrderedByLastActivityThenLatestFirstNeverSyncedLastAndASyncMovesANode() {
+    long own = fixtures.tenant("Node activity");
+    TestUser owner = fixtures.user(own, "admin");
+    List<Long> nodes = new ArrayList<>();
+    List<Pair> instances = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Created node = calls.node(owner.session(), own);
+      nodes.add(node.id());
+      instances.add(calls.registered(Auth.token(node.token()), null));
+    }
+    // Nodes 0 and 1 sync at the same time, then node 3; nodes 2 and 4 never sync.
+    for (int i : new int[] {0, 1}) {
+      assertThat(calls.sync(instances.get(i)).status()).isEqualTo(200);
+    }
+    server.clock.advance(Duration.ofMinutes(3));
+    assertThat(calls.sync(instances.get(3)).status()).isEqualTo(200);
+    server.app.flushUsage();
+
+    String path = "/v2/node?filter[clientid][]=" + own + "&order_by=last_activity&limit=2";
+    assertThat(walk(owner, path + "&order_desc=true"))
+        .containsExactly(nodes.get(3), nodes.get(1), nodes.get(0), nodes.get(4), nodes.get(2));
+    assertThat(walk(owner, path))
+        .containsExactly(nodes.get(2), nodes.get(4), nodes.get(0), nodes.get(1), nodes.get(3));
+
+    // A node whose instance syncs again goes to the top, and a cursor made before still leads on.
+    String cursor =
+        server
+            .http
+            .get(path + "&order_desc=true", owner.session())
+            .json()
+            .path("next_cursor")
+            .asText();
+    server.clock.advance(Duration.ofMinutes(3));
+    assertThat(calls.sync(instances.get(0)).status()).isEqualTo(200);
+    server.app.flushUsage();
+    assertThat(walk(owner, path + "&order_desc=true"))
+        .containsExactly(nodes.get(0), nodes.get(3), nodes.get(1), nodes.get(4), nodes.get(2));
+    Response after = server.http.get(path + "&order_desc=true&cursor=" + cursor, owner.session());
+    assertThat(after.body())
+        .extracting(n -> n.path("id").asLong())
+        .containsExactly(nodes.get(4), nodes.get(2));
+
+    // A cursor of another order, or of the other direction, is refused.
+    for (String other :
+        List.of("&order_by=hostname&order_desc=true", "", "&order_by=last_activity")) {
+      Response refused =
+          server.http.get(
+              "/v2/node?filter[clientid][]=" + own + other + "&cursor=" + cursor, owner.session());
+      assertThat(refused.status()).as(other).isEqualTo(400);
+      assertThat(refused.body().path("cursor").path("error").asText()).isEqualTo("invalid");
+    }
+  }
+
+  // Every node id of a list, page after page by next_cursor.
+  private static List<Long> walk(TestUser user, String path) {
+    List<Long> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      Response page =
+          server.http.get(path + (cursor == null ? "" : "&cursor=" + cursor), user.session());
+      assertThat(page.status()).as("%s", page).isEqualTo(200);
+      page.body().forEach(n -> seen.add(n.path("id").asLong()));
+      cursor =
+          page.json().path("next_cursor").isNull()
+              ? null
+              : page.json().path("next_cursor").asText();
+    } while (cursor != null && seen.size() < 50);
+    return seen;
   }
 
   @Test

@@ -112,7 +112,7 @@ abstract class NodeStoreContract {
 
   private static NodeQuery query(long client, NodeQuery.Order order, boolean descending) {
     return new NodeQuery(
-        List.of(client), null, null, null, null, null, order, descending, Window.first(50));
+        List.of(client), null, null, null, null, null, order, descending, null, Window.first(50));
   }
 
   @Test
@@ -176,6 +176,7 @@ abstract class NodeStoreContract {
                     null,
                     NodeQuery.Order.ID,
                     false,
+                    null,
                     new Window(50, 0, null))))
         .containsExactly("alpha");
     assertThat(
@@ -189,6 +190,7 @@ abstract class NodeStoreContract {
                     null,
                     NodeQuery.Order.HOSTNAME,
                     false,
+                    null,
                     new Window(50, 0, null))))
         .containsExactly("bravo", "charlie");
     assertThat(
@@ -202,6 +204,7 @@ abstract class NodeStoreContract {
                     null,
                     NodeQuery.Order.ID,
                     false,
+                    null,
                     new Window(50, 0, null))))
         .containsExactly("alpha");
     assertThat(
@@ -215,6 +218,7 @@ abstract class NodeStoreContract {
                     null,
                     NodeQuery.Order.ID,
                     false,
+                    null,
                     new Window(50, 0, null))))
         .containsExactly("bravo");
     assertThat(
@@ -228,6 +232,7 @@ abstract class NodeStoreContract {
                     null,
                     NodeQuery.Order.HOSTNAME,
                     false,
+                    null,
                     new Window(1, 1, null))))
         .containsExactly("bravo");
     assertThat(
@@ -241,6 +246,7 @@ abstract class NodeStoreContract {
                     null,
                     NodeQuery.Order.ID,
                     false,
+                    null,
                     Window.first(50)),
                 0))
         .isEmpty();
@@ -255,8 +261,9 @@ abstract class NodeStoreContract {
     instance(node, UUID.randomUUID().toString());
     store.recordSyncs(
         List.of(
-            new InstanceActivity.Sync(early, T.toEpochMilli(), "10.0.0.1"),
-            new InstanceActivity.Sync(late, T.plusSeconds(90).toEpochMilli(), "10.0.0.2")));
+            new InstanceActivity.Sync(early, node.id(), T.toEpochMilli(), "10.0.0.1"),
+            new InstanceActivity.Sync(
+                late, node.id(), T.plusSeconds(90).toEpochMilli(), "10.0.0.2")));
 
     NodeState state = store.state(node.id(), T.plusSeconds(30).toEpochMilli()).orElseThrow();
     assertThat(state.instanceCount()).isEqualTo(3);
@@ -275,11 +282,74 @@ abstract class NodeStoreContract {
                     "10.0.0.1",
                     NodeQuery.Order.LAST_ACTIVITY,
                     false,
+                    null,
                     new Window(50, 0, null))))
         .containsExactly("synced");
     NodeState idle = store.state(node.id(), T.plusSeconds(90).toEpochMilli()).orElseThrow();
     assertThat(idle.activeInstanceCount()).isZero();
     assertThat(idle.active()).isFalse();
+  }
+
+  @Test
+  void recordSyncsWhenAnOlderSyncIsWrittenLaterThenTheNodeKeepsItsLatest() {
+    Node node = inserted(client(), "kept", "cloud_node");
+    long first = instance(node, UUID.randomUUID().toString());
+    long second = instance(node, UUID.randomUUID().toString());
+    long latest = T.plusSeconds(90).toEpochMilli();
+
+    store.recordSyncs(List.of(new InstanceActivity.Sync(first, node.id(), latest, "10.0.0.1")));
+    store.recordSyncs(
+        List.of(new InstanceActivity.Sync(second, node.id(), T.toEpochMilli(), "10.0.0.2")));
+
+    NodeState state = store.state(node.id(), 0).orElseThrow();
+    assertThat(state.lastActivity()).isEqualTo(T.plusSeconds(90));
+    assertThat(state.ip()).isEqualTo("10.0.0.1");
+    assertThat(store.instances(node.id()))
+        .extracting(Instance::lastActivity)
+        .containsExactly(T.plusSeconds(90), T);
+  }
+
+  @Test
+  void listWhenPastASeekCursorThenTheNodesAfterItInTheOrderThenById() {
+    long client = client();
+    Node a = inserted(client, "a", "node");
+    Node b = inserted(client, "b", "node");
+    Node never = inserted(client, "c", "cloud_node");
+    long at = T.plusSeconds(10).toEpochMilli();
+    store.recordSyncs(
+        List.of(
+            new InstanceActivity.Sync(instance(a, UUID.randomUUID().toString()), a.id(), at, null),
+            new InstanceActivity.Sync(
+                instance(b, UUID.randomUUID().toString()), b.id(), at, null)));
+
+    assertThat(hostnames(past(client, NodeQuery.Order.LAST_ACTIVITY, false, at, a.id())))
+        .containsExactly("b");
+    assertThat(hostnames(past(client, NodeQuery.Order.LAST_ACTIVITY, false, 0L, never.id())))
+        .containsExactly("a", "b");
+    assertThat(hostnames(past(client, NodeQuery.Order.LAST_ACTIVITY, true, at, b.id())))
+        .containsExactly("a", "c");
+    assertThat(hostnames(past(client, NodeQuery.Order.HOSTNAME, false, "a", a.id())))
+        .containsExactly("b", "c");
+    assertThat(hostnames(past(client, NodeQuery.Order.TYPE, true, "node", b.id())))
+        .containsExactly("a", "c");
+    assertThat(
+            hostnames(past(client, NodeQuery.Order.CREATE_TIME, false, T.toEpochMilli(), a.id())))
+        .containsExactly("b", "c");
+  }
+
+  private static NodeQuery past(
+      long client, NodeQuery.Order order, boolean descending, Object value, long id) {
+    return new NodeQuery(
+        List.of(client),
+        null,
+        null,
+        null,
+        null,
+        null,
+        order,
+        descending,
+        new NodeQuery.After(value, id),
+        Window.first(50));
   }
 
   @Test

@@ -24,13 +24,18 @@ class MigrationFastPathIT {
       database.migrated().close();
       try (Connection c = DriverManager.getConnection(database.url(), database.user(), "");
           Statement s = c.createStatement()) {
-        // As a database of the release before the latest migration was, with a personal and a
-        // shared token.
-        s.execute("ALTER TABLE api_tokens DROP COLUMN owner_name");
-        if (database.url().startsWith("jdbc:postgresql:")) {
-          s.execute("CREATE INDEX api_tokens_client ON api_tokens (client_id)");
-          s.execute("CREATE INDEX api_tokens_user ON api_tokens (user_id)");
+        // As a database of the release before the latest migration was, with a node whose
+        // instances synced and one with no instance.
+        for (String index :
+            new String[] {
+              "nodes_client_page",
+              "nodes_client_activity",
+              "nodes_client_created",
+              "nodes_client_type"
+            }) {
+          s.execute("DROP INDEX " + index);
         }
+        s.execute("ALTER TABLE nodes DROP COLUMN last_activity");
         s.execute(
             "DELETE FROM flyway_schema_history WHERE version = '"
                 + Database.LATEST_MIGRATION
@@ -38,17 +43,21 @@ class MigrationFastPathIT {
         s.execute(
             "INSERT INTO clients (id, uuid, name, vuln_prefix, enabled, create_at) "
                 + "VALUES (901, 'c-901', 'Client', 'C901', TRUE, 0)");
-        s.execute(
-            "INSERT INTO users (id, uuid, client_id, email, email_key, realname, role, enabled, "
-                + "create_at) VALUES (902, 'u-902', 901, 'ada@example.com', 'ada@example.com', "
-                + "'Ada Lovelace', 'admin', TRUE, 0)");
-        for (String token : new String[] {"903, 902, FALSE", "904, NULL, TRUE"}) {
+        for (String node :
+            new String[] {"905, 'n-905', 'synced', 'd-905'", "906, 'n-906', 'new', 'd-906'"}) {
           s.execute(
-              "INSERT INTO api_tokens (id, user_id, shared, client_id, created_by, realname, "
-                  + "token_usage, source_role, enabled, create_at, token_generated_at, "
-                  + "secret_hint) VALUES ("
-                  + token
-                  + ", 901, 902, 'token', 'api', 'admin', TRUE, 0, 0, 'abcd...wxyz')");
+              "INSERT INTO nodes (id, uuid, hostname, token_digest, client_id, node_type, create_at, "
+                  + "token_hint, token_generation, token_generated_at) VALUES ("
+                  + node
+                  + ", 901, 'server', 0, 'hint', 1, 0)");
+        }
+        for (String instance :
+            new String[] {"907, 'i-907', 5000", "908, 'i-908', 7000", "909, 'i-909', NULL"}) {
+          s.execute(
+              "INSERT INTO node_instances (id, uuid, last_activity, node_id, hostname, secret_digest, "
+                  + "registered_with, create_at) VALUES ("
+                  + instance
+                  + ", 905, 'host', 'digest', 'node_token', 0)");
         }
       }
 
@@ -63,12 +72,11 @@ class MigrationFastPathIT {
           assertThat(rows.getInt(1)).isEqualTo(Database.LATEST_MIGRATION);
         }
         try (ResultSet rows =
-            s.executeQuery(
-                "SELECT owner_name FROM api_tokens WHERE id IN (903, 904) ORDER BY id")) {
+            s.executeQuery("SELECT last_activity FROM nodes WHERE id IN (905, 906) ORDER BY id")) {
           rows.next();
-          assertThat(rows.getString(1)).isEqualTo("Ada Lovelace");
+          assertThat(rows.getLong(1)).isEqualTo(7000);
           rows.next();
-          assertThat(rows.getString(1)).isEmpty();
+          assertThat(rows.getLong(1)).isZero();
         }
       }
     }
