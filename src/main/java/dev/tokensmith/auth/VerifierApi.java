@@ -39,9 +39,16 @@ public final class VerifierApi implements Api {
   private static final int PERMISSIONS = 1 << 4;
   private static final int EXPIRE_AT = 1 << 5;
   private static final int ALL = (1 << 6) - 1;
+  private static final byte[] USER_ID_NAME = name("user_id");
+  private static final byte[] CLIENT_ID_NAME = name("client_id");
+  private static final byte[] TOKEN_ID_NAME = name("token_id");
+  private static final byte[] SHARED_NAME = name("shared");
+  private static final byte[] PERMISSIONS_NAME = name("permissions");
+  private static final byte[] EXPIRE_AT_NAME = name("expire_at");
+  private static final byte[] NO_BYTES = new byte[0];
 
   private final VerifierService verifier;
-  private final Map<PermissionSet, String> permissionsJson = new ConcurrentHashMap<>();
+  private final Map<PermissionSet, byte[]> permissionsJson = new ConcurrentHashMap<>();
 
   public VerifierApi(VerifierService verifier) {
     this.verifier = verifier;
@@ -63,37 +70,39 @@ public final class VerifierApi implements Api {
     int fields = fields(body);
     VerifierService.Checked checked =
         verifier.check(caller, permission, body.id("client_id").orElse(null));
-    // Assembled from ready-made parts rather than serialised: this is the answer to nearly every
-    // call.
+    // Assembled as bytes from ready-made parts rather than serialised: this is the answer to nearly
+    // every call.
     Credential token = caller.token();
-    String permissions = (fields & PERMISSIONS) != 0 ? permissionsJson(checked.permissions()) : "";
-    StringBuilder view = new StringBuilder(160 + permissions.length()).append('{');
+    byte[] permissions =
+        (fields & PERMISSIONS) != 0 ? permissionsJson(checked.permissions()) : NO_BYTES;
+    JsonText view = JsonText.withCapacity(160 + permissions.length).append('{');
     if ((fields & USER_ID) != 0) {
-      Object userId = token != null ? token.userId() : Long.valueOf(caller.user().id());
-      field(view, "user_id").append(userId);
+      // A shared token belongs to the client, not a person: no user id.
+      Long userId = token != null ? token.userId() : Long.valueOf(caller.user().id());
+      number(field(view, USER_ID_NAME), userId);
     }
     if ((fields & CLIENT_ID) != 0) {
-      field(view, "client_id").append(checked.client().id());
+      field(view, CLIENT_ID_NAME).append(checked.client().id());
     }
     if ((fields & TOKEN_ID) != 0) {
-      field(view, "token_id").append(token == null ? null : token.id());
+      number(field(view, TOKEN_ID_NAME), token == null ? null : token.id());
     }
     if ((fields & SHARED) != 0) {
-      field(view, "shared").append(token != null && token.shared());
+      field(view, SHARED_NAME).appendAscii(token != null && token.shared() ? "true" : "false");
     }
     if ((fields & PERMISSIONS) != 0) {
-      field(view, "permissions").append(permissions);
+      field(view, PERMISSIONS_NAME).append(permissions);
     }
     if ((fields & EXPIRE_AT) != 0) {
       String expireAt = token == null ? null : IsoTime.format(token.expireAt());
-      field(view, "expire_at");
+      field(view, EXPIRE_AT_NAME);
       if (expireAt == null) {
-        view.append("null");
+        view.appendAscii("null");
       } else {
-        view.append('"').append(expireAt).append('"');
+        view.append('"').appendAscii(expireAt).append('"');
       }
     }
-    return new JsonText(view.append('}').toString());
+    return view.append('}');
   }
 
   private static int fields(Params body) {
@@ -112,11 +121,24 @@ public final class VerifierApi implements Api {
     return fields;
   }
 
-  private static StringBuilder field(StringBuilder view, String name) {
+  // A field's name as the answer writes it, "name": (after a comma unless it is the first).
+  private static JsonText field(JsonText view, byte[] name) {
     if (view.length() > 1) {
       view.append(',');
     }
-    return view.append('"').append(name).append("\":");
+    return view.append(name);
+  }
+
+  private static void number(JsonText view, Long value) {
+    if (value == null) {
+      view.appendAscii("null");
+    } else {
+      view.append(value.longValue());
+    }
+  }
+
+  private static byte[] name(String field) {
+    return JsonText.encoded("\"" + field + "\":");
   }
 
   private Object forward(Request request) {
@@ -137,9 +159,10 @@ public final class VerifierApi implements Api {
         : reply.header("X-Auth-User-Id", Long.toString(caller.user().id()));
   }
 
-  // Few distinct permission sets exist; their JSON is written once, not on every verification.
-  private String permissionsJson(PermissionSet permissions) {
-    String json = permissionsJson.get(permissions);
+  // Few distinct permission sets exist; their JSON is written and encoded once, not on every
+  // verification.
+  private byte[] permissionsJson(PermissionSet permissions) {
+    byte[] json = permissionsJson.get(permissions);
     if (json == null) {
       if (permissionsJson.size() > 10_000) {
         permissionsJson.clear();
@@ -148,7 +171,7 @@ public final class VerifierApi implements Api {
       for (String id : permissions.ids()) {
         array.append(array.length() == 1 ? "\"" : ",\"").append(id).append('"');
       }
-      json = array.append(']').toString();
+      json = JsonText.encoded(array.append(']').toString());
       permissionsJson.put(permissions, json);
     }
     return json;

@@ -177,10 +177,12 @@ final class Responder {
       response.putHeader(HttpHeaders.CONTENT_TYPE, reply.rawContentType).end((String) reply.body);
       return;
     }
-    String text;
     if (reply.body instanceof JsonText written) {
-      text = "{\"status\":" + reply.status + ",\"body\":" + written.text() + "}";
-    } else {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(written.envelope(reply.status));
+      return;
+    }
+    String text;
+    {
       Map<String, Object> envelope = new LinkedHashMap<>();
       envelope.put("status", reply.status);
       envelope.put("body", reply.body);
