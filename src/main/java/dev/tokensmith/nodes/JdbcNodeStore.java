@@ -247,9 +247,10 @@ public final class JdbcNodeStore implements NodeStore {
 
   @Override
   public void recordSyncs(List<InstanceActivity.Sync> syncs) {
-    // The nodes' latest syncs first, in node id order, then the instances in id order: the order
-    // in which a node's deletion or change locks them too, so two flushes (of two servers) or a
-    // flush and a deletion never wait for each other in a circle.
+    // The nodes' latest syncs first, in node id order, then the instances in id order: a node's
+    // deletion or change locks its row before its instances too, so two flushes (of two servers)
+    // or a flush and a deletion never wait for each other in a circle. Each node row is written
+    // even when it holds a later sync already (another server's): the write is what locks it.
     Map<Long, Long> latest = new TreeMap<>();
     for (InstanceActivity.Sync sync : syncs) {
       latest.merge(sync.nodeId(), sync.atMillis(), Math::max);
@@ -260,8 +261,8 @@ public final class JdbcNodeStore implements NodeStore {
                 h -> {
                   var nodes =
                       h.prepareBatch(
-                          "UPDATE nodes SET last_activity = :at"
-                              + " WHERE id = :id AND last_activity < :at");
+                          "UPDATE nodes SET last_activity = GREATEST(last_activity, :at)"
+                              + " WHERE id = :id");
                   latest.forEach((node, at) -> nodes.bind("at", at).bind("id", node).add());
                   nodes.execute();
                   var instances =

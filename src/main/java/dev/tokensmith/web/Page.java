@@ -50,7 +50,12 @@ public record Page(int limit, int offset, Long after, Seek seek) {
     String plain = decode(cursor);
     if (plain.startsWith("s")) {
       String[] parts = plain.substring(1).split("\n", 3);
-      if (parts.length != 3 || parts[0].isEmpty() || !parts[1].matches("[0-9]{1,18}")) {
+      // The value is compared with a text column: U+0000, which no stored text holds (TextRules),
+      // is refused as it would be anywhere else in a request.
+      if (parts.length != 3
+          || parts[0].isEmpty()
+          || !parts[1].matches("[0-9]{1,18}")
+          || parts[2].indexOf('\0') >= 0) {
         throw ValidationException.of("cursor", INVALID, cursor);
       }
       return new Page((int) limit, 0, null, new Seek(parts[0], Long.parseLong(parts[1]), parts[2]));

@@ -9,6 +9,10 @@ import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.SqlErrors;
 import dev.tokensmith.storage.Window;
 import dev.tokensmith.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -307,6 +311,32 @@ abstract class NodeStoreContract {
     assertThat(store.instances(node.id()))
         .extracting(Instance::lastActivity)
         .containsExactly(T.plusSeconds(90), T);
+  }
+
+  @Test
+  void recordSyncsWhenTheNodeHoldsALaterSyncThenItsRowIsLockedBeforeTheInstancesAnyway()
+      throws SQLException {
+    Node node = inserted(client(), "locked", "cloud_node");
+    long instance = instance(node, UUID.randomUUID().toString());
+    store.recordSyncs(
+        List.of(new InstanceActivity.Sync(instance, node.id(), T.toEpochMilli() + 1, null)));
+    try (Connection other = DriverManager.getConnection(database.url(), database.user(), "");
+        Statement s = other.createStatement()) {
+      s.execute(database.postgresql() ? "SET lock_timeout = '200ms'" : "SET LOCK_TIMEOUT 200");
+      db.inTransaction(
+          () -> {
+            // An older sync, as another server's flush may bring after this one's.
+            store.recordSyncs(
+                List.of(new InstanceActivity.Sync(instance, node.id(), T.toEpochMilli(), null)));
+            // A deletion locks the node's row first: it must wait here, never reach the instances.
+            assertThatThrownBy(
+                    () ->
+                        s.executeQuery(
+                            "SELECT id FROM nodes WHERE id = " + node.id() + " FOR UPDATE"))
+                .isInstanceOf(SQLException.class);
+          });
+    }
+    assertThat(store.state(node.id(), 0).orElseThrow().lastActivity()).isEqualTo(T.plusMillis(1));
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.tokensmith.testing.Response;
 import dev.tokensmith.testing.TestServer;
 import dev.tokensmith.testing.UsesDatabase;
 import dev.tokensmith.testing.WithServer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -119,6 +120,29 @@ class ListCursorIT {
     Response bad = server.http.get("/v2/api_tokens?cursor=not-a-cursor", other);
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.body().path("cursor").path("error").asText()).isEqualTo("invalid");
+  }
+
+  @Test
+  void cursorWhenItsSeekValueIsNoTextThenRefusedOnEverySortedList() {
+    TestUser admin = fixtures.user(fixtures.tenant("Cursor values"), "admin");
+    // A value PostgreSQL cannot compare with a text column (U+0000).
+    for (String value : List.of("ab\0c", "\0")) {
+      for (String path :
+          List.of(
+              "/v2/api_tokens?order_by=realname&cursor=" + seek("realname.asc", 1, value),
+              "/v2/node?order_by=hostname&cursor=" + seek("hostname.asc", 1, value),
+              "/v2/node?order_by=type&order_desc=true&cursor=" + seek("type.desc", 1, value))) {
+        Response refused = server.http.get(path, admin.session());
+        assertThat(refused.status()).as("%s: %s", path, refused).isEqualTo(400);
+        assertThat(refused.body().path("cursor").path("error").asText()).isEqualTo("invalid");
+      }
+    }
+  }
+
+  private static String seek(String order, long id, String value) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(("s" + order + "\n" + id + "\n" + value).getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
