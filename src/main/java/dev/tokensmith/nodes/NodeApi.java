@@ -149,18 +149,9 @@ public final class NodeApi implements Api {
       if (natural()) {
         return null;
       }
-      return page.seek(name()).map(this::after).orElse(null);
-    }
-
-    private NodeQuery.After after(Page.Seek seek) {
-      if (!order.numeric()) {
-        return new NodeQuery.After(seek.value(), seek.id());
-      }
-      try {
-        return new NodeQuery.After(Long.parseLong(seek.value()), seek.id());
-      } catch (NumberFormatException e) {
-        throw ValidationException.of("cursor", INVALID, "of another order");
-      }
+      return page.seek(name())
+          .map(seek -> new NodeQuery.After(seek.typed(order.numeric()), seek.id()))
+          .orElse(null);
     }
 
     Window window() {

@@ -70,7 +70,11 @@ public final class TokenApi implements Api {
     boolean natural = order == TokenOrder.ID && !descending;
     String orderName = order.wire() + (descending ? ".desc" : ".asc");
     TokenQuery.After after =
-        natural ? null : page.seek(orderName).map(seek -> after(order, seek)).orElse(null);
+        natural
+            ? null
+            : page.seek(orderName)
+                .map(seek -> new TokenQuery.After(seek.typed(order.numeric()), seek.id()))
+                .orElse(null);
     TokenQuery query =
         new TokenQuery(
             0,
@@ -96,17 +100,6 @@ public final class TokenApi implements Api {
                 TokenView::of);
     // Beside the list, as next_cursor is: the rules the Console's token form follows.
     return reply.with("token_policy", TokenView.Policy.of(listing.policy()));
-  }
-
-  private static TokenQuery.After after(TokenOrder order, Page.Seek seek) {
-    if (!order.numeric()) {
-      return new TokenQuery.After(seek.value(), seek.id());
-    }
-    try {
-      return new TokenQuery.After(Long.parseLong(seek.value()), seek.id());
-    } catch (NumberFormatException e) {
-      throw ValidationException.of("cursor", INVALID, "of another order");
-    }
   }
 
   private Object create(Request request) {

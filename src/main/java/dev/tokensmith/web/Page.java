@@ -74,7 +74,22 @@ public record Page(int limit, int offset, Long after, Seek seek) {
    * Where a page of a sorted list starts: past the row with this {@code value} (as text) in the
    * order named {@code order}, and this {@code id} among equal values.
    */
-  public record Seek(String order, long id, String value) {}
+  public record Seek(String order, long id, String value) {
+    /**
+     * The value as its order compares it: a {@code Long} in an order by a number, else the text.
+     * Refuses (400) a value that is not a number where one is due.
+     */
+    public Object typed(boolean numeric) {
+      if (!numeric) {
+        return value;
+      }
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw ValidationException.of("cursor", INVALID, "of another order");
+      }
+    }
+  }
 
   private static String decode(String cursor) {
     try {

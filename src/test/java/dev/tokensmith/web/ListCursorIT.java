@@ -137,6 +137,16 @@ class ListCursorIT {
         assertThat(refused.body().path("cursor").path("error").asText()).isEqualTo("invalid");
       }
     }
+    // An order by a number (a time) takes nothing else as the value to start past.
+    for (String path :
+        List.of(
+            "/v2/api_tokens?order_by=create_at&cursor=" + seek("create_at.asc", 1, "1e3"),
+            "/v2/node?order_by=last_activity&cursor=" + seek("last_activity.asc", 1, "soon"),
+            "/v2/node?order_by=create_time&cursor=" + seek("create_time.asc", 1, ""))) {
+      Response refused = server.http.get(path, admin.session());
+      assertThat(refused.status()).as("%s: %s", path, refused).isEqualTo(400);
+      assertThat(refused.body().path("cursor").path("error").asText()).isEqualTo("invalid");
+    }
   }
 
   private static String seek(String order, long id, String value) {
