@@ -35,19 +35,27 @@ public final class JsonText {
     return this;
   }
 
+  /** One ASCII character of JSON syntax ({@code { , " }}); refuses any other. */
   public JsonText append(char ascii) {
+    if (ascii >= 0x80) {
+      throw new IllegalArgumentException("not ASCII: " + (int) ascii);
+    }
     buffer.appendByte((byte) ascii);
     return this;
   }
 
   public JsonText append(long number) {
-    buffer.appendString(Long.toString(number), "US-ASCII");
-    return this;
+    return appendAscii(Long.toString(number));
   }
 
-  /** JSON text made of ASCII only (a number, a literal, a time): appended as it is. */
+  /**
+   * JSON text made of ASCII only (a number, a literal, a time): appended as it is; refuses any
+   * other.
+   */
   public JsonText appendAscii(String json) {
-    buffer.appendString(json, "US-ASCII");
+    for (int i = 0; i < json.length(); i++) {
+      append(json.charAt(i));
+    }
     return this;
   }
 

@@ -178,6 +178,10 @@ final class Responder {
       return;
     }
     if (reply.body instanceof JsonText written) {
+      // Its envelope is written as bytes around it: fields beside the body have no place there.
+      if (!reply.envelope.isEmpty()) {
+        throw new IllegalStateException("a written JSON body takes no envelope fields");
+      }
       response.putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(written.envelope(reply.status));
       return;
     }

@@ -48,6 +48,15 @@ class JsonTextTest {
   }
 
   @Test
+  void appendWhenNotAsciiThenRefused() {
+    JsonText text = JsonText.withCapacity(8);
+
+    assertThatThrownBy(() -> text.append('é')).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> text.appendAscii("2031-06-30T00:00Zé"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void envelopeWhenWrittenTwiceThenRefused() {
     JsonText text = answer();
     text.envelope(200);
