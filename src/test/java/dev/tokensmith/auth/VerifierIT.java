@@ -509,7 +509,10 @@ class VerifierIT {
           }
         }
         assertThat(new String(in.readNBytes(length), StandardCharsets.UTF_8))
-            .contains("\"token_id\":" + t.id());
+            .contains("\"token_id\":" + t.id())
+            .endsWith("}}");
+        // Content-Length is the answer's bytes: nothing of it is left on the connection.
+        assertThat(in.available()).isZero();
       }
     }
   }
