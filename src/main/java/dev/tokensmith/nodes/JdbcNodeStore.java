@@ -3,6 +3,7 @@ package dev.tokensmith.nodes;
 import dev.tokensmith.nodes.Instance.RegisteredWith;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.Rows;
+import dev.tokensmith.storage.SeekPast;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -142,13 +143,8 @@ public final class JdbcNodeStore implements NodeStore {
     sql.append(q.window().after("n.id", q.descending()));
     NodeQuery.Order order = q.order();
     if (q.after() != null) {
-      // Past the last node of the page before, as one row comparison: PostgreSQL starts there in
-      // the order's index (V21), so a page far down costs what the first does.
-      sql.append(" AND (")
-          .append(order.column())
-          .append(", n.id)")
-          .append(q.descending() ? " < " : " > ")
-          .append("(:seekValue, :seekId)");
+      // Past the last node of the page before, where the order's index (V21) says.
+      sql.append(SeekPast.condition(order.column(), ":seekValue", "n.id", q.descending()));
     }
     String direction = q.descending() ? " DESC" : "";
     sql.append(" ORDER BY ").append(order.column()).append(direction);
@@ -158,7 +154,7 @@ public final class JdbcNodeStore implements NodeStore {
     sql.append(" LIMIT :limit OFFSET :offset");
     return db.withHandle(
         h ->
-            h.createQuery(sql.toString())
+            SeekPast.bind(h.createQuery(sql.toString()), q.after(), order.numeric())
                 .bindList("clients", q.clientIds())
                 .bind("activeAfter", activeAfterMillis)
                 .bind("type", q.type())
@@ -167,11 +163,6 @@ public final class JdbcNodeStore implements NodeStore {
                 .bind("hostname", q.hostname())
                 .bind("ip", q.ip())
                 .bind("after", q.window().after())
-                .bindByType(
-                    "seekValue",
-                    q.after() == null ? null : q.after().value(),
-                    order.numeric() ? Long.class : String.class)
-                .bind("seekId", q.after() == null ? null : q.after().id())
                 .bind("limit", q.window().limit())
                 .bind("offset", q.window().offset())
                 .map(JdbcNodeStore::nodeState)

@@ -12,6 +12,7 @@ import dev.tokensmith.nodes.NodeView.RegisteredView;
 import dev.tokensmith.nodes.NodeView.SyncView;
 import dev.tokensmith.nodes.NodeView.TokenView;
 import dev.tokensmith.nodes.NodeWriter.Registered;
+import dev.tokensmith.storage.SeekPast;
 import dev.tokensmith.storage.Window;
 import dev.tokensmith.web.Api;
 import dev.tokensmith.web.Page;
@@ -145,12 +146,12 @@ public final class NodeApi implements Api {
       return order.wire() + (descending ? ".desc" : ".asc");
     }
 
-    NodeQuery.After after() {
+    SeekPast after() {
       if (natural()) {
         return null;
       }
       return page.seek(name())
-          .map(seek -> new NodeQuery.After(seek.typed(order.numeric()), seek.id()))
+          .map(seek -> new SeekPast(seek.typed(order.numeric()), seek.id()))
           .orElse(null);
     }
 

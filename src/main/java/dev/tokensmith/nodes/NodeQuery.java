@@ -1,5 +1,6 @@
 package dev.tokensmith.nodes;
 
+import dev.tokensmith.storage.SeekPast;
 import dev.tokensmith.storage.Window;
 import java.util.List;
 import java.util.Optional;
@@ -21,14 +22,8 @@ record NodeQuery(
     String ip,
     Order order,
     boolean descending,
-    After after,
+    SeekPast after,
     Window window) {
-
-  /**
-   * The last node of the page before: its value in the order ({@code Long} for a number, else
-   * {@code String}) and its id.
-   */
-  record After(Object value, long id) {}
 
   /**
    * The orders a list may ask for, by their wire names, each then by id. A node none of whose

@@ -6,6 +6,7 @@ import dev.tokensmith.storage.BulkCopy;
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.storage.RowUpdate;
 import dev.tokensmith.storage.Rows;
+import dev.tokensmith.storage.SeekPast;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -121,17 +122,8 @@ public final class JdbcTokenStore implements TokenStore {
     }
     String direction = q.descending() ? " DESC" : " ASC";
     if (q.after() != null) {
-      // Past the last row of the page before: further in the order, or level with it and further
-      // by id. Written as one row comparison, which PostgreSQL reads as where to start in the
-      // order's index (V17), so a page far down costs what the first does.
-      String past = q.descending() ? " < " : " > ";
-      sql.append(" AND (")
-          .append(order.expression())
-          .append(", t.id)")
-          .append(past)
-          .append("(")
-          .append(order.parameter())
-          .append(", :seekId)");
+      // Past the last row of the page before, where the order's index (V17) says.
+      sql.append(SeekPast.condition(order.expression(), order.parameter(), "t.id", q.descending()));
     }
     sql.append(q.window().after("t.id", false));
     if (order != TokenOrder.ID) {
@@ -152,7 +144,7 @@ public final class JdbcTokenStore implements TokenStore {
                 + "%";
     return db.withHandle(
         h ->
-            h.createQuery(sql.toString())
+            SeekPast.bind(h.createQuery(sql.toString()), q.after(), order.numeric())
                 .bind("client", q.clientId())
                 .bind("visibleTo", q.visibleTo())
                 .bind("userId", q.userId())
@@ -160,11 +152,6 @@ public final class JdbcTokenStore implements TokenStore {
                 .bind("shared", q.shared())
                 .bind("realname", like)
                 .bind("after", q.window().after())
-                .bindByType(
-                    "seekValue",
-                    q.after() == null ? null : q.after().value(),
-                    order.numeric() ? Long.class : String.class)
-                .bind("seekId", q.after() == null ? null : q.after().id())
                 .bind("limit", q.window().limit())
                 .bind("offset", q.window().offset())
                 .map(this::token)

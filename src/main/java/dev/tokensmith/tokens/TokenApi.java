@@ -7,6 +7,7 @@ import dev.tokensmith.access.Grants;
 import dev.tokensmith.errors.ValidationException;
 import dev.tokensmith.net.IpRange;
 import dev.tokensmith.permissions.Grant;
+import dev.tokensmith.storage.SeekPast;
 import dev.tokensmith.tokens.TokenCommands.Issued;
 import dev.tokensmith.web.Api;
 import dev.tokensmith.web.Page;
@@ -69,11 +70,11 @@ public final class TokenApi implements Api {
     boolean descending = sort.bool("order_desc").orElse(false);
     boolean natural = order == TokenOrder.ID && !descending;
     String orderName = order.wire() + (descending ? ".desc" : ".asc");
-    TokenQuery.After after =
+    SeekPast after =
         natural
             ? null
             : page.seek(orderName)
-                .map(seek -> new TokenQuery.After(seek.typed(order.numeric()), seek.id()))
+                .map(seek -> new SeekPast(seek.typed(order.numeric()), seek.id()))
                 .orElse(null);
     TokenQuery query =
         new TokenQuery(

@@ -1,5 +1,6 @@
 package dev.tokensmith.tokens;
 
+import dev.tokensmith.storage.SeekPast;
 import dev.tokensmith.storage.Window;
 
 /**
@@ -18,7 +19,7 @@ record TokenQuery(
     Boolean shared,
     TokenOrder order,
     boolean descending,
-    After after,
+    SeekPast after,
     Window window) {
 
   /** A list in id order, paged by {@code window} (its keyset or offset). */
@@ -33,10 +34,4 @@ record TokenQuery(
     this(
         clientId, visibleTo, userId, enabled, realname, shared, TokenOrder.ID, false, null, window);
   }
-
-  /**
-   * The last row of the page before: its value in the order ({@code Long} for a number, else {@code
-   * String}) and its id.
-   */
-  record After(Object value, long id) {}
 }

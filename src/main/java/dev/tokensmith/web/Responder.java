@@ -186,17 +186,15 @@ final class Responder {
       return;
     }
     String text;
-    {
-      Map<String, Object> envelope = new LinkedHashMap<>();
-      envelope.put("status", reply.status);
-      envelope.put("body", reply.body);
-      envelope.putAll(reply.envelope);
-      try {
-        text = json.writeValueAsString(envelope);
-      } catch (JsonProcessingException e) {
-        response.setStatusCode(500);
-        text = "{\"status\":500,\"body\":\"Internal server error\"}";
-      }
+    Map<String, Object> envelope = new LinkedHashMap<>();
+    envelope.put("status", reply.status);
+    envelope.put("body", reply.body);
+    envelope.putAll(reply.envelope);
+    try {
+      text = json.writeValueAsString(envelope);
+    } catch (JsonProcessingException e) {
+      response.setStatusCode(500);
+      text = "{\"status\":500,\"body\":\"Internal server error\"}";
     }
     response.putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(text);
   }

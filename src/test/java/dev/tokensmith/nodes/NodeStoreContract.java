@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tokensmith.nodes.Instance.RegisteredWith;
 import dev.tokensmith.nodes.NodeStore.InstanceMatch;
 import dev.tokensmith.storage.Database;
+import dev.tokensmith.storage.SeekPast;
 import dev.tokensmith.storage.SqlErrors;
 import dev.tokensmith.storage.Window;
 import dev.tokensmith.testing.TestDatabase;
@@ -378,7 +379,7 @@ abstract class NodeStoreContract {
         null,
         order,
         descending,
-        new NodeQuery.After(value, id),
+        new SeekPast(value, id),
         Window.first(50));
   }
 
