@@ -96,15 +96,10 @@ class CheckAnswerShapeIT {
   @Test
   void checkWhenPersonalTokenWithExpiryThenEverySubsetExactOnHotLaneAndRouter() throws Exception {
     Issued t =
-        fixtures.token(
+        fixtures.expiringToken(
             admin.session(),
-            Map.of(
-                "realname",
-                "expiring",
-                "permissions",
-                List.of("analytic"),
-                "expire_at",
-                IsoTime.format(server.clock.instant().plus(Duration.ofDays(3)))));
+            List.of("analytic"),
+            IsoTime.format(server.clock.instant().plus(Duration.ofDays(3))));
     everySubset("/v2/auth/check", t.auth(), "attacks:view");
     everySubset("/v2/auth/check/", t.auth(), null);
   }

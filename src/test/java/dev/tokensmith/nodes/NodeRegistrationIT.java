@@ -246,15 +246,10 @@ class NodeRegistrationIT {
     assertThat(instance.path("registered_with").has("token_id")).isFalse();
 
     Issued expiring =
-        fixtures.token(
+        fixtures.expiringToken(
             admin.session(),
-            Map.of(
-                "realname",
-                "expiring",
-                "permissions",
-                List.of("admin"),
-                "expire_at",
-                IsoTime.format(server.clock.instant().plus(Duration.ofMinutes(1)))));
+            List.of("admin"),
+            IsoTime.format(server.clock.instant().plus(Duration.ofMinutes(1))));
     Pair three = calls.registered(expiring.auth(), NodeCalls.hostname("cascade"));
     assertThat(calls.sync(three).status()).isEqualTo(200);
     assertThat(calls.sync(three).status()).isEqualTo(200);

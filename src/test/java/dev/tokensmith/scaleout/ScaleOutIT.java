@@ -109,15 +109,10 @@ class ScaleOutIT {
   @Test
   void expiryWhenReachedThenRefusedByEveryInstance() {
     Issued t =
-        fixtures.token(
+        fixtures.expiringToken(
             admin.session(),
-            Map.of(
-                "realname",
-                "expiring",
-                "permissions",
-                List.of("admin"),
-                "expire_at",
-                IsoTime.format(b.clock.instant().plus(Duration.ofMinutes(1)))));
+            List.of("admin"),
+            IsoTime.format(b.clock.instant().plus(Duration.ofMinutes(1))));
     assertThat(checkOnB(t)).isEqualTo(200);
     b.clock.advance(Duration.ofMinutes(1));
     assertRefusedOnB(t, () -> checkOnB(t));

@@ -91,6 +91,12 @@ public final class Fixtures {
         Map.of("realname", "token " + SEQUENCE.incrementAndGet(), "permissions", permissions));
   }
 
+  /** A personal token of {@code owner} with the given permissions, expiring at {@code expireAt}. */
+  public Issued expiringToken(Auth owner, List<String> permissions, String expireAt) {
+    return token(
+        owner, Map.of("realname", "expiring", "permissions", permissions, "expire_at", expireAt));
+  }
+
   /** A token created with any request body. */
   public Issued token(Auth creator, Map<String, Object> body) {
     Response r = server.http.post("/v2/api_tokens", creator, body);

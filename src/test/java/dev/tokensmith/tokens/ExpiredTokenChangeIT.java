@@ -43,15 +43,7 @@ class ExpiredTokenChangeIT {
   @Test
   void newExpiryWhenTokenAlreadyExpiredButNotYetDisabledByTheJobThenItStaysDisabled() {
     Issued t =
-        fixtures.token(
-            admin.session(),
-            Map.of(
-                "realname",
-                "expiring",
-                "permissions",
-                List.of("admin"),
-                "expire_at",
-                inFuture(Duration.ofMinutes(5))));
+        fixtures.expiringToken(admin.session(), List.of("admin"), inFuture(Duration.ofMinutes(5)));
     server.clock.advance(Duration.ofMinutes(6));
     assertThat(use(t)).isEqualTo(401);
     // The expiry job has not run: the row still says enabled, the API already says disabled
@@ -71,15 +63,7 @@ class ExpiredTokenChangeIT {
   @Test
   void renameWhenTokenAlreadyExpiredThenAJobRunAndANewExpiryLeaveItDisabled() {
     Issued t =
-        fixtures.token(
-            admin.session(),
-            Map.of(
-                "realname",
-                "expiring",
-                "permissions",
-                List.of("admin"),
-                "expire_at",
-                inFuture(Duration.ofMinutes(5))));
+        fixtures.expiringToken(admin.session(), List.of("admin"), inFuture(Duration.ofMinutes(5)));
     server.clock.advance(Duration.ofMinutes(6));
     assertThat(
             server

@@ -132,15 +132,7 @@ class TokenLifecycleIT {
   @Test
   void enableWhenExpiredTokenGetsFutureExpiryThenWorksAgain() {
     Issued t =
-        fixtures.token(
-            admin.session(),
-            Map.of(
-                "realname",
-                "expiring",
-                "permissions",
-                List.of("admin"),
-                "expire_at",
-                inFuture(Duration.ofMinutes(5))));
+        fixtures.expiringToken(admin.session(), List.of("admin"), inFuture(Duration.ofMinutes(5)));
     server.clock.advance(Duration.ofMinutes(6));
     assertThat(use(t)).isEqualTo(401);
     Response enabled =

@@ -173,15 +173,7 @@ class WebhookIT {
     Hook hook = hook("Expiring", "/expiring", List.of("token.expiring"));
     Instant expireAt = server.clock.instant().plus(Duration.ofDays(5));
     Issued token =
-        fixtures.token(
-            hook.admin().session(),
-            Map.of(
-                "realname",
-                "expiring",
-                "permissions",
-                List.of("admin"),
-                "expire_at",
-                expireAt.toString()));
+        fixtures.expiringToken(hook.admin().session(), List.of("admin"), expireAt.toString());
     server.clock.advance(Duration.ofDays(3));
     server.app.runJobs();
     server.app.deliverNotices();
