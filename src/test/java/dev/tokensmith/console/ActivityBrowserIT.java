@@ -52,9 +52,13 @@ class ActivityBrowserIT {
   }
 
   private static List<String> actions() {
-    return browser.driver().findElements(By.cssSelector("tr[data-testid='activity-row']")).stream()
-        .map(r -> r.getAttribute("data-action") + " " + r.getAttribute("data-object-type"))
-        .toList();
+    @SuppressWarnings("unchecked")
+    List<String> actions =
+        (List<String>)
+            browser.script(
+                "return Array.from(document.querySelectorAll(\"tr[data-testid='activity-row']\"),"
+                    + " r => r.dataset.action + ' ' + r.dataset.objectType);");
+    return actions;
   }
 
   @Test

@@ -206,6 +206,19 @@ final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher 
         date.toString());
   }
 
+  /**
+   * The rendered text of every element the CSS selector matches, read in one script call: a list
+   * that re-renders between finding its rows and reading them (its data arriving a second time)
+   * cannot leave a stale element behind.
+   */
+  @SuppressWarnings("unchecked")
+  List<String> texts(String cssSelector) {
+    return (List<String>)
+        script(
+            "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText.trim());",
+            cssSelector);
+  }
+
   /** The open dialog with this data-testid. */
   WebElement dialog(String testId) {
     return visible(By.cssSelector("dialog[open][data-testid='" + testId + "']"));

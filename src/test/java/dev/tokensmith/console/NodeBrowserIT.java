@@ -275,13 +275,7 @@ class NodeBrowserIT {
       openNodes(viewer);
 
       browser.row("node-row", older.hostname());
-      List<String> names =
-          browser
-              .driver()
-              .findElements(By.cssSelector("tr[data-testid='node-row'] td.primary strong"))
-              .stream()
-              .map(WebElement::getText)
-              .toList();
+      List<String> names = browser.texts("tr[data-testid='node-row'] td.primary strong");
       assertThat(names).as(role).containsExactly(newer.hostname(), older.hostname());
       assertThat(browser.driver().findElements(By.cssSelector("[data-testid='create-node']")))
           .as(role)

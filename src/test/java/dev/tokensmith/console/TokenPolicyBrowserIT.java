@@ -220,7 +220,7 @@ class TokenPolicyBrowserIT {
 
     browser.click(By.cssSelector("button.sort[data-sort='realname']"));
     browser.until(d -> d.getCurrentUrl().endsWith("#/tokens?sort=realname"));
-    assertThat(names()).containsExactly("alpha open", "bravo restricted", "charlie open");
+    browser.until(d -> names().equals(List.of("alpha open", "bravo restricted", "charlie open")));
     browser.click(By.cssSelector("button.sort[data-sort='realname']"));
     browser.until(d -> d.getCurrentUrl().endsWith("#/tokens?sort=realname&desc=1"));
     browser.until(d -> names().equals(List.of("charlie open", "bravo restricted", "alpha open")));
@@ -276,11 +276,6 @@ class TokenPolicyBrowserIT {
   }
 
   private static List<String> names() {
-    return browser
-        .driver()
-        .findElements(By.cssSelector("tr[data-testid='token-row'] td.name strong"))
-        .stream()
-        .map(WebElement::getText)
-        .toList();
+    return browser.texts("tr[data-testid='token-row'] td.name strong");
   }
 }

@@ -45,12 +45,7 @@ class TokenVisibilityBrowserIT {
 
   private static List<String> names() {
     browser.visible(By.cssSelector("[data-testid='token-table']"));
-    return browser
-        .driver()
-        .findElements(By.cssSelector("tr[data-testid='token-row'] td.primary strong"))
-        .stream()
-        .map(WebElement::getText)
-        .toList();
+    return browser.texts("tr[data-testid='token-row'] td.primary strong");
   }
 
   private static void scope(String value) {
