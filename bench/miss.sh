@@ -17,6 +17,15 @@
 #   DB_POOL=16 bench/miss.sh …        connections of both servers (Tokensmith's default is 16)
 #   PG_DB=miss_bench bench/miss.sh …  the database (dropped and created, dropped again at the end)
 #   KEEP_DB=1 bench/miss.sh …         keep the database at the end
+#   JAR=other.jar bench/miss.sh …     another build of Tokensmith
+#   PROFILE=1 bench/miss.sh …         then profile one uniform run of each server (async-profiler,
+#                                     threads apart) and print its CPU per request by part: the
+#                                     database read on the worker (pool, driver, socket), what
+#                                     Tokensmith does around it, the hand-over between event loop and
+#                                     worker, the event loop; flame graphs in target/profile/miss-*.html
+#
+# Each run reports the CPU per request of the server (cpu_us_per_request) and of PostgreSQL (all its
+# processes: pg_cpu_us_per_request): on two cores both come out of the same budget.
 #
 # The floor reads the secret's row of api_token_secrets by its key (the digest, the table's primary
 # key): the same index Tokensmith's lookup walks. Needs wrk, and PostgreSQL on 127.0.0.1:5432 (user
@@ -33,7 +42,7 @@ DB_POOL=${DB_POOL:-16}
 PG_DB=${PG_DB:-miss_bench}
 PORT=${PORT:-18191}
 FLOOR_PORT=${FLOOR_PORT:-18192}
-JAR=target/tokensmith.jar
+JAR=${JAR:-target/tokensmith.jar}
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 [ -f target/test-classes/dev/tokensmith/bench/DbFloorServer.class ] && [ -f target/test-classes/dev/tokensmith/bench/WellFormedSecrets.class ] || mvn -q -B test-compile
 CP="$JAR:target/test-classes"
@@ -72,18 +81,23 @@ counter() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v r="result=\"$1\"" 
 # Transactions committed in the database (each read outside a transaction is one): every query of
 # both servers and of Tokensmith's background work, to cross-check the verifier's count.
 commits() { psql -d "$PG_DB" -tAc "SELECT pg_stat_force_next_flush(); SELECT xact_commit FROM pg_stat_database WHERE datname = '$PG_DB'" 2>/dev/null | tail -1; }
-field() { sed -E "s/.*$1=([0-9.]+).*/\\1/"; }
+field() { sed -E "s/(.* |^)$1=([0-9.]+).*/\\2/"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 TICKS=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Every PostgreSQL process (the backends of both servers' pools, its background writers).
+pg_ticks() { for p in $(pgrep -u postgres); do cat "/proc/$p/stat" 2>/dev/null; done | awk '{ t += $14 + $15 } END { print t }'; }
 load() { # port dist conns pool → a RESULT line, with the CPU time the server spent per request
-  local pid before out
+  local pid before pg_before out
   pid=$([ "$1" = "$PORT" ] && echo $PID || echo $FLOOR_PID)
-  before=$(cpu_ticks $pid)
+  before=$(cpu_ticks $pid) pg_before=$(pg_ticks)
   out=$(POOL_FILE=$4 DIST=$2 ZIPF_S=${ZIPF_S:-1.0} wrk -t2 -c"$3" -d"${SECONDS_PER_RUN}s" -s bench/pick.lua \
     "http://127.0.0.1:$1/v2/auth/check" | grep RESULT)
-  echo "$out cpu_us_per_request=$(awk -v d=$(($(cpu_ticks $pid) - before)) -v t="$TICKS" \
-    -v n="$(field requests <<<"$out")" 'BEGIN { printf "%.1f", d * 1e6 / t / n }')"
+  echo "$out cpu_us_per_request=$(per_request $(($(cpu_ticks $pid) - before)) "$out")" \
+    "pg_cpu_us_per_request=$(per_request $(($(pg_ticks) - pg_before)) "$out")"
+}
+per_request() { # ticks, a RESULT line → µs per request
+  awk -v d="$1" -v t="$TICKS" -v n="$(field requests <<<"$2")" 'BEGIN { printf "%.1f", d * 1e6 / t / n }'
 }
 
 # Warm-up: the JIT of both, PostgreSQL's buffers, and the cache filled.
@@ -108,10 +122,10 @@ for dist in uniform zipf; do
     done
     for who in t f; do
       file="$WORK/$who"
-      printf '%-10s %-7s c=%-3s rps=%s p50_us=%s p99_us=%s cpu_us_per_request=%s%s  non2xx=%s errors=%s  (runs: rps %s)\n' \
+      printf '%-10s %-7s c=%-3s rps=%s p50_us=%s p99_us=%s cpu_us_per_request=%s pg_cpu_us_per_request=%s%s  non2xx=%s errors=%s  (runs: rps %s)\n' \
         "$([ $who = t ] && echo tokensmith || echo floor)" "$dist" "$conns" "$(field rps < "$file" | median)" \
         "$(field p50_us < "$file" | median)" "$(field p99_us < "$file" | median)" \
-        "$(field cpu_us_per_request < "$file" | median)" \
+        "$(field cpu_us_per_request < "$file" | median)" "$(field pg_cpu_us_per_request < "$file" | median)" \
         "$([ $who = t ] && echo " hit_ratio=$(field hit_ratio < "$file" | median) loads_per_request=$(field loads_per_request < "$file" | median) commits_per_request=$(field commits_per_request < "$file" | median)")" \
         "$(field non2xx < "$file" | paste -sd+ | bc)" "$(field errors < "$file" | paste -sd+ | bc)" \
         "$(field rps < "$file" | paste -sd' ')"
@@ -134,3 +148,40 @@ echo "flood      c=64  rps=$(field rps < "$WORK/run") p50_us=$(field p50_us < "$
   "requests=$requests distinct=$distinct loads=$loads unknown_hits=$unknown" \
   "loads_per_distinct=$(awk -v l=$loads -v d=$distinct 'BEGIN { printf "%.3f", l / d }')" \
   "non2xx=$(field non2xx < "$WORK/run") (401 expected)"
+
+[ -n "${PROFILE:-}" ] || exit 0
+# One uniform run of each server under async-profiler, its samples split by thread and part (each
+# stack falls in the first part it matches). Samples are inflated by the profiler's own cost: read
+# the parts as shares, and the two servers against each other.
+source bench/async-profiler.sh
+conns=${CONNS%% *}
+for who in tokensmith floor; do
+  if [ $who = tokensmith ]; then pid=$PID port=$PORT; else pid=$FLOOR_PID port=$FLOOR_PORT; fi
+  profiler $pid "start,event=cpu,interval=${INTERVAL:-1ms},threads"
+  load "$port" uniform "$conns" "$WORK/pool.txt" > "$WORK/run"
+  profiler $pid "dump,file=$PWD/$PROFILE_OUT/miss-$who.collapsed,collapsed"
+  profiler $pid "stop,file=$PWD/$PROFILE_OUT/miss-$who.html"
+  echo "profiled $who uniform c=$conns: $(cat "$WORK/run")"
+  awk -v n="$(field requests < "$WORK/run")" -v us="$(interval_us "${INTERVAL:-1ms}")" '
+    {
+      count = $NF; stack = $0; sub(/ [0-9]+$/, "", stack); total += count
+      if (stack ~ /^\[vert\.x-worker/) {
+        if (stack ~ /findBySecretDigests|DbFloorServer\$Server\.read/) part = "worker: the database read (pool, driver, socket)"
+        else if (stack ~ /TokenVerifier/) part = "worker: the verification around the read"
+        else if (stack ~ /UsageRecorder/) part = "worker: the usage record"
+        else if (stack ~ /VerifierApi/) part = "worker: the answer"
+        else part = "worker: the rest (hand-over, parking, waking)"
+      } else if (stack ~ /^\[vert\.x-eventloop/) {
+        if (stack ~ /Http1xServerResponse\.end/) part = "event loop: the response written"
+        else if (stack ~ /HotLane|Responder|DbFloorServer/) part = "event loop: the handler (cache, hand-over)"
+        else part = "event loop: Netty, HTTP, the socket"
+      } else if (stack ~ /Compile/) part = "JIT compilers"
+      else if (stack ~ /G1|GC Thread|GCTask/) part = "GC"
+      else part = "other threads"
+      parts[part] += count
+    }
+    END {
+      for (p in parts) printf "  %-50s %6.2f us/request  %5.1f %%\n", p, parts[p] * us / n, 100 * parts[p] / total
+      printf "  %-50s %6.2f us/request\n", "all (sampled)", total * us / n
+    }' "$PROFILE_OUT/miss-$who.collapsed" | sort
+done

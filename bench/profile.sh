@@ -24,15 +24,10 @@ TOKENS=${1:-1000}
 SECONDS_PER_RUN=${2:-20}
 PORT=${PORT:-18183}
 JAR=${JAR:-target/tokensmith.jar}
-AP_VERSION=4.2
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 
-OUT=target/profile
-mkdir -p "$OUT"
-AP_JAR=~/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION.jar
-[ -f "$AP_JAR" ] || mvn -q -B dependency:get -Dartifact=tools.profiler:async-profiler:$AP_VERSION
-AP="$PWD/$OUT/libasyncProfiler.so"
-unzip -o -q -j "$AP_JAR" linux-x64/libasyncProfiler.so -d "$OUT"
+source bench/async-profiler.sh
+OUT=$PROFILE_OUT
 
 WORK=$(mktemp -d)
 export TOKENSMITH_DATA_DIR="$WORK/data" TOKENSMITH_PORT="$PORT" TOKENSMITH_HOST=127.0.0.1
@@ -51,18 +46,15 @@ done
 METHOD=POST wrk -t2 -c64 -d"${WARMUP:-60}s" -s bench/pool.lua "http://127.0.0.1:$PORT/v2/auth/check" >/dev/null
 METHOD=GET wrk -t2 -c64 -d20s -s bench/pool.lua "http://127.0.0.1:$PORT/healthz" >/dev/null
 
-# async-profiler's options as one argument of jcmd (quoted: jcmd splits on commas otherwise).
-profiler() { jcmd "$PID" JVMTI.agent_load "$AP" "\"$1\"" >/dev/null; }
-
 echo "Tokensmith, $TOKENS tokens, 64 connections, ${SECONDS_PER_RUN}s per endpoint, body ${CHECK_BODY}; JDK: $(java -version 2>&1 | head -1)"
 for endpoint in check healthz; do
   if [ "$endpoint" = check ]; then method=POST path=/v2/auth/check; else method=GET path=/healthz; fi
-  profiler "start,event=cpu,interval=${INTERVAL:-5ms}"
+  profiler "$PID" "start,event=cpu,interval=${INTERVAL:-5ms}"
   result=$(METHOD=$method wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" -s bench/pool.lua "http://127.0.0.1:$PORT$path" | grep RESULT)
-  profiler "dump,file=$PWD/$OUT/$endpoint.collapsed,collapsed"
-  profiler "stop,file=$PWD/$OUT/$endpoint.html"
+  profiler "$PID" "dump,file=$PWD/$OUT/$endpoint.collapsed,collapsed"
+  profiler "$PID" "stop,file=$PWD/$OUT/$endpoint.html"
   requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<< "$result")
-  interval_us=$(awk -v i="${INTERVAL:-5ms}" 'BEGIN { n = i + 0; if (i ~ /us$/) print n; else if (i ~ /ms$/) print n * 1000; else print n / 1000 }')
+  interval_us=$(interval_us "${INTERVAL:-5ms}")
   echo "$endpoint: $result"
   # Each stack falls in the first part it matches, in this order.
   awk -v n="$requests" -v us="$interval_us" '

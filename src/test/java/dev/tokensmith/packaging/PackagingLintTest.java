@@ -37,7 +37,8 @@ class PackagingLintTest {
           "bench/start.sh",
           "bench/roles.sh",
           "bench/ready.sh",
-          "bench/profile.sh");
+          "bench/profile.sh",
+          "bench/async-profiler.sh");
 
   @TempDir Path dir;
 
