@@ -89,19 +89,26 @@ public final class TokenVerifier {
     this.clients = clients;
     this.secrets = secrets;
     this.clock = clock;
-    // Entries age on the injected clock, so tests move time instead of waiting.
+    // Entries age on the injected clock, so tests move time instead of waiting. Each cache's upkeep
+    // (evictions, expiries, the eviction listener: all in memory) runs on the thread that wrote,
+    // not
+    // handed to the common pool: on a miss-heavy load that hand-over (waking a pool thread for
+    // every
+    // put) cost more than the upkeep itself.
     Ticker ticker = () -> clock.millis() * 1_000_000L;
     this.known =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .ticker(ticker)
             .recordStats()
             .expireAfterWrite(cacheLifetime)
             .maximumSize(cacheSize)
             .<TokenDigest, TokenSnapshot>evictionListener(
-                (digest, snapshot, cause) -> unindex(snapshot.id(), digest))
+                (digest, snapshot, cause) -> unindex(snapshot, digest))
             .build();
     this.unknown =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .ticker(ticker)
             .recordStats()
             .expireAfterWrite(UNKNOWN_LIFETIME)
@@ -109,23 +116,22 @@ public final class TokenVerifier {
             .build();
     this.legacyKnown =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .ticker(ticker)
             .expireAfterWrite(cacheLifetime)
             .maximumSize(cacheSize)
-            .<String, LegacyEntry>evictionListener(
-                (uuid, entry, cause) ->
-                    uuidsByToken.computeIfPresent(
-                        entry.snapshot().id(),
-                        (id, held) -> legacyKnown().asMap().containsKey(held) ? held : null))
+            .<String, LegacyEntry>evictionListener((uuid, entry, cause) -> unindexLegacy(entry))
             .build();
     this.legacyUnknown =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .ticker(ticker)
             .expireAfterWrite(UNKNOWN_LIFETIME)
             .maximumSize(Math.max(1000, cacheSize / 10))
             .build();
     this.owners =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .ticker(ticker)
             .recordStats()
             .expireAfterWrite(cacheLifetime)
@@ -242,8 +248,24 @@ public final class TokenVerifier {
       if (epoch.get() != before) {
         legacyKnown.invalidate(uuid);
       }
+      if (legacyKnown.asMap().get(uuid) != entry) {
+        // Invalidated, or evicted already (maybe by this very put's upkeep): not indexed either.
+        unindexLegacy(entry);
+      }
     }
     return entry;
+  }
+
+  // A legacy entry left the cache: its token's UUID leaves the index, unless the UUID is cached
+  // again with a newer entry (read meanwhile). Called during an eviction too, when the map may
+  // still show the entry being evicted.
+  private void unindexLegacy(LegacyEntry gone) {
+    uuidsByToken.computeIfPresent(
+        gone.snapshot().id(),
+        (id, held) -> {
+          LegacyEntry now = legacyKnown().asMap().get(held);
+          return now != null && now != gone ? held : null;
+        });
   }
 
   private Cache<String, LegacyEntry> legacyKnown() {
@@ -335,16 +357,27 @@ public final class TokenVerifier {
         // A change arrived between the check and the put: what was read may already be stale.
         // An explicit removal does not call the eviction listener: unindex here.
         known.invalidate(digest);
-        unindex(snapshot.id(), digest);
+        unindex(snapshot, digest);
+      } else if (known.asMap().get(digest) != snapshot) {
+        // Evicted already, maybe by this very put's upkeep (a full cache turns a newcomer away
+        // when its entries are used more often): the eviction's unindex came before the add.
+        unindex(snapshot, digest);
       }
     }
     return snapshot;
   }
 
-  // An entry left the cache by itself (size, lifetime). It may already be back (reloaded): then it
-  // stays indexed.
-  private void unindex(long tokenId, TokenDigest gone) {
-    digestsByToken.remove(tokenId, gone, known.asMap()::containsKey);
+  // An entry left the cache (size, lifetime, removal): its digest leaves the token's index, unless
+  // the digest is cached again with a newer snapshot (reloaded meanwhile). Called during an
+  // eviction too, when the map may still show the snapshot being evicted: that one counts as gone.
+  private void unindex(TokenSnapshot gone, TokenDigest digest) {
+    digestsByToken.remove(
+        gone.id(),
+        digest,
+        d -> {
+          TokenSnapshot now = known.asMap().get(d);
+          return now != null && now != gone;
+        });
   }
 
   private TokenSnapshot snapshot(SecretMatch match) {
@@ -447,7 +480,7 @@ public final class TokenVerifier {
         .forEach(
             (digest, snapshot) -> {
               if (stale.test(snapshot) && known.asMap().remove(digest, snapshot)) {
-                unindex(snapshot.id(), digest);
+                unindex(snapshot, digest);
               }
             });
   }
@@ -465,6 +498,14 @@ public final class TokenVerifier {
   /** The caches by name, for their metrics (size, hits, misses, evictions). */
   public Map<String, Cache<?, ?>> caches() {
     return Map.of("tokens", known, "tokens.unknown", unknown, "token.owners", owners);
+  }
+
+  /**
+   * How many tokens the index of digests by token holds (for tests: at most {@link #cachedTokens}).
+   */
+  long indexedTokens() {
+    known.cleanUp();
+    return digestsByToken.size();
   }
 
   /** How many verified tokens are held in memory (for metrics and the heap benchmark). */

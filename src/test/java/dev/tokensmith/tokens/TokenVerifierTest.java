@@ -303,6 +303,32 @@ class TokenVerifierTest {
   }
 
   @Test
+  void verifyWhenMoreTokensMissThanTheCacheHoldsThenTheIndexHoldsOnlyCachedTokens() {
+    // A cache of ten under a stream of misses: most new entries are evicted at once (the cache
+    // keeps
+    // its frequent ones), some by the very put that stored them. The index of digests by token,
+    // which a change of a token reads to evict it, must not keep what the cache no longer holds.
+    TokenVerifier small = verifierOver(new JdbcTokenStore(services.db, Records.CATALOGUE), 10);
+    List<Created> tokens = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      tokens.add(issue(admin));
+    }
+    for (int round = 0; round < 3; round++) {
+      for (Created token : tokens) {
+        assertThat(small.verify(token.secret(), IP, false)).isInstanceOf(Verified.class);
+      }
+    }
+
+    long cached = small.cachedTokens();
+    assertThat(cached).isBetween(1L, 10L);
+    assertThat(small.indexedTokens()).isEqualTo(cached);
+    // And a change of each token still finds the cached ones: nothing answered from memory after.
+    tokens.forEach(t -> small.onChange(new Change(Kind.TOKEN, t.token().id())));
+    assertThat(small.cachedTokens()).isZero();
+    assertThat(small.indexedTokens()).isZero();
+  }
+
+  @Test
   void ownerWhenCachedThenSharedByTheirTokensUntilAChangeOfThemEvictsIt() {
     User owner = services.user(tenant, "admin");
     Created first = issue(owner);
@@ -353,6 +379,10 @@ class TokenVerifierTest {
 
   // A verifier over another store (a proxy that races or holds reads), with the test's services.
   private static TokenVerifier verifierOver(TokenStore store) {
+    return verifierOver(store, 1000);
+  }
+
+  private static TokenVerifier verifierOver(TokenStore store, long cacheSize) {
     return new TokenVerifier(
         store,
         new JdbcLegacyStore(services.db),
@@ -361,7 +391,7 @@ class TokenVerifierTest {
         services.secrets,
         services.clock,
         Services.CACHE_LIFETIME,
-        1000);
+        cacheSize);
   }
 
   /**
