@@ -23,12 +23,7 @@ public final class FailedAuthLimiter {
   private final int allowedPerMinute;
   private final Clock clock;
   private final Cache<String, Window> windows =
-      Caffeine.newBuilder()
-          // Upkeep on the writing thread: a flood of failures would wake a pool thread each.
-          .executor(Runnable::run)
-          .maximumSize(200_000)
-          .expireAfterWrite(Duration.ofMinutes(2))
-          .build();
+      Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(2)).build();
 
   public FailedAuthLimiter(int allowedPerMinute, Clock clock) {
     this.allowedPerMinute = allowedPerMinute;

@@ -65,11 +65,9 @@ public final class InstanceVerifier {
     this.secrets = secrets;
     this.activity = activity;
     this.clock = clock;
-    // As the token verifier's caches: upkeep on the writing thread, no hand-over to a pool.
     Ticker ticker = () -> clock.millis() * 1_000_000L;
     this.known =
         Caffeine.newBuilder()
-            .executor(Runnable::run)
             .ticker(ticker)
             .recordStats()
             .expireAfterWrite(cacheLifetime)
@@ -77,7 +75,6 @@ public final class InstanceVerifier {
             .build();
     this.unknown =
         Caffeine.newBuilder()
-            .executor(Runnable::run)
             .ticker(ticker)
             .recordStats()
             .expireAfterWrite(UNKNOWN_LIFETIME)

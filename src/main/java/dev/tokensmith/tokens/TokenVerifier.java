@@ -89,16 +89,10 @@ public final class TokenVerifier {
     this.clients = clients;
     this.secrets = secrets;
     this.clock = clock;
-    // Entries age on the injected clock, so tests move time instead of waiting. Each cache's upkeep
-    // (evictions, expiries, the eviction listener: all in memory) runs on the thread that wrote,
-    // not
-    // handed to the common pool: on a miss-heavy load that hand-over (waking a pool thread for
-    // every
-    // put) cost more than the upkeep itself.
+    // Entries age on the injected clock, so tests move time instead of waiting.
     Ticker ticker = () -> clock.millis() * 1_000_000L;
     this.known =
         Caffeine.newBuilder()
-            .executor(Runnable::run)
             .ticker(ticker)
             .recordStats()
             .expireAfterWrite(cacheLifetime)
@@ -108,7 +102,6 @@ public final class TokenVerifier {
             .build();
     this.unknown =
         Caffeine.newBuilder()
-            .executor(Runnable::run)
             .ticker(ticker)
             .recordStats()
             .expireAfterWrite(UNKNOWN_LIFETIME)
@@ -116,7 +109,6 @@ public final class TokenVerifier {
             .build();
     this.legacyKnown =
         Caffeine.newBuilder()
-            .executor(Runnable::run)
             .ticker(ticker)
             .expireAfterWrite(cacheLifetime)
             .maximumSize(cacheSize)
@@ -124,14 +116,12 @@ public final class TokenVerifier {
             .build();
     this.legacyUnknown =
         Caffeine.newBuilder()
-            .executor(Runnable::run)
             .ticker(ticker)
             .expireAfterWrite(UNKNOWN_LIFETIME)
             .maximumSize(Math.max(1000, cacheSize / 10))
             .build();
     this.owners =
         Caffeine.newBuilder()
-            .executor(Runnable::run)
             .ticker(ticker)
             .recordStats()
             .expireAfterWrite(cacheLifetime)
