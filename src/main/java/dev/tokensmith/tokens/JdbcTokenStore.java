@@ -34,15 +34,20 @@ public final class JdbcTokenStore implements TokenStore {
   private final Database db;
   private final Catalogue catalogue;
   private final int renameChunk;
+  private final int useChunk;
 
   public JdbcTokenStore(Database db, Catalogue catalogue) {
-    this(db, catalogue, RENAME_CHUNK);
+    this(db, catalogue, RENAME_CHUNK, USE_CHUNK);
   }
 
-  JdbcTokenStore(Database db, Catalogue catalogue, int renameChunk) {
+  /**
+   * With other chunk sizes, for tests: the tokens a rename's statement, a use's transaction holds.
+   */
+  JdbcTokenStore(Database db, Catalogue catalogue, int renameChunk, int useChunk) {
     this.db = db;
     this.catalogue = catalogue;
     this.renameChunk = renameChunk;
+    this.useChunk = useChunk;
   }
 
   @Override
@@ -564,18 +569,33 @@ public final class JdbcTokenStore implements TokenStore {
                 .execute());
   }
 
+  // Tokens a transaction of the usage flush writes at most. A flush may hold tens of thousands of
+  // uses (every token of a large pool used within its ten seconds); in one transaction it would
+  // keep all their rows locked for seconds, and a change of any of them would wait that long.
+  private static final int USE_CHUNK = 250;
+
   @Override
   public void recordUses(List<UsageRecorder.Use> uses) {
-    db.withHandle(
-        h -> {
-          var batch =
-              h.prepareBatch(
-                  "UPDATE api_tokens SET last_used_at = :at, last_used_ip = :ip WHERE id = :id");
-          for (UsageRecorder.Use use : uses) {
-            batch.bind("at", use.atMillis()).bind("ip", use.ip()).bind("id", use.tokenId()).add();
-          }
-          return batch.execute();
-        });
+    for (int from = 0; from < uses.size(); from += useChunk) {
+      List<UsageRecorder.Use> chunk = uses.subList(from, Math.min(uses.size(), from + useChunk));
+      db.inTransaction(
+          () ->
+              db.withHandle(
+                  h -> {
+                    var batch =
+                        h.prepareBatch(
+                            "UPDATE api_tokens SET last_used_at = :at, last_used_ip = :ip"
+                                + " WHERE id = :id");
+                    for (UsageRecorder.Use use : chunk) {
+                      batch
+                          .bind("at", use.atMillis())
+                          .bind("ip", use.ip())
+                          .bind("id", use.tokenId())
+                          .add();
+                    }
+                    return batch.execute();
+                  }));
+    }
   }
 
   private static <T extends SqlStatement<T>> T bindMutable(T statement, ApiToken t) {

@@ -152,6 +152,9 @@ interface TokenStore {
    */
   List<ApiToken> lockCustom(long afterId, int limit);
 
-  /** Writes last-used times and addresses in one batch. */
+  /**
+   * Writes last-used times and addresses, given in token id order (the order changes lock tokens
+   * in), a few hundred tokens a transaction.
+   */
   void recordUses(List<UsageRecorder.Use> uses);
 }

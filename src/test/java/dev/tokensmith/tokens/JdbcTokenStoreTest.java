@@ -1,8 +1,17 @@
 package dev.tokensmith.tokens;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokensmith.storage.Database;
 import dev.tokensmith.testing.Records;
 import dev.tokensmith.testing.UsesDatabase;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /** The token store contract on the JDBC store: on H2, and again on PostgreSQL in that run. */
 @UsesDatabase
@@ -10,5 +19,69 @@ class JdbcTokenStoreTest extends TokenStoreContract {
   @Override
   TokenStore store(Database db) {
     return new JdbcTokenStore(db, Records.CATALOGUE);
+  }
+
+  @Test
+  void recordUsesWhenMoreThanATransactionTakesThenEachPartCommittedWithoutWaitingForTheRest()
+      throws Exception {
+    TokenStore inPairs = new JdbcTokenStore(db, Records.CATALOGUE, 1000, 2);
+    List<ApiToken> tokens = new ArrayList<>();
+    List<UsageRecorder.Use> uses = new ArrayList<>();
+    Instant at = Instant.parse("2030-07-01T08:00:00Z");
+    for (int i = 0; i < 5; i++) {
+      ApiToken token = inserted(personal(client, owner, "admin"));
+      tokens.add(token);
+      uses.add(new UsageRecorder.Use(token.id(), at.toEpochMilli(), "192.0.2.7"));
+    }
+    ApiToken last = tokens.get(4);
+
+    // A change holds the last token's row while the flush runs.
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> change =
+        CompletableFuture.runAsync(
+            () ->
+                db.inTransaction(
+                    () -> {
+                      db.withHandle(
+                          h ->
+                              h.createQuery("SELECT id FROM api_tokens WHERE id = :id FOR UPDATE")
+                                  .bind("id", last.id())
+                                  .mapTo(Long.class)
+                                  .one());
+                      locked.countDown();
+                      await(release);
+                    }));
+    await(locked);
+    CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> inPairs.recordUses(uses));
+    try {
+      // The first four are written and seen by others while the flush waits for the fifth: no
+      // transaction of the flush held them meanwhile.
+      for (int tries = 0;
+          tries < 300 && reread(tokens.get(3)).history().lastUsedAt() == null;
+          tries++) {
+        Thread.sleep(10);
+      }
+      for (ApiToken written : tokens.subList(0, 4)) {
+        assertThat(reread(written).history().lastUsedAt()).isEqualTo(at);
+      }
+      assertThat(flush).isNotDone();
+      assertThat(reread(last).history().lastUsedAt()).isNull();
+    } finally {
+      release.countDown();
+      change.get(10, TimeUnit.SECONDS);
+    }
+    flush.get(10, TimeUnit.SECONDS);
+    assertThat(reread(last).history().lastUsedAt()).isEqualTo(at);
+    assertThat(reread(last).history().lastUsedIp()).isEqualTo("192.0.2.7");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -77,7 +77,7 @@ class OwnerCascadeTest {
       issue(owner, "users:view");
     }
     issue(other, "users:view");
-    TokenStore inPairs = new JdbcTokenStore(services.db, Records.CATALOGUE, 2);
+    TokenStore inPairs = new JdbcTokenStore(services.db, Records.CATALOGUE, 2, 2);
 
     services.db.inTransaction(() -> inPairs.ownerRenamed(owner.id(), "Renamed In Pairs"));
 

@@ -77,7 +77,7 @@ abstract class TokenStoreContract {
 
   // A new token gets its id before its row is written, as the writer does.
   // As it reads back: its row holds its owner's name.
-  private ApiToken personal(long clientId, long userId, String... permissions) {
+  ApiToken personal(long clientId, long userId, String... permissions) {
     ApiToken t = Records.token(store.newId(), clientId, userId, userId, false, permissions);
     String name =
         db.withHandle(
@@ -101,7 +101,7 @@ abstract class TokenStoreContract {
     return Records.token(store.newId(), clientId, null, owner, true, permissions);
   }
 
-  private ApiToken inserted(ApiToken token) {
+  ApiToken inserted(ApiToken token) {
     return inserted(token, "digest-" + token.id());
   }
 
@@ -110,7 +110,7 @@ abstract class TokenStoreContract {
     return token;
   }
 
-  private ApiToken reread(ApiToken token) {
+  ApiToken reread(ApiToken token) {
     return store.find(token.id()).orElseThrow();
   }
 
