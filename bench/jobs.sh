@@ -14,6 +14,11 @@
 #   PG_DB=jobs_bench bench/jobs.sh …   the database (dropped and created, dropped again at the end
 #                                      unless KEEP_DB=1)
 #   WARMUP=60 CONNS=8 SLICE=5 BASELINE=30 bench/jobs.sh …
+#   STATS=1 bench/jobs.sh …            PostgreSQL also logs each statement's CPU (log_statement_stats):
+#                                      for the statements of 100 ms or more, the report sets their
+#                                      time against the CPU they used and the times the kernel took
+#                                      their core away (involuntary context switches), which tells a
+#                                      statement that works long from one that waits for a core
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust authentication), its log readable at
 # PG_LOG (default /var/log/postgresql/postgresql-15-main.log), wrk, curl, jq. Only targets 127.0.0.1.
@@ -36,6 +41,7 @@ WORK=$(mktemp -d)
 PSQL=(psql -q -At -h 127.0.0.1 -U postgres -d "$PG_DB")
 psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB"
 psql -q -h 127.0.0.1 -U postgres -d postgres -c "ALTER DATABASE $PG_DB SET log_min_duration_statement = ${LOG_MS:-100}"
+[ -z "${STATS:-}" ] || psql -q -h 127.0.0.1 -U postgres -d postgres -c "ALTER DATABASE $PG_DB SET log_statement_stats = on"
 export TOKENSMITH_DB_URL="jdbc:postgresql://127.0.0.1:5432/$PG_DB" TOKENSMITH_DB_USER=postgres
 export TOKENSMITH_DATA_DIR="$WORK/data" TOKENSMITH_ADMIN_PASSWORD=jobs-password-1 TOKENSMITH_HOST=127.0.0.1
 export TOKENSMITH_PORT=$PORT TOKENSMITH_JOB_INTERVAL_SECONDS=1 TOKENSMITH_CACHE_SECONDS=3600
@@ -143,6 +149,30 @@ sed -n "$((LOG_FROM + 1)),${LOG_TO}p" "$PG_LOG" | grep "@$PG_DB " | grep -E 'dur
 echo "server statements of ${LOG_MS:-100} ms or more logged by PostgreSQL: $(wc -l < "$WORK/slow"), longest:" \
   "$(grep -o 'duration: .*' "$WORK/slow" | sed 's/duration: //' | sort -n | tail -1 | cut -c1-160)"
 [ -z "${SHOW_SLOW:-}" ] || cut -c1-220 "$WORK/slow"
+if [ -n "${STATS:-}" ]; then
+  # Each slow "execute" line of a backend is followed by that backend's EXECUTE MESSAGE STATISTICS:
+  # its user and system CPU, its elapsed time and its context switches.
+  sed -n "$((LOG_FROM + 1)),${LOG_TO}p" "$PG_LOG" | awk -v db="@$PG_DB " -v min="${LOG_MS:-100}" '
+    index($0, db) && match($0, /\[[0-9]+\]/) { pid = substr($0, RSTART, RLENGTH) }
+    index($0, db) && match($0, /duration: [0-9.]+ ms +execute/) {
+      split(substr($0, RSTART + 10), d, " "); if (d[1] + 0 >= min) slow[pid] = 1
+    }
+    index($0, db) && /EXECUTE MESSAGE STATISTICS/ { cur = (pid in slow) ? pid : ""; delete slow[pid]; next }
+    cur != "" && / s user, .* s system, .* s elapsed/ {
+      gsub(/[!\t,]/, " "); split($0, f, " "); cpu[++n] = (f[1] + f[4]) * 1000; elapsed[n] = f[7] * 1000
+    }
+    cur != "" && /voluntary\/involuntary context switches/ {
+      gsub(/[!\t]/, " "); split($1, c, "/"); voluntary[n] = c[1]; involuntary[n] = c[2]; cur = ""
+    }
+    END {
+      if (!n) { print "statement stats: no slow statement"; exit }
+      for (i = 1; i <= n; i++) {
+        tc += cpu[i]; te += elapsed[i]; ti += involuntary[i]; tv += voluntary[i]
+        if (elapsed[i] > me) { me = elapsed[i]; mc = cpu[i]; mi = involuntary[i]; mv = voluntary[i] }
+      }
+      printf "statement stats of the %d slow statements: elapsed %.0f ms in all, CPU %.1f ms (%.1f %%), context switches %d involuntary (core taken away), %d voluntary (waits: locks, I/O); the longest: %.0f ms elapsed, %.2f ms CPU, %d involuntary, %d voluntary\n", n, te, tc, 100 * tc / te, ti, tv, me, mc, mi, mv
+    }'
+fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -E 'tokens\.(expire|purge): ' "$WORK/server.log" | sed -E 's/.*(tokens\.[a-z]+: .*)/\1/' \
   | awk '{ for (i = 1; i <= NF; i++) if ($i == "longest") { v = $(i + 2); if (v > max[$1]) max[$1] = v } } END { for (j in max) printf "longest batch %s %s ms\n", j, max[j] }'
