@@ -16,3 +16,25 @@ profiler() { jcmd "$1" JVMTI.agent_load "$AP" "\"$2\"" >/dev/null; }
 
 # The sampling interval in microseconds, from async-profiler's form (5ms, 500us, 1000000 ns).
 interval_us() { awk -v i="$1" 'BEGIN { n = i + 0; if (i ~ /us$/) print n; else if (i ~ /ms$/) print n * 1000; else print n / 1000 }'; }
+
+# A collapsed profile's samples summed by part, each part's µs per request printed: $1 the file
+# (async-profiler's collapsed output), $2 the requests served meanwhile, $3 the sampling interval in
+# µs, $4 awk code that sets `part` from `stack` (one stack, frames joined by ';') or leaves it empty;
+# what it leaves falls in the JIT compilers, the GC or the other threads.
+parts_per_request() {
+  awk -v n="$2" -v us="$3" '
+    {
+      count = $NF; stack = $0; sub(/ [0-9]+$/, "", stack); total += count; part = ""
+      '"$4"'
+      if (part == "") {
+        if (stack ~ /Compile/) part = "JIT compilers"
+        else if (stack ~ /G1|GC Thread|GCTask/) part = "GC"
+        else part = "other threads"
+      }
+      parts[part] += count
+    }
+    END {
+      for (p in parts) printf "  %-50s %6.2f us/request  %5.1f %%\n", p, parts[p] * us / n, 100 * parts[p] / total
+      printf "  %-50s %6.2f us/request\n", "all (sampled)", total * us / n
+    }' "$1" | sort
+}

@@ -162,26 +162,17 @@ for who in tokensmith floor; do
   profiler $pid "dump,file=$PWD/$PROFILE_OUT/miss-$who.collapsed,collapsed"
   profiler $pid "stop,file=$PWD/$PROFILE_OUT/miss-$who.html"
   echo "profiled $who uniform c=$conns: $(cat "$WORK/run")"
-  awk -v n="$(field requests < "$WORK/run")" -v us="$(interval_us "${INTERVAL:-1ms}")" '
-    {
-      count = $NF; stack = $0; sub(/ [0-9]+$/, "", stack); total += count
-      if (stack ~ /^\[vert\.x-worker/) {
-        if (stack ~ /findBySecretDigests|DbFloorServer\$Server\.read/) part = "worker: the database read (pool, driver, socket)"
-        else if (stack ~ /TokenVerifier/) part = "worker: the verification around the read"
-        else if (stack ~ /UsageRecorder/) part = "worker: the usage record"
-        else if (stack ~ /VerifierApi/) part = "worker: the answer"
-        else part = "worker: the rest (hand-over, parking, waking)"
-      } else if (stack ~ /^\[vert\.x-eventloop/) {
-        if (stack ~ /Http1xServerResponse\.end/) part = "event loop: the response written"
-        else if (stack ~ /HotLane|Responder|DbFloorServer/) part = "event loop: the handler (cache, hand-over)"
-        else part = "event loop: Netty, HTTP, the socket"
-      } else if (stack ~ /Compile/) part = "JIT compilers"
-      else if (stack ~ /G1|GC Thread|GCTask/) part = "GC"
-      else part = "other threads"
-      parts[part] += count
-    }
-    END {
-      for (p in parts) printf "  %-50s %6.2f us/request  %5.1f %%\n", p, parts[p] * us / n, 100 * parts[p] / total
-      printf "  %-50s %6.2f us/request\n", "all (sampled)", total * us / n
-    }' "$PROFILE_OUT/miss-$who.collapsed" | sort
+  parts_per_request "$PROFILE_OUT/miss-$who.collapsed" "$(field requests < "$WORK/run")" \
+    "$(interval_us "${INTERVAL:-1ms}")" '
+    if (stack ~ /^\[vert\.x-worker/) {
+      if (stack ~ /findBySecretDigests|DbFloorServer\$Server\.read/) part = "worker: the database read (pool, driver, socket)"
+      else if (stack ~ /TokenVerifier/) part = "worker: the verification around the read"
+      else if (stack ~ /UsageRecorder/) part = "worker: the usage record"
+      else if (stack ~ /VerifierApi/) part = "worker: the answer"
+      else part = "worker: the rest (hand-over, parking, waking)"
+    } else if (stack ~ /^\[vert\.x-eventloop/) {
+      if (stack ~ /Http1xServerResponse\.end/) part = "event loop: the response written"
+      else if (stack ~ /HotLane|Responder|DbFloorServer/) part = "event loop: the handler (cache, hand-over)"
+      else part = "event loop: Netty, HTTP, the socket"
+    }'
 done

@@ -57,22 +57,12 @@ for endpoint in check healthz; do
   interval_us=$(interval_us "${INTERVAL:-5ms}")
   echo "$endpoint: $result"
   # Each stack falls in the first part it matches, in this order.
-  awk -v n="$requests" -v us="$interval_us" '
-    {
-      count = $NF; stack = $0; sub(/ [0-9]+$/, "", stack); total += count
-      if (stack ~ /NioIoHandler\.run/) {
-        if (stack ~ /Request\.caller/) part = "handler: the caller (token check, cache)"
-        else if (stack ~ /VerifierApi\.check/) part = "handler: the answer"
-        else if (stack ~ /Http1xServerResponse\.end/) part = "handler: the response written"
-        else if (stack ~ /web\/HotLane/) part = "handler: the rest"
-        else part = "event loop outside the handler"
-      } else if (stack ~ /Compile/) part = "JIT compilers"
-      else if (stack ~ /G1|GC Thread|GCTask/) part = "GC"
-      else part = "other threads"
-      parts[part] += count
-    }
-    END {
-      for (p in parts) printf "  %-42s %6.2f us/request  %5.1f %%\n", p, parts[p] * us / n, 100 * parts[p] / total
-      printf "  %-42s %6.2f us/request\n", "all (sampled)", total * us / n
-    }' "$OUT/$endpoint.collapsed" | sort
+  parts_per_request "$OUT/$endpoint.collapsed" "$requests" "$interval_us" '
+    if (stack ~ /NioIoHandler\.run/) {
+      if (stack ~ /Request\.caller/) part = "handler: the caller (token check, cache)"
+      else if (stack ~ /VerifierApi\.check/) part = "handler: the answer"
+      else if (stack ~ /Http1xServerResponse\.end/) part = "handler: the response written"
+      else if (stack ~ /web\/HotLane/) part = "handler: the rest"
+      else part = "event loop outside the handler"
+    }'
 done
