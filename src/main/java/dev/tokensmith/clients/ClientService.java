@@ -76,6 +76,10 @@ public final class ClientService implements Accounts {
     Optional<Client> found = store.find(id);
     if (found.isPresent() && epoch.get() == before) {
       cache.put(id, found.get());
+      if (epoch.get() != before) {
+        // A change arrived between the check and the put: what was read may be stale.
+        cache.invalidate(id);
+      }
     }
     return found;
   }

@@ -238,7 +238,7 @@ public final class TokenVerifier {
       if (epoch.get() != before) {
         legacyKnown.invalidate(uuid);
       }
-      if (legacyKnown.asMap().get(uuid) != entry) {
+      if (legacyKnown.policy().getIfPresentQuietly(uuid) != entry) {
         // Invalidated, or evicted already (maybe by this very put's upkeep): not indexed either.
         unindexLegacy(entry);
       }
@@ -253,7 +253,7 @@ public final class TokenVerifier {
     uuidsByToken.computeIfPresent(
         gone.snapshot().id(),
         (id, held) -> {
-          LegacyEntry now = legacyKnown().asMap().get(held);
+          LegacyEntry now = legacyKnown().policy().getIfPresentQuietly(held);
           return now != null && now != gone ? held : null;
         });
   }
@@ -348,7 +348,7 @@ public final class TokenVerifier {
         // An explicit removal does not call the eviction listener: unindex here.
         known.invalidate(digest);
         unindex(snapshot, digest);
-      } else if (known.asMap().get(digest) != snapshot) {
+      } else if (known.policy().getIfPresentQuietly(digest) != snapshot) {
         // Evicted already, maybe by this very put's upkeep (a full cache turns a newcomer away
         // when its entries are used more often): the eviction's unindex came before the add.
         unindex(snapshot, digest);
@@ -365,7 +365,8 @@ public final class TokenVerifier {
         gone.id(),
         digest,
         d -> {
-          TokenSnapshot now = known.asMap().get(d);
+          // Quietly: no upkeep started from inside the index's lock, no use counted.
+          TokenSnapshot now = known.policy().getIfPresentQuietly(d);
           return now != null && now != gone;
         });
   }
@@ -380,6 +381,10 @@ public final class TokenVerifier {
       owner = users.find(ownerId).orElse(null);
       if (owner != null && epoch.get() == before) {
         owners.put(ownerId, owner);
+        if (epoch.get() != before) {
+          // A change arrived between the check and the put: the owner read may be stale.
+          owners.invalidate(ownerId);
+        }
       }
     }
     Client ownerClient =
@@ -426,12 +431,15 @@ public final class TokenVerifier {
     loading.clear();
     switch (change.kind()) {
       case ALL -> {
-        known.invalidateAll();
+        // The indexes first: a read that began after the epoch moved may cache its (current) entry
+        // meanwhile, and must keep its index entry; one left over by the caches' clearing is only
+        // a stale entry the next change of its token drops.
         digestsByToken.clear();
+        known.invalidateAll();
         owners.invalidateAll();
+        uuidsByToken.clear();
         legacyKnown.invalidateAll();
         legacyUnknown.invalidateAll();
-        uuidsByToken.clear();
       }
       case TOKEN -> {
         TokenDigest[] held = digestsByToken.remove(change.id());

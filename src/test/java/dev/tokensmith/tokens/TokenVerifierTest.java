@@ -377,6 +377,306 @@ class TokenVerifierTest {
     assertThat(verify(token)).isInstanceOf(Verified.class);
   }
 
+  // An ALL change (the feed listening again) on a quiet instance, whose cache still holds
+  // entries past their lifetime that no upkeep has swept yet.
+  @Test
+  void onChangeWhenEverythingChangesOverUnsweptExpiredEntriesThenTheCacheStaysConsistent()
+      throws Exception {
+    HookClock clock = new HookClock(services.clock.instant());
+    TokenVerifier v = verifierWith(clock, 1000);
+    List<Created> tokens = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      tokens.add(issue(admin));
+    }
+    tokens.forEach(t -> assertThat(v.verify(t.secret(), IP, false)).isInstanceOf(Verified.class));
+    assertThat(v.cachedTokens()).isEqualTo(40);
+    clock.advance(Services.CACHE_LIFETIME.plusSeconds(1));
+
+    List<java.util.logging.LogRecord> warnings = new CopyOnWriteArrayList<>();
+    java.util.logging.Logger caffeine =
+        java.util.logging.Logger.getLogger("com.github.benmanes.caffeine.cache.BoundedLocalCache");
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            warnings.add(record);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    caffeine.addHandler(handler);
+    try {
+      v.onChange(Change.ALL);
+    } finally {
+      caffeine.removeHandler(handler);
+    }
+    // Reloaded on a daemon thread: a put on a key whose dead node was left in the map would spin.
+    ExecutorService pool =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "reload");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<String> failed =
+          pool.submit(
+                  () -> {
+                    List<String> out = new ArrayList<>();
+                    for (Created t : tokens) {
+                      for (int attempt = 1; attempt <= 3; attempt++) {
+                        try {
+                          assertThat(v.verify(t.secret(), IP, false)).isInstanceOf(Verified.class);
+                          break;
+                        } catch (RuntimeException e) {
+                          out.add("token " + t.token().id() + " attempt " + attempt + ": " + e);
+                        }
+                      }
+                    }
+                    return out;
+                  })
+              .get(20, TimeUnit.SECONDS);
+      assertThat(failed).as("reloads that failed").isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<String> seen = warnings.stream().map(r -> r.getMessage() + ": " + r.getThrown()).toList();
+    assertThat(v.indexedTokens()).isEqualTo(40);
+    assertThat(v.cachedTokens())
+        .as("the cache's size after reloading all 40 (Caffeine's warnings: %s)", seen)
+        .isEqualTo(40);
+    assertThat(seen).as("Caffeine's warnings during the ALL change").isEmpty();
+  }
+
+  // A legacy pair read while an ALL change is under way (after its epoch bump, after the
+  // legacy cache was cleared, before the index by token is): the read is current, so it may be
+  // cached, but then a change of its token must still evict it.
+  @Test
+  void verifyLegacyWhenCachedDuringAChangeOfEverythingThenItsTokensChangeStillEvictsIt()
+      throws Exception {
+    HookClock clock = new HookClock(services.clock.instant());
+    Created token = issue(admin);
+    long tokenId = token.token().id();
+    dev.tokensmith.testing.LegacyPairs.Pair pair = dev.tokensmith.testing.LegacyPairs.next();
+    LegacyStore.Pair stored =
+        new LegacyStore.Pair(
+            admin.id(), pair.uuid(), tokenId, services.secrets.digest(pair.secret()));
+    LegacyStore legacy =
+        new LegacyStore() {
+          @Override
+          public java.util.Optional<Pair> findByUuid(String uuid) {
+            return uuid.equals(pair.uuid())
+                ? java.util.Optional.of(stored)
+                : java.util.Optional.empty();
+          }
+
+          @Override
+          public java.util.Optional<Pair> findByUser(long userId) {
+            return java.util.Optional.empty();
+          }
+
+          @Override
+          public void insert(Pair p, long createAtMillis) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public boolean end(long id, long endedAtMillis) {
+            return false;
+          }
+
+          @Override
+          public java.util.Set<Long> activeAmong(java.util.Collection<Long> tokenIds) {
+            return java.util.Set.of();
+          }
+        };
+    TokenVerifier v =
+        new TokenVerifier(
+            new JdbcTokenStore(services.db, Records.CATALOGUE),
+            legacy,
+            services.directory,
+            services.clients,
+            services.secrets,
+            clock,
+            Services.CACHE_LIFETIME,
+            1000);
+    ExecutorService pool =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "all-change");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      // The change's thread is held where it clears its fourth cache (known, owners, legacyKnown,
+      // legacyUnknown: Caffeine's clear reads the clock first).
+      Future<?> change =
+          pool.submit(
+              () -> {
+                clock.holdOnce(
+                    Thread.currentThread(), HookClock.in(".BoundedLocalCache", "clear"), 4);
+                v.onChange(Change.ALL);
+              });
+      assertThat(clock.held.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(v.verifyLegacy(pair.uuid(), pair.secret(), IP, false))
+          .isInstanceOf(Verified.class);
+      clock.release.countDown();
+      change.get(10, TimeUnit.SECONDS);
+    } finally {
+      clock.release.countDown();
+      pool.shutdownNow();
+    }
+    assertThat(v.verifyLegacyCached(pair.uuid(), pair.secret(), IP, false)).isPresent();
+
+    // The token disabled, and its change told.
+    services.db.withHandle(
+        h ->
+            h.createUpdate("UPDATE api_tokens SET enabled = FALSE WHERE id = :id")
+                .bind("id", tokenId)
+                .execute());
+    v.onChange(new Change(Kind.TOKEN, tokenId));
+    assertThat(v.verifyLegacyCached(pair.uuid(), pair.secret(), IP, false))
+        .as("cached after its token's change")
+        .isEmpty();
+    assertThat(refused(v.verifyLegacy(pair.uuid(), pair.secret(), IP, false)))
+        .isEqualTo(Reason.DISABLED);
+  }
+
+  // A read of an owner that passes the epoch check just before a change of that owner, and
+  // puts the owner it read (now stale) after the change's eviction.
+  @Test
+  void ownerWhenReadJustBeforeTheirChangeThenNotKeptAfterIt() throws Exception {
+    HookClock clock = new HookClock(services.clock.instant());
+    TokenVerifier v = verifierWith(clock, 1000);
+    User owner = services.user(tenant, "admin");
+    Created first = issue(owner);
+    Created second = issue(owner);
+    ExecutorService pool =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "owner-read");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      // Held where it puts the owner into the owners cache (Caffeine's put reads the clock first).
+      Future<Verification> reading =
+          pool.submit(
+              () -> {
+                clock.holdOnce(
+                    Thread.currentThread(),
+                    HookClock.in(".TokenVerifier", "snapshot")
+                        .and(HookClock.in(".BoundedLocalCache", "put")),
+                    1);
+                return v.verify(first.secret(), IP, false);
+              });
+      assertThat(clock.held.await(10, TimeUnit.SECONDS)).isTrue();
+      services.db.withHandle(
+          h ->
+              h.createUpdate("UPDATE users SET enabled = FALSE WHERE id = :id")
+                  .bind("id", owner.id())
+                  .execute());
+      v.onChange(new Change(Kind.USER, owner.id()));
+      clock.release.countDown();
+      reading.get(10, TimeUnit.SECONDS);
+    } finally {
+      clock.release.countDown();
+      pool.shutdownNow();
+    }
+    assertThat(refused(v.verify(second.secret(), IP, false)))
+        .as("a token of the owner read after the change")
+        .isEqualTo(Reason.OWNER_DISABLED);
+  }
+
+  private static TokenVerifier verifierWith(java.time.Clock clock, long cacheSize) {
+    return new TokenVerifier(
+        new JdbcTokenStore(services.db, Records.CATALOGUE),
+        new JdbcLegacyStore(services.db),
+        services.directory,
+        services.clients,
+        services.secrets,
+        clock,
+        Services.CACHE_LIFETIME,
+        cacheSize);
+  }
+
+  /**
+   * A clock the test moves, which can hold one thread once where it reads the time at a given place
+   * (as a preemption there would).
+   */
+  static final class HookClock extends java.time.Clock {
+    private volatile java.time.Instant now;
+    private volatile Thread target;
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    HookClock(java.time.Instant start) {
+      now = start;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    private volatile java.util.function.Predicate<List<StackWalker.StackFrame>> where;
+
+    static java.util.function.Predicate<List<StackWalker.StackFrame>> in(
+        String className, String method) {
+      return frames ->
+          frames.stream()
+              .anyMatch(
+                  f ->
+                      f.getClassName().endsWith(className)
+                          && (method == null || f.getMethodName().equals(method)));
+    }
+
+    private volatile int skip;
+
+    // Held at the nth read of the clock by the thread where {@code at} matches its stack.
+    void holdOnce(
+        Thread thread, java.util.function.Predicate<List<StackWalker.StackFrame>> at, int nth) {
+      where = at;
+      skip = nth - 1;
+      target = thread;
+    }
+
+    @Override
+    public long millis() {
+      if (target == Thread.currentThread()
+          && where.test(StackWalker.getInstance().walk(frames -> frames.toList()))
+          && skip-- == 0) {
+        target = null;
+        held.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return now.toEpochMilli();
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
   // A verifier over another store (a proxy that races or holds reads), with the test's services.
   private static TokenVerifier verifierOver(TokenStore store) {
     return verifierOver(store, 1000);
