@@ -66,7 +66,12 @@ class TokenVisibilityBrowserIT {
   void listWhenAdminThenAllTokensOfTheClientWithSharedAndFilters() {
     browser.login(admin.email(), Fixtures.PASSWORD);
 
-    assertThat(names()).containsExactlyInAnyOrder("Admin own", "Analyst own", "Shared billing");
+    browser.until(
+        d ->
+            names().stream()
+                .sorted()
+                .toList()
+                .equals(List.of("Admin own", "Analyst own", "Shared billing")));
     assertThat(browser.visible(By.cssSelector("[data-testid='token-count']")).getText())
         .isEqualTo("3 tokens");
     assertThat(browser.row("token-row", "Shared billing").getText()).contains("Shared");
@@ -128,7 +133,7 @@ class TokenVisibilityBrowserIT {
   void listWhenAnalystThenOnlyTheirOwnAndNoScopeFilter() {
     browser.login(analyst.email(), Fixtures.PASSWORD);
 
-    assertThat(names()).containsExactly("Analyst own");
+    browser.until(d -> names().equals(List.of("Analyst own")));
     assertThat(browser.driver().findElements(By.cssSelector("input[data-scope]"))).isEmpty();
     assertThat(browser.driver().getPageSource())
         .doesNotContain("Shared billing")
