@@ -415,13 +415,7 @@ class TokenVerifierTest {
       caffeine.removeHandler(handler);
     }
     // Reloaded on a daemon thread: a put on a key whose dead node was left in the map would spin.
-    ExecutorService pool =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "reload");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService pool = daemons("reload");
     try {
       List<String> failed =
           pool.submit(
@@ -505,13 +499,7 @@ class TokenVerifierTest {
             clock,
             Services.CACHE_LIFETIME,
             1000);
-    ExecutorService pool =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "all-change");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService pool = daemons("all-change");
     try {
       // The change's thread is held where it clears its fourth cache (known, owners, legacyKnown,
       // legacyUnknown: Caffeine's clear reads the clock first).
@@ -556,13 +544,7 @@ class TokenVerifierTest {
     User owner = services.user(tenant, "admin");
     Created first = issue(owner);
     Created second = issue(owner);
-    ExecutorService pool =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "owner-read");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService pool = daemons("owner-read");
     try {
       // Held where it puts the owner into the owners cache (Caffeine's put reads the clock first).
       Future<Verification> reading =
@@ -591,6 +573,16 @@ class TokenVerifierTest {
     assertThat(refused(v.verify(second.secret(), IP, false)))
         .as("a token of the owner read after the change")
         .isEqualTo(Reason.OWNER_DISABLED);
+  }
+
+  // Threads that cannot keep the test JVM alive if a race test leaves one waiting.
+  private static ExecutorService daemons(String name) {
+    return Executors.newCachedThreadPool(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private static TokenVerifier verifierWith(java.time.Clock clock, long cacheSize) {
