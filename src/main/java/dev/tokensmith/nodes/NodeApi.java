@@ -150,9 +150,7 @@ public final class NodeApi implements Api {
       if (natural()) {
         return null;
       }
-      return page.seek(name())
-          .map(seek -> new SeekPast(seek.typed(order.numeric()), seek.id()))
-          .orElse(null);
+      return page.seekPast(name(), order.numeric());
     }
 
     Window window() {

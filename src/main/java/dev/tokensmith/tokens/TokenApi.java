@@ -70,12 +70,7 @@ public final class TokenApi implements Api {
     boolean descending = sort.bool("order_desc").orElse(false);
     boolean natural = order == TokenOrder.ID && !descending;
     String orderName = order.wire() + (descending ? ".desc" : ".asc");
-    SeekPast after =
-        natural
-            ? null
-            : page.seek(orderName)
-                .map(seek -> new SeekPast(seek.typed(order.numeric()), seek.id()))
-                .orElse(null);
+    SeekPast after = natural ? null : page.seekPast(orderName, order.numeric());
     TokenQuery query =
         new TokenQuery(
             0,

@@ -4,11 +4,11 @@ import static dev.tokensmith.errors.ValidationException.Code.INVALID;
 import static dev.tokensmith.errors.ValidationException.Code.NOT_ALLOWED;
 
 import dev.tokensmith.errors.ValidationException;
+import dev.tokensmith.storage.SeekPast;
 import dev.tokensmith.storage.Window;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
@@ -74,22 +74,7 @@ public record Page(int limit, int offset, Long after, Seek seek) {
    * Where a page of a sorted list starts: past the row with this {@code value} (as text) in the
    * order named {@code order}, and this {@code id} among equal values.
    */
-  public record Seek(String order, long id, String value) {
-    /**
-     * The value as its order compares it: a {@code Long} in an order by a number, else the text.
-     * Refuses (400) a value that is not a number where one is due.
-     */
-    public Object typed(boolean numeric) {
-      if (!numeric) {
-        return value;
-      }
-      try {
-        return Long.parseLong(value);
-      } catch (NumberFormatException e) {
-        throw ValidationException.of("cursor", INVALID, "of another order");
-      }
-    }
-  }
+  public record Seek(String order, long id, String value) {}
 
   private static String decode(String cursor) {
     try {
@@ -111,26 +96,38 @@ public record Page(int limit, int offset, Long after, Seek seek) {
   }
 
   /**
-   * Where a page of a list sorted by {@code order} starts: empty on a first page or by offset.
-   * Refuses (400) a cursor made under another order, or a keyset cursor of the natural one.
+   * Where a page of a list sorted by {@code order} starts: null on a first page or by offset, else
+   * past the cursor's row, its value a {@code Long} in an order by a number ({@code numeric}), else
+   * its text. Refuses (400) a cursor made under another order, a keyset cursor of the natural one,
+   * or a value that is not a number where one is due.
    */
-  public Optional<Seek> seek(String order) {
+  public SeekPast seekPast(String order, boolean numeric) {
     if (after != null || seek != null && !seek.order().equals(order)) {
       throw ValidationException.of("cursor", INVALID, "of another order");
     }
-    return Optional.ofNullable(seek);
+    if (seek == null) {
+      return null;
+    }
+    if (!numeric) {
+      return new SeekPast(seek.value(), seek.id());
+    }
+    try {
+      return new SeekPast(Long.parseLong(seek.value()), seek.id());
+    } catch (NumberFormatException e) {
+      throw ValidationException.of("cursor", INVALID, "of another order");
+    }
   }
 
   /**
    * The rows of a page of a sorted list to read: one more than the page; where they start is {@link
-   * #seek}'s to say (or the offset's).
+   * #seekPast}'s to say (or the offset's).
    */
   public Window sortedWindow() {
     return new Window(limit + 1, offset, null);
   }
 
   /**
-   * The answer of a list sorted by {@code order} (read with {@link #seek}): the page of {@code
+   * The answer of a list sorted by {@code order} (read with {@link #seekPast}): the page of {@code
    * rows} as {@code view} shows them, and a seek {@code next_cursor} after the last one (null on
    * the last page), {@code value} giving its value in the order as text (null: none).
    */
