@@ -574,6 +574,17 @@ public final class JdbcTokenStore implements TokenStore {
   // keep all their rows locked for seconds, and a change of any of them would wait that long.
   private static final int USE_CHUNK = 250;
 
+  // On PostgreSQL a transaction's uses are one statement: its rows locked first, in id order (the
+  // order every change locks tokens in), then written from three arrays. A prepared statement per
+  // row, as a batch sends them, costs PostgreSQL about half as much CPU again per row
+  // (bench/usage-writes.sh).
+  private static final String USES_POSTGRESQL =
+      "WITH locked AS MATERIALIZED (SELECT id FROM api_tokens WHERE id = ANY(:ids)"
+          + " ORDER BY id FOR UPDATE)"
+          + " UPDATE api_tokens t SET last_used_at = u.at, last_used_ip = u.ip"
+          + " FROM unnest(:ids, :ats, :ips) AS u(id, at, ip)"
+          + " WHERE t.id = u.id AND t.id IN (SELECT id FROM locked)";
+
   @Override
   public void recordUses(List<UsageRecorder.Use> uses) {
     for (int from = 0; from < uses.size(); from += useChunk) {
@@ -581,21 +592,37 @@ public final class JdbcTokenStore implements TokenStore {
       db.inTransaction(
           () ->
               db.withHandle(
-                  h -> {
-                    var batch =
-                        h.prepareBatch(
-                            "UPDATE api_tokens SET last_used_at = :at, last_used_ip = :ip"
-                                + " WHERE id = :id");
-                    for (UsageRecorder.Use use : chunk) {
-                      batch
-                          .bind("at", use.atMillis())
-                          .bind("ip", use.ip())
-                          .bind("id", use.tokenId())
-                          .add();
-                    }
-                    return batch.execute();
-                  }));
+                  h ->
+                      db.dialect() == Database.Dialect.POSTGRESQL
+                          ? recordUsesAtOnce(h, chunk)
+                          : recordUsesByRow(h, chunk)));
     }
+  }
+
+  private static int recordUsesAtOnce(Handle h, List<UsageRecorder.Use> uses) {
+    Long[] ids = new Long[uses.size()];
+    Long[] ats = new Long[uses.size()];
+    String[] ips = new String[uses.size()];
+    for (int i = 0; i < uses.size(); i++) {
+      ids[i] = uses.get(i).tokenId();
+      ats[i] = uses.get(i).atMillis();
+      ips[i] = uses.get(i).ip();
+    }
+    return h.createUpdate(USES_POSTGRESQL)
+        .bindArray("ids", Long.class, (Object[]) ids)
+        .bindArray("ats", Long.class, (Object[]) ats)
+        .bindArray("ips", String.class, (Object[]) ips)
+        .execute();
+  }
+
+  private static int recordUsesByRow(Handle h, List<UsageRecorder.Use> uses) {
+    PreparedBatch batch =
+        h.prepareBatch(
+            "UPDATE api_tokens SET last_used_at = :at, last_used_ip = :ip WHERE id = :id");
+    for (UsageRecorder.Use use : uses) {
+      batch.bind("at", use.atMillis()).bind("ip", use.ip()).bind("id", use.tokenId()).add();
+    }
+    return batch.execute().length;
   }
 
   private static <T extends SqlStatement<T>> T bindMutable(T statement, ApiToken t) {

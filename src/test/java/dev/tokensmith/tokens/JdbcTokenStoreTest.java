@@ -38,20 +38,7 @@ class JdbcTokenStoreTest extends TokenStoreContract {
     // A change holds the last token's row while the flush runs.
     CountDownLatch locked = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> change =
-        CompletableFuture.runAsync(
-            () ->
-                db.inTransaction(
-                    () -> {
-                      db.withHandle(
-                          h ->
-                              h.createQuery("SELECT id FROM api_tokens WHERE id = :id FOR UPDATE")
-                                  .bind("id", last.id())
-                                  .mapTo(Long.class)
-                                  .one());
-                      locked.countDown();
-                      await(release);
-                    }));
+    CompletableFuture<Void> change = holding(last, locked, release);
     await(locked);
     CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> inPairs.recordUses(uses));
     try {
@@ -74,6 +61,98 @@ class JdbcTokenStoreTest extends TokenStoreContract {
     flush.get(10, TimeUnit.SECONDS);
     assertThat(reread(last).history().lastUsedAt()).isEqualTo(at);
     assertThat(reread(last).history().lastUsedIp()).isEqualTo("192.0.2.7");
+  }
+
+  @Test
+  void recordUsesWhenATokenInTheMiddleIsHeldThenOnlyTheTokensBeforeItAreLockedMeanwhile()
+      throws Exception {
+    List<ApiToken> tokens = new ArrayList<>();
+    List<UsageRecorder.Use> uses = new ArrayList<>();
+    Instant at = Instant.parse("2030-07-01T08:00:00Z");
+    for (int i = 0; i < 5; i++) {
+      ApiToken token = inserted(personal(client, owner, "admin"));
+      tokens.add(token);
+      uses.add(new UsageRecorder.Use(token.id(), at.toEpochMilli(), "192.0.2.7"));
+    }
+    ApiToken middle = tokens.get(2);
+
+    // A change holds the middle token's row; the flush (one transaction for all five) waits on it.
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> change = holding(middle, locked, release);
+    await(locked);
+    CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> store.recordUses(uses));
+    try {
+      // The flush locks in id order, the order every change locks several tokens in: while it
+      // waits for the middle token it holds the two before it and none after it, so a change
+      // locking tokens in the same order can never wait in a circle with it.
+      for (int tries = 0; tries < 300 && !heldByOthers(tokens.get(1)); tries++) {
+        Thread.sleep(10);
+      }
+      assertThat(heldByOthers(tokens.get(0))).isTrue();
+      assertThat(heldByOthers(tokens.get(1))).isTrue();
+      assertThat(heldByOthers(tokens.get(3))).isFalse();
+      assertThat(heldByOthers(tokens.get(4))).isFalse();
+      assertThat(flush).isNotDone();
+    } finally {
+      release.countDown();
+      change.get(10, TimeUnit.SECONDS);
+    }
+    flush.get(10, TimeUnit.SECONDS);
+    for (ApiToken written : tokens) {
+      assertThat(reread(written).history().lastUsedAt()).isEqualTo(at);
+    }
+  }
+
+  @Test
+  void recordUsesWhenATokenIsGoneThenTheOthersWritten() {
+    ApiToken kept = inserted(personal(client, owner, "admin"));
+    ApiToken gone = inserted(personal(client, owner, "admin"));
+    Instant at = Instant.parse("2030-07-01T08:00:00Z");
+    store.delete(gone.id());
+
+    store.recordUses(
+        List.of(
+            new UsageRecorder.Use(kept.id(), at.toEpochMilli(), "192.0.2.7"),
+            new UsageRecorder.Use(gone.id(), at.toEpochMilli(), "192.0.2.8")));
+
+    assertThat(reread(kept).history().lastUsedAt()).isEqualTo(at);
+    assertThat(store.find(gone.id())).isEmpty();
+  }
+
+  // Another transaction holding the token's row until released.
+  private CompletableFuture<Void> holding(
+      ApiToken token, CountDownLatch locked, CountDownLatch release) {
+    return CompletableFuture.runAsync(
+        () ->
+            db.inTransaction(
+                () -> {
+                  db.withHandle(
+                      h ->
+                          h.createQuery("SELECT id FROM api_tokens WHERE id = :id FOR UPDATE")
+                              .bind("id", token.id())
+                              .mapTo(Long.class)
+                              .one());
+                  locked.countDown();
+                  await(release);
+                }));
+  }
+
+  // Whether another transaction holds the token's row: a lock that does not wait fails.
+  private boolean heldByOthers(ApiToken token) {
+    try {
+      db.inTransaction(
+          () ->
+              db.withHandle(
+                  h ->
+                      h.createQuery("SELECT id FROM api_tokens WHERE id = :id FOR UPDATE NOWAIT")
+                          .bind("id", token.id())
+                          .mapTo(Long.class)
+                          .one()));
+      return false;
+    } catch (RuntimeException e) {
+      return true;
+    }
   }
 
   private static void await(CountDownLatch latch) {
