@@ -4,9 +4,11 @@
 # transactions of 250 random tokens each (the usage flush's transaction) in three forms, and prints
 # the machine's CPU per row (all processes but psql, from /proc/stat: PostgreSQL's backend, its WAL
 # writer):
-#   rows    one prepared UPDATE per row (what the flush's JDBC batch sends, through psql's protocol);
+#   rows    one prepared UPDATE per row (what a JDBC batch sends, through psql's protocol; the flush's
+#           form on the embedded database);
 #   unnest  one UPDATE … FROM unnest(ids, times, addresses) per transaction;
-#   locked  the same, the rows first locked in id order (the order every change locks tokens in).
+#   locked  the same, the rows first locked in id order (the order every change locks tokens in): the
+#           flush's form on PostgreSQL.
 # Each form writes rows of its own, so none rewrites a row another form has just written.
 #
 #   bench/usage-writes.sh [tokens=200000] [rounds=8] [runs=3]
