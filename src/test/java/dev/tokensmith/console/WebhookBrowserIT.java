@@ -86,20 +86,44 @@ class WebhookBrowserIT {
     return browser.dialog("webhook-drawer");
   }
 
-  private static WebElement delivery(WebElement drawer) {
-    return drawer.findElement(By.cssSelector("tr[data-testid='delivery-row']"));
+  private static final String DELIVERY =
+      "dialog[open][data-testid='webhook-drawer'] tr[data-testid='delivery-row']";
+
+  /**
+   * The drawer's (only) delivery as shown, read in one script call: the list re-renders as its data
+   * arrives, so a row found first and read afterwards may be gone by then.
+   */
+  private record Shown(
+      String id, String text, String attempts, String error, String status, boolean retry) {}
+
+  @SuppressWarnings("unchecked")
+  private static Shown shown() {
+    Map<String, Object> row =
+        (Map<String, Object>)
+            browser.script(
+                "const r = document.querySelector(arguments[0]);"
+                    + " const c = t => { const e = r.querySelector(`[data-testid='${t}']`);"
+                    + " return e ? e.innerText.trim() : ''; };"
+                    + " return {id: r.getAttribute('data-delivery-id'), text: r.innerText,"
+                    + " attempts: c('delivery-attempts'), error: c('delivery-error'),"
+                    + " status: c('delivery-status'),"
+                    + " retry: r.querySelector(\"[data-action='retry']\") !== null};",
+                DELIVERY);
+    return new Shown(
+        (String) row.get("id"),
+        (String) row.get("text"),
+        (String) row.get("attempts"),
+        (String) row.get("error"),
+        (String) row.get("status"),
+        (Boolean) row.get("retry"));
   }
 
   /** Clicks the drawer's Refresh until its (only) delivery shows {@code status}. */
-  private static WebElement refreshedUntil(WebElement drawer, String status) {
+  private static Shown refreshedUntil(WebElement drawer, String status) {
     drawer.findElement(By.cssSelector("[data-action='refresh']")).click();
     browser.until(
         d -> !drawer.findElements(By.cssSelector("tr[data-status='" + status + "']")).isEmpty());
-    return delivery(drawer);
-  }
-
-  private static String cell(WebElement row, String testId) {
-    return row.findElement(By.cssSelector("[data-testid='" + testId + "']")).getText();
+    return shown();
   }
 
   @Test
@@ -148,15 +172,14 @@ class WebhookBrowserIT {
     assertThat(receiver.received("/created")).isEmpty();
 
     server.app.deliverNotices();
-    WebElement sent = refreshedUntil(drawer, "sent");
-    assertThat(sent.getText()).contains("ping");
-    assertThat(cell(sent, "delivery-attempts")).isEqualTo("1");
-    assertThat(cell(sent, "delivery-status")).startsWith("Sent");
+    Shown sent = refreshedUntil(drawer, "sent");
+    assertThat(sent.text()).contains("ping");
+    assertThat(sent.attempts()).isEqualTo("1");
+    assertThat(sent.status()).startsWith("Sent");
     browser.screenshot("webhook-delivery-sent");
     List<Receiver.Received> got = receiver.received("/created");
     assertThat(got).hasSize(1);
-    assertThat(got.get(0).header("X-Tokensmith-Delivery"))
-        .isEqualTo(sent.getAttribute("data-delivery-id"));
+    assertThat(got.get(0).header("X-Tokensmith-Delivery")).isEqualTo(sent.id());
     assertThat(got.get(0).header("X-Tokensmith-Event")).isEqualTo("ping");
     assertSigned(got.get(0), secret);
     assertThat(browser.driver().getPageSource()).doesNotContain(secret);
@@ -173,11 +196,12 @@ class WebhookBrowserIT {
     browser.until(d -> !drawer.findElements(By.cssSelector("tr[data-status='pending']")).isEmpty());
 
     server.app.deliverNotices();
-    WebElement pending = refreshedUntil(drawer, "pending");
-    browser.until(d -> cell(delivery(drawer), "delivery-attempts").equals("1"));
-    assertThat(cell(delivery(drawer), "delivery-error")).contains("500");
-    assertThat(cell(delivery(drawer), "delivery-status")).contains("Next try");
-    assertThat(pending.findElements(By.cssSelector("[data-action='retry']"))).isEmpty();
+    refreshedUntil(drawer, "pending");
+    browser.until(d -> shown().attempts().equals("1"));
+    Shown pending = shown();
+    assertThat(pending.error()).contains("500");
+    assertThat(pending.status()).contains("Next try");
+    assertThat(pending.retry()).isFalse();
 
     // Disabled (behind a confirmation naming it), its queued delivery is given up at the next try.
     drawer.sendKeys(org.openqa.selenium.Keys.ESCAPE);
@@ -196,18 +220,18 @@ class WebhookBrowserIT {
     browser.until(d -> browser.row("webhook-row", "Flaky receiver").getText().contains("Enabled"));
 
     WebElement again = openDrawer("Flaky receiver");
-    WebElement failed = refreshedUntil(again, "failed");
-    assertThat(cell(failed, "delivery-attempts")).isEqualTo("2");
-    assertThat(cell(failed, "delivery-error")).isEqualTo("the webhook is disabled");
+    Shown failed = refreshedUntil(again, "failed");
+    assertThat(failed.attempts()).isEqualTo("2");
+    assertThat(failed.error()).isEqualTo("the webhook is disabled");
     browser.screenshot("webhook-delivery-failed");
-    String id = failed.getAttribute("data-delivery-id");
-    failed.findElement(By.cssSelector("[data-action='retry']")).click();
+    String id = failed.id();
+    browser.click(By.cssSelector(DELIVERY + " [data-action='retry']"));
     browser.until(d -> !again.findElements(By.cssSelector("tr[data-status='pending']")).isEmpty());
 
     server.app.deliverNotices();
-    WebElement sent = refreshedUntil(again, "sent");
-    assertThat(cell(sent, "delivery-attempts")).isEqualTo("3");
-    assertThat(sent.getAttribute("data-delivery-id")).isEqualTo(id);
+    Shown sent = refreshedUntil(again, "sent");
+    assertThat(sent.attempts()).isEqualTo("3");
+    assertThat(sent.id()).isEqualTo(id);
     List<Receiver.Received> got = receiver.received("/flaky");
     assertThat(got).as("the 500, then the retried delivery").hasSize(2);
     assertThat(got).allMatch(r -> id.equals(r.header("X-Tokensmith-Delivery")));
