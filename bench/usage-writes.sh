@@ -52,7 +52,7 @@ sql() { # form, first line of the ids file → ROUNDS transactions of N rows
       unnest)
         echo "UPDATE api_tokens t SET last_used_at = u.at, last_used_ip = u.ip FROM $values WHERE t.id = u.id;" ;;
       locked)
-        echo "WITH locked AS MATERIALIZED (SELECT id FROM api_tokens WHERE id = ANY('{$ids}'::bigint[]) ORDER BY id FOR UPDATE)" \
+        echo "WITH locked AS MATERIALIZED (SELECT id FROM api_tokens WHERE id = ANY('{$ids}'::bigint[]) ORDER BY id FOR NO KEY UPDATE)" \
           "UPDATE api_tokens t SET last_used_at = u.at, last_used_ip = u.ip FROM $values" \
           "WHERE t.id = u.id AND t.id IN (SELECT id FROM locked);" ;;
     esac
