@@ -28,13 +28,10 @@ class JdbcTokenStoreTest extends TokenStoreContract {
       throws Exception {
     TokenStore inPairs = new JdbcTokenStore(db, Records.CATALOGUE, 1000, 2);
     List<ApiToken> tokens = insertedTokens(5);
-    List<UsageRecorder.Use> uses = usesAt(tokens, AT);
     ApiToken last = tokens.get(4);
 
     // A change holds the last token's row while the flush runs.
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> change = holding(last, release);
-    CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> inPairs.recordUses(uses));
+    Blocked blocked = flushWhileHeld(inPairs, tokens, last);
     try {
       // The first four are written and seen by others while the flush waits for the fifth: no
       // transaction of the flush held them meanwhile.
@@ -46,13 +43,12 @@ class JdbcTokenStoreTest extends TokenStoreContract {
       for (ApiToken written : tokens.subList(0, 4)) {
         assertThat(reread(written).history().lastUsedAt()).isEqualTo(AT);
       }
-      assertThat(flush).isNotDone();
+      assertThat(blocked.flush()).isNotDone();
       assertThat(reread(last).history().lastUsedAt()).isNull();
     } finally {
-      release.countDown();
-      change.get(10, TimeUnit.SECONDS);
+      blocked.release();
     }
-    flush.get(10, TimeUnit.SECONDS);
+    blocked.flush().get(10, TimeUnit.SECONDS);
     assertThat(reread(last).history().lastUsedAt()).isEqualTo(AT);
     assertThat(reread(last).history().lastUsedIp()).isEqualTo("192.0.2.7");
   }
@@ -61,13 +57,10 @@ class JdbcTokenStoreTest extends TokenStoreContract {
   void recordUsesWhenATokenInTheMiddleIsHeldThenOnlyTheTokensBeforeItAreLockedMeanwhile()
       throws Exception {
     List<ApiToken> tokens = insertedTokens(5);
-    List<UsageRecorder.Use> uses = usesAt(tokens, AT);
     ApiToken middle = tokens.get(2);
 
     // A change holds the middle token's row; the flush (one transaction for all five) waits on it.
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> change = holding(middle, release);
-    CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> store.recordUses(uses));
+    Blocked blocked = flushWhileHeld(store, tokens, middle);
     try {
       // The flush locks in id order, the order every change locks several tokens in: while it
       // waits for the middle token it holds the two before it and none after it, so a change
@@ -84,12 +77,11 @@ class JdbcTokenStoreTest extends TokenStoreContract {
         // references a held token (a new secret, a notice) can still be inserted meanwhile.
         assertThat(heldByOthers(tokens.get(0), "FOR KEY SHARE")).isFalse();
       }
-      assertThat(flush).isNotDone();
+      assertThat(blocked.flush()).isNotDone();
     } finally {
-      release.countDown();
-      change.get(10, TimeUnit.SECONDS);
+      blocked.release();
     }
-    flush.get(10, TimeUnit.SECONDS);
+    blocked.flush().get(10, TimeUnit.SECONDS);
     for (ApiToken written : tokens) {
       assertThat(reread(written).history().lastUsedAt()).isEqualTo(AT);
     }
@@ -118,10 +110,25 @@ class JdbcTokenStoreTest extends TokenStoreContract {
     return tokens;
   }
 
-  private static List<UsageRecorder.Use> usesAt(List<ApiToken> tokens, Instant at) {
-    return tokens.stream()
-        .map(token -> new UsageRecorder.Use(token.id(), at.toEpochMilli(), "192.0.2.7"))
-        .toList();
+  /**
+   * A flush of uses of the tokens (at {@link #AT}) started while a change holds one token's row.
+   */
+  private record Blocked(
+      CountDownLatch held, CompletableFuture<Void> change, CompletableFuture<Void> flush) {
+    void release() throws Exception {
+      held.countDown();
+      change.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private Blocked flushWhileHeld(TokenStore flusher, List<ApiToken> tokens, ApiToken held) {
+    List<UsageRecorder.Use> uses =
+        tokens.stream()
+            .map(token -> new UsageRecorder.Use(token.id(), AT.toEpochMilli(), "192.0.2.7"))
+            .toList();
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> change = holding(held, release);
+    return new Blocked(release, change, CompletableFuture.runAsync(() -> flusher.recordUses(uses)));
   }
 
   // Another transaction holding the token's row until released; returns once it holds it.
